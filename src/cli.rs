@@ -1,0 +1,118 @@
+//! The command line: one clap struct per command, each run returns a result that
+//! `main` turns into an exit status (0 ok, 1 content or input error, 2 usage error).
+//! This is the only module that prints.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::site::BuildOptions;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "A static site generator for blogs where the conversation is the content"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new site that builds at once
+    Init {
+        /// Folder to create the site in (default: the current folder)
+        dir: Option<PathBuf>,
+    },
+    /// Build the site into public/ (or --output)
+    Build(BuildArgs),
+    /// Validate content, threads and internal links, reporting every problem
+    Check(RootArgs),
+}
+
+#[derive(Debug, Args)]
+struct RootArgs {
+    /// The site's folder (default: the current folder)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Where to write the site (default: ROOT/public)
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Override base_url from site.toml
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include drafts and future-dated posts
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn run(command: Command) -> Result<i32> {
+    match command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            crate::init::init(&dir)?;
+            println!(
+                "Created a new site in {}. Build it with: rapport build --root {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(0)
+        }
+        Command::Build(args) => {
+            let mut options = BuildOptions::new(&args.root.root);
+            options.output = args.output;
+            options.base_url = args.base_url;
+            options.drafts = args.drafts;
+            let report = crate::build(&options)?;
+            let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
+            println!(
+                "Built {} posts, {} pages and {} comments into {} ({} files) in {} ms",
+                report.posts,
+                report.pages,
+                report.comments,
+                report.output.display(),
+                report.files,
+                total.as_millis()
+            );
+            Ok(0)
+        }
+        Command::Check(args) => {
+            let problems = crate::check::check(&BuildOptions::new(&args.root))?;
+            if problems.is_empty() {
+                println!("No problems found.");
+                return Ok(0);
+            }
+            eprintln!("{}", Error::Content(problems.clone()));
+            Ok(1)
+        }
+    }
+}

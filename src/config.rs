@@ -1,0 +1,299 @@
+//! `site.toml`: the raw schema as the user writes it (`RawConfig`, unknown keys
+//! rejected) and the resolved configuration the rest of the program uses
+//! (`SiteConfig`: paths, base URL split into origin and path prefix, defaults).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{read_text, Diagnostic, Error, Location, Result};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    theme: Option<String>,
+    #[serde(default = "default_posts_per_page")]
+    posts_per_page: usize,
+    #[serde(default)]
+    author: RawAuthor,
+    #[serde(default)]
+    comments: RawComments,
+    #[serde(default)]
+    feeds: RawFeeds,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: Option<String>,
+    wordpress_user_id: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComments {
+    max_depth: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    posts: Option<usize>,
+    comments: Option<usize>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_posts_per_page() -> usize {
+    10
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Full base URL, always ending in `/` (e.g. `https://example.github.io/blog/`).
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending in `/` (e.g. `/blog/`).
+    pub base_path: String,
+    /// `None` is the embedded default theme.
+    pub theme: Option<String>,
+    pub posts_per_page: usize,
+    pub author_name: Option<String>,
+    pub wordpress_user_id: Option<u64>,
+    pub max_depth: usize,
+    pub feed_posts: usize,
+    pub feed_comments: usize,
+    pub extra: tera::Value,
+}
+
+impl SiteConfig {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+    pub fn theme_dir(&self) -> Option<PathBuf> {
+        self.theme
+            .as_ref()
+            .map(|t| self.root.join("themes").join(t))
+    }
+
+    /// Replaces the base URL (the `--base-url` flag).
+    pub fn set_base_url(&mut self, url: &str, origin: &Path) -> Result<()> {
+        let (base_url, base_path) = resolve_base_url(url)
+            .map_err(|msg| Diagnostic::new(Location::new(origin, None), msg, BASE_URL_HELP))?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+}
+
+const BASE_URL_HELP: &str =
+    "write the address the site is published at, e.g. base_url = \"https://example.github.io/blog/\"";
+
+/// Loads `site.toml` from `root`.
+pub fn load(root: &Path) -> Result<SiteConfig> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Err(Error::from(Diagnostic::new(
+            Location::new(&path, None),
+            "no site.toml here",
+            "run rapport in a site's folder, pass --root DIR, or create a site with `rapport init DIR`",
+        )));
+    }
+    let text = read_text(&path)?;
+    parse(&text, &path, root)
+}
+
+/// Parses the text of `site.toml` (at `path`) into a resolved configuration.
+pub fn parse(text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of_offset(text, s.start));
+        let message = e.message().to_string();
+        let help = if message.contains("unknown field") {
+            "remove or rename this key; the README lists every site.toml key"
+        } else {
+            "fix the TOML here (strings need double quotes; tables are written [name])"
+        };
+        Diagnostic::new(Location::new(path, line), message, help)
+    })?;
+    resolve(raw, text, path, root)
+}
+
+fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
+    let RawConfig {
+        title,
+        base_url,
+        description,
+        language,
+        theme,
+        posts_per_page,
+        author,
+        comments,
+        feeds,
+        extra,
+    } = raw;
+    let at_key = |key: &str| {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|i| i + 1);
+        Location::new(path, line)
+    };
+    let (base_url, base_path) = resolve_base_url(&base_url)
+        .map_err(|msg| Diagnostic::new(at_key("base_url"), msg, BASE_URL_HELP))?;
+    if posts_per_page == 0 {
+        return Err(Diagnostic::new(
+            at_key("posts_per_page"),
+            "posts_per_page must be at least 1",
+            "set posts_per_page = 10, or remove the key for the default",
+        )
+        .into());
+    }
+    let max_depth = comments.max_depth.unwrap_or(5);
+    if max_depth == 0 {
+        return Err(Diagnostic::new(
+            at_key("max_depth"),
+            "comments.max_depth must be at least 1",
+            "set max_depth = 5, or remove the key for the default",
+        )
+        .into());
+    }
+    if let Some(name) = &theme {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(Diagnostic::new(
+                at_key("theme"),
+                format!("theme {name:?} is not a folder name"),
+                "name a folder of themes/, e.g. theme = \"mytheme\" for themes/mytheme/",
+            )
+            .into());
+        }
+    }
+    let theme = theme.filter(|t| t != "default" || root.join("themes/default").is_dir());
+    let extra = tera::Value::Object(
+        extra
+            .into_iter()
+            .map(|(k, v)| (k, toml_to_value(v)))
+            .collect(),
+    );
+    Ok(SiteConfig {
+        root: root.to_path_buf(),
+        title,
+        description,
+        language,
+        base_url,
+        base_path,
+        theme,
+        posts_per_page,
+        author_name: author.name,
+        wordpress_user_id: author.wordpress_user_id,
+        max_depth,
+        feed_posts: feeds.posts.unwrap_or(20),
+        feed_comments: feeds.comments.unwrap_or(50),
+        extra,
+    })
+}
+
+fn toml_to_value(v: toml::Value) -> tera::Value {
+    match v {
+        toml::Value::String(s) => tera::Value::String(s),
+        toml::Value::Integer(i) => tera::Value::from(i),
+        toml::Value::Float(f) => tera::Value::from(f),
+        toml::Value::Boolean(b) => tera::Value::Bool(b),
+        toml::Value::Datetime(d) => tera::Value::String(d.to_string()),
+        toml::Value::Array(a) => tera::Value::Array(a.into_iter().map(toml_to_value).collect()),
+        toml::Value::Table(t) => {
+            tera::Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect())
+        }
+    }
+}
+
+/// Splits a base URL into (normalised URL ending in `/`, path prefix).
+pub fn resolve_base_url(url: &str) -> std::result::Result<(String, String), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url {url:?} must start with http:// or https://"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() {
+        return Err(format!("base_url {url:?} has no host"));
+    }
+    if path.contains(['?', '#']) || path.split('/').any(|s| s == "..") {
+        return Err(format!(
+            "base_url {url:?} must be a plain address (no query, fragment or ..)"
+        ));
+    }
+    let mut base_path = path.to_string();
+    if !base_path.ends_with('/') {
+        base_path.push('/');
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok((
+        format!("{}{}{}", &url[..scheme_len], host, base_path),
+        base_path,
+    ))
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        assert_eq!(
+            resolve_base_url("https://example.github.io/blog").unwrap(),
+            (
+                "https://example.github.io/blog/".to_string(),
+                "/blog/".to_string()
+            )
+        );
+        assert_eq!(
+            resolve_base_url("http://localhost:1111").unwrap().1,
+            "/".to_string()
+        );
+        assert!(resolve_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = parse(
+            "title = \"t\"\nbase_url = \"https://e.org/\"\ntitel = \"x\"\n",
+            Path::new("site.toml"),
+            Path::new("."),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("site.toml:3: unknown field `titel`"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! A post or page parsed from its markdown file: front matter resolved into typed,
+//! validated fields (dates, slug, aliases), the body kept as markdown. No HTML here.
+
+use std::path::{Path, PathBuf};
+
+use crate::content::front_matter::{self, FrontMatter, Split};
+use crate::content::Source;
+use crate::dates::{self, Date};
+use crate::error::{read_text, Diagnostic, Error, Location};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Post,
+    Page,
+}
+
+/// A parsed post or page.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: Kind,
+    /// The markdown file, relative to the site root.
+    pub source: PathBuf,
+    pub thread_file: Option<PathBuf>,
+    pub slug: String,
+    /// Where it is published, relative to the site's base path: `posts/hello/`.
+    pub path: String,
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
+    pub summary: Option<String>,
+    /// Extra paths that redirect here, relative to the base path (`2015/03/hello/`).
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub extra: tera::Value,
+    pub body: String,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// Reads and parses one markdown file; every problem found in it is returned.
+pub fn load_document(root: &Path, source: &Source) -> Result<Document, Vec<Diagnostic>> {
+    let text = read_text(&root.join(&source.path)).map_err(|e| match e {
+        Error::Content(d) => relocate(d, &source.path),
+        other => vec![Diagnostic::new(
+            Location::new(&source.path, None),
+            other.to_string(),
+            "check the file's permissions",
+        )],
+    })?;
+    parse_document(&text, source)
+}
+
+/// Errors from reading carry the absolute path; users see paths from the site root.
+fn relocate(diagnostics: Vec<Diagnostic>, path: &Path) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.location.path = path.to_path_buf();
+            d
+        })
+        .collect()
+}
+
+pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagnostic>> {
+    let path = source.path.as_path();
+    let split = front_matter::split(text, path).map_err(|d| vec![d])?;
+    let fm = front_matter::parse(&split, path).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let at = |key: &str| Location::new(path, Some(front_matter::key_line(&split, key)));
+
+    let date = parse_date_key(&fm.date, "date", &split, path, &mut problems);
+    let updated = parse_date_key(&fm.updated, "updated", &split, path, &mut problems);
+    let slug = match &fm.slug {
+        Some(s) => check_slug(s).unwrap_or_else(|msg| {
+            problems.push(Diagnostic::new(
+                at("slug"),
+                msg,
+                "use letters, digits and dashes only, e.g. slug: my-first-post",
+            ));
+            String::new()
+        }),
+        None => slug_from_path(path),
+    };
+    let mut aliases = Vec::new();
+    for alias in &fm.aliases {
+        match normalise_alias(alias) {
+            Ok(a) => aliases.push(a),
+            Err(msg) => problems.push(Diagnostic::new(
+                at("aliases"),
+                msg,
+                "write an alias as a path on this site, e.g. /2015/03/old-address/",
+            )),
+        }
+    }
+    if let Some(t) = &fm.template {
+        if t.contains("..") || t.starts_with('/') {
+            problems.push(Diagnostic::new(
+                at("template"),
+                format!("template {t:?} is not a template name"),
+                "name a file of templates/ or of the theme, e.g. template: wide.html",
+            ));
+        }
+    }
+    if fm.tags.iter().any(|t| slugify(t).is_empty()) {
+        problems.push(Diagnostic::new(
+            at("tags"),
+            "a tag has no letters or digits",
+            "give every tag at least one letter or digit",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let title = fm.title.clone().unwrap_or_else(|| slug.replace('-', " "));
+    let path_out = output_path(source, &slug);
+    let FrontMatter {
+        tags,
+        draft,
+        summary,
+        template,
+        extra,
+        ..
+    } = fm;
+    let summary = summary.or_else(|| {
+        split
+            .body
+            .find(MORE_MARKER)
+            .map(|i| split.body[..i].to_string())
+    });
+    Ok(Document {
+        kind: source.kind,
+        source: source.path.clone(),
+        thread_file: source.thread.clone(),
+        slug,
+        path: path_out,
+        title,
+        date,
+        updated,
+        tags,
+        draft,
+        summary,
+        aliases,
+        template,
+        extra: extra.unwrap_or(tera::Value::Object(Default::default())),
+        body: split.body.to_string(),
+    })
+}
+
+fn parse_date_key(
+    value: &Option<String>,
+    key: &str,
+    split: &Split<'_>,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let value = value.as_ref()?;
+    match dates::parse(value) {
+        Ok(d) => Some(d),
+        Err(msg) => {
+            let line = front_matter::key_line(split, key);
+            problems.push(Diagnostic::new(
+                Location::new(path, Some(line)),
+                format!("{key}: {msg}"),
+                "write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ",
+            ));
+            None
+        }
+    }
+}
+
+/// Posts live at `posts/<slug>/`; pages at their folder path plus slug.
+fn output_path(source: &Source, slug: &str) -> String {
+    match source.kind {
+        Kind::Post => format!("posts/{slug}/"),
+        Kind::Page => {
+            let rel = source.path.strip_prefix("content").unwrap_or(&source.path);
+            let mut parts: Vec<String> = rel
+                .parent()
+                .into_iter()
+                .flat_map(|p| p.iter())
+                .map(|s| slugify(&s.to_string_lossy()))
+                .collect();
+            let is_bundle_index = rel.file_stem().is_some_and(|s| s == "index");
+            if !is_bundle_index || parts.is_empty() {
+                parts.push(slug.to_string());
+            } else if let Some(last) = parts.last_mut() {
+                *last = slug.to_string();
+            }
+            format!("{}/", parts.join("/"))
+        }
+    }
+}
+
+/// The slug from a file name; a bundle `foo/index.md` is named by its folder.
+fn slug_from_path(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let name = if stem == "index" {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy())
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    let slug = slugify(&name);
+    if slug.is_empty() {
+        "untitled".into()
+    } else {
+        slug
+    }
+}
+
+/// Lowercase letters and digits (any script), single dashes between words.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if c == '_' || c == '.' {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches(['-', '.']).to_string();
+    if slug.chars().all(|c| c == '.') {
+        String::new()
+    } else {
+        slug
+    }
+}
+
+/// A front matter slug must be one safe path segment: it becomes a folder name.
+fn check_slug(slug: &str) -> Result<String, String> {
+    let ok = !slug.is_empty()
+        && !slug.starts_with('.')
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(slug.to_string())
+    } else {
+        Err(format!(
+            "slug {slug:?} is not a single URL segment (it may not contain '/', '..' or spaces)"
+        ))
+    }
+}
+
+/// `/2015/03/hello/` → `2015/03/hello/`; an alias may never climb out of the site.
+fn normalise_alias(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim();
+    let path = trimmed.split_once("://").map_or(trimmed, |(_, rest)| {
+        rest.find('/').map_or("", |i| &rest[i..])
+    });
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Err(format!("alias {alias:?} points at the site's home page"));
+    }
+    if segments
+        .iter()
+        .any(|s| *s == "." || *s == ".." || s.contains('\\') || s.contains('\0'))
+    {
+        return Err(format!(
+            "alias {alias:?} may not contain '.' or '..' segments"
+        ));
+    }
+    let joined = segments.join("/");
+    let is_file = segments
+        .last()
+        .is_some_and(|s| s.ends_with(".html") || s.ends_with(".htm"));
+    Ok(if is_file {
+        joined
+    } else {
+        format!("{joined}/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(path: &str) -> Source {
+        Source {
+            kind: Kind::Post,
+            path: PathBuf::from(path),
+            thread: None,
+        }
+    }
+
+    #[test]
+    fn slugs_from_file_names_and_bundles() {
+        let doc = parse_document(
+            "---\ntitle: x\n---\n",
+            &post("content/posts/Hello World.md"),
+        )
+        .unwrap();
+        assert_eq!(doc.path, "posts/hello-world/");
+        let doc =
+            parse_document("---\ntitle: x\n---\n", &post("content/posts/trip/index.md")).unwrap();
+        assert_eq!(doc.slug, "trip");
+    }
+
+    #[test]
+    fn climbing_slugs_and_aliases_are_refused() {
+        let errs = parse_document(
+            "---\ntitle: x\nslug: \"../../x\"\naliases: [\"/a/../../b\"]\n---\n",
+            &post("content/posts/a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].location.line, Some(3));
+        assert_eq!(errs[1].location.line, Some(4));
+    }
+
+    #[test]
+    fn aliases_are_normalised() {
+        assert_eq!(normalise_alias("/2015/03/x").unwrap(), "2015/03/x/");
+        assert_eq!(
+            normalise_alias("https://old.example/2015/x/?p=1").unwrap(),
+            "2015/x/"
+        );
+        assert_eq!(normalise_alias("/old.html").unwrap(), "old.html");
+    }
+
+    #[test]
+    fn summary_ends_at_more_marker() {
+        let doc = parse_document(
+            "---\ntitle: x\n---\nIntro.\n<!-- more -->\nRest.\n",
+            &post("content/posts/a.md"),
+        )
+        .unwrap();
+        assert_eq!(doc.summary.as_deref(), Some("Intro.\n"));
+    }
+
+    #[test]
+    fn impossible_date_is_located() {
+        let errs = parse_document(
+            "---\ntitle: x\ndate: 2015-02-30\n---\n",
+            &post("content/posts/a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].to_string().lines().next().unwrap(),
+            "content/posts/a.md:3: date: \"2015-02-30\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)");
+    }
+}

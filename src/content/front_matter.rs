@@ -1,0 +1,117 @@
+//! Splits a markdown file into its YAML front matter and body, and parses the front
+//! matter into `FrontMatter` with errors located in the file (the YAML block starts on
+//! line 2, so its line numbers are offset).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Location};
+use crate::yaml;
+
+/// The keys a post or page may set; anything else is an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub summary: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub extra: Option<tera::Value>,
+}
+
+/// A file split at its front matter.
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    /// The line the front matter's first line is on.
+    pub front_matter_line: usize,
+    pub body: &'a str,
+}
+
+/// Splits `text` at a leading `---` block. A file without one is an error: every post
+/// needs at least a title.
+pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let missing = || {
+        Diagnostic::new(
+            Location::new(path, Some(1)),
+            "this file has no front matter",
+            "start the file with a block like\n---\ntitle: My post\ndate: 2024-01-31\n---",
+        )
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(missing)?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                front_matter: &rest[..offset],
+                front_matter_line: 2,
+                body: &rest[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(
+        Location::new(path, Some(1)),
+        "the front matter is not closed",
+        "end the front matter with a line that holds only ---",
+    ))
+}
+
+/// Parses the front matter part of a split file.
+pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> {
+    if split.front_matter.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    yaml::from_str_at(split.front_matter, path, split.front_matter_line)
+}
+
+/// The line in the file of a top-level front matter key, for errors about its value.
+pub fn key_line(split: &Split<'_>, key: &str) -> usize {
+    let prefix = format!("{key}:");
+    split
+        .front_matter
+        .lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(1, |i| i + split.front_matter_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_offsets_lines() {
+        let text = "---\ntitle: Hi\ntags: [a]\n---\nBody\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(key_line(&s, "tags"), 3);
+        let fm = parse(&s, Path::new("p.md")).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("Hi"));
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let text = "---\ntitle: Hi\ntagz: [a]\n---\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        let err = parse(&s, Path::new("p.md")).unwrap_err();
+        assert_eq!(err.location.line, Some(3));
+    }
+
+    #[test]
+    fn unclosed_block_is_an_error() {
+        assert!(split("---\ntitle: x\n", Path::new("p.md")).is_err());
+        assert!(split("no front matter", Path::new("p.md")).is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! Content discovery: walks `content/`, classifies each file as a post, a page, a
+//! thread file or an asset, and pairs every `X.md` with its `X.comments.yaml`. Parsing
+//! a document is `document.rs`; thread files are read by `threads`.
+
+mod document;
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+pub use document::{load_document, parse_document, slugify, Document, Kind};
+
+use crate::error::{Error, Result};
+
+pub const THREAD_SUFFIX: &str = ".comments.yaml";
+
+/// A markdown file found under `content/`, not yet parsed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub kind: Kind,
+    /// Relative to the site root, e.g. `content/posts/hello.md`.
+    pub path: PathBuf,
+    /// The thread file beside it, if there is one (relative to the site root).
+    pub thread: Option<PathBuf>,
+}
+
+/// Everything under `content/`, classified.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub sources: Vec<Source>,
+    /// Thread files with no markdown file beside them.
+    pub orphan_threads: Vec<PathBuf>,
+    /// Other files (images in a post bundle, ...), copied beside their page.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Lists the content of the site at `root`, sorted by path so builds are reproducible.
+pub fn discover(root: &Path) -> Result<Inventory> {
+    let content = root.join("content");
+    let mut inventory = Inventory::default();
+    if !content.is_dir() {
+        return Ok(inventory);
+    }
+    let mut markdown = Vec::new();
+    let mut threads = Vec::new();
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&content).to_path_buf();
+            Error::io(&path, "cannot list", e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .expect("walkdir yields paths under its root")
+            .to_path_buf();
+        let name = entry.file_name().to_string_lossy();
+        if name.ends_with(THREAD_SUFFIX) {
+            threads.push(rel);
+        } else if name.ends_with(".md") {
+            markdown.push(rel);
+        } else {
+            inventory.assets.push(rel);
+        }
+    }
+    for path in markdown {
+        let thread = thread_path_for(&path);
+        let thread = threads.contains(&thread).then_some(thread);
+        let under_posts = path.strip_prefix("content/posts").is_ok();
+        inventory.sources.push(Source {
+            kind: if under_posts { Kind::Post } else { Kind::Page },
+            path,
+            thread,
+        });
+    }
+    inventory.orphan_threads = threads
+        .into_iter()
+        .filter(|t| {
+            !inventory
+                .sources
+                .iter()
+                .any(|s| s.thread.as_ref() == Some(t))
+        })
+        .collect();
+    Ok(inventory)
+}
+
+/// `posts/x.md` → `posts/x.comments.yaml`.
+pub fn thread_path_for(markdown: &Path) -> PathBuf {
+    let stem = markdown
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    markdown.with_file_name(format!("{stem}{THREAD_SUFFIX}"))
+}
+
+/// Hidden files and editor droppings are not content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_posts_with_threads() {
+        assert_eq!(
+            thread_path_for(Path::new("content/posts/foo/index.md")),
+            PathBuf::from("content/posts/foo/index.comments.yaml")
+        );
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [".hello.md.swp", "hello.md~", "#hello.md#", ".DS_Store"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("hello.md"));
+    }
+}

@@ -1,0 +1,21 @@
+//! rapport: a static site generator for blogs where the conversation is the content.
+//! Data flows config + content + threads → site (validated model) → render → output.
+//! The library never prints; the command line (`cli`) reports what it returns.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod error;
+pub mod init;
+pub mod render;
+pub mod site;
+pub mod threads;
+mod yaml;
+
+pub use error::{Diagnostic, Error, Location, Result};
+pub use site::build::{build, BuildReport};
+pub use site::BuildOptions;

@@ -1,0 +1,262 @@
+//! The typed values templates receive. These structs ARE the contract with theme
+//! authors (the README documents every field); templates never see raw models.
+
+use serde::Serialize;
+
+use crate::dates::{self, Date};
+use crate::threads::metrics::Engagement;
+
+/// Site-wide values, `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Ends in `/`: `https://example.github.io/blog/`.
+    pub base_url: String,
+    /// Ends in `/`: `/blog/`. Prefix of every internal link.
+    pub base_path: String,
+    pub author: Option<String>,
+    /// Standalone pages, for navigation.
+    pub pages: Vec<LinkView>,
+    /// `[extra]` of site.toml.
+    pub extra: tera::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    /// Path with the base path: `/blog/about/`.
+    pub url: String,
+}
+
+/// A date in the forms templates need.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2015-03-02T10:15:00Z`, for `datetime` attributes.
+    pub iso: String,
+    /// `2 March 2015`.
+    pub human: String,
+    /// `2 March 2015, 10:15`.
+    pub human_time: String,
+}
+
+impl DateView {
+    pub fn new(d: &Date) -> Self {
+        DateView {
+            iso: dates::rfc3339(d),
+            human: dates::human(d),
+            human_time: dates::human_time(d),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLinkView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Number of posts with this tag.
+    pub count: usize,
+}
+
+/// A post as listed on index and tag pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostSummaryView {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<DateView>,
+    pub tags: Vec<TagLinkView>,
+    /// HTML of the summary (or of the first paragraph when there is none).
+    pub summary: String,
+    pub draft: bool,
+    pub engagement: EngagementView,
+}
+
+/// One post or page, `page` in `post.html` and `page.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub tags: Vec<TagLinkView>,
+    pub draft: bool,
+    /// The body as HTML.
+    pub content: String,
+    pub summary: Option<String>,
+    /// Front matter `extra:`.
+    pub extra: tera::Value,
+    pub thread: ThreadView,
+    pub engagement: EngagementView,
+    /// The next newer and older posts (posts only).
+    pub newer: Option<LinkView>,
+    pub older: Option<LinkView>,
+}
+
+/// The conversation of a post, flattened in reading order so templates need no
+/// recursion (a 3,000-deep chain renders with constant template depth).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ThreadView {
+    pub comments: Vec<CommentView>,
+    /// The `comments.max_depth` setting: nesting stops at this level.
+    pub max_depth: usize,
+}
+
+/// One comment. The default theme renders it as
+/// `<li class="comment[ by-author]" id="comment-{{id}}" data-depth="{{depth}}">`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    /// `comment-<id>`: the element id and permalink fragment.
+    pub anchor: String,
+    /// Display name; "Anonymous" when the file has none.
+    pub author: String,
+    /// The commenter's website, only when it is an http(s) URL.
+    pub website: Option<String>,
+    /// `reader`, `author` or `mention`.
+    pub role: &'static str,
+    pub by_author: bool,
+    pub date: Option<DateView>,
+    /// True depth in the thread; top level is 1.
+    pub depth: usize,
+    /// Nesting level to draw: `depth` capped at `max_depth`.
+    pub level: usize,
+    /// Sanitised HTML body (author comments are trusted but rendered the same way).
+    pub body: String,
+    /// Set on replies drawn below their true depth, so they say whom they answer.
+    pub in_reply_to: Option<ReplyToView>,
+    /// The next comment is drawn one level deeper: open a replies list after this one.
+    pub opens_replies: bool,
+    /// How many replies lists close after this comment's element closes.
+    pub closes: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplyToView {
+    pub id: String,
+    pub anchor: String,
+    pub author: String,
+}
+
+/// Engagement figures for templates; definitions in `threads::metrics`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EngagementView {
+    pub comments: usize,
+    pub reader_comments: usize,
+    pub participants: usize,
+    pub author_replies: usize,
+    pub answered: usize,
+    /// Whole percent, `None` without reader comments.
+    pub reply_rate: Option<u32>,
+    pub deepest: usize,
+    pub back_and_forth: usize,
+    /// "3 hours", "2 days"...
+    pub median_reply_time: Option<String>,
+    pub median_reply_seconds: Option<i64>,
+    pub last_activity: Option<DateView>,
+    /// The author took part, or readers and author answered each other.
+    pub in_conversation: bool,
+}
+
+impl From<&Engagement> for EngagementView {
+    fn from(e: &Engagement) -> Self {
+        EngagementView {
+            comments: e.comments,
+            reader_comments: e.reader_comments,
+            participants: e.participants,
+            author_replies: e.author_replies,
+            answered: e.answered,
+            reply_rate: e.reply_rate.map(|r| (r * 100.0).round() as u32),
+            deepest: e.deepest,
+            back_and_forth: e.back_and_forth,
+            median_reply_time: e.median_reply_time.map(human_duration),
+            median_reply_seconds: e.median_reply_time.map(|d| d.num_seconds()),
+            last_activity: e.last_activity.as_ref().map(DateView::new),
+            in_conversation: e.author_replies > 0,
+        }
+    }
+}
+
+/// A duration as a person would say it, to the largest whole unit.
+pub fn human_duration(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (n, unit) = match s {
+        0..=59 => (s, "second"),
+        60..=3599 => (s / 60, "minute"),
+        3600..=86_399 => (s / 3600, "hour"),
+        _ => (s / 86_400, "day"),
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginationView {
+    /// 1-based.
+    pub current: usize,
+    pub total: usize,
+    /// Link to the page of newer posts.
+    pub prev: Option<String>,
+    /// Link to the page of older posts.
+    pub next: Option<String>,
+}
+
+/// Everything a template gets: `site`, `current_path`, and what the page is about.
+#[derive(Debug, Serialize)]
+pub struct TemplateContext<'a> {
+    pub site: &'a SiteView,
+    /// The page's own path (with base path), for `aria-current` in navigation.
+    pub current_path: String,
+    /// For `<title>`; empty on the home page.
+    pub page_title: String,
+    /// Absolute URL of this page, for `<link rel="canonical">`.
+    pub canonical: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<&'a PageView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posts: Option<&'a [PostSummaryView]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<&'a TagLinkView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<&'a [TagLinkView]>,
+    /// Alias pages: where they redirect to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<String>,
+}
+
+impl<'a> TemplateContext<'a> {
+    pub fn new(site: &'a SiteView, current_path: String, canonical: String) -> Self {
+        TemplateContext {
+            site,
+            current_path,
+            page_title: String::new(),
+            canonical,
+            page: None,
+            posts: None,
+            pagination: None,
+            tag: None,
+            tags: None,
+            redirect_to: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(chrono::Duration::minutes(1)), "1 minute");
+        assert_eq!(human_duration(chrono::Duration::hours(5)), "5 hours");
+        assert_eq!(human_duration(chrono::Duration::days(3)), "3 days");
+    }
+}

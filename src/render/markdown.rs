@@ -1,0 +1,254 @@
+//! Markdown to HTML with the site's pulldown-cmark options: tables, footnotes,
+//! strikethrough, task lists, smart punctuation, heading anchors, and fenced code
+//! highlighted at build time into `hl-` classes (no JavaScript). Root-relative links
+//! get the base path so a site published under a prefix keeps working.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::content::slugify;
+
+/// Renders markdown; owns the syntax definitions, loaded on first use because most
+/// comment bodies and many posts have no code.
+pub struct Markdown {
+    base_path: String,
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+impl Markdown {
+    /// `base_path` is the site's path prefix, e.g. `/blog/`.
+    pub fn new(base_path: &str) -> Self {
+        Markdown {
+            base_path: base_path.trim_end_matches('/').to_string(),
+            syntaxes: OnceLock::new(),
+        }
+    }
+
+    /// A post or page body (trusted): heading anchors and highlighted code.
+    pub fn render_document(&self, text: &str) -> String {
+        let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
+        let events = self.add_heading_ids(events);
+        let events = self.highlight_code(events);
+        self.to_html(events, text.len())
+    }
+
+    /// A reader comment (untrusted: the caller sanitises the result).
+    pub fn render_comment(&self, text: &str) -> String {
+        let events = Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES);
+        self.to_html(events, text.len())
+    }
+
+    fn to_html<'a>(&self, events: impl IntoIterator<Item = Event<'a>>, len: usize) -> String {
+        let events = events.into_iter().map(|e| self.prefix_links(e));
+        let mut html = String::with_capacity(len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events);
+        html
+    }
+
+    fn prefix_links<'a>(&self, event: Event<'a>) -> Event<'a> {
+        let prefix = |url: CowStr<'a>| -> CowStr<'a> {
+            if !self.base_path.is_empty() && url.starts_with('/') && !url.starts_with("//") {
+                format!("{}{}", self.base_path, url).into()
+            } else {
+                url
+            }
+        };
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: prefix(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: prefix(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        }
+    }
+
+    /// Gives every heading without an explicit `{#id}` an id from its text, unique in
+    /// the document, so sections can be linked.
+    fn add_heading_ids<'a>(&self, mut events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut i = 0;
+        while i < events.len() {
+            if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+                let mut text = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                }
+                let base = match slugify(&text) {
+                    s if s.is_empty() => "section".to_string(),
+                    s => s,
+                };
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let anchor = if *n == 1 { base } else { format!("{base}-{n}") };
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                    *id = Some(anchor.into());
+                }
+            }
+            i += 1;
+        }
+        events
+    }
+
+    fn highlight_code<'a>(&self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut code: Option<(String, String)> = None;
+        for event in events {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => {
+                            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                        }
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Text(t) if code.is_some() => {
+                    if let Some((_, text)) = &mut code {
+                        text.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((lang, text)) = code.take() {
+                        out.push(Event::Html(self.code_block(&lang, &text).into()));
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    fn code_block(&self, lang: &str, code: &str) -> String {
+        let lang_attr = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape_html(lang))
+        };
+        let highlighted = (!lang.is_empty())
+            .then(|| self.highlight(lang, code))
+            .flatten()
+            .unwrap_or_else(|| escape_html(code));
+        format!("<pre class=\"code\"{lang_attr}><code>{highlighted}</code></pre>\n")
+    }
+
+    fn highlight(&self, lang: &str, code: &str) -> Option<String> {
+        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let syntax = syntaxes
+            .find_syntax_by_token(lang)
+            .or_else(|| syntaxes.find_syntax_by_extension(lang))?;
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            syntaxes,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        Some(generator.finalize())
+    }
+}
+
+/// Escapes text for HTML content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let html = Markdown::new("/")
+            .render_document("# Hello world\n\n## Hello world\n\n## Own {#mine}\n");
+        assert!(html.contains("<h1 id=\"hello-world\">"), "{html}");
+        assert!(html.contains("<h2 id=\"hello-world-2\">"), "{html}");
+        assert!(html.contains("<h2 id=\"mine\">"), "{html}");
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let html = Markdown::new("/").render_document("```rust\nfn main() {}\n```\n");
+        assert!(
+            html.contains("<pre class=\"code\" data-lang=\"rust\"><code>"),
+            "{html}"
+        );
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let html = Markdown::new("/").render_document(
+            "a ~~b~~ \"c\"\n\n| x |\n|---|\n| y |\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot\n",
+        );
+        for needle in [
+            "<del>b</del>",
+            "“c”",
+            "<table>",
+            "checkbox",
+            "footnote-definition",
+        ] {
+            assert!(html.contains(needle), "{needle} missing in {html}");
+        }
+    }
+
+    #[test]
+    fn root_links_get_the_base_path() {
+        let html = Markdown::new("/blog/")
+            .render_document("[a](/posts/x/) [b](https://e.org/) [c](//cdn)");
+        assert!(html.contains("href=\"/blog/posts/x/\""), "{html}");
+        assert!(html.contains("href=\"https://e.org/\""), "{html}");
+        assert!(html.contains("href=\"//cdn\""), "{html}");
+    }
+}

@@ -1,0 +1,47 @@
+//! Turning the site model into text: templates (tera), markdown, sanitising of reader
+//! comments, template views and feeds. Nothing here touches the filesystem except
+//! loading templates.
+
+pub mod context;
+pub mod feeds;
+pub mod markdown;
+pub mod sanitize;
+pub mod templates;
+pub mod thread;
+
+use crate::config::SiteConfig;
+use crate::error::Result;
+use context::TemplateContext;
+use markdown::Markdown;
+use sanitize::Sanitizer;
+
+/// Everything needed to render pages, built once per build.
+pub struct Renderer {
+    tera: tera::Tera,
+    pub markdown: Markdown,
+    pub sanitizer: Sanitizer,
+}
+
+impl Renderer {
+    pub fn new(config: &SiteConfig) -> Result<Self> {
+        Ok(Renderer {
+            tera: templates::load(config)?,
+            markdown: Markdown::new(&config.base_path),
+            sanitizer: Sanitizer::default(),
+        })
+    }
+
+    /// Whether a template of this name exists (theme or site).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// Renders `template` with `context`.
+    pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
+        let ctx = tera::Context::from_serialize(context)
+            .map_err(|e| templates::template_error(template, &e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| templates::template_error(template, &e))
+    }
+}

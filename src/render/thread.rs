@@ -1,0 +1,98 @@
+//! A thread's view for templates: comments in reading order with their bodies
+//! rendered and sanitised, and the open/close hints that let a template draw nested
+//! lists without recursion. Past `max_depth` drawing stops nesting and each reply
+//! names the comment it answers.
+
+use crate::render::context::{CommentView, DateView, ReplyToView, ThreadView};
+use crate::render::markdown::Markdown;
+use crate::render::sanitize::{safe_website, Sanitizer};
+use crate::threads::{Role, Thread, Tree};
+
+pub const ANONYMOUS: &str = "Anonymous";
+
+/// Builds the view of `thread`.
+pub fn thread_view(
+    thread: &Thread,
+    tree: &Tree,
+    max_depth: usize,
+    markdown: &Markdown,
+    sanitizer: &Sanitizer,
+) -> ThreadView {
+    let comments = &thread.comments;
+    let level = |i: usize| tree.depth[i].min(max_depth);
+    let display_name = |i: usize| {
+        comments[i]
+            .author
+            .clone()
+            .unwrap_or_else(|| ANONYMOUS.to_string())
+    };
+    let mut views = Vec::with_capacity(tree.order.len());
+    for (k, &i) in tree.order.iter().enumerate() {
+        let c = &comments[i];
+        let current = level(i);
+        let next = tree.order.get(k + 1).map_or(1, |&j| level(j));
+        let in_reply_to = tree.parent[i]
+            .filter(|_| tree.depth[i] > max_depth)
+            .map(|p| ReplyToView {
+                id: comments[p].id.clone(),
+                anchor: format!("comment-{}", comments[p].id),
+                author: display_name(p),
+            });
+        views.push(CommentView {
+            id: c.id.clone(),
+            anchor: format!("comment-{}", c.id),
+            author: display_name(i),
+            website: c.url.as_deref().and_then(safe_website).map(str::to_string),
+            role: match c.role {
+                Role::Reader => "reader",
+                Role::Author => "author",
+                Role::Mention => "mention",
+            },
+            by_author: c.is_author(),
+            date: c.date.as_ref().map(DateView::new),
+            depth: tree.depth[i],
+            level: current,
+            body: sanitizer.clean(&markdown.render_comment(&c.body)),
+            in_reply_to,
+            opens_replies: next > current,
+            closes: current.saturating_sub(next),
+        });
+    }
+    ThreadView {
+        comments: views,
+        max_depth,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::threads::parse_thread;
+    use std::path::Path;
+
+    #[test]
+    fn nesting_hints_balance_and_clamp() {
+        let mut text = String::from("comments:\n- id: 0\n");
+        for i in 1..8 {
+            text.push_str(&format!("- id: {i}\n  parent: {}\n", i - 1));
+        }
+        text.push_str("- id: top\n");
+        let thread = parse_thread(&text, Path::new("t")).unwrap();
+        let view = thread_view(
+            &thread,
+            &Tree::build(&thread),
+            3,
+            &Markdown::new("/"),
+            &Sanitizer::default(),
+        );
+        let opened = view.comments.iter().filter(|c| c.opens_replies).count();
+        let closed: usize = view.comments.iter().map(|c| c.closes).sum();
+        assert_eq!(opened, closed);
+        assert_eq!(opened, 2);
+        let deep = &view.comments[7];
+        assert_eq!((deep.depth, deep.level), (8, 3));
+        assert_eq!(deep.in_reply_to.as_ref().unwrap().id, "6");
+        assert!(view.comments[2].in_reply_to.is_none());
+        assert_eq!(view.comments[8].author, ANONYMOUS);
+    }
+}

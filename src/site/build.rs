@@ -1,0 +1,486 @@
+//! The build orchestrator: a list of named, timed steps from a loaded site to files in
+//! a sink. Rendering of posts runs in parallel; every file goes through the sink, which
+//! refuses paths outside the output.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::content::{slugify, Kind};
+use crate::dates::Date;
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::render::context::*;
+use crate::render::feeds::{self, FeedEntry};
+use crate::render::templates::DEFAULT_STATIC;
+use crate::render::thread::thread_view;
+use crate::render::Renderer;
+use crate::site::output::{OutputDir, Sink};
+use crate::site::urls::{index_file, paginated, Urls};
+use crate::site::{self, BuildOptions, Entry, Site};
+
+/// What a build did, for the command line to print.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub posts: usize,
+    pub pages: usize,
+    pub comments: usize,
+    pub files: usize,
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+impl BuildReport {
+    fn step<T>(&mut self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let start = Instant::now();
+        let out = f()?;
+        self.steps.push((name, start.elapsed()));
+        Ok(out)
+    }
+}
+
+/// Loads, renders and writes the site, swapping the output in only on success.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut report = BuildReport {
+        output: options.output_dir(),
+        ..Default::default()
+    };
+    let site = report.step("load", || site::load(options))?;
+    check_output_location(&site, &report.output)?;
+    let renderer = report.step("templates", || Renderer::new(&site.config))?;
+    let target = report.output.clone();
+    let out = report.step("prepare output", || OutputDir::create(&target))?;
+    let files = report.step("render", || render_site(&site, &renderer, &out))?;
+    report.step("swap", || out.commit())?;
+    report.posts = site.posts.len();
+    report.pages = site.pages.len();
+    report.comments = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|e| e.thread.comments.len())
+        .sum();
+    report.files = files;
+    Ok(report)
+}
+
+/// The output is swapped wholesale: it must not hold the site's own sources.
+fn check_output_location(site: &Site, output: &Path) -> Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = abs(output);
+    let root = abs(&site.config.root);
+    let sources = ["content", "static", "templates", "themes"].map(|d| root.join(d));
+    if root.starts_with(&out) || sources.iter().any(|s| out.starts_with(s)) {
+        return Err(Error::Other(format!(
+            "refusing to build into {}: it holds the site's own files, and a build replaces the whole folder\n  help: pass an --output folder of its own, e.g. --output public",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Renders every file of `site` into `sink`; returns how many files were written.
+pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
+    let config = &site.config;
+    let urls = Urls::new(&config.base_url, &config.base_path);
+    let site_view = site_view(site, &urls);
+    let mut count = copy_static(site, sink)?;
+
+    let tags = collect_tags(&site.posts, &urls);
+    let rendered: Vec<RenderedPost> = site
+        .posts
+        .par_iter()
+        .enumerate()
+        .map(|(i, entry)| render_entry(site, renderer, &urls, &site_view, &tags, entry, i, sink))
+        .collect::<Result<_>>()?;
+    site.pages
+        .par_iter()
+        .map(|entry| render_entry(site, renderer, &urls, &site_view, &tags, entry, 0, sink))
+        .collect::<Result<Vec<_>>>()?;
+    count += site.posts.len() + site.pages.len();
+    count += site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|e| e.doc.aliases.len())
+        .sum::<usize>();
+
+    let summaries: Vec<PostSummaryView> = site
+        .posts
+        .iter()
+        .zip(&rendered)
+        .map(|(e, r)| summary_view(e, r, renderer, &urls, &tags))
+        .collect();
+    count += render_list(
+        renderer,
+        &site_view,
+        &urls,
+        sink,
+        "",
+        "index.html",
+        &summaries,
+        None,
+        config.posts_per_page,
+    )?;
+    for (slug, (tag, members)) in &tags {
+        let posts: Vec<PostSummaryView> = members.iter().map(|&i| summaries[i].clone()).collect();
+        let prefix = format!("tags/{slug}/");
+        count += render_list(
+            renderer,
+            &site_view,
+            &urls,
+            sink,
+            &prefix,
+            "tag.html",
+            &posts,
+            Some(tag),
+            config.posts_per_page,
+        )?;
+    }
+    let tag_list: Vec<TagLinkView> = tags.values().map(|(t, _)| t.clone()).collect();
+    let mut ctx = TemplateContext::new(&site_view, urls.path("tags/"), urls.permalink("tags/"));
+    ctx.page_title = "Tags".into();
+    ctx.tags = Some(&tag_list);
+    sink.write(
+        "tags/index.html",
+        renderer.render("tags.html", &ctx)?.as_bytes(),
+    )?;
+
+    let mut ctx = TemplateContext::new(
+        &site_view,
+        urls.path("404.html"),
+        urls.permalink("404.html"),
+    );
+    ctx.page_title = "Page not found".into();
+    sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
+
+    write_feeds(site, &rendered, &urls, &tags, sink)?;
+    Ok(count + 5)
+}
+
+/// What rendering a post leaves for the lists and feeds.
+struct RenderedPost {
+    content: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_entry(
+    site: &Site,
+    renderer: &Renderer,
+    urls: &Urls,
+    site_view: &SiteView,
+    tags: &TagIndex,
+    entry: &Entry,
+    position: usize,
+    sink: &dyn Sink,
+) -> Result<RenderedPost> {
+    let doc = &entry.doc;
+    let content = renderer.markdown.render_document(&doc.body);
+    let link = |e: &Entry| LinkView {
+        title: e.doc.title.clone(),
+        url: urls.path(&e.doc.path),
+    };
+    let is_post = doc.kind == Kind::Post;
+    let page = PageView {
+        title: doc.title.clone(),
+        url: urls.path(&doc.path),
+        permalink: urls.permalink(&doc.path),
+        date: doc.date.as_ref().map(DateView::new),
+        updated: doc.updated.as_ref().map(DateView::new),
+        tags: tag_links(&doc.tags, tags),
+        draft: doc.draft,
+        content,
+        summary: doc
+            .summary
+            .as_deref()
+            .map(|s| renderer.markdown.render_document(s)),
+        extra: doc.extra.clone(),
+        thread: thread_view(
+            &entry.thread,
+            &entry.tree,
+            site.config.max_depth,
+            &renderer.markdown,
+            &renderer.sanitizer,
+        ),
+        engagement: EngagementView::from(&entry.engagement),
+        newer: (is_post && position > 0).then(|| link(&site.posts[position - 1])),
+        older: is_post
+            .then(|| site.posts.get(position + 1).map(link))
+            .flatten(),
+    };
+    let default_template = if is_post { "post.html" } else { "page.html" };
+    let template = doc.template.as_deref().unwrap_or(default_template);
+    if !renderer.has_template(template) {
+        return Err(Diagnostic::new(
+            Location::new(&doc.source, None),
+            format!("template {template:?} does not exist"),
+            "create it in templates/, or remove the template: key",
+        )
+        .into());
+    }
+    let mut ctx = TemplateContext::new(site_view, page.url.clone(), page.permalink.clone());
+    ctx.page_title = doc.title.clone();
+    ctx.page = Some(&page);
+    let html = renderer.render(template, &ctx)?;
+    sink.write(&index_file(&doc.path), html.as_bytes())?;
+
+    for alias in &doc.aliases {
+        let mut ctx = TemplateContext::new(site_view, urls.path(alias), page.permalink.clone());
+        ctx.page_title = doc.title.clone();
+        ctx.redirect_to = Some(page.permalink.clone());
+        sink.write(
+            &index_file(alias),
+            renderer.render("alias.html", &ctx)?.as_bytes(),
+        )?;
+    }
+    Ok(RenderedPost {
+        content: page.content,
+    })
+}
+
+fn site_view(site: &Site, urls: &Urls) -> SiteView {
+    let c = &site.config;
+    let mut pages: Vec<LinkView> = site
+        .pages
+        .iter()
+        .filter(|p| !p.doc.path.trim_end_matches('/').contains('/'))
+        .map(|p| LinkView {
+            title: p.doc.title.clone(),
+            url: urls.path(&p.doc.path),
+        })
+        .collect();
+    pages.sort_by(|a, b| a.title.cmp(&b.title));
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        language: c.language.clone(),
+        base_url: c.base_url.clone(),
+        base_path: c.base_path.clone(),
+        author: c.author_name.clone(),
+        pages,
+        extra: c.extra.clone(),
+    }
+}
+
+/// Tag slug → (link, indices of its posts in `site.posts`), sorted by slug.
+type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
+
+fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
+    let mut tags = TagIndex::new();
+    for (i, post) in posts.iter().enumerate() {
+        for name in &post.doc.tags {
+            let slug = slugify(name);
+            let (link, members) = tags.entry(slug.clone()).or_insert_with(|| {
+                (
+                    TagLinkView {
+                        name: name.clone(),
+                        url: urls.path(&format!("tags/{slug}/")),
+                        slug,
+                        count: 0,
+                    },
+                    Vec::new(),
+                )
+            });
+            if members.last() != Some(&i) {
+                members.push(i);
+                link.count += 1;
+            }
+        }
+    }
+    tags
+}
+
+fn tag_links(names: &[String], tags: &TagIndex) -> Vec<TagLinkView> {
+    let mut links: Vec<TagLinkView> = Vec::new();
+    for name in names {
+        if let Some((link, _)) = tags.get(&slugify(name)) {
+            if !links.iter().any(|l| l.slug == link.slug) {
+                links.push(link.clone());
+            }
+        }
+    }
+    links
+}
+
+fn summary_view(
+    entry: &Entry,
+    rendered: &RenderedPost,
+    renderer: &Renderer,
+    urls: &Urls,
+    tags: &TagIndex,
+) -> PostSummaryView {
+    let doc = &entry.doc;
+    let summary = match &doc.summary {
+        Some(s) => renderer.markdown.render_document(s),
+        None => first_paragraph(&rendered.content).to_string(),
+    };
+    PostSummaryView {
+        title: doc.title.clone(),
+        url: urls.path(&doc.path),
+        permalink: urls.permalink(&doc.path),
+        date: doc.date.as_ref().map(DateView::new),
+        tags: tag_links(&doc.tags, tags),
+        summary,
+        draft: doc.draft,
+        engagement: EngagementView::from(&entry.engagement),
+    }
+}
+
+fn first_paragraph(html: &str) -> &str {
+    match (html.find("<p>"), html.find("</p>")) {
+        (Some(start), Some(end)) if start < end => &html[start..end + 4],
+        _ => "",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_list(
+    renderer: &Renderer,
+    site_view: &SiteView,
+    urls: &Urls,
+    sink: &dyn Sink,
+    prefix: &str,
+    template: &str,
+    posts: &[PostSummaryView],
+    tag: Option<&TagLinkView>,
+    per_page: usize,
+) -> Result<usize> {
+    let chunks: Vec<&[PostSummaryView]> = if posts.is_empty() {
+        vec![&[]]
+    } else {
+        posts.chunks(per_page).collect()
+    };
+    let total = chunks.len();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let n = i + 1;
+        let rel = paginated(prefix, n);
+        let mut ctx = TemplateContext::new(site_view, urls.path(&rel), urls.permalink(&rel));
+        ctx.page_title = match (tag, n) {
+            (Some(t), 1) => format!("Posts tagged “{}”", t.name),
+            (Some(t), n) => format!("Posts tagged “{}”, page {n}", t.name),
+            (None, 1) => String::new(),
+            (None, n) => format!("Posts, page {n}"),
+        };
+        ctx.posts = Some(chunk);
+        ctx.tag = tag;
+        ctx.pagination = Some(PaginationView {
+            current: n,
+            total,
+            prev: (n > 1).then(|| urls.path(&paginated(prefix, n - 1))),
+            next: (n < total).then(|| urls.path(&paginated(prefix, n + 1))),
+        });
+        sink.write(
+            &index_file(&rel),
+            renderer.render(template, &ctx)?.as_bytes(),
+        )?;
+    }
+    Ok(total)
+}
+
+fn write_feeds(
+    site: &Site,
+    rendered: &[RenderedPost],
+    urls: &Urls,
+    tags: &TagIndex,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let config = &site.config;
+    let author = config.author_name.as_deref().unwrap_or(&config.title);
+    let entries: Vec<FeedEntry<'_>> = site
+        .posts
+        .iter()
+        .zip(rendered)
+        .filter_map(|(e, r)| {
+            let published = e.doc.date?;
+            Some(FeedEntry {
+                title: &e.doc.title,
+                permalink: urls.permalink(&e.doc.path),
+                published,
+                updated: e.doc.updated.unwrap_or(published).max(published),
+                content: &r.content,
+                author,
+            })
+        })
+        .take(config.feed_posts)
+        .collect();
+    let atom = feeds::atom(
+        &config.title,
+        &urls.permalink("atom.xml"),
+        &config.base_url,
+        author,
+        &entries,
+    );
+    sink.write("atom.xml", atom.as_bytes())?;
+
+    let mut pages: Vec<(String, Option<Date>)> = vec![(
+        urls.permalink(""),
+        site.posts.first().and_then(|p| p.doc.date),
+    )];
+    for e in site.posts.iter().chain(&site.pages) {
+        pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
+    }
+    pages.push((urls.permalink("tags/"), None));
+    pages.extend(
+        tags.keys()
+            .map(|slug| (urls.permalink(&format!("tags/{slug}/")), None)),
+    );
+    sink.write("sitemap.xml", feeds::sitemap(&pages).as_bytes())?;
+    sink.write(
+        "robots.txt",
+        feeds::robots(&urls.permalink("sitemap.xml")).as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// Theme static files first, then the site's `static/` (which wins), then content
+/// assets.
+fn copy_static(site: &Site, sink: &dyn Sink) -> Result<usize> {
+    let config = &site.config;
+    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    match config.theme_dir() {
+        Some(theme) => list_files(&theme.join("static"), &mut files)?,
+        None => {
+            for (name, text) in DEFAULT_STATIC {
+                files.insert(name.to_string(), StaticSource::Embedded(text));
+            }
+        }
+    }
+    list_files(&config.static_dir(), &mut files)?;
+    for (from, to) in &site.assets {
+        files.insert(to.clone(), StaticSource::File(config.root.join(from)));
+    }
+    files
+        .par_iter()
+        .try_for_each(|(rel, source)| match source {
+            StaticSource::Embedded(text) => sink.write(rel, text.as_bytes()),
+            StaticSource::File(path) => sink.copy(rel, path),
+        })?;
+    Ok(files.len())
+}
+
+enum StaticSource {
+    Embedded(&'static str),
+    File(PathBuf),
+}
+
+fn list_files(dir: &Path, files: &mut BTreeMap<String, StaticSource>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(dir, "cannot list", e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walkdir yields paths under its root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        files.insert(rel, StaticSource::File(entry.path().to_path_buf()));
+    }
+    Ok(())
+}

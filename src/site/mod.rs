@@ -1,0 +1,240 @@
+//! The site as one value: configuration, published posts and pages with their
+//! conversations and figures. `load` reads and validates everything, reporting every
+//! problem found; `build.rs` renders it; `output.rs` writes it.
+
+pub mod build;
+pub mod output;
+pub mod urls;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, SiteConfig};
+use crate::content::{self, Document, Kind, Source};
+use crate::dates::Date;
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::threads::metrics::{self, Engagement};
+use crate::threads::{self, Thread, Tree};
+
+/// How to load and build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// Include drafts and future-dated posts.
+    pub drafts: bool,
+    /// What "future" means.
+    pub now: Date,
+}
+
+impl BuildOptions {
+    pub fn new(root: &Path) -> Self {
+        BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            now: chrono::Utc::now(),
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A post or page with its conversation.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub doc: Document,
+    pub thread: Thread,
+    pub tree: Tree,
+    pub engagement: Engagement,
+}
+
+/// A loaded, validated site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Published posts, newest first.
+    pub posts: Vec<Entry>,
+    pub pages: Vec<Entry>,
+    /// Files to copy from `content/`: (source relative to the root, output path).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+/// Everything `load` found wrong, plus the site if it could still be assembled (for
+/// `check`, which goes on to look for broken links).
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Loads the site for `options`; any problem is an error listing all of them.
+pub fn load(options: &BuildOptions) -> Result<Site> {
+    let loaded = load_all(options)?;
+    match loaded.site {
+        Some(site) if loaded.problems.is_empty() => Ok(site),
+        _ => Err(Error::Content(loaded.problems)),
+    }
+}
+
+/// Loads the site, collecting every content problem instead of stopping at the first.
+/// Only configuration and I/O failures stop it early.
+pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
+    let root = &options.root;
+    let mut config = config::load(root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url, Path::new("--base-url"))?;
+    }
+    let inventory = content::discover(root)?;
+    let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
+        .sources
+        .par_iter()
+        .map(|source| load_entry(root, source))
+        .collect();
+
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut entries = Vec::new();
+    for r in results {
+        match r {
+            Ok(e) => entries.push(e),
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    for orphan in &inventory.orphan_threads {
+        problems.push(Diagnostic::new(
+            Location::new(orphan, None),
+            "this thread file has no post beside it",
+            format!(
+                "rename it to match its post ({}), or delete it",
+                orphan
+                    .display()
+                    .to_string()
+                    .replace(content::THREAD_SUFFIX, ".md")
+            ),
+        ));
+    }
+    entries.retain(|e| options.drafts || is_published(&e.doc, &options.now));
+    problems.extend(undated_posts(&entries));
+    problems.extend(colliding_paths(&entries));
+
+    let (mut posts, pages): (Vec<Entry>, Vec<Entry>) =
+        entries.into_iter().partition(|e| e.doc.kind == Kind::Post);
+    posts.sort_by(|a, b| {
+        b.doc
+            .date
+            .cmp(&a.doc.date)
+            .then_with(|| a.doc.title.cmp(&b.doc.title))
+    });
+    let assets = place_assets(&inventory.assets, &posts, &pages);
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok(Loaded {
+        site: Some(Site {
+            config,
+            posts,
+            pages,
+            assets,
+        }),
+        problems,
+    })
+}
+
+fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diagnostic>> {
+    let doc = content::load_document(root, source);
+    let thread = match &source.thread {
+        Some(path) => threads::load_thread(root, path),
+        None => Ok(Thread::default()),
+    };
+    match (doc, thread) {
+        (Ok(doc), Ok(thread)) => {
+            let tree = Tree::build(&thread);
+            let engagement = metrics::engagement(&thread, &tree);
+            Ok(Entry {
+                doc,
+                thread,
+                tree,
+                engagement,
+            })
+        }
+        (doc, thread) => Err(doc
+            .err()
+            .into_iter()
+            .flatten()
+            .chain(thread.err().into_iter().flatten())
+            .collect()),
+    }
+}
+
+fn is_published(doc: &Document, now: &Date) -> bool {
+    !doc.draft && doc.date.is_none_or(|d| d <= *now)
+}
+
+fn undated_posts(entries: &[Entry]) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .filter(|e| e.doc.kind == Kind::Post && e.doc.date.is_none() && !e.doc.draft)
+        .map(|e| {
+            Diagnostic::new(
+                Location::new(&e.doc.source, Some(1)),
+                "this post has no date",
+                "add a date to its front matter, e.g. date: 2024-01-31 (drafts may go without)",
+            )
+        })
+        .collect()
+}
+
+/// Two things published at the same address would overwrite each other.
+fn colliding_paths(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut problems = Vec::new();
+    for e in entries {
+        let own = std::iter::once((e.doc.path.as_str(), "is published"));
+        let aliases = e.doc.aliases.iter().map(|a| (a.as_str(), "has an alias"));
+        for (path, what) in own.chain(aliases) {
+            if let Some(other) = seen.insert(path, &e.doc.source) {
+                problems.push(Diagnostic::new(
+                    Location::new(&e.doc.source, Some(1)),
+                    format!(
+                        "this file {what} at /{path}, which {} already uses",
+                        other.display()
+                    ),
+                    "give one of them another slug (front matter slug:) or remove the alias",
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Files in a bundle folder (`posts/trip/index.md` + `posts/trip/map.png`) go beside
+/// their page; other content files keep their path below `content/`.
+fn place_assets(assets: &[PathBuf], posts: &[Entry], pages: &[Entry]) -> Vec<(PathBuf, String)> {
+    let bundles: HashMap<&Path, &str> = posts
+        .iter()
+        .chain(pages)
+        .filter(|e| e.doc.source.file_stem().is_some_and(|s| s == "index"))
+        .filter_map(|e| Some((e.doc.source.parent()?, e.doc.path.as_str())))
+        .collect();
+    assets
+        .iter()
+        .filter_map(|asset| {
+            let name = asset.file_name()?.to_string_lossy();
+            let out = match asset.parent().and_then(|dir| bundles.get(dir)) {
+                Some(page) => format!("{page}{name}"),
+                None => asset
+                    .strip_prefix("content")
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            };
+            Some((asset.clone(), out))
+        })
+        .collect()
+}

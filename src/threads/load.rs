@@ -1,0 +1,284 @@
+//! Reading a thread file and validating it: unknown keys, bad dates, duplicate ids,
+//! unknown parents and reply cycles are all reported, each at the line of the comment
+//! it is about, so `check` can list every problem at once.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::dates;
+use crate::error::{read_text, Diagnostic, Error, Location};
+use crate::threads::{Comment, Role, Thread};
+use crate::yaml;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThread {
+    #[serde(default)]
+    comments: Vec<RawComment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComment {
+    #[serde(deserialize_with = "id_text")]
+    id: String,
+    #[serde(default, deserialize_with = "optional_id_text")]
+    parent: Option<String>,
+    author: Option<String>,
+    url: Option<String>,
+    date: Option<String>,
+    #[serde(default)]
+    role: Role,
+    #[serde(default)]
+    body: String,
+}
+
+/// Ids are text, but `id: 3` (unquoted) is what people write.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdValue {
+    Text(String),
+    Number(u64),
+}
+
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match IdValue::deserialize(d)? {
+        IdValue::Text(s) => s,
+        IdValue::Number(n) => n.to_string(),
+    })
+}
+
+fn optional_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<IdValue>::deserialize(d)?.map(|v| match v {
+        IdValue::Text(s) => s,
+        IdValue::Number(n) => n.to_string(),
+    }))
+}
+
+/// Reads and validates the thread file at `root/path`.
+pub fn load_thread(root: &Path, path: &Path) -> Result<Thread, Vec<Diagnostic>> {
+    let text = read_text(&root.join(path)).map_err(|e| match e {
+        Error::Content(ds) => ds
+            .into_iter()
+            .map(|mut d| {
+                d.location.path = path.to_path_buf();
+                d
+            })
+            .collect(),
+        other => vec![Diagnostic::new(
+            Location::new(path, None),
+            other.to_string(),
+            "check the file's permissions",
+        )],
+    })?;
+    parse_thread(&text, path)
+}
+
+/// Parses and validates the text of a thread file at `path`.
+pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> {
+    let raw: RawThread = if text.trim().is_empty() {
+        RawThread {
+            comments: Vec::new(),
+        }
+    } else {
+        yaml::from_str_at(text, path, 1).map_err(|d| vec![d])?
+    };
+    let item_lines = yaml::sequence_item_lines(text, "comments");
+    let line_of = |i: usize| item_lines.get(i).copied().unwrap_or(1);
+    let end_of = |i: usize| item_lines.get(i + 1).copied().unwrap_or(usize::MAX);
+    let key_at = |i: usize, key: &str| {
+        yaml::key_line_within(text, line_of(i), end_of(i), key).unwrap_or(line_of(i))
+    };
+
+    let mut problems = Vec::new();
+    let mut comments = Vec::with_capacity(raw.comments.len());
+    for (i, c) in raw.comments.into_iter().enumerate() {
+        let date = match c.date.as_deref().map(dates::parse) {
+            Some(Err(msg)) => {
+                problems.push(Diagnostic::new(
+                    Location::new(path, Some(key_at(i, "date"))),
+                    format!("comment {:?}: {msg}", c.id),
+                    "write the date as RFC 3339, e.g. 2015-03-02T10:15:00Z, or remove it",
+                ));
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        if c.id.trim().is_empty() {
+            problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "id"))),
+                "a comment has an empty id",
+                "give every comment an id that is unique in this file, e.g. id: \"7\"",
+            ));
+        }
+        comments.push(Comment {
+            id: c.id,
+            parent: c.parent,
+            author: c.author.filter(|a| !a.trim().is_empty()),
+            url: c.url.filter(|u| !u.trim().is_empty()),
+            date,
+            role: c.role,
+            body: c.body,
+            line: line_of(i),
+        });
+    }
+    problems.extend(check_structure(&comments, path, |i, key| key_at(i, key)));
+    if problems.is_empty() {
+        Ok(Thread {
+            path: path.to_path_buf(),
+            comments,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Duplicate ids, unknown parents and cycles.
+fn check_structure(
+    comments: &[Comment],
+    path: &Path,
+    key_at: impl Fn(usize, &str) -> usize,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(comments.len());
+    for (i, c) in comments.iter().enumerate() {
+        if let Some(&first) = index.get(c.id.as_str()) {
+            problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "id"))),
+                format!(
+                    "duplicate comment id {:?} (first used on line {})",
+                    c.id, comments[first].line
+                ),
+                "give each comment its own id; replies point at ids with parent:",
+            ));
+        } else {
+            index.insert(&c.id, i);
+        }
+    }
+    let mut parent_of = vec![None; comments.len()];
+    for (i, c) in comments.iter().enumerate() {
+        let Some(parent) = &c.parent else { continue };
+        match index.get(parent.as_str()) {
+            Some(&p) if p == i => problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "parent"))),
+                format!("comment {:?} replies to itself", c.id),
+                "set parent: to the id of the comment it answers, or remove it",
+            )),
+            Some(&p) => parent_of[i] = Some(p),
+            None => problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "parent"))),
+                format!(
+                    "comment {:?} replies to {:?}, which is not in this file",
+                    c.id, parent
+                ),
+                "set parent: to the id of a comment in this file, or remove it to make a top-level comment",
+            )),
+        }
+    }
+    for cycle in find_cycles(&parent_of) {
+        let first = *cycle.iter().min().expect("a cycle has members");
+        let ids: Vec<String> = cycle
+            .iter()
+            .map(|&i| format!("{:?}", comments[i].id))
+            .collect();
+        problems.push(Diagnostic::new(
+            Location::new(path, Some(key_at(first, "parent"))),
+            format!(
+                "comments {} reply to each other in a cycle",
+                ids.join(" → ")
+            ),
+            "one of them must be the first: remove or change its parent:",
+        ));
+    }
+    problems
+}
+
+/// Each cycle of the parent relation once, as the list of its members. Iterative, so
+/// a long reply chain cannot exhaust the stack.
+fn find_cycles(parent_of: &[Option<usize>]) -> Vec<Vec<usize>> {
+    // 0 = unseen, 1 = on the current walk, 2 = done.
+    let mut state = vec![0u8; parent_of.len()];
+    let mut cycles = Vec::new();
+    for start in 0..parent_of.len() {
+        let mut walk = Vec::new();
+        let mut node = Some(start);
+        while let Some(n) = node {
+            match state[n] {
+                0 => {
+                    state[n] = 1;
+                    walk.push(n);
+                    node = parent_of[n];
+                }
+                1 => {
+                    let from = walk.iter().position(|&w| w == n).expect("n is on the walk");
+                    cycles.push(walk[from..].to_vec());
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for w in walk {
+            state[w] = 2;
+        }
+    }
+    cycles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        parse_thread(text, Path::new("t.comments.yaml"))
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.to_string().lines().next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn parses_a_thread() {
+        let text = "comments:\n  - id: 1\n    author: Fiona\n    body: Hi\n  - id: \"2\"\n    parent: 1\n    role: author\n    body: Thanks\n";
+        let t = parse_thread(text, Path::new("t.comments.yaml")).unwrap();
+        assert_eq!(t.comments.len(), 2);
+        assert_eq!(t.comments[1].parent.as_deref(), Some("1"));
+        assert_eq!(t.comments[1].line, 5);
+        assert!(t.comments[1].is_author());
+    }
+
+    #[test]
+    fn reports_every_structural_problem() {
+        let text = "comments:\n- id: a\n  parent: c\n- id: b\n  parent: nope\n- id: a\n- id: c\n  parent: a\n";
+        assert_eq!(
+            errors(text),
+            vec![
+                "t.comments.yaml:6: duplicate comment id \"a\" (first used on line 2)",
+                "t.comments.yaml:5: comment \"b\" replies to \"nope\", which is not in this file",
+                "t.comments.yaml:3: comments \"a\" → \"c\" reply to each other in a cycle",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        assert_eq!(
+            errors("comments:\n  - id: 1\n    athor: x\n"),
+            vec!["t.comments.yaml:3: comments[0]: unknown field `athor`, expected one of `id`, `parent`, `author`, `url`, `date`, `role`, `body`"]
+        );
+    }
+
+    #[test]
+    fn a_long_chain_is_no_problem() {
+        let mut text = String::from("comments:\n- id: 0\n");
+        for i in 1..5000 {
+            text.push_str(&format!("- id: {i}\n  parent: {}\n", i - 1));
+        }
+        assert_eq!(
+            parse_thread(&text, Path::new("t")).unwrap().comments.len(),
+            5000
+        );
+    }
+}

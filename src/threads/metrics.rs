@@ -1,0 +1,205 @@
+//! Engagement figures of one post, computed from its thread alone (pure functions, no
+//! I/O). The README defines each figure; these definitions are the reference.
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+
+use crate::dates::Date;
+use crate::threads::{Comment, Role, Thread, Tree};
+
+/// The conversation figures of one post.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Engagement {
+    /// Reader and author comments (mentions excluded).
+    pub comments: usize,
+    /// Reader comments.
+    pub reader_comments: usize,
+    /// Distinct readers: same name (ignoring case and spacing) and same website host
+    /// are one reader; each unnamed comment counts as its own reader.
+    pub participants: usize,
+    /// Comments by the author.
+    pub author_replies: usize,
+    /// Reader comments with at least one direct reply by the author.
+    pub answered: usize,
+    /// `answered / reader_comments`; `None` without reader comments.
+    pub reply_rate: Option<f64>,
+    /// Depth of the deepest comment (top level is 1; 0 without comments).
+    pub deepest: usize,
+    /// Top-level threads in which the author answered a reader and a reader answered
+    /// the author.
+    pub back_and_forth: usize,
+    /// Median, over answered reader comments with dates, of the time to the first
+    /// direct author reply.
+    pub median_reply_time: Option<Duration>,
+    /// Date of the newest comment.
+    pub last_activity: Option<Date>,
+}
+
+/// Computes the figures of `thread`, whose tree is `tree`.
+pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
+    let comments = &thread.comments;
+    let counted = |c: &&Comment| c.role != Role::Mention;
+    let reader_comments = comments.iter().filter(|c| c.is_reader()).count();
+    let author_replies = comments.iter().filter(|c| c.is_author()).count();
+
+    let mut answered = 0;
+    let mut reply_times = Vec::new();
+    for (i, c) in comments.iter().enumerate() {
+        if !c.is_reader() {
+            continue;
+        }
+        let author_replies = tree.children[i]
+            .iter()
+            .map(|&j| &comments[j])
+            .filter(|r| r.is_author());
+        let first = author_replies.clone().filter_map(|r| r.date).min();
+        if author_replies.count() > 0 {
+            answered += 1;
+            if let (Some(asked), Some(replied)) = (c.date, first) {
+                reply_times.push(replied - asked);
+            }
+        }
+    }
+
+    Engagement {
+        comments: comments.iter().filter(counted).count(),
+        reader_comments,
+        participants: participants(comments),
+        author_replies,
+        answered,
+        reply_rate: (reader_comments > 0).then(|| answered as f64 / reader_comments as f64),
+        deepest: tree.depth.iter().copied().max().unwrap_or(0),
+        back_and_forth: back_and_forth(thread, tree),
+        median_reply_time: median(reply_times),
+        last_activity: comments.iter().filter(counted).filter_map(|c| c.date).max(),
+    }
+}
+
+fn participants(comments: &[Comment]) -> usize {
+    let mut named = HashSet::new();
+    let mut unnamed = 0;
+    for c in comments.iter().filter(|c| c.is_reader()) {
+        match reader_key(c) {
+            Some(key) => {
+                named.insert(key);
+            }
+            None => unnamed += 1,
+        }
+    }
+    named.len() + unnamed
+}
+
+/// How a reader is recognised across comments and posts: display name (case and
+/// spacing ignored) plus website host. `None` for unnamed comments.
+pub fn reader_key(c: &Comment) -> Option<String> {
+    let name = c.author.as_deref()?;
+    let name: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    if name.is_empty() {
+        return None;
+    }
+    let host = c.url.as_deref().map(url_host).unwrap_or_default();
+    Some(format!("{}|{}", name.join(" "), host))
+}
+
+/// `https://www.Fiona.example/blog` → `fiona.example`.
+fn url_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default().to_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+fn back_and_forth(thread: &Thread, tree: &Tree) -> usize {
+    let comments = &thread.comments;
+    let root_of = tree.root_of();
+    let mut author_answered = HashSet::new();
+    let mut reader_answered = HashSet::new();
+    for (i, c) in comments.iter().enumerate() {
+        let Some(p) = tree.parent[i] else { continue };
+        let parent = &comments[p];
+        if c.is_author() && parent.is_reader() {
+            author_answered.insert(root_of[i]);
+        } else if c.is_reader() && parent.is_author() {
+            reader_answered.insert(root_of[i]);
+        }
+    }
+    author_answered.intersection(&reader_answered).count()
+}
+
+fn median(mut values: Vec<Duration>) -> Option<Duration> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::threads::parse_thread;
+    use std::path::Path;
+
+    fn figures(text: &str) -> Engagement {
+        let thread = parse_thread(text, Path::new("t")).unwrap();
+        engagement(&thread, &Tree::build(&thread))
+    }
+
+    #[test]
+    fn seed_like_thread() {
+        let e = figures(
+            "comments:
+- {id: '1', author: Fiona, date: 2015-03-01T10:00:00Z}
+- {id: '2', date: 2015-03-01T11:00:00Z}
+- {id: '3', parent: '2', author: Pauline, role: author, date: 2015-03-01T13:00:00Z}
+- {id: '4', author: Joel, date: 2015-03-02T10:00:00Z}
+- {id: '5', author: ' fiona ', date: 2015-03-03T10:00:00Z}
+",
+        );
+        assert_eq!(e.comments, 5);
+        assert_eq!(e.reader_comments, 4);
+        assert_eq!(e.participants, 3);
+        assert_eq!(e.author_replies, 1);
+        assert_eq!(e.reply_rate, Some(0.25));
+        assert_eq!(e.deepest, 2);
+        assert_eq!(e.back_and_forth, 0);
+        assert_eq!(e.median_reply_time, Some(Duration::hours(2)));
+        assert_eq!(
+            e.last_activity.unwrap().to_rfc3339(),
+            "2015-03-03T10:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn back_and_forth_needs_both_directions() {
+        let e = figures(
+            "comments:
+- {id: a, author: Marco}
+- {id: b, parent: a, role: author}
+- {id: c, parent: b, author: Marco}
+- {id: d, author: Ruth}
+- {id: e, parent: d, role: author}
+- {id: f, role: mention, author: Ping}
+",
+        );
+        assert_eq!(e.back_and_forth, 1);
+        assert_eq!(e.comments, 5);
+        assert_eq!(e.answered, 2);
+        assert_eq!(e.reply_rate, Some(2.0 / 3.0));
+        assert_eq!(e.median_reply_time, None);
+    }
+
+    #[test]
+    fn empty_thread() {
+        let e = figures("comments: []\n");
+        assert_eq!(e, Engagement::default());
+    }
+}

@@ -1,0 +1,116 @@
+//! The only module that names the YAML crate. It turns YAML text into typed values and
+//! YAML errors into diagnostics located in the user's file (offset by where the YAML
+//! block starts), so the crate can be swapped here alone.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Diagnostic, Location};
+
+/// Parses `text`, which starts at line `first_line` (1-based) of `path`.
+pub(crate) fn from_str_at<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map(|l| l.line() + first_line - 1);
+        let message = clean_message(&e.to_string());
+        let help = if message.contains("unknown field") {
+            "remove or rename this key (keys are case-sensitive; see the README for the allowed ones)"
+        } else {
+            "fix the YAML syntax here (check indentation and quote values that contain ': ' or start with a special character)"
+        };
+        Diagnostic::new(Location::new(path, line), message, help)
+    })
+}
+
+/// serde_yaml appends " at line X column Y" to its messages; the location already says it.
+fn clean_message(message: &str) -> String {
+    let trimmed = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    trimmed.to_string()
+}
+
+/// The 1-based line (relative to `text`) of each item of the top-level block sequence
+/// under `key:`. YAML parsers give no positions for values, and thread validation must
+/// point at the comment it is about; items of a block sequence are the lines whose
+/// first non-blank character is `-` at the sequence's indentation, and anything nested
+/// (including block scalars) is indented further.
+pub(crate) fn sequence_item_lines(text: &str, key: &str) -> Vec<usize> {
+    let header = format!("{key}:");
+    let mut lines = text.lines().enumerate();
+    if !lines.any(|(_, l)| l.trim_end() == header) {
+        return Vec::new();
+    }
+    let mut indent = None;
+    let mut items = Vec::new();
+    for (i, line) in lines {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let this_indent = line.len() - trimmed.len();
+        let is_item = trimmed == "-" || trimmed.starts_with("- ");
+        match indent {
+            None if is_item => indent = Some(this_indent),
+            None => break,
+            Some(n) if this_indent < n || (this_indent == n && !is_item) => break,
+            Some(_) => {}
+        }
+        if is_item && Some(this_indent) == indent {
+            items.push(i + 1);
+        }
+    }
+    items
+}
+
+/// The 1-based line of `key:` within the item that starts at `start` and ends before
+/// `end` (both 1-based lines of `text`), to point an error at the exact field.
+pub(crate) fn key_line_within(text: &str, start: usize, end: usize, key: &str) -> Option<usize> {
+    let with_colon = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .take(end.saturating_sub(start))
+        .find(|(_, l)| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&with_colon)
+        })
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_items_of_a_block_sequence() {
+        let text = "comments:\n  - id: a\n    body: |\n      - not an item\n  - id: b\nother: 1\n";
+        assert_eq!(sequence_item_lines(text, "comments"), vec![2, 5]);
+    }
+
+    #[test]
+    fn finds_items_at_column_zero() {
+        let text = "# c\ncomments:\n- id: a\n  parent: b\n- id: b\n";
+        assert_eq!(sequence_item_lines(text, "comments"), vec![3, 5]);
+        assert_eq!(key_line_within(text, 3, 5, "parent"), Some(4));
+        assert_eq!(key_line_within(text, 3, 5, "id"), Some(3));
+    }
+
+    #[test]
+    fn error_lines_are_offset() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            a: u32,
+        }
+        let err = from_str_at::<T>("a: 1\nb: 2\n", Path::new("f.md"), 2).unwrap_err();
+        assert_eq!(err.location.line, Some(3));
+        assert!(err.message.contains("unknown field `b`"), "{}", err.message);
+    }
+}
