@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
+use crate::import::{Format, ImportOptions};
 use crate::site::BuildOptions;
 
 #[derive(Debug, Parser)]
@@ -33,6 +34,33 @@ enum Command {
     Build(BuildArgs),
     /// Validate content, threads and internal links, reporting every problem
     Check(RootArgs),
+    /// Bring posts and approved comments over from another platform
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (WXR, from Tools → Export)
+    Wordpress {
+        /// The export file
+        file: PathBuf,
+        #[command(flatten)]
+        root: RootArgs,
+        /// WordPress user id of the blog's author, for exports that do not say it
+        #[arg(long)]
+        author_id: Option<u64>,
+    },
+    /// A Disqus export (XML, from the Disqus admin)
+    Disqus {
+        /// The export file
+        file: PathBuf,
+        #[command(flatten)]
+        root: RootArgs,
+        /// Disqus username of the blog's author
+        #[arg(long)]
+        author: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +131,30 @@ fn run(command: Command) -> Result<i32> {
                 report.files,
                 total.as_millis()
             );
+            Ok(0)
+        }
+        Command::Import(import) => {
+            let options = match import {
+                ImportCommand::Wordpress {
+                    file,
+                    root,
+                    author_id,
+                } => ImportOptions {
+                    format: Format::WordPress,
+                    file,
+                    root: root.root,
+                    author_id,
+                    author: None,
+                },
+                ImportCommand::Disqus { file, root, author } => ImportOptions {
+                    format: Format::Disqus,
+                    file,
+                    root: root.root,
+                    author_id: None,
+                    author,
+                },
+            };
+            print!("{}", crate::import::run(&options)?);
             Ok(0)
         }
         Command::Check(args) => {
