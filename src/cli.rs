@@ -163,7 +163,7 @@ fn run(command: Command) -> Result<i32> {
                 println!("No problems found.");
                 return Ok(0);
             }
-            eprintln!("{}", Error::Content(problems.clone()));
+            eprintln!("error: {}", Error::Content(problems));
             Ok(1)
         }
     }

@@ -113,7 +113,7 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     let mut text = String::new();
     for (i, d) in diagnostics.iter().enumerate() {
         if i > 0 {
-            text.push('\n');
+            text.push_str("\nerror: ");
         }
         text.push_str(&d.to_string());
     }

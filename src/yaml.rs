@@ -15,8 +15,11 @@ pub(crate) fn from_str_at<T: DeserializeOwned>(
     first_line: usize,
 ) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|e| {
-        let line = e.location().map(|l| l.line() + first_line - 1);
-        let message = clean_message(&e.to_string());
+        let text = e.to_string();
+        let line = context_line(&text)
+            .or(e.location().map(|l| l.line()))
+            .map(|l| l + first_line - 1);
+        let message = clean_message(&text);
         let help = if message.contains("unknown field") {
             "remove or rename this key (keys are case-sensitive; see the README for the allowed ones)"
         } else {
@@ -26,13 +29,30 @@ pub(crate) fn from_str_at<T: DeserializeOwned>(
     })
 }
 
-/// serde_yaml appends " at line X column Y" to its messages; the location already says it.
+/// serde_yaml writes positions into its messages (" at line X column Y"); the
+/// location already says where, so they are removed.
 fn clean_message(message: &str) -> String {
-    let trimmed = match message.find(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    };
-    trimmed.to_string()
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = skip_digits(&rest[i + " at line ".len()..]);
+        rest = after.strip_prefix(" column ").map_or(after, skip_digits);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn skip_digits(text: &str) -> &str {
+    text.trim_start_matches(|c: char| c.is_ascii_digit())
+}
+
+/// When a construct is left open ("while scanning a quoted scalar at line 3"), the
+/// line it started on is where the user should look, not the end of the file.
+fn context_line(message: &str) -> Option<usize> {
+    let (_, context) = message.split_once(", while ")?;
+    let (_, at) = context.split_once(" at line ")?;
+    at.split(' ').next()?.parse().ok()
 }
 
 /// The 1-based line (relative to `text`) of each item of the top-level block sequence
@@ -112,5 +132,21 @@ mod tests {
         let err = from_str_at::<T>("a: 1\nb: 2\n", Path::new("f.md"), 2).unwrap_err();
         assert_eq!(err.location.line, Some(3));
         assert!(err.message.contains("unknown field `b`"), "{}", err.message);
+    }
+
+    #[test]
+    fn unclosed_quote_points_at_its_start() {
+        let err = from_str_at::<serde_yaml::Value>(
+            "a:
+  b: \"open\n",
+            Path::new("f"),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(err.location.line, Some(2));
+        assert_eq!(
+            err.message,
+            "found unexpected end of stream, while scanning a quoted scalar"
+        );
     }
 }

@@ -1,1 +1,13 @@
+//! Integration tests: each drives the `rapport` binary on a small site and asserts on
+//! what it wrote. See README.md in this folder for how to add a case.
 
+#![allow(unreachable_pub)] // items are shared between test modules of one binary
+
+mod harness;
+
+mod build;
+mod check;
+mod cli;
+mod regression;
+mod sanitize;
+mod threads;

@@ -1,0 +1,221 @@
+//! Bad input: every problem named with `path:line` and what to do, exit status 1,
+//! and `check` listing all of them at once.
+
+use crate::harness::SiteTest;
+
+const POST: &str = "---\ntitle: Hello\ndate: 2020-01-01\n---\nHello.\n";
+
+#[track_caller]
+fn build_error_with(files: &[(&str, &str)]) -> String {
+    let mut all = vec![("content/posts/hello.md", POST)];
+    all.extend_from_slice(files);
+    let site = SiteTest::with_files(&all);
+    let stderr = site.build_error();
+    assert!(!site.exists("index.html"), "nothing is published on error");
+    stderr
+}
+
+#[test]
+fn duplicate_comment_id() {
+    let stderr = build_error_with(&[(
+        "content/posts/hello.comments.yaml",
+        "comments:\n  - id: \"1\"\n    body: a\n  - id: \"1\"\n    body: b\n",
+    )]);
+    assert_eq!(
+        stderr,
+        "error: content/posts/hello.comments.yaml:4: duplicate comment id \"1\" (first used on line 2)\n  help: give each comment its own id; replies point at ids with parent:\n"
+    );
+}
+
+#[test]
+fn unknown_parent() {
+    let stderr = build_error_with(&[(
+        "content/posts/hello.comments.yaml",
+        "comments:\n  - id: \"1\"\n    body: a\n  - id: \"2\"\n    body: b\n    parent: \"9\"\n",
+    )]);
+    assert_eq!(
+        stderr,
+        "error: content/posts/hello.comments.yaml:6: comment \"2\" replies to \"9\", which is not in this file\n  help: set parent: to the id of a comment in this file, or remove it to make a top-level comment\n"
+    );
+}
+
+#[test]
+fn reply_cycle() {
+    let stderr = build_error_with(&[(
+        "content/posts/hello.comments.yaml",
+        "comments:\n  - id: a\n    parent: b\n  - id: b\n    parent: a\n",
+    )]);
+    assert_eq!(
+        stderr,
+        "error: content/posts/hello.comments.yaml:3: comments \"a\" → \"b\" reply to each other in a cycle\n  help: one of them must be the first: remove or change its parent:\n"
+    );
+}
+
+#[test]
+fn unknown_key_in_thread() {
+    let stderr = build_error_with(&[(
+        "content/posts/hello.comments.yaml",
+        "comments:\n  - id: \"1\"\n    autor: Fiona\n",
+    )]);
+    assert!(
+        stderr.starts_with("error: content/posts/hello.comments.yaml:3: comments[0]: unknown field `autor`, expected one of"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: remove or rename this key"));
+}
+
+#[test]
+fn unknown_key_in_front_matter() {
+    let stderr = build_error_with(&[(
+        "content/posts/bad.md",
+        "---\ntitle: Bad\ndate: 2020-01-01\ntagz: [a]\n---\n",
+    )]);
+    assert!(
+        stderr.starts_with("error: content/posts/bad.md:4: unknown field `tagz`, expected one of"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn impossible_date() {
+    let stderr = build_error_with(&[(
+        "content/posts/bad.md",
+        "---\ntitle: Bad\ndate: 2021-02-30\n---\n",
+    )]);
+    assert_eq!(
+        stderr,
+        "error: content/posts/bad.md:3: date: \"2021-02-30\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)\n  help: write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
+    );
+}
+
+#[test]
+fn broken_yaml() {
+    let stderr = build_error_with(&[(
+        "content/posts/hello.comments.yaml",
+        "comments:\n  - id: \"1\"\n    body: \"unclosed\n",
+    )]);
+    assert!(stderr.starts_with("error: content/posts/hello.comments.yaml:3: found unexpected end of stream, while scanning a quoted scalar\n"), "{stderr}");
+    assert!(
+        stderr.contains("help: fix the YAML syntax here"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
+    std::fs::write(
+        site.root.join("content/posts/latin1.md"),
+        b"---\ntitle: caf\xe9\n---\n",
+    )
+    .unwrap();
+    assert_eq!(
+        site.build_error(),
+        "error: content/posts/latin1.md:2: this file is not valid UTF-8\n  help: save the file as UTF-8 (most editors offer this under \"Save with encoding\")\n"
+    );
+}
+
+#[test]
+fn bad_site_toml() {
+    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://e.org/\"\npost_per_page = 3\n",
+    );
+    let stderr = site.build_error();
+    assert!(
+        stderr.starts_with("error: ./site.toml:3: unknown field `post_per_page`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn escaping_slug_is_refused() {
+    let stderr = build_error_with(&[(
+        "content/posts/evil.md",
+        "---\ntitle: Evil\ndate: 2020-01-01\nslug: \"../../x\"\n---\n",
+    )]);
+    assert_eq!(
+        stderr,
+        "error: content/posts/evil.md:4: slug \"../../x\" is not a single URL segment (it may not contain '/', '..' or spaces)\n  help: use letters, digits and dashes only, e.g. slug: my-first-post\n"
+    );
+}
+
+#[test]
+fn escaping_alias_is_refused() {
+    let stderr = build_error_with(&[(
+        "content/posts/evil.md",
+        "---\ntitle: Evil\ndate: 2020-01-01\naliases: [\"/../../../tmp/x/\"]\n---\n",
+    )]);
+    assert!(stderr.starts_with("error: content/posts/evil.md:4: alias \"/../../../tmp/x/\" may not contain '.' or '..' segments"), "{stderr}");
+}
+
+#[test]
+fn two_posts_at_one_address() {
+    let stderr = build_error_with(&[(
+        "content/posts/other.md",
+        "---\ntitle: Other\ndate: 2020-01-01\nslug: hello\n---\n",
+    )]);
+    assert!(
+        stderr.contains(
+            "this file is published at /posts/hello/, which content/posts/hello.md already uses"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_reports_every_problem_at_once() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2020-01-01\n---\n[dead](/posts/nowhere/)\n",
+        ),
+        (
+            "content/posts/hello.comments.yaml",
+            "comments:\n  - id: \"1\"\n  - id: \"1\"\n  - id: \"2\"\n    parent: \"7\"\n",
+        ),
+        (
+            "content/posts/bad.md",
+            "---\ntitle: Bad\ndate: 2020-13-01\n---\n",
+        ),
+        ("content/posts/lonely.comments.yaml", "comments: []\n"),
+    ]);
+    let run = site.run(&["check"]).failure(1);
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("  help"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "error: content/posts/bad.md:3: date: \"2020-13-01\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)",
+            "error: content/posts/hello.comments.yaml:3: duplicate comment id \"1\" (first used on line 2)",
+            "error: content/posts/hello.comments.yaml:5: comment \"2\" replies to \"7\", which is not in this file",
+            "error: content/posts/lonely.comments.yaml: this thread file has no post beside it",
+            "4 problems found",
+        ]
+    );
+    assert!(!site.root.join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_finds_broken_internal_links() {
+    let site = SiteTest::with_files(&[(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2020-01-01\n---\n[dead](/posts/nowhere/) and [fine](/tags/)\n",
+    )]);
+    let run = site.run(&["check"]).failure(1);
+    assert_eq!(
+        run.stderr,
+        "error: index.html: links to /posts/nowhere/, which the site does not have\n  help: fix the link in the post or template it comes from\nerror: posts/hello/index.html: links to /posts/nowhere/, which the site does not have\n  help: fix the link in the post or template it comes from\n2 problems found\n"
+    );
+}
+
+#[test]
+fn check_passes_on_the_example_site() {
+    let site = SiteTest::example();
+    let run = site.run(&["check"]).success();
+    assert_eq!(run.stdout, "No problems found.\n");
+}

@@ -1,0 +1,199 @@
+//! Drives the real `rapport` binary on a copy of a fixture site in a temporary folder
+//! and reads what it wrote. Every helper is `#[track_caller]` so a failure points at
+//! the test line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A site in a temporary folder.
+pub struct SiteTest {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self, code: i32) -> Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `../shared/fixtures/real/<rel>`: real export files, read in place.
+#[allow(dead_code)] // used by the import tests
+pub fn real_fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/real")
+        .join(rel)
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>`.
+    #[track_caller]
+    pub fn fixture(name: &str) -> SiteTest {
+        let site = SiteTest::empty();
+        copy_dir(&fixtures_dir().join(name), &site.root);
+        site
+    }
+
+    /// A copy of the repository's own example site.
+    #[track_caller]
+    pub fn example() -> SiteTest {
+        let site = SiteTest::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("site.toml"), site.root.join("site.toml")).unwrap();
+        for dir in ["content", "static", "themes"] {
+            copy_dir(&repo.join(dir), &site.root.join(dir));
+        }
+        site
+    }
+
+    /// An empty folder.
+    pub fn empty() -> SiteTest {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).expect("create site dir");
+        SiteTest { _dir: dir, root }
+    }
+
+    /// A minimal site: site.toml plus the given files.
+    pub fn with_files(files: &[(&str, &str)]) -> SiteTest {
+        let site = SiteTest::empty();
+        site.write(
+            "site.toml",
+            "title = \"Test\"\nbase_url = \"https://example.org/\"\n",
+        );
+        for (rel, text) in files {
+            site.write(rel, text);
+        }
+        site
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    /// Runs `rapport ARGS` in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .expect("run rapport");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn build(&self) -> &Self {
+        self.run(&["build"]).success();
+        self
+    }
+
+    /// Builds, expecting exit status 1; returns stderr.
+    #[track_caller]
+    pub fn build_error(&self) -> String {
+        self.run(&["build"]).failure(1).stderr
+    }
+
+    /// A file of the built site (`public/<rel>`).
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.root.join("public").join(rel);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.root.join("public").join(rel).exists()
+    }
+
+    #[track_caller]
+    pub fn html(&self, rel: &str) -> Html {
+        Html::parse_document(&self.read(rel))
+    }
+}
+
+/// Elements of `html` matching `selector`.
+#[track_caller]
+pub fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    let s = Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+    html.select(&s).collect()
+}
+
+/// The text of an element, whitespace collapsed.
+pub fn text(e: &scraper::ElementRef<'_>) -> String {
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[track_caller]
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir(from) {
+        let rel = entry.strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, &target).unwrap();
+        }
+    }
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    let mut i = 0;
+    while i < out.len() {
+        if out[i].is_dir() {
+            let mut children: Vec<PathBuf> = std::fs::read_dir(&out[i])
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            children.sort();
+            out.extend(children);
+        }
+        i += 1;
+    }
+    out
+}

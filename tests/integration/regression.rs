@@ -1,0 +1,1 @@
+//! One test per bug fixed, named after what broke.

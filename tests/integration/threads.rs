@@ -1,0 +1,200 @@
+//! Conversations on the page: the markup contract (`id="comment-<id>"`,
+//! `data-depth`, `by-author`), nesting and its cap, names, websites, figures.
+
+use crate::harness::{select, text, SiteTest};
+
+fn comment_rows(site: &SiteTest) -> Vec<(String, String, bool)> {
+    let html = site.html("posts/hello/index.html");
+    select(&html, "li.comment")
+        .iter()
+        .map(|c| {
+            (
+                c.attr("id").unwrap().to_string(),
+                c.attr("data-depth").unwrap().to_string(),
+                c.value().classes().any(|k| k == "by-author"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn markup_contract_on_a_nested_thread() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let rows = comment_rows(&site);
+    let expected: Vec<(String, String, bool)> = (1..=8)
+        .map(|i| (format!("comment-{i}"), i.to_string(), i % 2 == 0))
+        .chain([
+            ("comment-anon".to_string(), "1".to_string(), false),
+            ("comment-site".to_string(), "1".to_string(), false),
+            ("comment-early".to_string(), "1".to_string(), false),
+        ])
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn author_replies_carry_a_visible_badge() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    for c in select(&html, "li.by-author") {
+        let badge = c
+            .select(&scraper::Selector::parse(":scope > article .author-badge").unwrap())
+            .next();
+        assert_eq!(
+            badge.map(|b| text(&b)),
+            Some("Author".to_string()),
+            "{}",
+            c.attr("id").unwrap()
+        );
+    }
+    assert!(select(&html, "li.comment:not(.by-author) > article .author-badge").is_empty());
+}
+
+#[test]
+fn nesting_stops_at_max_depth_and_deeper_replies_say_whom_they_answer() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    // max_depth = 3: comments 3..8 are drawn in the third-level list.
+    let third_level = select(&html, "ol.thread > li > ol.replies > li > ol.replies > li");
+    let ids: Vec<&str> = third_level.iter().map(|c| c.attr("id").unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "comment-3",
+            "comment-4",
+            "comment-5",
+            "comment-6",
+            "comment-7",
+            "comment-8"
+        ]
+    );
+    assert!(select(&html, "ol.replies ol.replies ol.replies").is_empty());
+    let replying: Vec<String> = select(&html, "p.in-reply-to").iter().map(text).collect();
+    assert_eq!(
+        replying,
+        [
+            "Replying to Marco",
+            "Replying to Pauline",
+            "Replying to Marco",
+            "Replying to Pauline",
+            "Replying to Marco"
+        ]
+    );
+    let target = select(&html, "#comment-5 p.in-reply-to a")[0].attr("href");
+    assert_eq!(target, Some("#comment-4"));
+}
+
+#[test]
+fn every_comment_has_a_permalink_anchor() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    for c in select(&html, "li.comment") {
+        let id = c.attr("id").unwrap();
+        let link = c
+            .select(&scraper::Selector::parse("a.comment-permalink").unwrap())
+            .next()
+            .unwrap();
+        assert_eq!(link.attr("href").unwrap(), format!("#{id}"));
+    }
+}
+
+#[test]
+fn unnamed_readers_are_anonymous_and_only_http_websites_are_linked() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    assert_eq!(
+        text(&select(&html, "#comment-anon .comment-author")[0]),
+        "Anonymous"
+    );
+    let ruth = select(&html, "#comment-site .comment-author")[0];
+    assert_eq!(
+        ruth.value().name(),
+        "span",
+        "javascript: website is not linked"
+    );
+    let marco = select(&html, "#comment-1 .comment-author")[0];
+    assert_eq!(marco.attr("href"), Some("https://marco.example/"));
+    assert_eq!(marco.attr("rel"), Some("nofollow ugc noopener"));
+}
+
+#[test]
+fn engagement_figures_are_shown_above_the_thread() {
+    let site = SiteTest::fixture("threads/nested");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    assert_eq!(
+        text(&select(&html, ".engagement-summary")[0]),
+        "11 comments from 4 readers · the author answered 4 · deepest exchange 8"
+    );
+    let figures: Vec<String> = select(&html, ".engagement-figures div")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                text(&select_in(d, "dt")[0]),
+                text(&select_in(d, "dd")[0])
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            "Comments 11",
+            "Participants 4",
+            "Author replies 4",
+            "Reply rate 57%",
+            "Deepest thread 8",
+            "Back-and-forth 1",
+            "Median time to reply 1 hour",
+            "Last activity 2 January 2020"
+        ]
+    );
+}
+
+#[test]
+fn a_3000_deep_chain_builds() {
+    let mut thread = String::from("comments:\n- id: \"0\"\n  body: start\n");
+    for i in 1..3000 {
+        thread.push_str(&format!(
+            "- id: \"{i}\"\n  parent: \"{}\"\n  body: reply {i}\n",
+            i - 1
+        ));
+    }
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Deep\ndate: 2020-01-01\n---\nx\n",
+        ),
+        ("content/posts/hello.comments.yaml", &thread),
+    ]);
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    assert_eq!(select(&html, "li.comment").len(), 3000);
+    assert_eq!(
+        select(&html, "#comment-2999")[0].attr("data-depth"),
+        Some("3000")
+    );
+    assert!(select(
+        &html,
+        "ol.replies ol.replies ol.replies ol.replies ol.replies ol.replies"
+    )
+    .is_empty());
+}
+
+#[test]
+fn posts_without_a_thread_say_so() {
+    let site = SiteTest::fixture("site/basic");
+    site.build();
+    let html = site.html("posts/first/index.html");
+    assert_eq!(text(&select(&html, ".no-comments")[0]), "No comments yet.");
+}
+
+fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    e.select(&scraper::Selector::parse(selector).unwrap())
+        .collect()
+}
