@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::import::{Format, ImportOptions};
+use crate::serve::ServeOptions;
 use crate::site::BuildOptions;
 
 #[derive(Debug, Parser)]
@@ -32,6 +33,8 @@ enum Command {
     },
     /// Build the site into public/ (or --output)
     Build(BuildArgs),
+    /// Build, serve on loopback, and with --watch rebuild and reload on every save
+    Serve(ServeArgs),
     /// Validate content, threads and internal links, reporting every problem
     Check(RootArgs),
     /// Bring posts and approved comments over from another platform
@@ -83,6 +86,29 @@ struct BuildArgs {
     /// Include drafts and future-dated posts
     #[arg(long)]
     drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Rebuild on every change and reload the browser
+    #[arg(long)]
+    watch: bool,
+    /// Address to listen on; anything but loopback must be asked for
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Show drafts and future posts (on by default while serving)
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    drafts: bool,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Where to write the served build (default: a temporary folder)
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 /// Runs the command line and returns the exit status.
@@ -155,6 +181,19 @@ fn run(command: Command) -> Result<i32> {
                 },
             };
             print!("{}", crate::import::run(&options)?);
+            Ok(0)
+        }
+        Command::Serve(args) => {
+            let mut build = BuildOptions::new(&args.root.root);
+            build.output = args.output;
+            build.drafts = args.drafts;
+            crate::serve::run(&ServeOptions {
+                build,
+                bind: args.bind,
+                port: args.port,
+                watch: args.watch,
+                open: args.open,
+            })?;
             Ok(0)
         }
         Command::Check(args) => {
