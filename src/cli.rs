@@ -37,6 +37,17 @@ enum Command {
     Serve(ServeArgs),
     /// Validate content, threads and internal links, reporting every problem
     Check(RootArgs),
+    /// List reader comments still waiting for an author reply, oldest first
+    Replies {
+        #[command(flatten)]
+        root: RootArgs,
+        /// Print a JSON array instead of text
+        #[arg(long)]
+        json: bool,
+        /// Only this post (its slug)
+        #[arg(long)]
+        post: Option<String>,
+    },
     /// Bring posts and approved comments over from another platform
     #[command(subcommand)]
     Import(ImportCommand),
@@ -194,6 +205,17 @@ fn run(command: Command) -> Result<i32> {
                 watch: args.watch,
                 open: args.open,
             })?;
+            Ok(0)
+        }
+        Command::Replies { root, json, post } => {
+            let waiting = crate::replies::awaiting(&root.root, post.as_deref())?;
+            if json {
+                let text = serde_json::to_string_pretty(&waiting)
+                    .map_err(|e| Error::Other(e.to_string()))?;
+                println!("{text}");
+            } else {
+                print!("{}", crate::replies::render_text(&waiting));
+            }
             Ok(0)
         }
         Command::Check(args) => {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod import;
 pub mod init;
 pub mod render;
+pub mod replies;
 pub mod serve;
 pub mod site;
 pub mod threads;

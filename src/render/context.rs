@@ -207,6 +207,92 @@ pub struct PaginationView {
     pub next: Option<String>,
 }
 
+/// `/engagement/`: `engagement` in `engagement.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagementPageView {
+    /// Posts with comments, best conversation first.
+    pub ranking: Vec<RankedPostView>,
+    /// Readers who commented on more than one post.
+    pub regulars: Vec<RegularView>,
+    /// Reply rate per month (or quarter for histories over two years).
+    pub periods: Vec<PeriodView>,
+    pub chart: ChartView,
+    pub reader_comments: usize,
+    pub answered: usize,
+    /// Whole percent over the whole site.
+    pub reply_rate: Option<u32>,
+    /// Site-wide median time to the first author reply, e.g. "5 hours".
+    pub median_reply_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedPostView {
+    /// 1-based.
+    pub rank: usize,
+    pub title: String,
+    pub url: String,
+    pub engagement: EngagementView,
+    /// The deepest comment of the post's thread.
+    pub deepest: Option<CommentLinkView>,
+}
+
+/// A link to one comment, with a plain-text excerpt.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentLinkView {
+    pub author: String,
+    pub by_author: bool,
+    pub post_title: String,
+    /// The post's URL with `#comment-<id>`.
+    pub url: String,
+    pub date: Option<DateView>,
+    pub depth: usize,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegularView {
+    pub name: String,
+    /// Number of posts they commented on.
+    pub posts: usize,
+    pub comments: Vec<CommentLinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    /// `2015-03` or `2015 Q1`.
+    pub label: String,
+    pub reader_comments: usize,
+    pub answered: usize,
+    /// Whole percent; `None` when the period has no reader comments.
+    pub reply_rate: Option<u32>,
+}
+
+/// Geometry of the reply-rate bar chart, computed so a template draws plain SVG.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChartView {
+    pub width: u32,
+    pub height: u32,
+    /// y of the 0% line; the 100% line is at `top`.
+    pub baseline: u32,
+    pub top: u32,
+    pub bars: Vec<BarView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BarView {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Centre of the bar, for its labels.
+    pub center: u32,
+    pub label: String,
+    /// `75%`, or `–` without reader comments.
+    pub value: String,
+    /// Whether to print the period label under this bar (long series thin them out).
+    pub show_label: bool,
+}
+
 /// Everything a template gets: `site`, `current_path`, and what the page is about.
 #[derive(Debug, Serialize)]
 pub struct TemplateContext<'a> {
@@ -227,6 +313,8 @@ pub struct TemplateContext<'a> {
     pub tag: Option<&'a TagLinkView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<&'a [TagLinkView]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<&'a EngagementPageView>,
     /// Alias pages: where they redirect to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_to: Option<String>,
@@ -244,6 +332,7 @@ impl<'a> TemplateContext<'a> {
             pagination: None,
             tag: None,
             tags: None,
+            engagement: None,
             redirect_to: None,
         }
     }

@@ -37,6 +37,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/tags.html"),
     ),
     (
+        "engagement.html",
+        include_str!("../../themes/default/templates/engagement.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -19,7 +19,7 @@ use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
 use crate::site::urls::{index_file, paginated, Urls};
-use crate::site::{self, BuildOptions, Entry, Site};
+use crate::site::{self, engagement, BuildOptions, Entry, Site};
 
 /// What a build did, for the command line to print.
 #[derive(Debug, Default)]
@@ -157,7 +157,12 @@ pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<
     sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
 
     write_feeds(site, &rendered, &urls, &tags, sink)?;
-    Ok(count + 5)
+    engagement::render_engagement_page(site, renderer, &urls, &site_view, sink)?;
+    sink.write(
+        "comments.xml",
+        engagement::comments_feed(site, renderer, &urls).as_bytes(),
+    )?;
+    Ok(count + 7)
 }
 
 /// What rendering a post leaves for the lists and feeds.
@@ -422,6 +427,7 @@ fn write_feeds(
         pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
     }
     pages.push((urls.permalink("tags/"), None));
+    pages.push((urls.permalink("engagement/"), None));
     pages.extend(
         tags.keys()
             .map(|slug| (urls.permalink(&format!("tags/{slug}/")), None)),

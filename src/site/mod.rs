@@ -3,6 +3,7 @@
 //! problem found; `build.rs` renders it; `output.rs` writes it.
 
 pub mod build;
+pub mod engagement;
 pub mod output;
 pub mod urls;
 

@@ -129,7 +129,7 @@ fn back_and_forth(thread: &Thread, tree: &Tree) -> usize {
     author_answered.intersection(&reader_answered).count()
 }
 
-fn median(mut values: Vec<Duration>) -> Option<Duration> {
+pub(crate) fn median(mut values: Vec<Duration>) -> Option<Duration> {
     if values.is_empty() {
         return None;
     }

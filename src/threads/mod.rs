@@ -3,6 +3,7 @@
 //! `load.rs`; the nested shape is `tree.rs`; engagement figures are `metrics.rs`.
 //! Nothing here knows about HTML or templates.
 
+pub mod conversations;
 mod load;
 pub mod metrics;
 pub mod tree;

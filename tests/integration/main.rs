@@ -8,6 +8,7 @@ mod harness;
 mod build;
 mod check;
 mod cli;
+mod engagement;
 mod regression;
 mod sanitize;
 mod threads;

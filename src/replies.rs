@@ -1,0 +1,96 @@
+//! `rapport replies`: the author's to-do list. Every reader comment with no direct
+//! author reply, grouped by post, longest-waiting first, with the thread file to
+//! answer in. The selection is `threads::conversations::awaiting_reply`.
+
+use serde::Serialize;
+
+use crate::dates;
+use crate::error::{Diagnostic, Location, Result};
+use crate::render::thread::ANONYMOUS;
+use crate::site::{self, engagement::post_threads, BuildOptions};
+use crate::threads::conversations::{awaiting_reply, excerpt};
+
+/// One reader comment waiting for an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    /// The post's slug.
+    pub post: String,
+    pub title: String,
+    pub id: String,
+    pub author: String,
+    /// RFC 3339, when the comment has a date.
+    pub date: Option<String>,
+    pub excerpt: String,
+    /// The thread file to add the reply to, relative to the site root.
+    pub file: String,
+    /// The line the comment starts on.
+    pub line: usize,
+}
+
+/// Reader comments awaiting a reply, drafts included (the author answers those too);
+/// only the post with slug `post` when given.
+pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waiting>> {
+    let mut options = BuildOptions::new(root);
+    options.drafts = true;
+    let site = site::load(&options)?;
+    let mut posts: Vec<&site::Entry> = site.posts.iter().collect();
+    if let Some(slug) = post {
+        posts.retain(|e| e.doc.slug == slug);
+        if posts.is_empty() {
+            return Err(Diagnostic::new(
+                Location::new(std::path::Path::new("--post"), None),
+                format!("no post has the slug {slug:?}"),
+                "give the slug as in the post's address, /posts/<slug>/",
+            )
+            .into());
+        }
+    }
+    let entries: Vec<site::Entry> = posts.into_iter().cloned().collect();
+    let threads = post_threads(&entries);
+    Ok(awaiting_reply(&threads)
+        .into_iter()
+        .map(|(p, c)| {
+            let entry = &entries[p];
+            let comment = &entry.thread.comments[c];
+            Waiting {
+                post: entry.doc.slug.clone(),
+                title: entry.doc.title.clone(),
+                id: comment.id.clone(),
+                author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
+                date: comment.date.as_ref().map(dates::rfc3339),
+                excerpt: excerpt(&comment.body, 72),
+                file: entry.thread.path.display().to_string(),
+                line: comment.line,
+            }
+        })
+        .collect())
+}
+
+/// The list as text, one block per post.
+pub fn render_text(waiting: &[Waiting]) -> String {
+    if waiting.is_empty() {
+        return "Every reader comment has an answer.\n".into();
+    }
+    let mut text = String::new();
+    let mut current: Option<&str> = None;
+    for w in waiting {
+        if current != Some(w.file.as_str()) {
+            if current.is_some() {
+                text.push('\n');
+            }
+            text.push_str(&format!("{} ({})\n", w.title, w.file));
+            current = Some(&w.file);
+        }
+        let date = w.date.as_deref().map_or("undated", |d| &d[..10]);
+        text.push_str(&format!(
+            "  {}:{}  #{}  {}, {}: {}\n",
+            w.file, w.line, w.id, w.author, date, w.excerpt
+        ));
+    }
+    text.push_str(&format!(
+        "\n{} comment{} waiting. To answer one, add to its thread file:\n  - id: \"<new id>\"\n    parent: \"<id of the comment>\"\n    role: author\n    body: \"Your reply\"\n",
+        waiting.len(),
+        if waiting.len() == 1 { " is" } else { "s are" }
+    ));
+    text
+}

@@ -1,0 +1,216 @@
+//! The site-wide conversation outputs: the `/engagement/` page and the
+//! `/comments.xml` feed, built from the figures of `threads::conversations`.
+
+use crate::dates::Date;
+use crate::error::Result;
+use crate::render::context::*;
+use crate::render::feeds::{self, FeedEntry};
+use crate::render::thread::ANONYMOUS;
+use crate::render::Renderer;
+use crate::site::output::Sink;
+use crate::site::urls::Urls;
+use crate::site::{Entry, Site};
+use crate::threads::conversations::{self, Period, PostThread};
+use crate::threads::Role;
+
+const EXCERPT_LENGTH: usize = 140;
+
+pub fn post_threads(posts: &[Entry]) -> Vec<PostThread<'_>> {
+    posts
+        .iter()
+        .map(|e| PostThread {
+            thread: &e.thread,
+            tree: &e.tree,
+            engagement: &e.engagement,
+        })
+        .collect()
+}
+
+/// Renders `engagement/index.html`.
+pub fn render_engagement_page(
+    site: &Site,
+    renderer: &Renderer,
+    urls: &Urls,
+    site_view: &SiteView,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let view = engagement_view(site, urls);
+    let rel = "engagement/";
+    let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
+    ctx.page_title = "Conversations".into();
+    ctx.engagement = Some(&view);
+    sink.write(
+        "engagement/index.html",
+        renderer.render("engagement.html", &ctx)?.as_bytes(),
+    )
+}
+
+fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
+    let posts = post_threads(&site.posts);
+    let comment_link = |p: usize, c: usize| {
+        let entry = &site.posts[p];
+        let comment = &entry.thread.comments[c];
+        CommentLinkView {
+            author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
+            by_author: comment.is_author(),
+            post_title: entry.doc.title.clone(),
+            url: format!("{}#comment-{}", urls.path(&entry.doc.path), comment.id),
+            date: comment.date.as_ref().map(DateView::new),
+            depth: entry.tree.depth[c],
+            excerpt: conversations::excerpt(&comment.body, EXCERPT_LENGTH),
+        }
+    };
+    let ranking = conversations::rank_posts(&posts)
+        .into_iter()
+        .enumerate()
+        .map(|(rank, p)| RankedPostView {
+            rank: rank + 1,
+            title: site.posts[p].doc.title.clone(),
+            url: urls.path(&site.posts[p].doc.path),
+            engagement: EngagementView::from(&site.posts[p].engagement),
+            deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c)),
+        })
+        .collect();
+    let regulars = conversations::regulars(&posts)
+        .into_iter()
+        .map(|r| RegularView {
+            name: r.name,
+            posts: r.posts,
+            comments: r
+                .comments
+                .iter()
+                .map(|&(p, c)| comment_link(p, c))
+                .collect(),
+        })
+        .collect();
+    let series = conversations::reply_rate_series(&posts);
+    let reader_comments = series.iter().map(|p| p.reader_comments).sum::<usize>()
+        + undated_reader_comments(&site.posts);
+    let answered: usize = site.posts.iter().map(|e| e.engagement.answered).sum();
+    let all_readers: usize = site
+        .posts
+        .iter()
+        .map(|e| e.engagement.reader_comments)
+        .sum();
+    debug_assert_eq!(reader_comments, all_readers);
+    EngagementPageView {
+        ranking,
+        regulars,
+        chart: chart(&series),
+        periods: series.iter().map(period_view).collect(),
+        reader_comments: all_readers,
+        answered,
+        reply_rate: percent(answered, all_readers),
+        median_reply_time: conversations::median_reply_time(&posts).map(human_duration),
+    }
+}
+
+fn undated_reader_comments(posts: &[Entry]) -> usize {
+    posts
+        .iter()
+        .flat_map(|e| &e.thread.comments)
+        .filter(|c| c.is_reader() && c.date.is_none())
+        .count()
+}
+
+fn percent(part: usize, whole: usize) -> Option<u32> {
+    (whole > 0).then(|| (part as f64 * 100.0 / whole as f64).round() as u32)
+}
+
+fn period_view(p: &Period) -> PeriodView {
+    PeriodView {
+        label: p.label.clone(),
+        reader_comments: p.reader_comments,
+        answered: p.answered,
+        reply_rate: percent(p.answered, p.reader_comments),
+    }
+}
+
+/// Bars of equal width across a fixed-size canvas; labels thinned to about twelve.
+fn chart(series: &[Period]) -> ChartView {
+    const WIDTH: u32 = 640;
+    const TOP: u32 = 16;
+    const BASELINE: u32 = 176;
+    const LEFT: u32 = 40;
+    let n = series.len().max(1) as u32;
+    let slot = (WIDTH - LEFT) / n;
+    let bar_width = (slot * 7 / 10).max(1);
+    let every = (series.len() / 12).max(1);
+    let bars = series
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let rate = percent(p.answered, p.reader_comments);
+            let height = rate.map_or(0, |r| (BASELINE - TOP) * r / 100);
+            let x = LEFT + i as u32 * slot + (slot - bar_width) / 2;
+            BarView {
+                x,
+                y: BASELINE - height,
+                width: bar_width,
+                height,
+                center: x + bar_width / 2,
+                label: p.label.clone(),
+                value: rate.map_or("–".into(), |r| format!("{r}%")),
+                show_label: i % every == 0,
+            }
+        })
+        .collect();
+    ChartView {
+        width: WIDTH,
+        height: BASELINE + 40,
+        baseline: BASELINE,
+        top: TOP,
+        bars,
+    }
+}
+
+/// `comments.xml`: the latest comments across the site, newest first.
+pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
+    let mut latest: Vec<(Date, usize, usize)> = Vec::new();
+    for (p, entry) in site.posts.iter().enumerate() {
+        for (c, comment) in entry.thread.comments.iter().enumerate() {
+            if comment.role == Role::Mention {
+                continue;
+            }
+            if let Some(date) = comment.date.or(entry.doc.date) {
+                latest.push((date, p, c));
+            }
+        }
+    }
+    latest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    latest.truncate(site.config.feed_comments);
+    let owned: Vec<(String, String, String, Date, String)> = latest
+        .iter()
+        .map(|&(date, p, c)| {
+            let entry = &site.posts[p];
+            let comment = &entry.thread.comments[c];
+            let author = comment.author.clone().unwrap_or_else(|| ANONYMOUS.into());
+            let title = format!("{author} on “{}”", entry.doc.title);
+            let link = format!("{}#comment-{}", urls.permalink(&entry.doc.path), comment.id);
+            let html = renderer
+                .sanitizer
+                .clean(&renderer.markdown.render_comment(&comment.body));
+            (title, link, author, date, html)
+        })
+        .collect();
+    let entries: Vec<FeedEntry<'_>> = owned
+        .iter()
+        .map(|(title, link, author, date, html)| FeedEntry {
+            title,
+            permalink: link.clone(),
+            published: *date,
+            updated: *date,
+            content: html,
+            author,
+        })
+        .collect();
+    let config = &site.config;
+    let fallback_author = config.author_name.as_deref().unwrap_or(&config.title);
+    feeds::atom(
+        &format!("Comments on {}", config.title),
+        &urls.permalink("comments.xml"),
+        &config.base_url,
+        fallback_author,
+        &entries,
+    )
+}
