@@ -160,13 +160,19 @@ fn run(command: Command) -> Result<i32> {
             let report = crate::build(&options)?;
             let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
             println!(
-                "Built {} posts, {} pages and {} comments into {} ({} files) in {} ms",
+                "Built {} posts, {} pages and {} comments into {} ({} files) in {} ms ({})",
                 report.posts,
                 report.pages,
                 report.comments,
                 report.output.display(),
                 report.files,
-                total.as_millis()
+                total.as_millis(),
+                report
+                    .steps
+                    .iter()
+                    .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             Ok(0)
         }
