@@ -210,7 +210,7 @@ pub struct PaginationView {
 /// `/engagement/`: `engagement` in `engagement.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EngagementPageView {
-    /// Posts with comments, best conversation first.
+    /// The fifty posts with the best conversations, best first.
     pub ranking: Vec<RankedPostView>,
     /// Readers who commented on more than one post.
     pub regulars: Vec<RegularView>,
@@ -254,7 +254,10 @@ pub struct RegularView {
     pub name: String,
     /// Number of posts they commented on.
     pub posts: usize,
+    /// Their latest comments (up to ten), newest post first.
     pub comments: Vec<CommentLinkView>,
+    /// How many more comments they wrote.
+    pub more_comments: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -14,6 +14,10 @@ use crate::threads::conversations::{self, Period, PostThread};
 use crate::threads::Role;
 
 const EXCERPT_LENGTH: usize = 140;
+/// The page is read by people: the best conversations, not every post that has a
+/// comment, and a regular's latest comments rather than all of them.
+const RANKED_POSTS: usize = 50;
+const LINKS_PER_REGULAR: usize = 10;
 
 pub fn post_threads(posts: &[Entry]) -> Vec<PostThread<'_>> {
     posts
@@ -62,6 +66,7 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
     };
     let ranking = conversations::rank_posts(&posts)
         .into_iter()
+        .take(RANKED_POSTS)
         .enumerate()
         .map(|(rank, p)| RankedPostView {
             rank: rank + 1,
@@ -79,20 +84,19 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
             comments: r
                 .comments
                 .iter()
+                .take(LINKS_PER_REGULAR)
                 .map(|&(p, c)| comment_link(p, c))
                 .collect(),
+            more_comments: r.comments.len().saturating_sub(LINKS_PER_REGULAR),
         })
         .collect();
     let series = conversations::reply_rate_series(&posts);
-    let reader_comments = series.iter().map(|p| p.reader_comments).sum::<usize>()
-        + undated_reader_comments(&site.posts);
     let answered: usize = site.posts.iter().map(|e| e.engagement.answered).sum();
     let all_readers: usize = site
         .posts
         .iter()
         .map(|e| e.engagement.reader_comments)
         .sum();
-    debug_assert_eq!(reader_comments, all_readers);
     EngagementPageView {
         ranking,
         regulars,
@@ -103,14 +107,6 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
         reply_rate: percent(answered, all_readers),
         median_reply_time: conversations::median_reply_time(&posts).map(human_duration),
     }
-}
-
-fn undated_reader_comments(posts: &[Entry]) -> usize {
-    posts
-        .iter()
-        .flat_map(|e| &e.thread.comments)
-        .filter(|c| c.is_reader() && c.date.is_none())
-        .count()
 }
 
 fn percent(part: usize, whole: usize) -> Option<u32> {
