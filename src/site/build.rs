@@ -113,32 +113,27 @@ pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<
         .zip(&rendered)
         .map(|(e, r)| summary_view(e, r, renderer, &urls, &tags))
         .collect();
-    count += render_list(
+    let mut lists = vec![PostList {
+        prefix: String::new(),
+        template: "index.html",
+        tag: None,
+        members: (0..summaries.len()).collect(),
+    }];
+    lists.extend(tags.iter().map(|(slug, (tag, members))| PostList {
+        prefix: format!("tags/{slug}/"),
+        template: "tag.html",
+        tag: Some(tag),
+        members: members.clone(),
+    }));
+    count += render_lists(
+        &lists,
+        &summaries,
         renderer,
         &site_view,
         &urls,
         sink,
-        "",
-        "index.html",
-        &summaries,
-        None,
         config.posts_per_page,
     )?;
-    for (slug, (tag, members)) in &tags {
-        let posts: Vec<PostSummaryView> = members.iter().map(|&i| summaries[i].clone()).collect();
-        let prefix = format!("tags/{slug}/");
-        count += render_list(
-            renderer,
-            &site_view,
-            &urls,
-            sink,
-            &prefix,
-            "tag.html",
-            &posts,
-            Some(tag),
-            config.posts_per_page,
-        )?;
-    }
     let tag_list: Vec<TagLinkView> = tags.values().map(|(t, _)| t.clone()).collect();
     let mut ctx = TemplateContext::new(&site_view, urls.path("tags/"), urls.permalink("tags/"));
     ctx.page_title = "Tags".into();
@@ -340,48 +335,63 @@ fn first_paragraph(html: &str) -> &str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_list(
+/// A paginated list of posts: the index, or a tag's page.
+struct PostList<'a> {
+    /// Where page 1 lives: `""` or `tags/<slug>/`.
+    prefix: String,
+    template: &'static str,
+    tag: Option<&'a TagLinkView>,
+    /// Indices into the summaries, newest first.
+    members: Vec<usize>,
+}
+
+/// Renders every page of every list, in parallel; returns the number of pages.
+fn render_lists(
+    lists: &[PostList<'_>],
+    summaries: &[PostSummaryView],
     renderer: &Renderer,
     site_view: &SiteView,
     urls: &Urls,
     sink: &dyn Sink,
-    prefix: &str,
-    template: &str,
-    posts: &[PostSummaryView],
-    tag: Option<&TagLinkView>,
     per_page: usize,
 ) -> Result<usize> {
-    let chunks: Vec<&[PostSummaryView]> = if posts.is_empty() {
-        vec![&[]]
-    } else {
-        posts.chunks(per_page).collect()
-    };
-    let total = chunks.len();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let n = i + 1;
-        let rel = paginated(prefix, n);
+    let pages: Vec<(&PostList<'_>, usize, usize)> = lists
+        .iter()
+        .flat_map(|list| {
+            let total = list.members.len().div_ceil(per_page).max(1);
+            (1..=total).map(move |n| (list, n, total))
+        })
+        .collect();
+    pages.par_iter().try_for_each(|&(list, n, total)| {
+        let rel = paginated(&list.prefix, n);
+        let posts: Vec<PostSummaryView> = list
+            .members
+            .iter()
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .map(|&i| summaries[i].clone())
+            .collect();
         let mut ctx = TemplateContext::new(site_view, urls.path(&rel), urls.permalink(&rel));
-        ctx.page_title = match (tag, n) {
+        ctx.page_title = match (list.tag, n) {
             (Some(t), 1) => format!("Posts tagged “{}”", t.name),
             (Some(t), n) => format!("Posts tagged “{}”, page {n}", t.name),
             (None, 1) => String::new(),
             (None, n) => format!("Posts, page {n}"),
         };
-        ctx.posts = Some(chunk);
-        ctx.tag = tag;
+        ctx.posts = Some(&posts);
+        ctx.tag = list.tag;
         ctx.pagination = Some(PaginationView {
             current: n,
             total,
-            prev: (n > 1).then(|| urls.path(&paginated(prefix, n - 1))),
-            next: (n < total).then(|| urls.path(&paginated(prefix, n + 1))),
+            prev: (n > 1).then(|| urls.path(&paginated(&list.prefix, n - 1))),
+            next: (n < total).then(|| urls.path(&paginated(&list.prefix, n + 1))),
         });
         sink.write(
             &index_file(&rel),
-            renderer.render(template, &ctx)?.as_bytes(),
-        )?;
-    }
-    Ok(total)
+            renderer.render(list.template, &ctx)?.as_bytes(),
+        )
+    })?;
+    Ok(pages.len())
 }
 
 fn write_feeds(
