@@ -1,8 +1,9 @@
 //! Loading templates: the default theme is compiled into the binary; `theme = "NAME"`
-//! reads `themes/NAME/templates/`; the site's own `templates/` overrides same-named
+//! reads `themes/NAME/templates/` over it; the site's own `templates/` overrides same-named
 //! theme templates. Every theme template is also registered as `theme/<name>` so an
 //! override can `{% extends "theme/post.html" %}`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use walkdir::WalkDir;
@@ -66,25 +67,29 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[(
 
 /// Compiles the templates of the site configured by `config`.
 pub fn load(config: &SiteConfig) -> Result<tera::Tera> {
-    let mut theme: Vec<(String, String)> = match config.theme_dir() {
-        Some(dir) => read_dir_templates(&dir.join("templates"))?,
-        None => DEFAULT_TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect(),
-    };
-    let site = read_dir_templates(&config.templates_dir())?;
+    // A theme inherits every template it does not define from the default theme, so
+    // a theme may be as small as one file and still gets pages added later.
+    let mut theme: BTreeMap<String, String> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    if let Some(dir) = config.theme_dir() {
+        theme.extend(read_dir_templates(&dir.join("templates"))?);
+    }
+    let site: BTreeMap<String, String> = read_dir_templates(&config.templates_dir())?
+        .into_iter()
+        .collect();
     let aliases: Vec<(String, String)> = theme
         .iter()
         .map(|(n, t)| (format!("theme/{n}"), t.clone()))
         .collect();
-    theme.retain(|(n, _)| !site.iter().any(|(s, _)| s == n));
+    theme.extend(site);
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm"]);
     // Tera's own escaper also escapes `/`, which makes every URL unreadable in the
     // output; ours escapes exactly what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::render::markdown::escape_html);
-    tera.add_raw_templates(aliases.into_iter().chain(theme).chain(site))
+    tera.add_raw_templates(aliases.into_iter().chain(theme))
         .map_err(|e| template_error("", &e))?;
     Ok(tera)
 }
