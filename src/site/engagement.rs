@@ -138,7 +138,7 @@ fn chart(series: &[Period]) -> ChartView {
         .map(|(i, p)| {
             let rate = percent(p.answered, p.reader_comments);
             let height = rate.map_or(0, |r| (BASELINE - TOP) * r / 100);
-            let x = LEFT + i as u32 * slot + (slot - bar_width) / 2;
+            let x = LEFT + i as u32 * slot + slot.saturating_sub(bar_width) / 2;
             BarView {
                 x,
                 y: BASELINE - height,

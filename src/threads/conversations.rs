@@ -104,7 +104,7 @@ pub struct Period {
 }
 
 /// Reply rate per month of the reader comments' dates; per quarter when the history
-/// spans more than 24 months. Empty periods inside the range are kept (as zero) so
+/// spans two years or more, per year from twelve years. Empty periods inside the range are kept (as zero) so
 /// the chart's time axis is honest. Undated comments are left out.
 pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
     let mut dated: Vec<(Date, bool)> = Vec::new();
@@ -123,14 +123,15 @@ pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
         return Vec::new();
     };
     let months = |d: &Date| d.year() * 12 + d.month0() as i32;
-    let quarterly = months(&last) - months(&first) >= 24;
-    let period_of = |d: &Date| {
-        if quarterly {
-            months(d) / 3
-        } else {
-            months(d)
-        }
+    // Months while they fit a chart, then quarters, then years: a span from a
+    // mistyped date (year 1015) must not produce thousands of bars.
+    let span = months(&last) - months(&first);
+    let months_per_period = match span {
+        0..24 => 1,
+        24..144 => 3,
+        _ => 12,
     };
+    let period_of = |d: &Date| months(d).div_euclid(months_per_period);
     let mut counts: BTreeMap<i32, (usize, usize)> = (period_of(&first)..=period_of(&last))
         .map(|p| (p, (0, 0)))
         .collect();
@@ -139,13 +140,14 @@ pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
         slot.0 += 1;
         slot.1 += usize::from(*answered);
     }
+    let per_year = 12 / months_per_period;
     counts
         .into_iter()
         .map(|(p, (reader_comments, answered))| Period {
-            label: if quarterly {
-                format!("{} Q{}", p / 4, p % 4 + 1)
-            } else {
-                format!("{}-{:02}", p / 12, p % 12 + 1)
+            label: match months_per_period {
+                1 => format!("{}-{:02}", p.div_euclid(12), p.rem_euclid(12) + 1),
+                3 => format!("{} Q{}", p.div_euclid(4), p.rem_euclid(4) + 1),
+                _ => format!("{}", p.div_euclid(per_year)),
             },
             reader_comments,
             answered,
@@ -353,6 +355,16 @@ mod tests {
             [("2015-01", 1, 1), ("2015-02", 0, 0), ("2015-03", 1, 0)]
         );
         assert_eq!(median_reply_time(&views(&posts)), Some(Duration::days(1)));
+    }
+
+    #[test]
+    fn very_long_histories_go_yearly() {
+        let posts = [owned(
+            "comments:\n- {id: a, date: 1015-01-10}\n- {id: b, date: 2017-02-01}\n",
+        )];
+        let series = reply_rate_series(&views(&posts));
+        assert_eq!(series.first().unwrap().label, "1015");
+        assert_eq!(series.len(), 1003);
     }
 
     #[test]
