@@ -103,6 +103,64 @@ pub(crate) fn key_line_within(text: &str, start: usize, end: usize, key: &str) -
         .map(|(i, _)| i + 1)
 }
 
+/// `text` as a YAML double-quoted scalar that reads back as exactly `text`. Everything
+/// YAML could take for a line break or that is not printable is escaped.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as a literal block scalar (`|` and its lines indented by `indent` spaces),
+/// or `None` when a block cannot hold it exactly: it must end in exactly one newline,
+/// not start with a blank, and hold only characters YAML prints as they are.
+pub(crate) fn literal_block(text: &str, indent: usize) -> Option<String> {
+    let fits = text.ends_with('\n')
+        && !text.ends_with("\n\n")
+        && !text.starts_with([' ', '\t', '\n'])
+        && text.chars().all(is_block_safe);
+    if !fits {
+        return None;
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 2);
+    out.push_str("|\n");
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Characters a literal block keeps as written: printable ones, tab and newline; not
+/// the ones YAML 1.1 reads as line breaks (NEL, LS, PS) or a byte order mark.
+fn is_block_safe(c: char) -> bool {
+    match c {
+        '\t' | '\n' => true,
+        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => false,
+        c => !c.is_control(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +206,28 @@ mod tests {
             err.message,
             "found unexpected end of stream, while scanning a quoted scalar"
         );
+    }
+    #[test]
+    fn quoted_and_block_scalars_read_back_exactly() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            a: String,
+            b: String,
+        }
+        for text in [
+            "plain",
+            "\"quotes\" and \\ and: colons # hash",
+            "tab\there\r\u{85}\u{2028}\u{1}\u{feff}",
+            "<p>Γιάννης</p>\n\n  <pre>\n\tcode\n</pre>\n",
+        ] {
+            let block = literal_block(text, 2).unwrap_or_else(|| quoted(text));
+            let doc = format!("a: {}\nb: {}", quoted(text), block);
+            let t: T = from_str_at(&doc, Path::new("t"), 1).unwrap();
+            assert_eq!(t.a, text);
+            assert_eq!(t.b, text);
+        }
+        assert!(literal_block("a\n\nb\n", 4).is_some());
+        assert!(literal_block(" lead\n", 4).is_none());
+        assert!(literal_block("no newline", 4).is_none());
     }
 }

@@ -1,0 +1,393 @@
+//! The only code that writes during an import, and only under the site's `content/`:
+//! every path is checked (relative, no `..`, no symlink leading out) before anything
+//! is created. Merging is idempotent: an existing post is left as it is; an existing
+//! thread file gets only the comments whose id it lacks, appended as text so what a
+//! person wrote in it stays byte for byte. Every file is written to a temporary file
+//! and renamed, and a thread file is read back and validated before it replaces one.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::content::THREAD_SUFFIX;
+use crate::error::{read_text, Diagnostic, Error, Location, Result};
+use crate::import::model::{order, NewComment};
+use crate::import::text;
+use crate::threads::{parse_thread, Comment, Thread};
+use crate::yaml;
+
+/// What merging one thread did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MergeOutcome {
+    /// Comments written now.
+    pub(crate) added: usize,
+    /// Comments the file already had (by id), left as they were.
+    pub(crate) present: usize,
+    /// The file did not exist before.
+    pub(crate) created: bool,
+}
+
+/// Writes under `ROOT/content/` and nowhere else.
+pub(crate) struct ContentWriter {
+    /// `content/`, with symlinks resolved, to compare real paths against.
+    real_content: PathBuf,
+}
+
+impl ContentWriter {
+    /// Opens (and creates, if needed) the `content/` folder of the site at `root`.
+    pub(crate) fn new(root: &Path) -> Result<Self> {
+        let content = root.join("content");
+        fs::create_dir_all(&content).map_err(|e| Error::io(&content, "cannot create", e))?;
+        let real_content = content
+            .canonicalize()
+            .map_err(|e| Error::io(&content, "cannot resolve", e))?;
+        Ok(ContentWriter { real_content })
+    }
+
+    /// The path for `rel` (relative to `content/`), after checking that it stays
+    /// inside `content/`. Creates its parent folders.
+    fn place(&self, rel: &str) -> Result<PathBuf> {
+        let rel_path = Path::new(rel);
+        let refuse = |why: &str| {
+            Error::Other(format!(
+                "refusing to write content/{rel}: {why}; an import only writes inside content/"
+            ))
+        };
+        if rel.is_empty()
+            || !rel_path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(refuse("it is not a plain path below content/"));
+        }
+        let path = self.real_content.join(rel_path);
+        let parent = path.parent().unwrap_or(&self.real_content);
+        // Check the deepest folder that exists before creating anything below it, so
+        // a symlinked folder cannot make us create folders elsewhere.
+        let existing = parent
+            .ancestors()
+            .find(|p| p.exists())
+            .unwrap_or(&self.real_content);
+        let inside = |p: &Path| {
+            p.canonicalize()
+                .map(|real| real.starts_with(&self.real_content))
+                .unwrap_or(false)
+        };
+        if !inside(existing) {
+            return Err(refuse("a folder on the way leads outside content/"));
+        }
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
+        if !inside(parent) {
+            return Err(refuse("a folder on the way leads outside content/"));
+        }
+        if path.is_dir() {
+            return Err(refuse("a folder of that name is in the way"));
+        }
+        Ok(path)
+    }
+
+    /// Whether `rel` (relative to `content/`) exists.
+    pub(crate) fn exists(&self, rel: &str) -> bool {
+        self.real_content.join(rel).exists()
+    }
+
+    /// Writes a new post or page; leaves an existing file alone. Returns whether it
+    /// wrote.
+    pub(crate) fn create_document(&self, rel: &str, text: &str) -> Result<bool> {
+        let path = self.place(rel)?;
+        if path.exists() {
+            return Ok(false);
+        }
+        write_atomically(&path, text)?;
+        Ok(true)
+    }
+
+    /// Merges `comments` into the thread file of the document `doc_rel`.
+    pub(crate) fn merge_thread(
+        &self,
+        doc_rel: &str,
+        mut comments: Vec<NewComment>,
+    ) -> Result<MergeOutcome> {
+        let rel = thread_rel(doc_rel);
+        let path = self.place(&rel)?;
+        let shown = Path::new("content").join(&rel);
+        comments.sort_by(order);
+        if !path.exists() {
+            if comments.is_empty() {
+                return Ok(MergeOutcome::default());
+            }
+            let new_text = text::thread(&comments);
+            verify(&new_text, &shown, &[], &comments)?;
+            write_atomically(&path, &new_text)?;
+            return Ok(MergeOutcome {
+                added: comments.len(),
+                present: 0,
+                created: true,
+            });
+        }
+        let old_text = read_text(&path)?;
+        let old = parse_thread(&old_text, &shown).map_err(|problems| {
+            let mut problems = problems;
+            problems.push(Diagnostic::new(
+                Location::new(&shown, None),
+                "this thread file has problems, so the import did not add to it",
+                "fix them (rapport check lists them all), then run the import again",
+            ));
+            Error::Content(problems)
+        })?;
+        let have: HashSet<&str> = old.comments.iter().map(|c| c.id.as_str()).collect();
+        let (present, new): (Vec<NewComment>, Vec<NewComment>) = comments
+            .into_iter()
+            .partition(|c| have.contains(c.id.as_str()));
+        let outcome = MergeOutcome {
+            added: new.len(),
+            present: present.len(),
+            created: false,
+        };
+        if new.is_empty() {
+            return Ok(outcome);
+        }
+        let new_text = append(&old_text, &old, &new, &shown)?;
+        verify(&new_text, &shown, &old.comments, &new)?;
+        write_atomically(&path, &new_text)?;
+        Ok(outcome)
+    }
+}
+
+/// `posts/x.md` → `posts/x.comments.yaml`.
+pub(crate) fn thread_rel(doc_rel: &str) -> String {
+    let stem = doc_rel.strip_suffix(".md").unwrap_or(doc_rel);
+    format!("{stem}{THREAD_SUFFIX}")
+}
+
+/// The old text with entries for `new` added at its end, at the indentation its own
+/// items use. A file without items (`comments: []`, or only YAML comments) is written
+/// afresh, keeping its leading comment lines.
+fn append(old_text: &str, old: &Thread, new: &[NewComment], shown: &Path) -> Result<String> {
+    let items = yaml::sequence_item_lines(old_text, "comments");
+    let Some(&first) = items.first() else {
+        if !old.comments.is_empty() {
+            return Err(Error::from(Diagnostic::new(
+                Location::new(shown, Some(1)),
+                "the import cannot add comments to a thread written as a flow list ([...])",
+                "write `comments:` as a block list (one `- id: ...` item per comment), then import again",
+            )));
+        }
+        let notes: String = old_text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        return Ok(format!("{notes}{}", text::thread(new)));
+    };
+    let line = old_text.lines().nth(first - 1).unwrap_or_default();
+    let indent = line.len() - line.trim_start().len();
+    let mut out = old_text.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for c in new {
+        out.push_str(&text::entry(c, indent));
+    }
+    Ok(out)
+}
+
+/// Reads `new_text` back: it must be a valid thread holding `old` unchanged followed
+/// by exactly `new`. Anything else is a bug here, and nothing is written.
+fn verify(new_text: &str, shown: &Path, old: &[Comment], new: &[NewComment]) -> Result<()> {
+    let parsed = parse_thread(new_text, shown).map_err(Error::Content)?;
+    let same_old = parsed.comments.len() == old.len() + new.len()
+        && parsed
+            .comments
+            .iter()
+            .zip(old)
+            .all(|(a, b)| same_data(a, b));
+    let same_new = parsed.comments[old.len().min(parsed.comments.len())..]
+        .iter()
+        .zip(new)
+        .all(|(p, c)| {
+            p.id == c.id
+                && p.parent == c.parent
+                && p.author == c.author
+                && p.url == c.url
+                && p.date == c.date
+                && p.role == c.role
+                && p.body == text::stored_body(&c.body)
+        });
+    if same_old && same_new {
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "{}: the import produced text that does not read back as intended; nothing was written (please report this)",
+            shown.display()
+        )))
+    }
+}
+
+/// Equal comments, ignoring the line they start on (appending keeps old lines, but a
+/// rewritten empty file may move them).
+fn same_data(a: &Comment, b: &Comment) -> bool {
+    a.id == b.id
+        && a.parent == b.parent
+        && a.author == b.author
+        && a.url == b.url
+        && a.date == b.date
+        && a.role == b.role
+        && a.body == b.body
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it over `path`, so a
+/// crash leaves either the old file or the new one, never half of one. The temporary
+/// name starts with a dot and ends in `.tmp`, which content discovery ignores.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, "cannot write", e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::threads::Role;
+
+    fn comment(id: &str, parent: Option<&str>) -> NewComment {
+        NewComment {
+            id: id.into(),
+            parent: parent.map(Into::into),
+            author: Some(format!("Reader {id}")),
+            url: None,
+            date: None,
+            role: Role::Reader,
+            body: format!("<p>Comment {id}</p>"),
+        }
+    }
+
+    fn site() -> (tempfile::TempDir, ContentWriter) {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = ContentWriter::new(dir.path()).unwrap();
+        (dir, writer)
+    }
+
+    #[test]
+    fn merging_twice_changes_nothing_and_keeps_hand_edits() {
+        let (dir, writer) = site();
+        let first = writer
+            .merge_thread(
+                "posts/a.md",
+                vec![comment("1", None), comment("2", Some("1"))],
+            )
+            .unwrap();
+        assert_eq!((first.added, first.created), (2, true));
+        let path = dir.path().join("content/posts/a.comments.yaml");
+        let mut edited = fs::read_to_string(&path).unwrap();
+        edited = edited.replace("Comment 1", "Comment one, edited");
+        edited.push_str(
+            "  # my reply:\n  - id: mine\n    parent: \"1\"\n    role: author\n    body: Thanks!\n",
+        );
+        fs::write(&path, &edited).unwrap();
+
+        let again = writer
+            .merge_thread(
+                "posts/a.md",
+                vec![comment("1", None), comment("2", Some("1"))],
+            )
+            .unwrap();
+        assert_eq!((again.added, again.present), (0, 2));
+        assert_eq!(fs::read_to_string(&path).unwrap(), edited);
+
+        let newer = writer
+            .merge_thread(
+                "posts/a.md",
+                vec![comment("1", None), comment("3", Some("mine"))],
+            )
+            .unwrap();
+        assert_eq!(newer.added, 1);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(&edited));
+        let thread = parse_thread(&text, Path::new("t")).unwrap();
+        assert_eq!(thread.comments.len(), 4);
+    }
+
+    #[test]
+    fn appends_at_the_files_own_indentation() {
+        let (dir, writer) = site();
+        let path = dir.path().join("content/about.comments.yaml");
+        fs::write(&path, "comments:\n- id: \"1\"\n  body: hi").unwrap();
+        writer
+            .merge_thread("about.md", vec![comment("2", Some("1"))])
+            .unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("comments:\n- id: \"1\"\n  body: hi\n- id: \"2\"\n  parent: \"1\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_empty_thread_file_is_filled() {
+        let (dir, writer) = site();
+        let path = dir.path().join("content/about.comments.yaml");
+        fs::write(&path, "# keep me\ncomments: []\n").unwrap();
+        writer
+            .merge_thread("about.md", vec![comment("1", None)])
+            .unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# keep me\ncomments:\n  - id: \"1\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_broken_thread_file_is_not_touched() {
+        let (dir, writer) = site();
+        let path = dir.path().join("content/about.comments.yaml");
+        fs::write(&path, "comments:\n  - id: 1\n    parent: 7\n").unwrap();
+        let err = writer
+            .merge_thread("about.md", vec![comment("2", None)])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("content/about.comments.yaml:3"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "comments:\n  - id: 1\n    parent: 7\n"
+        );
+    }
+
+    #[test]
+    fn paths_outside_content_are_refused() {
+        let (dir, writer) = site();
+        for bad in ["../x.md", "/etc/x.md", "posts/../../x.md", ""] {
+            assert!(writer.create_document(bad, "x").is_err(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("content/link")).unwrap();
+            assert!(writer.create_document("link/x.md", "x").is_err());
+            assert!(writer.create_document("link/deeper/x.md", "x").is_err());
+            assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+        }
+        assert!(writer.create_document("posts/ok.md", "x").unwrap());
+        assert!(!writer.create_document("posts/ok.md", "y").unwrap());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("content/posts/ok.md")).unwrap(),
+            "x"
+        );
+    }
+}

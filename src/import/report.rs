@@ -1,0 +1,250 @@
+//! Counting what an import did and saying it in a few lines: what was imported, what
+//! was left out and why, and what the user should know (unverified author replies,
+//! unmatched threads). The counts are product surface: tests assert them.
+
+use std::collections::BTreeMap;
+
+use crate::import::merge::MergeOutcome;
+
+/// Everything an import counted.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) posts_new: usize,
+    pub(crate) posts_present: usize,
+    pub(crate) pages_new: usize,
+    pub(crate) pages_present: usize,
+    /// Of the new posts and pages, how many are drafts.
+    pub(crate) drafts_new: usize,
+    /// Approved comments of published sources, by what they became.
+    pub(crate) readers: usize,
+    pub(crate) authors: usize,
+    pub(crate) mentions: usize,
+    pub(crate) added: usize,
+    pub(crate) present: usize,
+    pub(crate) threads_created: usize,
+    pub(crate) threads_updated: usize,
+    pub(crate) reattached: usize,
+    /// Comments left out, by reason (`pending`, `spam`, `trash`, `deleted` …).
+    pub(crate) withheld: BTreeMap<String, usize>,
+    /// Comments of a type that is neither a comment nor a ping, by type.
+    pub(crate) other_types: BTreeMap<String, usize>,
+    /// Approved comments on items that were not imported.
+    pub(crate) on_skipped: usize,
+    /// Private and password-protected posts: `slug ("Title")`.
+    pub(crate) private: Vec<String>,
+    pub(crate) trashed: usize,
+    /// Items that are not posts or pages, by type.
+    pub(crate) not_content: BTreeMap<String, usize>,
+    /// Published posts without any date, imported as drafts.
+    pub(crate) undated: Vec<String>,
+    pub(crate) query_links: usize,
+    /// Comments dated by the old site's local time (their GMT date was zero).
+    pub(crate) local_dates: usize,
+    pub(crate) aliases_dropped: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+    /// How author replies were recognised, for the report.
+    pub(crate) author_rule: String,
+    /// Lines that come after the summary (e.g. the list of unmatched threads).
+    pub(crate) notes: Vec<String>,
+}
+
+impl Tally {
+    pub(crate) fn count_merge(&mut self, outcome: MergeOutcome) {
+        self.added += outcome.added;
+        self.present += outcome.present;
+        if outcome.created {
+            self.threads_created += 1;
+        } else if outcome.added > 0 {
+            self.threads_updated += 1;
+        }
+    }
+
+    pub(crate) fn withhold(&mut self, reason: &str) {
+        *self.withheld.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// The report, one fact per line.
+    pub(crate) fn lines(&self, source: &str) -> Vec<String> {
+        let mut lines = vec![format!("Imported {source}:")];
+        for (what, new, present) in [
+            ("posts", self.posts_new, self.posts_present),
+            ("pages", self.pages_new, self.pages_present),
+        ] {
+            if new + present > 0 {
+                lines.push(format!("  {what}: {}", created(new, present)));
+            }
+        }
+        if self.drafts_new > 0 {
+            lines.push(format!(
+                "  {} of the new ones {} (draft: true, not published)",
+                self.drafts_new,
+                if self.drafts_new == 1 {
+                    "is a draft"
+                } else {
+                    "are drafts"
+                }
+            ));
+        }
+        let kept = self.readers + self.authors + self.mentions;
+        lines.push(format!(
+            "  comments: {} approved, {} added, {} already there ({} new thread {}, {} updated)",
+            kept,
+            self.added,
+            self.present,
+            self.threads_created,
+            if self.threads_created == 1 {
+                "file"
+            } else {
+                "files"
+            },
+            self.threads_updated
+        ));
+        if self.authors > 0 {
+            lines.push(format!(
+                "  author replies: {} of them (role: author, verified by {})",
+                self.authors, self.author_rule
+            ));
+        }
+        if self.mentions > 0 {
+            lines.push(format!(
+                "  pingbacks and trackbacks: {} of them, imported as mentions (role: mention), not as reader comments",
+                self.mentions
+            ));
+        }
+        if self.reattached > 0 {
+            lines.push(format!(
+                "  {} whose parent was not imported now {} the nearest imported comment above it (or the post)",
+                plural(self.reattached, "approved reply"),
+                if self.reattached == 1 { "answers" } else { "answer" }
+            ));
+        }
+        self.skipped_lines(&mut lines);
+        for w in &self.warnings {
+            lines.push(format!("warning: {w}"));
+        }
+        lines.extend(self.notes.iter().cloned());
+        lines
+    }
+
+    fn skipped_lines(&self, lines: &mut Vec<String>) {
+        let withheld: usize = self.withheld.values().sum();
+        if withheld > 0 {
+            lines.push(format!(
+                "  skipped {} that may not be published: {}",
+                plural(withheld, "comment"),
+                list(&self.withheld)
+            ));
+        }
+        let other: usize = self.other_types.values().sum();
+        if other > 0 {
+            lines.push(format!(
+                "  skipped {} of other types: {}",
+                plural(other, "comment"),
+                list(&self.other_types)
+            ));
+        }
+        if !self.private.is_empty() {
+            lines.push(format!(
+                "  skipped {}: {}",
+                plural(self.private.len(), "private or password-protected post"),
+                self.private.join(", ")
+            ));
+        }
+        if self.trashed > 0 {
+            lines.push(format!(
+                "  skipped {} in the trash",
+                plural(self.trashed, "post")
+            ));
+        }
+        if self.on_skipped > 0 {
+            lines.push(format!(
+                "  skipped {} on posts that were not imported",
+                plural(self.on_skipped, "approved comment")
+            ));
+        }
+        if !self.not_content.is_empty() {
+            lines.push(format!(
+                "  not content (not imported): {}",
+                list(&self.not_content)
+            ));
+        }
+        if !self.undated.is_empty() {
+            lines.push(format!(
+                "  {} without any date imported as drafts (add a date, then remove draft: true): {}",
+                plural(self.undated.len(), "post"),
+                self.undated.join(", ")
+            ));
+        }
+        if self.query_links > 0 {
+            lines.push(format!(
+                "  {} (?p=N) not kept as redirects: a static site cannot redirect by query string",
+                plural(self.query_links, "old query-string link")
+            ));
+        }
+        if !self.aliases_dropped.is_empty() {
+            lines.push(format!(
+                "  {} not kept because another page already uses the address: {}",
+                plural(self.aliases_dropped.len(), "old link"),
+                self.aliases_dropped.join(", ")
+            ));
+        }
+    }
+}
+
+fn created(new: usize, present: usize) -> String {
+    match present {
+        0 => format!("{new} new"),
+        _ => format!("{new} new, {present} already there (left as they were)"),
+    }
+}
+
+/// `1 comment`, `2 comments`; `1 reply`, `2 replies`.
+pub(crate) fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else if let Some(stem) = what
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o']))
+    {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn list(counts: &BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_read_naturally() {
+        let mut t = Tally {
+            posts_new: 2,
+            pages_present: 1,
+            readers: 3,
+            mentions: 1,
+            added: 4,
+            threads_created: 1,
+            reattached: 1,
+            ..Tally::default()
+        };
+        t.withhold("pending");
+        t.withhold("pending");
+        t.withhold("spam");
+        let text = t.lines("x.xml").join("\n");
+        assert_eq!(
+            text,
+            "Imported x.xml:\n  posts: 2 new\n  pages: 0 new, 1 already there (left as they were)\n  comments: 4 approved, 4 added, 0 already there (1 new thread file, 0 updated)\n  pingbacks and trackbacks: 1 of them, imported as mentions (role: mention), not as reader comments\n  1 approved reply whose parent was not imported now answers the nearest imported comment above it (or the post)\n  skipped 3 comments that may not be published: 2 pending, 1 spam"
+        );
+        assert_eq!(plural(2, "reply"), "2 replies");
+        assert_eq!(plural(2, "day"), "2 days");
+    }
+}

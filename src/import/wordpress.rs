@@ -1,0 +1,584 @@
+//! `rapport import wordpress`: decides, item by item, what of a WXR export becomes a
+//! post, a page and a thread, and what stays behind. Only approved comments (and
+//! pings, as mentions) are kept; private and password-protected posts are skipped;
+//! a reply is the author's only when its WordPress user id is the post author's.
+//!
+//! The file is read twice, streaming both times: the first pass checks that it is
+//! well-formed (so a broken file writes nothing) and plans slugs and addresses; the
+//! second converts each item and hands it to `merge` before reading the next.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::content::{slugify, Kind};
+use crate::dates::Date;
+use crate::error::Result;
+use crate::import::existing::Existing;
+use crate::import::html;
+use crate::import::links::{alias_of, query_id, url_path, Alias};
+use crate::import::merge::ContentWriter;
+use crate::import::model::{reattach, NewComment, NewDocument};
+use crate::import::report::{plural, Tally};
+use crate::import::text;
+use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
+use crate::threads::Role;
+
+/// What the first pass learns for the second.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Author login → WordPress user id, for the authors the export gives an id.
+    authors: HashMap<String, u64>,
+    /// The path the old blog lived under (`/blog`), stripped from old links.
+    blog_path: String,
+    /// The slug of each item, by position in the file; `None` for items not imported.
+    slugs: Vec<Option<String>>,
+    /// Addresses the new documents will have (`posts/x/`, `about/`).
+    own_paths: HashSet<String>,
+}
+
+/// What a WordPress import is told beyond the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Settings {
+    /// The blog author's WordPress user id, for exports without `wp:author_id`.
+    pub(crate) author_id: Option<u64>,
+}
+
+/// How an item is treated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Class {
+    Content { kind: Kind, draft: bool },
+    Private,
+    Trash,
+    NotContent(String),
+}
+
+/// Pass one: checks the whole file and plans slugs. Nothing is written.
+pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
+    let mut plan = Plan::default();
+    let mut taken: HashSet<(Kind, String)> = HashSet::new();
+    let replaced = wxr::read(input, |record| {
+        match record {
+            Record::Author { login, id } => {
+                if let Some(id) = id {
+                    plan.authors.insert(login, id);
+                }
+            }
+            Record::BlogUrl(url) => {
+                plan.blog_path = url_path(&url).trim_end_matches('/').to_string()
+            }
+            Record::Item(item) => {
+                let slug = match classify(&item) {
+                    Class::Content { kind, .. } => {
+                        let slug = unique_slug(&item, kind, &mut taken);
+                        plan.own_paths.insert(own_path(kind, &slug));
+                        Some(slug)
+                    }
+                    _ => None,
+                };
+                plan.slugs.push(slug);
+            }
+        }
+        Ok(())
+    })?;
+    Ok((plan, replaced))
+}
+
+/// Pass two: converts and writes each item.
+pub(crate) fn import(
+    input: impl BufRead,
+    plan: &Plan,
+    settings: Settings,
+    existing: &Existing,
+    writer: &ContentWriter,
+    tally: &mut Tally,
+) -> Result<(), Stop> {
+    let mut index = 0;
+    // Addresses taken: the site's, and those of every document this import creates.
+    let mut aliases_used: HashSet<String> = existing.addresses.clone();
+    aliases_used.extend(plan.own_paths.iter().cloned());
+    let mut unverified = 0;
+    wxr::read(input, |record| {
+        let Record::Item(item) = record else {
+            return Ok(());
+        };
+        let slug = plan.slugs.get(index).cloned().flatten();
+        index += 1;
+        let Some(slug) = slug else {
+            count_skipped(&item, tally);
+            return Ok(());
+        };
+        let Class::Content { kind, draft } = classify(&item) else {
+            return Ok(());
+        };
+        let post_author = plan
+            .authors
+            .get(&item.creator)
+            .copied()
+            .or(settings.author_id);
+        let comments = convert_comments(&item, post_author, tally, &mut unverified);
+        let doc = convert_item(&item, kind, draft, slug, plan, tally);
+        write(doc, comments, &mut aliases_used, existing, writer, tally)
+    })?;
+    tally.author_rule = match settings.author_id {
+        Some(id) if plan.authors.is_empty() => format!("WordPress user id {id}"),
+        _ => "the post author's WordPress user id".into(),
+    };
+    if tally.local_dates > 0 {
+        tally.warnings.push(format!(
+            "{} had no GMT date (0000-00-00 00:00:00); the site's local time was taken as UTC, so {} may be off by the old site's time zone",
+            plural(tally.local_dates, "comment"),
+            if tally.local_dates == 1 { "it" } else { "they" }
+        ));
+    }
+    if unverified > 0 {
+        tally.warnings.push(format!(
+            "could not verify author replies: {} by logged-in WordPress users {} imported as reader comments, because the export has no wp:author_id for the post's author. Pass --author-id N (or set wordpress_user_id under [author] in site.toml) when importing to mark the author's replies; an import never changes comments a thread file already has, so for threads imported already, delete their .comments.yaml files first",
+            plural(unverified, "comment"),
+            if unverified == 1 { "was" } else { "were" }
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a document (if new) and merges its thread. The old links of a new document
+/// become its aliases unless another page already has that address.
+fn write(
+    mut doc: NewDocument,
+    comments: Vec<NewComment>,
+    addresses: &mut HashSet<String>,
+    existing: &Existing,
+    writer: &ContentWriter,
+    tally: &mut Tally,
+) -> Result<()> {
+    let rel = document_file(&doc, existing, writer);
+    let created = !writer.exists(&rel) && {
+        let own = own_path(doc.kind, &doc.slug);
+        doc.aliases.retain(|alias| {
+            let address = alias.trim_start_matches('/').to_string();
+            // An old link that is the new address needs no redirect.
+            let keep = address != own && addresses.insert(address);
+            if !keep && alias.trim_start_matches('/') != own {
+                tally.aliases_dropped.push(alias.clone());
+            }
+            keep
+        });
+        writer.create_document(&rel, &text::document(&doc))?
+    };
+    match (doc.kind, created) {
+        (Kind::Post, true) => tally.posts_new += 1,
+        (Kind::Post, false) => tally.posts_present += 1,
+        (Kind::Page, true) => tally.pages_new += 1,
+        (Kind::Page, false) => tally.pages_present += 1,
+    }
+    if created && doc.draft {
+        tally.drafts_new += 1;
+    }
+    tally.count_merge(writer.merge_thread(&rel, comments)?);
+    Ok(())
+}
+
+/// `posts/x.md`, unless the post has since become a bundle (`posts/x/index.md`).
+fn document_file(doc: &NewDocument, existing: &Existing, writer: &ContentWriter) -> String {
+    let file = text::document_path(doc);
+    let bundle = format!("{}/index.md", file.trim_end_matches(".md"));
+    if !writer.exists(&file) && (writer.exists(&bundle) || existing.by_file(&bundle).is_some()) {
+        bundle
+    } else {
+        file
+    }
+}
+
+fn classify(item: &Item) -> Class {
+    let kind = match item.post_type.as_str() {
+        // WordPress's own default, and what trimmed-down exports leave out.
+        "post" | "" => Kind::Post,
+        "page" => Kind::Page,
+        other => return Class::NotContent(other.to_string()),
+    };
+    if !item.password.is_empty() {
+        return Class::Private;
+    }
+    match item.status.as_str() {
+        "publish" | "future" | "" => Class::Content { kind, draft: false },
+        "private" => Class::Private,
+        "trash" => Class::Trash,
+        "inherit" => Class::NotContent("revision".into()),
+        // draft, pending, auto-draft and anything unknown: kept, but not published.
+        _ => Class::Content { kind, draft: true },
+    }
+}
+
+fn count_skipped(item: &Item, tally: &mut Tally) {
+    match classify(item) {
+        Class::Private => tally.private.push(format!(
+            "{} (\"{}\")",
+            base_slug(item, Kind::Post),
+            html::plain_text(&item.title)
+        )),
+        Class::Trash => tally.trashed += 1,
+        Class::NotContent(kind) => {
+            *tally.not_content.entry(kind).or_default() += 1;
+        }
+        Class::Content { .. } => {}
+    }
+    tally.on_skipped += item.comments.iter().filter(|c| c.approved == "1").count();
+}
+
+/// A slug no other item of this import has: from `post_name` (percent-decoded, made a
+/// safe file name), else the title, else the post id.
+fn unique_slug(item: &Item, kind: Kind, taken: &mut HashSet<(Kind, String)>) -> String {
+    let base = base_slug(item, kind);
+    let mut slug = base.clone();
+    let mut n = 1;
+    // `index` would make `posts/index.md` a bundle of the posts folder.
+    while slug == "index" || !taken.insert((kind, slug.clone())) {
+        n += 1;
+        slug = match (n, item.post_id) {
+            (2, Some(id)) => format!("{base}-{id}"),
+            _ => format!("{base}-{n}"),
+        };
+    }
+    slug
+}
+
+fn base_slug(item: &Item, kind: Kind) -> String {
+    let from_name = slugify(&html::percent_decode(&item.post_name));
+    if !from_name.is_empty() {
+        return from_name;
+    }
+    let from_title = slugify(&html::plain_text(&item.title));
+    if !from_title.is_empty() {
+        return from_title;
+    }
+    let what = if kind == Kind::Post { "post" } else { "page" };
+    match item.post_id.or_else(|| query_id(&item.link)) {
+        Some(id) => format!("{what}-{id}"),
+        None => "untitled".into(),
+    }
+}
+
+fn own_path(kind: Kind, slug: &str) -> String {
+    match kind {
+        Kind::Post => format!("posts/{slug}/"),
+        Kind::Page => format!("{slug}/"),
+    }
+}
+
+fn convert_item(
+    item: &Item,
+    kind: Kind,
+    draft: bool,
+    slug: String,
+    plan: &Plan,
+    tally: &mut Tally,
+) -> NewDocument {
+    let title = html::plain_text(&item.title);
+    let date = wp_date(&item.post_date_gmt)
+        .or_else(|| wp_date(&item.post_date))
+        .or_else(|| {
+            DateTime::parse_from_rfc2822(&item.pub_date)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        });
+    let undated = date.is_none() && !draft && kind == Kind::Post;
+    if undated {
+        tally.undated.push(slug.clone());
+    }
+    let aliases = match alias_of(&item.link, &plan.blog_path) {
+        Alias::Path(path) => vec![path],
+        Alias::Query => {
+            tally.query_links += 1;
+            Vec::new()
+        }
+        Alias::None => Vec::new(),
+    };
+    let excerpt = html::comment_body(&item.excerpt);
+    NewDocument {
+        kind,
+        slug,
+        title,
+        date,
+        tags: tags_of(item),
+        aliases,
+        draft: draft || undated,
+        summary: (!excerpt.is_empty()).then_some(excerpt),
+        wordpress_id: item.post_id,
+        body: html::post_body(&item.content),
+    }
+}
+
+/// Categories and tags, by display name; "Uncategorized" is WordPress's placeholder.
+fn tags_of(item: &Item) -> Vec<String> {
+    let mut seen = HashSet::new();
+    item.categories
+        .iter()
+        .filter(|c| matches!(c.domain.as_str(), "category" | "post_tag" | ""))
+        .map(|c| html::plain_text(&c.name))
+        .filter(|name| !name.eq_ignore_ascii_case("uncategorized"))
+        .filter(|name| {
+            let slug = slugify(name);
+            !slug.is_empty() && seen.insert(slug)
+        })
+        .collect()
+}
+
+/// The approved comments and pings of an item, threaded, with roles decided.
+fn convert_comments(
+    item: &Item,
+    post_author: Option<u64>,
+    tally: &mut Tally,
+    unverified: &mut usize,
+) -> Vec<NewComment> {
+    let mut parent_of: HashMap<String, Option<String>> = HashMap::new();
+    let mut kept = Vec::new();
+    let mut ids = HashSet::new();
+    for c in &item.comments {
+        if c.id.is_empty() || !ids.insert(c.id.clone()) {
+            // No id, or one this post already had: there is no telling them apart.
+            tally.withhold("without a usable id");
+            continue;
+        }
+        parent_of.insert(c.id.clone(), parent_id(&c.parent));
+        if let Some(reason) = withheld(&c.approved) {
+            tally.withhold(reason);
+            continue;
+        }
+        let role = match c.kind.as_str() {
+            "" | "comment" => reader_or_author(c, post_author, unverified),
+            "pingback" | "trackback" | "webmention" => Role::Mention,
+            other => {
+                *tally.other_types.entry(other.to_string()).or_default() += 1;
+                continue;
+            }
+        };
+        match role {
+            Role::Reader => tally.readers += 1,
+            Role::Author => tally.authors += 1,
+            Role::Mention => tally.mentions += 1,
+        }
+        if wp_date(&c.date_gmt).is_none() && wp_date(&c.date).is_some() {
+            tally.local_dates += 1;
+        }
+        kept.push(convert_comment(c, role));
+    }
+    tally.reattached += reattach(&mut kept, &|id| parent_of.get(id).cloned().flatten());
+    kept
+}
+
+/// Why a comment may not be published, from `comment_approved`; `None` when it may.
+fn withheld(approved: &str) -> Option<&'static str> {
+    match approved {
+        "1" => None,
+        "0" => Some("pending"),
+        "spam" => Some("spam"),
+        "trash" | "post-trashed" => Some("trash"),
+        _ => Some("not approved"),
+    }
+}
+
+fn reader_or_author(c: &WxrComment, post_author: Option<u64>, unverified: &mut usize) -> Role {
+    let user: u64 = c.user_id.parse().unwrap_or(0);
+    match post_author {
+        _ if user == 0 => Role::Reader,
+        Some(author) if author == user => Role::Author,
+        Some(_) => Role::Reader,
+        None => {
+            *unverified += 1;
+            Role::Reader
+        }
+    }
+}
+
+fn convert_comment(c: &WxrComment, role: Role) -> NewComment {
+    let author = html::plain_text(&c.author);
+    NewComment {
+        id: c.id.clone(),
+        parent: parent_id(&c.parent),
+        author: (!author.is_empty()).then_some(author),
+        url: (!c.url.is_empty()).then(|| c.url.clone()),
+        date: wp_date(&c.date_gmt).or_else(|| wp_date(&c.date)),
+        role,
+        body: html::comment_body(&c.content),
+    }
+}
+
+fn parent_id(parent: &str) -> Option<String> {
+    (!parent.is_empty() && parent != "0").then(|| parent.to_string())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` as UTC; WordPress writes zeros for "no date".
+fn wp_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with("0000-00-00") {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|d| d.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(post_name: &str, title: &str) -> Item {
+        Item {
+            post_name: post_name.into(),
+            title: title.into(),
+            post_type: "post".into(),
+            status: "publish".into(),
+            post_id: Some(7),
+            ..Item::default()
+        }
+    }
+
+    fn comment(id: &str, parent: &str, approved: &str, kind: &str, user: &str) -> WxrComment {
+        WxrComment {
+            id: id.into(),
+            parent: parent.into(),
+            approved: approved.into(),
+            kind: kind.into(),
+            user_id: user.into(),
+            author: "A &amp; B".into(),
+            content: "Hello\nthere".into(),
+            date_gmt: "0000-00-00 00:00:00".into(),
+            date: "2014-01-14 17:32:12".into(),
+            ..WxrComment::default()
+        }
+    }
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique_slug(&item("../x", ""), Kind::Post, &mut taken), "x");
+        assert_eq!(unique_slug(&item("x", ""), Kind::Post, &mut taken), "x-7");
+        assert_eq!(unique_slug(&item("x", ""), Kind::Page, &mut taken), "x");
+        assert_eq!(
+            unique_slug(&item("", "Hello, World…"), Kind::Post, &mut taken),
+            "hello-world"
+        );
+        assert_eq!(
+            unique_slug(&item("%ce%b5%cf%80-2", ""), Kind::Page, &mut taken),
+            "επ-2"
+        );
+        assert_eq!(
+            unique_slug(&item("index", ""), Kind::Page, &mut taken),
+            "index-7"
+        );
+        let mut anonymous = item("", "...");
+        anonymous.post_id = None;
+        anonymous.link = "http://example.tld/?p=4".into();
+        assert_eq!(base_slug(&anonymous, Kind::Post), "post-4");
+    }
+
+    #[test]
+    fn items_are_classified() {
+        let mut i = item("a", "A");
+        assert_eq!(
+            classify(&i),
+            Class::Content {
+                kind: Kind::Post,
+                draft: false
+            }
+        );
+        i.status = "pending".into();
+        assert_eq!(
+            classify(&i),
+            Class::Content {
+                kind: Kind::Post,
+                draft: true
+            }
+        );
+        i.status = "private".into();
+        assert_eq!(classify(&i), Class::Private);
+        i.status = "publish".into();
+        i.password = "enter".into();
+        assert_eq!(classify(&i), Class::Private);
+        i.post_type = "attachment".into();
+        assert_eq!(classify(&i), Class::NotContent("attachment".into()));
+    }
+
+    #[test]
+    fn only_approved_comments_and_pings_are_kept() {
+        let mut i = item("a", "A");
+        i.comments = vec![
+            comment("1", "0", "1", "", "0"),
+            comment("2", "1", "0", "", "0"),
+            comment("3", "2", "1", "comment", "5"),
+            comment("4", "0", "spam", "", "0"),
+            comment("5", "0", "1", "pingback", "0"),
+            comment("6", "0", "1", "note", "0"),
+            comment("7", "0", "trash", "", "0"),
+            comment("3", "0", "1", "", "0"),
+        ];
+        let mut tally = Tally::default();
+        let mut unverified = 0;
+        let kept = convert_comments(&i, Some(5), &mut tally, &mut unverified);
+        let got: Vec<_> = kept
+            .iter()
+            .map(|c| (c.id.as_str(), c.parent.as_deref(), c.role))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("1", None, Role::Reader),
+                ("3", Some("1"), Role::Author),
+                ("5", None, Role::Mention)
+            ]
+        );
+        assert_eq!(tally.reattached, 1);
+        assert_eq!(tally.withheld.get("pending"), Some(&1));
+        assert_eq!(tally.withheld.get("spam"), Some(&1));
+        assert_eq!(tally.withheld.get("trash"), Some(&1));
+        assert_eq!(tally.other_types.get("note"), Some(&1));
+        assert_eq!(kept[0].author.as_deref(), Some("A & B"));
+        assert_eq!(kept[0].body, "<p>Hello<br />\nthere</p>");
+        assert_eq!(kept[0].date, wp_date("2014-01-14 17:32:12"));
+        assert_eq!(unverified, 0);
+    }
+
+    #[test]
+    fn author_is_only_the_verified_user_id() {
+        let mut unverified = 0;
+        let by = |user: &str| comment("1", "0", "1", "", user);
+        assert_eq!(
+            reader_or_author(&by("5"), Some(5), &mut unverified),
+            Role::Author
+        );
+        assert_eq!(
+            reader_or_author(&by("6"), Some(5), &mut unverified),
+            Role::Reader
+        );
+        assert_eq!(
+            reader_or_author(&by("0"), None, &mut unverified),
+            Role::Reader
+        );
+        assert_eq!(unverified, 0);
+        assert_eq!(
+            reader_or_author(&by("5"), None, &mut unverified),
+            Role::Reader
+        );
+        assert_eq!(unverified, 1);
+    }
+
+    #[test]
+    fn tags_skip_the_placeholder_category() {
+        let mut i = item("a", "A");
+        for (domain, name) in [
+            ("category", "Uncategorized"),
+            ("category", "Rust &amp; C"),
+            ("post_tag", "rust-c"),
+            ("post_format", "post-format-aside"),
+            ("post_tag", "Notes"),
+        ] {
+            i.categories.push(wxr::Category {
+                domain: domain.into(),
+                nicename: String::new(),
+                name: name.into(),
+            });
+        }
+        assert_eq!(tags_of(&i), vec!["Rust & C", "Notes"]);
+    }
+}
