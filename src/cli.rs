@@ -204,12 +204,19 @@ fn run(command: Command) -> Result<i32> {
             let mut build = BuildOptions::new(&args.root.root);
             build.output = args.output;
             build.drafts = args.drafts;
-            crate::serve::run(&ServeOptions {
+            let options = ServeOptions {
                 build,
                 bind: args.bind,
                 port: args.port,
                 watch: args.watch,
                 open: args.open,
+            };
+            crate::serve::run(&options, &|notice| {
+                if notice.is_error() {
+                    eprintln!("{notice}");
+                } else {
+                    println!("{notice}");
+                }
             })?;
             Ok(0)
         }

@@ -1,23 +1,231 @@
-//! `rapport serve`: builds the site, serves it over HTTP on loopback, and with
-//! `--watch` rebuilds on every save and reloads the browser.
+//! `rapport serve`: builds the site into a folder of its own, serves it over HTTP on
+//! loopback, and with `--watch` rebuilds on every save and reloads the browser. A
+//! failed rebuild keeps the last good build online, with the error over every page.
+//! The parts: `watch` (what changed), `rebuild` (the one way to build), `state` (what
+//! is live), `resolve` + `http` (answering requests), `reload` (script, overlay,
+//! event stream), `output` (where builds go) and `notice` (what the caller prints:
+//! the server itself never prints).
 
-use std::net::IpAddr;
+mod http;
+mod notice;
+mod output;
+mod rebuild;
+mod reload;
+mod resolve;
+mod state;
+mod watch;
 
-use crate::error::Result;
+pub use notice::Notice;
+pub use rebuild::{Rebuilder, Rebuilt, Rerendered};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+pub use watch::{Change, ChangeKind};
+
+use crate::error::{Error, Result};
 use crate::site::BuildOptions;
+use http::Handler;
+use output::ServedOutput;
+use state::State;
+use watch::Watch;
 
 /// How to serve.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// `output` is where to build (default: a temporary folder); `base_url` is always
+    /// replaced by the server's own address.
     pub build: BuildOptions,
     pub bind: IpAddr,
+    /// 0 lets the system pick a free port (the notice says which).
     pub port: u16,
     pub watch: bool,
     pub open: bool,
 }
 
-/// Serves until interrupted.
-pub fn run(options: &ServeOptions) -> Result<()> {
-    let _ = options;
-    Err(crate::Error::Other("serve is not available yet".into()))
+/// Builds and serves until the process is stopped; returns early only when it cannot
+/// start (port taken, first build failed without `--watch`, ...).
+pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<()> {
+    let output = ServedOutput::prepare(options.build.output.as_deref())?;
+    let listener = bind(options.bind, options.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::Other(format!("cannot read the server's address: {e}")))?;
+    // Watch before the first build, so a save made while it runs is not missed.
+    let watch = match options.watch {
+        true => Some(Watch::start(
+            &site_root(&options.build.root)?,
+            output.path(),
+        )?),
+        false => None,
+    };
+    let mut build = options.build.clone();
+    build.output = Some(output.path().to_path_buf());
+    let mut rebuilder = Rebuilder::new(build, address);
+    let state = first_build(&mut rebuilder, options.watch, notice)?;
+
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Error::Other(format!("cannot start the server on {address}: {e}")))?;
+    let url = rebuild::local_base_url(address, &state.snapshot().base_path);
+    notice(Notice::Serving {
+        url: url.clone(),
+        output: output.path().to_path_buf(),
+        watching: options.watch,
+        exposed: !address.ip().is_loopback(),
+    });
+    if options.open {
+        if let Err(e) = open_browser(&url) {
+            notice(Notice::OpenFailed(e.to_string()));
+        }
+    }
+    let handler = Handler {
+        root: output.path().to_path_buf(),
+        state: &state,
+        watch: options.watch,
+    };
+    std::thread::scope(|scope| {
+        if let Some(watch) = watch {
+            scope.spawn(|| rebuild_on_changes(watch, rebuilder, &state, notice));
+        }
+        // A thread per request: the event streams stay open for as long as a page
+        // does, and must not hold up the requests behind them.
+        for request in server.incoming_requests() {
+            let handler = &handler;
+            scope.spawn(move || handler.handle(request));
+        }
+    });
+    Ok(())
+}
+
+fn site_root(root: &Path) -> Result<PathBuf> {
+    root.canonicalize()
+        .map_err(|e| Error::io(root, "cannot open the site's folder", e))
+}
+
+/// Listens on `ip:port`, saying what to do when that is not possible.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
+    let address = SocketAddr::new(ip, port);
+    TcpListener::bind(address).map_err(|e| {
+        let (what, help) = match e.kind() {
+            std::io::ErrorKind::AddrInUse => (
+                "the port is already in use (another rapport serve?)".to_string(),
+                format!(
+                    "stop the other server, or pass another port, e.g. --port {}",
+                    port.checked_add(1).unwrap_or(1111)
+                ),
+            ),
+            std::io::ErrorKind::AddrNotAvailable => (
+                "this machine has no such address".to_string(),
+                "bind to one of this machine's addresses, e.g. --bind 127.0.0.1".to_string(),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "permission denied".to_string(),
+                "ports below 1024 need privileges: pick another, e.g. --port 1111".to_string(),
+            ),
+            _ => (e.to_string(), "pass another --bind or --port".to_string()),
+        };
+        Error::Other(format!(
+            "cannot listen on {address}: {what}\n  help: {help}"
+        ))
+    })
+}
+
+/// The first build. Without `--watch` a failure stops the server; with it, the
+/// server starts anyway and shows the error until a save fixes it.
+fn first_build(
+    rebuilder: &mut Rebuilder,
+    watch: bool,
+    notice: &(dyn Fn(Notice) + Sync),
+) -> Result<State> {
+    match rebuilder.rebuild(&[]) {
+        Ok(built) => {
+            notice(Notice::Built {
+                changes: Vec::new(),
+                rerendered: built.rerendered,
+                elapsed: built.elapsed,
+            });
+            Ok(State::new(built.base_path, None))
+        }
+        Err(e) if watch => {
+            let error = e.to_string();
+            notice(Notice::Failed {
+                changes: Vec::new(),
+                error: error.clone(),
+            });
+            Ok(State::new(rebuilder.base_path_or_root(), Some(error)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The watch loop: one rebuild per debounced batch of changes, its outcome published
+/// to the state (which wakes the open pages) and reported.
+fn rebuild_on_changes(
+    mut watch: Watch,
+    mut rebuilder: Rebuilder,
+    state: &State,
+    notice: &(dyn Fn(Notice) + Sync),
+) {
+    while let Some(batch) = watch.next_batch() {
+        for error in batch.errors {
+            notice(Notice::WatchError(error));
+        }
+        if batch.changes.is_empty() {
+            continue;
+        }
+        let changes: Vec<PathBuf> = batch.changes.iter().map(|c| c.path.clone()).collect();
+        match rebuilder.rebuild(&batch.changes) {
+            Ok(built) => {
+                state.succeeded(built.base_path, watch::reload_for(&batch.changes));
+                notice(Notice::Built {
+                    changes,
+                    rerendered: built.rerendered,
+                    elapsed: built.elapsed,
+                });
+            }
+            Err(e) => {
+                let error = e.to_string();
+                state.failed(error.clone());
+                notice(Notice::Failed { changes, error });
+            }
+        }
+    }
+}
+
+/// Starts the system's browser on `url`, without waiting for it.
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let mut child = command
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reap it when it exits, so it does not linger as a zombie.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_says_what_to_do() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let e = bind(IpAddr::from([127, 0, 0, 1]), port).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot listen on 127.0.0.1:{port}: the port is already in use (another rapport serve?)\n  help: stop the other server, or pass another port, e.g. --port {}",
+                port.checked_add(1).unwrap_or(1111)
+            )
+        );
+    }
 }

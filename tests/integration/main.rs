@@ -9,6 +9,8 @@ mod build;
 mod check;
 mod cli;
 mod engagement;
+mod import;
 mod regression;
 mod sanitize;
+mod serve;
 mod threads;

@@ -1,0 +1,115 @@
+//! The one place `serve` builds the site. Today every rebuild is a full
+//! `site::build::build`; the incremental build (issue 3: re-render only what a change
+//! affects) replaces the body of [`Rebuilder::rebuild`] and keeps its signature, so
+//! the watcher and the server do not change.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::error::Result;
+use crate::serve::watch::Change;
+use crate::site::BuildOptions;
+
+/// What a rebuild re-rendered, for the terminal line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rerendered {
+    /// The whole site was built again.
+    Full { files: usize },
+}
+
+impl fmt::Display for Rerendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rerendered::Full { files } => write!(f, "full rebuild, {files} files"),
+        }
+    }
+}
+
+/// A successful rebuild.
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    /// The base path the new build is mounted at (site.toml may have changed it).
+    pub base_path: String,
+    pub rerendered: Rerendered,
+    pub elapsed: Duration,
+}
+
+/// Builds the served site; owns whatever a rebuild may keep between runs (nothing yet;
+/// the incremental build will keep the loaded site here).
+#[derive(Debug)]
+pub struct Rebuilder {
+    options: BuildOptions,
+    /// Where the server listens: links and feeds point there, not at the real host.
+    host: SocketAddr,
+}
+
+impl Rebuilder {
+    /// `options.output` must be set: serve never builds into the site's `public/`.
+    pub fn new(options: BuildOptions, host: SocketAddr) -> Self {
+        debug_assert!(options.output.is_some(), "serve builds into its own folder");
+        Rebuilder { options, host }
+    }
+
+    /// Brings the output up to date with `changes` (empty for the first build). The
+    /// previous output stays in place when this fails.
+    pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt> {
+        let _ = changes; // a full build does not need them; the incremental one will
+        let start = Instant::now();
+        // Read base_url anew each time: site.toml may have moved the site to another
+        // path prefix, and the served links must follow.
+        let config = crate::config::load(&self.options.root)?;
+        let mut options = self.options.clone();
+        options.base_url = Some(local_base_url(self.host, &config.base_path));
+        let report = crate::site::build::build(&options)?;
+        Ok(Rebuilt {
+            base_path: config.base_path,
+            rerendered: Rerendered::Full {
+                files: report.files,
+            },
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+impl Rebuilder {
+    /// Where the site is mounted, for a server whose first build failed: site.toml's
+    /// base path when it can be read, the host's root otherwise.
+    pub fn base_path_or_root(&self) -> String {
+        crate::config::load(&self.options.root)
+            .map(|c| c.base_path)
+            .unwrap_or_else(|_| "/".into())
+    }
+}
+
+/// `http://127.0.0.1:1111/blog/`: the site as this server shows it. A server listening
+/// on every interface is reached locally through loopback.
+pub(super) fn local_base_url(host: SocketAddr, base_path: &str) -> String {
+    let mut host = host;
+    if host.ip().is_unspecified() {
+        host.set_ip(match host.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{host}{base_path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_url_uses_loopback_for_any_address() {
+        let at = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert_eq!(
+            local_base_url(at("127.0.0.1:1111"), "/blog/"),
+            "http://127.0.0.1:1111/blog/"
+        );
+        assert_eq!(
+            local_base_url(at("0.0.0.0:80"), "/"),
+            "http://127.0.0.1:80/"
+        );
+        assert_eq!(local_base_url(at("[::]:8080"), "/"), "http://[::1]:8080/");
+    }
+}

@@ -1,0 +1,556 @@
+//! `rapport serve`: the real binary on a loopback port the system picks (`--port 0`,
+//! the address is read from what it prints, so parallel tests never race for a port),
+//! in a temporary copy of `fixtures/serve/blog`, driven over HTTP by a tiny client.
+//! Every wait is bounded and polls; the server is killed by its own PID on drop.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::harness::SiteTest;
+
+/// How long anything may take to show up; generous, since tests share two cores.
+const PATIENCE: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(50);
+
+/// A running `rapport serve`.
+struct Server {
+    child: Child,
+    /// The address it printed, e.g. `http://127.0.0.1:41234/blog/`.
+    url: String,
+    addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+/// One HTTP response.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Server {
+    /// `rapport serve --port 0 ARGS` in the site's folder, once it says it is serving.
+    #[track_caller]
+    fn start(site: &SiteTest, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .current_dir(&site.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start rapport serve");
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        let mut server = Server {
+            child,
+            url: String::new(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stdout,
+            stderr,
+        };
+        let line = server.wait_for_output("Serving http://");
+        server.url = line
+            .split_whitespace()
+            .nth(1)
+            .expect("an address after Serving")
+            .to_string();
+        let host = server.url["http://".len()..].split('/').next().unwrap();
+        server.addr = host.parse().expect("a numeric address");
+        server
+    }
+
+    /// Waits for a line of stdout containing `needle` and returns it.
+    #[track_caller]
+    fn wait_for_output(&mut self, needle: &str) -> String {
+        let out = self.wait_for_text(&Arc::clone(&self.stdout), needle);
+        let line = out.lines().find(|l| l.contains(needle)).unwrap();
+        line.to_string()
+    }
+
+    /// Waits until stderr contains `needle` (across lines) and returns all of it.
+    #[track_caller]
+    fn wait_for_stderr(&mut self, needle: &str) -> String {
+        self.wait_for_text(&Arc::clone(&self.stderr), needle)
+    }
+
+    #[track_caller]
+    fn wait_for_text(&mut self, stream: &Mutex<String>, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = stream.lock().unwrap().clone();
+            if text.contains(needle) {
+                return text;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "rapport serve exited ({status}) before printing {needle:?}\n{}",
+                    self.output()
+                );
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "no {needle:?} printed\n{}",
+                self.output()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn output(&self) -> String {
+        format!(
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout.lock().unwrap(),
+            self.stderr.lock().unwrap()
+        )
+    }
+
+    /// `GET target` (sent as is, so tests can send what browsers would not).
+    #[track_caller]
+    fn get(&self, target: &str) -> Reply {
+        let mut stream = self.connect(target);
+        let mut raw = Vec::new();
+        stream
+            .read_to_end(&mut raw)
+            .unwrap_or_else(|e| panic!("reading the reply to {target}: {e}"));
+        parse_reply(&raw).unwrap_or_else(|| {
+            panic!(
+                "not an HTTP reply to {target}: {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        })
+    }
+
+    fn connect(&self, target: &str) -> TcpStream {
+        let mut stream = TcpStream::connect(self.addr).expect("connect to the server");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        stream
+    }
+
+    /// Polls `target` until `ready` holds for the reply.
+    #[track_caller]
+    fn wait_for(&self, target: &str, what: &str, ready: impl Fn(&Reply) -> bool) -> Reply {
+        let start = Instant::now();
+        loop {
+            let reply = self.get(target);
+            if ready(&reply) {
+                return reply;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "{target} never {what}; last reply: {reply:?}\n{}",
+                self.output()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Child::kill signals this child's own PID, nothing else.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let mut text = sink.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+    text
+}
+
+fn parse_reply(raw: &[u8]) -> Option<Reply> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Some(Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    })
+}
+
+fn blog() -> SiteTest {
+    SiteTest::fixture("serve/blog")
+}
+
+const HELLO_THREAD: &str = "content/posts/hello.comments.yaml";
+
+#[test]
+fn serves_pages_and_files_with_their_content_types() {
+    let site = blog();
+    let server = Server::start(&site, &[]);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    let hello = server.get("/posts/hello/");
+    assert_eq!(hello.status, 200);
+    assert!(hello.body.contains("The first version of hello."));
+    assert!(hello.body.contains("id=\"comment-1\""));
+    for (target, kind) in [
+        ("/extra.css", "text/css; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let reply = server.get(target);
+        assert_eq!(
+            (reply.status, reply.header("Content-Type")),
+            (200, Some(kind)),
+            "{target}"
+        );
+    }
+    // Feeds point at this server, not at the real host.
+    assert!(server.get("/atom.xml").body.contains(&server.url));
+    // Without --watch nothing is added to pages.
+    assert!(!hello.body.contains("__rapport"));
+    // Serve builds into a folder of its own, never the site's public/.
+    assert!(!site.root.join("public").exists());
+    // Drafts are shown while serving, unless turned off.
+    assert_eq!(server.get("/posts/draft/").status, 200);
+    drop(server);
+    let server = Server::start(&site, &["--drafts", "false"]);
+    assert_eq!(server.get("/posts/draft/").status, 404);
+}
+
+#[test]
+fn binds_to_loopback_by_default() {
+    let site = blog();
+    let server = Server::start(&site, &[]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "printed {}",
+        server.url
+    );
+    assert!(server.addr.ip().is_loopback());
+    // What the kernel says the listening socket is bound to (Linux): 127.0.0.1,
+    // not 0.0.0.0.
+    if let Ok(table) = std::fs::read_to_string("/proc/net/tcp") {
+        let local = format!("0100007F:{:04X}", server.addr.port());
+        let any = format!("00000000:{:04X}", server.addr.port());
+        let listening: Vec<&str> = table
+            .lines()
+            .filter(|l| l.split_whitespace().nth(3) == Some("0A"))
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .collect();
+        assert!(listening.contains(&local.as_str()), "{listening:?}");
+        assert!(!listening.contains(&any.as_str()), "{listening:?}");
+    }
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let site = blog();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let run = site.run(&["serve", "--port", &port.to_string()]).failure(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot listen on 127.0.0.1:{port}: the port is already in use (another rapport serve?)\n  help: stop the other server, or pass another port, e.g. --port {}\n",
+            port.checked_add(1).unwrap_or(1111)
+        )
+    );
+}
+
+#[test]
+fn a_missing_page_gets_the_sites_404_page_and_status() {
+    let site = blog();
+    let server = Server::start(&site, &[]);
+    let reply = server.get("/no/such/page/");
+    assert_eq!(reply.status, 404);
+    assert_eq!(
+        reply.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        reply.body,
+        std::fs::read_to_string(output_file(&server, "404.html")).unwrap()
+    );
+    assert_eq!(server.get("/posts/nope").status, 404);
+}
+
+#[test]
+fn a_folder_without_its_slash_redirects() {
+    let site = blog();
+    let server = Server::start(&site, &[]);
+    let reply = server.get("/posts/hello");
+    assert_eq!(reply.status, 308);
+    assert_eq!(reply.header("Location"), Some("/posts/hello/"));
+    let reply = server.get("/posts/hello?x=1");
+    assert_eq!(reply.header("Location"), Some("/posts/hello/?x=1"));
+}
+
+#[test]
+fn nothing_outside_the_output_is_served() {
+    let site = blog();
+    let output = site.root.parent().unwrap().join("out");
+    let server = Server::start(&site, &["--output", output.to_str().unwrap()]);
+    // A symlink inside the output pointing out of it is refused too.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.root.join("site.toml"), output.join("link.toml")).unwrap();
+    let absolute = format!("/{}", site.root.join("site.toml").display());
+    for target in [
+        "/../site/site.toml",
+        "/%2e%2e/site/site.toml",
+        "/%2E%2E/site/site.toml",
+        "/..%2fsite%2fsite.toml",
+        "/%2e%2e%2fsite%2fsite.toml",
+        "/..\\site\\site.toml",
+        "/posts/..%5c..%5csite%5csite.toml",
+        "/posts/../../site/site.toml",
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/..%2fsite.toml",
+        absolute.as_str(),
+        "/link.toml",
+    ] {
+        let reply = server.get(target);
+        assert!(
+            !reply.body.contains("serve-fixture-marker"),
+            "{target} served site.toml"
+        );
+        assert_eq!(reply.status, 404, "{target}");
+    }
+}
+
+#[test]
+fn an_edited_post_shows_without_a_restart() {
+    let site = blog();
+    let mut server = Server::start(&site, &["--watch"]);
+    site.write(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2024-01-01\n---\nThe second version of hello.\n",
+    );
+    let reply = server.wait_for("/posts/hello/", "showed the edit", |r| {
+        r.body.contains("The second version of hello.")
+    });
+    assert_eq!(reply.status, 200);
+    let line = server.wait_for_output("Changed content/posts/hello.md: full rebuild, ");
+    assert!(line.ends_with(" ms"), "{line}");
+}
+
+#[test]
+fn a_new_comment_shows() {
+    let site = blog();
+    let server = Server::start(&site, &["--watch"]);
+    let thread = std::fs::read_to_string(site.root.join(HELLO_THREAD)).unwrap();
+    site.write(
+        HELLO_THREAD,
+        &format!("{thread}  - id: \"3\"\n    parent: \"2\"\n    author: Fiona\n    body: A reply from the reader.\n"),
+    );
+    let reply = server.wait_for("/posts/hello/", "showed the comment", |r| {
+        r.body.contains("id=\"comment-3\"")
+    });
+    assert!(reply.body.contains("A reply from the reader."));
+}
+
+#[test]
+fn a_deleted_post_is_gone() {
+    let site = blog();
+    let server = Server::start(&site, &["--watch"]);
+    assert_eq!(server.get("/posts/other/").status, 200);
+    std::fs::remove_file(site.root.join("content/posts/other.md")).unwrap();
+    server.wait_for("/posts/other/", "went away", |r| r.status == 404);
+    assert!(!server.get("/").body.contains("/posts/other/"));
+}
+
+#[test]
+fn a_renamed_post_moves() {
+    let site = blog();
+    let server = Server::start(&site, &["--watch"]);
+    std::fs::rename(
+        site.root.join("content/posts/other.md"),
+        site.root.join("content/posts/moved.md"),
+    )
+    .unwrap();
+    server.wait_for("/posts/moved/", "appeared", |r| r.status == 200);
+    assert_eq!(server.get("/posts/other/").status, 404);
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
+    let site = blog();
+    let mut server = Server::start(&site, &["--watch"]);
+    let good = std::fs::read_to_string(site.root.join(HELLO_THREAD)).unwrap();
+    site.write(
+        HELLO_THREAD,
+        &format!("{good}  - id: \"1\"\n    author: Marco\n    body: Said twice.\n"),
+    );
+
+    let reply = server.wait_for("/posts/hello/", "showed the error", |r| {
+        r.body.contains("class=\"build-error\"")
+    });
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains("The first version of hello."));
+    assert!(reply.body.contains("The author answers."));
+    let error = "content/posts/hello.comments.yaml:12: duplicate comment id &quot;1&quot; (first used on line 2)";
+    assert!(
+        reply.body.contains(&format!(
+            "<div class=\"build-error\" role=\"alert\"><strong>The last rebuild failed; this page is from the last good build.</strong>\nerror: {error}"
+        )),
+        "{}",
+        reply.body
+    );
+    // Every page carries it, the 404 page too.
+    assert!(server.get("/nope/").body.contains("class=\"build-error\""));
+    server.wait_for_stderr(
+        "Changed content/posts/hello.comments.yaml: the rebuild failed; still serving the last good build\nerror: content/posts/hello.comments.yaml:12: duplicate comment id \"1\" (first used on line 2)\n",
+    );
+
+    site.write(HELLO_THREAD, &good.replace("The author answers.", "Fixed."));
+    // The new files land a moment before the server clears the error, so wait for
+    // both rather than assert one after the other.
+    server.wait_for("/posts/hello/", "healed", |r| {
+        r.body.contains("Fixed.") && !r.body.contains("build-error")
+    });
+    server.wait_for_output("Changed content/posts/hello.comments.yaml: full rebuild");
+}
+
+#[test]
+fn a_broken_site_served_with_watch_shows_the_error_and_heals() {
+    let site = blog();
+    let good = std::fs::read_to_string(site.root.join(HELLO_THREAD)).unwrap();
+    site.write(HELLO_THREAD, "comments: [");
+    // Without --watch there is nothing to wait for: it stops with the error.
+    let run = site.run(&["serve", "--port", "0"]).failure(1);
+    assert!(
+        run.stderr
+            .starts_with("error: content/posts/hello.comments.yaml:"),
+        "{}",
+        run.stderr
+    );
+
+    let server = Server::start(&site, &["--watch"]);
+    let reply = server.get("/");
+    assert_eq!(reply.status, 404);
+    assert!(reply.body.contains("class=\"build-error\""));
+    site.write(HELLO_THREAD, &good);
+    server.wait_for("/posts/hello/", "was built", |r| r.status == 200);
+}
+
+#[test]
+fn live_reload_is_added_to_served_pages_only() {
+    let site = blog();
+    let output = site.root.parent().unwrap().join("out");
+    let server = Server::start(&site, &["--watch", "--output", output.to_str().unwrap()]);
+    let served = server.get("/posts/hello/").body;
+    assert!(served.contains("new EventSource(\"/__rapport/events\")"));
+    assert!(served.contains("</script></body>"));
+    let on_disk = std::fs::read_to_string(output.join("posts/hello/index.html")).unwrap();
+    assert!(!on_disk.contains("__rapport"));
+    assert!(!on_disk.contains("<script"));
+}
+
+#[test]
+fn the_event_stream_announces_rebuilds() {
+    let site = blog();
+    let server = Server::start(&site, &["--watch"]);
+    let mut events = BufReader::new(server.connect("/__rapport/events"));
+    let head = read_until(&mut events, "event: hello");
+    assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+
+    site.write("static/extra.css", "body { color: #333 }\n");
+    read_until(&mut events, "event: css");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nAbout, edited.\n",
+    );
+    read_until(&mut events, "event: reload");
+    // The stream does not hold up other requests.
+    assert_eq!(server.get("/about/").status, 200);
+}
+
+#[test]
+fn a_base_url_path_is_served_under_that_prefix() {
+    let site = blog();
+    site.write(
+        "site.toml",
+        "title = \"Serving\"\nbase_url = \"https://example.github.io/blog/\"\n",
+    );
+    let server = Server::start(&site, &[]);
+    assert!(server.url.ends_with("/blog/"), "printed {}", server.url);
+    let home = server.get("/blog/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("href=\"/blog/posts/hello/\""));
+    assert_eq!(server.get("/blog/posts/hello/").status, 200);
+    assert_eq!(server.get("/blog/extra.css").status, 200);
+    assert_eq!(server.get("/posts/hello/").status, 404);
+    assert_eq!(server.get("/blog").header("Location"), Some("/blog/"));
+    assert_eq!(
+        server.get("/blog/posts/hello").header("Location"),
+        Some("/blog/posts/hello/")
+    );
+    assert!(server
+        .get("/blog/atom.xml")
+        .body
+        .contains(&format!("{}posts/hello/", server.url)));
+}
+
+/// Reads lines until one equals `wanted`; returns everything read.
+#[track_caller]
+fn read_until(stream: &mut BufReader<TcpStream>, wanted: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        let n = stream
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("no {wanted:?} in time ({e}); got:\n{seen}"));
+        assert!(n > 0, "stream closed before {wanted:?}; got:\n{seen}");
+        seen.push_str(&line);
+        if line.trim_end() == wanted {
+            return seen;
+        }
+    }
+}
+
+/// A file of the build the server serves, found from its printed output folder.
+fn output_file(server: &Server, rel: &str) -> std::path::PathBuf {
+    let out = server.stdout.lock().unwrap().clone();
+    let line = out.lines().find(|l| l.starts_with("Serving ")).unwrap();
+    let folder = line
+        .split_once("(built into ")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(folder, _)| folder)
+        .unwrap();
+    Path::new(folder).join(rel)
+}
