@@ -83,22 +83,17 @@ fn check_output_location(site: &Site, output: &Path) -> Result<()> {
 
 /// Renders every file of `site` into `sink`; returns how many files were written.
 pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
-    let config = &site.config;
-    let urls = Urls::new(&config.base_url, &config.base_path);
-    let site_view = site_view(site, &urls);
+    let pass = Pass::new(site, renderer);
     let mut count = copy_static(site, sink)?;
-
-    let tags = collect_tags(&site.posts, &urls);
-    let rendered: Vec<RenderedPost> = site
+    let contents: Vec<String> = site
         .posts
         .par_iter()
         .enumerate()
-        .map(|(i, entry)| render_entry(site, renderer, &urls, &site_view, &tags, entry, i, sink))
+        .map(|(i, entry)| pass.render_entry(entry, i, sink))
         .collect::<Result<_>>()?;
     site.pages
         .par_iter()
-        .map(|entry| render_entry(site, renderer, &urls, &site_view, &tags, entry, 0, sink))
-        .collect::<Result<Vec<_>>>()?;
+        .try_for_each(|entry| pass.render_entry(entry, 0, sink).map(drop))?;
     count += site.posts.len() + site.pages.len();
     count += site
         .posts
@@ -106,138 +101,281 @@ pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<
         .chain(&site.pages)
         .map(|e| e.doc.aliases.len())
         .sum::<usize>();
-
     let summaries: Vec<PostSummaryView> = site
         .posts
         .iter()
-        .zip(&rendered)
-        .map(|(e, r)| summary_view(e, r, renderer, &urls, &tags))
+        .zip(&contents)
+        .map(|(e, content)| pass.summary_view(e, content))
         .collect();
-    let mut lists = vec![PostList {
-        prefix: String::new(),
-        template: "index.html",
-        tag: None,
-        members: (0..summaries.len()).collect(),
-    }];
-    lists.extend(tags.iter().map(|(slug, (tag, members))| PostList {
-        prefix: format!("tags/{slug}/"),
-        template: "tag.html",
-        tag: Some(tag),
-        members: members.clone(),
-    }));
-    count += render_lists(
-        &lists,
-        &summaries,
-        renderer,
-        &site_view,
-        &urls,
-        sink,
-        config.posts_per_page,
-    )?;
-    let tag_list: Vec<TagLinkView> = tags.values().map(|(t, _)| t.clone()).collect();
-    let mut ctx = TemplateContext::new(&site_view, urls.path("tags/"), urls.permalink("tags/"));
-    ctx.page_title = "Tags".into();
-    ctx.tags = Some(&tag_list);
-    sink.write(
-        "tags/index.html",
-        renderer.render("tags.html", &ctx)?.as_bytes(),
-    )?;
-
-    let mut ctx = TemplateContext::new(
-        &site_view,
-        urls.path("404.html"),
-        urls.permalink("404.html"),
-    );
-    ctx.page_title = "Page not found".into();
-    sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
-
-    write_feeds(site, &rendered, &urls, &tags, sink)?;
-    engagement::render_engagement_page(site, renderer, &urls, &site_view, sink)?;
-    sink.write(
-        "comments.xml",
-        engagement::comments_feed(site, renderer, &urls).as_bytes(),
-    )?;
-    Ok(count + 7)
+    count += pass.render_lists(&pass.lists(), &summaries, sink, |_, _| true)?;
+    pass.render_site_pages(&contents, sink)?;
+    Ok(count + 8)
 }
 
-/// What rendering a post leaves for the lists and feeds.
-struct RenderedPost {
-    content: String,
+/// Everything one rendering pass over a loaded site shares: the URL scheme, the
+/// site-wide view and the tag index. The full build uses every method; the serve
+/// loop's incremental rebuild calls only those a change affects.
+pub(crate) struct Pass<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) renderer: &'a Renderer,
+    pub(crate) urls: Urls,
+    pub(crate) site_view: SiteView,
+    pub(crate) tags: TagIndex,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_entry(
-    site: &Site,
-    renderer: &Renderer,
-    urls: &Urls,
-    site_view: &SiteView,
-    tags: &TagIndex,
-    entry: &Entry,
-    position: usize,
-    sink: &dyn Sink,
-) -> Result<RenderedPost> {
-    let doc = &entry.doc;
-    let content = renderer.markdown.render_document(&doc.body);
-    let link = |e: &Entry| LinkView {
-        title: e.doc.title.clone(),
-        url: urls.path(&e.doc.path),
-    };
-    let is_post = doc.kind == Kind::Post;
-    let page = PageView {
-        title: doc.title.clone(),
-        url: urls.path(&doc.path),
-        permalink: urls.permalink(&doc.path),
-        date: doc.date.as_ref().map(DateView::new),
-        updated: doc.updated.as_ref().map(DateView::new),
-        tags: tag_links(&doc.tags, tags),
-        draft: doc.draft,
-        content,
-        summary: doc
-            .summary
-            .as_deref()
-            .map(|s| renderer.markdown.render_document(s)),
-        extra: doc.extra.clone(),
-        thread: thread_view(
-            &entry.thread,
-            &entry.tree,
-            site.config.max_depth,
-            &renderer.markdown,
-            &renderer.sanitizer,
-        ),
-        engagement: EngagementView::from(&entry.engagement),
-        newer: (is_post && position > 0).then(|| link(&site.posts[position - 1])),
-        older: is_post
-            .then(|| site.posts.get(position + 1).map(link))
-            .flatten(),
-    };
-    let default_template = if is_post { "post.html" } else { "page.html" };
-    let template = doc.template.as_deref().unwrap_or(default_template);
-    if !renderer.has_template(template) {
-        return Err(Diagnostic::new(
-            Location::new(&doc.source, None),
-            format!("template {template:?} does not exist"),
-            "create it in templates/, or remove the template: key",
-        )
-        .into());
+impl<'a> Pass<'a> {
+    pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
+        let urls = Urls::new(&site.config.base_url, &site.config.base_path);
+        Pass {
+            site_view: site_view(site, &urls),
+            tags: collect_tags(&site.posts, &urls),
+            site,
+            renderer,
+            urls,
+        }
     }
-    let mut ctx = TemplateContext::new(site_view, page.url.clone(), page.permalink.clone());
-    ctx.page_title = doc.title.clone();
-    ctx.page = Some(&page);
-    let html = renderer.render(template, &ctx)?;
-    sink.write(&index_file(&doc.path), html.as_bytes())?;
 
-    for alias in &doc.aliases {
-        let mut ctx = TemplateContext::new(site_view, urls.path(alias), page.permalink.clone());
+    /// Renders a post (at `position` in `site.posts`) or page and its alias pages;
+    /// returns the body's HTML, which lists and feeds reuse.
+    pub(crate) fn render_entry(
+        &self,
+        entry: &Entry,
+        position: usize,
+        sink: &dyn Sink,
+    ) -> Result<String> {
+        let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
+        let doc = &entry.doc;
+        let link = |e: &Entry| LinkView {
+            title: e.doc.title.clone(),
+            url: urls.path(&e.doc.path),
+        };
+        let is_post = doc.kind == Kind::Post;
+        let page = PageView {
+            title: doc.title.clone(),
+            url: urls.path(&doc.path),
+            permalink: urls.permalink(&doc.path),
+            date: doc.date.as_ref().map(DateView::new),
+            updated: doc.updated.as_ref().map(DateView::new),
+            tags: tag_links(&doc.tags, &self.tags),
+            draft: doc.draft,
+            content: renderer.markdown.render_document(&doc.body),
+            summary: doc
+                .summary
+                .as_deref()
+                .map(|s| renderer.markdown.render_document(s)),
+            extra: doc.extra.clone(),
+            thread: thread_view(
+                &entry.thread,
+                &entry.tree,
+                site.config.max_depth,
+                &renderer.markdown,
+                &renderer.sanitizer,
+            ),
+            engagement: EngagementView::from(&entry.engagement),
+            newer: (is_post && position > 0).then(|| link(&site.posts[position - 1])),
+            older: is_post
+                .then(|| site.posts.get(position + 1).map(link))
+                .flatten(),
+        };
+        let default_template = if is_post { "post.html" } else { "page.html" };
+        let template = doc.template.as_deref().unwrap_or(default_template);
+        if !renderer.has_template(template) {
+            return Err(Diagnostic::new(
+                Location::new(&doc.source, None),
+                format!("template {template:?} does not exist"),
+                "create it in templates/, or remove the template: key",
+            )
+            .into());
+        }
+        let mut ctx =
+            TemplateContext::new(&self.site_view, page.url.clone(), page.permalink.clone());
         ctx.page_title = doc.title.clone();
-        ctx.redirect_to = Some(page.permalink.clone());
-        sink.write(
-            &index_file(alias),
-            renderer.render("alias.html", &ctx)?.as_bytes(),
-        )?;
+        ctx.page = Some(&page);
+        let html = renderer.render(template, &ctx)?;
+        sink.write(&index_file(&doc.path), html.as_bytes())?;
+
+        for alias in &doc.aliases {
+            let mut ctx =
+                TemplateContext::new(&self.site_view, urls.path(alias), page.permalink.clone());
+            ctx.page_title = doc.title.clone();
+            ctx.redirect_to = Some(page.permalink.clone());
+            sink.write(
+                &index_file(alias),
+                renderer.render("alias.html", &ctx)?.as_bytes(),
+            )?;
+        }
+        Ok(page.content)
     }
-    Ok(RenderedPost {
-        content: page.content,
-    })
+
+    /// A post as lists show it; `content` is its rendered body.
+    pub(crate) fn summary_view(&self, entry: &Entry, content: &str) -> PostSummaryView {
+        let doc = &entry.doc;
+        let summary = match &doc.summary {
+            Some(s) => self.renderer.markdown.render_document(s),
+            None => first_paragraph(content).to_string(),
+        };
+        PostSummaryView {
+            title: doc.title.clone(),
+            url: self.urls.path(&doc.path),
+            permalink: self.urls.permalink(&doc.path),
+            date: doc.date.as_ref().map(DateView::new),
+            tags: tag_links(&doc.tags, &self.tags),
+            summary,
+            draft: doc.draft,
+            engagement: EngagementView::from(&entry.engagement),
+        }
+    }
+
+    /// The index and one list per tag.
+    pub(crate) fn lists(&self) -> Vec<PostList<'_>> {
+        let mut lists = vec![PostList {
+            prefix: String::new(),
+            template: "index.html",
+            tag: None,
+            members: (0..self.site.posts.len()).collect(),
+        }];
+        lists.extend(self.tags.iter().map(|(slug, (tag, members))| PostList {
+            prefix: format!("tags/{slug}/"),
+            template: "tag.html",
+            tag: Some(tag),
+            members: members.clone(),
+        }));
+        lists
+    }
+
+    /// Renders the pages of `lists` that `wanted(list, page number)` selects, in
+    /// parallel; returns how many it rendered. `summaries` is indexed like
+    /// `site.posts` and may hold placeholders for posts on pages not rendered.
+    pub(crate) fn render_lists(
+        &self,
+        lists: &[PostList<'_>],
+        summaries: &[PostSummaryView],
+        sink: &dyn Sink,
+        wanted: impl Fn(&PostList<'_>, usize) -> bool + Sync,
+    ) -> Result<usize> {
+        let per_page = self.site.config.posts_per_page;
+        let pages: Vec<(&PostList<'_>, usize, usize)> = lists
+            .iter()
+            .flat_map(|list| {
+                let total = list.page_count(per_page);
+                (1..=total).map(move |n| (list, n, total))
+            })
+            .filter(|&(list, n, _)| wanted(list, n))
+            .collect();
+        pages.par_iter().try_for_each(|&(list, n, total)| {
+            let urls = &self.urls;
+            let rel = paginated(&list.prefix, n);
+            let posts: Vec<PostSummaryView> = list
+                .members
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .map(|&i| summaries[i].clone())
+                .collect();
+            let mut ctx =
+                TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));
+            ctx.page_title = match (list.tag, n) {
+                (Some(t), 1) => format!("Posts tagged “{}”", t.name),
+                (Some(t), n) => format!("Posts tagged “{}”, page {n}", t.name),
+                (None, 1) => String::new(),
+                (None, n) => format!("Posts, page {n}"),
+            };
+            ctx.posts = Some(&posts);
+            ctx.tag = list.tag;
+            ctx.pagination = Some(PaginationView {
+                current: n,
+                total,
+                prev: (n > 1).then(|| urls.path(&paginated(&list.prefix, n - 1))),
+                next: (n < total).then(|| urls.path(&paginated(&list.prefix, n + 1))),
+            });
+            sink.write(
+                &index_file(&rel),
+                self.renderer.render(list.template, &ctx)?.as_bytes(),
+            )
+        })?;
+        Ok(pages.len())
+    }
+
+    /// The pages that depend on every post: tags index, 404, feeds, sitemap,
+    /// robots.txt, the engagement page and the comments feed. `contents` holds the
+    /// rendered bodies of the newest posts, at least as many as the feed shows.
+    pub(crate) fn render_site_pages(&self, contents: &[String], sink: &dyn Sink) -> Result<()> {
+        let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
+        let tag_list: Vec<TagLinkView> = self.tags.values().map(|(t, _)| t.clone()).collect();
+        let mut ctx =
+            TemplateContext::new(&self.site_view, urls.path("tags/"), urls.permalink("tags/"));
+        ctx.page_title = "Tags".into();
+        ctx.tags = Some(&tag_list);
+        sink.write(
+            "tags/index.html",
+            renderer.render("tags.html", &ctx)?.as_bytes(),
+        )?;
+
+        let mut ctx = TemplateContext::new(
+            &self.site_view,
+            urls.path("404.html"),
+            urls.permalink("404.html"),
+        );
+        ctx.page_title = "Page not found".into();
+        sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
+
+        self.write_feeds(contents, sink)?;
+        engagement::render_engagement_page(site, renderer, urls, &self.site_view, sink)?;
+        sink.write(
+            "comments.xml",
+            engagement::comments_feed(site, renderer, urls).as_bytes(),
+        )
+    }
+
+    fn write_feeds(&self, contents: &[String], sink: &dyn Sink) -> Result<()> {
+        let (site, urls, tags) = (self.site, &self.urls, &self.tags);
+        let config = &site.config;
+        let author = config.author_name.as_deref().unwrap_or(&config.title);
+        let entries: Vec<FeedEntry<'_>> = site
+            .posts
+            .iter()
+            .zip(contents)
+            .filter_map(|(e, content)| {
+                let published = e.doc.date?;
+                Some(FeedEntry {
+                    title: &e.doc.title,
+                    permalink: urls.permalink(&e.doc.path),
+                    published,
+                    updated: e.doc.updated.unwrap_or(published).max(published),
+                    content,
+                    author,
+                })
+            })
+            .take(config.feed_posts)
+            .collect();
+        let atom = feeds::atom(
+            &config.title,
+            &urls.permalink("atom.xml"),
+            &config.base_url,
+            author,
+            &entries,
+        );
+        sink.write("atom.xml", atom.as_bytes())?;
+
+        let mut pages: Vec<(String, Option<Date>)> = vec![(
+            urls.permalink(""),
+            site.posts.first().and_then(|p| p.doc.date),
+        )];
+        for e in site.posts.iter().chain(&site.pages) {
+            pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
+        }
+        pages.push((urls.permalink("tags/"), None));
+        pages.push((urls.permalink("engagement/"), None));
+        pages.extend(
+            tags.keys()
+                .map(|slug| (urls.permalink(&format!("tags/{slug}/")), None)),
+        );
+        sink.write("sitemap.xml", feeds::sitemap(&pages).as_bytes())?;
+        sink.write(
+            "robots.txt",
+            feeds::robots(&urls.permalink("sitemap.xml")).as_bytes(),
+        )
+    }
 }
 
 fn site_view(site: &Site, urls: &Urls) -> SiteView {
@@ -265,7 +403,7 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
 }
 
 /// Tag slug → (link, indices of its posts in `site.posts`), sorted by slug.
-type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
+pub(crate) type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
 
 fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
     let mut tags = TagIndex::new();
@@ -304,30 +442,6 @@ fn tag_links(names: &[String], tags: &TagIndex) -> Vec<TagLinkView> {
     links
 }
 
-fn summary_view(
-    entry: &Entry,
-    rendered: &RenderedPost,
-    renderer: &Renderer,
-    urls: &Urls,
-    tags: &TagIndex,
-) -> PostSummaryView {
-    let doc = &entry.doc;
-    let summary = match &doc.summary {
-        Some(s) => renderer.markdown.render_document(s),
-        None => first_paragraph(&rendered.content).to_string(),
-    };
-    PostSummaryView {
-        title: doc.title.clone(),
-        url: urls.path(&doc.path),
-        permalink: urls.permalink(&doc.path),
-        date: doc.date.as_ref().map(DateView::new),
-        tags: tag_links(&doc.tags, tags),
-        summary,
-        draft: doc.draft,
-        engagement: EngagementView::from(&entry.engagement),
-    }
-}
-
 fn first_paragraph(html: &str) -> &str {
     match (html.find("<p>"), html.find("</p>")) {
         (Some(start), Some(end)) if start < end => &html[start..end + 4],
@@ -336,118 +450,19 @@ fn first_paragraph(html: &str) -> &str {
 }
 
 /// A paginated list of posts: the index, or a tag's page.
-struct PostList<'a> {
+pub(crate) struct PostList<'a> {
     /// Where page 1 lives: `""` or `tags/<slug>/`.
-    prefix: String,
+    pub(crate) prefix: String,
     template: &'static str,
     tag: Option<&'a TagLinkView>,
-    /// Indices into the summaries, newest first.
-    members: Vec<usize>,
+    /// Indices into `site.posts`, newest first.
+    pub(crate) members: Vec<usize>,
 }
 
-/// Renders every page of every list, in parallel; returns the number of pages.
-fn render_lists(
-    lists: &[PostList<'_>],
-    summaries: &[PostSummaryView],
-    renderer: &Renderer,
-    site_view: &SiteView,
-    urls: &Urls,
-    sink: &dyn Sink,
-    per_page: usize,
-) -> Result<usize> {
-    let pages: Vec<(&PostList<'_>, usize, usize)> = lists
-        .iter()
-        .flat_map(|list| {
-            let total = list.members.len().div_ceil(per_page).max(1);
-            (1..=total).map(move |n| (list, n, total))
-        })
-        .collect();
-    pages.par_iter().try_for_each(|&(list, n, total)| {
-        let rel = paginated(&list.prefix, n);
-        let posts: Vec<PostSummaryView> = list
-            .members
-            .iter()
-            .skip((n - 1) * per_page)
-            .take(per_page)
-            .map(|&i| summaries[i].clone())
-            .collect();
-        let mut ctx = TemplateContext::new(site_view, urls.path(&rel), urls.permalink(&rel));
-        ctx.page_title = match (list.tag, n) {
-            (Some(t), 1) => format!("Posts tagged “{}”", t.name),
-            (Some(t), n) => format!("Posts tagged “{}”, page {n}", t.name),
-            (None, 1) => String::new(),
-            (None, n) => format!("Posts, page {n}"),
-        };
-        ctx.posts = Some(&posts);
-        ctx.tag = list.tag;
-        ctx.pagination = Some(PaginationView {
-            current: n,
-            total,
-            prev: (n > 1).then(|| urls.path(&paginated(&list.prefix, n - 1))),
-            next: (n < total).then(|| urls.path(&paginated(&list.prefix, n + 1))),
-        });
-        sink.write(
-            &index_file(&rel),
-            renderer.render(list.template, &ctx)?.as_bytes(),
-        )
-    })?;
-    Ok(pages.len())
-}
-
-fn write_feeds(
-    site: &Site,
-    rendered: &[RenderedPost],
-    urls: &Urls,
-    tags: &TagIndex,
-    sink: &dyn Sink,
-) -> Result<()> {
-    let config = &site.config;
-    let author = config.author_name.as_deref().unwrap_or(&config.title);
-    let entries: Vec<FeedEntry<'_>> = site
-        .posts
-        .iter()
-        .zip(rendered)
-        .filter_map(|(e, r)| {
-            let published = e.doc.date?;
-            Some(FeedEntry {
-                title: &e.doc.title,
-                permalink: urls.permalink(&e.doc.path),
-                published,
-                updated: e.doc.updated.unwrap_or(published).max(published),
-                content: &r.content,
-                author,
-            })
-        })
-        .take(config.feed_posts)
-        .collect();
-    let atom = feeds::atom(
-        &config.title,
-        &urls.permalink("atom.xml"),
-        &config.base_url,
-        author,
-        &entries,
-    );
-    sink.write("atom.xml", atom.as_bytes())?;
-
-    let mut pages: Vec<(String, Option<Date>)> = vec![(
-        urls.permalink(""),
-        site.posts.first().and_then(|p| p.doc.date),
-    )];
-    for e in site.posts.iter().chain(&site.pages) {
-        pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
+impl PostList<'_> {
+    pub(crate) fn page_count(&self, per_page: usize) -> usize {
+        self.members.len().div_ceil(per_page).max(1)
     }
-    pages.push((urls.permalink("tags/"), None));
-    pages.push((urls.permalink("engagement/"), None));
-    pages.extend(
-        tags.keys()
-            .map(|slug| (urls.permalink(&format!("tags/{slug}/")), None)),
-    );
-    sink.write("sitemap.xml", feeds::sitemap(&pages).as_bytes())?;
-    sink.write(
-        "robots.txt",
-        feeds::robots(&urls.permalink("sitemap.xml")).as_bytes(),
-    )?;
-    Ok(())
 }
 
 /// Theme static files first, then the site's `static/` (which wins), then content
