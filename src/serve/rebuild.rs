@@ -1,14 +1,14 @@
-//! The one place `serve` builds the site. Today every rebuild is a full
-//! `site::build::build`; the incremental build (issue 3: re-render only what a change
-//! affects) replaces the body of [`Rebuilder::rebuild`] and keeps its signature, so
-//! the watcher and the server do not change.
+//! The one place `serve` builds the site: a full build first, then for edits to
+//! posts, pages and threads an incremental update of the served folder
+//! (`site::incremental`), falling back to a full build for everything else.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::serve::watch::Change;
+use crate::serve::watch::{Change, ChangeKind};
+use crate::site::incremental::{Incremental, Update};
 use crate::site::BuildOptions;
 
 /// What a rebuild re-rendered, for the terminal line.
@@ -16,12 +16,18 @@ use crate::site::BuildOptions;
 pub enum Rerendered {
     /// The whole site was built again.
     Full { files: usize },
+    /// Only what the change affects: `entries` posts and pages, `files` files.
+    Partial { entries: usize, files: usize },
 }
 
 impl fmt::Display for Rerendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rerendered::Full { files } => write!(f, "full rebuild, {files} files"),
+            Rerendered::Partial { entries, files } => {
+                let s = if *entries == 1 { "" } else { "s" };
+                write!(f, "{entries} page{s} and the lists, feeds and aggregates showing them, {files} files")
+            }
         }
     }
 }
@@ -35,33 +41,62 @@ pub struct Rebuilt {
     pub elapsed: Duration,
 }
 
-/// Builds the served site; owns whatever a rebuild may keep between runs (nothing yet;
-/// the incremental build will keep the loaded site here).
-#[derive(Debug)]
+/// Builds the served site and keeps the last good build for incremental updates.
 pub struct Rebuilder {
     options: BuildOptions,
     /// Where the server listens: links and feeds point there, not at the real host.
     host: SocketAddr,
+    /// The last good build, when there is one to update.
+    last: Option<Incremental>,
+}
+
+impl fmt::Debug for Rebuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rebuilder")
+            .field("options", &self.options)
+            .field("host", &self.host)
+            .field("incremental", &self.last.is_some())
+            .finish()
+    }
 }
 
 impl Rebuilder {
     /// `options.output` must be set: serve never builds into the site's `public/`.
     pub fn new(options: BuildOptions, host: SocketAddr) -> Self {
         debug_assert!(options.output.is_some(), "serve builds into its own folder");
-        Rebuilder { options, host }
+        Rebuilder {
+            options,
+            host,
+            last: None,
+        }
     }
 
     /// Brings the output up to date with `changes` (empty for the first build). The
     /// previous output stays in place when this fails.
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt> {
-        let _ = changes; // a full build does not need them; the incremental one will
         let start = Instant::now();
         // Read base_url anew each time: site.toml may have moved the site to another
         // path prefix, and the served links must follow.
         let config = crate::config::load(&self.options.root)?;
+        let content_only = !changes.is_empty()
+            && changes
+                .iter()
+                .all(|c| matches!(c.kind, ChangeKind::Content | ChangeKind::Thread));
+        if let (true, Some(last)) = (content_only, self.last.as_mut()) {
+            let paths: Vec<_> = changes.iter().map(|c| c.path.clone()).collect();
+            if let Update::Partial { entries, files } = last.update(&paths)? {
+                return Ok(Rebuilt {
+                    base_path: config.base_path,
+                    rerendered: Rerendered::Partial { entries, files },
+                    elapsed: start.elapsed(),
+                });
+            }
+        }
+        self.last = None;
         let mut options = self.options.clone();
         options.base_url = Some(local_base_url(self.host, &config.base_path));
-        let report = crate::site::build::build(&options)?;
+        let (last, report) = Incremental::build(&options)?;
+        self.last = Some(last);
         Ok(Rebuilt {
             base_path: config.base_path,
             rerendered: Rerendered::Full {

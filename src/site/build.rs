@@ -43,6 +43,19 @@ impl BuildReport {
 
 /// Loads, renders and writes the site, swapping the output in only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_keeping(options).map(|(report, _)| report)
+}
+
+/// What a build leaves for an incremental rebuild to start from.
+pub(crate) struct Built {
+    pub(crate) site: Site,
+    pub(crate) renderer: Renderer,
+    /// The rendered body of each post, indexed like `site.posts`.
+    pub(crate) contents: Vec<String>,
+}
+
+/// A full build that also returns the loaded site and what rendering produced.
+pub(crate) fn build_keeping(options: &BuildOptions) -> Result<(BuildReport, Built)> {
     let mut report = BuildReport {
         output: options.output_dir(),
         ..Default::default()
@@ -52,7 +65,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let target = report.output.clone();
     let out = report.step("prepare output", || OutputDir::create(&target))?;
-    let files = report.step("render", || render_site(&site, &renderer, &out))?;
+    let (files, contents) = report.step("render", || render_all(&site, &renderer, &out))?;
     report.step("swap", || out.commit())?;
     report.posts = site.posts.len();
     report.pages = site.pages.len();
@@ -63,7 +76,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .map(|e| e.thread.comments.len())
         .sum();
     report.files = files;
-    Ok(report)
+    Ok((
+        report,
+        Built {
+            site,
+            renderer,
+            contents,
+        },
+    ))
 }
 
 /// The output is swapped wholesale: it must not hold the site's own sources.
@@ -83,6 +103,11 @@ fn check_output_location(site: &Site, output: &Path) -> Result<()> {
 
 /// Renders every file of `site` into `sink`; returns how many files were written.
 pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
+    render_all(site, renderer, sink).map(|(count, _)| count)
+}
+
+/// Renders every file; returns how many, and each post's rendered body.
+fn render_all(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<(usize, Vec<String>)> {
     let pass = Pass::new(site, renderer);
     let mut count = copy_static(site, sink)?;
     let contents: Vec<String> = site
@@ -107,9 +132,9 @@ pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<
         .zip(&contents)
         .map(|(e, content)| pass.summary_view(e, content))
         .collect();
-    count += pass.render_lists(&pass.lists(), &summaries, sink, |_, _| true)?;
+    count += pass.render_lists(&pass.lists(), &|i| summaries[i].clone(), sink, |_, _| true)?;
     pass.render_site_pages(&contents, sink)?;
-    Ok(count + 8)
+    Ok((count + 8, contents))
 }
 
 /// Everything one rendering pass over a loaded site shares: the URL scheme, the
@@ -244,12 +269,12 @@ impl<'a> Pass<'a> {
     }
 
     /// Renders the pages of `lists` that `wanted(list, page number)` selects, in
-    /// parallel; returns how many it rendered. `summaries` is indexed like
-    /// `site.posts` and may hold placeholders for posts on pages not rendered.
+    /// parallel; returns how many it rendered. `summary(i)` is the summary of
+    /// `site.posts[i]`, asked only for posts on rendered pages.
     pub(crate) fn render_lists(
         &self,
         lists: &[PostList<'_>],
-        summaries: &[PostSummaryView],
+        summary: &(dyn Fn(usize) -> PostSummaryView + Sync),
         sink: &dyn Sink,
         wanted: impl Fn(&PostList<'_>, usize) -> bool + Sync,
     ) -> Result<usize> {
@@ -270,7 +295,7 @@ impl<'a> Pass<'a> {
                 .iter()
                 .skip((n - 1) * per_page)
                 .take(per_page)
-                .map(|&i| summaries[i].clone())
+                .map(|&i| summary(i))
                 .collect();
             let mut ctx =
                 TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));

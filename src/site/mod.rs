@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod engagement;
+pub mod incremental;
 pub mod output;
 pub mod urls;
 
@@ -128,12 +129,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
 
     let (mut posts, pages): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|e| e.doc.kind == Kind::Post);
-    posts.sort_by(|a, b| {
-        b.doc
-            .date
-            .cmp(&a.doc.date)
-            .then_with(|| a.doc.title.cmp(&b.doc.title))
-    });
+    sort_posts(&mut posts);
     let assets = place_assets(&inventory.assets, &posts, &pages);
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     Ok(Loaded {
@@ -147,7 +143,17 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     })
 }
 
-fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diagnostic>> {
+/// Newest first, then by title: the order of the index and of newer/older links.
+pub(crate) fn sort_posts(posts: &mut [Entry]) {
+    posts.sort_by(|a, b| {
+        b.doc
+            .date
+            .cmp(&a.doc.date)
+            .then_with(|| a.doc.title.cmp(&b.doc.title))
+    });
+}
+
+pub(crate) fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diagnostic>> {
     let doc = content::load_document(root, source);
     let thread = match &source.thread {
         Some(path) => threads::load_thread(root, path),
@@ -173,13 +179,13 @@ fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diagnostic>> {
     }
 }
 
-fn is_published(doc: &Document, now: &Date) -> bool {
+pub(crate) fn is_published(doc: &Document, now: &Date) -> bool {
     !doc.draft && doc.date.is_none_or(|d| d <= *now)
 }
 
-fn undated_posts(entries: &[Entry]) -> Vec<Diagnostic> {
+pub(crate) fn undated_posts<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Diagnostic> {
     entries
-        .iter()
+        .into_iter()
         .filter(|e| e.doc.kind == Kind::Post && e.doc.date.is_none() && !e.doc.draft)
         .map(|e| {
             Diagnostic::new(
@@ -192,7 +198,7 @@ fn undated_posts(entries: &[Entry]) -> Vec<Diagnostic> {
 }
 
 /// Two things published at the same address would overwrite each other.
-fn colliding_paths(entries: &[Entry]) -> Vec<Diagnostic> {
+pub(crate) fn colliding_paths<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Diagnostic> {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     let mut problems = Vec::new();
     for e in entries {

@@ -122,6 +122,54 @@ fn create_parent(path: &Path) -> Result<()> {
     }
 }
 
+/// Writes straight into an existing folder: the serve loop's incremental rebuilds,
+/// which update the folder they serve (a full build still swaps atomically).
+pub struct InPlace {
+    pub root: PathBuf,
+}
+
+impl Sink for InPlace {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        let path = contained(&self.root, rel)?;
+        create_parent(&path)?;
+        std::fs::write(&path, contents).map_err(|e| Error::io(&path, "cannot write", e))
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = contained(&self.root, rel)?;
+        create_parent(&path)?;
+        std::fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io(from, "cannot copy", e))
+    }
+}
+
+impl InPlace {
+    /// Removes the file or folder at `rel`, then any folders it leaves empty, so the
+    /// tree matches what a full build would write.
+    pub fn remove(&self, rel: &str) -> Result<()> {
+        let path = contained(&self.root, rel.trim_end_matches('/'))?;
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match removed {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(&path, "cannot remove", e)),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != self.root && d.starts_with(&self.root)) {
+            if std::fs::remove_dir(d).is_err() {
+                break; // not empty
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+}
+
 /// Keeps the files of a build in memory (for `check`, which writes nothing).
 #[derive(Default)]
 pub struct MemorySink {

@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod engagement;
 mod import;
+mod incremental;
 mod regression;
 mod sanitize;
 mod serve;

@@ -365,7 +365,8 @@ fn an_edited_post_shows_without_a_restart() {
         r.body.contains("The second version of hello.")
     });
     assert_eq!(reply.status, 200);
-    let line = server.wait_for_output("Changed content/posts/hello.md: full rebuild, ");
+    // Only what shows the post is rendered again, not the whole site.
+    let line = server.wait_for_output("Changed content/posts/hello.md: 2 pages and the lists, feeds and aggregates showing them, ");
     assert!(line.ends_with(" ms"), "{line}");
 }
 
@@ -443,7 +444,7 @@ fn a_failed_rebuild_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
     server.wait_for("/posts/hello/", "healed", |r| {
         r.body.contains("Fixed.") && !r.body.contains("build-error")
     });
-    server.wait_for_output("Changed content/posts/hello.comments.yaml: full rebuild");
+    server.wait_for_output("Changed content/posts/hello.comments.yaml: 2 pages and the lists");
 }
 
 #[test]

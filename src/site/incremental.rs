@@ -1,0 +1,401 @@
+//! Incremental rebuilds for the serve loop. After a full build, an edit to a post,
+//! page or thread file re-reads that file alone and re-renders what shows it: the
+//! entry, its newer/older neighbours, the list pages it appears on, and the pages
+//! that aggregate every post (feeds, sitemap, tags index, engagement). Anything else
+//! (templates, site.toml, static files, assets, navigation changes) asks for a full
+//! build. The result is the tree a full build would write; a test holds it to that.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::content::{self, slugify, Kind, Source, THREAD_SUFFIX};
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::render::Renderer;
+use crate::site::build::{build_keeping, BuildReport, Built, Pass};
+use crate::site::output::InPlace;
+use crate::site::urls::{index_file, paginated};
+use crate::site::{self, BuildOptions, Entry, Site};
+
+/// The site as last built, kept between rebuilds.
+pub struct Incremental {
+    options: BuildOptions,
+    site: Site,
+    renderer: Renderer,
+    /// Rendered body of each post and page, by source file.
+    contents: HashMap<PathBuf, String>,
+    /// A render failed midway: the output may be partly updated, so the next update
+    /// is a full build.
+    dirty: bool,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// Only what depended on the changed files was rendered: `entries` posts and pages
+    /// (neighbours included) and `files` files in all.
+    Partial { entries: usize, files: usize },
+    /// The change needs a full build (templates, config, static files, navigation).
+    NeedsFullBuild,
+}
+
+impl Incremental {
+    /// A full, atomic build into `options.output`, kept for later updates.
+    pub fn build(options: &BuildOptions) -> Result<(Incremental, BuildReport)> {
+        let (report, built) = build_keeping(options)?;
+        let Built {
+            site,
+            renderer,
+            contents,
+        } = built;
+        let contents = site
+            .posts
+            .iter()
+            .map(|e| e.doc.source.clone())
+            .zip(contents)
+            .collect();
+        Ok((
+            Incremental {
+                options: options.clone(),
+                site,
+                renderer,
+                contents,
+                dirty: false,
+            },
+            report,
+        ))
+    }
+
+    /// Brings the output up to date with `changed` (paths relative to the site root).
+    /// On error nothing was changed: the output still holds the last good build.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let Some(sources) = changed_sources(changed).filter(|_| !self.dirty) else {
+            return Ok(Update::NeedsFullBuild);
+        };
+        let root = self.options.root.clone();
+        let reloaded = self.reload(&root, &sources)?;
+        let before = Snapshot::of(&self.site, &sources);
+        self.apply(&sources, reloaded);
+        let after = Snapshot::of(&self.site, &sources);
+        // Every page shows the navigation, and every post shows its tags' names.
+        if before.navigation != after.navigation || before.renamed_tags(&after) {
+            return Ok(Update::NeedsFullBuild);
+        }
+        self.dirty = true;
+        let update = self.render_changes(&sources, &before, &after)?;
+        self.dirty = false;
+        Ok(update)
+    }
+
+    /// Reads the changed sources; every problem is reported before anything changes.
+    fn reload(&self, root: &Path, sources: &BTreeSet<PathBuf>) -> Result<Vec<Entry>> {
+        let mut problems = Vec::new();
+        let mut entries = Vec::new();
+        for md in sources {
+            let thread = content::thread_path_for(md);
+            let thread_exists = root.join(&thread).is_file();
+            if !root.join(md).is_file() {
+                if thread_exists {
+                    problems.push(orphan(&thread));
+                }
+                continue;
+            }
+            let source = Source {
+                kind: if md.starts_with("content/posts") {
+                    Kind::Post
+                } else {
+                    Kind::Page
+                },
+                path: md.clone(),
+                thread: thread_exists.then_some(thread),
+            };
+            match site::load_entry(root, &source) {
+                Ok(e) if self.options.drafts || site::is_published(&e.doc, &self.options.now) => {
+                    entries.push(e)
+                }
+                Ok(_) => {}
+                Err(ds) => problems.extend(ds),
+            }
+        }
+        let kept = self
+            .site
+            .posts
+            .iter()
+            .chain(&self.site.pages)
+            .filter(|e| !sources.contains(&e.doc.source));
+        problems.extend(site::undated_posts(&entries));
+        problems.extend(site::colliding_paths(kept.chain(&entries)));
+        if problems.is_empty() {
+            Ok(entries)
+        } else {
+            problems.sort_by(|a, b| a.location.cmp(&b.location));
+            Err(Error::Content(problems))
+        }
+    }
+
+    fn apply(&mut self, sources: &BTreeSet<PathBuf>, reloaded: Vec<Entry>) {
+        self.site.posts.retain(|e| !sources.contains(&e.doc.source));
+        self.site.pages.retain(|e| !sources.contains(&e.doc.source));
+        for source in sources {
+            self.contents.remove(source);
+        }
+        for entry in reloaded {
+            match entry.doc.kind {
+                Kind::Post => self.site.posts.push(entry),
+                Kind::Page => self.site.pages.push(entry),
+            }
+        }
+        site::sort_posts(&mut self.site.posts);
+        self.site
+            .pages
+            .sort_by(|a, b| a.doc.source.cmp(&b.doc.source));
+    }
+
+    fn render_changes(
+        &mut self,
+        sources: &BTreeSet<PathBuf>,
+        before: &Snapshot,
+        after: &Snapshot,
+    ) -> Result<Update> {
+        let out = InPlace {
+            root: self.options.output_dir(),
+        };
+        for path in before.outputs.difference(&after.outputs) {
+            out.remove(&index_file(path))?;
+        }
+        let pass = Pass::new(&self.site, &self.renderer);
+        let posts = &self.site.posts;
+
+        // The changed entries, and the posts whose newer/older links may name them.
+        let mut to_render: BTreeSet<PathBuf> = sources.clone();
+        let neighbours = |order: &[PathBuf], out: &mut BTreeSet<PathBuf>| {
+            for (i, source) in order.iter().enumerate() {
+                if sources.contains(source) {
+                    out.extend(i.checked_sub(1).and_then(|j| order.get(j)).cloned());
+                    out.extend(order.get(i + 1).cloned());
+                }
+            }
+        };
+        neighbours(&before.order, &mut to_render);
+        neighbours(&after.order, &mut to_render);
+        let mut files = 0;
+        for (i, entry) in posts.iter().enumerate() {
+            if to_render.contains(&entry.doc.source) {
+                let content = pass.render_entry(entry, i, &out)?;
+                self.contents.insert(entry.doc.source.clone(), content);
+                files += 1 + entry.doc.aliases.len();
+            }
+        }
+        for entry in &self.site.pages {
+            if sources.contains(&entry.doc.source) {
+                let content = pass.render_entry(entry, 0, &out)?;
+                self.contents.insert(entry.doc.source.clone(), content);
+                files += 1 + entry.doc.aliases.len();
+            }
+        }
+
+        // List pages: where the changed posts are now, and where they were.
+        let per_page = self.site.config.posts_per_page;
+        let order_changed = before.order != after.order;
+        let touched_tags: HashSet<&str> = before
+            .tags
+            .iter()
+            .chain(&after.tags)
+            .map(String::as_str)
+            .collect();
+        let lists = pass.lists();
+        let changed_positions: HashSet<usize> = posts
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| sources.contains(&e.doc.source))
+            .map(|(i, _)| i)
+            .collect();
+        let tag_of = |list: &site::build::PostList<'_>| {
+            list.prefix
+                .strip_prefix("tags/")
+                .map(|t| t.trim_end_matches('/').to_string())
+        };
+        let wanted = |list: &site::build::PostList<'_>, n: usize| {
+            let affected = match tag_of(list) {
+                Some(tag) => touched_tags.contains(tag.as_str()),
+                None => true,
+            };
+            if !affected {
+                return false;
+            }
+            if order_changed || tag_of(list).is_some_and(|t| before.tag_changed(&t, after)) {
+                return true;
+            }
+            let page = &list.members[((n - 1) * per_page).min(list.members.len())..];
+            page.iter()
+                .take(per_page)
+                .any(|i| changed_positions.contains(i))
+        };
+        let contents = &self.contents;
+        let summary = |i: usize| {
+            let entry = &posts[i];
+            let content = contents.get(&entry.doc.source).map_or("", String::as_str);
+            pass.summary_view(entry, content)
+        };
+        files += pass.render_lists(&lists, &summary, &out, wanted)?;
+        files += self.remove_stale_list_pages(&lists, before, &out)?;
+
+        let newest: Vec<String> = posts
+            .iter()
+            .take(self.site.config.feed_posts)
+            .map(|e| contents.get(&e.doc.source).cloned().unwrap_or_default())
+            .collect();
+        pass.render_site_pages(&newest, &out)?;
+        Ok(Update::Partial {
+            entries: to_render.len(),
+            files: files + 8,
+        })
+    }
+
+    /// Pages of a list that no longer exist: a tag nobody uses any more, or a list that
+    /// lost its last page.
+    fn remove_stale_list_pages(
+        &self,
+        lists: &[site::build::PostList<'_>],
+        before: &Snapshot,
+        out: &InPlace,
+    ) -> Result<usize> {
+        let per_page = self.site.config.posts_per_page;
+        let now: HashMap<&str, usize> = lists
+            .iter()
+            .map(|l| (l.prefix.as_str(), l.page_count(per_page)))
+            .collect();
+        let mut removed = 0;
+        for (prefix, &pages) in &before.list_pages {
+            let kept = now.get(prefix.as_str()).copied().unwrap_or(0);
+            if kept == 0 {
+                out.remove(prefix)?;
+                removed += 1;
+                continue;
+            }
+            for n in kept + 1..=pages {
+                out.remove(&paginated(prefix, n))?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// What the rest of the site sees of the changed sources, before or after a change.
+struct Snapshot {
+    /// Every post's source, in list order.
+    order: Vec<PathBuf>,
+    /// Tag slugs of the changed posts.
+    tags: BTreeSet<String>,
+    /// Members of those tags, by slug.
+    tag_members: HashMap<String, Vec<PathBuf>>,
+    /// Display name of every tag (as written on the newest post having it).
+    tag_names: HashMap<String, String>,
+    /// Output folders (page and aliases) of the changed sources.
+    outputs: BTreeSet<String>,
+    /// Page count of every list, by prefix.
+    list_pages: HashMap<String, usize>,
+    /// The standalone pages in the navigation.
+    navigation: Vec<(String, String)>,
+}
+
+impl Snapshot {
+    fn of(site: &Site, sources: &BTreeSet<PathBuf>) -> Snapshot {
+        let changed = || {
+            site.posts
+                .iter()
+                .chain(&site.pages)
+                .filter(|e| sources.contains(&e.doc.source))
+        };
+        let tags: BTreeSet<String> = changed()
+            .flat_map(|e| e.doc.tags.iter().map(|t| slugify(t)))
+            .collect();
+        let mut tag_members: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let mut tag_counts: HashMap<String, usize> = HashMap::new();
+        let mut tag_names: HashMap<String, String> = HashMap::new();
+        for post in &site.posts {
+            let mut seen = HashSet::new();
+            for name in &post.doc.tags {
+                let slug = slugify(name);
+                if !seen.insert(slug.clone()) {
+                    continue;
+                }
+                tag_names
+                    .entry(slug.clone())
+                    .or_insert_with(|| name.clone());
+                *tag_counts.entry(slug.clone()).or_default() += 1;
+                if tags.contains(&slug) {
+                    tag_members
+                        .entry(slug)
+                        .or_default()
+                        .push(post.doc.source.clone());
+                }
+            }
+        }
+        let per_page = site.config.posts_per_page;
+        let pages_of = |n: usize| n.div_ceil(per_page).max(1);
+        let mut list_pages: HashMap<String, usize> = tag_counts
+            .into_iter()
+            .map(|(slug, n)| (format!("tags/{slug}/"), pages_of(n)))
+            .collect();
+        list_pages.insert(String::new(), pages_of(site.posts.len()));
+        Snapshot {
+            order: site.posts.iter().map(|e| e.doc.source.clone()).collect(),
+            tags,
+            tag_members,
+            tag_names,
+            outputs: changed()
+                .flat_map(|e| std::iter::once(e.doc.path.clone()).chain(e.doc.aliases.clone()))
+                .collect(),
+            list_pages,
+            navigation: site
+                .pages
+                .iter()
+                .map(|p| (p.doc.title.clone(), p.doc.path.clone()))
+                .collect(),
+        }
+    }
+
+    /// Whether a tag both snapshots know is now shown under another name.
+    fn renamed_tags(&self, other: &Snapshot) -> bool {
+        self.tag_names
+            .iter()
+            .any(|(slug, name)| other.tag_names.get(slug).is_some_and(|n| n != name))
+    }
+
+    /// Whether the members of tag `slug` differ between two snapshots.
+    fn tag_changed(&self, slug: &str, other: &Snapshot) -> bool {
+        self.tag_members.get(slug) != other.tag_members.get(slug)
+    }
+}
+
+/// The markdown files behind `changed`, or `None` when something other than posts,
+/// pages and threads changed.
+fn changed_sources(changed: &[PathBuf]) -> Option<BTreeSet<PathBuf>> {
+    let mut sources = BTreeSet::new();
+    for path in changed {
+        if !path.starts_with("content") {
+            return None;
+        }
+        let name = path.file_name()?.to_string_lossy();
+        if let Some(stem) = name.strip_suffix(THREAD_SUFFIX) {
+            sources.insert(path.with_file_name(format!("{stem}.md")));
+        } else if name.ends_with(".md") {
+            sources.insert(path.clone());
+        } else {
+            return None;
+        }
+    }
+    Some(sources)
+}
+
+fn orphan(thread: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Location::new(thread, None),
+        "this thread file has no post beside it",
+        format!(
+            "rename it to match its post ({}), or delete it",
+            thread.display().to_string().replace(THREAD_SUFFIX, ".md")
+        ),
+    )
+}

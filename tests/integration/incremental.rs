@@ -1,0 +1,266 @@
+//! The serve loop's incremental rebuild must write exactly what a full build writes.
+//! Each step edits the site the way a writer would, updates incrementally, and
+//! compares the whole output tree with a fresh full build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rapport::site::incremental::{Incremental, Update};
+use rapport::BuildOptions;
+
+use crate::harness::SiteTest;
+
+fn options(site: &SiteTest, output: &str) -> BuildOptions {
+    let mut o = BuildOptions::new(&site.root);
+    o.output = Some(site.root.join(output));
+    o.base_url = Some("http://127.0.0.1:1111/".into());
+    o.drafts = true;
+    o.now = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .into();
+    o
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                assert!(
+                    std::fs::read_dir(&path).unwrap().next().is_some(),
+                    "empty folder {}",
+                    path.display()
+                );
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+struct Session {
+    site: SiteTest,
+    state: Incremental,
+}
+
+impl Session {
+    fn start(fixture: &str) -> Session {
+        let site = SiteTest::fixture(fixture);
+        let (state, _) = Incremental::build(&options(&site, "served")).unwrap();
+        Session { site, state }
+    }
+
+    /// Applies an edit, updates, and compares with a full build.
+    #[track_caller]
+    fn step(&mut self, what: &str, edit: impl FnOnce(&Path), changed: &[&str]) -> Update {
+        edit(&self.site.root);
+        let paths: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+        let update = self
+            .state
+            .update(&paths)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        if update == Update::NeedsFullBuild {
+            let (state, _) = Incremental::build(&options(&self.site, "served")).unwrap();
+            self.state = state;
+        }
+        rapport::build(&options(&self.site, "fresh")).unwrap();
+        let served = tree(&self.site.root.join("served"));
+        let fresh = tree(&self.site.root.join("fresh"));
+        let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
+        let only_fresh: Vec<&String> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
+        assert!(
+            only_served.is_empty() && only_fresh.is_empty(),
+            "{what}: only served {only_served:?}, only fresh {only_fresh:?}"
+        );
+        for (name, bytes) in &fresh {
+            assert!(
+                served[name] == *bytes,
+                "{what}: {name} differs from a full build"
+            );
+        }
+        update
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    std::fs::write(root.join(rel), text).unwrap();
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    write(root, rel, &text.replacen(from, to, 1));
+}
+
+fn partial(update: Update) -> bool {
+    matches!(update, Update::Partial { .. })
+}
+
+#[test]
+fn a_sequence_of_edits_matches_a_full_build() {
+    let mut s = Session::start("engagement/ranking");
+    let thread = "content/posts/two.comments.yaml";
+    let u = s.step(
+        "edit a body",
+        |r| edit(r, "content/posts/many.md", "Body of", "New body of"),
+        &["content/posts/many.md"],
+    );
+    assert!(partial(u));
+    let u = s.step(
+        "add a comment",
+        |r| {
+            let text = std::fs::read_to_string(r.join(thread)).unwrap();
+            write(r, thread, &format!("{text}  - id: \"new\"\n    parent: \"j\"\n    author: \"Pauline\"\n    role: author\n    date: 2016-03-04T09:00:00Z\n    body: \"Welcome back.\"\n"));
+        },
+        &[thread],
+    );
+    assert!(partial(u));
+    let u = s.step(
+        "move a post in time",
+        |r| edit(r, "content/posts/many.md", "2016-01-01", "2016-02-20"),
+        &["content/posts/many.md"],
+    );
+    assert!(partial(u));
+    s.step(
+        "tag a post",
+        |r| {
+            edit(
+                r,
+                "content/posts/deep.md",
+                "date:",
+                "tags: [Fresh, talk]\ndate:",
+            )
+        },
+        &["content/posts/deep.md"],
+    );
+    s.step(
+        "tag another",
+        |r| edit(r, "content/posts/none.md", "date:", "tags: [talk]\ndate:"),
+        &["content/posts/none.md"],
+    );
+    s.step(
+        "untag",
+        |r| edit(r, "content/posts/deep.md", "tags: [Fresh, talk]\n", ""),
+        &["content/posts/deep.md"],
+    );
+    s.step("new post", |r| write(r, "content/posts/later.md", "---\ntitle: Later\ndate: 2017-01-01\ntags: [talk]\naliases: [/old/later/]\n---\nLater.\n"), &["content/posts/later.md"]);
+    s.step("new thread", |r| write(r, "content/posts/later.comments.yaml", "comments:\n  - id: \"1\"\n    author: Joel\n    date: 2017-01-02T00:00:00Z\n    body: First!\n"), &["content/posts/later.comments.yaml"]);
+    s.step(
+        "new slug",
+        |r| {
+            edit(
+                r,
+                "content/posts/later.md",
+                "title: Later",
+                "title: Later\nslug: much-later",
+            )
+        },
+        &["content/posts/later.md"],
+    );
+    s.step(
+        "delete a thread",
+        |r| std::fs::remove_file(r.join("content/posts/later.comments.yaml")).unwrap(),
+        &["content/posts/later.comments.yaml"],
+    );
+    s.step(
+        "rename a post",
+        |r| {
+            std::fs::rename(
+                r.join("content/posts/later.md"),
+                r.join("content/posts/renamed.md"),
+            )
+            .unwrap()
+        },
+        &["content/posts/later.md", "content/posts/renamed.md"],
+    );
+    s.step(
+        "delete a post",
+        |r| std::fs::remove_file(r.join("content/posts/renamed.md")).unwrap(),
+        &["content/posts/renamed.md"],
+    );
+    s.step(
+        "draft",
+        |r| edit(r, "content/posts/two.md", "date:", "draft: true\ndate:"),
+        &["content/posts/two.md"],
+    );
+    for i in 0..12 {
+        s.step(
+            "many new posts",
+            |r| {
+                write(
+                    r,
+                    &format!("content/posts/p{i}.md"),
+                    &format!(
+                        "---\ntitle: Post {i}\ndate: 2015-0{}-01\ntags: [talk]\n---\nx\n",
+                        i % 9 + 1
+                    ),
+                )
+            },
+            &[&format!("content/posts/p{i}.md")],
+        );
+    }
+    s.step(
+        "page",
+        |r| write(r, "content/about.md", "---\ntitle: About\n---\nHi.\n"),
+        &["content/about.md"],
+    );
+    let u = s.step(
+        "edit a page",
+        |r| edit(r, "content/about.md", "Hi.", "Hello."),
+        &["content/about.md"],
+    );
+    assert!(partial(u));
+}
+
+#[test]
+fn a_bad_edit_changes_nothing_and_a_fix_recovers() {
+    let mut s = Session::start("engagement/ranking");
+    let before = tree(&s.site.root.join("served"));
+    let thread = "content/posts/two.comments.yaml";
+    edit(&s.site.root, thread, "id: \"j\"", "id: \"f\"");
+    let err = s
+        .state
+        .update(&[PathBuf::from(thread)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("content/posts/two.comments.yaml:12: duplicate comment id \"f\""),
+        "{err}"
+    );
+    assert!(
+        tree(&s.site.root.join("served")) == before,
+        "the last good build is untouched"
+    );
+    s.step(
+        "fix",
+        |r| {
+            edit(
+                r,
+                thread,
+                "id: \"f\"\n    author: \" JOEL \"",
+                "id: \"j\"\n    author: \" JOEL \"",
+            )
+        },
+        &[thread],
+    );
+}
+
+#[test]
+fn templates_and_config_ask_for_a_full_build() {
+    let mut s = Session::start("engagement/ranking");
+    let u = s.step(
+        "config",
+        |r| edit(r, "site.toml", "Ranking", "Ranked"),
+        &["site.toml"],
+    );
+    assert_eq!(u, Update::NeedsFullBuild);
+}
