@@ -126,6 +126,8 @@ pub struct CommentView {
     pub level: usize,
     /// Sanitised HTML body (author comments are trusted but rendered the same way).
     pub body: String,
+    /// The comment this one answers (every reply has one), for screen-reader text.
+    pub parent: Option<ReplyToView>,
     /// Set on replies drawn below their true depth, so they say whom they answer.
     pub in_reply_to: Option<ReplyToView>,
     /// The next comment is drawn one level deeper: open a replies list after this one.

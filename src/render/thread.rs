@@ -31,13 +31,12 @@ pub fn thread_view(
         let c = &comments[i];
         let current = level(i);
         let next = tree.order.get(k + 1).map_or(1, |&j| level(j));
-        let in_reply_to = tree.parent[i]
-            .filter(|_| tree.depth[i] > max_depth)
-            .map(|p| ReplyToView {
-                id: comments[p].id.clone(),
-                anchor: format!("comment-{}", comments[p].id),
-                author: display_name(p),
-            });
+        let parent = tree.parent[i].map(|p| ReplyToView {
+            id: comments[p].id.clone(),
+            anchor: format!("comment-{}", comments[p].id),
+            author: display_name(p),
+        });
+        let in_reply_to = parent.clone().filter(|_| tree.depth[i] > max_depth);
         views.push(CommentView {
             id: c.id.clone(),
             anchor: format!("comment-{}", c.id),
@@ -53,6 +52,7 @@ pub fn thread_view(
             depth: tree.depth[i],
             level: current,
             body: sanitizer.clean(&markdown.render_comment(&c.body)),
+            parent,
             in_reply_to,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
@@ -93,6 +93,8 @@ mod tests {
         assert_eq!((deep.depth, deep.level), (8, 3));
         assert_eq!(deep.in_reply_to.as_ref().unwrap().id, "6");
         assert!(view.comments[2].in_reply_to.is_none());
+        assert_eq!(view.comments[2].parent.as_ref().unwrap().id, "1");
+        assert!(view.comments[0].parent.is_none());
         assert_eq!(view.comments[8].author, ANONYMOUS);
     }
 }
