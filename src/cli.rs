@@ -79,7 +79,7 @@ enum ImportCommand {
 
 #[derive(Debug, Args)]
 struct RootArgs {
-    /// The site's folder (default: the current folder)
+    /// The site's folder
     #[arg(long, default_value = ".")]
     root: PathBuf,
 }
@@ -109,6 +109,7 @@ struct ServeArgs {
     /// Address to listen on; anything but loopback must be asked for
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 1111)]
     port: u16,
     /// Show drafts and future posts (on by default while serving)
@@ -120,6 +121,15 @@ struct ServeArgs {
     /// Where to write the served build (default: a temporary folder)
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+/// `1 post`, `2 posts`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Runs the command line and returns the exit status.
@@ -160,10 +170,10 @@ fn run(command: Command) -> Result<i32> {
             let report = crate::build(&options)?;
             let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
             println!(
-                "Built {} posts, {} pages and {} comments into {} ({} files) in {} ms ({})",
-                report.posts,
-                report.pages,
-                report.comments,
+                "Built {}, {} and {} into {} ({} files) in {} ms ({})",
+                count(report.posts, "post"),
+                count(report.pages, "page"),
+                count(report.comments, "comment"),
                 report.output.display(),
                 report.files,
                 total.as_millis(),

@@ -159,7 +159,7 @@ pub struct EngagementView {
     pub median_reply_time: Option<String>,
     pub median_reply_seconds: Option<i64>,
     pub last_activity: Option<DateView>,
-    /// The author took part, or readers and author answered each other.
+    /// The author took part in the conversation (wrote at least one comment).
     pub in_conversation: bool,
 }
 

@@ -1,5 +1,5 @@
 //! The policy for reader-written HTML: what ammonia keeps of a comment body. No
-//! scripts, event handlers, styles, frames, forms or landmarks; only http(s) and
+//! scripts, event handlers, styles, frames, forms, landmarks or images; only http(s) and
 //! mailto URLs; every link gets `rel="nofollow ugc noopener"`.
 
 use std::collections::HashSet;
@@ -12,8 +12,10 @@ pub struct Sanitizer {
 /// Elements ammonia allows by default that a comment has no business using: page
 /// landmarks confuse screen-reader navigation, image maps carry links around the
 /// URL filter's intent.
+/// Images are removed too: a reader's `<img>` would make every visitor's browser
+/// fetch from a server the reader chose, and the site promises no external requests.
 const REMOVED_TAGS: &[&str] = &[
-    "article", "aside", "nav", "header", "footer", "hgroup", "map", "area", "center",
+    "article", "aside", "nav", "header", "footer", "hgroup", "map", "area", "center", "img",
 ];
 
 impl Default for Sanitizer {

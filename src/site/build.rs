@@ -490,18 +490,17 @@ impl PostList<'_> {
     }
 }
 
-/// Theme static files first, then the site's `static/` (which wins), then content
-/// assets.
+/// The default theme's files, then the theme's, then the site's `static/`, then
+/// content assets; later ones win. Hidden and editor files are not published.
 fn copy_static(site: &Site, sink: &dyn Sink) -> Result<usize> {
     let config = &site.config;
     let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
-    match config.theme_dir() {
-        Some(theme) => list_files(&theme.join("static"), &mut files)?,
-        None => {
-            for (name, text) in DEFAULT_STATIC {
-                files.insert(name.to_string(), StaticSource::Embedded(text));
-            }
-        }
+    // Like templates, a theme inherits the default theme's files it does not replace.
+    for (name, text) in DEFAULT_STATIC {
+        files.insert(name.to_string(), StaticSource::Embedded(text));
+    }
+    if let Some(theme) = config.theme_dir() {
+        list_files(&theme.join("static"), &mut files)?;
     }
     list_files(&config.static_dir(), &mut files)?;
     for (from, to) in &site.assets {
@@ -527,7 +526,13 @@ fn list_files(dir: &Path, files: &mut BTreeMap<String, StaticSource>) -> Result<
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(dir, "cannot list", e.into()))?;
-        if !entry.file_type().is_file() {
+        let hidden = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walkdir yields paths under its root")
+            .iter()
+            .any(|part| crate::content::is_ignored(&part.to_string_lossy()));
+        if !entry.file_type().is_file() || hidden {
             continue;
         }
         let rel = entry

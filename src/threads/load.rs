@@ -113,6 +113,13 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
                 "a comment has an empty id",
                 "give every comment an id that is unique in this file, e.g. id: \"7\"",
             ));
+        } else if c.id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+            // The id becomes the comment's anchor (#comment-<id>), which cannot hold spaces.
+            problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "id"))),
+                format!("comment id {:?} contains a space", c.id),
+                "use letters, digits, dashes or dots in ids, e.g. id: \"7\"",
+            ));
         }
         comments.push(Comment {
             id: c.id,
@@ -267,6 +274,14 @@ mod tests {
         assert_eq!(
             errors("comments:\n  - id: 1\n    athor: x\n"),
             vec!["t.comments.yaml:3: comments[0]: unknown field `athor`, expected one of `id`, `parent`, `author`, `url`, `date`, `role`, `body`"]
+        );
+    }
+
+    #[test]
+    fn ids_are_anchors() {
+        assert_eq!(
+            errors("comments:\n  - id: \"a b\"\n"),
+            vec!["t.comments.yaml:2: comment id \"a b\" contains a space"]
         );
     }
 

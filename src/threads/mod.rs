@@ -41,7 +41,8 @@ pub struct Comment {
     pub url: Option<String>,
     pub date: Option<Date>,
     pub role: Role,
-    /// Markdown or HTML; untrusted unless `role` is `Author`.
+    /// Markdown or HTML. Sanitised at render time whoever wrote it: an imported
+    /// author comment is no more trustworthy than the export it came from.
     pub body: String,
     /// The line of the file the comment starts on.
     pub line: usize,

@@ -244,7 +244,12 @@ fn init_scaffolds_a_site_that_builds() {
     let site = SiteTest::empty();
     site.run(&["init", "blog"]).success();
     let run = site.run(&["build", "--root", "blog"]).success();
-    assert!(run.stdout.contains("Built 1 posts"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("Built 1 post, 1 page and 2 comments into blog/public ("),
+        "{}",
+        run.stdout
+    );
     let post = std::fs::read_to_string(site.root.join("blog/public/posts/hello-world/index.html"))
         .unwrap();
     assert!(post.contains("class=\"comment by-author\" id=\"comment-2\" data-depth=\"2\""));
@@ -290,15 +295,28 @@ fn a_named_theme_is_read_from_themes_folder() {
         );
     }
     site.write("themes/plain/static/plain.css", "p{}");
+    site.write("themes/plain/static/style.css", "/* plain */");
+    site.write("static/.hidden", "x");
+    site.write("static/notes.txt~", "x");
     site.build();
     assert_eq!(
         site.read("posts/first/index.html"),
         "<p>plain Basic &amp; Co</p>"
     );
     assert!(site.exists("plain.css"));
+    assert_eq!(
+        site.read("style.css"),
+        "/* plain */",
+        "the theme's file wins"
+    );
     assert!(
-        !site.exists("style.css"),
-        "the default theme's files are not mixed in"
+        site.read("engagement/index.html")
+            .contains("class=\"page-title\">Conversations"),
+        "a template the theme lacks comes from the default theme"
+    );
+    assert!(
+        !site.exists(".hidden") && !site.exists("notes.txt~"),
+        "hidden and editor files are not published"
     );
 }
 
