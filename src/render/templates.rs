@@ -1,7 +1,8 @@
 //! Loading templates: the default theme is compiled into the binary; `theme = "NAME"`
 //! reads `themes/NAME/templates/` over it; the site's own `templates/` overrides same-named
-//! theme templates. Every theme template is also registered as `theme/<name>` so an
-//! override can `{% extends "theme/post.html" %}`.
+//! theme templates. Every theme template is also registered as `theme/<name>` so a
+//! site override can `{% extends "theme/post.html" %}`, and every default template
+//! as `default/<name>` so a theme can extend those.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,16 +83,62 @@ pub fn load(config: &SiteConfig) -> Result<tera::Tera> {
     let aliases: Vec<(String, String)> = theme
         .iter()
         .map(|(n, t)| (format!("theme/{n}"), t.clone()))
+        .chain(
+            DEFAULT_TEMPLATES
+                .iter()
+                .map(|(n, t)| (format!("default/{n}"), t.to_string())),
+        )
         .collect();
     theme.extend(site);
+    let all: BTreeMap<&str, &str> = aliases
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .chain(theme.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .collect();
+    check_extends(&all)?;
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm"]);
     // Tera's own escaper also escapes `/`, which makes every URL unreadable in the
     // output; ours escapes exactly what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::render::markdown::escape_html);
     tera.add_raw_templates(aliases.into_iter().chain(theme))
-        .map_err(|e| template_error("", &e))?;
+        .map_err(|e| template_error("(loading)", &e))?;
     Ok(tera)
+}
+
+/// Follows every `{% extends %}` chain: tera overflows its stack on a template that
+/// extends itself, directly or through others, instead of reporting it.
+fn check_extends(templates: &BTreeMap<&str, &str>) -> Result<()> {
+    for start in templates.keys() {
+        let mut chain = vec![*start];
+        let mut current = *start;
+        while let Some(parent) = templates.get(current).and_then(|t| extended(t)) {
+            if chain.contains(&parent) {
+                chain.push(parent);
+                return Err(Error::Template {
+                    name: start.to_string(),
+                    message: format!("templates extend each other in a circle: {}", chain.join(" → ")),
+                    help: "a theme's template extends the default theme's with {% extends \"default/NAME\" %}; a site template extends the theme's with {% extends \"theme/NAME\" %}".into(),
+                });
+            }
+            chain.push(parent);
+            current = parent;
+        }
+    }
+    Ok(())
+}
+
+/// The template named by a `{% extends "NAME" %}` tag, if `text` has one.
+fn extended(text: &str) -> Option<&str> {
+    let rest = &text[text.find("{%")?..];
+    let rest = rest[2..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+    let rest = rest.strip_prefix("extends")?.trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let name = &rest[1..];
+    name.find(quote).map(|end| &name[..end])
 }
 
 fn read_dir_templates(dir: &Path) -> Result<Vec<(String, String)>> {
@@ -129,5 +176,24 @@ pub fn template_error(name: &str, e: &tera::Error) -> Error {
         name: name.to_string(),
         message,
         help: "fix the template (the line above is in the template file)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_extends_and_cycles() {
+        assert_eq!(extended("{% extends \"base.html\" %}x"), Some("base.html"));
+        assert_eq!(extended("{%- extends 'a' -%}"), Some("a"));
+        assert_eq!(extended("{% block x %}{% endblock %}"), None);
+        let ok = BTreeMap::from([("a", "{% extends \"b\" %}"), ("b", "")]);
+        assert!(check_extends(&ok).is_ok());
+        let circle = BTreeMap::from([("a", "{% extends \"b\" %}"), ("b", "{% extends \"a\" %}")]);
+        assert!(check_extends(&circle)
+            .unwrap_err()
+            .to_string()
+            .contains("a → b → a"));
     }
 }

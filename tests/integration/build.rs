@@ -362,3 +362,31 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
     e.select(&scraper::Selector::parse(selector).unwrap())
         .collect()
 }
+
+#[test]
+fn a_template_extending_itself_is_an_error_not_a_crash() {
+    let site = SiteTest::fixture("site/basic");
+    let mut toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    toml.push_str("theme = \"plain\"\n");
+    site.write("site.toml", &toml);
+    site.write(
+        "themes/plain/templates/post.html",
+        "{% extends \"theme/post.html\" %}",
+    );
+    for command in ["build", "check"] {
+        let run = site.run(&[command]).failure(1);
+        assert!(
+            run.stderr.starts_with("error: template post.html: templates extend each other in a circle: post.html → theme/post.html → theme/post.html\n"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+    site.write(
+        "themes/plain/templates/post.html",
+        "{% extends \"default/post.html\" %}{% block content %}<p class=\"mine\">mine</p>{{ super() }}{% endblock content %}",
+    );
+    site.build();
+    assert!(site
+        .read("posts/first/index.html")
+        .contains("<p class=\"mine\">mine</p>"));
+}
