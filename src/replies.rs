@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::dates;
 use crate::error::{Diagnostic, Location, Result};
 use crate::render::thread::ANONYMOUS;
-use crate::site::{self, engagement::post_threads, BuildOptions};
+use crate::site::engagement::{conversations, post_threads};
+use crate::site::{self, BuildOptions};
 use crate::threads::conversations::{awaiting_reply, excerpt};
 
 /// One reader comment waiting for an answer.
@@ -27,16 +28,16 @@ pub struct Waiting {
     pub line: usize,
 }
 
-/// Reader comments awaiting a reply, drafts included (the author answers those too);
-/// only the post with slug `post` when given.
+/// Reader comments awaiting a reply on posts and pages, drafts included (the author
+/// answers those too); only the post or page with slug `post` when given.
 pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waiting>> {
     let mut options = BuildOptions::new(root);
     options.drafts = true;
     let site = site::load(&options)?;
-    let mut posts: Vec<&site::Entry> = site.posts.iter().collect();
+    let mut entries = conversations(&site);
     if let Some(slug) = post {
-        posts.retain(|e| e.doc.slug == slug);
-        if posts.is_empty() {
+        entries.retain(|e| e.doc.slug == slug);
+        if entries.is_empty() {
             return Err(Diagnostic::new(
                 Location::new(std::path::Path::new("--post"), None),
                 format!("no post has the slug {slug:?}"),
@@ -45,12 +46,11 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waitin
             .into());
         }
     }
-    let entries: Vec<site::Entry> = posts.into_iter().cloned().collect();
     let threads = post_threads(&entries);
     Ok(awaiting_reply(&threads)
         .into_iter()
         .map(|(p, c)| {
-            let entry = &entries[p];
+            let entry = entries[p];
             let comment = &entry.thread.comments[c];
             Waiting {
                 post: entry.doc.slug.clone(),

@@ -19,8 +19,13 @@ const EXCERPT_LENGTH: usize = 140;
 const RANKED_POSTS: usize = 50;
 const LINKS_PER_REGULAR: usize = 10;
 
-pub fn post_threads(posts: &[Entry]) -> Vec<PostThread<'_>> {
-    posts
+/// Posts then standalone pages: a page's conversation counts like a post's.
+pub fn conversations(site: &Site) -> Vec<&Entry> {
+    site.posts.iter().chain(&site.pages).collect()
+}
+
+pub fn post_threads<'a>(entries: &[&'a Entry]) -> Vec<PostThread<'a>> {
+    entries
         .iter()
         .map(|e| PostThread {
             thread: &e.thread,
@@ -50,9 +55,10 @@ pub fn render_engagement_page(
 }
 
 fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
-    let posts = post_threads(&site.posts);
+    let entries = conversations(site);
+    let posts = post_threads(&entries);
     let comment_link = |p: usize, c: usize| {
-        let entry = &site.posts[p];
+        let entry = entries[p];
         let comment = &entry.thread.comments[c];
         CommentLinkView {
             author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
@@ -70,9 +76,9 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
         .enumerate()
         .map(|(rank, p)| RankedPostView {
             rank: rank + 1,
-            title: site.posts[p].doc.title.clone(),
-            url: urls.path(&site.posts[p].doc.path),
-            engagement: EngagementView::from(&site.posts[p].engagement),
+            title: entries[p].doc.title.clone(),
+            url: urls.path(&entries[p].doc.path),
+            engagement: EngagementView::from(&entries[p].engagement),
             deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c)),
         })
         .collect();
@@ -91,12 +97,8 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
         })
         .collect();
     let series = conversations::reply_rate_series(&posts);
-    let answered: usize = site.posts.iter().map(|e| e.engagement.answered).sum();
-    let all_readers: usize = site
-        .posts
-        .iter()
-        .map(|e| e.engagement.reader_comments)
-        .sum();
+    let answered: usize = entries.iter().map(|e| e.engagement.answered).sum();
+    let all_readers: usize = entries.iter().map(|e| e.engagement.reader_comments).sum();
     EngagementPageView {
         ranking,
         regulars,
@@ -163,7 +165,8 @@ fn chart(series: &[Period]) -> ChartView {
 /// `comments.xml`: the latest comments across the site, newest first.
 pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
     let mut latest: Vec<(Date, usize, usize)> = Vec::new();
-    for (p, entry) in site.posts.iter().enumerate() {
+    let entries = conversations(site);
+    for (p, entry) in entries.iter().enumerate() {
         for (c, comment) in entry.thread.comments.iter().enumerate() {
             if comment.role == Role::Mention {
                 continue;
@@ -178,7 +181,7 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
     let owned: Vec<(String, String, String, Date, String)> = latest
         .iter()
         .map(|&(date, p, c)| {
-            let entry = &site.posts[p];
+            let entry = entries[p];
             let comment = &entry.thread.comments[c];
             let author = comment.author.clone().unwrap_or_else(|| ANONYMOUS.into());
             let title = format!("{author} on “{}”", entry.doc.title);

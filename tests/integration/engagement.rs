@@ -257,3 +257,30 @@ proptest! {
         prop_assert_eq!(figures(&order), figures(&shuffled));
     }
 }
+
+#[test]
+fn conversations_on_pages_count_too() {
+    let site = SiteTest::fixture("engagement/ranking");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nWho writes here.\n",
+    );
+    site.write(
+        "content/about.comments.yaml",
+        "comments:\n  - id: \"q\"\n    author: \"Ada\"\n    date: 2016-04-01T00:00:00Z\n    body: \"Who are you?\"\n",
+    );
+    site.build();
+    let html = site.html("engagement/index.html");
+    let ranked: Vec<String> = select(&html, ".ranked-post h3 a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(ranked.contains(&"About".to_string()), "{ranked:?}");
+    assert!(site.read("comments.xml").contains("/about/#comment-q"));
+    let run = site.run(&["replies", "--post", "about"]).success();
+    assert!(
+        run.stdout.contains("#q  Ada, 2016-04-01: Who are you?"),
+        "{}",
+        run.stdout
+    );
+}
