@@ -48,8 +48,18 @@ impl Markdown {
 
     /// A reader comment (untrusted: the caller sanitises the result).
     pub fn render_comment(&self, text: &str) -> String {
-        let events = Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES);
-        self.to_html(events, text.len())
+        self.render_comment_checked(text).0
+    }
+
+    /// A reader comment, and whether pulldown-cmark made it from text and formatting
+    /// alone: no raw HTML, links, images, footnotes, task lists, table alignment
+    /// styles or code classes. Such HTML holds only the tags of `is_plain_markup`, all
+    /// text escaped, so there is nothing in it for a sanitiser to remove.
+    pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
+        let events: Vec<Event<'_>> =
+            Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES).collect();
+        let plain = events.iter().all(is_plain_markup);
+        (self.to_html(events, text.len()), plain)
     }
 
     fn to_html<'a>(&self, events: impl IntoIterator<Item = Event<'a>>, len: usize) -> String {
@@ -187,6 +197,30 @@ impl Markdown {
     }
 }
 
+/// Events whose HTML is a fixed tag without attributes, or escaped text.
+fn is_plain_markup(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
+        Event::Start(tag) => match tag {
+            Tag::Paragraph
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Item
+            | Tag::BlockQuote(None)
+            | Tag::List(None)
+            | Tag::CodeBlock(CodeBlockKind::Indented) => true,
+            Tag::CodeBlock(CodeBlockKind::Fenced(info)) => info.is_empty(),
+            Tag::Heading {
+                id, classes, attrs, ..
+            } => id.is_none() && classes.is_empty() && attrs.is_empty(),
+            _ => false,
+        },
+        Event::End(_) => true,
+        _ => false,
+    }
+}
+
 /// Escapes text for HTML content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -240,6 +274,37 @@ mod tests {
             "footnote-definition",
         ] {
             assert!(html.contains(needle), "{needle} missing in {html}");
+        }
+    }
+
+    #[test]
+    fn plain_markup_is_only_fixed_tags() {
+        let md = Markdown::new("/");
+        for text in [
+            "Hi *there*",
+            "> quote\n\n- a\n- b",
+            "# Title\n\n    code <b>",
+            "`<script>`",
+        ] {
+            let (html, plain) = md.render_comment_checked(text);
+            assert!(plain, "{text}");
+            assert!(
+                !html.contains(" href") && !html.contains("<script") && !html.contains("<b>"),
+                "{html}"
+            );
+        }
+        for text in [
+            "<b>x</b>",
+            "[a](javascript:x)",
+            "![i](x.png)",
+            "<https://x>",
+            "a[^1]\n\n[^1]: n",
+            "- [ ] t",
+            "|a|\n|:-|\n|b|",
+            "```js\nx\n```",
+            "3. three",
+        ] {
+            assert!(!md.render_comment_checked(text).1, "{text}");
         }
     }
 

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use crate::render::markdown::Markdown;
+
 /// A configured sanitiser, built once per build.
 pub struct Sanitizer {
     policy: ammonia::Builder<'static>,
@@ -34,6 +36,16 @@ impl Sanitizer {
     /// Sanitises reader HTML.
     pub fn clean(&self, html: &str) -> String {
         self.policy.clean(html).to_string()
+    }
+}
+
+/// A reader comment's body as safe HTML: markdown rendered, then sanitised unless it
+/// is plain markup that cannot carry anything to remove (most comments are; ammonia's
+/// parse and re-serialise was an eighth of a build).
+pub fn comment_body(markdown: &Markdown, sanitizer: &Sanitizer, text: &str) -> String {
+    match markdown.render_comment_checked(text) {
+        (html, true) => html,
+        (html, false) => sanitizer.clean(&html),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::render::context::{CommentView, DateView, ReplyToView, ThreadView};
 use crate::render::markdown::Markdown;
-use crate::render::sanitize::{safe_website, Sanitizer};
+use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
 use crate::threads::{Role, Thread, Tree};
 
 pub const ANONYMOUS: &str = "Anonymous";
@@ -51,7 +51,7 @@ pub fn thread_view(
             date: c.date.as_ref().map(DateView::new),
             depth: tree.depth[i],
             level: current,
-            body: sanitizer.clean(&markdown.render_comment(&c.body)),
+            body: comment_body(markdown, sanitizer, &c.body),
             parent,
             in_reply_to,
             opens_replies: next > current,

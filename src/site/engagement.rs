@@ -5,6 +5,7 @@ use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
 use crate::render::feeds::{self, FeedEntry};
+use crate::render::sanitize::comment_body;
 use crate::render::thread::ANONYMOUS;
 use crate::render::Renderer;
 use crate::site::output::Sink;
@@ -186,9 +187,7 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
             let author = comment.author.clone().unwrap_or_else(|| ANONYMOUS.into());
             let title = format!("{author} on “{}”", entry.doc.title);
             let link = format!("{}#comment-{}", urls.permalink(&entry.doc.path), comment.id);
-            let html = renderer
-                .sanitizer
-                .clean(&renderer.markdown.render_comment(&comment.body));
+            let html = comment_body(&renderer.markdown, &renderer.sanitizer, &comment.body);
             (title, link, author, date, html)
         })
         .collect();
