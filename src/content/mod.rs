@@ -5,6 +5,7 @@
 mod document;
 pub mod front_matter;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -70,9 +71,10 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             inventory.assets.push(rel);
         }
     }
+    let mut unpaired: HashSet<PathBuf> = threads.into_iter().collect();
     for path in markdown {
         let thread = thread_path_for(&path);
-        let thread = threads.contains(&thread).then_some(thread);
+        let thread = unpaired.remove(&thread).then_some(thread);
         let under_posts = path.strip_prefix("content/posts").is_ok();
         inventory.sources.push(Source {
             kind: if under_posts { Kind::Post } else { Kind::Page },
@@ -80,15 +82,8 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             thread,
         });
     }
-    inventory.orphan_threads = threads
-        .into_iter()
-        .filter(|t| {
-            !inventory
-                .sources
-                .iter()
-                .any(|s| s.thread.as_ref() == Some(t))
-        })
-        .collect();
+    inventory.orphan_threads = unpaired.into_iter().collect();
+    inventory.orphan_threads.sort();
     Ok(inventory)
 }
 
