@@ -214,8 +214,10 @@ pub struct PaginationView {
 pub struct EngagementPageView {
     /// The fifty posts with the best conversations, best first.
     pub ranking: Vec<RankedPostView>,
-    /// Readers who commented on more than one post.
+    /// Readers who commented on more than one post, the hundred most faithful.
     pub regulars: Vec<RegularView>,
+    /// How many more regulars there are.
+    pub more_regulars: usize,
     /// Reply rate per month (or quarter for histories over two years).
     pub periods: Vec<PeriodView>,
     pub chart: ChartView,
@@ -248,6 +250,8 @@ pub struct CommentLinkView {
     pub url: String,
     pub date: Option<DateView>,
     pub depth: usize,
+    /// Plain-text excerpt of the comment; filled in the ranking only (empty in a
+    /// regular's links, which show post titles).
     pub excerpt: String,
 }
 

@@ -20,7 +20,7 @@ const CONFIG_FILE: &str = "site.toml";
 
 /// Quiet time that ends a batch: editors save in several steps (write a temp file,
 /// rename it over, touch metadata), and one save must cause one rebuild.
-const QUIET: Duration = Duration::from_millis(75);
+const QUIET: Duration = Duration::from_millis(20);
 /// A batch ends after this long even if events keep coming (a large copy, a
 /// `git checkout`), so the browser does not wait for the end of the storm.
 const MAX_BATCH: Duration = Duration::from_secs(1);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::content::{slugify, Kind};
+use crate::content::Kind;
 use crate::dates::Date;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::context::*;
@@ -181,7 +181,7 @@ impl<'a> Pass<'a> {
             permalink: urls.permalink(&doc.path),
             date: doc.date.as_ref().map(DateView::new),
             updated: doc.updated.as_ref().map(DateView::new),
-            tags: tag_links(&doc.tags, &self.tags),
+            tags: tag_links(entry, &self.tags),
             draft: doc.draft,
             content: renderer.markdown.render_document(&doc.body),
             summary: doc
@@ -244,7 +244,7 @@ impl<'a> Pass<'a> {
             url: self.urls.path(&doc.path),
             permalink: self.urls.permalink(&doc.path),
             date: doc.date.as_ref().map(DateView::new),
-            tags: tag_links(&doc.tags, &self.tags),
+            tags: tag_links(entry, &self.tags),
             summary,
             draft: doc.draft,
             engagement: EngagementView::from(&entry.engagement),
@@ -344,12 +344,18 @@ impl<'a> Pass<'a> {
         ctx.page_title = "Page not found".into();
         sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
 
-        self.write_feeds(contents, sink)?;
-        engagement::render_engagement_page(site, renderer, urls, &self.site_view, sink)?;
-        sink.write(
-            "comments.xml",
-            engagement::comments_feed(site, renderer, urls).as_bytes(),
-        )
+        // The two walks over every comment of the site run side by side.
+        let (page, feeds) = rayon::join(
+            || engagement::render_engagement_page(site, renderer, urls, &self.site_view, sink),
+            || {
+                self.write_feeds(contents, sink)?;
+                sink.write(
+                    "comments.xml",
+                    engagement::comments_feed(site, renderer, urls).as_bytes(),
+                )
+            },
+        );
+        page.and(feeds)
     }
 
     fn write_feeds(&self, contents: &[String], sink: &dyn Sink) -> Result<()> {
@@ -433,14 +439,13 @@ pub(crate) type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
 fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
     let mut tags = TagIndex::new();
     for (i, post) in posts.iter().enumerate() {
-        for name in &post.doc.tags {
-            let slug = slugify(name);
-            let (link, members) = tags.entry(slug.clone()).or_insert_with(|| {
+        for (slug, name) in post.tags() {
+            let (link, members) = tags.entry(slug.to_string()).or_insert_with(|| {
                 (
                     TagLinkView {
-                        name: name.clone(),
+                        name: name.to_string(),
                         url: urls.path(&format!("tags/{slug}/")),
-                        slug,
+                        slug: slug.to_string(),
                         count: 0,
                     },
                     Vec::new(),
@@ -455,10 +460,10 @@ fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
     tags
 }
 
-fn tag_links(names: &[String], tags: &TagIndex) -> Vec<TagLinkView> {
+fn tag_links(entry: &Entry, tags: &TagIndex) -> Vec<TagLinkView> {
     let mut links: Vec<TagLinkView> = Vec::new();
-    for name in names {
-        if let Some((link, _)) = tags.get(&slugify(name)) {
+    for slug in &entry.tag_slugs {
+        if let Some((link, _)) = tags.get(slug) {
             if !links.iter().any(|l| l.slug == link.slug) {
                 links.push(link.clone());
             }

@@ -19,6 +19,7 @@ const EXCERPT_LENGTH: usize = 140;
 /// comment, and a regular's latest comments rather than all of them.
 const RANKED_POSTS: usize = 50;
 const LINKS_PER_REGULAR: usize = 10;
+const REGULARS_SHOWN: usize = 100;
 
 /// Posts then standalone pages: a page's conversation counts like a post's.
 pub fn conversations(site: &Site) -> Vec<&Entry> {
@@ -58,7 +59,9 @@ pub fn render_engagement_page(
 fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
     let entries = conversations(site);
     let posts = post_threads(&entries);
-    let comment_link = |p: usize, c: usize| {
+    // Excerpts are for the ranking; a regular's links show post titles only, and at ten
+    // links per regular, excerpts of them all would be most of the page's cost.
+    let comment_link = |p: usize, c: usize, with_excerpt: bool| {
         let entry = entries[p];
         let comment = &entry.thread.comments[c];
         CommentLinkView {
@@ -68,7 +71,11 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
             url: format!("{}#comment-{}", urls.path(&entry.doc.path), comment.id),
             date: comment.date.as_ref().map(DateView::new),
             depth: entry.tree.depth[c],
-            excerpt: conversations::excerpt(&comment.body, EXCERPT_LENGTH),
+            excerpt: if with_excerpt {
+                conversations::excerpt(&comment.body, EXCERPT_LENGTH)
+            } else {
+                String::new()
+            },
         }
     };
     let ranking = conversations::rank_posts(&posts)
@@ -80,11 +87,15 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
             title: entries[p].doc.title.clone(),
             url: urls.path(&entries[p].doc.path),
             engagement: EngagementView::from(&entries[p].engagement),
-            deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c)),
+            deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c, true)),
         })
         .collect();
-    let regulars = conversations::regulars(&posts)
+    let readers: Vec<&[Option<String>]> = entries.iter().map(|e| e.readers.as_slice()).collect();
+    let all_regulars = conversations::regulars(&posts, &readers);
+    let more_regulars = all_regulars.len().saturating_sub(REGULARS_SHOWN);
+    let regulars = all_regulars
         .into_iter()
+        .take(REGULARS_SHOWN)
         .map(|r| RegularView {
             name: r.name,
             posts: r.posts,
@@ -92,7 +103,7 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
                 .comments
                 .iter()
                 .take(LINKS_PER_REGULAR)
-                .map(|&(p, c)| comment_link(p, c))
+                .map(|&(p, c)| comment_link(p, c, false))
                 .collect(),
             more_comments: r.comments.len().saturating_sub(LINKS_PER_REGULAR),
         })
@@ -103,6 +114,7 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
     EngagementPageView {
         ranking,
         regulars,
+        more_regulars,
         chart: chart(&series),
         periods: series.iter().map(period_view).collect(),
         reader_comments: all_readers,
@@ -177,8 +189,17 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
             }
         }
     }
-    latest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    latest.truncate(site.config.feed_comments);
+    // Newest first; only the first `feed_comments` of all the site's comments are
+    // needed, so select them before sorting.
+    let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    };
+    let keep = site.config.feed_comments;
+    if latest.len() > keep && keep > 0 {
+        latest.select_nth_unstable_by(keep - 1, newest_first);
+    }
+    latest.truncate(keep);
+    latest.sort_by(newest_first);
     let owned: Vec<(String, String, String, Date, String)> = latest
         .iter()
         .map(|&(date, p, c)| {

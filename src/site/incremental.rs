@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::content::{self, slugify, Kind, Source, THREAD_SUFFIX};
+use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::build::{build_keeping, BuildReport, Built, Pass};
@@ -73,15 +73,24 @@ impl Incremental {
         };
         let root = self.options.root.clone();
         let reloaded = self.reload(&root, &sources)?;
-        let before = Snapshot::of(&self.site, &sources);
+        let lookup: HashSet<&Path> = sources.iter().map(PathBuf::as_path).collect();
+        let touched: HashSet<String> = self
+            .site
+            .posts
+            .iter()
+            .filter(|e| lookup.contains(e.doc.source.as_path()))
+            .chain(&reloaded)
+            .flat_map(|e| e.tag_slugs.iter().cloned())
+            .collect();
+        let before = Snapshot::of(&self.site, &lookup, &touched);
         self.apply(&sources, reloaded);
-        let after = Snapshot::of(&self.site, &sources);
+        let after = Snapshot::of(&self.site, &lookup, &touched);
         // Every page shows the navigation, and every post shows its tags' names.
         if before.navigation != after.navigation || before.renamed_tags(&after) {
             return Ok(Update::NeedsFullBuild);
         }
         self.dirty = true;
-        let update = self.render_changes(&sources, &before, &after)?;
+        let update = self.render_changes(&lookup, &touched, &before, &after)?;
         self.dirty = false;
         Ok(update)
     }
@@ -123,7 +132,10 @@ impl Incremental {
             .chain(&self.site.pages)
             .filter(|e| !sources.contains(&e.doc.source));
         problems.extend(site::undated_posts(&entries));
-        problems.extend(site::colliding_paths(kept.chain(&entries)));
+        // Only entries at one of the reloaded addresses can collide with them.
+        let addresses: HashSet<&str> = entries.iter().flat_map(addresses_of).collect();
+        let rivals = kept.filter(|e| addresses_of(e).any(|a| addresses.contains(a)));
+        problems.extend(site::colliding_paths(rivals.chain(&entries)));
         if problems.is_empty() {
             Ok(entries)
         } else {
@@ -152,7 +164,8 @@ impl Incremental {
 
     fn render_changes(
         &mut self,
-        sources: &BTreeSet<PathBuf>,
+        sources: &HashSet<&Path>,
+        touched: &HashSet<String>,
         before: &Snapshot,
         after: &Snapshot,
     ) -> Result<Update> {
@@ -166,17 +179,9 @@ impl Incremental {
         let posts = &self.site.posts;
 
         // The changed entries, and the posts whose newer/older links may name them.
-        let mut to_render: BTreeSet<PathBuf> = sources.clone();
-        let neighbours = |order: &[PathBuf], out: &mut BTreeSet<PathBuf>| {
-            for (i, source) in order.iter().enumerate() {
-                if sources.contains(source) {
-                    out.extend(i.checked_sub(1).and_then(|j| order.get(j)).cloned());
-                    out.extend(order.get(i + 1).cloned());
-                }
-            }
-        };
-        neighbours(&before.order, &mut to_render);
-        neighbours(&after.order, &mut to_render);
+        let mut to_render: HashSet<PathBuf> = sources.iter().map(|p| p.to_path_buf()).collect();
+        to_render.extend(before.neighbours.iter().cloned());
+        to_render.extend(after.neighbours.iter().cloned());
         let mut files = 0;
         for (i, entry) in posts.iter().enumerate() {
             if to_render.contains(&entry.doc.source) {
@@ -186,7 +191,7 @@ impl Incremental {
             }
         }
         for entry in &self.site.pages {
-            if sources.contains(&entry.doc.source) {
+            if sources.contains(entry.doc.source.as_path()) {
                 let content = pass.render_entry(entry, 0, &out)?;
                 self.contents.insert(entry.doc.source.clone(), content);
                 files += 1 + entry.doc.aliases.len();
@@ -195,18 +200,14 @@ impl Incremental {
 
         // List pages: where the changed posts are now, and where they were.
         let per_page = self.site.config.posts_per_page;
-        let order_changed = before.order != after.order;
-        let touched_tags: HashSet<&str> = before
-            .tags
-            .iter()
-            .chain(&after.tags)
-            .map(String::as_str)
-            .collect();
+        // The other posts keep their relative order, so the lists' order changed only
+        // if a changed post moved, appeared or went away.
+        let order_changed = before.positions != after.positions;
         let lists = pass.lists();
         let changed_positions: HashSet<usize> = posts
             .iter()
             .enumerate()
-            .filter(|(_, e)| sources.contains(&e.doc.source))
+            .filter(|(_, e)| sources.contains(e.doc.source.as_path()))
             .map(|(i, _)| i)
             .collect();
         let tag_of = |list: &site::build::PostList<'_>| {
@@ -216,7 +217,7 @@ impl Incremental {
         };
         let wanted = |list: &site::build::PostList<'_>, n: usize| {
             let affected = match tag_of(list) {
-                Some(tag) => touched_tags.contains(tag.as_str()),
+                Some(tag) => touched.contains(&tag),
                 None => true,
             };
             if !affected {
@@ -282,69 +283,72 @@ impl Incremental {
 }
 
 /// What the rest of the site sees of the changed sources, before or after a change.
+/// Tags are followed only if `touched`: the tags of the changed sources, before and
+/// after, are the only ones whose lists can change.
 struct Snapshot {
-    /// Every post's source, in list order.
-    order: Vec<PathBuf>,
-    /// Tag slugs of the changed posts.
-    tags: BTreeSet<String>,
-    /// Members of those tags, by slug.
+    /// Position of each changed post in the list of posts, with the post count.
+    positions: (Vec<(PathBuf, usize)>, usize),
+    /// The posts just before and after each changed post.
+    neighbours: Vec<PathBuf>,
+    /// Members of the touched tags, by slug.
     tag_members: HashMap<String, Vec<PathBuf>>,
-    /// Display name of every tag (as written on the newest post having it).
+    /// Display name of the touched tags (as written on the newest post having them).
     tag_names: HashMap<String, String>,
     /// Output folders (page and aliases) of the changed sources.
     outputs: BTreeSet<String>,
-    /// Page count of every list, by prefix.
+    /// Page count of the index and of the touched tags' lists, by prefix.
     list_pages: HashMap<String, usize>,
     /// The standalone pages in the navigation.
     navigation: Vec<(String, String)>,
 }
 
 impl Snapshot {
-    fn of(site: &Site, sources: &BTreeSet<PathBuf>) -> Snapshot {
-        let changed = || {
-            site.posts
-                .iter()
-                .chain(&site.pages)
-                .filter(|e| sources.contains(&e.doc.source))
-        };
-        let tags: BTreeSet<String> = changed()
-            .flat_map(|e| e.doc.tags.iter().map(|t| slugify(t)))
-            .collect();
+    fn of(site: &Site, sources: &HashSet<&Path>, touched: &HashSet<String>) -> Snapshot {
         let mut tag_members: HashMap<String, Vec<PathBuf>> = HashMap::new();
-        let mut tag_counts: HashMap<String, usize> = HashMap::new();
         let mut tag_names: HashMap<String, String> = HashMap::new();
         for post in &site.posts {
-            let mut seen = HashSet::new();
-            for name in &post.doc.tags {
-                let slug = slugify(name);
-                if !seen.insert(slug.clone()) {
-                    continue;
+            for (slug, name) in post.tags().filter(|(slug, _)| touched.contains(*slug)) {
+                let members = tag_members.entry(slug.to_string()).or_default();
+                if members.last() != Some(&post.doc.source) {
+                    members.push(post.doc.source.clone());
                 }
                 tag_names
-                    .entry(slug.clone())
-                    .or_insert_with(|| name.clone());
-                *tag_counts.entry(slug.clone()).or_default() += 1;
-                if tags.contains(&slug) {
-                    tag_members
-                        .entry(slug)
-                        .or_default()
-                        .push(post.doc.source.clone());
-                }
+                    .entry(slug.to_string())
+                    .or_insert_with(|| name.to_string());
             }
         }
+        let changed_posts: Vec<usize> = (0..site.posts.len())
+            .filter(|&i| sources.contains(site.posts[i].doc.source.as_path()))
+            .collect();
         let per_page = site.config.posts_per_page;
         let pages_of = |n: usize| n.div_ceil(per_page).max(1);
-        let mut list_pages: HashMap<String, usize> = tag_counts
-            .into_iter()
-            .map(|(slug, n)| (format!("tags/{slug}/"), pages_of(n)))
+        let mut list_pages: HashMap<String, usize> = tag_members
+            .iter()
+            .map(|(slug, members)| (format!("tags/{slug}/"), pages_of(members.len())))
             .collect();
         list_pages.insert(String::new(), pages_of(site.posts.len()));
         Snapshot {
-            order: site.posts.iter().map(|e| e.doc.source.clone()).collect(),
-            tags,
+            positions: (
+                changed_posts
+                    .iter()
+                    .map(|&i| (site.posts[i].doc.source.clone(), i))
+                    .collect(),
+                site.posts.len(),
+            ),
+            neighbours: changed_posts
+                .iter()
+                .flat_map(|&i| [i.checked_sub(1), Some(i + 1)])
+                .flatten()
+                .filter_map(|i| site.posts.get(i))
+                .map(|e| e.doc.source.clone())
+                .collect(),
             tag_members,
             tag_names,
-            outputs: changed()
+            outputs: site
+                .posts
+                .iter()
+                .chain(&site.pages)
+                .filter(|e| sources.contains(e.doc.source.as_path()))
                 .flat_map(|e| std::iter::once(e.doc.path.clone()).chain(e.doc.aliases.clone()))
                 .collect(),
             list_pages,
@@ -387,6 +391,11 @@ fn changed_sources(changed: &[PathBuf]) -> Option<BTreeSet<PathBuf>> {
         }
     }
     Some(sources)
+}
+
+/// Where an entry is published: its page and its aliases.
+fn addresses_of(entry: &Entry) -> impl Iterator<Item = &str> {
+    std::iter::once(entry.doc.path.as_str()).chain(entry.doc.aliases.iter().map(String::as_str))
 }
 
 fn orphan(thread: &Path) -> Diagnostic {

@@ -58,6 +58,20 @@ pub struct Entry {
     pub thread: Thread,
     pub tree: Tree,
     pub engagement: Engagement,
+    /// Reader key of each comment (`metrics::reader_keys`), for site-wide figures.
+    pub readers: Vec<Option<String>>,
+    /// The slug of each of `doc.tags`, in the same order.
+    pub tag_slugs: Vec<String>,
+}
+
+impl Entry {
+    /// (slug, name as written) of each tag.
+    pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.tag_slugs
+            .iter()
+            .map(String::as_str)
+            .zip(self.doc.tags.iter().map(String::as_str))
+    }
 }
 
 /// A loaded, validated site.
@@ -164,6 +178,8 @@ pub(crate) fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diag
             let tree = Tree::build(&thread);
             let engagement = metrics::engagement(&thread, &tree);
             Ok(Entry {
+                readers: metrics::reader_keys(&thread),
+                tag_slugs: doc.tags.iter().map(|t| content::slugify(t)).collect(),
                 doc,
                 thread,
                 tree,

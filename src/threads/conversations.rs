@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Duration};
 
 use crate::dates::Date;
-use crate::threads::metrics::{median, reader_key, Engagement};
+use crate::threads::metrics::{median, Engagement};
 use crate::threads::{Comment, Thread, Tree};
 
 /// One post's conversation, as the site-wide functions see it.
@@ -62,17 +62,16 @@ pub struct Regular {
 
 /// Readers (same name ignoring case and spacing, same website host) with comments on
 /// more than one post; most posts joined first, then most comments, then by name.
-pub fn regulars(posts: &[PostThread<'_>]) -> Vec<Regular> {
-    let mut by_reader: HashMap<String, Regular> = HashMap::new();
+/// `readers[p]` holds the reader key of each comment of post `p`
+/// (`metrics::reader_keys`), computed once when the thread is loaded.
+pub fn regulars(posts: &[PostThread<'_>], readers: &[&[Option<String>]]) -> Vec<Regular> {
+    let mut by_reader: HashMap<&str, Regular> = HashMap::new();
     for (p, post) in posts.iter().enumerate() {
         for &c in &post.tree.order {
-            let comment = &post.thread.comments[c];
-            if !comment.is_reader() {
-                continue;
-            }
-            let Some(key) = reader_key(comment) else {
+            let Some(key) = readers[p][c].as_deref() else {
                 continue;
             };
+            let comment = &post.thread.comments[c];
             let entry = by_reader.entry(key).or_insert_with(|| Regular {
                 name: comment.author.clone().unwrap_or_default(),
                 comments: Vec::new(),
@@ -327,7 +326,12 @@ mod tests {
             owned("comments:\n- {id: a, author: ' joel '}\n- {id: b, author: Fiona}\n- {id: c, author: Linda, url: 'https://linda.example'}\n"),
             owned("comments:\n- {id: a, author: LINDA}\n"),
         ];
-        let regulars = regulars(&views(&posts));
+        let keys: Vec<Vec<Option<String>>> = posts
+            .iter()
+            .map(|o| metrics::reader_keys(&o.thread))
+            .collect();
+        let keys: Vec<&[Option<String>]> = keys.iter().map(Vec::as_slice).collect();
+        let regulars = regulars(&views(&posts), &keys);
         let summary: Vec<(&str, usize, usize)> = regulars
             .iter()
             .map(|r| (r.name.as_str(), r.posts, r.comments.len()))

@@ -90,6 +90,16 @@ fn participants(comments: &[Comment]) -> usize {
     named.len() + unnamed
 }
 
+/// The reader key of each comment of `thread`; `None` for unnamed readers, the author
+/// and mentions.
+pub fn reader_keys(thread: &Thread) -> Vec<Option<String>> {
+    thread
+        .comments
+        .iter()
+        .map(|c| c.is_reader().then(|| reader_key(c)).flatten())
+        .collect()
+}
+
 /// How a reader is recognised across comments and posts: display name (case and
 /// spacing ignored) plus website host. `None` for unnamed comments.
 pub fn reader_key(c: &Comment) -> Option<String> {
