@@ -62,6 +62,16 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
     let mut rebuilder = Rebuilder::new(build, address);
     let state = first_build(&mut rebuilder, options.watch, notice)?;
 
+    // Accepted connections inherit TCP_NODELAY from the listener. Without it a reused
+    // connection waits for the browser's delayed ACK (~40 ms) on every response that
+    // tiny_http writes in more than one piece.
+    socket2::SockRef::from(&listener)
+        .set_tcp_nodelay(true)
+        .map_err(|e| {
+            Error::Other(format!(
+                "cannot configure the server socket on {address}: {e}"
+            ))
+        })?;
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| Error::Other(format!("cannot start the server on {address}: {e}")))?;
     let url = rebuild::local_base_url(address, &state.snapshot().base_path);
