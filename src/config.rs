@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 
@@ -14,14 +15,15 @@ pub const CONFIG_FILE: &str = "site.toml";
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: String,
-    base_url: String,
+    // Spanned: the values checked in `resolve` are located by where the parser found
+    // them, however the key is written (`"base_url"`, `comments.max_depth`, inline).
+    base_url: Spanned<String>,
     #[serde(default)]
     description: String,
     #[serde(default = "default_language")]
     language: String,
-    theme: Option<String>,
-    #[serde(default = "default_posts_per_page")]
-    posts_per_page: usize,
+    theme: Option<Spanned<String>>,
+    posts_per_page: Option<Spanned<usize>>,
     #[serde(default)]
     author: RawAuthor,
     #[serde(default)]
@@ -42,7 +44,7 @@ struct RawAuthor {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawComments {
-    max_depth: Option<usize>,
+    max_depth: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,10 +56,6 @@ struct RawFeeds {
 
 fn default_language() -> String {
     "en".into()
-}
-
-fn default_posts_per_page() -> usize {
-    10
 }
 
 /// The resolved site configuration.
@@ -153,43 +151,43 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         feeds,
         extra,
     } = raw;
-    let at_key = |key: &str| {
-        let line = text
-            .lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map(|i| i + 1);
-        Location::new(path, line)
-    };
-    let (base_url, base_path) = resolve_base_url(&base_url)
-        .map_err(|msg| Diagnostic::new(at_key("base_url"), msg, BASE_URL_HELP))?;
-    if posts_per_page == 0 {
+    let at =
+        |span: std::ops::Range<usize>| Location::new(path, Some(line_of_offset(text, span.start)));
+    let (base_url, base_path) = resolve_base_url(base_url.get_ref())
+        .map_err(|msg| Diagnostic::new(at(base_url.span()), msg, BASE_URL_HELP))?;
+    if let Some(n) = posts_per_page.as_ref().filter(|n| *n.get_ref() == 0) {
         return Err(Diagnostic::new(
-            at_key("posts_per_page"),
+            at(n.span()),
             "posts_per_page must be at least 1",
             "set posts_per_page = 10, or remove the key for the default",
         )
         .into());
     }
-    let max_depth = comments.max_depth.unwrap_or(5);
-    if max_depth == 0 {
+    let posts_per_page = posts_per_page.map_or(10, Spanned::into_inner);
+    if let Some(n) = comments.max_depth.as_ref().filter(|n| *n.get_ref() == 0) {
         return Err(Diagnostic::new(
-            at_key("max_depth"),
+            at(n.span()),
             "comments.max_depth must be at least 1",
             "set max_depth = 5, or remove the key for the default",
         )
         .into());
     }
+    let max_depth = comments.max_depth.map_or(5, Spanned::into_inner);
     if let Some(name) = &theme {
+        let span = name.span();
+        let name = name.get_ref();
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(Diagnostic::new(
-                at_key("theme"),
+                at(span),
                 format!("theme {name:?} is not a folder name"),
                 "name a folder of themes/, e.g. theme = \"mytheme\" for themes/mytheme/",
             )
             .into());
         }
     }
-    let theme = theme.filter(|t| t != "default" || root.join("themes/default").is_dir());
+    let theme = theme
+        .map(Spanned::into_inner)
+        .filter(|t| t != "default" || root.join("themes/default").is_dir());
     let extra = tera::Value::Object(
         extra
             .into_iter()

@@ -15,18 +15,74 @@ pub(crate) fn from_str_at<T: DeserializeOwned>(
     first_line: usize,
 ) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|e| {
+        let source = text;
         let text = e.to_string();
+        // Some errors come without a position (several documents in one file); those
+        // point at the second document's start, or else at the block's first line.
         let line = context_line(&text)
             .or(e.location().map(|l| l.line()))
-            .map(|l| l + first_line - 1);
+            .map(|l| newline_line(source, l))
+            .or_else(|| second_document_line(source))
+            .unwrap_or(1)
+            .max(1)
+            + first_line
+            - 1;
         let message = clean_message(&text);
         let help = if message.contains("unknown field") {
             "remove or rename this key (keys are case-sensitive; see the README for the allowed ones)"
+        } else if message.contains("more than one document") {
+            "a line holding only --- (or ...) inside YAML starts a new document; remove it, or indent it if it belongs to a block of text"
         } else {
             "fix the YAML syntax here (check indentation and quote values that contain ': ' or start with a special character)"
         };
-        Diagnostic::new(Location::new(path, line), message, help)
+        Diagnostic::new(Location::new(path, Some(line)), message, help)
     })
+}
+
+/// The line as the rest of rapport (and an editor) counts it, by `\n`, of the YAML
+/// parser's line `yaml_line`: the parser also counts a lone `\r`, NEL, LS and PS as
+/// line breaks, which put errors past the end of a file with stray carriage returns.
+fn newline_line(text: &str, yaml_line: usize) -> usize {
+    let (mut yaml, mut line) = (1, 1);
+    let mut chars = text.chars().peekable();
+    while yaml < yaml_line {
+        let Some(c) = chars.next() else { break };
+        match c {
+            '\r' => {
+                yaml += 1;
+                if chars.next_if_eq(&'\n').is_some() {
+                    line += 1;
+                }
+            }
+            '\n' => {
+                yaml += 1;
+                line += 1;
+            }
+            '\u{85}' | '\u{2028}' | '\u{2029}' => yaml += 1,
+            _ => {}
+        }
+    }
+    line
+}
+
+/// The 1-based line of the `---` or `...` marker after which a second YAML document
+/// starts: the first marker that follows some content.
+fn second_document_line(text: &str) -> Option<usize> {
+    let mut content_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        let is_marker = ["---", "..."].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        });
+        if is_marker && content_seen {
+            return Some(i + 1);
+        }
+        let trimmed = line.trim();
+        if !is_marker && !trimmed.is_empty() && !trimmed.starts_with(['#', '%']) {
+            content_seen = true;
+        }
+    }
+    None
 }
 
 /// serde_yaml writes positions into its messages (" at line X column Y"); the
@@ -89,18 +145,25 @@ pub(crate) fn sequence_item_lines(text: &str, key: &str) -> Vec<usize> {
 }
 
 /// The 1-based line of `key:` within the item that starts at `start` and ends before
-/// `end` (both 1-based lines of `text`), to point an error at the exact field.
-pub(crate) fn key_line_within(text: &str, start: usize, end: usize, key: &str) -> Option<usize> {
+/// `end` (both 1-based indices into `lines`, the text's lines), to point an error at
+/// the exact field. Taking the lines split once keeps a file with a problem in every
+/// comment linear: searching from the top of the text each time was quadratic.
+pub(crate) fn key_line_within(
+    lines: &[&str],
+    start: usize,
+    end: usize,
+    key: &str,
+) -> Option<usize> {
     let with_colon = format!("{key}:");
-    text.lines()
-        .enumerate()
-        .skip(start - 1)
-        .take(end.saturating_sub(start))
-        .find(|(_, l)| {
+    let from = start.saturating_sub(1).min(lines.len());
+    let to = end.saturating_sub(1).clamp(from, lines.len());
+    lines[from..to]
+        .iter()
+        .position(|l| {
             let t = l.trim_start().trim_start_matches("- ");
             t.starts_with(&with_colon)
         })
-        .map(|(i, _)| i + 1)
+        .map(|i| from + i + 1)
 }
 
 /// `text` as a YAML double-quoted scalar that reads back as exactly `text`. Everything
@@ -175,8 +238,11 @@ mod tests {
     fn finds_items_at_column_zero() {
         let text = "# c\ncomments:\n- id: a\n  parent: b\n- id: b\n";
         assert_eq!(sequence_item_lines(text, "comments"), vec![3, 5]);
-        assert_eq!(key_line_within(text, 3, 5, "parent"), Some(4));
-        assert_eq!(key_line_within(text, 3, 5, "id"), Some(3));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(key_line_within(&lines, 3, 5, "parent"), Some(4));
+        assert_eq!(key_line_within(&lines, 3, 5, "id"), Some(3));
+        assert_eq!(key_line_within(&lines, 5, usize::MAX, "id"), Some(5));
+        assert_eq!(key_line_within(&lines, 5, usize::MAX, "parent"), None);
     }
 
     #[test]
@@ -190,6 +256,28 @@ mod tests {
         let err = from_str_at::<T>("a: 1\nb: 2\n", Path::new("f.md"), 2).unwrap_err();
         assert_eq!(err.location.line, Some(3));
         assert!(err.message.contains("unknown field `b`"), "{}", err.message);
+    }
+
+    #[test]
+    fn carriage_returns_do_not_push_lines_past_the_end() {
+        // libyaml sees 5 lines here; the file has 2.
+        let text = "a: 1\r\r\r\nb: [\r\r";
+        let err = from_str_at::<serde_yaml::Value>(text, Path::new("f"), 1).unwrap_err();
+        assert_eq!(err.location.line, Some(2));
+        assert_eq!(newline_line("a\r\nb\rc\u{2028}d\ne", 5), 3);
+    }
+
+    #[test]
+    fn a_second_document_points_at_its_marker() {
+        let err =
+            from_str_at::<serde_yaml::Value>("# c\n---\na: 1\n---\nb: 2\n", Path::new("f"), 2)
+                .unwrap_err();
+        assert_eq!(err.location.line, Some(5));
+        assert!(
+            err.message.contains("more than one document"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -189,6 +189,9 @@ fn output_path(source: &Source, slug: &str) -> String {
             } else if let Some(last) = parts.last_mut() {
                 *last = slug.to_string();
             }
+            // A folder named without letters or digits (`!!!`) adds no segment: an
+            // empty one would make the path absolute (`/page/`) or `a//page/`.
+            parts.retain(|p| !p.is_empty());
             format!("{}/", parts.join("/"))
         }
     }
@@ -269,6 +272,13 @@ fn normalise_alias(alias: &str) -> Result<String, String> {
     {
         return Err(format!(
             "alias {alias:?} may not contain '.' or '..' segments"
+        ));
+    }
+    // An alias becomes a folder of the output: a line break or tab in it (an
+    // unclosed quote in the front matter) would name a folder no URL can reach.
+    if path.chars().any(char::is_control) {
+        return Err(format!(
+            "alias {alias:?} contains a control character (a line break or tab)"
         ));
     }
     let joined = segments.join("/");

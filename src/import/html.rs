@@ -176,12 +176,39 @@ fn protect_pre(text: &str) -> (String, Vec<String>) {
     (out, blocks)
 }
 
+/// Puts the blocks back in one pass over the text: replacing each placeholder with
+/// its own pass over the whole text was quadratic in the number of blocks.
 fn restore_pre(text: &str, blocks: &[String]) -> String {
-    let mut text = text.to_string();
-    for (i, block) in blocks.iter().enumerate() {
-        text = text.replace(&format!("<pre wp-pre-tag-{i}></pre>"), block);
+    const OPEN: &str = "<pre wp-pre-tag-";
+    if blocks.is_empty() {
+        return text.to_string();
     }
-    text
+    let mut out = String::with_capacity(text.len() + blocks.iter().map(String::len).sum::<usize>());
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + OPEN.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        // Only the placeholders `protect_pre` writes: no leading zeros.
+        let canonical = digits == 1 || !after.starts_with('0');
+        let block = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| canonical)
+            .and_then(|i| blocks.get(i));
+        match (block, after[digits..].strip_prefix("></pre>")) {
+            (Some(block), Some(tail)) => {
+                out.push_str(block);
+                rest = tail;
+            }
+            _ => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Newlines inside tags and comments would split paragraphs; wpautop hides them.
@@ -337,6 +364,39 @@ mod tests {
         assert_eq!(
             autop("<blockquote>Quote\n\nmore</blockquote>"),
             "<blockquote><p>Quote</p>\n<p>more</p></blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn many_pre_blocks_come_back_in_place() {
+        let html: String = (0..12)
+            .map(|i| format!("p{i}\n<pre>{i}\n\n{i}</pre>\n"))
+            .collect();
+        let out = autop(&html);
+        let at: Vec<usize> = (0..12)
+            .map(|i| out.find(&format!("<pre>{i}\n\n{i}</pre>")).expect(&out))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{out}");
+        assert!(!out.contains("wp-pre-tag"), "{out}");
+    }
+
+    /// Regression (issue 7, found by scaling `import_wxr` fuzz inputs): a comment with
+    /// thousands of `<pre>` blocks took minutes, one pass over the text per block.
+    #[test]
+    fn comment_with_many_pre_blocks_was_quadratic() {
+        let blocks: Vec<String> = (0..50_000).map(|i| format!("<pre>{i}</pre>")).collect();
+        let text: String = (0..50_000)
+            .map(|i| format!("<p>a</p>\n<pre wp-pre-tag-{i}></pre>\n"))
+            .collect();
+        let started = std::time::Instant::now();
+        let out = restore_pre(&text, &blocks);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(out.ends_with("<pre>49999</pre>\n"));
+        assert_eq!(out.matches("<pre>").count(), 50_000);
+        // Only placeholders as `protect_pre` writes them are replaced.
+        assert_eq!(
+            restore_pre("<pre wp-pre-tag-01></pre><pre wp-pre-tag-9></pre>", &blocks),
+            "<pre wp-pre-tag-01></pre><pre>9</pre>"
         );
     }
 

@@ -48,21 +48,15 @@ pub(crate) fn reattach(
     parent_of: &dyn Fn(&str) -> Option<String>,
 ) -> usize {
     let kept_ids: HashSet<String> = kept.iter().map(|c| c.id.clone()).collect();
+    let mut nearest = HashMap::new();
     let mut moved = 0;
     for comment in kept.iter_mut() {
         let original = comment.parent.clone();
-        let mut seen = HashSet::new();
-        let mut candidate = original.clone();
-        while let Some(id) = candidate {
-            if id != comment.id && kept_ids.contains(&id) {
-                candidate = Some(id);
-                break;
-            }
-            if !seen.insert(id.clone()) {
-                candidate = None;
-                break;
-            }
-            candidate = parent_of(&id);
+        let mut candidate = original
+            .as_deref()
+            .and_then(|p| nearest_kept(p, &kept_ids, parent_of, &mut nearest));
+        if candidate.as_deref() == Some(comment.id.as_str()) {
+            candidate = walk_past_self(comment, &kept_ids, parent_of);
         }
         if candidate != original {
             moved += 1;
@@ -70,6 +64,59 @@ pub(crate) fn reattach(
         comment.parent = candidate;
     }
     moved + break_cycles(kept)
+}
+
+/// The nearest kept comment at or above `id`. Every withheld comment met on the way
+/// remembers the answer in `nearest`, so a long chain of them under many kept replies
+/// is walked once, not once per reply (that was quadratic).
+fn nearest_kept(
+    id: &str,
+    kept: &HashSet<String>,
+    parent_of: &dyn Fn(&str) -> Option<String>,
+    nearest: &mut HashMap<String, Option<String>>,
+) -> Option<String> {
+    let mut walked = Vec::new();
+    let mut seen = HashSet::new();
+    let mut current = Some(id.to_string());
+    let found = loop {
+        let Some(id) = current else { break None };
+        if kept.contains(&id) {
+            break Some(id);
+        }
+        if let Some(known) = nearest.get(&id) {
+            break known.clone();
+        }
+        if !seen.insert(id.clone()) {
+            break None;
+        }
+        current = parent_of(&id);
+        walked.push(id);
+    };
+    for id in walked {
+        nearest.insert(id, found.clone());
+    }
+    found
+}
+
+/// When the chain above `comment` leads back to it (a loop in a damaged export), the
+/// nearest kept comment above it that is not itself, if the loop holds one.
+fn walk_past_self(
+    comment: &NewComment,
+    kept: &HashSet<String>,
+    parent_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let mut seen = HashSet::new();
+    let mut candidate = comment.parent.clone();
+    while let Some(id) = candidate {
+        if id != comment.id && kept.contains(&id) {
+            return Some(id);
+        }
+        if !seen.insert(id.clone()) {
+            return None;
+        }
+        candidate = parent_of(&id);
+    }
+    None
 }
 
 /// Replies that answer each other in a loop (only damaged exports have them) would
@@ -127,10 +174,16 @@ pub(crate) fn order(a: &NewComment, b: &NewComment) -> std::cmp::Ordering {
     a.date.cmp(&b.date).then_with(|| compare_ids(&a.id, &b.id))
 }
 
+/// Numeric ids first, by value, then the others as text. It must be a total order:
+/// comparing mixed pairs as numbers or as text by turns (`2 < 10 < 1a < 2`) made the
+/// sort panic on a thread of 21 or more undated comments with such ids.
 fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
     match (a.parse::<u128>(), b.parse::<u128>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        _ => a.cmp(b),
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
     }
 }
 
@@ -191,6 +244,58 @@ mod tests {
         assert_eq!(kept[0].parent, None);
         assert_eq!(kept[1].parent.as_deref(), Some("1"));
         assert_eq!(kept[2].parent, None);
+    }
+
+    /// Regression (issue 7, found by scaling `import_wxr` fuzz inputs): kept replies
+    /// under a long chain of withheld comments each walked the whole chain, so 10,000
+    /// of them under 10,000 pending comments took minutes.
+    #[test]
+    fn replies_under_a_long_withheld_chain_were_quadratic() {
+        let n = 20_000;
+        let mut all: HashMap<String, Option<String>> = (1..=n)
+            .map(|i| (format!("w{i}"), (i > 1).then(|| format!("w{}", i - 1))))
+            .collect();
+        let mut kept = vec![comment("top", None)];
+        all.insert("w1".into(), Some("top".into()));
+        for i in 0..n {
+            let id = format!("k{i}");
+            all.insert(id.clone(), Some(format!("w{n}")));
+            kept.push(comment(&id, Some(&format!("w{n}"))));
+        }
+        let started = std::time::Instant::now();
+        let moved = reattach(&mut kept, &|id| all.get(id).cloned().flatten());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(moved, n);
+        assert!(kept[1..].iter().all(|c| c.parent.as_deref() == Some("top")));
+    }
+
+    #[test]
+    fn a_loop_through_withheld_comments_leads_nowhere() {
+        // 1 (kept) → 2 (withheld) → 1; 3 (kept) → 2.
+        let all = parents(&[("1", Some("2")), ("2", Some("1")), ("3", Some("2"))]);
+        let mut kept = vec![comment("1", Some("2")), comment("3", Some("2"))];
+        reattach(&mut kept, &|id| all.get(id).cloned().flatten());
+        assert_eq!(kept[0].parent, None);
+        assert_eq!(kept[1].parent.as_deref(), Some("1"));
+    }
+
+    /// Regression (issue 7, found while writing the `import_*` fuzz targets): ids
+    /// mixing numbers and text (`2`, `10`, `1a`) were not totally ordered, and sorting
+    /// 21 or more undated comments with them panicked.
+    #[test]
+    fn mixed_numeric_and_text_ids_panicked_the_sort() {
+        let ids = ["2", "10", "1a", "007", "7", "b", "+7", "30", "3a", "x9"];
+        let mut v: Vec<NewComment> = (0..60)
+            .map(|i| comment(ids[(i * 7) % ids.len()], None))
+            .collect();
+        v.sort_by(order);
+        assert!(v.windows(2).all(|w| order(&w[0], &w[1]).is_le()));
+        let mut distinct: Vec<&str> = v.iter().map(|c| c.id.as_str()).collect();
+        distinct.dedup();
+        assert_eq!(
+            distinct,
+            ["2", "+7", "007", "7", "10", "30", "1a", "3a", "b", "x9"]
+        );
     }
 
     #[test]

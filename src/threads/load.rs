@@ -86,10 +86,11 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
         yaml::from_str_at(text, path, 1).map_err(|d| vec![d])?
     };
     let item_lines = yaml::sequence_item_lines(text, "comments");
+    let lines: Vec<&str> = text.lines().collect();
     let line_of = |i: usize| item_lines.get(i).copied().unwrap_or(1);
     let end_of = |i: usize| item_lines.get(i + 1).copied().unwrap_or(usize::MAX);
     let key_at = |i: usize, key: &str| {
-        yaml::key_line_within(text, line_of(i), end_of(i), key).unwrap_or(line_of(i))
+        yaml::key_line_within(&lines, line_of(i), end_of(i), key).unwrap_or(line_of(i))
     };
 
     let mut problems = Vec::new();
