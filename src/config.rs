@@ -184,6 +184,14 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
             )
             .into());
         }
+        if name != "default" && !root.join("themes").join(name).is_dir() {
+            return Err(Diagnostic::new(
+                at(span),
+                format!("theme {name:?} has no folder themes/{name}/"),
+                "create the theme's folder, or remove the theme key to use the built-in theme",
+            )
+            .into());
+        }
     }
     let theme = theme
         .map(Spanned::into_inner)

@@ -219,3 +219,16 @@ fn check_passes_on_the_example_site() {
     let run = site.run(&["check"]).success();
     assert_eq!(run.stdout, "No problems found.\n");
 }
+
+#[test]
+fn a_theme_without_its_folder() {
+    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"nope\"\n",
+    );
+    assert_eq!(
+        site.build_error(),
+        "error: ./site.toml:3: theme \"nope\" has no folder themes/nope/\n  help: create the theme's folder, or remove the theme key to use the built-in theme\n"
+    );
+}
