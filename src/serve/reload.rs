@@ -2,6 +2,7 @@
 //! sends (the files on disk stay as `build` wrote them), and the server-sent-events
 //! stream that tells open pages a rebuild finished.
 
+use crate::render::markdown::escape_html;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -68,21 +69,6 @@ fn script(token: &str) -> String {
   }});
 }})();</script>"#
     )
-}
-
-pub(super) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Writes the event stream (response head included) to `out` until the client goes
