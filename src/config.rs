@@ -127,7 +127,11 @@ pub fn load(root: &Path) -> Result<SiteConfig> {
 pub fn parse(text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of_offset(text, s.start));
-        let message = e.message().to_string();
+        // Some syntax errors (`key =` at the end of the file) come without a message.
+        let message = match e.message().trim() {
+            "" => "this is not valid TOML".to_string(),
+            m => m.to_string(),
+        };
         let help = if message.contains("unknown field") {
             "remove or rename this key; the README lists every site.toml key"
         } else {

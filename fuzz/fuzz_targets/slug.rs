@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
         assert_segment(&slug, "slugify");
         assert!(!slug.starts_with('.'), "slugify gave a hidden name {slug:?}");
         assert!(!slug.chars().any(char::is_whitespace), "{slug:?}");
+        // A slug becomes a file name that is slugified again (importers write
+        // `posts/<slug>.md`): it must come back unchanged.
+        assert_eq!(slugify(&slug), slug, "slugify is not idempotent");
     }
 
     // The text as a front matter slug and alias of a post.

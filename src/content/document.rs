@@ -224,7 +224,10 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
+            // Only letters and digits of the lower case: `İ` lowers to `i` and a
+            // combining dot, which a second slugify (of the file name the slug becomes)
+            // would turn into a dash — so two posts got one address.
+            slug.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if c == '_' || c == '.' {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -327,6 +330,22 @@ mod tests {
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].location.line, Some(3));
         assert_eq!(errs[1].location.line, Some(4));
+    }
+
+    #[test]
+    fn slugify_is_idempotent() {
+        for text in [
+            "İstanbul",
+            "Hello, World…",
+            "ǅemal",
+            "a.-b",
+            "._-x",
+            "ΣΊΣΥΦΟΣ",
+        ] {
+            let slug = slugify(text);
+            assert_eq!(slugify(&slug), slug, "{text:?}");
+        }
+        assert_eq!(slugify("İstanbul"), "istanbul");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::import::existing::Existing;
 use crate::import::html;
 use crate::import::links::{address_key, link_path, query_id};
 use crate::import::merge::ContentWriter;
-use crate::import::model::{reattach, NewComment};
+use crate::import::model::{reattach, usable_id, NewComment};
 use crate::import::report::{plural, Tally};
 use crate::import::wxr::Stop;
 use crate::threads::Role;
@@ -51,8 +51,12 @@ impl Key {
         }
     }
 
-    fn is_empty(&self) -> bool {
-        matches!(self, Key::Text(t) if t.is_empty())
+    /// Whether a thread file can hold it as a comment id.
+    fn is_usable(&self) -> bool {
+        match self {
+            Key::Number(_) => true,
+            Key::Text(t) => usable_id(t),
+        }
     }
 }
 
@@ -107,7 +111,7 @@ pub(crate) fn import<R: BufRead>(
     let mut unmatched: HashMap<&Key, usize> = HashMap::new();
     let mut kept: HashMap<&Key, usize> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
-        if post.key.is_empty() || position.get(&post.key) != Some(&i) {
+        if !post.key.is_usable() || position.get(&post.key) != Some(&i) {
             tally.withhold("without a usable id");
         } else if let Some(reason) = withheld(post, &deleted, &thread_doc) {
             tally.withhold(reason);

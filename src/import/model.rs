@@ -168,6 +168,14 @@ fn break_cycles(comments: &mut [NewComment]) -> usize {
     broken
 }
 
+/// Whether a thread file can hold `id` as a comment id: not empty, no spaces or
+/// control characters (it becomes the anchor `#comment-<id>`). The rule is
+/// `threads::parse_thread`'s; an importer withholds comments whose ids break it, as
+/// "without a usable id", instead of writing a thread file that does not load.
+pub(crate) fn usable_id(id: &str) -> bool {
+    !id.is_empty() && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Reading order for new thread files: by date, then by id (numerically when both
 /// are numbers, so `9` comes before `10`).
 pub(crate) fn order(a: &NewComment, b: &NewComment) -> std::cmp::Ordering {
@@ -296,6 +304,20 @@ mod tests {
             distinct,
             ["2", "+7", "007", "7", "10", "30", "1a", "3a", "b", "x9"]
         );
+    }
+
+    /// Regression (issue 7, found by a hand-made input run through the `import_wxr`
+    /// fuzz target, whose check is that an import leaves a site that loads): a comment
+    /// id with a space was written to the thread file, which then failed to load.
+    #[test]
+    fn ids_a_thread_file_refuses_were_imported() {
+        for id in [
+            "1", "a-b.c_d", "é", "1 2", " 1", "a\tb", "a\u{85}b", "\u{3000}", "",
+        ] {
+            let text = format!("comments:\n  - id: {}\n", crate::yaml::quoted(id));
+            let loads = crate::threads::parse_thread(&text, std::path::Path::new("t")).is_ok();
+            assert_eq!(usable_id(id), loads, "{id:?}");
+        }
     }
 
     #[test]

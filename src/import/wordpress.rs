@@ -19,7 +19,7 @@ use crate::import::existing::Existing;
 use crate::import::html;
 use crate::import::links::{alias_of, query_id, url_path, Alias};
 use crate::import::merge::ContentWriter;
-use crate::import::model::{reattach, NewComment, NewDocument};
+use crate::import::model::{reattach, usable_id, NewComment, NewDocument};
 use crate::import::report::{plural, Tally};
 use crate::import::text;
 use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
@@ -244,11 +244,11 @@ fn unique_slug(item: &Item, kind: Kind, taken: &mut HashSet<(Kind, String)>) -> 
 }
 
 fn base_slug(item: &Item, kind: Kind) -> String {
-    let from_name = slugify(&html::percent_decode(&item.post_name));
+    let from_name = shorten(slugify(&html::percent_decode(&item.post_name)));
     if !from_name.is_empty() {
         return from_name;
     }
-    let from_title = slugify(&html::plain_text(&item.title));
+    let from_title = shorten(slugify(&html::plain_text(&item.title)));
     if !from_title.is_empty() {
         return from_title;
     }
@@ -257,6 +257,22 @@ fn base_slug(item: &Item, kind: Kind) -> String {
         Some(id) => format!("{what}-{id}"),
         None => "untitled".into(),
     }
+}
+
+/// Longest slug, in bytes: a file name may have 255, and `-N` and `.comments.yaml`
+/// are added to it. A draft has no `post_name`, so a long title (300 bytes of Greek)
+/// made the import stop with "File name too long".
+const MAX_SLUG_BYTES: usize = 120;
+
+fn shorten(slug: String) -> String {
+    if slug.len() <= MAX_SLUG_BYTES {
+        return slug;
+    }
+    let mut end = MAX_SLUG_BYTES;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    slug[..end].trim_end_matches(['-', '.']).to_string()
 }
 
 fn own_path(kind: Kind, slug: &str) -> String {
@@ -335,8 +351,9 @@ fn convert_comments(
     let mut kept = Vec::new();
     let mut ids = HashSet::new();
     for c in &item.comments {
-        if c.id.is_empty() || !ids.insert(c.id.clone()) {
-            // No id, or one this post already had: there is no telling them apart.
+        if !usable_id(&c.id) || !ids.insert(c.id.clone()) {
+            // No id (or one a thread file cannot hold), or one this post already had:
+            // there is no telling them apart.
             tally.withhold("without a usable id");
             continue;
         }
@@ -467,6 +484,18 @@ mod tests {
             unique_slug(&item("index", ""), Kind::Page, &mut taken),
             "index-7"
         );
+        // Regression (issue 7, a hand-made input run through the `import_wxr` fuzz
+        // target): a slug longer than a file name may stopped the import.
+        let long = unique_slug(
+            &item("", &"Γειά σου κόσμε ".repeat(20)),
+            Kind::Post,
+            &mut taken,
+        );
+        assert!(
+            long.len() <= MAX_SLUG_BYTES && long.starts_with("γειά-σου"),
+            "{long}"
+        );
+        assert!(!long.ends_with('-'), "{long}");
         let mut anonymous = item("", "...");
         anonymous.post_id = None;
         anonymous.link = "http://example.tld/?p=4".into();
