@@ -103,6 +103,9 @@ pub struct ThreadView {
     pub comments: Vec<CommentView>,
     /// The `comments.max_depth` setting: nesting stops at this level.
     pub max_depth: usize,
+    /// The default theme's markup of the whole thread (`<ol class="thread">…</ol>`),
+    /// rendered once in Rust; empty without comments.
+    pub html: String,
 }
 
 /// One comment. The default theme renders it as

@@ -198,3 +198,26 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
     e.select(&scraper::Selector::parse(selector).unwrap())
         .collect()
 }
+
+/// The default theme writes a thread's markup in Rust (`page.thread.html`), for
+/// speed; a theme drawing it with the documented template loop over
+/// `page.thread.comments` must get the very same page.
+#[test]
+fn the_ready_made_thread_markup_equals_the_template_loop() {
+    let looped =
+        std::fs::read_to_string(crate::harness::fixtures_dir().join("templates/thread-loop.html"))
+            .unwrap();
+    for (fixture, page) in [
+        ("threads/nested", "posts/hello/index.html"),
+        ("a11y", "posts/deep-conversation/index.html"),
+    ] {
+        let ready_made = SiteTest::fixture(fixture);
+        ready_made.build();
+        let with_loop = SiteTest::fixture(fixture);
+        with_loop.write("templates/thread.html", &looped);
+        with_loop.build();
+        let page_html = ready_made.read(page);
+        assert!(page_html.contains("<ol class=\"replies\">"), "{fixture}");
+        assert_eq!(page_html, with_loop.read(page), "{fixture}");
+    }
+}
