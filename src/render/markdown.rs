@@ -52,14 +52,22 @@ impl Markdown {
     }
 
     /// A reader comment, and whether pulldown-cmark made it from text and formatting
-    /// alone: no raw HTML, links, images, footnotes, task lists, table alignment
-    /// styles or code classes. Such HTML holds only the tags of `is_plain_markup`, all
-    /// text escaped, so there is nothing in it for a sanitiser to remove.
+    /// alone: no raw HTML, images, footnotes, task lists, table alignment styles or
+    /// code classes, and links only to plain `http(s)` addresses. Such HTML holds only
+    /// the tags of `is_plain_markup`, all text escaped, and links written here with
+    /// the `rel` the sanitiser would add, so there is nothing in it for a sanitiser
+    /// to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
         let events: Vec<Event<'_>> =
             Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES).collect();
-        let plain = events.iter().all(is_plain_markup);
-        (self.to_html(events, text.len()), plain)
+        if events
+            .iter()
+            .all(|e| is_plain_markup(e) || is_plain_link(e))
+        {
+            let events = events.into_iter().map(nofollow_link);
+            return (self.to_html(events, text.len()), true);
+        }
+        (self.to_html(events, text.len()), false)
     }
 
     fn to_html<'a>(&self, events: impl IntoIterator<Item = Event<'a>>, len: usize) -> String {
@@ -221,6 +229,40 @@ fn is_plain_markup(event: &Event<'_>) -> bool {
     }
 }
 
+/// A link without a title to an absolute `http(s)` address made only of characters
+/// that need no escaping in an attribute (no quotes, `&`, `<`, spaces or controls).
+fn is_plain_link(event: &Event<'_>) -> bool {
+    match event {
+        Event::Start(Tag::Link {
+            dest_url, title, ..
+        }) => title.is_empty() && is_plain_http_url(dest_url),
+        _ => false,
+    }
+}
+
+fn is_plain_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$()*+,;=%".contains(&b))
+    })
+}
+
+/// A plain link as the sanitiser would leave it: `href` kept, `rel` added.
+fn nofollow_link(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. }) => Event::InlineHtml(
+            format!("<a href=\"{dest_url}\" rel=\"nofollow ugc noopener\">").into(),
+        ),
+        Event::End(TagEnd::Link) => Event::InlineHtml("</a>".into()),
+        other => other,
+    }
+}
+
 /// Escapes text for HTML content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -297,7 +339,12 @@ mod tests {
             "<b>x</b>",
             "[a](javascript:x)",
             "![i](x.png)",
-            "<https://x>",
+            "[a](https://x?a=1&b=2)",
+            "[a](https://x \"t\")",
+            "[a](https://x\"onclick=y)",
+            "[a](HTTPS://x)",
+            "[a](/posts/x/)",
+            "<mailto:a@b>",
             "a[^1]\n\n[^1]: n",
             "- [ ] t",
             "|a|\n|:-|\n|b|",
@@ -305,6 +352,22 @@ mod tests {
             "3. three",
         ] {
             assert!(!md.render_comment_checked(text).1, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_links_skip_the_sanitiser_with_the_rel_it_would_add() {
+        let md = Markdown::new("/");
+        let sanitizer = crate::render::sanitize::Sanitizer::default();
+        for text in [
+            "see [this](https://example.com/a/b?x=1#top) *now*",
+            "<https://example.com/>",
+            "[x](http://e.org/%7Ea)",
+        ] {
+            let (html, plain) = md.render_comment_checked(text);
+            assert!(plain, "{text}");
+            assert!(html.contains("\" rel=\"nofollow ugc noopener\">"), "{html}");
+            assert_eq!(html, sanitizer.clean(&html), "{text}");
         }
     }
 
