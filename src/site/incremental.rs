@@ -73,12 +73,12 @@ impl Incremental {
         };
         let root = self.options.root.clone();
         let reloaded = self.reload(&root, &sources)?;
-        let lookup: HashSet<&Path> = sources.iter().map(PathBuf::as_path).collect();
-        let touched: HashSet<String> = self
+        let lookup = Changed::new(sources.iter());
+        let touched: BTreeSet<String> = self
             .site
             .posts
             .iter()
-            .filter(|e| lookup.contains(e.doc.source.as_path()))
+            .filter(|e| lookup.has(e))
             .chain(&reloaded)
             .flat_map(|e| e.tag_slugs.iter().cloned())
             .collect();
@@ -125,12 +125,13 @@ impl Incremental {
                 Err(ds) => problems.extend(ds),
             }
         }
+        let changed = Changed::new(sources.iter());
         let kept = self
             .site
             .posts
             .iter()
             .chain(&self.site.pages)
-            .filter(|e| !sources.contains(&e.doc.source));
+            .filter(|e| !changed.has(e));
         problems.extend(site::undated_posts(&entries));
         // Only entries at one of the reloaded addresses can collide with them.
         let addresses: HashSet<&str> = entries.iter().flat_map(addresses_of).collect();
@@ -145,8 +146,9 @@ impl Incremental {
     }
 
     fn apply(&mut self, sources: &BTreeSet<PathBuf>, reloaded: Vec<Entry>) {
-        self.site.posts.retain(|e| !sources.contains(&e.doc.source));
-        self.site.pages.retain(|e| !sources.contains(&e.doc.source));
+        let changed = Changed::new(sources.iter());
+        self.site.posts.retain(|e| !changed.has(e));
+        self.site.pages.retain(|e| !changed.has(e));
         for source in sources {
             self.contents.remove(source);
         }
@@ -164,8 +166,8 @@ impl Incremental {
 
     fn render_changes(
         &mut self,
-        sources: &HashSet<&Path>,
-        touched: &HashSet<String>,
+        sources: &Changed<'_>,
+        touched: &BTreeSet<String>,
         before: &Snapshot,
         after: &Snapshot,
     ) -> Result<Update> {
@@ -179,19 +181,24 @@ impl Incremental {
         let posts = &self.site.posts;
 
         // The changed entries, and the posts whose newer/older links may name them.
-        let mut to_render: HashSet<PathBuf> = sources.iter().map(|p| p.to_path_buf()).collect();
-        to_render.extend(before.neighbours.iter().cloned());
-        to_render.extend(after.neighbours.iter().cloned());
+        let to_render = Changed::new(
+            sources
+                .0
+                .iter()
+                .copied()
+                .chain(before.neighbours.iter().map(PathBuf::as_path))
+                .chain(after.neighbours.iter().map(PathBuf::as_path)),
+        );
         let mut files = 0;
         for (i, entry) in posts.iter().enumerate() {
-            if to_render.contains(&entry.doc.source) {
+            if to_render.has(entry) {
                 let content = pass.render_entry(entry, i, &out)?;
                 self.contents.insert(entry.doc.source.clone(), content);
                 files += 1 + entry.doc.aliases.len();
             }
         }
         for entry in &self.site.pages {
-            if sources.contains(entry.doc.source.as_path()) {
+            if sources.has(entry) {
                 let content = pass.render_entry(entry, 0, &out)?;
                 self.contents.insert(entry.doc.source.clone(), content);
                 files += 1 + entry.doc.aliases.len();
@@ -207,7 +214,7 @@ impl Incremental {
         let changed_positions: HashSet<usize> = posts
             .iter()
             .enumerate()
-            .filter(|(_, e)| sources.contains(e.doc.source.as_path()))
+            .filter(|(_, e)| sources.has(e))
             .map(|(i, _)| i)
             .collect();
         let tag_of = |list: &site::build::PostList<'_>| {
@@ -247,7 +254,7 @@ impl Incremental {
             .collect();
         pass.render_site_pages(&newest, &out)?;
         Ok(Update::Partial {
-            entries: to_render.len(),
+            entries: to_render.count(),
             files: files + 8,
         })
     }
@@ -303,7 +310,7 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn of(site: &Site, sources: &HashSet<&Path>, touched: &HashSet<String>) -> Snapshot {
+    fn of(site: &Site, sources: &Changed<'_>, touched: &BTreeSet<String>) -> Snapshot {
         let mut tag_members: HashMap<String, Vec<PathBuf>> = HashMap::new();
         let mut tag_names: HashMap<String, String> = HashMap::new();
         for post in &site.posts {
@@ -318,7 +325,7 @@ impl Snapshot {
             }
         }
         let changed_posts: Vec<usize> = (0..site.posts.len())
-            .filter(|&i| sources.contains(site.posts[i].doc.source.as_path()))
+            .filter(|&i| sources.has(&site.posts[i]))
             .collect();
         let per_page = site.config.posts_per_page;
         let pages_of = |n: usize| n.div_ceil(per_page).max(1);
@@ -348,7 +355,7 @@ impl Snapshot {
                 .posts
                 .iter()
                 .chain(&site.pages)
-                .filter(|e| sources.contains(e.doc.source.as_path()))
+                .filter(|e| sources.has(e))
                 .flat_map(|e| std::iter::once(e.doc.path.clone()).chain(e.doc.aliases.clone()))
                 .collect(),
             list_pages,
@@ -370,6 +377,27 @@ impl Snapshot {
     /// Whether the members of tag `slug` differ between two snapshots.
     fn tag_changed(&self, slug: &str, other: &Snapshot) -> bool {
         self.tag_members.get(slug) != other.tag_members.get(slug)
+    }
+}
+
+/// The sources an update is about, compared by their bytes: an update looks for a
+/// few files among every post, and hashing ten thousand paths component by
+/// component was most of a one-post update.
+struct Changed<'a>(Vec<&'a Path>);
+
+impl<'a> Changed<'a> {
+    fn new<P: AsRef<Path> + ?Sized + 'a>(paths: impl Iterator<Item = &'a P>) -> Self {
+        Changed(paths.map(AsRef::as_ref).collect())
+    }
+
+    fn has(&self, entry: &Entry) -> bool {
+        let source = entry.doc.source.as_os_str();
+        self.0.iter().any(|p| p.as_os_str() == source)
+    }
+
+    /// How many distinct files.
+    fn count(&self) -> usize {
+        self.0.iter().collect::<HashSet<_>>().len()
     }
 }
 

@@ -4,7 +4,7 @@
 //! README; these functions are the reference.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Duration};
 
@@ -106,19 +106,9 @@ pub struct Period {
 /// spans two years or more, per year from twelve years. Empty periods inside the range are kept (as zero) so
 /// the chart's time axis is honest. Undated comments are left out.
 pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
-    let mut dated: Vec<(Date, bool)> = Vec::new();
-    for post in posts {
-        let comments = &post.thread.comments;
-        for (i, c) in comments.iter().enumerate() {
-            if let (true, Some(date)) = (c.is_reader(), c.date) {
-                dated.push((date, has_author_reply(post, i)));
-            }
-        }
-    }
-    let (Some(first), Some(last)) = (
-        dated.iter().map(|d| d.0).min(),
-        dated.iter().map(|d| d.0).max(),
-    ) else {
+    // Each post's dated reader comments were gathered when its figures were computed.
+    let dated = || posts.iter().flat_map(|p| &p.engagement.reader_dates);
+    let (Some(first), Some(last)) = (dated().map(|d| d.0).min(), dated().map(|d| d.0).max()) else {
         return Vec::new();
     };
     let months = |d: &Date| d.year() * 12 + d.month0() as i32;
@@ -131,17 +121,16 @@ pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
         _ => 12,
     };
     let period_of = |d: &Date| months(d).div_euclid(months_per_period);
-    let mut counts: BTreeMap<i32, (usize, usize)> = (period_of(&first)..=period_of(&last))
-        .map(|p| (p, (0, 0)))
-        .collect();
-    for (date, answered) in &dated {
-        let slot = counts.entry(period_of(date)).or_default();
+    let start = period_of(&first);
+    let mut counts = vec![(0, 0); (period_of(&last) - start) as usize + 1];
+    for (date, answered) in dated() {
+        let slot = &mut counts[(period_of(date) - start) as usize];
         slot.0 += 1;
         slot.1 += usize::from(*answered);
     }
     let per_year = 12 / months_per_period;
-    counts
-        .into_iter()
+    (start..)
+        .zip(counts)
         .map(|(p, (reader_comments, answered))| Period {
             label: match months_per_period {
                 1 => format!("{}-{:02}", p.div_euclid(12), p.rem_euclid(12) + 1),
@@ -157,25 +146,12 @@ pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
 /// Median, over the whole site, of the time from a reader comment to its first direct
 /// author reply (dated pairs only).
 pub fn median_reply_time(posts: &[PostThread<'_>]) -> Option<Duration> {
-    let mut times = Vec::new();
-    for post in posts {
-        let comments = &post.thread.comments;
-        for (i, c) in comments.iter().enumerate() {
-            if !c.is_reader() {
-                continue;
-            }
-            let first = post.tree.children[i]
-                .iter()
-                .map(|&j| &comments[j])
-                .filter(|r| r.is_author())
-                .filter_map(|r| r.date)
-                .min();
-            if let (Some(asked), Some(replied)) = (c.date, first) {
-                times.push(replied - asked);
-            }
-        }
-    }
-    median(times)
+    let mut times: Vec<Duration> = posts
+        .iter()
+        .flat_map(|p| p.engagement.reply_times.iter().copied())
+        .collect();
+    times.sort_unstable();
+    median(&times)
 }
 
 /// Whether reader comment `i` has a direct reply by the author.

@@ -34,6 +34,12 @@ pub struct Engagement {
     pub median_reply_time: Option<Duration>,
     /// Date of the newest comment.
     pub last_activity: Option<Date>,
+    /// Each dated reader comment's date and whether the author answered it, sorted:
+    /// this post's share of the site's reply rate over time.
+    pub reader_dates: Vec<(Date, bool)>,
+    /// The times to a first author reply behind `median_reply_time`, sorted: this
+    /// post's share of the site-wide median.
+    pub reply_times: Vec<Duration>,
 }
 
 /// Computes the figures of `thread`, whose tree is `tree`.
@@ -45,6 +51,7 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
 
     let mut answered = 0;
     let mut reply_times = Vec::new();
+    let mut reader_dates = Vec::new();
     for (i, c) in comments.iter().enumerate() {
         if !c.is_reader() {
             continue;
@@ -54,7 +61,11 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
             .map(|&j| &comments[j])
             .filter(|r| r.is_author());
         let first = author_replies.clone().filter_map(|r| r.date).min();
-        if author_replies.count() > 0 {
+        let is_answered = author_replies.count() > 0;
+        if let Some(date) = c.date {
+            reader_dates.push((date, is_answered));
+        }
+        if is_answered {
             answered += 1;
             if let (Some(asked), Some(replied)) = (c.date, first) {
                 reply_times.push(replied - asked);
@@ -71,8 +82,16 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
         reply_rate: (reader_comments > 0).then(|| answered as f64 / reader_comments as f64),
         deepest: tree.depth.iter().copied().max().unwrap_or(0),
         back_and_forth: back_and_forth(thread, tree),
-        median_reply_time: median(reply_times),
         last_activity: comments.iter().filter(counted).filter_map(|c| c.date).max(),
+        reader_dates: {
+            reader_dates.sort_unstable();
+            reader_dates
+        },
+        median_reply_time: {
+            reply_times.sort_unstable();
+            median(&reply_times)
+        },
+        reply_times,
     }
 }
 
@@ -139,11 +158,11 @@ fn back_and_forth(thread: &Thread, tree: &Tree) -> usize {
     author_answered.intersection(&reader_answered).count()
 }
 
-pub(crate) fn median(mut values: Vec<Duration>) -> Option<Duration> {
+/// The median of `values`, which are sorted.
+pub(crate) fn median(values: &[Duration]) -> Option<Duration> {
     if values.is_empty() {
         return None;
     }
-    values.sort();
     let mid = values.len() / 2;
     Some(if values.len() % 2 == 1 {
         values[mid]
