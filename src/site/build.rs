@@ -437,19 +437,19 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
 pub(crate) type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
 
 fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
-    let mut tags = TagIndex::new();
+    // Gathered by hash, sorted once at the end: a tree lookup per post and tag
+    // compared slugs a dozen times each, on every incremental update too.
+    let mut found: foldhash::HashMap<&str, (TagLinkView, Vec<usize>)> = Default::default();
     for (i, post) in posts.iter().enumerate() {
         for (slug, name) in post.tags() {
-            let (link, members) = tags.entry(slug.to_string()).or_insert_with(|| {
-                (
-                    TagLinkView {
-                        name: name.to_string(),
-                        url: urls.path(&format!("tags/{slug}/")),
-                        slug: slug.to_string(),
-                        count: 0,
-                    },
-                    Vec::new(),
-                )
+            let (link, members) = found.entry(slug).or_insert_with(|| {
+                let link = TagLinkView {
+                    name: name.to_string(),
+                    url: urls.path(&format!("tags/{slug}/")),
+                    slug: slug.to_string(),
+                    count: 0,
+                };
+                (link, Vec::new())
             });
             if members.last() != Some(&i) {
                 members.push(i);
@@ -457,7 +457,10 @@ fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
             }
         }
     }
-    tags
+    found
+        .into_iter()
+        .map(|(slug, tag)| (slug.to_string(), tag))
+        .collect()
 }
 
 fn tag_links(entry: &Entry, tags: &TagIndex) -> Vec<TagLinkView> {
