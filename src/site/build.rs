@@ -133,7 +133,7 @@ fn render_all(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<(usiz
         .map(|(e, content)| pass.summary_view(e, content))
         .collect();
     count += pass.render_lists(&pass.lists(), &|i| summaries[i].clone(), sink, |_, _| true)?;
-    pass.render_site_pages(&contents, sink)?;
+    pass.render_site_pages(&contents, sink, true)?;
     Ok((count + 8, contents))
 }
 
@@ -322,9 +322,15 @@ impl<'a> Pass<'a> {
     }
 
     /// The pages that depend on every post: tags index, 404, feeds, sitemap,
-    /// robots.txt, the engagement page and the comments feed. `contents` holds the
-    /// rendered bodies of the newest posts, at least as many as the feed shows.
-    pub(crate) fn render_site_pages(&self, contents: &[String], sink: &dyn Sink) -> Result<()> {
+    /// robots.txt, and with `conversations` the engagement page and the comments
+    /// feed. `contents` holds the rendered bodies of the newest posts, at least as
+    /// many as the feed shows.
+    pub(crate) fn render_site_pages(
+        &self,
+        contents: &[String],
+        sink: &dyn Sink,
+        conversations: bool,
+    ) -> Result<()> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
         let tag_list: Vec<TagLinkView> = self.tags.values().map(|(t, _)| t.clone()).collect();
         let mut ctx =
@@ -344,6 +350,9 @@ impl<'a> Pass<'a> {
         ctx.page_title = "Page not found".into();
         sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
 
+        if !conversations {
+            return self.write_feeds(contents, sink);
+        }
         // The two walks over every comment of the site run side by side.
         let (page, feeds) = rayon::join(
             || engagement::render_engagement_page(site, renderer, urls, &self.site_view, sink),

@@ -86,6 +86,7 @@ impl Incremental {
             .chain(&reloaded)
             .flat_map(|e| e.tag_slugs.iter().cloned())
             .collect();
+        let conversations_changed = self.conversations_changed(&lookup, &reloaded);
         let before = Snapshot::of(&self.site, &lookup, &touched);
         self.apply(&sources, reloaded);
         let after = Snapshot::of(&self.site, &lookup, &touched);
@@ -94,7 +95,8 @@ impl Incremental {
             return Ok(Update::NeedsFullBuild);
         }
         self.dirty = true;
-        let update = self.render_changes(&lookup, &touched, &before, &after)?;
+        let update =
+            self.render_changes(&lookup, &touched, &before, &after, conversations_changed)?;
         self.dirty = false;
         Ok(update)
     }
@@ -149,6 +151,32 @@ impl Incremental {
         }
     }
 
+    /// Whether the change can show on the pages about every conversation (the
+    /// engagement page, the comments feed): a thread, or what those pages say of a
+    /// post (title, address, date, whether it is published), changed. Editing a
+    /// post's text, the usual edit while writing, changes neither.
+    fn conversations_changed(&self, changed: &Changed<'_>, reloaded: &[Entry]) -> bool {
+        let old: Vec<&Entry> = self
+            .site
+            .posts
+            .iter()
+            .chain(&self.site.pages)
+            .filter(|e| changed.has(e))
+            .collect();
+        old.len() != reloaded.len()
+            || old.iter().any(|o| {
+                reloaded
+                    .iter()
+                    .find(|n| n.doc.source == o.doc.source)
+                    .is_none_or(|n| {
+                        n.thread != o.thread
+                            || n.doc.title != o.doc.title
+                            || n.doc.path != o.doc.path
+                            || n.doc.date != o.doc.date
+                    })
+            })
+    }
+
     fn apply(&mut self, sources: &BTreeSet<PathBuf>, reloaded: Vec<Entry>) {
         let changed = Changed::new(sources.iter());
         self.site.posts.retain(|e| !changed.has(e));
@@ -174,6 +202,7 @@ impl Incremental {
         touched: &HashSet<String>,
         before: &Snapshot,
         after: &Snapshot,
+        conversations_changed: bool,
     ) -> Result<Update> {
         let out = InPlace {
             root: self.options.output_dir(),
@@ -256,7 +285,7 @@ impl Incremental {
             .take(self.site.config.feed_posts)
             .map(|e| contents.get(&e.doc.source).cloned().unwrap_or_default())
             .collect();
-        pass.render_site_pages(&newest, &out)?;
+        pass.render_site_pages(&newest, &out, conversations_changed)?;
         Ok(Update::Partial {
             entries: to_render.count(),
             files: files + 8,

@@ -115,6 +115,13 @@ fn a_sequence_of_edits_matches_a_full_build() {
         &["content/posts/many.md"],
     );
     assert!(partial(u));
+    // The engagement page and the comments feed show post titles.
+    let u = s.step(
+        "retitle a post with comments",
+        |r| edit(r, "content/posts/many.md", "title: ", "title: Retitled "),
+        &["content/posts/many.md"],
+    );
+    assert!(partial(u));
     let u = s.step(
         "add a comment",
         |r| {
