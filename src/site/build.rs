@@ -43,7 +43,7 @@ impl BuildReport {
 
 /// Loads, renders and writes the site, swapping the output in only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    build_keeping(options).map(|(report, _)| report)
+    build_with(options, false).map(|(report, _)| report)
 }
 
 /// What a build leaves for an incremental rebuild to start from.
@@ -56,6 +56,12 @@ pub(crate) struct Built {
 
 /// A full build that also returns the loaded site and what rendering produced.
 pub(crate) fn build_keeping(options: &BuildOptions) -> Result<(BuildReport, Built)> {
+    build_with(options, true)
+}
+
+/// A full build; `keep_contents` keeps every post's rendered body (for incremental
+/// rebuilds) instead of only those the posts feed needs.
+fn build_with(options: &BuildOptions, keep_contents: bool) -> Result<(BuildReport, Built)> {
     let mut report = BuildReport {
         output: options.output_dir(),
         ..Default::default()
@@ -65,7 +71,9 @@ pub(crate) fn build_keeping(options: &BuildOptions) -> Result<(BuildReport, Buil
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let target = report.output.clone();
     let out = report.step("prepare output", || OutputDir::create(&target))?;
-    let (files, contents) = report.step("render", || render_all(&site, &renderer, &out))?;
+    let (files, contents) = report.step("render", || {
+        render_all(&site, &renderer, &out, keep_contents)
+    })?;
     report.step("swap", || out.commit())?;
     report.posts = site.posts.len();
     report.pages = site.pages.len();
@@ -103,19 +111,39 @@ fn check_output_location(site: &Site, output: &Path) -> Result<()> {
 
 /// Renders every file of `site` into `sink`; returns how many files were written.
 pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
-    render_all(site, renderer, sink).map(|(count, _)| count)
+    render_all(site, renderer, sink, false).map(|(count, _)| count)
 }
 
-/// Renders every file; returns how many, and each post's rendered body.
-fn render_all(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<(usize, Vec<String>)> {
+/// Renders every file; returns how many, and the rendered bodies of the newest posts:
+/// all of them with `keep_all`, otherwise as many as the posts feed needs (a body is
+/// as large as its page, and a big blog's bodies held to the end were a third of its
+/// build's memory).
+fn render_all(
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    keep_all: bool,
+) -> Result<(usize, Vec<String>)> {
     let pass = Pass::new(site, renderer);
     let mut count = copy_static(site, sink)?;
-    let contents: Vec<String> = site
+    let kept = if keep_all {
+        site.posts.len()
+    } else {
+        feed_window(site)
+    };
+    let rendered: Vec<(PostSummaryView, Option<String>)> = site
         .posts
         .par_iter()
         .enumerate()
-        .map(|(i, entry)| pass.render_entry(entry, i, sink))
+        .map(|(i, entry)| {
+            let content = pass.render_entry(entry, i, sink)?;
+            let summary = pass.summary_view(entry, &content);
+            Ok((summary, (i < kept).then_some(content)))
+        })
         .collect::<Result<_>>()?;
+    let (summaries, contents): (Vec<PostSummaryView>, Vec<Option<String>>) =
+        rendered.into_iter().unzip();
+    let contents: Vec<String> = contents.into_iter().flatten().collect();
     site.pages
         .par_iter()
         .try_for_each(|entry| pass.render_entry(entry, 0, sink).map(drop))?;
@@ -126,15 +154,22 @@ fn render_all(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<(usiz
         .chain(&site.pages)
         .map(|e| e.doc.aliases.len())
         .sum::<usize>();
-    let summaries: Vec<PostSummaryView> = site
-        .posts
-        .iter()
-        .zip(&contents)
-        .map(|(e, content)| pass.summary_view(e, content))
-        .collect();
     count += pass.render_lists(&pass.lists(), &|i| summaries[i].clone(), sink, |_, _| true)?;
     pass.render_site_pages(&contents, sink, true)?;
     Ok((count + 8, contents))
+}
+
+/// How many of the newest posts the posts feed can show: up to the `feed_posts`-th
+/// dated one (undated posts are left out of it).
+fn feed_window(site: &Site) -> usize {
+    let mut dated = 0;
+    for (i, post) in site.posts.iter().enumerate() {
+        if dated == site.config.feed_posts {
+            return i;
+        }
+        dated += usize::from(post.doc.date.is_some());
+    }
+    site.posts.len()
 }
 
 /// Everything one rendering pass over a loaded site shares: the URL scheme, the
