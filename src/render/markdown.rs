@@ -43,7 +43,7 @@ impl Markdown {
         let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
         let events = self.add_heading_ids(events);
         let events = self.highlight_code(events);
-        self.to_html(events, text.len())
+        self.to_html(events.into_iter().map(labelled_task_marker), text.len())
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
@@ -229,6 +229,20 @@ fn is_plain_markup(event: &Event<'_>) -> bool {
     }
 }
 
+/// A task list's checkbox with a name screen readers can say (pulldown-cmark's has
+/// none, which accessibility checkers flag).
+fn labelled_task_marker(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::TaskListMarker(true) => Event::InlineHtml(
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\n".into(),
+        ),
+        Event::TaskListMarker(false) => Event::InlineHtml(
+            "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\n".into(),
+        ),
+        other => other,
+    }
+}
+
 /// A link without a title to an absolute `http(s)` address made only of characters
 /// that need no escaping in an attribute (no quotes, `&`, `<`, spaces or controls).
 fn is_plain_link(event: &Event<'_>) -> bool {
@@ -369,6 +383,16 @@ mod tests {
             assert!(html.contains("\" rel=\"nofollow ugc noopener\">"), "{html}");
             assert_eq!(html, sanitizer.clean(&html), "{text}");
         }
+    }
+
+    #[test]
+    fn task_list_checkboxes_are_labelled() {
+        let html = Markdown::new("/").render_document("- [x] shipped\n- [ ] tested\n");
+        assert!(
+            html.contains("checked=\"\" aria-label=\"Done\"/>\nshipped"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Not done\"/>\ntested"), "{html}");
     }
 
     #[test]
