@@ -78,103 +78,92 @@ fn thread_html(comments: &[CommentView]) -> String {
     let mut out = String::with_capacity(comments.iter().map(|c| c.body.len() + 900).sum());
     out.push_str("<ol class=\"thread\">\n");
     for c in comments {
-        write_comment(&mut out, c);
+        write_comment(&mut out, c).expect("writing to a String cannot fail");
     }
     out.push_str("</ol>\n");
     out
 }
 
-fn write_comment(out: &mut String, c: &CommentView) {
+fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
     let anchor = escape_html(&c.anchor);
     let author = escape_html(&c.author);
     let mention = c.role == "mention";
-    // `write!` into a String cannot fail.
-    let _ = writeln!(
-        out,
-        "<li class=\"comment{}{}\" id=\"{anchor}\" data-depth=\"{}\">",
-        if c.by_author { " by-author" } else { "" },
-        if mention { " mention" } else { "" },
-        c.depth,
-    );
-    let badge = if c.by_author || mention {
-        format!(" {anchor}-badge")
-    } else {
-        String::new()
+    let (classes, badge) = match (c.by_author, mention) {
+        (true, _) => (" by-author", Some(("author-badge", "Author"))),
+        (false, true) => (" mention", Some(("mention-badge", "Mention"))),
+        (false, false) => ("", None),
     };
-    let _ = write!(
+    writeln!(
         out,
-        "<article class=\"comment-card\" aria-labelledby=\"{anchor}-author{badge} {anchor}-context\">\n<header class=\"comment-meta\">\n"
-    );
+        "<li class=\"comment{classes}\" id=\"{anchor}\" data-depth=\"{}\">",
+        c.depth
+    )?;
+    let labelled_by = match badge {
+        Some(_) => format!("{anchor}-author {anchor}-badge {anchor}-context"),
+        None => format!("{anchor}-author {anchor}-context"),
+    };
+    writeln!(
+        out,
+        "<article class=\"comment-card\" aria-labelledby=\"{labelled_by}\">"
+    )?;
+    writeln!(out, "<header class=\"comment-meta\">")?;
     match &c.website {
-        Some(url) => {
-            let _ = writeln!(
-                out,
-                "<a class=\"comment-author\" id=\"{anchor}-author\" href=\"{}\" rel=\"nofollow ugc noopener\">{author}</a>",
-                escape_html(url)
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "<span class=\"comment-author\" id=\"{anchor}-author\">{author}</span>"
-            );
-        }
-    }
-    if c.by_author {
-        let _ = write!(
+        Some(url) => writeln!(
             out,
-            "<span class=\"author-badge\" id=\"{anchor}-badge\">Author</span>"
-        );
-    } else if mention {
-        let _ = write!(
+            "<a class=\"comment-author\" id=\"{anchor}-author\" href=\"{}\" rel=\"nofollow ugc noopener\">{author}</a>",
+            escape_html(url)
+        )?,
+        None => writeln!(
             out,
-            "<span class=\"mention-badge\" id=\"{anchor}-badge\">Mention</span>"
-        );
+            "<span class=\"comment-author\" id=\"{anchor}-author\">{author}</span>"
+        )?,
     }
-    let _ = write!(
+    if let Some((class, text)) = badge {
+        write!(
+            out,
+            "<span class=\"{class}\" id=\"{anchor}-badge\">{text}</span>"
+        )?;
+    }
+    write!(
         out,
         "\n<span class=\"visually-hidden\" id=\"{anchor}-context\">"
-    );
+    )?;
     match &c.parent {
-        Some(p) => {
-            let _ = write!(
-                out,
-                ", reply to {}, level {}.",
-                escape_html(&p.author),
-                c.depth
-            );
-        }
+        Some(p) => write!(
+            out,
+            ", reply to {}, level {}.",
+            escape_html(&p.author),
+            c.depth
+        )?,
         None => out.push_str(", level 1."),
     }
-    let _ = write!(
+    write!(
         out,
         "</span>\n<a class=\"comment-permalink\" href=\"#{anchor}\">"
-    );
+    )?;
     match &c.date {
-        Some(d) => {
-            let _ = write!(
-                out,
-                "<time datetime=\"{}\">{}</time>",
-                escape_html(&d.iso),
-                escape_html(&d.human_time)
-            );
-        }
+        Some(d) => write!(
+            out,
+            "<time datetime=\"{}\">{}</time>",
+            escape_html(&d.iso),
+            escape_html(&d.human_time)
+        )?,
         None => out.push_str("Permalink"),
     }
     out.push_str("</a>\n</header>\n");
     if let Some(r) = &c.in_reply_to {
-        let _ = writeln!(
+        writeln!(
             out,
             "<p class=\"in-reply-to\">Replying to <a href=\"#{}\">{}</a></p>",
             escape_html(&r.anchor),
             escape_html(&r.author)
-        );
+        )?;
     }
-    let _ = write!(
+    write!(
         out,
         "<div class=\"comment-body\">{}</div>\n</article>\n",
         c.body
-    );
+    )?;
     if c.opens_replies {
         out.push_str("<ol class=\"replies\">\n");
     } else {
@@ -183,6 +172,7 @@ fn write_comment(out: &mut String, c: &CommentView) {
             out.push_str("</ol></li>\n");
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -130,6 +130,30 @@ fn config_syntax_error_without_a_message_was_blank() {
     assert!(err.contains("site.toml:2: this is not valid TOML"), "{err}");
 }
 
+/// A WordPress export holding `items`.
+fn wxr(items: &[String]) -> String {
+    format!(
+        "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>{}</channel></rss>",
+        items.concat()
+    )
+}
+
+/// A WordPress post item: its `post_name`, title and status, then `inner` (comments);
+/// published ones have a date.
+fn wxr_post(name: &str, title: &str, status: &str, inner: &str) -> String {
+    let date = if status == "publish" {
+        "<wp:post_date_gmt>2015-01-01 00:00:00</wp:post_date_gmt>"
+    } else {
+        ""
+    };
+    format!("<item><title>{title}</title><wp:post_name>{name}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>post</wp:post_type>{date}{inner}</item>")
+}
+
+/// An approved WordPress comment answering `parent` (`0`: none).
+fn wxr_comment(id: &str, parent: &str) -> String {
+    format!("<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_parent>{parent}</wp:comment_parent><wp:comment_approved>1</wp:comment_approved><wp:comment_content>Hi</wp:comment_content></wp:comment>")
+}
+
 /// A WordPress comment whose id holds a space (`<wp:comment_id>1 2</wp:comment_id>`):
 /// the importer wrote it into the thread file, which a thread file may not hold, so
 /// the import stopped with an error about its own output (found by a hand-made input
@@ -138,16 +162,10 @@ fn config_syntax_error_without_a_message_was_blank() {
 #[test]
 fn wordpress_comment_id_with_a_space_stopped_the_import() {
     let site = SiteTest::with_files(&[]);
-    let comment = |id: &str, parent: &str| {
-        format!("<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_parent>{parent}</wp:comment_parent><wp:comment_approved>1</wp:comment_approved><wp:comment_content>Hi</wp:comment_content></wp:comment>")
-    };
+    let comments = wxr_comment("1 2", "0") + &wxr_comment("3", "1 2");
     site.write(
         "export.xml",
-        &format!(
-            "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item><title>A</title><wp:post_name>a</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:post_date_gmt>2015-01-01 00:00:00</wp:post_date_gmt>{}{}</item></channel></rss>",
-            comment("1 2", "0"),
-            comment("3", "1 2")
-        ),
+        &wxr(&[wxr_post("a", "A", "publish", &comments)]),
     );
     let run = site.run(&["import", "wordpress", "export.xml"]).success();
     assert!(
@@ -170,13 +188,9 @@ fn wordpress_comment_id_with_a_space_stopped_the_import() {
 #[test]
 fn wordpress_draft_with_a_long_title_stopped_the_import() {
     let site = SiteTest::with_files(&[]);
-    site.write(
-        "export.xml",
-        &format!(
-            "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item><title>{}</title><wp:post_name></wp:post_name><wp:status>draft</wp:status><wp:post_type>post</wp:post_type><wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_approved>1</wp:comment_approved><wp:comment_content>Hi</wp:comment_content></wp:comment></item></channel></rss>",
-            "Γειά σου κόσμε ".repeat(20)
-        ),
-    );
+    let title = "Γειά σου κόσμε ".repeat(20);
+    let draft = wxr_post("", &title, "draft", &wxr_comment("1", "0"));
+    site.write("export.xml", &wxr(&[draft]));
     site.run(&["import", "wordpress", "export.xml"]).success();
     site.run(&["check"]).success();
 }
@@ -189,17 +203,11 @@ fn wordpress_draft_with_a_long_title_stopped_the_import() {
 #[test]
 fn wordpress_posts_named_dotted_and_plain_i_got_one_address() {
     let site = SiteTest::with_files(&[]);
-    let item = |name: &str| {
-        format!("<item><title>T</title><wp:post_name>{name}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:post_date_gmt>2015-01-01 00:00:00</wp:post_date_gmt></item>")
-    };
-    site.write(
-        "export.xml",
-        &format!(
-            "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>{}{}</channel></rss>",
-            item("%C4%B0stanbul"),
-            item("istanbul")
-        ),
-    );
+    let posts = [
+        wxr_post("%C4%B0stanbul", "T", "publish", ""),
+        wxr_post("istanbul", "T", "publish", ""),
+    ];
+    site.write("export.xml", &wxr(&posts));
     site.run(&["import", "wordpress", "export.xml"]).success();
     site.run(&["check"]).success();
     assert!(site.root.join("content/posts/istanbul.md").exists());

@@ -200,13 +200,23 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
 }
 
 /// The default theme writes a thread's markup in Rust (`page.thread.html`), for
-/// speed; a theme drawing it with the documented template loop over
-/// `page.thread.comments` must get the very same page.
+/// speed; a theme drawing it with the template loop over `page.thread.comments`
+/// (tests/fixtures/templates/thread-loop.html) must get the very same page.
 #[test]
 fn the_ready_made_thread_markup_equals_the_template_loop() {
-    let looped =
-        std::fs::read_to_string(crate::harness::fixtures_dir().join("templates/thread-loop.html"))
-            .unwrap();
+    // The default theme's thread.html with the documented loop in place of the
+    // ready-made markup.
+    let read = |path: std::path::PathBuf| std::fs::read_to_string(path).unwrap();
+    let theme = read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/thread.html"),
+    );
+    let ready_made_markup = "{{ page.thread.html | safe }}";
+    assert!(theme.contains(ready_made_markup));
+    let looped = theme.replace(
+        ready_made_markup,
+        &read(crate::harness::fixtures_dir().join("templates/thread-loop.html")),
+    );
     for (fixture, page) in [
         ("threads/nested", "posts/hello/index.html"),
         ("a11y", "posts/deep-conversation/index.html"),
