@@ -6,11 +6,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Where a problem is: a file, and the 1-based line when it is known.
+/// Where a problem is: a file, and the 1-based line and column when they are known.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     pub path: PathBuf,
     pub line: Option<usize>,
+    /// In characters, counted from 1; only with a line.
+    pub column: Option<usize>,
 }
 
 impl Location {
@@ -18,21 +20,35 @@ impl Location {
         Location {
             path: path.to_path_buf(),
             line,
+            column: None,
+        }
+    }
+
+    /// A line and column of `path`.
+    pub fn at(path: &Path, line: usize, column: usize) -> Self {
+        Location {
+            path: path.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
         }
     }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}", self.path.display(), line),
-            None => write!(f, "{}", self.path.display()),
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
+        Ok(())
     }
 }
 
-/// One problem in one user-written file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem in one user-written file; ordered by where it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub location: Location,
     /// What is wrong.

@@ -36,6 +36,8 @@ pub struct Document {
     pub template: Option<String>,
     pub extra: tera::Value,
     pub body: String,
+    /// The line of the markdown file the body starts on, to locate what is in it.
+    pub body_line: usize,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -146,6 +148,7 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
         template,
         extra: extra.unwrap_or(tera::Value::Object(Default::default())),
         body: split.body.to_string(),
+        body_line: split.body_line,
     })
 }
 

@@ -34,6 +34,8 @@ pub struct Split<'a> {
     /// The line the front matter's first line is on.
     pub front_matter_line: usize,
     pub body: &'a str,
+    /// The line the body's first line is on.
+    pub body_line: usize,
 }
 
 /// Splits `text` at a leading `---` block. A file without one is an error: every post
@@ -52,12 +54,13 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         .or_else(|| text.strip_prefix("---\r\n"))
         .ok_or_else(missing)?;
     let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
             return Ok(Split {
                 front_matter: &rest[..offset],
                 front_matter_line: 2,
                 body: &rest[offset + line.len()..],
+                body_line: i + 3,
             });
         }
         offset += line.len();
@@ -96,6 +99,7 @@ mod tests {
         let text = "---\ntitle: Hi\ntags: [a]\n---\nBody\n";
         let s = split(text, Path::new("p.md")).unwrap();
         assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 5);
         assert_eq!(key_line(&s, "tags"), 3);
         let fm = parse(&s, Path::new("p.md")).unwrap();
         assert_eq!(fm.title.as_deref(), Some("Hi"));

@@ -205,6 +205,69 @@ impl Markdown {
     }
 }
 
+/// A link or image address as written in markdown, and where: 1-based line and
+/// column (in characters) within the text it was found in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenLink {
+    pub target: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Every link and image address written in `text` (markdown links, and `href`/`src`
+/// of raw HTML), with its position, so a broken one can be reported where it is
+/// written rather than on each page it reaches.
+pub fn written_links(text: &str) -> Vec<WrittenLink> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                found.push((dest_url.to_string(), range.start));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for (offset, target) in html_addresses(&html) {
+                    found.push((target, range.start + offset));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+        .into_iter()
+        .map(|(target, offset)| {
+            let before = &text[..offset.min(text.len())];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            WrittenLink {
+                target,
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+            }
+        })
+        .collect()
+}
+
+/// `href="…"` and `src="…"` values of raw HTML, with their byte offsets.
+fn html_addresses(html: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut from = 0;
+        while let Some(i) = html[from..].find(attr) {
+            let start = from + i;
+            let value_start = start + attr.len();
+            let Some(len) = html[value_start..].find('"') else {
+                break;
+            };
+            out.push((
+                start,
+                html[value_start..value_start + len].replace("&amp;", "&"),
+            ));
+            from = value_start + len;
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Events whose HTML is a fixed tag without attributes, or escaped text.
 fn is_plain_markup(event: &Event<'_>) -> bool {
     match event {
@@ -296,6 +359,18 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_found_where_they_are_written() {
+        let text =
+            "Intro.\n\nSee [there](/posts/x/) and ![a](/a.png).\n\n<p><a href=\"/b/\">b</a></p>\n";
+        let links = written_links(text);
+        let at: Vec<(&str, usize, usize)> = links
+            .iter()
+            .map(|l| (l.target.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(at, [("/posts/x/", 3, 5), ("/a.png", 3, 28), ("/b/", 5, 7)]);
+    }
 
     #[test]
     fn headings_get_unique_ids() {

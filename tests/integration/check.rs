@@ -201,15 +201,51 @@ fn check_reports_every_problem_at_once() {
 }
 
 #[test]
-fn check_finds_broken_internal_links() {
-    let site = SiteTest::with_files(&[(
-        "content/posts/hello.md",
-        "---\ntitle: Hello\ndate: 2020-01-01\n---\n[dead](/posts/nowhere/) and [fine](/tags/)\n",
-    )]);
+fn check_reported_a_broken_link_on_every_page_instead_of_where_it_is_written() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2020-01-01\n---\nIntro.\n\nSee [dead](/posts/nowhere/) and [fine](/tags/).\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\n---\n<p>Old <a href=\"/old/about.html\">page</a></p>\n",
+        ),
+        (
+            "templates/base.html",
+            "{% extends \"theme/base.html\" %}\n{% block head %}\n<link rel=\"author\" href=\"{{ site.base_path }}humans.txt\">\n{% endblock head %}\n",
+        ),
+    ]);
     let run = site.run(&["check"]).failure(1);
     assert_eq!(
         run.stderr,
-        "error: index.html: links to /posts/nowhere/, which the site does not have\n  help: fix the link in the post or template it comes from\nerror: posts/hello/index.html: links to /posts/nowhere/, which the site does not have\n  help: fix the link in the post or template it comes from\n2 problems found\n"
+        "error: content/about.md:4:11: links to /old/about.html, which the site does not have\n  \
+         help: fix the address (one starting with / is read from the site's root, e.g. /posts/hello/), or create what it points at\n\
+         error: content/posts/hello.md:7:5: links to /posts/nowhere/, which the site does not have\n  \
+         help: fix the address (one starting with / is read from the site's root, e.g. /posts/hello/), or create what it points at\n\
+         error: templates/base.html:3:20: links to /humans.txt, which the site does not have\n  \
+         help: fix the link in this template (it is on every page the template makes)\n\
+         3 problems found\n"
+    );
+}
+
+#[test]
+fn a_broken_link_under_a_base_path_is_found_in_its_post() {
+    let site = SiteTest::with_files(&[(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2020-01-01\n---\n[dead](/posts/nowhere/)\n",
+    )]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/blog/\"\n",
+    );
+    let run = site.run(&["check"]).failure(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: content/posts/hello.md:5:1: links to /blog/posts/nowhere/, which the site does not have\n"
+        ),
+        "{}",
+        run.stderr
     );
 }
 
