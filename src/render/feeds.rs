@@ -1,8 +1,9 @@
 //! The machine-read files: `atom.xml`, `sitemap.xml`, `robots.txt`. Plain strings,
-//! no I/O; every value is escaped for XML.
+//! no I/O; every value goes through `escape_xml`, which also drops the characters
+//! XML 1.0 forbids (a reader's U+0001 would otherwise make the whole feed unreadable).
 
 use crate::dates::{self, Date};
-use crate::render::markdown::escape_html as escape_xml;
+use crate::render::escape::escape_html as escape_xml;
 
 /// One entry of a feed.
 pub struct FeedEntry<'a> {

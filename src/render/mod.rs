@@ -3,6 +3,7 @@
 //! loading templates.
 
 pub mod context;
+pub mod escape;
 pub mod feeds;
 pub mod markdown;
 pub mod sanitize;

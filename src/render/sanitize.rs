@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::render::escape::drop_forbidden_owned;
 use crate::render::markdown::Markdown;
 
 /// A configured sanitiser, built once per build.
@@ -35,7 +36,7 @@ impl Default for Sanitizer {
 impl Sanitizer {
     /// Sanitises reader HTML.
     pub fn clean(&self, html: &str) -> String {
-        self.policy.clean(html).to_string()
+        drop_forbidden_owned(self.policy.clean(html).to_string())
     }
 }
 

@@ -100,7 +100,7 @@ pub fn load(config: &SiteConfig) -> Result<tera::Tera> {
     tera.autoescape_on(vec![".html", ".htm"]);
     // Tera's own escaper also escapes `/`, which makes every URL unreadable in the
     // output; ours escapes exactly what HTML text and quoted attributes need.
-    tera.set_escape_fn(crate::render::markdown::escape_html);
+    tera.set_escape_fn(crate::render::escape::escape_html);
     tera.add_raw_templates(aliases.into_iter().chain(theme))
         .map_err(|e| template_error("(loading)", &e))?;
     Ok(tera)

@@ -6,7 +6,8 @@
 use std::fmt::Write;
 
 use crate::render::context::{CommentView, DateView, ReplyToView, ThreadView};
-use crate::render::markdown::{escape_html, Markdown};
+use crate::render::escape::escape_html;
+use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
 use crate::threads::{Role, Thread, Tree};
 

@@ -11,6 +11,7 @@ mod cli;
 mod engagement;
 mod import;
 mod incremental;
+mod output_clients;
 mod regression;
 mod sanitize;
 mod serve;

@@ -1,0 +1,86 @@
+//! Text into markup. One rule says which characters no page or feed may hold, and one
+//! escaper writes text into HTML and XML (both read `&amp;`, `&lt;`, `&gt;`,
+//! `&quot;` and `&#39;` the same way), dropping those characters on the way.
+
+use std::borrow::Cow;
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production; surrogates cannot
+/// occur in a `str`): not the C0 controls other than tab, newline and carriage return,
+/// nor U+FFFE and U+FFFF. One such character makes a feed unreadable to a strict
+/// parser, and HTML counts the same characters as parse errors, so pages drop them
+/// too.
+pub fn allowed_in_documents(c: char) -> bool {
+    !matches!(
+        c,
+        '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'
+    )
+}
+
+/// Escapes text for HTML or XML content and quoted attribute values, dropping what
+/// `allowed_in_documents` refuses.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if allowed_in_documents(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Markup made elsewhere (markdown, the sanitiser) without what
+/// `allowed_in_documents` refuses; borrowed when there is nothing to drop.
+pub fn drop_forbidden(markup: &str) -> Cow<'_, str> {
+    if markup.chars().all(allowed_in_documents) {
+        Cow::Borrowed(markup)
+    } else {
+        Cow::Owned(
+            markup
+                .chars()
+                .filter(|&c| allowed_in_documents(c))
+                .collect(),
+        )
+    }
+}
+
+/// `drop_forbidden` for an owned string, which it returns as it is when clean.
+pub fn drop_forbidden_owned(markup: String) -> String {
+    match drop_forbidden(&markup) {
+        Cow::Borrowed(_) => markup,
+        Cow::Owned(clean) => clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_forbids() {
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & 'Jerry'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            escape_html("a\u{1}b\u{b}c\u{c}d\u{1f}e\u{fffe}\u{ffff}f"),
+            "abcdef"
+        );
+        assert_eq!(
+            escape_html("tab\tnew\nline\r\u{7f}\u{85}é"),
+            "tab\tnew\nline\r\u{7f}\u{85}é"
+        );
+    }
+
+    #[test]
+    fn dropping_borrows_clean_markup() {
+        assert!(matches!(drop_forbidden("<p>ok</p>"), Cow::Borrowed(_)));
+        assert_eq!(drop_forbidden("<p>o\u{1}k</p>"), "<p>ok</p>");
+        assert_eq!(drop_forbidden_owned("x\u{0}y".into()), "xy");
+    }
+}
