@@ -1,9 +1,9 @@
 //! The command line: one clap struct per command, each run returns a result that
 //! `main` turns into an exit status (0 ok, 1 content or input error, 2 usage error).
-//! This is the only module that prints.
+//! This is the only module that prints, and it prints only through `say` and
+//! `complain`.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)]
-
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -132,6 +132,31 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// Prints `text` on standard output, its control characters made visible
+/// (`term::printable`). A reader that stopped reading (`rapport build | head -1`) is
+/// no error: the rest of the output goes nowhere and the command ends as it would
+/// have. Any other failure to write is an error, so output is never lost silently.
+fn say(text: &str) -> Result<()> {
+    write_printable(&mut io::stdout().lock(), text)
+        .map_err(|e| Error::Other(format!("cannot write to the standard output: {e}")))
+}
+
+/// Prints `text` on standard error like `say`; there is nowhere left to report a
+/// failure to write it.
+fn complain(text: &str) {
+    let _ = write_printable(&mut io::stderr().lock(), text);
+}
+
+fn write_printable(out: &mut impl Write, text: &str) -> io::Result<()> {
+    let written = out
+        .write_all(crate::term::printable(text).as_bytes())
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -144,7 +169,7 @@ pub fn main() -> i32 {
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            complain(&format!("error: {e}\n"));
             e.exit_code()
         }
     }
@@ -155,11 +180,11 @@ fn run(command: Command) -> Result<i32> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             crate::init::init(&dir)?;
-            println!(
-                "Created a new site in {}. Build it with: rapport build --root {}",
+            say(&format!(
+                "Created a new site in {}. Build it with: rapport build --root {}\n",
                 dir.display(),
                 dir.display()
-            );
+            ))?;
             Ok(0)
         }
         Command::Build(args) => {
@@ -169,8 +194,8 @@ fn run(command: Command) -> Result<i32> {
             options.drafts = args.drafts;
             let report = crate::build(&options)?;
             let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
-            println!(
-                "Built {}, {} and {} into {} ({} files) in {} ms ({})",
+            say(&format!(
+                "Built {}, {} and {} into {} ({} files) in {} ms ({})\n",
                 count(report.posts, "post"),
                 count(report.pages, "page"),
                 count(report.comments, "comment"),
@@ -183,7 +208,7 @@ fn run(command: Command) -> Result<i32> {
                     .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
+            ))?;
             Ok(0)
         }
         Command::Import(import) => {
@@ -207,7 +232,7 @@ fn run(command: Command) -> Result<i32> {
                     author,
                 },
             };
-            print!("{}", crate::import::run(&options)?);
+            say(&crate::import::run(&options)?.to_string())?;
             Ok(0)
         }
         Command::Serve(args) => {
@@ -222,10 +247,12 @@ fn run(command: Command) -> Result<i32> {
                 open: args.open,
             };
             crate::serve::run(&options, &|notice| {
+                let line = format!("{notice}\n");
                 if notice.is_error() {
-                    eprintln!("{notice}");
+                    complain(&line);
                 } else {
-                    println!("{notice}");
+                    // The server goes on serving when nobody reads its notices.
+                    let _ = say(&line);
                 }
             })?;
             Ok(0)
@@ -235,19 +262,19 @@ fn run(command: Command) -> Result<i32> {
             if json {
                 let text = serde_json::to_string_pretty(&waiting)
                     .map_err(|e| Error::Other(e.to_string()))?;
-                println!("{text}");
+                say(&format!("{text}\n"))?;
             } else {
-                print!("{}", crate::replies::render_text(&waiting));
+                say(&crate::replies::render_text(&waiting))?;
             }
             Ok(0)
         }
         Command::Check(args) => {
             let problems = crate::check::check(&BuildOptions::new(&args.root))?;
             if problems.is_empty() {
-                println!("No problems found.");
+                say("No problems found.\n")?;
                 return Ok(0);
             }
-            eprintln!("error: {}", Error::Content(problems));
+            complain(&format!("error: {}\n", Error::Content(problems)));
             Ok(1)
         }
     }

@@ -16,6 +16,7 @@ pub mod render;
 pub mod replies;
 pub mod serve;
 pub mod site;
+pub mod term;
 pub mod threads;
 mod yaml;
 

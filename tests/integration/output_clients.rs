@@ -3,6 +3,10 @@
 //! control characters, a terminal never driven by reader text, and a closed pipe
 //! ending the program quietly.
 
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
 use crate::harness::{select, text, SiteTest};
 
 /// A post whose title, comment author and comment body carry characters XML 1.0
@@ -132,4 +136,139 @@ fn control_character_imported_as_a_character_reference_made_the_feed_invalid() {
         .concat()
         .contains("Hello world"));
     assert_html_clean(&site);
+}
+
+/// An author name that renames the terminal window (OSC 0 … BEL) and erases the line.
+const HOSTILE_NAME: &str = "Eve\\e]0;PWNED\\a\\e[2K";
+
+#[track_caller]
+fn assert_no_terminal_controls(output: &str, what: &str) {
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\r'] {
+        assert!(
+            !output.contains(c),
+            "{what} holds the control character {c:?}:\n{output}"
+        );
+    }
+}
+
+#[test]
+fn an_author_named_with_escape_sequences_reached_the_terminal_raw() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hi.md",
+            "---\ntitle: \"Hi\\e[2K\\r there\"\ndate: 2020-01-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/hi.comments.yaml",
+            &format!("comments:\n- id: \"1\"\n  author: \"{HOSTILE_NAME}\"\n  date: 2020-01-02T10:00:00Z\n  body: \"Hello \\e[2K\\u009b2K there\"\n"),
+        ),
+    ]);
+    let replies = site.run(&["replies"]).success().stdout;
+    assert_no_terminal_controls(&replies, "replies");
+    assert!(
+        replies.contains("Eve\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K"),
+        "{replies}"
+    );
+    assert!(replies.contains("Hi\\u{1b}[2K\\r there"), "{replies}");
+    let json = site.run(&["replies", "--json"]).success().stdout;
+    assert_no_terminal_controls(&json, "replies --json");
+}
+
+#[test]
+fn a_hostile_value_in_an_error_message_reached_the_terminal_raw() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hi.md",
+            "---\ntitle: Hi\ndate: 2020-01-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/hi.comments.yaml",
+            "comments:\n- id: \"1\"\n  parent: \"\\e]0;PWNED\\a\"\n  body: Hi\n",
+        ),
+    ]);
+    let stderr = site.build_error();
+    assert_no_terminal_controls(&stderr, "build's error");
+    assert!(stderr.contains("\\u{1b}]0;PWNED\\u{7}"), "{stderr}");
+    let check = site.run(&["check"]).failure(1).stderr;
+    assert_no_terminal_controls(&check, "check's report");
+}
+
+#[test]
+fn a_hostile_title_in_the_import_report_reached_the_terminal_raw() {
+    let site = SiteTest::with_files(&[("content/.keep", "")]);
+    site.write(
+        "export.xml",
+        "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item><title>Secret&#27;]0;PWNED&#7;</title><wp:post_name>secret</wp:post_name><wp:status>private</wp:status><wp:post_type>post</wp:post_type></item></channel></rss>",
+    );
+    let report = site
+        .run(&["import", "wordpress", "export.xml"])
+        .success()
+        .stdout;
+    assert_no_terminal_controls(&report, "the import report");
+    assert!(report.contains("PWNED"), "{report}");
+}
+
+/// Runs `rapport ARGS` in `root` with its standard output (or error) a pipe whose
+/// read end is closed before the program writes.
+fn run_into_a_closed_pipe(root: &Path, args: &[&str], close_stdout: bool) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    command
+        .args(args)
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut other = String::new();
+    if close_stdout {
+        drop(child.stdout.take());
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut other)
+            .unwrap();
+    } else {
+        drop(child.stderr.take());
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut other)
+            .unwrap();
+    }
+    (child.wait().unwrap().code(), other)
+}
+
+#[test]
+fn a_closed_pipe_made_the_build_panic() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hi.md",
+            "---\ntitle: Hi\ndate: 2020-01-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/hi.comments.yaml",
+            "comments:\n- id: \"1\"\n  author: Ann\n  body: Hi\n",
+        ),
+    ]);
+    for args in [
+        &["build"][..],
+        &["replies"],
+        &["replies", "--json"],
+        &["check"],
+    ] {
+        let (code, stderr) = run_into_a_closed_pipe(&site.root, args, true);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+    assert!(site.exists("index.html"));
+
+    site.write(
+        "content/posts/hi.comments.yaml",
+        "comments:\n- id: \"1\"\n  parent: nobody\n  body: Hi\n",
+    );
+    for args in [&["build"][..], &["check"]] {
+        let (code, stdout) = run_into_a_closed_pipe(&site.root, args, false);
+        assert_eq!(code, Some(1), "{args:?}: {stdout}");
+    }
 }

@@ -1,0 +1,43 @@
+//! Text for the terminal. Titles, names and comments come from readers and imported
+//! exports; printed raw, an escape sequence among them (`ESC ] 0 ; … BEL` renames the
+//! window, `ESC [ 2 K` erases the line) would drive the terminal of whoever runs
+//! rapport. Everything the command line prints goes through `printable`.
+
+use std::borrow::Cow;
+
+/// Whether `c` is shown as an escape rather than sent: every control character (C0,
+/// DEL, C1) except the newline and tab that lay out the output.
+fn escaped_on_terminal(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// `text` with each control character written visibly as Rust writes it (`\u{1b}`,
+/// `\r`); borrowed when there is none.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(escaped_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped_on_terminal(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(
+            printable("Eve\u{1b}]0;PWNED\u{7}\u{1b}[2K\r\u{7f}\u{9b}"),
+            "Eve\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K\\r\\u{7f}\\u{9b}"
+        );
+        assert!(matches!(printable("a\tb\nc é"), Cow::Borrowed("a\tb\nc é")));
+    }
+}
