@@ -2,6 +2,7 @@
 //! and reads what it wrote. Every helper is `#[track_caller]` so a failure points at
 //! the test line.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -50,12 +51,53 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// `../shared/fixtures/real/<rel>`: real export files, read in place.
+/// The environment variable naming the folder of real export files (relative to the
+/// repository root, or absolute). They are not part of the repository: some carry no
+/// licence or a non-commercial one. CI sets it; a fresh clone runs without them.
+pub const REAL_FIXTURES_VAR: &str = "RAPPORT_REAL_FIXTURES";
+
+/// The real export files, read in place where they lie.
 #[allow(dead_code)] // used by the import tests
-pub fn real_fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/real")
-        .join(rel)
+pub struct RealFixtures(PathBuf);
+
+#[allow(dead_code)] // used by the import tests
+impl RealFixtures {
+    /// `<folder>/<rel>`.
+    #[track_caller]
+    pub fn file(&self, rel: &str) -> PathBuf {
+        let path = self.0.join(rel);
+        assert!(
+            path.is_file(),
+            "{REAL_FIXTURES_VAR} names {}, which has no {rel}",
+            self.0.display()
+        );
+        path
+    }
+}
+
+/// The folder named by `RAPPORT_REAL_FIXTURES`, or `None` after saying on stderr that
+/// the calling test is skipped. Start a test that reads real exports with
+/// `let Some(real) = real_fixtures() else { return };`.
+#[allow(dead_code)] // used by the import tests
+#[track_caller]
+pub fn real_fixtures() -> Option<RealFixtures> {
+    let Some(dir) = std::env::var_os(REAL_FIXTURES_VAR).filter(|dir| !dir.is_empty()) else {
+        let current = std::thread::current();
+        let test = current.name().unwrap_or("a test");
+        // Written to stderr itself: the test harness would swallow `eprintln!`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test}: it reads real exports; set {REAL_FIXTURES_VAR} to their folder (e.g. {REAL_FIXTURES_VAR}=../shared/fixtures/real) to run it"
+        );
+        return None;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    assert!(
+        dir.is_dir(),
+        "{REAL_FIXTURES_VAR} names {}, which is not a folder",
+        dir.display()
+    );
+    Some(RealFixtures(dir))
 }
 
 impl SiteTest {

@@ -44,10 +44,12 @@ fn config_error_on_quoted_or_dotted_key_had_no_line() {
     );
 }
 
-/// A thread file with a problem in every comment (here, 40,000 replies to unknown
-/// parents): each error searched for its line from the top of the file, so reporting
-/// them took time quadratic in the file's length — minutes instead of a second (found
-/// by scaling the inputs of the `thread` fuzz target).
+/// A thread file with a problem in every comment (here, replies to unknown parents):
+/// each error searched for its line from the top of the file, so reporting them took
+/// time quadratic in the file's length — minutes instead of a second for 40,000 (found
+/// by scaling the inputs of the `thread` fuzz target). Speed is left to benchmarks
+/// (timings flake on a shared machine); at this size a quadratic search would hold the
+/// test suite up for minutes.
 #[test]
 fn thread_with_a_problem_in_every_comment_was_quadratic() {
     let mut text = String::from("comments:\n");
@@ -56,16 +58,10 @@ fn thread_with_a_problem_in_every_comment_was_quadratic() {
             "  - id: \"{i}\"\n    parent: \"x{i}\"\n    body: hi\n"
         ));
     }
-    let started = std::time::Instant::now();
     let problems =
         rapport::threads::parse_thread(&text, std::path::Path::new("t.comments.yaml")).unwrap_err();
     assert_eq!(problems.len(), 40_000);
     assert_eq!(problems[39_999].location.line, Some(3 * 39_999 + 3));
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(30),
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 /// A thread file holding a line `---` (two YAML documents, e.g. two exports pasted
