@@ -22,6 +22,10 @@ for target in $targets; do
         import_disqus) extra="tests/fixtures/import/disqus $real/disqus" ;;
         *) echo "unknown target $target" >&2; exit 2 ;;
     esac
+    # The real exports lie outside the repository and may be missing.
+    present=""
+    for dir in $extra; do [ -d "$dir" ] && present="$present $dir"; done
+    extra=$present
     case $target in
         import_*) max_len=65536 ;;
         *) max_len=16384 ;;
