@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::dates::{self, Date};
 use crate::threads::metrics::Engagement;
+use crate::threads::Role;
 
 /// Site-wide values, `site` in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -119,8 +120,8 @@ pub struct CommentView {
     pub author: String,
     /// The commenter's website, only when it is an http(s) URL.
     pub website: Option<String>,
-    /// `reader`, `author` or `mention`.
-    pub role: &'static str,
+    /// Who wrote it; templates see `reader`, `author` or `mention`.
+    pub role: Role,
     pub by_author: bool,
     pub date: Option<DateView>,
     /// True depth in the thread; top level is 1.

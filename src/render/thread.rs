@@ -45,11 +45,7 @@ pub fn thread_view(
             anchor: format!("comment-{}", c.id),
             author: display_name(i),
             website: c.url.as_deref().and_then(safe_website).map(str::to_string),
-            role: match c.role {
-                Role::Reader => "reader",
-                Role::Author => "author",
-                Role::Mention => "mention",
-            },
+            role: c.role,
             by_author: c.is_author(),
             date: c.date.as_ref().map(DateView::new),
             depth: tree.depth[i],
@@ -88,7 +84,7 @@ fn thread_html(comments: &[CommentView]) -> String {
 fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
     let anchor = escape_html(&c.anchor);
     let author = escape_html(&c.author);
-    let mention = c.role == "mention";
+    let mention = c.role == Role::Mention;
     let (classes, badge) = match (c.by_author, mention) {
         (true, _) => (" by-author", Some(("author-badge", "Author"))),
         (false, true) => (" mention", Some(("mention-badge", "Mention"))),
