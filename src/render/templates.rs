@@ -58,6 +58,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "thread.html",
         include_str!("../../themes/default/templates/thread.html"),
     ),
+    (
+        "partials/thread.html",
+        include_str!("../../themes/default/templates/partials/thread.html"),
+    ),
+    (
+        "partials/thread-loop.html",
+        include_str!("../../themes/default/templates/partials/thread-loop.html"),
+    ),
 ];
 
 /// The default theme's static files.

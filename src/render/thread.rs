@@ -66,8 +66,8 @@ pub fn thread_view(
 
 /// The default theme's markup of a whole thread, written once here instead of by a
 /// template loop: tera's lookups of a comment's fields were a quarter of a build.
-/// Themes with markup of their own loop over `comments` instead. Empty without
-/// comments.
+/// The theme's `partials/thread.html` prints it; `partials/thread-loop.html` draws the
+/// same bytes with a loop, for themes to copy and change. Empty without comments.
 fn thread_html(comments: &[CommentView]) -> String {
     if comments.is_empty() {
         return String::new();

@@ -199,24 +199,18 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
         .collect()
 }
 
-/// The default theme writes a thread's markup in Rust (`page.thread.html`), for
-/// speed; a theme drawing it with the template loop over `page.thread.comments`
-/// (tests/fixtures/templates/thread-loop.html) must get the very same page.
+/// The default theme writes a thread's markup in Rust (`page.thread.html`, printed
+/// by `partials/thread.html`), for speed; the loop it ships for themes to copy
+/// (`partials/thread-loop.html`), copied over a site's `templates/partials/thread.html`
+/// as the README says, must give the very same page.
 #[test]
 fn the_ready_made_thread_markup_equals_the_template_loop() {
-    // The default theme's thread.html with the documented loop in place of the
-    // ready-made markup.
-    let read = |path: std::path::PathBuf| std::fs::read_to_string(path).unwrap();
-    let theme = read(
+    let shipped_loop = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/thread.html"),
-    );
-    let ready_made_markup = "{{ page.thread.html | safe }}";
-    assert!(theme.contains(ready_made_markup));
-    let looped = theme.replace(
-        ready_made_markup,
-        &read(crate::harness::fixtures_dir().join("templates/thread-loop.html")),
-    );
+            .join("themes/default/templates/partials/thread-loop.html"),
+    )
+    .unwrap();
+    assert!(shipped_loop.contains("{% for c in page.thread.comments %}"));
     for (fixture, page) in [
         ("threads/nested", "posts/hello/index.html"),
         ("a11y", "posts/deep-conversation/index.html"),
@@ -224,10 +218,32 @@ fn the_ready_made_thread_markup_equals_the_template_loop() {
         let ready_made = SiteTest::fixture(fixture);
         ready_made.build();
         let with_loop = SiteTest::fixture(fixture);
-        with_loop.write("templates/thread.html", &looped);
+        with_loop.write("templates/partials/thread.html", &shipped_loop);
         with_loop.build();
         let page_html = ready_made.read(page);
         assert!(page_html.contains("<ol class=\"replies\">"), "{fixture}");
         assert_eq!(page_html, with_loop.read(page), "{fixture}");
     }
+}
+
+/// A theme changes the thread's markup with its own `partials/thread.html`, keeping
+/// the default theme's conversation section around it.
+#[test]
+fn a_theme_draws_the_thread_with_its_own_markup() {
+    let site = SiteTest::fixture("threads/nested");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", &format!("theme = \"talk\"\n{toml}"));
+    site.write(
+        "themes/talk/templates/partials/thread.html",
+        "<ul class=\"talk\">{% for c in page.thread.comments %}<li data-role=\"{{ c.role }}\">{{ c.author }}</li>{% endfor %}</ul>",
+    );
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    assert!(select(&html, "ol.thread").is_empty());
+    let items = select(&html, "section.conversation ul.talk li");
+    assert_eq!(items.len(), 11);
+    assert_eq!(items[0].value().attr("data-role"), Some("reader"));
+    assert!(items
+        .iter()
+        .any(|li| li.value().attr("data-role") == Some("author")));
 }
