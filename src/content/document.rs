@@ -177,7 +177,7 @@ fn parse_date_key(
 /// Posts live at `posts/<slug>/`; pages at their folder path plus slug.
 fn output_path(source: &Source, slug: &str) -> String {
     match source.kind {
-        Kind::Post => format!("posts/{slug}/"),
+        Kind::Post => crate::site::urls::post(slug),
         Kind::Page => {
             let rel = source.path.strip_prefix("content").unwrap_or(&source.path);
             let mut parts: Vec<String> = rel

@@ -277,7 +277,7 @@ fn shorten(slug: String) -> String {
 
 fn own_path(kind: Kind, slug: &str) -> String {
     match kind {
-        Kind::Post => format!("posts/{slug}/"),
+        Kind::Post => crate::site::urls::post(slug),
         Kind::Page => format!("{slug}/"),
     }
 }

@@ -18,7 +18,7 @@ use crate::render::templates::DEFAULT_STATIC;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
-use crate::site::urls::{index_file, paginated, Urls};
+use crate::site::urls::{self, index_file, paginated, SitePage, Urls};
 use crate::site::{self, engagement, BuildOptions, Entry, Site};
 
 /// What a build did, for the command line to print.
@@ -289,13 +289,13 @@ impl<'a> Pass<'a> {
     /// The index and one list per tag.
     pub(crate) fn lists(&self) -> Vec<PostList<'_>> {
         let mut lists = vec![PostList {
-            prefix: String::new(),
+            prefix: urls::HOME.to_string(),
             template: "index.html",
             tag: None,
             members: (0..self.site.posts.len()).collect(),
         }];
         lists.extend(self.tags.iter().map(|(slug, (tag, members))| PostList {
-            prefix: format!("tags/{slug}/"),
+            prefix: urls::tag(slug),
             template: "tag.html",
             tag: Some(tag),
             members: members.clone(),
@@ -368,22 +368,19 @@ impl<'a> Pass<'a> {
     ) -> Result<()> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
         let tag_list: Vec<TagLinkView> = self.tags.values().map(|(t, _)| t.clone()).collect();
-        let mut ctx =
-            TemplateContext::new(&self.site_view, urls.path("tags/"), urls.permalink("tags/"));
+        let rel = SitePage::TagIndex.rel();
+        let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
         ctx.page_title = "Tags".into();
         ctx.tags = Some(&tag_list);
         sink.write(
-            "tags/index.html",
+            &index_file(rel),
             renderer.render("tags.html", &ctx)?.as_bytes(),
         )?;
 
-        let mut ctx = TemplateContext::new(
-            &self.site_view,
-            urls.path("404.html"),
-            urls.permalink("404.html"),
-        );
+        let rel = SitePage::NotFound.rel();
+        let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
         ctx.page_title = "Page not found".into();
-        sink.write("404.html", renderer.render("404.html", &ctx)?.as_bytes())?;
+        sink.write(rel, renderer.render("404.html", &ctx)?.as_bytes())?;
 
         if !conversations {
             return self.write_feeds(contents, sink);
@@ -394,7 +391,7 @@ impl<'a> Pass<'a> {
             || {
                 self.write_feeds(contents, sink)?;
                 sink.write(
-                    "comments.xml",
+                    SitePage::Comments.rel(),
                     engagement::comments_feed(site, renderer, urls).as_bytes(),
                 )
             },
@@ -425,30 +422,30 @@ impl<'a> Pass<'a> {
             .collect();
         let atom = feeds::atom(
             &config.title,
-            &urls.permalink("atom.xml"),
+            &urls.permalink(SitePage::Atom.rel()),
             &config.base_url,
             author,
             &entries,
         );
-        sink.write("atom.xml", atom.as_bytes())?;
+        sink.write(SitePage::Atom.rel(), atom.as_bytes())?;
 
         let mut pages: Vec<(String, Option<Date>)> = vec![(
-            urls.permalink(""),
+            urls.permalink(urls::HOME),
             site.posts.first().and_then(|p| p.doc.date),
         )];
         for e in site.posts.iter().chain(&site.pages) {
             pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
         }
-        pages.push((urls.permalink("tags/"), None));
-        pages.push((urls.permalink("engagement/"), None));
+        pages.push((urls.permalink(SitePage::TagIndex.rel()), None));
+        pages.push((urls.permalink(SitePage::Engagement.rel()), None));
         pages.extend(
             tags.keys()
-                .map(|slug| (urls.permalink(&format!("tags/{slug}/")), None)),
+                .map(|slug| (urls.permalink(&urls::tag(slug)), None)),
         );
-        sink.write("sitemap.xml", feeds::sitemap(&pages).as_bytes())?;
+        sink.write(SitePage::Sitemap.rel(), feeds::sitemap(&pages).as_bytes())?;
         sink.write(
-            "robots.txt",
-            feeds::robots(&urls.permalink("sitemap.xml")).as_bytes(),
+            SitePage::Robots.rel(),
+            feeds::robots(&urls.permalink(SitePage::Sitemap.rel())).as_bytes(),
         )
     }
 }
@@ -489,7 +486,7 @@ fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
             let (link, members) = found.entry(slug).or_insert_with(|| {
                 let link = TagLinkView {
                     name: name.to_string(),
-                    url: urls.path(&format!("tags/{slug}/")),
+                    url: urls.path(&urls::tag(slug)),
                     slug: slug.to_string(),
                     count: 0,
                 };

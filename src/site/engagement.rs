@@ -9,7 +9,7 @@ use crate::render::sanitize::comment_body;
 use crate::render::thread::ANONYMOUS;
 use crate::render::Renderer;
 use crate::site::output::Sink;
-use crate::site::urls::Urls;
+use crate::site::urls::{index_file, SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::{self, Period, PostThread};
 use crate::threads::Role;
@@ -46,12 +46,12 @@ pub fn render_engagement_page(
     sink: &dyn Sink,
 ) -> Result<()> {
     let view = engagement_view(site, urls);
-    let rel = "engagement/";
+    let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = "Conversations".into();
     ctx.engagement = Some(&view);
     sink.write(
-        "engagement/index.html",
+        &index_file(rel),
         renderer.render("engagement.html", &ctx)?.as_bytes(),
     )
 }
@@ -227,7 +227,7 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
     let fallback_author = config.author_name.as_deref().unwrap_or(&config.title);
     feeds::atom(
         &format!("Comments on {}", config.title),
-        &urls.permalink("comments.xml"),
+        &urls.permalink(SitePage::Comments.rel()),
         &config.base_url,
         fallback_author,
         &entries,

@@ -367,7 +367,7 @@ impl Snapshot {
         let pages_of = |n: usize| n.div_ceil(per_page).max(1);
         let mut list_pages: HashMap<String, usize> = tag_members
             .iter()
-            .map(|(slug, members)| (format!("tags/{slug}/"), pages_of(members.len())))
+            .map(|(slug, members)| (crate::site::urls::tag(slug), pages_of(members.len())))
             .collect();
         list_pages.insert(String::new(), pages_of(site.posts.len()));
         Snapshot {
