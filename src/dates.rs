@@ -29,8 +29,13 @@ pub fn human(d: &Date) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-/// `2 March 2015, 10:15`.
+/// `2 March 2015, 10:15`; `2 March 2015` for a date written without a time, which
+/// `parse` reads as midnight UTC (so a time of exactly 00:00:00 shows as a date too,
+/// rather than showing a midnight nobody wrote).
 pub fn human_time(d: &Date) -> String {
+    if d.time() == chrono::NaiveTime::MIN {
+        return human(d);
+    }
     d.format("%-d %B %Y, %H:%M").to_string()
 }
 
@@ -56,6 +61,15 @@ mod tests {
         assert_eq!(
             rfc3339(&parse("2015-03-02T12:15:00+02:00").unwrap()),
             "2015-03-02T10:15:00Z"
+        );
+    }
+
+    #[test]
+    fn a_date_without_a_time_shows_no_time() {
+        assert_eq!(human_time(&parse("2024-04-03").unwrap()), "3 April 2024");
+        assert_eq!(
+            human_time(&parse("2024-04-03 09:30").unwrap()),
+            "3 April 2024, 09:30"
         );
     }
 
