@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::dates;
 use crate::error::{Diagnostic, Location, Result};
+use crate::render::markdown::Markdown;
+use crate::render::sanitize::{comment_body, Sanitizer};
 use crate::render::thread::ANONYMOUS;
 use crate::site::engagement::{conversations, post_threads};
 use crate::site::{self, BuildOptions};
@@ -28,9 +30,23 @@ pub struct Waiting {
     pub line: usize,
 }
 
+/// The comments waiting, and what the author's answer to one looks like. Serialises
+/// as the list alone.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Awaiting {
+    pub comments: Vec<Waiting>,
+    /// `[author] name` in site.toml, which signs the suggested reply.
+    #[serde(skip)]
+    pub author: Option<String>,
+    /// When the list was made: the suggested reply's date.
+    #[serde(skip)]
+    pub now: dates::Date,
+}
+
 /// Reader comments awaiting a reply on posts and pages, drafts included (the author
 /// answers those too); only the post or page with slug `post` when given.
-pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waiting>> {
+pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> {
     let mut options = BuildOptions::new(root);
     options.drafts = true;
     let site = site::load(&options)?;
@@ -47,7 +63,10 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waitin
         }
     }
     let threads = post_threads(&entries);
-    Ok(awaiting_reply(&threads)
+    // Excerpts of what the page shows: markdown rendered, scripts and styles removed.
+    let markdown = Markdown::new(&site.config.base_path);
+    let sanitizer = Sanitizer::default();
+    let comments = awaiting_reply(&threads)
         .into_iter()
         .map(|(p, c)| {
             let entry = entries[p];
@@ -58,16 +77,22 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Vec<Waitin
                 id: comment.id.clone(),
                 author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
                 date: comment.date.as_ref().map(dates::rfc3339),
-                excerpt: excerpt(&comment.body, 72),
+                excerpt: excerpt(&comment_body(&markdown, &sanitizer, &comment.body), 72),
                 file: entry.thread.path.display().to_string(),
                 line: comment.line,
             }
         })
-        .collect())
+        .collect();
+    Ok(Awaiting {
+        comments,
+        author: site.config.author_name.clone(),
+        now: options.now,
+    })
 }
 
-/// The list as text, one block per post.
-pub fn render_text(waiting: &[Waiting]) -> String {
+/// The list as text, one block per post, then a reply ready to paste.
+pub fn render_text(awaiting: &Awaiting) -> String {
+    let waiting = &awaiting.comments;
     if waiting.is_empty() {
         return "Every reader comment has an answer.\n".into();
     }
@@ -88,9 +113,29 @@ pub fn render_text(waiting: &[Waiting]) -> String {
         ));
     }
     text.push_str(&format!(
-        "\n{} comment{} waiting. To answer one, add to its thread file:\n  - id: \"<new id>\"\n    parent: \"<id of the comment>\"\n    role: author\n    body: \"Your reply\"\n",
+        "\n{} comment{} waiting.{} To answer one, add to its thread file:\n{}",
         waiting.len(),
-        if waiting.len() == 1 { " is" } else { "s are" }
+        if waiting.len() == 1 { " is" } else { "s are" },
+        if awaiting.author.is_none() {
+            " Set name under [author] in site.toml to sign your replies."
+        } else {
+            ""
+        },
+        reply_snippet(awaiting.author.as_deref(), &awaiting.now)
     ));
     text
+}
+
+/// A thread-file item answering a comment, complete as it is once the two ids are
+/// filled in: signed with the author's name and dated now, so that it shows who
+/// answered and when, and counts in the time-to-reply figures.
+fn reply_snippet(author: Option<&str>, now: &dates::Date) -> String {
+    let author = author
+        // A JSON string is a YAML double-quoted scalar.
+        .map(|name| format!("    author: {}\n", serde_json::Value::from(name)))
+        .unwrap_or_default();
+    format!(
+        "  - id: \"<new id>\"\n    parent: \"<id of the comment>\"\n{author}    role: author\n    date: {}\n    body: \"Your reply\"\n",
+        dates::rfc3339(now)
+    )
 }

@@ -123,7 +123,7 @@ impl Incremental {
                 path: md.clone(),
                 thread: thread_exists.then_some(thread),
             };
-            match site::load_entry(root, &source) {
+            match site::load_entry(root, &source, self.site.config.author_name.as_deref()) {
                 Ok(e) if self.options.drafts || site::is_published(&e.doc, &self.options.now) => {
                     entries.push(e)
                 }

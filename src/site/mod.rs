@@ -113,7 +113,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
         .par_iter()
-        .map(|source| load_entry(root, source))
+        .map(|source| load_entry(root, source, config.author_name.as_deref()))
         .collect();
 
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -167,10 +167,18 @@ pub(crate) fn sort_posts(posts: &mut [Entry]) {
     });
 }
 
-pub(crate) fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diagnostic>> {
+/// Loads one post or page and its thread; the author's comments that give no name
+/// take `author_name` (`[author] name` in site.toml).
+pub(crate) fn load_entry(
+    root: &Path,
+    source: &Source,
+    author_name: Option<&str>,
+) -> Result<Entry, Vec<Diagnostic>> {
     let doc = content::load_document(root, source);
     let thread = match &source.thread {
-        Some(path) => threads::load_thread(root, path),
+        Some(path) => {
+            threads::load_thread(root, path).map(|t| sign_author_comments(t, author_name))
+        }
         None => Ok(Thread::default()),
     };
     match (doc, thread) {
@@ -193,6 +201,19 @@ pub(crate) fn load_entry(root: &Path, source: &Source) -> Result<Entry, Vec<Diag
             .chain(thread.err().into_iter().flatten())
             .collect()),
     }
+}
+
+/// A reply pasted with `role: author` and no `author:` is the site author's: it shows
+/// and counts under their name, not as "Anonymous".
+fn sign_author_comments(mut thread: Thread, author_name: Option<&str>) -> Thread {
+    if let Some(name) = author_name {
+        for c in thread.comments.iter_mut() {
+            if c.is_author() && c.author.is_none() {
+                c.author = Some(name.to_string());
+            }
+        }
+    }
+    thread
 }
 
 pub(crate) fn is_published(doc: &Document, now: &Date) -> bool {

@@ -13,6 +13,7 @@ mod import;
 mod incremental;
 mod output_clients;
 mod regression;
+mod replies;
 mod sanitize;
 mod serve;
 mod threads;
