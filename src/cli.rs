@@ -262,7 +262,7 @@ fn run(command: Command) -> Result<i32> {
             if json {
                 let text = serde_json::to_string_pretty(&waiting)
                     .map_err(|e| Error::Other(e.to_string()))?;
-                say(&format!("{text}\n"))?;
+                say(&format!("{}\n", crate::term::printable_json(&text)))?;
             } else {
                 say(&crate::replies::render_text(&waiting))?;
             }

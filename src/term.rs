@@ -28,6 +28,24 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON for the terminal: serde_json escapes C0 controls but writes DEL and C1
+/// controls raw, and `printable`'s `\u{9b}` is no JSON escape, so those become
+/// `\u009b`, which keeps the document valid. They occur only inside strings.
+pub fn printable_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(escaped_on_terminal) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped_on_terminal(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +57,13 @@ mod tests {
             "Eve\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K\\r\\u{7f}\\u{9b}"
         );
         assert!(matches!(printable("a\tb\nc é"), Cow::Borrowed("a\tb\nc é")));
+    }
+
+    #[test]
+    fn json_keeps_valid_escapes() {
+        assert_eq!(
+            printable_json("[\"a\u{7f}\u{9b}b\"]"),
+            "[\"a\\u007f\\u009bb\"]"
+        );
     }
 }
