@@ -8,8 +8,7 @@ use crate::render::feeds::{self, FeedEntry};
 use crate::render::sanitize::comment_body;
 use crate::render::thread::ANONYMOUS;
 use crate::render::Renderer;
-use crate::site::output::Sink;
-use crate::site::urls::{index_file, SitePage, Urls};
+use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::{self, Period, PostThread};
 use crate::threads::Role;
@@ -37,23 +36,19 @@ pub fn post_threads<'a>(entries: &[&'a Entry]) -> Vec<PostThread<'a>> {
         .collect()
 }
 
-/// Renders `engagement/index.html`.
+/// Renders the conversations page.
 pub fn render_engagement_page(
     site: &Site,
     renderer: &Renderer,
     urls: &Urls,
     site_view: &SiteView,
-    sink: &dyn Sink,
-) -> Result<()> {
+) -> Result<String> {
     let view = engagement_view(site, urls);
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = "Conversations".into();
     ctx.engagement = Some(&view);
-    sink.write(
-        &index_file(rel),
-        renderer.render("engagement.html", &ctx)?.as_bytes(),
-    )
+    renderer.render("engagement.html", &ctx)
 }
 
 fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {

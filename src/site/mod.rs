@@ -1,15 +1,23 @@
 //! The site as one value: configuration, published posts and pages with their
 //! conversations and figures. `load` reads and validates everything, reporting every
-//! problem found; `build.rs` renders it; `output.rs` writes it.
+//! problem found; `plan.rs` lists every file it makes; `build.rs` renders them;
+//! `output.rs` writes a full build, `publish_update.rs` an incremental one.
 
 pub mod build;
 pub mod engagement;
 pub mod incremental;
+mod lists;
 pub mod output;
+mod pages;
+pub mod plan;
+mod publish_update;
+mod site_pages;
+mod static_files;
 pub mod urls;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -62,6 +70,26 @@ pub struct Entry {
     pub readers: Vec<Option<String>>,
     /// The slug of each of `doc.tags`, in the same order.
     pub tag_slugs: Vec<String>,
+    /// Which reading of the files this is, for telling what an edit changed.
+    pub revision: Revision,
+}
+
+/// Numbers that change when an entry is read again: the document's on every reading,
+/// the thread's only when the thread differs from the one read before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Revision {
+    pub doc: u64,
+    pub thread: u64,
+}
+
+impl Revision {
+    fn fresh() -> Revision {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Revision {
+            doc: NEXT.fetch_add(1, Ordering::Relaxed),
+            thread: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 impl Entry {
@@ -81,8 +109,9 @@ pub struct Site {
     /// Published posts, newest first.
     pub posts: Vec<Entry>,
     pub pages: Vec<Entry>,
-    /// Files to copy from `content/`: (source relative to the root, output path).
-    pub assets: Vec<(PathBuf, String)>,
+    /// Other files under `content/` (relative to the root), published beside their
+    /// page (`place_assets`).
+    pub assets: Vec<PathBuf>,
 }
 
 /// Everything `load` found wrong, plus the site if it could still be assembled (for
@@ -139,19 +168,17 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     }
     entries.retain(|e| options.drafts || is_published(&e.doc, &options.now));
     problems.extend(undated_posts(&entries));
-    problems.extend(colliding_paths(&entries));
 
     let (mut posts, pages): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|e| e.doc.kind == Kind::Post);
     sort_posts(&mut posts);
-    let assets = place_assets(&inventory.assets, &posts, &pages);
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     Ok(Loaded {
         site: Some(Site {
             config,
             posts,
             pages,
-            assets,
+            assets: inventory.assets,
         }),
         problems,
     })
@@ -192,6 +219,7 @@ pub(crate) fn load_entry(
                 thread,
                 tree,
                 engagement,
+                revision: Revision::fresh(),
             })
         }
         (doc, thread) => Err(doc
@@ -234,39 +262,18 @@ pub(crate) fn undated_posts<'a>(entries: impl IntoIterator<Item = &'a Entry>) ->
         .collect()
 }
 
-/// Two things published at the same address would overwrite each other.
-pub(crate) fn colliding_paths<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    let mut problems = Vec::new();
-    for e in entries {
-        let own = std::iter::once((e.doc.path.as_str(), "is published"));
-        let aliases = e.doc.aliases.iter().map(|a| (a.as_str(), "has an alias"));
-        for (path, what) in own.chain(aliases) {
-            if let Some(other) = seen.insert(path, &e.doc.source) {
-                problems.push(Diagnostic::new(
-                    Location::new(&e.doc.source, Some(1)),
-                    format!(
-                        "this file {what} at /{path}, which {} already uses",
-                        other.display()
-                    ),
-                    "give one of them another slug (front matter slug:) or remove the alias",
-                ));
-            }
-        }
-    }
-    problems
-}
-
 /// Files in a bundle folder (`posts/trip/index.md` + `posts/trip/map.png`) go beside
 /// their page; other content files keep their path below `content/`.
-fn place_assets(assets: &[PathBuf], posts: &[Entry], pages: &[Entry]) -> Vec<(PathBuf, String)> {
-    let bundles: HashMap<&Path, &str> = posts
+/// Returns (source relative to the root, path in the output) of each.
+pub(crate) fn place_assets(site: &Site) -> Vec<(PathBuf, String)> {
+    let bundles: HashMap<&Path, &str> = site
+        .posts
         .iter()
-        .chain(pages)
+        .chain(&site.pages)
         .filter(|e| e.doc.source.file_stem().is_some_and(|s| s == "index"))
         .filter_map(|e| Some((e.doc.source.parent()?, e.doc.path.as_str())))
         .collect();
-    assets
+    site.assets
         .iter()
         .filter_map(|asset| {
             let name = asset.file_name()?.to_string_lossy();

@@ -158,7 +158,7 @@ fn two_posts_at_one_address() {
     )]);
     assert!(
         stderr.contains(
-            "this file is published at /posts/hello/, which content/posts/hello.md already uses"
+            "content/posts/other.md:1: this post is published at /posts/hello/, which content/posts/hello.md:1 also uses"
         ),
         "{stderr}"
     );

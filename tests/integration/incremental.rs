@@ -271,3 +271,116 @@ fn templates_and_config_ask_for_a_full_build() {
     );
     assert_eq!(u, Update::NeedsFullBuild);
 }
+
+#[test]
+fn a_bundles_files_follow_it_when_its_slug_changes() {
+    let mut s = Session::start("engagement/ranking");
+    let index = "content/posts/trip/index.md";
+    let map = "content/posts/trip/map.txt";
+    s.step(
+        "new bundle",
+        |r| {
+            std::fs::create_dir(r.join("content/posts/trip")).unwrap();
+            write(
+                r,
+                index,
+                "---\ntitle: Trip\ndate: 2016-02-05\n---\nSee map.txt.\n",
+            );
+            write(r, map, "the map\n");
+        },
+        &[index, map],
+    );
+    let u = s.step(
+        "new slug for the bundle",
+        |r| edit(r, index, "title: Trip", "title: Trip\nslug: far-trip"),
+        &[index],
+    );
+    assert!(partial(u));
+    let served = s.site.root.join("served");
+    assert!(served.join("posts/far-trip/map.txt").is_file());
+    assert!(!served.join("posts/trip").exists());
+    s.step(
+        "edit a bundle's file",
+        |r| write(r, map, "a new map\n"),
+        &[map],
+    );
+    s.step(
+        "add a file to the bundle",
+        |r| write(r, "content/posts/trip/photo.txt", "a photo\n"),
+        &["content/posts/trip/photo.txt"],
+    );
+    s.step(
+        "delete a bundle's file",
+        |r| std::fs::remove_file(r.join(map)).unwrap(),
+        &[map],
+    );
+    s.step(
+        "delete the bundle's page",
+        |r| std::fs::remove_file(r.join(index)).unwrap(),
+        &[index],
+    );
+}
+
+/// Updates after `edit` must fail with `expected` and leave the served tree as it was.
+#[track_caller]
+fn refused_update(s: &mut Session, edit: impl FnOnce(&Path), changed: &[&str], expected: &str) {
+    let before = tree(&s.site.root.join("served"));
+    edit(&s.site.root);
+    let paths: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+    let err = s.state.update(&paths).unwrap_err().to_string();
+    assert!(err.contains(expected), "{err}");
+    assert!(
+        tree(&s.site.root.join("served")) == before,
+        "a failed update changed the served tree"
+    );
+}
+
+#[test]
+fn a_failed_update_had_already_rewritten_a_neighbour_page() {
+    let mut s = Session::start("engagement/ranking");
+    let deep = "content/posts/deep.md";
+    // The newer post shows this one's title, and is rendered before it.
+    refused_update(
+        &mut s,
+        |r| {
+            edit(
+                r,
+                deep,
+                "title: ",
+                "template: missing.html\ntitle: Retitled ",
+            )
+        },
+        &[deep],
+        "template \"missing.html\" does not exist",
+    );
+    s.step(
+        "fix",
+        |r| edit(r, deep, "template: missing.html\n", ""),
+        &[deep],
+    );
+}
+
+#[test]
+fn an_update_at_a_generated_address_is_refused() {
+    let mut s = Session::start("engagement/ranking");
+    refused_update(
+        &mut s,
+        |r| write(r, "content/tags.md", "---\ntitle: Tags\n---\nMine.\n"),
+        &["content/tags.md"],
+        "content/tags.md:1: this page is published at /tags/, which the tag index also uses",
+    );
+    std::fs::remove_file(s.site.root.join("content/tags.md")).unwrap();
+    refused_update(
+        &mut s,
+        |r| {
+            edit(
+                r,
+                "content/posts/none.md",
+                "date:",
+                "aliases: [/atom.xml]\ndate:",
+            )
+        },
+        &["content/posts/none.md"],
+        "content/posts/none.md:3: this post has an alias /atom.xml/, which the posts feed also uses",
+    );
+}

@@ -12,6 +12,7 @@ mod engagement;
 mod import;
 mod incremental;
 mod output_clients;
+mod plan;
 mod regression;
 mod replies;
 mod sanitize;

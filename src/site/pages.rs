@@ -1,0 +1,191 @@
+//! Posts, standalone pages and their aliases, and what every rendering pass over a
+//! site shares (`Pass`): the URL scheme, the site-wide view and the tag index.
+
+use crate::content::Kind;
+use crate::error::{Diagnostic, Location, Result};
+use crate::render::context::*;
+use crate::render::thread::thread_view;
+use crate::render::Renderer;
+use crate::site::lists::{collect_tags, tag_links, TagIndex};
+use crate::site::urls::Urls;
+use crate::site::{Entry, Site};
+
+/// Everything one rendering pass over a loaded site shares. The full build renders
+/// every output of its plan with it; an incremental update only those that changed.
+pub(crate) struct Pass<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) renderer: &'a Renderer,
+    pub(crate) urls: Urls,
+    pub(crate) site_view: SiteView,
+    pub(crate) tags: TagIndex,
+    /// `0..site.posts.len()`: the members of the index.
+    pub(crate) all_posts: Vec<usize>,
+}
+
+/// A post or page as a plan names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryRef {
+    /// At this position in `site.posts`, newest first.
+    Post(usize),
+    /// At this position in `site.pages`.
+    Page(usize),
+}
+
+impl<'a> Pass<'a> {
+    pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
+        let urls = Urls::new(&site.config.base_url, &site.config.base_path);
+        Pass {
+            site_view: site_view(site, &urls),
+            tags: collect_tags(&site.posts, &urls),
+            all_posts: (0..site.posts.len()).collect(),
+            site,
+            renderer,
+            urls,
+        }
+    }
+
+    pub(crate) fn entry(&self, at: EntryRef) -> &'a Entry {
+        match at {
+            EntryRef::Post(i) => &self.site.posts[i],
+            EntryRef::Page(i) => &self.site.pages[i],
+        }
+    }
+
+    /// The newer and older posts of the post at `at`; none for a page.
+    pub(crate) fn neighbours(&self, at: EntryRef) -> (Option<&'a Entry>, Option<&'a Entry>) {
+        match at {
+            EntryRef::Post(i) => (
+                i.checked_sub(1).map(|n| &self.site.posts[n]),
+                self.site.posts.get(i + 1),
+            ),
+            EntryRef::Page(_) => (None, None),
+        }
+    }
+
+    /// Renders a post or page; returns its HTML and its body's HTML, which lists and
+    /// feeds reuse.
+    pub(crate) fn render_entry(&self, at: EntryRef) -> Result<(String, String)> {
+        let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
+        let entry = self.entry(at);
+        let doc = &entry.doc;
+        let link = |e: &Entry| LinkView {
+            title: e.doc.title.clone(),
+            url: urls.path(&e.doc.path),
+        };
+        let (newer, older) = self.neighbours(at);
+        let page = PageView {
+            title: doc.title.clone(),
+            url: urls.path(&doc.path),
+            permalink: urls.permalink(&doc.path),
+            date: doc.date.as_ref().map(DateView::new),
+            updated: doc.updated.as_ref().map(DateView::new),
+            tags: tag_links(entry, &self.tags),
+            draft: doc.draft,
+            content: renderer.markdown.render_document(&doc.body),
+            summary: doc
+                .summary
+                .as_deref()
+                .map(|s| renderer.markdown.render_document(s)),
+            extra: doc.extra.clone(),
+            thread: thread_view(
+                &entry.thread,
+                &entry.tree,
+                site.config.max_depth,
+                &renderer.markdown,
+                &renderer.sanitizer,
+            ),
+            engagement: EngagementView::from(&entry.engagement),
+            newer: newer.map(link),
+            older: older.map(link),
+        };
+        let default_template = if doc.kind == Kind::Post {
+            "post.html"
+        } else {
+            "page.html"
+        };
+        let template = doc.template.as_deref().unwrap_or(default_template);
+        if !renderer.has_template(template) {
+            return Err(Diagnostic::new(
+                Location::new(&doc.source, None),
+                format!("template {template:?} does not exist"),
+                "create it in templates/, or remove the template: key",
+            )
+            .into());
+        }
+        let mut ctx =
+            TemplateContext::new(&self.site_view, page.url.clone(), page.permalink.clone());
+        ctx.page_title = doc.title.clone();
+        ctx.page = Some(&page);
+        let html = renderer.render(template, &ctx)?;
+        Ok((html, page.content))
+    }
+
+    /// The page at an entry's `alias`, which sends the reader to the entry.
+    pub(crate) fn render_alias(&self, at: EntryRef, alias: usize) -> Result<String> {
+        let doc = &self.entry(at).doc;
+        let permalink = self.urls.permalink(&doc.path);
+        let mut ctx = TemplateContext::new(
+            &self.site_view,
+            self.urls.path(&doc.aliases[alias]),
+            permalink.clone(),
+        );
+        ctx.page_title = doc.title.clone();
+        ctx.redirect_to = Some(permalink);
+        self.renderer.render("alias.html", &ctx)
+    }
+
+    /// What lists show of a post whose body is `content`: its summary, or the first
+    /// paragraph of its body.
+    pub(crate) fn summary_html(&self, entry: &Entry, content: &str) -> String {
+        match &entry.doc.summary {
+            Some(s) => self.renderer.markdown.render_document(s),
+            None => first_paragraph(content).to_string(),
+        }
+    }
+
+    /// A post as lists show it; `summary` is its `summary_html`.
+    pub(crate) fn summary_view(&self, entry: &Entry, summary: &str) -> PostSummaryView {
+        let doc = &entry.doc;
+        PostSummaryView {
+            title: doc.title.clone(),
+            url: self.urls.path(&doc.path),
+            permalink: self.urls.permalink(&doc.path),
+            date: doc.date.as_ref().map(DateView::new),
+            tags: tag_links(entry, &self.tags),
+            summary: summary.to_string(),
+            draft: doc.draft,
+            engagement: EngagementView::from(&entry.engagement),
+        }
+    }
+}
+
+fn site_view(site: &Site, urls: &Urls) -> SiteView {
+    let c = &site.config;
+    let mut pages: Vec<LinkView> = site
+        .pages
+        .iter()
+        .filter(|p| !p.doc.path.trim_end_matches('/').contains('/'))
+        .map(|p| LinkView {
+            title: p.doc.title.clone(),
+            url: urls.path(&p.doc.path),
+        })
+        .collect();
+    pages.sort_by(|a, b| a.title.cmp(&b.title));
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        language: c.language.clone(),
+        base_url: c.base_url.clone(),
+        base_path: c.base_path.clone(),
+        author: c.author_name.clone(),
+        pages,
+        extra: c.extra.clone(),
+    }
+}
+
+fn first_paragraph(html: &str) -> &str {
+    match (html.find("<p>"), html.find("</p>")) {
+        (Some(start), Some(end)) if start < end => &html[start..end + 4],
+        _ => "",
+    }
+}

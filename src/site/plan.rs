@@ -1,0 +1,360 @@
+//! The plan of a build: every file the site writes, each with the job that makes it
+//! and a digest of what it is made from, known before anything is rendered. The full
+//! build renders every output of the plan; an incremental update renders the outputs
+//! whose digest changed between two plans. Two outputs at one address, generated ones
+//! included, are an error naming both.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use crate::content::Kind;
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::site::lists::PostList;
+use crate::site::pages::{EntryRef, Pass};
+use crate::site::static_files::StaticSource;
+use crate::site::urls::{index_file, paginated, SitePage};
+use crate::site::{place_assets, Entry};
+
+/// Every file of a build.
+pub(crate) struct Plan<'p> {
+    pub(crate) outputs: Vec<Output>,
+    /// The lists `Job::List` refers to.
+    pub(crate) lists: Vec<PostList<'p>>,
+}
+
+/// One file of a build.
+#[derive(Debug, Clone)]
+pub(crate) struct Output {
+    /// Where it is written, relative to the output folder: `posts/x/index.html`.
+    pub(crate) file: String,
+    pub(crate) job: Job,
+    /// A digest of everything the file is made from but source files: two plans of
+    /// one site whose outputs at a path have the same digest write the same bytes
+    /// there, unless `job.source_file()` changed.
+    pub(crate) inputs: u64,
+}
+
+/// What makes a file.
+#[derive(Debug, Clone)]
+pub(crate) enum Job {
+    Entry(EntryRef),
+    /// The page at an entry's `doc.aliases[n]`.
+    Alias(EntryRef, usize),
+    /// Page `page` (1-based) of `plan.lists[list]`.
+    List {
+        list: usize,
+        page: usize,
+    },
+    Site(SitePage),
+    Static(StaticSource),
+}
+
+impl Job {
+    /// The file copied as it is, whose changes no digest sees.
+    pub(crate) fn source_file(&self) -> Option<&Path> {
+        match self {
+            Job::Static(StaticSource::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// The plan of the site `pass` renders, with `statics` (the theme's and the site's
+/// static files) and the site's content assets.
+pub(crate) fn plan<'p>(
+    pass: &'p Pass<'_>,
+    statics: &BTreeMap<String, StaticSource>,
+) -> Result<Plan<'p>> {
+    let site = pass.site;
+    let lists = pass.lists();
+    let digests = Digests::of(pass);
+    let mut outputs = Vec::with_capacity(
+        statics.len() + site.assets.len() + 2 * site.posts.len() + site.pages.len(),
+    );
+
+    let mut files: BTreeMap<String, StaticSource> = statics.clone();
+    for (from, to) in place_assets(site) {
+        files.insert(to, StaticSource::File(site.config.root.join(from)));
+    }
+    outputs.extend(files.into_iter().map(|(file, source)| {
+        let inputs = digest(|h| match &source {
+            StaticSource::Embedded(name, _) => (&file, name).hash(h),
+            StaticSource::File(path) => (&file, path).hash(h),
+        });
+        Output {
+            file,
+            job: Job::Static(source),
+            inputs,
+        }
+    }));
+
+    let entries = (0..site.posts.len())
+        .map(EntryRef::Post)
+        .chain((0..site.pages.len()).map(EntryRef::Page));
+    for at in entries {
+        let entry = pass.entry(at);
+        outputs.push(Output {
+            file: index_file(&entry.doc.path),
+            job: Job::Entry(at),
+            inputs: digests.entry(pass, at),
+        });
+        for (n, alias) in entry.doc.aliases.iter().enumerate() {
+            outputs.push(Output {
+                file: index_file(alias),
+                job: Job::Alias(at, n),
+                inputs: digest(|h| (&entry.doc.title, &entry.doc.path, digests.navigation).hash(h)),
+            });
+        }
+    }
+
+    let per_page = site.config.posts_per_page;
+    for (l, list) in lists.iter().enumerate() {
+        let total = list.page_count(per_page);
+        for n in 1..=total {
+            outputs.push(Output {
+                file: index_file(&paginated(&list.first, n)),
+                job: Job::List { list: l, page: n },
+                inputs: digest(|h| {
+                    (&list.first, n, total, digests.navigation).hash(h);
+                    list.tag.map(|t| (&t.name, t.count)).hash(h);
+                    for &i in list.page(n, per_page) {
+                        digests.posts[i].hash(h);
+                    }
+                }),
+            });
+        }
+    }
+
+    outputs.extend(SitePage::ALL.into_iter().map(|page| Output {
+        file: index_file(page.rel()),
+        job: Job::Site(page),
+        inputs: digests.site_page(pass, page),
+    }));
+
+    let plan = Plan { outputs, lists };
+    let problems = plan.collisions(pass);
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(Error::Content(problems))
+    }
+}
+
+fn digest(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
+    let mut h = DefaultHasher::new();
+    f(&mut h);
+    h.finish()
+}
+
+/// The digests many outputs share.
+struct Digests {
+    /// The navigation every page shows.
+    navigation: u64,
+    /// What lists show of each post: the post and its tags' names and counts.
+    posts: Vec<u64>,
+}
+
+impl Digests {
+    fn of(pass: &Pass<'_>) -> Digests {
+        let navigation = digest(|h| {
+            for link in &pass.site_view.pages {
+                (&link.title, &link.url).hash(h);
+            }
+        });
+        let posts = pass
+            .site
+            .posts
+            .iter()
+            .map(|e| digest(|h| Self::entry_with_tags(pass, e, h)))
+            .collect();
+        Digests { navigation, posts }
+    }
+
+    fn entry_with_tags(pass: &Pass<'_>, entry: &Entry, h: &mut DefaultHasher) {
+        entry.revision.hash(h);
+        for slug in &entry.tag_slugs {
+            if let Some((link, _)) = pass.tags.get(slug) {
+                (&link.name, link.count).hash(h);
+            }
+        }
+    }
+
+    /// A post or page: itself, its tags, its neighbours' titles and addresses.
+    fn entry(&self, pass: &Pass<'_>, at: EntryRef) -> u64 {
+        let (newer, older) = pass.neighbours(at);
+        fn link(e: Option<&Entry>) -> Option<(&str, &str)> {
+            e.map(|e| (e.doc.title.as_str(), e.doc.path.as_str()))
+        }
+        digest(|h| {
+            match at {
+                EntryRef::Post(i) => self.posts[i].hash(h),
+                EntryRef::Page(_) => Self::entry_with_tags(pass, pass.entry(at), h),
+            }
+            (link(newer), link(older), self.navigation).hash(h);
+        })
+    }
+
+    fn site_page(&self, pass: &Pass<'_>, page: SitePage) -> u64 {
+        let site = pass.site;
+        let entries = || site.posts.iter().chain(&site.pages);
+        digest(|h| match page {
+            SitePage::TagIndex => {
+                self.navigation.hash(h);
+                for (slug, (link, _)) in &pass.tags {
+                    (slug, &link.name, link.count).hash(h);
+                }
+            }
+            SitePage::NotFound => self.navigation.hash(h),
+            // What the conversation pages show of an entry: its thread, title,
+            // address and date, not its text (the usual edit while writing).
+            SitePage::Engagement | SitePage::Comments => {
+                (page == SitePage::Engagement)
+                    .then_some(self.navigation)
+                    .hash(h);
+                for e in entries() {
+                    let d = &e.doc;
+                    (e.revision.thread, &d.title, &d.path, d.date, d.draft).hash(h);
+                }
+            }
+            SitePage::Atom => {
+                for e in pass.feed_posts() {
+                    e.revision.doc.hash(h);
+                }
+            }
+            SitePage::Sitemap => {
+                for e in entries() {
+                    (&e.doc.path, e.doc.updated.or(e.doc.date)).hash(h);
+                }
+                site.posts.first().map(|p| p.doc.date).hash(h);
+                pass.tags.keys().for_each(|slug| slug.hash(h));
+            }
+            SitePage::Robots => {}
+        })
+    }
+}
+
+impl Plan<'_> {
+    /// Outputs at one file, or one at a folder of another's file.
+    fn collisions(&self, pass: &Pass<'_>) -> Vec<Diagnostic> {
+        let mut at: HashMap<&str, usize> = HashMap::with_capacity(self.outputs.len());
+        let mut clashes = Vec::new();
+        for (i, output) in self.outputs.iter().enumerate() {
+            if let Some(&first) = at.get(output.file.as_str()) {
+                clashes.push((first, i));
+            } else {
+                at.insert(&output.file, i);
+            }
+        }
+        for (i, output) in self.outputs.iter().enumerate() {
+            for (slash, _) in output.file.match_indices('/') {
+                if let Some(&file) = at.get(&output.file[..slash]) {
+                    clashes.push((file, i));
+                }
+            }
+        }
+        let mut problems: Vec<Diagnostic> = clashes
+            .into_iter()
+            .map(|(a, b)| self.collision(pass, a, b))
+            .collect();
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
+        problems.dedup();
+        problems
+    }
+
+    /// The problem reported at the later of two outputs a writer made (or at the one
+    /// a writer made, when the other is generated).
+    fn collision(&self, pass: &Pass<'_>, a: usize, b: usize) -> Diagnostic {
+        let (a, b) = (self.origin(pass, a), self.origin(pass, b));
+        let (other, mine) = if b.location.is_some() { (a, b) } else { (b, a) };
+        Diagnostic::new(
+            mine.location.clone().unwrap_or_else(|| Location::new(Path::new("templates"), None)),
+            format!("{}, which {} also uses", mine.what, other.name),
+            "give one of them another address: another slug: in its front matter, another alias, or another file name",
+        )
+    }
+
+    fn origin(&self, pass: &Pass<'_>, i: usize) -> Origin {
+        let output = &self.outputs[i];
+        let root = &pass.site.config.root;
+        let described = |e: &Entry, line: usize| {
+            let location = Location::new(&e.doc.source, Some(line));
+            let kind = if e.doc.kind == Kind::Post {
+                "post"
+            } else {
+                "page"
+            };
+            (location, kind)
+        };
+        match &output.job {
+            Job::Entry(at) => {
+                let (location, kind) = described(pass.entry(*at), 1);
+                let path = &pass.entry(*at).doc.path;
+                Origin::written(location, format!("this {kind} is published at /{path}"))
+            }
+            Job::Alias(at, n) => {
+                let entry = pass.entry(*at);
+                let alias = &entry.doc.aliases[*n];
+                let line = alias_line(root, &entry.doc.source, alias).unwrap_or(1);
+                let (location, kind) = described(entry, line);
+                Origin::written(location, format!("this {kind} has an alias /{alias}"))
+            }
+            Job::Static(StaticSource::File(path)) => {
+                let shown = path.strip_prefix(root).unwrap_or(path);
+                Origin::written(
+                    Location::new(shown, None),
+                    format!("this file is published at /{}", output.file),
+                )
+            }
+            Job::Static(StaticSource::Embedded(name, _)) => {
+                Origin::generated(format!("the default theme's {name}"))
+            }
+            Job::List { list, page } => Origin::generated(self.lists[*list].describe(*page)),
+            Job::Site(page) => Origin::generated(page.name().to_string()),
+        }
+    }
+}
+
+/// Who made an output, for messages.
+struct Origin {
+    /// Where a writer made it; `None` for what the site generates.
+    location: Option<Location>,
+    /// `this page is published at /x/`.
+    what: String,
+    /// `content/x.md:1`, `the tag index`.
+    name: String,
+}
+
+impl Origin {
+    fn written(location: Location, what: String) -> Origin {
+        Origin {
+            name: location.to_string(),
+            location: Some(location),
+            what,
+        }
+    }
+
+    fn generated(name: String) -> Origin {
+        Origin {
+            location: None,
+            what: format!("{name} is published here"),
+            name,
+        }
+    }
+}
+
+/// The line of the front matter of `source` that names `alias`, read again only when
+/// a message needs it.
+fn alias_line(root: &Path, source: &Path, alias: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(source)).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("aliases"))?;
+    let needle = alias.trim_matches('/');
+    let offset = lines[start..]
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or(0);
+    Some(start + offset + 1)
+}

@@ -1,0 +1,90 @@
+//! The pages made of the whole site, once each: the tag index, the 404 page, the
+//! conversations page, the feeds, the sitemap and robots.txt.
+
+use crate::dates::Date;
+use crate::error::Result;
+use crate::render::context::TemplateContext;
+use crate::render::feeds::{self, FeedEntry};
+use crate::site::build::Bodies;
+use crate::site::engagement;
+use crate::site::pages::Pass;
+use crate::site::urls::{self, SitePage};
+
+impl Pass<'_> {
+    /// Renders `page`; `bodies` holds the rendered body of every post the posts feed
+    /// shows.
+    pub(crate) fn render_site_page(&self, page: SitePage, bodies: &Bodies<'_>) -> Result<String> {
+        let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
+        Ok(match page {
+            SitePage::TagIndex => self.render_tag_index()?,
+            SitePage::NotFound => {
+                let rel = page.rel();
+                let mut ctx =
+                    TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
+                ctx.page_title = "Page not found".into();
+                renderer.render("404.html", &ctx)?
+            }
+            SitePage::Engagement => {
+                engagement::render_engagement_page(site, renderer, urls, &self.site_view)?
+            }
+            SitePage::Comments => engagement::comments_feed(site, renderer, urls),
+            SitePage::Atom => self.atom(bodies),
+            SitePage::Sitemap => self.sitemap(),
+            SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
+        })
+    }
+
+    /// The dated posts the posts feed shows, newest first.
+    pub(crate) fn feed_posts(&self) -> impl Iterator<Item = &crate::site::Entry> {
+        self.site
+            .posts
+            .iter()
+            .filter(|e| e.doc.date.is_some())
+            .take(self.site.config.feed_posts)
+    }
+
+    fn atom(&self, bodies: &Bodies<'_>) -> String {
+        let (config, urls) = (&self.site.config, &self.urls);
+        let author = config.author_name.as_deref().unwrap_or(&config.title);
+        let entries: Vec<FeedEntry<'_>> = self
+            .feed_posts()
+            .filter_map(|e| {
+                let published = e.doc.date?;
+                Some(FeedEntry {
+                    title: &e.doc.title,
+                    permalink: urls.permalink(&e.doc.path),
+                    published,
+                    updated: e.doc.updated.unwrap_or(published).max(published),
+                    content: bodies.content(e),
+                    author,
+                })
+            })
+            .collect();
+        feeds::atom(
+            &config.title,
+            &urls.permalink(SitePage::Atom.rel()),
+            &config.base_url,
+            author,
+            &entries,
+        )
+    }
+
+    fn sitemap(&self) -> String {
+        let (site, urls) = (self.site, &self.urls);
+        let mut pages: Vec<(String, Option<Date>)> = vec![(
+            urls.permalink(urls::HOME),
+            site.posts.first().and_then(|p| p.doc.date),
+        )];
+        for e in site.posts.iter().chain(&site.pages) {
+            pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
+        }
+        pages.push((urls.permalink(SitePage::TagIndex.rel()), None));
+        pages.push((urls.permalink(SitePage::Engagement.rel()), None));
+        pages.extend(
+            self.tags
+                .keys()
+                .map(|slug| (urls.permalink(&urls::tag(slug)), None)),
+        );
+        feeds::sitemap(&pages)
+    }
+}
