@@ -166,7 +166,7 @@ fn every_hand_written_wordpress_export_imports_then_builds() {
         (
             WORDPRESS_COM,
             "posts: 3 new",
-            "comments: 23 approved, 23 added",
+            "comments: 24 approved, 24 added",
         ),
         (
             "wordpress/wxr-1.0.xml",
@@ -210,7 +210,7 @@ fn a_wordpress_com_export_keeps_its_approved_comments() {
         ("posts/template-comments.comments.yaml", 14),
         ("posts/template-pingbacks-an-trackbacks.comments.yaml", 5),
         ("page-with-comments.comments.yaml", 3),
-        ("posts/edge-case-no-content.comments.yaml", 1),
+        ("posts/edge-case-no-content.comments.yaml", 2),
     ] {
         assert_eq!(thread(&site, rel).comments.len(), count, "{rel}");
     }
@@ -219,6 +219,13 @@ fn a_wordpress_com_export_keeps_its_approved_comments() {
         .root
         .join("content/posts/template-password-protected.md")
         .exists());
+    // Every value in CDATA, the text damaged before the export: passed through as it
+    // is, not "repaired".
+    let damaged = &thread(&site, "posts/edge-case-no-content.comments.yaml").comments[1];
+    assert_eq!(
+        (damaged.id.as_str(), damaged.body.as_str()),
+        ("931", "<p>Sehr w\u{fffd}\u{fffd}rdevoll &#128512;</p>\n")
+    );
     // Greek, Turkish and French come through as they were written.
     let first = &thread(&site, "posts/template-comments.comments.yaml").comments[0];
     assert_eq!(
@@ -298,6 +305,7 @@ fn no_email_ip_or_user_agent_of_a_hand_written_export_is_published() {
         "::ffff:203.0.113.90",
         "Mozilla/5.0 (SecretAgent)",
         "Mozilla/5.0 (HiddenBrowser)",
+        "2001:db8::931",
         "pauline@old.example",
         "jane@demo.example",
         "tester@wxr10.example",
@@ -484,7 +492,7 @@ fn reimporting_changes_no_byte() {
     let before = snapshot(&site.root, "content");
     let out = import(&site, "wordpress", &export, &["--author-id", "4242"]);
     assert!(
-        out.contains("comments: 23 approved, 0 added, 23 already there"),
+        out.contains("comments: 24 approved, 0 added, 24 already there"),
         "{out}"
     );
     assert!(
