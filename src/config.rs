@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
+use crate::explain::{self, Syntax};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -112,34 +113,137 @@ const BASE_URL_HELP: &str =
 /// Loads `site.toml` from `root`.
 pub fn load(root: &Path) -> Result<SiteConfig> {
     let path = root.join(CONFIG_FILE);
-    if !path.is_file() {
+    // `./site.toml` is just `site.toml` to the user.
+    let shown = path.strip_prefix(".").unwrap_or(&path);
+    if !root.is_dir() {
         return Err(Error::from(Diagnostic::new(
-            Location::new(&path, None),
+            Location::new(root, None),
+            "this folder does not exist",
+            format!(
+                "pass the site's folder with --root, or create a site here with `rapport init {}`",
+                root.display()
+            ),
+        )));
+    }
+    if !path.is_file() {
+        let help = match site_above(root) {
+            Some(site) => format!(
+                "this folder is inside the site at {}: run rapport there, or pass --root {}",
+                site.display(),
+                site.display()
+            ),
+            None => "run rapport in a site's folder, pass --root DIR, or create a site with `rapport init DIR`".to_string(),
+        };
+        return Err(Error::from(Diagnostic::new(
+            Location::new(shown, None),
             "no site.toml here",
-            "run rapport in a site's folder, pass --root DIR, or create a site with `rapport init DIR`",
+            help,
         )));
     }
     let text = read_text(&path)?;
-    parse(&text, &path, root)
+    parse(&text, shown, root)
+}
+
+/// The nearest folder above `root` (as written) that holds a site.toml.
+fn site_above(root: &Path) -> Option<PathBuf> {
+    root.ancestors()
+        .skip(1)
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .find(|p| p.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Parses the text of `site.toml` (at `path`) into a resolved configuration.
 pub fn parse(text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of_offset(text, s.start));
-        // Some syntax errors (`key =` at the end of the file) come without a message.
-        let message = match e.message().trim() {
-            "" => "this is not valid TOML".to_string(),
-            m => m.to_string(),
-        };
-        let help = if message.contains("unknown field") {
-            "remove or rename this key; the README lists every site.toml key"
-        } else {
-            "fix the TOML here (strings need double quotes; tables are written [name])"
-        };
-        Diagnostic::new(Location::new(path, line), message, help)
-    })?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e, text, path))?;
     resolve(raw, text, path, root)
+}
+
+/// A TOML error as the user should read it: the line and column, what is wrong in
+/// their terms, and what to write.
+fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Diagnostic {
+    let start = e.span().map(|s| s.start.min(text.len()));
+    let line_text = start.map_or("", |at| {
+        let from = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        text[from..].lines().next().unwrap_or_default()
+    });
+    let key = line_text
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty());
+    let message = e.message().trim();
+    let said = explain::explain(message, key, Syntax::Toml).unwrap_or_else(|| {
+        let key = key.unwrap_or("title");
+        let value = line_text.split_once('=').map_or("", |(_, v)| v.trim());
+        let (message, help) = if message.starts_with("invalid basic string") {
+            (
+                "a quote opened on this line is never closed".to_string(),
+                "end the text with \" on the same line (write \\\" for a quote inside it)"
+                    .to_string(),
+            )
+        } else if message.starts_with("invalid string") && value.is_empty() {
+            (
+                format!("`{key}` has no value"),
+                format!(
+                    "write the value after the equals sign, e.g. {key} = {}",
+                    explain::example(key)
+                ),
+            )
+        } else if message.starts_with("invalid string") {
+            (
+                format!("the value of `{key}` must be in double quotes"),
+                format!("write {key} = \"{}\"", value.trim_matches(['"', '\''])),
+            )
+        } else if let Some(rest) = message.strip_prefix("duplicate key `") {
+            let key = rest.split('`').next().unwrap_or_default();
+            let said = explain::duplicate(key);
+            (said.message, said.help)
+        } else if message.starts_with("expected `.`, `=`") {
+            (
+                "this line is not of the form `key = value`".to_string(),
+                "write the key, an equals sign and the value, e.g. title = \"My blog\"".to_string(),
+            )
+        } else if message.is_empty() && value.is_empty() {
+            (
+                format!("`{key}` has no value"),
+                format!(
+                    "write the value after the equals sign, e.g. {key} = {}",
+                    explain::example(key)
+                ),
+            )
+        } else {
+            (
+                match message {
+                    "" => "this is not valid TOML".to_string(),
+                    m => m.replace('\n', " "),
+                },
+                "fix the TOML here (text needs double quotes; tables are written [name])"
+                    .to_string(),
+            )
+        };
+        explain::Explained { message, help }
+    });
+    // A missing key is about the whole file, not the line the parser stopped on.
+    let location = match start {
+        Some(_) if message.starts_with("missing field") => Location::new(path, None),
+        Some(at) => {
+            let before = &text[..at];
+            let from = before.rfind('\n').map_or(0, |i| i + 1);
+            Location::at(
+                path,
+                line_of_offset(text, at),
+                before[from..].chars().count() + 1,
+            )
+        }
+        None => Location::new(path, None),
+    };
+    Diagnostic::new(location, said.message, said.help)
 }
 
 fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
@@ -302,7 +406,7 @@ mod tests {
         .unwrap_err();
         let text = err.to_string();
         assert!(
-            text.starts_with("site.toml:3: unknown field `titel`"),
+            text.starts_with("site.toml:3:1: unknown key `titel`\n  help: did you mean `title`?"),
             "{text}"
         );
     }

@@ -91,14 +91,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A template failed to parse or render.
+    /// A template failed to parse or render, where no file and line could be named
+    /// (those are `Content` diagnostics at the template's file).
     #[error("template {name}: {message}\n  help: {help}")]
     Template {
         name: String,
         message: String,
         help: String,
     },
-    /// Anything else the user must act on (a bad argument value, a server that cannot bind).
+    /// Something else the user must act on that is in no file (a port in use, a
+    /// folder that cannot be watched): what is wrong, and what to do.
+    #[error("{message}\n  help: {help}")]
+    Input { message: String, help: String },
+    /// Anything else the user must act on, when there is no advice to give.
     #[error("{0}")]
     Other(String),
 }
@@ -109,6 +114,14 @@ impl Error {
             path: path.to_path_buf(),
             action,
             source,
+        }
+    }
+
+    /// What is wrong and what to do, for a problem in no file.
+    pub fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::Input {
+            message: message.into(),
+            help: help.into(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -25,9 +25,10 @@ const FILES: &[(&str, &str)] = &[
 /// Scaffolds a site in `dir` (created if missing); refuses to touch an existing site.
 pub fn init(dir: &Path) -> Result<()> {
     if dir.join("site.toml").exists() {
-        return Err(Error::Other(format!(
-            "{} already holds a site (site.toml exists)\n  help: choose an empty folder, e.g. rapport init my-blog",
-            dir.display()
+        return Err(Error::from(Diagnostic::new(
+            Location::new(dir, None),
+            "this folder already holds a site (it has a site.toml)",
+            "choose an empty folder, e.g. rapport init my-blog",
         )));
     }
     for (rel, text) in FILES {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod error;
+mod explain;
 pub mod import;
 pub mod init;
 pub mod render;

@@ -1,12 +1,13 @@
 //! The only module that names the YAML crate. It turns YAML text into typed values and
-//! YAML errors into diagnostics located in the user's file (offset by where the YAML
-//! block starts), so the crate can be swapped here alone.
+//! YAML errors into diagnostics in the user's words, located in the user's file (offset
+//! by where the YAML block starts), so the crate can be swapped here alone.
 
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Location};
+use crate::explain::{self, Explained, Syntax};
 
 /// Parses `text`, which starts at line `first_line` (1-based) of `path`.
 pub(crate) fn from_str_at<T: DeserializeOwned>(
@@ -14,29 +15,170 @@ pub(crate) fn from_str_at<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| {
-        let source = text;
-        let text = e.to_string();
-        // Some errors come without a position (several documents in one file); those
-        // point at the second document's start, or else at the block's first line.
-        let line = context_line(&text)
-            .or(e.location().map(|l| l.line()))
-            .map(|l| newline_line(source, l))
-            .or_else(|| second_document_line(source))
-            .unwrap_or(1)
-            .max(1)
-            + first_line
-            - 1;
-        let message = clean_message(&text);
-        let help = if message.contains("unknown field") {
-            "remove or rename this key (keys are case-sensitive; see the README for the allowed ones)"
-        } else if message.contains("more than one document") {
-            "a line holding only --- (or ...) inside YAML starts a new document; remove it, or indent it if it belongs to a block of text"
-        } else {
-            "fix the YAML syntax here (check indentation and quote values that contain ': ' or start with a special character)"
+    serde_yaml::from_str(text).map_err(|e| diagnose(&e, text, path, first_line))
+}
+
+/// A YAML error as the user should read it: where (the line of `path`, and the column
+/// when the parser knows it), what is wrong in their terms, and what to write.
+fn diagnose(e: &serde_yaml::Error, source: &str, path: &Path, first_line: usize) -> Diagnostic {
+    let text = e.to_string();
+    // When a construct is left open (a quote), the line it started on is where the
+    // user should look; some errors come without a position (several documents in one
+    // file): those point at the second document's start, or else at the first line.
+    let left_open = [
+        "while scanning a quoted scalar",
+        "while scanning a simple key",
+        "while parsing a flow sequence",
+        "while parsing a flow mapping",
+    ]
+    .iter()
+    .any(|c| text.contains(c));
+    let (yaml_line, column) = match context_position(&text).filter(|_| left_open) {
+        Some(at) => (Some(at.0), Some(at.1)),
+        None => match e.location() {
+            Some(l) => (Some(l.line()), Some(l.column())),
+            None => (None, None),
+        },
+    };
+    let mut line = yaml_line
+        .map(|l| newline_line(source, l))
+        .or_else(|| second_document_line(source))
+        .unwrap_or(1)
+        .max(1);
+    let message = clean_message(&text);
+    let said = match explain::explain(&message, None, Syntax::Yaml) {
+        Some(said) => {
+            if let Some(key) = message.strip_prefix("duplicate field `") {
+                let key = key.trim_end_matches('`');
+                line = second_key_line(source, key).unwrap_or(line);
+                return Diagnostic::new(
+                    Location::new(path, Some(line + first_line - 1)),
+                    said.message,
+                    said.help,
+                );
+            }
+            said
+        }
+        None => syntax_error(
+            &message,
+            source.lines().nth(line - 1).unwrap_or_default(),
+            column,
+        ),
+    };
+    let line = line + first_line - 1;
+    let location = match column {
+        Some(column) if column > 0 => Location::at(path, line, column),
+        _ => Location::new(path, Some(line)),
+    };
+    Diagnostic::new(location, said.message, said.help)
+}
+
+/// A YAML syntax error said in the user's terms, from the parser's message and the
+/// line it points at.
+fn syntax_error(message: &str, line: &str, column: Option<usize>) -> Explained {
+    let at = column.and_then(|c| line.chars().nth(c.saturating_sub(1)));
+    let said = |message: String, help: &str| Explained {
+        message,
+        help: help.to_string(),
+    };
+    let indent = &line[..line.len() - line.trim_start().len()];
+    if indent.contains('\t') || at == Some('\t') || message.contains("tab character") {
+        return said(
+            "a tab is used for indentation here; YAML allows only spaces".into(),
+            "replace the tab with spaces (two per level)",
+        );
+    }
+    let (key, value) = line
+        .trim_start()
+        .trim_start_matches("- ")
+        .split_once(':')
+        .map_or(("title", ""), |(k, v)| (k.trim(), v.trim()));
+    if message.contains("more than one document") {
+        return said(
+            "a line holding only --- (or ...) starts a second YAML document here".into(),
+            "remove it, or indent it if it belongs to a block of text",
+        );
+    }
+    if message.contains("while scanning a quoted scalar") {
+        return said(
+            "a quote opened here is never closed".into(),
+            "end the value with the same quote on this line (write \\\" for a quote inside double quotes)",
+        );
+    }
+    if message.contains("while parsing a flow sequence") {
+        return said(
+            "a list opened with [ here is never closed".into(),
+            "end the list with ] on the same line, its items separated by commas",
+        );
+    }
+    if message.contains("while parsing a flow mapping") {
+        return said(
+            "a block opened with { here is never closed".into(),
+            "end it with } on the same line, its keys separated by commas",
+        );
+    }
+    if message.contains("cannot start any token") {
+        let c = at.unwrap_or('?');
+        return Explained {
+            message: format!("a value cannot start with `{c}` unless it is quoted"),
+            help: format!(
+                "put the value in double quotes: {key}: \"{}\"",
+                value.replace('"', "\\\"")
+            ),
         };
-        Diagnostic::new(Location::new(path, Some(line)), message, help)
-    })
+    }
+    if message.contains("unknown escape character") {
+        return said(
+            "a backslash inside double quotes starts an escape sequence, and this one is not valid"
+                .into(),
+            "use single quotes instead ('C:\\path'), or write each backslash twice",
+        );
+    }
+    if message.contains("mapping values are not allowed") {
+        if value.contains(": ") {
+            return Explained {
+                message: format!("the value of `{key}` contains \": \", which YAML reads as the start of another key"),
+                help: format!("put the value in double quotes: {key}: \"{}\"", value.replace('"', "\\\"")),
+            };
+        }
+        return said(
+            "this line is indented more than the keys above it".into(),
+            "start every key of a block at the same column",
+        );
+    }
+    if message.contains("did not find expected key") && line.contains(['"', '\'']) {
+        return said(
+            "a quoted value ends before the end of the line".into(),
+            "quote a value holding \" with single quotes (title: 'Say \"hi\"'), and write ' inside single quotes as '' (title: 'It''s')",
+        );
+    }
+    if message.contains("could not find expected ':'") {
+        return said(
+            "this line is not of the form `key: value`".into(),
+            "add a colon and a space after the key, or indent the line if it continues the value above",
+        );
+    }
+    if message.contains("did not find expected") || message.contains("not allowed in this context")
+    {
+        return said(
+            "this line is not indented like the lines around it".into(),
+            "indent the keys of one block by the same number of spaces; list items start with \"- \"",
+        );
+    }
+    said(
+        message.to_string(),
+        "fix the YAML here (check indentation, and quote values that contain \": \" or start with a special character)",
+    )
+}
+
+/// The line (relative to the text) of the second top-level `key:`, for a key set twice.
+fn second_key_line(text: &str, key: &str) -> Option<usize> {
+    let prefix = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(&prefix))
+        .nth(1)
+        .map(|(i, _)| i + 1)
 }
 
 /// The line as the rest of rapport (and an editor) counts it, by `\n`, of the YAML
@@ -103,12 +245,18 @@ fn skip_digits(text: &str) -> &str {
     text.trim_start_matches(|c: char| c.is_ascii_digit())
 }
 
-/// When a construct is left open ("while scanning a quoted scalar at line 3"), the
-/// line it started on is where the user should look, not the end of the file.
-fn context_line(message: &str) -> Option<usize> {
+/// When a construct is left open ("while scanning a quoted scalar at line 3 column
+/// 8"), the line and column it started at.
+fn context_position(message: &str) -> Option<(usize, usize)> {
     let (_, context) = message.split_once(", while ")?;
     let (_, at) = context.split_once(" at line ")?;
-    at.split(' ').next()?.parse().ok()
+    let mut words = at.split(' ');
+    let line = words.next()?.parse().ok()?;
+    let column = match (words.next(), words.next()) {
+        (Some("column"), Some(c)) => c.trim_end_matches(',').parse().ok()?,
+        _ => 0,
+    };
+    Some((line, column))
 }
 
 /// The 1-based line (relative to `text`) of each item of the top-level block sequence
@@ -255,7 +403,7 @@ mod tests {
         }
         let err = from_str_at::<T>("a: 1\nb: 2\n", Path::new("f.md"), 2).unwrap_err();
         assert_eq!(err.location.line, Some(3));
-        assert!(err.message.contains("unknown field `b`"), "{}", err.message);
+        assert_eq!(err.message, "unknown key `b`");
     }
 
     #[test]
@@ -273,10 +421,9 @@ mod tests {
             from_str_at::<serde_yaml::Value>("# c\n---\na: 1\n---\nb: 2\n", Path::new("f"), 2)
                 .unwrap_err();
         assert_eq!(err.location.line, Some(5));
-        assert!(
-            err.message.contains("more than one document"),
-            "{}",
-            err.message
+        assert_eq!(
+            err.message,
+            "a line holding only --- (or ...) starts a second YAML document here"
         );
     }
 
@@ -289,11 +436,8 @@ mod tests {
             1,
         )
         .unwrap_err();
-        assert_eq!(err.location.line, Some(2));
-        assert_eq!(
-            err.message,
-            "found unexpected end of stream, while scanning a quoted scalar"
-        );
+        assert_eq!(err.location.to_string(), "f:2:6");
+        assert_eq!(err.message, "a quote opened here is never closed");
     }
     #[test]
     fn quoted_and_block_scalars_read_back_exactly() {

@@ -34,6 +34,8 @@ pub struct Document {
     /// Extra paths that redirect here, relative to the base path (`2015/03/hello/`).
     pub aliases: Vec<String>,
     pub template: Option<String>,
+    /// The line of the `template:` key, for errors about the template it names.
+    pub template_line: Option<usize>,
     pub extra: tera::Value,
     pub body: String,
     /// The line of the markdown file the body starts on, to locate what is in it.
@@ -118,6 +120,10 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
     }
     let title = fm.title.clone().unwrap_or_else(|| slug.replace('-', " "));
     let path_out = output_path(source, &slug);
+    let template_line = fm
+        .template
+        .as_ref()
+        .map(|_| front_matter::key_line(&split, "template"));
     let FrontMatter {
         tags,
         draft,
@@ -146,6 +152,7 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
         summary,
         aliases,
         template,
+        template_line,
         extra: extra.unwrap_or(tera::Value::Object(Default::default())),
         body: split.body.to_string(),
         body_line: split.body_line,

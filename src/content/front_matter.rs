@@ -42,17 +42,10 @@ pub struct Split<'a> {
 /// needs at least a title.
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let missing = || {
-        Diagnostic::new(
-            Location::new(path, Some(1)),
-            "this file has no front matter",
-            "start the file with a block like\n---\ntitle: My post\ndate: 2024-01-31\n---",
-        )
-    };
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(missing)?;
+        .ok_or_else(|| missing(text, path))?;
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
@@ -67,9 +60,34 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     }
     Err(Diagnostic::new(
         Location::new(path, Some(1)),
-        "the front matter is not closed",
+        "the front matter that starts here is never closed",
         "end the front matter with a line that holds only ---",
     ))
+}
+
+/// Why a file does not start with a `---` line, and what to write instead.
+fn missing(text: &str, path: &Path) -> Diagnostic {
+    if text.starts_with("+++") {
+        return Diagnostic::new(
+            Location::new(path, Some(1)),
+            "this file starts with TOML front matter (+++), which rapport does not read yet",
+            "write the front matter as YAML between two lines of ---, e.g. title: \"My post\" instead of title = \"My post\"",
+        );
+    }
+    let leading = text.len() - text.trim_start().len();
+    if text.trim_start().starts_with("---") {
+        let line = text[..leading].matches('\n').count() + 1;
+        return Diagnostic::new(
+            Location::new(path, Some(line)),
+            "the front matter must start on the file's first line",
+            "remove the blank lines (or spaces) before the first ---",
+        );
+    }
+    Diagnostic::new(
+        Location::new(path, Some(1)),
+        "this file has no front matter",
+        "start the file with a line ---, then lines such as title: My post and date: 2024-01-31, then a line ---",
+    )
 }
 
 /// Parses the front matter part of a split file.

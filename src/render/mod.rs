@@ -19,14 +19,17 @@ use sanitize::Sanitizer;
 /// Everything needed to render pages, built once per build.
 pub struct Renderer {
     tera: tera::Tera,
+    sources: templates::Sources,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
 
 impl Renderer {
     pub fn new(config: &SiteConfig) -> Result<Self> {
+        let (tera, sources) = templates::load(config)?;
         Ok(Renderer {
-            tera: templates::load(config)?,
+            tera,
+            sources,
             markdown: Markdown::new(&config.base_path),
             sanitizer: Sanitizer::default(),
         })
@@ -39,10 +42,10 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
-        let ctx = tera::Context::from_serialize(context)
-            .map_err(|e| templates::template_error(template, &e))?;
+        let ctx =
+            tera::Context::from_serialize(context).map_err(|e| self.sources.error(template, &e))?;
         self.tera
             .render(template, &ctx)
-            .map_err(|e| templates::template_error(template, &e))
+            .map_err(|e| self.sources.error(template, &e))
     }
 }

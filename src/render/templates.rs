@@ -5,12 +5,12 @@
 //! as `default/<name>` so a theme can extend those.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
-use crate::error::{read_text, Error, Result};
+use crate::error::{read_text, Diagnostic, Error, Location, Result};
 
 /// The default theme's templates, compiled in so a site needs no theme folder.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -74,20 +74,38 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[(
     include_str!("../../themes/default/static/style.css"),
 )];
 
-/// Compiles the templates of the site configured by `config`.
-pub fn load(config: &SiteConfig) -> Result<tera::Tera> {
+/// Compiles the templates of the site configured by `config`, and keeps where each
+/// came from to locate errors.
+pub fn load(config: &SiteConfig) -> Result<(tera::Tera, Sources)> {
     // A theme inherits every template it does not define from the default theme, so
     // a theme may be as small as one file and still gets pages added later.
     let mut theme: BTreeMap<String, String> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
+    let mut sources = Sources::default();
     if let Some(dir) = config.theme_dir() {
-        theme.extend(read_dir_templates(&dir.join("templates"))?);
+        let found = read_dir_templates(&dir.join("templates"))?;
+        sources.add(
+            &config.root,
+            &dir.join("templates"),
+            &found,
+            &["", "theme/"],
+        );
+        theme.extend(found);
     }
     let site: BTreeMap<String, String> = read_dir_templates(&config.templates_dir())?
         .into_iter()
         .collect();
+    sources.add(
+        &config.root,
+        &config.templates_dir(),
+        &site
+            .iter()
+            .map(|(n, t)| (n.clone(), t.clone()))
+            .collect::<Vec<_>>(),
+        &[""],
+    );
     let aliases: Vec<(String, String)> = theme
         .iter()
         .map(|(n, t)| (format!("theme/{n}"), t.clone()))
@@ -103,31 +121,33 @@ pub fn load(config: &SiteConfig) -> Result<tera::Tera> {
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .chain(theme.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .collect();
-    check_extends(&all)?;
+    sources.add_built_in(&all);
+    check_extends(&all, &sources)?;
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm"]);
     // Tera's own escaper also escapes `/`, which makes every URL unreadable in the
     // output; ours escapes exactly what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::render::escape::escape_html);
     tera.add_raw_templates(aliases.into_iter().chain(theme))
-        .map_err(|e| template_error("(loading)", &e))?;
-    Ok(tera)
+        .map_err(|e| sources.error("", &e))?;
+    Ok((tera, sources))
 }
 
 /// Follows every `{% extends %}` chain: tera overflows its stack on a template that
 /// extends itself, directly or through others, instead of reporting it.
-fn check_extends(templates: &BTreeMap<&str, &str>) -> Result<()> {
+fn check_extends(templates: &BTreeMap<&str, &str>, sources: &Sources) -> Result<()> {
     for start in templates.keys() {
         let mut chain = vec![*start];
         let mut current = *start;
         while let Some(parent) = templates.get(current).and_then(|t| extended(t)) {
             if chain.contains(&parent) {
                 chain.push(parent);
-                return Err(Error::Template {
-                    name: start.to_string(),
-                    message: format!("templates extend each other in a circle: {}", chain.join(" → ")),
-                    help: "a theme's template extends the default theme's with {% extends \"default/NAME\" %}; a site template extends the theme's with {% extends \"theme/NAME\" %}".into(),
-                });
+                return Err(Diagnostic::new(
+                    sources.location(start, Some(1)),
+                    format!("templates extend each other in a circle: {}", chain.join(" → ")),
+                    "a theme's template extends the default theme's with {% extends \"default/NAME\" %}; a site template extends the theme's with {% extends \"theme/NAME\" %}",
+                )
+                .into());
             }
             chain.push(parent);
             current = parent;
@@ -170,21 +190,177 @@ fn read_dir_templates(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// A tera error with its whole cause chain (tera puts the useful part, with the
-/// line, in the sources).
-pub fn template_error(name: &str, e: &tera::Error) -> Error {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str("\n  caused by: ");
-        message.push_str(&s.to_string());
-        source = s.source();
+/// Where each template was read from (relative to the site's folder) and its text, to
+/// point a template error at a file and line.
+#[derive(Default)]
+pub struct Sources(BTreeMap<String, (PathBuf, String)>);
+
+impl Sources {
+    /// Templates read from `dir`, registered under each of `prefixes` + their name.
+    fn add(&mut self, root: &Path, dir: &Path, found: &[(String, String)], prefixes: &[&str]) {
+        for (name, text) in found {
+            let path = dir.join(name);
+            let path = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            for prefix in prefixes {
+                self.0
+                    .insert(format!("{prefix}{name}"), (path.clone(), text.clone()));
+            }
+        }
     }
-    Error::Template {
-        name: name.to_string(),
-        message,
-        help: "fix the template (the line above is in the template file)".into(),
+
+    /// The rest: the default theme compiled into the binary.
+    fn add_built_in(&mut self, all: &BTreeMap<&str, &str>) {
+        for (name, text) in all {
+            let file = name
+                .trim_start_matches("theme/")
+                .trim_start_matches("default/");
+            self.0.entry(name.to_string()).or_insert_with(|| {
+                (
+                    PathBuf::from(format!("{file} (built-in theme)")),
+                    text.to_string(),
+                )
+            });
+        }
     }
+
+    fn location(&self, name: &str, line: Option<usize>) -> Location {
+        let path = self
+            .0
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |(p, _)| p.clone());
+        Location::new(&path, line)
+    }
+
+    /// The template `name` and those it extends, nearest first.
+    fn chain(&self, name: &str) -> Vec<&str> {
+        let mut chain = vec![];
+        let mut current = Some(name);
+        while let Some(n) = current.filter(|n| !chain.contains(n) && chain.len() < 64) {
+            let Some((key, (_, text))) = self.0.get_key_value(n) else {
+                break;
+            };
+            chain.push(key.as_str());
+            current = extended(text);
+        }
+        chain
+    }
+
+    /// A tera error as a diagnostic at the template file, line and column it is
+    /// about. Tera gives a position for syntax errors only; for a missing variable,
+    /// filter or function the line is the first that names it, in the template or
+    /// one it extends.
+    pub fn error(&self, rendering: &str, e: &tera::Error) -> Error {
+        let mut causes = vec![e.to_string()];
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            causes.push(s.to_string());
+            source = s.source();
+        }
+        let first = &causes[0];
+        if let Some(name) = quoted_after(first, "Failed to parse '") {
+            let detail = causes.last().map(String::as_str).unwrap_or_default();
+            return parse_error(self.location(name, None), detail).into();
+        }
+        let name = quoted_after(first, "Failed to render '").unwrap_or(rendering);
+        let cause = causes.last().map(String::as_str).unwrap_or(first);
+        let (message, help, word) = explain_render_error(cause);
+        let found = word.as_deref().and_then(|w| {
+            self.chain(name).into_iter().find_map(|n| {
+                let text = &self.0.get(n)?.1;
+                let (line, column) = find_in_tags(text, w)?;
+                let mut at = self.location(n, Some(line));
+                at.column = Some(column);
+                Some(at)
+            })
+        });
+        let location = found.unwrap_or_else(|| self.location(name, None));
+        Diagnostic::new(location, message, help).into()
+    }
+}
+
+/// A syntax error from tera's parser: ` --> 3:15` then the line and a caret, then
+/// `= expected …`.
+fn parse_error(mut location: Location, detail: &str) -> Diagnostic {
+    if let Some((line, column)) = detail
+        .split_once("--> ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|at| at.split_once(':'))
+    {
+        location.line = line.parse().ok();
+        location.column = column.parse().ok().filter(|_| location.line.is_some());
+    }
+    let expected = detail
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or("the template cannot be read here");
+    Diagnostic::new(
+        location,
+        format!("this template cannot be read here: {expected}"),
+        "close every {{ with }} and every {% %} tag with %}, and end each block, if and for with its end tag",
+    )
+}
+
+/// (what, what to do, the name to look for in the template) for tera's last cause.
+fn explain_render_error(cause: &str) -> (String, String, Option<String>) {
+    let cause = cause.trim();
+    if let Some(var) = quoted_after(cause, "Variable `") {
+        return (
+            format!("`{var}` is not a variable this template gets"),
+            format!("check the spelling (the README lists each template's variables), or write {{{{ {var} | default(value=\"\") }}}} if it may be missing"),
+            Some(var.to_string()),
+        );
+    }
+    for (kind, what) in [
+        ("Filter '", "filter"),
+        ("Function '", "function"),
+        ("Test '", "test"),
+    ] {
+        if let Some(name) = quoted_after(cause, kind) {
+            return (
+                format!("there is no {what} named `{name}`"),
+                "check the spelling; tera's documentation lists the built-in filters, functions and tests".into(),
+                Some(name.to_string()),
+            );
+        }
+    }
+    if let Some(name) = quoted_after(cause, "Template '") {
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        return (
+            format!("there is no template named {name}"),
+            "create it in templates/, or fix the name".into(),
+            Some(name.to_string()),
+        );
+    }
+    (cause.to_string(), "fix the template here".into(), None)
+}
+
+/// The text between `prefix` and the next quote of the same kind.
+fn quoted_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let close = prefix.chars().last()?;
+    let rest = &text[text.find(prefix)? + prefix.len()..];
+    rest.find(close).map(|end| &rest[..end])
+}
+
+/// The 1-based line and column of the first `{{ … }}` or `{% … %}` of `text` that
+/// names `word`.
+fn find_in_tags(text: &str, word: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        let before = &text[..at];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        if open.is_some() && open > close {
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            return Some((
+                before.matches('\n').count() + 1,
+                before[line_start..].chars().count() + 1,
+            ));
+        }
+        from = at + word.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -197,9 +373,9 @@ mod tests {
         assert_eq!(extended("{%- extends 'a' -%}"), Some("a"));
         assert_eq!(extended("{% block x %}{% endblock %}"), None);
         let ok = BTreeMap::from([("a", "{% extends \"b\" %}"), ("b", "")]);
-        assert!(check_extends(&ok).is_ok());
+        assert!(check_extends(&ok, &Sources::default()).is_ok());
         let circle = BTreeMap::from([("a", "{% extends \"b\" %}"), ("b", "{% extends \"a\" %}")]);
-        assert!(check_extends(&circle)
+        assert!(check_extends(&circle, &Sources::default())
             .unwrap_err()
             .to_string()
             .contains("a → b → a"));

@@ -106,7 +106,7 @@ impl<'a> Pass<'a> {
         let template = doc.template.as_deref().unwrap_or(default_template);
         if !renderer.has_template(template) {
             return Err(Diagnostic::new(
-                Location::new(&doc.source, None),
+                Location::new(&doc.source, doc.template_line),
                 format!("template {template:?} does not exist"),
                 "create it in templates/, or remove the template: key",
             )

@@ -83,7 +83,7 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
             comments: Vec::new(),
         }
     } else {
-        yaml::from_str_at(text, path, 1).map_err(|d| vec![d])?
+        yaml::from_str_at(text, path, 1).map_err(|d| vec![bare_list(text, path).unwrap_or(d)])?
     };
     let item_lines = yaml::sequence_item_lines(text, "comments");
     let lines: Vec<&str> = text.lines().collect();
@@ -142,6 +142,23 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
     } else {
         Err(problems)
     }
+}
+
+/// A thread written as a bare list of comments, without the `comments:` key over it:
+/// the one shape of thread file whose YAML error would not say what to do.
+fn bare_list(text: &str, path: &Path) -> Option<Diagnostic> {
+    let (i, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let first = text.lines().nth(i)?;
+    (first == "-" || first.starts_with("- ")).then(|| {
+        Diagnostic::new(
+            Location::new(path, Some(i + 1)),
+            "the comments are written as a bare list; they go under a `comments:` key",
+            "add a line comments: above the list, and indent the list under it by two spaces",
+        )
+    })
 }
 
 /// Duplicate ids, unknown parents and cycles.
@@ -274,7 +291,7 @@ mod tests {
     fn unknown_key_is_located() {
         assert_eq!(
             errors("comments:\n  - id: 1\n    athor: x\n"),
-            vec!["t.comments.yaml:3: comments[0]: unknown field `athor`, expected one of `id`, `parent`, `author`, `url`, `date`, `role`, `body`"]
+            vec!["t.comments.yaml:3:5: unknown key `athor` in a comment"]
         );
     }
 

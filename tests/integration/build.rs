@@ -376,7 +376,7 @@ fn a_template_extending_itself_is_an_error_not_a_crash() {
     for command in ["build", "check"] {
         let run = site.run(&[command]).failure(1);
         assert!(
-            run.stderr.starts_with("error: template post.html: templates extend each other in a circle: post.html → theme/post.html → theme/post.html\n"),
+            run.stderr.starts_with("error: themes/plain/templates/post.html:1: templates extend each other in a circle: post.html → theme/post.html → theme/post.html\n"),
             "{command}: {}",
             run.stderr
         );

@@ -1,5 +1,6 @@
 //! Bad input: every problem named with `path:line` and what to do, exit status 1,
-//! and `check` listing all of them at once.
+//! and `check` listing all of them at once (the catalogue of single mistakes and
+//! their exact messages is in errors.rs).
 
 use crate::harness::SiteTest;
 
@@ -52,31 +53,6 @@ fn reply_cycle() {
 }
 
 #[test]
-fn unknown_key_in_thread() {
-    let stderr = build_error_with(&[(
-        "content/posts/hello.comments.yaml",
-        "comments:\n  - id: \"1\"\n    autor: Fiona\n",
-    )]);
-    assert!(
-        stderr.starts_with("error: content/posts/hello.comments.yaml:3: comments[0]: unknown field `autor`, expected one of"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("help: remove or rename this key"));
-}
-
-#[test]
-fn unknown_key_in_front_matter() {
-    let stderr = build_error_with(&[(
-        "content/posts/bad.md",
-        "---\ntitle: Bad\ndate: 2020-01-01\ntagz: [a]\n---\n",
-    )]);
-    assert!(
-        stderr.starts_with("error: content/posts/bad.md:4: unknown field `tagz`, expected one of"),
-        "{stderr}"
-    );
-}
-
-#[test]
 fn impossible_date() {
     let stderr = build_error_with(&[(
         "content/posts/bad.md",
@@ -85,19 +61,6 @@ fn impossible_date() {
     assert_eq!(
         stderr,
         "error: content/posts/bad.md:3: date: \"2021-02-30\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)\n  help: write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
-    );
-}
-
-#[test]
-fn broken_yaml() {
-    let stderr = build_error_with(&[(
-        "content/posts/hello.comments.yaml",
-        "comments:\n  - id: \"1\"\n    body: \"unclosed\n",
-    )]);
-    assert!(stderr.starts_with("error: content/posts/hello.comments.yaml:3: found unexpected end of stream, while scanning a quoted scalar\n"), "{stderr}");
-    assert!(
-        stderr.contains("help: fix the YAML syntax here"),
-        "{stderr}"
     );
 }
 
@@ -112,20 +75,6 @@ fn file_that_is_not_utf8() {
     assert_eq!(
         site.build_error(),
         "error: content/posts/latin1.md:2: this file is not valid UTF-8\n  help: save the file as UTF-8 (most editors offer this under \"Save with encoding\")\n"
-    );
-}
-
-#[test]
-fn bad_site_toml() {
-    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
-    site.write(
-        "site.toml",
-        "title = \"T\"\nbase_url = \"https://e.org/\"\npost_per_page = 3\n",
-    );
-    let stderr = site.build_error();
-    assert!(
-        stderr.starts_with("error: ./site.toml:3: unknown field `post_per_page`"),
-        "{stderr}"
     );
 }
 
@@ -254,17 +203,4 @@ fn check_passes_on_the_example_site() {
     let site = SiteTest::example();
     let run = site.run(&["check"]).success();
     assert_eq!(run.stdout, "No problems found.\n");
-}
-
-#[test]
-fn a_theme_without_its_folder() {
-    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
-    site.write(
-        "site.toml",
-        "title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"nope\"\n",
-    );
-    assert_eq!(
-        site.build_error(),
-        "error: ./site.toml:3: theme \"nope\" has no folder themes/nope/\n  help: create the theme's folder, or remove the theme key to use the built-in theme\n"
-    );
 }

@@ -27,7 +27,7 @@ fn missing_site_is_a_clear_error() {
     let run = site.run(&["build"]).failure(1);
     assert_eq!(
         run.stderr,
-        "error: ./site.toml: no site.toml here\n  help: run rapport in a site's folder, pass --root DIR, or create a site with `rapport init DIR`\n"
+        "error: site.toml: no site.toml here\n  help: run rapport in a site's folder, pass --root DIR, or create a site with `rapport init DIR`\n"
     );
 }
 

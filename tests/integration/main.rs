@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod cli;
 mod engagement;
+mod errors;
 mod import;
 mod incremental;
 mod output_clients;

@@ -1,0 +1,384 @@
+//! The catalogue of common mistakes: each row is a one-post site with one mistake
+//! written over it, the command a user would run, and the exact message they get,
+//! with exit status 1. The README's table of mistakes is checked against it.
+
+use crate::harness::SiteTest;
+
+const POST: &str = "---\ntitle: Hello\ndate: 2020-01-01\n---\nHi.\n";
+
+/// One mistake: the files written over the one-post site, the command, what it prints.
+struct Mistake {
+    /// As the README's table names it.
+    mistake: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    args: &'static [&'static str],
+    stderr: &'static str,
+}
+
+const CATALOGUE: &[Mistake] = &[
+    Mistake {
+        mistake: "site.toml: a misspelt key",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntitel = \"My blog\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3:1: unknown key `titel`\n  help: did you mean `title`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "site.toml: a misspelt table",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n[comment]\nmax_depth = 3\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3:2: unknown key `comment`\n  help: did you mean `comments`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "site.toml: a number written as text",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\nposts_per_page = \"ten\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3:18: posts_per_page must be a whole number, not \"ten\"\n  help: write a number without quotes, e.g. posts_per_page = 10\n",
+    },
+    Mistake {
+        mistake: "site.toml: zero posts per page",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\nposts_per_page = 0\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3: posts_per_page must be at least 1\n  help: set posts_per_page = 10, or remove the key for the default\n",
+    },
+    Mistake {
+        mistake: "site.toml: no title",
+        files: &[("site.toml", "base_url = \"https://example.org/\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml: this file has no `title`, which is required\n  help: add it, e.g. title = \"My blog\"\n",
+    },
+    Mistake {
+        mistake: "site.toml: a quote left open",
+        files: &[("site.toml", "title = \"My blog\nbase_url = \"https://example.org/\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:1:17: a quote opened on this line is never closed\n  help: end the text with \" on the same line (write \\\" for a quote inside it)\n",
+    },
+    Mistake {
+        mistake: "site.toml: text without quotes",
+        files: &[("site.toml", "title = My blog\nbase_url = \"https://example.org/\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:1:9: the value of `title` must be in double quotes\n  help: write title = \"My blog\"\n",
+    },
+    Mistake {
+        mistake: "site.toml: a key without a value",
+        files: &[("site.toml", "title = \"T\"\nbase_url =\n")],
+        args: &["build"],
+        stderr: "error: site.toml:2:11: `base_url` has no value\n  help: write the value after the equals sign, e.g. base_url = \"https://example.org/\"\n",
+    },
+    Mistake {
+        mistake: "site.toml: a key set twice",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntitle = \"Again\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3:1: `title` is set twice\n  help: keep one of the two lines\n",
+    },
+    Mistake {
+        mistake: "site.toml: base_url without https://",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"example.org\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:2: base_url \"example.org\" must start with http:// or https://\n  help: write the address the site is published at, e.g. base_url = \"https://example.github.io/blog/\"\n",
+    },
+    Mistake {
+        mistake: "site.toml: a theme that is not there",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntheme = \"nope\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3: theme \"nope\" has no folder themes/nope/\n  help: create the theme's folder, or remove the theme key to use the built-in theme\n",
+    },
+    Mistake {
+        mistake: "front matter in TOML (+++), as Hugo and Zola write it",
+        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = 2020-01-01\n+++\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: this file starts with TOML front matter (+++), which rapport does not read yet\n  help: write the front matter as YAML between two lines of ---, e.g. title: \"My post\" instead of title = \"My post\"\n",
+    },
+    Mistake {
+        mistake: "a post without front matter",
+        files: &[("content/posts/hello.md", "Hi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: this file has no front matter\n  help: start the file with a line ---, then lines such as title: My post and date: 2024-01-31, then a line ---\n",
+    },
+    Mistake {
+        mistake: "a blank line before the front matter",
+        files: &[("content/posts/hello.md", "\n---\ntitle: Hello\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2: the front matter must start on the file's first line\n  help: remove the blank lines (or spaces) before the first ---\n",
+    },
+    Mistake {
+        mistake: "front matter without its closing ---",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: the front matter that starts here is never closed\n  help: end the front matter with a line that holds only ---\n",
+    },
+    Mistake {
+        mistake: "front matter: a misspelt key",
+        files: &[("content/posts/hello.md", "---\ntitel: Hello\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:1: unknown key `titel`\n  help: did you mean `title`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "front matter: a key set twice",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntitle: Again\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4: `title` is set twice\n  help: keep one of the two lines\n",
+    },
+    Mistake {
+        mistake: "front matter: tags written without brackets",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntags: rust, web\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4:7: tags must be a list, not \"rust, web\"\n  help: write the items in brackets: tags: [rust, web]\n",
+    },
+    Mistake {
+        mistake: "front matter: a list left open",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntags: [rust, web\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4:7: a list opened with [ here is never closed\n  help: end the list with ] on the same line, its items separated by commas\n",
+    },
+    Mistake {
+        mistake: "front matter: draft that is not true or false",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ndraft: yes please\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4:8: draft must be true or false, not \"yes please\"\n  help: write draft: true or draft: false\n",
+    },
+    Mistake {
+        mistake: "front matter: a tab for indentation",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntags:\n\t- rust\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:5:1: a tab is used for indentation here; YAML allows only spaces\n  help: replace the tab with spaces (two per level)\n",
+    },
+    Mistake {
+        mistake: "front matter: a quote left open",
+        files: &[("content/posts/hello.md", "---\ntitle: \"Hello\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:8: a quote opened here is never closed\n  help: end the value with the same quote on this line (write \\\" for a quote inside double quotes)\n",
+    },
+    Mistake {
+        mistake: "front matter: a quote inside a quoted value",
+        files: &[("content/posts/hello.md", "---\ntitle: \"Say \"hi\"\"\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:14: a quoted value ends before the end of the line\n  help: quote a value holding \" with single quotes (title: 'Say \"hi\"'), and write ' inside single quotes as '' (title: 'It''s')\n",
+    },
+    Mistake {
+        mistake: "front matter: a colon in a value",
+        files: &[("content/posts/hello.md", "---\ntitle: Rust: a review\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:12: the value of `title` contains \": \", which YAML reads as the start of another key\n  help: put the value in double quotes: title: \"Rust: a review\"\n",
+    },
+    Mistake {
+        mistake: "front matter: a value starting with @",
+        files: &[("content/posts/hello.md", "---\ntitle: @home\ndate: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:8: a value cannot start with `@` unless it is quoted\n  help: put the value in double quotes: title: \"@home\"\n",
+    },
+    Mistake {
+        mistake: "front matter: a key without its colon",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3:1: this line is not of the form `key: value`\n  help: add a colon and a space after the key, or indent the line if it continues the value above\n",
+    },
+    Mistake {
+        mistake: "front matter: a key indented by mistake",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\n  date: 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3:7: this line is indented more than the keys above it\n  help: start every key of a block at the same column\n",
+    },
+    Mistake {
+        mistake: "front matter: a date that does not exist",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2021-02-30\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3: date: \"2021-02-30\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)\n  help: write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n",
+    },
+    Mistake {
+        mistake: "a post without a date",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: this post has no date\n  help: add a date to its front matter, e.g. date: 2024-01-31 (drafts may go without)\n",
+    },
+    Mistake {
+        mistake: "front matter: a slug with a space",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nslug: my post\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4: slug \"my post\" is not a single URL segment (it may not contain '/', '..' or spaces)\n  help: use letters, digits and dashes only, e.g. slug: my-first-post\n",
+    },
+    Mistake {
+        mistake: "front matter: a template that does not exist",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntemplate: wide.html\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4: template \"wide.html\" does not exist\n  help: create it in templates/, or remove the template: key\n",
+    },
+    Mistake {
+        mistake: "two posts at one address",
+        files: &[("content/posts/other.md", "---\ntitle: Other\ndate: 2020-01-01\nslug: hello\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/other.md:1: this file is published at /posts/hello/, which content/posts/hello.md already uses\n  help: give one of them another slug (front matter slug:) or remove the alias\n",
+    },
+    Mistake {
+        mistake: "thread file: comments without `comments:`",
+        files: &[("content/posts/hello.comments.yaml", "- id: 1\n  body: Hi\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:1: the comments are written as a bare list; they go under a `comments:` key\n  help: add a line comments: above the list, and indent the list under it by two spaces\n",
+    },
+    Mistake {
+        mistake: "thread file: `comment:` for `comments:`",
+        files: &[("content/posts/hello.comments.yaml", "comment:\n  - id: 1\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:1:1: unknown key `comment`\n  help: did you mean `comments`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "thread file: a misspelt key",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - id: 1\n    athor: Fiona\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:3:5: unknown key `athor` in a comment\n  help: did you mean `author`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "thread file: a role in capitals",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - id: 1\n    role: Author\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:3:11: role `Author` is not one of `reader`, `author` or `mention`\n  help: did you mean `author`? (role: author)\n",
+    },
+    Mistake {
+        mistake: "thread file: a comment without id",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - author: Fiona\n    body: Hi\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:2:5: this comment has no `id`, which is required\n  help: add it, e.g. id: \"7\"\n",
+    },
+    Mistake {
+        mistake: "thread file: a date that is not a date",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - id: 1\n    date: yesterday\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:3: comment \"1\": \"yesterday\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)\n  help: write the date as RFC 3339, e.g. 2015-03-02T10:15:00Z, or remove it\n",
+    },
+    Mistake {
+        mistake: "thread file: two comments with one id",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - id: 1\n  - id: 1\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:3: duplicate comment id \"1\" (first used on line 2)\n  help: give each comment its own id; replies point at ids with parent:\n",
+    },
+    Mistake {
+        mistake: "thread file: a reply to a comment that is not there",
+        files: &[("content/posts/hello.comments.yaml", "comments:\n  - id: 1\n    parent: 9\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yaml:3: comment \"1\" replies to \"9\", which is not in this file\n  help: set parent: to the id of a comment in this file, or remove it to make a top-level comment\n",
+    },
+    Mistake {
+        mistake: "a thread file whose name matches no post",
+        files: &[("content/posts/helo.comments.yaml", "comments: []\n")],
+        args: &["build"],
+        stderr: "error: content/posts/helo.comments.yaml: this thread file has no post beside it\n  help: rename it to match its post (content/posts/helo.md), or delete it\n",
+    },
+    Mistake {
+        mistake: "template: an expression left open",
+        files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/post.html:3:19: this template cannot be read here: expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)\n  help: close every {{ with }} and every {% %} tag with %}, and end each block, if and for with its end tag\n",
+    },
+    Mistake {
+        mistake: "template: a misspelt variable",
+        files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/post.html:3:8: `page.titel` is not a variable this template gets\n  help: check the spelling (the README lists each template's variables), or write {{ page.titel | default(value=\"\") }} if it may be missing\n",
+    },
+    Mistake {
+        mistake: "template: a misspelt variable in the base template",
+        files: &[("templates/base.html", "<!doctype html>\n<title>{{ site.titel }}</title>\n{% block content %}{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/base.html:2:11: `site.titel` is not a variable this template gets\n  help: check the spelling (the README lists each template's variables), or write {{ site.titel | default(value=\"\") }} if it may be missing\n",
+    },
+    Mistake {
+        mistake: "template: a filter that does not exist",
+        files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upcase }}</h1>\n{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/post.html:3:21: there is no filter named `upcase`\n  help: check the spelling; tera's documentation lists the built-in filters, functions and tests\n",
+    },
+    Mistake {
+        mistake: "template: including a template that is not there",
+        files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n{% include \"header.html\" %}\n{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/post.html:3:13: there is no template named header.html\n  help: create it in templates/, or fix the name\n",
+    },
+    Mistake {
+        mistake: "--root names a folder that does not exist",
+        files: &[],
+        args: &["build", "--root", "my-blgo"],
+        stderr: "error: my-blgo: this folder does not exist\n  help: pass the site's folder with --root, or create a site here with `rapport init my-blgo`\n",
+    },
+    Mistake {
+        mistake: "--root names a folder inside the site",
+        files: &[],
+        args: &["build", "--root", "content"],
+        stderr: "error: content/site.toml: no site.toml here\n  help: this folder is inside the site at .: run rapport there, or pass --root .\n",
+    },
+    Mistake {
+        mistake: "--output names the site's own folder",
+        files: &[],
+        args: &["build", "--output", "content"],
+        stderr: "error: refusing to build into content: it holds the site's own files, and a build replaces the whole folder\n  help: pass an --output folder of its own, e.g. --output public\n",
+    },
+    Mistake {
+        mistake: "init in a folder that holds a site",
+        files: &[],
+        args: &["init", "."],
+        stderr: "error: .: this folder already holds a site (it has a site.toml)\n  help: choose an empty folder, e.g. rapport init my-blog\n",
+    },
+    Mistake {
+        mistake: "check: a link to a page that does not exist",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\n---\nSee [the next post](/posts/next/).\n")],
+        args: &["check"],
+        stderr: "error: content/posts/hello.md:5:5: links to /posts/next/, which the site does not have\n  help: fix the address (one starting with / is read from the site's root, e.g. /posts/hello/), or create what it points at\n",
+    },
+];
+
+/// What is wrong with the run of `m`, if anything.
+fn run(m: &Mistake) -> Option<String> {
+    let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
+    for (rel, text) in m.files {
+        site.write(rel, text);
+    }
+    let run = site.run(m.args);
+    (run.code != Some(1) || run.stderr != m.stderr).then(|| {
+        format!(
+            "{}: exit {:?}\nexpected:\n{}got:\n{}",
+            m.mistake, run.code, m.stderr, run.stderr
+        )
+    })
+}
+
+/// serde's wording ("invalid type: sequence, expected struct RawThread", "unknown
+/// variant `Author`"), a tab never called a tab, TOML front matter called "no front
+/// matter", a template error naming no file: every common mistake now gets one
+/// message saying where, what is wrong and what to do.
+#[test]
+fn common_mistakes_got_the_parsers_wording_instead_of_the_users() {
+    assert!(CATALOGUE.len() >= 25);
+    let failures: Vec<String> = CATALOGUE
+        .chunks(4)
+        .flat_map(|chunk| {
+            std::thread::scope(|scope| {
+                let runs: Vec<_> = chunk.iter().map(|m| scope.spawn(move || run(m))).collect();
+                runs.into_iter()
+                    .filter_map(|r| r.join().expect("the run finished"))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_readme_lists_every_mistake_of_the_catalogue() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for m in CATALOGUE {
+        let row = readme_row(m);
+        assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+    }
+}
+
+/// The README table row of a mistake: `| mistake | message<br>help: … |`, with the
+/// pipes of the message escaped.
+fn readme_row(m: &Mistake) -> String {
+    let message = m
+        .stderr
+        .trim_end()
+        .strip_prefix("error: ")
+        .unwrap_or(m.stderr)
+        .replace('|', "\\|")
+        .replace("\n  help: ", "<br>help: ");
+    format!("| {} | {} |", m.mistake.replace('|', "\\|"), message)
+}
