@@ -440,6 +440,19 @@ mod tests {
         assert_eq!(err.message, "a quote opened here is never closed");
     }
     #[test]
+    fn a_quote_closed_too_early_was_reported_one_line_early() {
+        // libyaml adds "while parsing a block mapping at line 2": the mapping's start,
+        // the line above the quote.
+        let text = "comments:\n  - id: 1\n    author: 'O'Brien'\n";
+        let err = from_str_at::<serde_yaml::Value>(text, Path::new("f"), 1).unwrap_err();
+        assert_eq!(err.location.line, Some(3));
+        assert_eq!(
+            err.message,
+            "a quoted value ends before the end of the line"
+        );
+    }
+
+    #[test]
     fn quoted_and_block_scalars_read_back_exactly() {
         #[derive(serde::Deserialize)]
         struct T {

@@ -42,10 +42,10 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
-        let ctx =
-            tera::Context::from_serialize(context).map_err(|e| self.sources.error(template, &e))?;
+        let ctx = tera::Context::from_serialize(context)
+            .map_err(|e| self.sources.error(template, &e, None))?;
         self.tera
             .render(template, &ctx)
-            .map_err(|e| self.sources.error(template, &e))
+            .map_err(|e| self.sources.error(template, &e, Some(&ctx)))
     }
 }

@@ -129,7 +129,7 @@ pub fn load(config: &SiteConfig) -> Result<(tera::Tera, Sources)> {
     // output; ours escapes exactly what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::render::escape::escape_html);
     tera.add_raw_templates(aliases.into_iter().chain(theme))
-        .map_err(|e| sources.error("", &e))?;
+        .map_err(|e| sources.error("", &e, None))?;
     Ok((tera, sources))
 }
 
@@ -249,7 +249,12 @@ impl Sources {
     /// about. Tera gives a position for syntax errors only; for a missing variable,
     /// filter or function the line is the first that names it, in the template or
     /// one it extends.
-    pub fn error(&self, rendering: &str, e: &tera::Error) -> Error {
+    pub fn error(
+        &self,
+        rendering: &str,
+        e: &tera::Error,
+        context: Option<&tera::Context>,
+    ) -> Error {
         let mut causes = vec![e.to_string()];
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
@@ -263,7 +268,16 @@ impl Sources {
         }
         let name = quoted_after(first, "Failed to render '").unwrap_or(rendering);
         let cause = causes.last().map(String::as_str).unwrap_or(first);
-        let (message, help, word) = explain_render_error(cause);
+        let (message, mut help, word) = explain_render_error(cause);
+        if let Some(near) = cause
+            .starts_with("Variable `")
+            .then_some(word.as_deref())
+            .flatten()
+            .zip(context)
+            .and_then(|(var, ctx)| nearest_variable(var, ctx))
+        {
+            help = format!("did you mean `{near}`? (the README lists each template's variables)");
+        }
         let found = word.as_deref().and_then(|w| {
             self.chain(name).into_iter().find_map(|n| {
                 let text = &self.0.get(n)?.1;
@@ -333,6 +347,28 @@ fn explain_render_error(cause: &str) -> (String, String, Option<String>) {
         );
     }
     (cause.to_string(), "fix the template here".into(), None)
+}
+
+/// The variable of `context` closest to the misspelt `var` (`page.titel` →
+/// `page.title`), looking among the keys beside the last part that exists.
+fn nearest_variable(var: &str, context: &tera::Context) -> Option<String> {
+    let json = context.clone().into_json();
+    let parts: Vec<&str> = var.split('.').collect();
+    let mut value = &json;
+    for (i, part) in parts.iter().enumerate() {
+        let object = value.as_object()?;
+        match object.get(*part) {
+            Some(next) => value = next,
+            None => {
+                let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+                let near = crate::explain::did_you_mean(part, &keys)?;
+                let mut fixed: Vec<&str> = parts[..i].to_vec();
+                fixed.push(near);
+                return Some(fixed.join("."));
+            }
+        }
+    }
+    None
 }
 
 /// The text between `prefix` and the next quote of the same kind.

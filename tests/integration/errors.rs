@@ -272,13 +272,19 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "template: a misspelt variable",
         files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n")],
         args: &["build"],
-        stderr: "error: templates/post.html:3:8: `page.titel` is not a variable this template gets\n  help: check the spelling (the README lists each template's variables), or write {{ page.titel | default(value=\"\") }} if it may be missing\n",
+        stderr: "error: templates/post.html:3:8: `page.titel` is not a variable this template gets\n  help: did you mean `page.title`? (the README lists each template's variables)\n",
+    },
+    Mistake {
+        mistake: "template: a variable a page may not have",
+        files: &[("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.extra.subtitle }}</p>\n{% endblock content %}\n")],
+        args: &["build"],
+        stderr: "error: templates/post.html:3:7: `page.extra.subtitle` is not a variable this template gets\n  help: check the spelling (the README lists each template's variables), or write {{ page.extra.subtitle | default(value=\"\") }} if it may be missing\n",
     },
     Mistake {
         mistake: "template: a misspelt variable in the base template",
         files: &[("templates/base.html", "<!doctype html>\n<title>{{ site.titel }}</title>\n{% block content %}{% endblock content %}\n")],
         args: &["build"],
-        stderr: "error: templates/base.html:2:11: `site.titel` is not a variable this template gets\n  help: check the spelling (the README lists each template's variables), or write {{ site.titel | default(value=\"\") }} if it may be missing\n",
+        stderr: "error: templates/base.html:2:11: `site.titel` is not a variable this template gets\n  help: did you mean `site.title`? (the README lists each template's variables)\n",
     },
     Mistake {
         mistake: "template: a filter that does not exist",
