@@ -20,18 +20,24 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let Some(site) = loaded.site else {
         return Ok(problems);
     };
-    let renderer = Renderer::new(&site.config)?;
-    let sink = MemorySink::default();
-    if let Err(e) = render_site(&site, &renderer, &sink) {
-        match e {
-            crate::Error::Content(ds) => problems.extend(ds),
-            other => problems.push(Diagnostic::new(
-                Location::new(Path::new("templates"), None),
-                other.to_string(),
-                "",
-            )),
+    // A template that does not parse or render is one more problem to list, after
+    // those of the content.
+    let renderer = match Renderer::new(&site.config) {
+        Ok(renderer) => renderer,
+        Err(crate::Error::Content(ds)) => {
+            problems.extend(ds);
+            return Ok(problems);
         }
-        return Ok(problems);
+        Err(other) => return Err(other),
+    };
+    let sink = MemorySink::default();
+    match render_site(&site, &renderer, &sink) {
+        Ok(_) => {}
+        Err(crate::Error::Content(ds)) => {
+            problems.extend(ds);
+            return Ok(problems);
+        }
+        Err(other) => return Err(other),
     }
     let files = sink.files.into_inner().expect("rendering has finished");
     problems.extend(broken_links(&files, &site));

@@ -99,11 +99,7 @@ pub enum Error {
         message: String,
         help: String,
     },
-    /// Something else the user must act on that is in no file (a port in use, a
-    /// folder that cannot be watched): what is wrong, and what to do.
-    #[error("{message}\n  help: {help}")]
-    Input { message: String, help: String },
-    /// Anything else the user must act on, when there is no advice to give.
+    /// Anything else the user must act on (a bad argument value, a server that cannot bind).
     #[error("{0}")]
     Other(String),
 }
@@ -114,14 +110,6 @@ impl Error {
             path: path.to_path_buf(),
             action,
             source,
-        }
-    }
-
-    /// What is wrong and what to do, for a problem in no file.
-    pub fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
-        Error::Input {
-            message: message.into(),
-            help: help.into(),
         }
     }
 

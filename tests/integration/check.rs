@@ -204,3 +204,29 @@ fn check_passes_on_the_example_site() {
     let run = site.run(&["check"]).success();
     assert_eq!(run.stdout, "No problems found.\n");
 }
+
+#[test]
+fn check_stopped_at_a_template_error_and_hid_the_other_problems() {
+    let site = SiteTest::with_files(&[
+        ("content/posts/hello.md", POST),
+        (
+            "content/posts/bad.md",
+            "---\ntitle: Bad\ndate: 2020-13-01\n---\n",
+        ),
+        ("templates/post.html", "{% extends \"base.html\" %}\n{% block content %}{{ page.title }{% endblock content %}\n"),
+    ]);
+    let run = site.run(&["check"]).failure(1);
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("  help"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "error: content/posts/bad.md:3: date: \"2020-13-01\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)",
+            "error: templates/post.html:2:34: this template cannot be read here: expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)",
+            "2 problems found",
+        ]
+    );
+}
