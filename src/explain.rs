@@ -30,9 +30,22 @@ pub(crate) fn explain(message: &str, key: Option<&str>, syntax: Syntax) -> Optio
         let place = if in_comment { " in a comment" } else { "" };
         return Some(Explained {
             message: format!("unknown key `{field}`{place}"),
-            help: match did_you_mean(field, &expected) {
-                Some(near) => format!("did you mean `{near}`? (keys are case-sensitive)"),
-                None => format!("remove it, or use one of {}", list(&expected)),
+            help: match (
+                other_generators_key(field, &expected),
+                did_you_mean(field, &expected),
+            ) {
+                (Some(ours), _) => format!("rapport's key for this is `{ours}`"),
+                (None, Some(near)) => format!("did you mean `{near}`? (keys are case-sensitive)"),
+                (None, None) if expected.contains(&"extra") => format!(
+                    "remove it, use one of {}, or keep a value of your own under extra, e.g. {}",
+                    list(&expected),
+                    match syntax {
+                        Syntax::Yaml => format!("extra: {{{field}: …}}"),
+                        Syntax::Toml =>
+                            format!("{field} = … below a line [extra] at the end of the file"),
+                    }
+                ),
+                (None, None) => format!("remove it, or use one of {}", list(&expected)),
             },
         });
     }
@@ -90,6 +103,21 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
         .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), *c))
         .min_by_key(|(d, _)| *d)?;
     (distance <= (word.chars().count() / 3).max(1)).then_some(best)
+}
+
+/// The key rapport uses for one that Jekyll, Hugo or Zola front matter has, when it
+/// is one of the `expected` keys here.
+fn other_generators_key<'a>(key: &str, expected: &[&'a str]) -> Option<&'a str> {
+    let ours = match key {
+        "layout" => "template",
+        "categories" | "keywords" => "tags",
+        "description" | "excerpt" => "summary",
+        "permalink" | "url" => "slug",
+        "published" | "publishDate" | "pubDate" => "date",
+        "lastmod" | "last_modified" | "modified" => "updated",
+        _ => return None,
+    };
+    expected.iter().copied().find(|e| *e == ours)
 }
 
 /// `comments[0].role: unknown…` → (`comments[0].role`, `unknown…`).

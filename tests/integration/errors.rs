@@ -23,6 +23,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: site.toml:3:1: unknown key `titel`\n  help: did you mean `title`? (keys are case-sensitive)\n",
     },
     Mistake {
+        mistake: "site.toml: a key rapport does not know",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntwitter = \"@me\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
+    },
+    Mistake {
         mistake: "site.toml: a misspelt table",
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n[comment]\nmax_depth = 3\n")],
         args: &["build"],
@@ -111,6 +117,18 @@ const CATALOGUE: &[Mistake] = &[
         files: &[("content/posts/hello.md", "---\ntitel: Hello\ndate: 2020-01-01\n---\nHi.\n")],
         args: &["build"],
         stderr: "error: content/posts/hello.md:2:1: unknown key `titel`\n  help: did you mean `title`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "front matter: a key from Jekyll or Hugo",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nlayout: post\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4:1: unknown key `layout`\n  help: rapport's key for this is `template`\n",
+    },
+    Mistake {
+        mistake: "front matter: a key rapport does not know",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nmood: happy\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `aliases`, `template` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
     },
     Mistake {
         mistake: "front matter: a key set twice",
