@@ -13,6 +13,7 @@ pub mod error;
 mod explain;
 pub mod import;
 pub mod init;
+pub(crate) mod limits;
 pub mod render;
 pub mod replies;
 pub mod serve;

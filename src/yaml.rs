@@ -15,6 +15,7 @@ pub(crate) fn from_str_at<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    crate::limits::check_yaml(text, path, first_line)?;
     serde_yaml::from_str(text).map_err(|e| diagnose(&e, text, path, first_line))
 }
 

@@ -50,6 +50,61 @@ pub fn comment_body(markdown: &Markdown, sanitizer: &Sanitizer, text: &str) -> S
     }
 }
 
+/// Elements that have no content and no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+
+/// Elements that a new one of the same name ends (`<p>a<p>b` are siblings).
+const ENDED_BY_A_SIBLING: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rt", "rp",
+];
+
+/// Whether `html` nests elements more than `limit` deep, as an HTML parser would
+/// open them: every start tag opens one except void elements and a sibling of the one
+/// just opened; an end tag closes its element and all opened inside it; end tags of
+/// nothing open are ignored. It never counts fewer than a parser keeps open, so a body
+/// it accepts parses in time linear in its length. Linear itself: the stack it keeps
+/// stops at `limit`.
+pub(crate) fn html_nests_deeper_than(html: &str, limit: usize) -> bool {
+    let bytes = html.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += at + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = &html[start..start + len];
+        i = start + len;
+        let named = |n: &&str| n.eq_ignore_ascii_case(name);
+        if closing {
+            if let Some(k) = open.iter().rposition(named) {
+                open.truncate(k);
+            }
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            let sibling = ENDED_BY_A_SIBLING
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(name))
+                && open.last().is_some_and(named);
+            if !sibling {
+                open.push(name);
+                if open.len() > limit {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// A commenter's website, if it is safe to link: http(s) only, no spaces or controls.
 pub fn safe_website(url: &str) -> Option<&str> {
     let url = url.trim();
@@ -74,6 +129,40 @@ mod tests {
             out,
             "<p>hi<a rel=\"nofollow ugc noopener\">a</a><a href=\"https://ok\" rel=\"nofollow ugc noopener\">b</a></p>"
         );
+    }
+
+    #[test]
+    fn nesting_is_counted_as_a_parser_opens_elements() {
+        let nested = |n: usize, open: &str, close: &str| open.repeat(n) + &close.repeat(n);
+        assert!(!html_nests_deeper_than(
+            &nested(100, "<div>", "</div>"),
+            100
+        ));
+        assert!(html_nests_deeper_than(
+            &nested(101, "<DIV class=x>", "</div>"),
+            100
+        ));
+        // Closed, void, sibling and unknown end tags do not add up.
+        assert!(!html_nests_deeper_than(
+            &"<div><b>x</b></div>".repeat(500),
+            100
+        ));
+        assert!(!html_nests_deeper_than(
+            &"<br><hr><img src=x>".repeat(500),
+            100
+        ));
+        assert!(!html_nests_deeper_than(&"<p>para".repeat(500), 100));
+        assert!(!html_nests_deeper_than(
+            &"<ul><li>a<li>b</ul>".repeat(500),
+            100
+        ));
+        assert!(!html_nests_deeper_than(
+            &"<div><span></div>".repeat(500),
+            100
+        ));
+        assert!(!html_nests_deeper_than("a < b and 1<2 </ > <>", 100));
+        // An end tag of something never opened closes nothing.
+        assert!(html_nests_deeper_than(&"<div>x</dvi>".repeat(101), 100));
     }
 
     #[test]

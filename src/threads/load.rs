@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dates;
 use crate::error::{read_text, Diagnostic, Error, Location};
+use crate::limits;
 use crate::threads::{Comment, Role, Thread};
 use crate::yaml;
 
@@ -120,6 +121,13 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
                 Location::new(path, Some(key_at(i, "id"))),
                 format!("comment id {:?} contains a space", c.id),
                 "use letters, digits, dashes or dots in ids, e.g. id: \"7\"",
+            ));
+        }
+        if let Some(problem) = limits::comment_body_problem(&c.body) {
+            problems.push(Diagnostic::new(
+                Location::new(path, Some(key_at(i, "body"))),
+                format!("comment {:?}: {}", c.id, problem.message),
+                problem.help,
             ));
         }
         comments.push(Comment {

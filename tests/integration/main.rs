@@ -12,6 +12,7 @@ mod engagement;
 mod errors;
 mod import;
 mod incremental;
+mod limits;
 mod output_clients;
 mod plan;
 mod regression;

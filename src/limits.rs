@@ -1,0 +1,344 @@
+//! The bounds rapport puts on what it reads, so that a hostile or broken file ends in
+//! a clear error at its line instead of minutes of CPU or an allocation abort. Real
+//! content never comes near them; README.md ("Limits") lists them.
+//!
+//! YAML is checked before it is parsed: the parser is quadratic in the nesting of
+//! flow collections (`[[[…]]]`), and aliases (`*name`) let a small file expand to
+//! gigabytes. A light scan of the YAML's tokens finds both without building anything.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Location};
+use crate::render::sanitize;
+
+/// How deep `[` and `{` may nest in YAML. Front matter and thread files need two or three.
+pub(crate) const MAX_FLOW_DEPTH: usize = 64;
+
+/// The longest comment body, in bytes. WordPress itself stores at most 65,525.
+pub(crate) const MAX_COMMENT_BYTES: usize = 64 * 1024;
+
+/// How deep HTML elements may nest in a comment body.
+pub(crate) const MAX_TAG_DEPTH: usize = 100;
+
+/// The first bound `text` (YAML starting at line `first_line` of `path`) breaks.
+pub(crate) fn check_yaml(text: &str, path: &Path, first_line: usize) -> Result<(), Diagnostic> {
+    let Some(found) = scan_yaml(text) else {
+        return Ok(());
+    };
+    let location = Location::at(path, found.line + first_line - 1, found.column);
+    Err(match found.what {
+        Found::Alias(name) => Diagnostic::new(
+            location,
+            format!("`*{name}` is a YAML alias (it repeats the value marked &{name}), and rapport does not accept aliases"),
+            "write the value out in full where it is needed: aliases are refused because a few of them can expand a small file to gigabytes",
+        ),
+        Found::Deep => Diagnostic::new(
+            location,
+            format!("lists or maps in [ ] or {{ }} nest more than {MAX_FLOW_DEPTH} deep here"),
+            "close the brackets that are left open; rapport's files never need more than a few levels",
+        ),
+    })
+}
+
+/// What is wrong with a comment body too large or too deeply nested to render safely
+/// (parsing nested HTML takes time in the square of its depth).
+pub(crate) struct Problem {
+    pub(crate) message: String,
+    pub(crate) help: &'static str,
+}
+
+/// The bound a comment body breaks, if any.
+pub(crate) fn comment_body_problem(body: &str) -> Option<Problem> {
+    if body.len() > MAX_COMMENT_BYTES {
+        return Some(Problem {
+            message: format!(
+                "its body is {} KB; rapport accepts comments of up to {} KB",
+                body.len().div_ceil(1024),
+                MAX_COMMENT_BYTES / 1024
+            ),
+            help: "shorten the comment, or remove it if it is not a real one",
+        });
+    }
+    if sanitize::html_nests_deeper_than(body, MAX_TAG_DEPTH) {
+        return Some(Problem {
+            message: format!("its HTML nests elements more than {MAX_TAG_DEPTH} deep"),
+            help: "close the tags that are left open (</div>, </blockquote> …), or remove the comment if it is not a real one",
+        });
+    }
+    None
+}
+
+#[derive(Debug, PartialEq)]
+enum Found {
+    Alias(String),
+    Deep,
+}
+
+#[derive(Debug, PartialEq)]
+struct Finding {
+    /// 1-based, by `\n`.
+    line: usize,
+    /// 1-based, in characters.
+    column: usize,
+    what: Found,
+}
+
+/// What the scan is inside of when a line starts.
+#[derive(Clone, Copy, PartialEq)]
+enum Open {
+    Nothing,
+    /// A quoted scalar that goes on to the next line.
+    Quote(u8),
+    /// A block scalar (`|`, `>`): its lines are those indented more than the column.
+    Block(Option<usize>),
+    /// A plain scalar in block context: it goes on while lines are indented more.
+    Plain(Option<usize>),
+}
+
+/// Finds the first alias or too deep flow nesting. Linear; it follows YAML's token
+/// rules closely enough to step over quoted, plain and block scalars (where `*` and
+/// `[` are only text), and where it is unsure it keeps scanning rather than skipping.
+fn scan_yaml(text: &str) -> Option<Finding> {
+    let mut depth = 0usize;
+    let mut open = Open::Nothing;
+    // The column of the innermost block collection (the last key or `-` seen outside
+    // brackets): block scalars and plain scalars continue on lines indented more.
+    let mut block_column: Option<usize> = None;
+    for (index, line) in text.split('\n').enumerate() {
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        let blank = bytes[indent..].iter().all(|b| b.is_ascii_whitespace());
+        let deeper = |column: Option<usize>| column.is_none_or(|c| indent > c);
+        let mut i = indent;
+        match open {
+            Open::Block(column) if blank || deeper(column) => continue,
+            Open::Quote(quote) => match skip_quoted(bytes, 0, quote) {
+                Some(end) => i = end,
+                None => continue,
+            },
+            Open::Plain(_) if blank => continue,
+            Open::Plain(column) if depth > 0 || deeper(column) => {
+                i = skip_plain(bytes, indent, depth > 0);
+                if i == bytes.len() {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        open = Open::Nothing;
+        if is_document_marker(bytes) {
+            (depth, block_column, i) = (0, None, 3);
+        }
+        let at = |i: usize, what: Found| Finding {
+            line: index + 1,
+            column: line[..i].chars().count() + 1,
+            what,
+        };
+        let mut token_start = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                (token_start, i) = (true, i + 1);
+                continue;
+            }
+            if !token_start {
+                // The rest of a token the arms below do not consume (`:` after a key).
+                i += 1;
+                continue;
+            }
+            let next_blank = bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
+            match b {
+                b'#' => break,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(at(i, Found::Deep));
+                    }
+                    i += 1;
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    i += 1;
+                }
+                b',' => i += 1,
+                b'-' | b'?' | b':' if next_blank => {
+                    if depth == 0 && b != b':' {
+                        block_column = Some(i);
+                    }
+                    i += 1;
+                }
+                b'\'' | b'"' => match skip_quoted(bytes, i + 1, b) {
+                    Some(end) => {
+                        if depth == 0 && key_follows(bytes, end) {
+                            block_column = Some(i);
+                        }
+                        i = end;
+                    }
+                    None => {
+                        open = Open::Quote(b);
+                        break;
+                    }
+                },
+                b'*' => {
+                    let end = token_end(bytes, i + 1, depth > 0);
+                    return Some(at(i, Found::Alias(line[i + 1..end].to_string())));
+                }
+                b'&' | b'!' => i = token_end(bytes, i + 1, depth > 0),
+                b'|' | b'>' if depth == 0 => {
+                    open = Open::Block(block_column);
+                    break;
+                }
+                b'%' if i == 0 => break,
+                _ => {
+                    // A plain scalar: up to the `:` of a key, ` #`, or in brackets a
+                    // flow indicator; at the end of the line it may go on below.
+                    let end = skip_plain(bytes, i, depth > 0);
+                    if depth == 0 && end < bytes.len() && bytes[end] == b':' {
+                        block_column = Some(i);
+                    }
+                    if end == bytes.len() {
+                        open = Open::Plain(block_column);
+                    }
+                    i = end;
+                }
+            }
+            token_start = depth > 0 || bytes[i - 1].is_ascii_whitespace();
+        }
+    }
+    None
+}
+
+/// `---` or `...` alone at the start of a line: a document starts or ends.
+fn is_document_marker(bytes: &[u8]) -> bool {
+    (bytes.starts_with(b"---") || bytes.starts_with(b"..."))
+        && bytes.get(3).is_none_or(|b| b.is_ascii_whitespace())
+}
+
+/// The end of a plain scalar starting at `from`: the `:` of a key, the space before a
+/// `#`, a flow indicator inside brackets, or the end of the line.
+fn skip_plain(bytes: &[u8], from: usize, in_flow: bool) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let ends_key = b == b':'
+            && next.is_none_or(|n| n.is_ascii_whitespace() || (in_flow && b",[]{}".contains(&n)));
+        if ends_key
+            || (in_flow && b",[]{}".contains(&b))
+            || (b == b'#' && i > from && bytes[i - 1].is_ascii_whitespace())
+        {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The index after the closing quote of a scalar whose text starts at `from`, or
+/// `None` when it goes on past this line.
+fn skip_quoted(bytes: &[u8], from: usize, quote: u8) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether a `:` that makes the scalar before `at` a key follows it.
+fn key_follows(bytes: &[u8], at: usize) -> bool {
+    let rest = &bytes[at..];
+    let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+    rest.get(spaces) == Some(&b':')
+}
+
+/// The end of an anchor, alias or tag name.
+fn token_end(bytes: &[u8], from: usize, in_flow: bool) -> usize {
+    let mut i = from;
+    while i < bytes.len()
+        && !bytes[i].is_ascii_whitespace()
+        && !(in_flow && b",[]{}".contains(&bytes[i]))
+    {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Option<(usize, usize, Found)> {
+        scan_yaml(text).map(|f| (f.line, f.column, f.what))
+    }
+
+    #[test]
+    fn finds_aliases_where_yaml_reads_them() {
+        let alias = |name: &str| Found::Alias(name.to_string());
+        assert_eq!(found("a: &x 1\nb: *x\n"), Some((2, 4, alias("x"))));
+        assert_eq!(found("a: [1, *x]\n"), Some((1, 8, alias("x"))));
+        assert_eq!(found("- *big\n"), Some((1, 3, alias("big"))));
+        assert_eq!(found("<<: *base\n"), Some((1, 5, alias("base"))));
+        assert_eq!(found("a: {k: *v}\n"), Some((1, 8, alias("v"))));
+    }
+
+    #[test]
+    fn asterisks_in_text_are_not_aliases() {
+        for text in [
+            "body: some *emphasis* here\n",
+            "body: \"*quoted*\"\n",
+            "body: '*single* it''s'\n",
+            "body: |\n  *emphasis* and * list\n  - *x\nnext: 1\n",
+            "- id: 1\n  body: >-\n    *folded*\n  author: x\n",
+            "body: \"line one\n  *still quoted*\"\n",
+            "body: plain text\n  *continued* plain\n",
+            "a: 1 # *comment\n",
+            "title: 3*4\n",
+            "a: [x*y, 'z*']\n",
+            "a: it's *fine*\n",
+        ] {
+            assert_eq!(found(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_after_a_block_scalar_is_scanned_again() {
+        let text = "comments:\n  - body: |\n      text\n    role: *r\n";
+        assert_eq!(found(text), Some((4, 11, Found::Alias("r".into()))));
+        // A plain scalar's continuation cannot hide what follows it.
+        assert_eq!(
+            found("title: a\n  'b\nextra: *x\n"),
+            Some((3, 8, Found::Alias("x".into())))
+        );
+    }
+
+    #[test]
+    fn deep_brackets_are_found_at_the_first_one_too_many() {
+        let deep = format!("extra: {}{}\n", "[".repeat(65), "]".repeat(65));
+        assert_eq!(found(&deep), Some((1, 72, Found::Deep)));
+        let ok = format!("extra: {}{}\n", "[{a: ".repeat(32), "}]".repeat(32));
+        assert_eq!(found(&ok), None);
+        let across = format!("extra:\n{}", "  [\n".repeat(70));
+        assert_eq!(found(&across).map(|f| f.0), Some(66));
+        let quoted = format!("title: \"{}\"\n", "[".repeat(100));
+        assert_eq!(found(&quoted), None);
+    }
+
+    #[test]
+    fn every_finding_is_what_the_parser_sees() {
+        // Whatever the scan refuses as an alias, the parser also reads as one.
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: [&x 1, *x]\n",
+            "a: &x\n  b: 1\nc: *x\n",
+        ] {
+            assert!(found(text).is_some(), "{text}");
+            let value: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            assert!(!value.is_null());
+        }
+    }
+}
