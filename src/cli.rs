@@ -192,6 +192,13 @@ fn run(command: Command) -> Result<i32> {
             options.output = args.output;
             options.base_url = args.base_url;
             options.drafts = args.drafts;
+            options.on_wait = |output, lock| {
+                complain(&format!(
+                    "waiting for another build of {} to finish ({} is locked)\n",
+                    output.display(),
+                    lock.display()
+                ));
+            };
             let report = crate::build(&options)?;
             let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
             say(&format!(

@@ -4,6 +4,7 @@
 
 mod document;
 pub mod front_matter;
+mod private;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,8 @@ use walkdir::WalkDir;
 
 pub use document::{load_document, parse_document, slugify, Document, Kind};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
+use crate::site::guard::Inside;
 
 pub const THREAD_SUFFIX: &str = ".comments.yaml";
 
@@ -34,6 +36,10 @@ pub struct Inventory {
     pub orphan_threads: Vec<PathBuf>,
     /// Other files (images in a post bundle, ...), copied beside their page.
     pub assets: Vec<PathBuf>,
+    /// Files and folders that may not be published: links leading outside the site,
+    /// thread files misnamed, data files with private keys. None of them is listed
+    /// above.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Lists the content of the site at `root`, sorted by path so builds are reproducible.
@@ -45,15 +51,29 @@ pub fn discover(root: &Path) -> Result<Inventory> {
     }
     let mut markdown = Vec::new();
     let mut threads = Vec::new();
-    let walker = WalkDir::new(&content)
+    let inside = Inside::new(root);
+    // Links are followed only where they stay inside the site.
+    let mut walker = WalkDir::new(&content)
+        .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(&content).to_path_buf();
             Error::io(&path, "cannot list", e.into())
         })?;
+        let ignored = entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy());
+        let refused = match ignored || (entry.depth() > 0 && !entry.path_is_symlink()) {
+            true => None,
+            false => inside.refuse(entry.path()),
+        };
+        if ignored || refused.is_some() {
+            inventory.problems.extend(refused);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -67,6 +87,8 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             threads.push(rel);
         } else if name.ends_with(".md") {
             markdown.push(rel);
+        } else if let Some(problem) = private::refuse(root, &rel) {
+            inventory.problems.push(problem);
         } else {
             inventory.assets.push(rel);
         }

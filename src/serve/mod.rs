@@ -44,7 +44,8 @@ pub struct ServeOptions {
 /// Builds and serves until the process is stopped; returns early only when it cannot
 /// start (port taken, first build failed without `--watch`, ...).
 pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<()> {
-    let output = ServedOutput::prepare(options.build.output.as_deref())?;
+    let output = ServedOutput::prepare(options.build.output.as_deref(), &options.build.root)?;
+    output.remove_when_stopped()?;
     let listener = bind(options.bind, options.port)?;
     let address = listener
         .local_addr()
@@ -60,7 +61,10 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
     let mut build = options.build.clone();
     build.output = Some(output.path().to_path_buf());
     let mut rebuilder = Rebuilder::new(build, address);
-    let state = first_build(&mut rebuilder, options.watch, notice)?;
+    let state = {
+        let _busy = output.busy();
+        first_build(&mut rebuilder, options.watch, notice)?
+    };
 
     // Accepted connections inherit TCP_NODELAY from the listener. Without it a reused
     // connection waits for the browser's delayed ACK (~40 ms) on every response that
@@ -93,7 +97,7 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
     };
     std::thread::scope(|scope| {
         if let Some(watch) = watch {
-            scope.spawn(|| rebuild_on_changes(watch, rebuilder, &state, notice));
+            scope.spawn(|| rebuild_on_changes(watch, rebuilder, &output, &state, notice));
         }
         // A thread per request: the event streams stay open for as long as a page
         // does, and must not hold up the requests behind them.
@@ -171,6 +175,7 @@ fn first_build(
 fn rebuild_on_changes(
     mut watch: Watch,
     mut rebuilder: Rebuilder,
+    output: &ServedOutput,
     state: &State,
     notice: &(dyn Fn(Notice) + Sync),
 ) {
@@ -182,7 +187,11 @@ fn rebuild_on_changes(
             continue;
         }
         let changes: Vec<PathBuf> = batch.changes.iter().map(|c| c.path.clone()).collect();
-        match rebuilder.rebuild(&batch.changes) {
+        let rebuilt = {
+            let _busy = output.busy();
+            rebuilder.rebuild(&batch.changes)
+        };
+        match rebuilt {
             Ok(built) => {
                 state.succeeded(built.base_path, watch::reload_for(&batch.changes));
                 notice(Notice::Built {

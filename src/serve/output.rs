@@ -1,10 +1,13 @@
 //! The folder `serve` builds into: `--output` when given, otherwise a folder of its own
 //! under the system's temporary folder, never the site's `public/` (which holds what
-//! the author uploads, with the real base URL).
+//! the author uploads, with the real base URL). A temporary folder is removed when the
+//! server stops, by Ctrl+C or a signal too.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
+use crate::site::guard::resolve;
 
 const TEMP_PREFIX: &str = "rapport-serve-";
 
@@ -15,14 +18,17 @@ pub(super) struct ServedOutput {
     path: PathBuf,
     /// The temporary folder holding `path` and the build's staging folders.
     temp: Option<PathBuf>,
+    /// Held while a build writes, so that the folder is not removed under it.
+    busy: Arc<Mutex<()>>,
 }
 
 impl ServedOutput {
     /// Creates the folder (`output`, or a temporary one) so that it can be served,
     /// and its path made canonical, before the first build succeeds.
-    pub(super) fn prepare(output: Option<&Path>) -> Result<ServedOutput> {
+    pub(super) fn prepare(output: Option<&Path>, root: &Path) -> Result<ServedOutput> {
         let (path, temp) = match output {
             Some(dir) => {
+                refuse_published(dir, root)?;
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create", e))?;
                 (dir.to_path_buf(), None)
             }
@@ -35,7 +41,11 @@ impl ServedOutput {
             }
         };
         // Owned before anything else can fail, so a temporary folder is removed then.
-        let mut served = ServedOutput { path, temp };
+        let mut served = ServedOutput {
+            path,
+            temp,
+            busy: Arc::default(),
+        };
         served.path = served
             .path
             .canonicalize()
@@ -46,6 +56,50 @@ impl ServedOutput {
     pub(super) fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Held by a build while it writes into the folder.
+    pub(super) fn busy(&self) -> MutexGuard<'_, ()> {
+        // A build that panicked wrote nothing worth guarding.
+        self.busy.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// On Ctrl+C, SIGTERM or SIGHUP: waits for a build writing to finish, removes the
+    /// temporary folder and ends the process (status 128 + the signal's number).
+    #[cfg(unix)]
+    pub(super) fn remove_when_stopped(&self) -> Result<()> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            .map_err(|e| Error::Other(format!("cannot handle Ctrl+C: {e}")))?;
+        let (temp, busy) = (self.temp.clone(), Arc::clone(&self.busy));
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _busy = busy.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(temp) = temp {
+                    let _ = std::fs::remove_dir_all(temp);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+        Ok(())
+    }
+
+    /// Elsewhere the next server removes what this one leaves (where it can tell).
+    #[cfg(not(unix))]
+    pub(super) fn remove_when_stopped(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// `public/` holds what `build` made for publishing: a served build (drafts, links to
+/// this machine) must never land there, however the folder is named.
+fn refuse_published(output: &Path, root: &Path) -> Result<()> {
+    if resolve(output) != resolve(&root.join("public")) {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "refusing to serve from {}: it is the folder `rapport build` publishes, and a served build has drafts and local links\n  help: leave out --output (serve then builds into a temporary folder of its own), or pass another folder",
+        output.display()
+    )))
 }
 
 /// A fresh folder of this process's own: created exclusively (an existing folder or

@@ -3,18 +3,18 @@
 //! the sink, which refuses paths outside the output.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::static_files::{static_layers, StaticSource};
-use crate::site::{self, BuildOptions, Entry, Site};
+use crate::site::{self, guard, BuildOptions, Entry, Site};
 
 /// What a build did, for the command line to print.
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
         ..Default::default()
     };
     let site = report.step("load", || site::load(options))?;
-    check_output_location(&site, &report.output)?;
+    guard::check_output_location(&site.config, &report.output)?;
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let pass = Pass::new(&site, &renderer);
     let (statics, plan) = report.step("plan", || {
@@ -75,7 +75,9 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
         Ok((statics, plan))
     })?;
     let target = report.output.clone();
-    let out = report.step("prepare output", || OutputDir::create(&target))?;
+    let out = report.step("prepare output", || {
+        OutputDir::create(&target, options.on_wait)
+    })?;
     let rendered = report.step("render", || {
         render_plan(
             &pass,
@@ -108,21 +110,6 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
             bodies: rendered.bodies,
         },
     ))
-}
-
-/// The output is swapped wholesale: it must not hold the site's own sources.
-fn check_output_location(site: &Site, output: &Path) -> Result<()> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = abs(output);
-    let root = abs(&site.config.root);
-    let sources = ["content", "static", "templates", "themes"].map(|d| root.join(d));
-    if root.starts_with(&out) || sources.iter().any(|s| out.starts_with(s)) {
-        return Err(Error::Other(format!(
-            "refusing to build into {}: it holds the site's own files, and a build replaces the whole folder\n  help: pass an --output folder of its own, e.g. --output public",
-            output.display()
-        )));
-    }
-    Ok(())
 }
 
 /// Renders every file of `site` into `sink`; returns how many files were written.

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod engagement;
+pub mod guard;
 pub mod incremental;
 mod lists;
 pub mod output;
@@ -39,6 +40,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// What "future" means.
     pub now: Date,
+    /// Told when the build waits for another one writing the same output.
+    pub on_wait: output::OnWait,
 }
 
 impl BuildOptions {
@@ -49,6 +52,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             now: chrono::Utc::now(),
+            on_wait: |_, _| {},
         }
     }
 
@@ -138,6 +142,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     if let Some(url) = &options.base_url {
         config.set_base_url(url, Path::new("--base-url"))?;
     }
+    guard::check_sources(&config)?;
     let inventory = content::discover(root)?;
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
@@ -145,7 +150,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
         .map(|source| load_entry(root, source, config.author_name.as_deref()))
         .collect();
 
-    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut problems: Vec<Diagnostic> = inventory.problems.clone();
     let mut entries = Vec::new();
     for r in results {
         match r {

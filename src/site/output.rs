@@ -1,8 +1,10 @@
-//! Where a build's files go. `OutputDir` renders into a fresh sibling folder and swaps
-//! it in only when the whole build succeeded, so a failed build leaves the previous
-//! site exactly as it was; every path is checked so nothing is written outside it.
+//! Where a build's files go. `OutputDir` takes the output's lock, renders into a fresh
+//! sibling folder and swaps it in only when the whole build succeeded, in one step
+//! where the system allows, so a failed or interrupted build leaves the previous site
+//! exactly as it was; every path is checked so nothing is written outside it.
 
 use std::collections::HashMap;
+use std::fs::{File, TryLockError};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -32,63 +34,126 @@ pub fn contained(root: &Path, rel: &str) -> Result<PathBuf> {
     Ok(root.join(path))
 }
 
-/// The build's output folder, staged beside the final one.
+/// Called with the output folder and its lock file when a build must wait for another
+/// one holding the lock.
+pub type OnWait = fn(output: &Path, lock: &Path);
+
+/// The build's output folder, staged beside the final one. Holding it holds the
+/// output's lock, so builds of one output never interleave.
 pub struct OutputDir {
     staging: PathBuf,
     target: PathBuf,
     committed: bool,
+    _lock: File,
 }
 
 impl OutputDir {
-    /// Prepares a fresh staging folder next to `target`.
-    pub fn create(target: &Path) -> Result<Self> {
+    /// Takes the output's lock, waiting for another build holding it (after calling
+    /// `on_wait` with the output and the lock file), then prepares a fresh staging
+    /// folder next to `target`.
+    pub fn create(target: &Path, on_wait: OnWait) -> Result<Self> {
+        // Links are resolved once: the folder checked is the folder written.
+        let target = crate::site::guard::resolve(target);
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let parent = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
+        let lock = lock(
+            &parent.join(format!(".{name}.rapport-lock")),
+            &target,
+            on_wait,
+        )?;
         let staging = parent.join(format!(".{name}.rapport-new"));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)
-                .map_err(|e| Error::io(&staging, "cannot clear a previous build's leftovers", e))?;
-        }
+        remove_leftover(&staging)?;
+        remove_leftover(&staging.with_extension("rapport-old"))?;
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, "cannot create", e))?;
         Ok(OutputDir {
             staging,
-            target: target.to_path_buf(),
+            target,
             committed: false,
+            _lock: lock,
         })
     }
 
-    /// Replaces the target with the staged build.
+    /// Replaces the target with the staged build in one step where the system can
+    /// (Linux), so that the output is at every moment the old build or the new one.
     pub fn commit(mut self) -> Result<()> {
+        if self.target.symlink_metadata().is_err() {
+            std::fs::rename(&self.staging, &self.target)
+                .map_err(|e| Error::io(&self.target, "cannot move the new build into place", e))?;
+            self.committed = true;
+            return Ok(());
+        }
+        let old = match exchange(&self.staging, &self.target) {
+            // The previous build is now where the staged one was.
+            Ok(()) => self.staging.clone(),
+            Err(_) => self.swap_in_two_steps()?,
+        };
+        self.committed = true;
+        remove(&old)
+    }
+
+    /// Where an exchange in one step is not available: the previous build is moved
+    /// aside, then the new one into place. Returns where the previous build went.
+    fn swap_in_two_steps(&self) -> Result<PathBuf> {
         let old = self.staging.with_extension("rapport-old");
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "cannot remove", e))?;
-        }
-        let had_previous = self.target.exists();
-        if had_previous {
-            std::fs::rename(&self.target, &old)
-                .map_err(|e| Error::io(&self.target, "cannot move aside", e))?;
-        }
+        std::fs::rename(&self.target, &old)
+            .map_err(|e| Error::io(&self.target, "cannot move aside", e))?;
         if let Err(e) = std::fs::rename(&self.staging, &self.target) {
-            if had_previous {
-                // Put the previous site back: a failed swap must not lose it.
-                let _ = std::fs::rename(&old, &self.target);
-            }
+            // Put the previous site back: a failed swap must not lose it.
+            let _ = std::fs::rename(&old, &self.target);
             return Err(Error::io(
                 &self.target,
                 "cannot move the new build into place",
                 e,
             ));
         }
-        self.committed = true;
-        if had_previous {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "cannot remove", e))?;
-        }
-        Ok(())
+        Ok(old)
     }
+}
+
+/// Takes the lock at `path` (created if need be, and left in place: removing a lock
+/// file while another process waits on it would let a third one in).
+fn lock(path: &Path, target: &Path, on_wait: OnWait) -> Result<File> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, "cannot create the build's lock", e))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(TryLockError::WouldBlock) => on_wait(target, path),
+        Err(TryLockError::Error(e)) => return Err(Error::io(path, "cannot lock", e)),
+    }
+    file.lock().map_err(|e| Error::io(path, "cannot lock", e))?;
+    Ok(file)
+}
+
+/// Swaps two folders in one step.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Removes what a build stopped by force left behind (the lock says none is running).
+fn remove_leftover(path: &Path) -> Result<()> {
+    match path.symlink_metadata() {
+        Ok(_) => remove(path),
+        Err(_) => Ok(()),
+    }
+}
+
+fn remove(path: &Path) -> Result<()> {
+    std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "cannot remove", e))
 }
 
 impl Drop for OutputDir {
@@ -214,17 +279,35 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
         {
-            let out = OutputDir::create(&target).unwrap();
+            let out = OutputDir::create(&target, |_, _| {}).unwrap();
             out.write("new.html", b"new").unwrap();
             // dropped without commit
         }
         assert!(target.join("old.html").exists());
         assert!(!target.join("new.html").exists());
-        let out = OutputDir::create(&target).unwrap();
+        let out = OutputDir::create(&target, |_, _| {}).unwrap();
         out.write("new.html", b"new").unwrap();
         out.commit().unwrap();
         assert!(!target.join("old.html").exists());
         assert!(target.join("new.html").exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut beside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, [".public.rapport-lock", "public"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchanges_two_folders_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        for (d, name) in [(&a, "a.html"), (&b, "b.html")] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join(name), "").unwrap();
+        }
+        exchange(&a, &b).unwrap();
+        assert!(a.join("b.html").exists() && b.join("a.html").exists());
     }
 }

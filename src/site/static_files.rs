@@ -48,7 +48,7 @@ fn list_files(dir: &Path, files: &mut BTreeMap<String, StaticSource>) -> Result<
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(dir, "cannot list", e.into()))?;
         let rel = entry
             .path()

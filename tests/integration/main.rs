@@ -15,6 +15,7 @@ mod incremental;
 mod limits;
 mod output_clients;
 mod plan;
+mod publish;
 mod regression;
 mod replies;
 mod sanitize;

@@ -1,0 +1,167 @@
+//! Paths compared resolved: the output may not be, hold or lie inside the site or its
+//! source folders however it is reached, and nothing from outside the site's folder is
+//! published, whatever link leads there.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::SiteConfig;
+use crate::error::{Diagnostic, Error, Location, Result};
+
+/// `path` with every link resolved: the part that exists is made canonical and the
+/// rest appended, so that a folder not created yet compares as the one it will be.
+pub fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            return rest
+                .iter()
+                .rev()
+                .fold(canonical, |path, part| join(path, part.as_os_str()));
+        }
+        match existing.components().next_back() {
+            Some(part @ (Component::Normal(_) | Component::ParentDir | Component::CurDir)) => {
+                rest.push(part.as_os_str().to_os_string());
+                existing.pop();
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+fn join(path: PathBuf, part: &std::ffi::OsStr) -> PathBuf {
+    match Path::new(part).components().next() {
+        Some(Component::ParentDir) => path.parent().map(Path::to_path_buf).unwrap_or(path),
+        Some(Component::CurDir) => path,
+        _ => path.join(part),
+    }
+}
+
+/// The folders a build reads from.
+fn source_folders(config: &SiteConfig) -> Vec<PathBuf> {
+    let mut folders = vec![
+        config.content_dir(),
+        config.static_dir(),
+        config.templates_dir(),
+    ];
+    if let Some(theme) = config.theme_dir() {
+        folders.extend([theme.clone(), theme.join("static"), theme.join("templates")]);
+    }
+    folders
+}
+
+/// The output is swapped wholesale: it must not be or hold the site, nor be, hold or
+/// lie in one of its source folders, however either is reached.
+pub fn check_output_location(config: &SiteConfig, output: &Path) -> Result<()> {
+    let out = resolve(output);
+    let mut sources = source_folders(config);
+    sources.push(config.root.join("themes"));
+    let overlaps = |dir: &PathBuf| {
+        let dir = resolve(dir);
+        out.starts_with(&dir) || dir.starts_with(&out)
+    };
+    if resolve(&config.root).starts_with(&out) || sources.iter().any(overlaps) {
+        return Err(Error::Other(format!(
+            "refusing to build into {}: it holds the site's own files, and a build replaces the whole folder\n  help: pass an --output folder of its own, e.g. --output public",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Every source folder, and every link in the site's and the theme's static and
+/// template folders, must resolve inside the site's folder. (Links under `content/`
+/// are checked as content is discovered.)
+pub fn check_sources(config: &SiteConfig) -> Result<()> {
+    let inside = Inside::new(&config.root);
+    let mut refused: Vec<PathBuf> = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for folder in source_folders(config) {
+        // A theme's static/ is not named again when the theme itself leads outside.
+        if folder.symlink_metadata().is_err() || refused.iter().any(|r| folder.starts_with(r)) {
+            continue;
+        }
+        if let Some(problem) = inside.refuse(&folder) {
+            problems.push(problem);
+            refused.push(folder);
+        }
+    }
+    if problems.is_empty() {
+        let mut walked = vec![config.static_dir(), config.templates_dir()];
+        walked.extend(config.theme_dir());
+        for dir in walked {
+            let links = walkdir::WalkDir::new(dir)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.path_is_symlink());
+            problems.extend(links.filter_map(|e| inside.refuse(e.path())));
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Content(problems)),
+    }
+}
+
+/// The site's folder, to tell whether a path resolves inside it.
+pub struct Inside {
+    /// The site's folder as given, to name paths relative to it.
+    site: PathBuf,
+    resolved: PathBuf,
+}
+
+impl Inside {
+    pub fn new(site: &Path) -> Inside {
+        Inside {
+            site: site.to_path_buf(),
+            resolved: resolve(site),
+        }
+    }
+
+    /// A problem naming `path` (under the site's folder) when it resolves outside it.
+    pub fn refuse(&self, path: &Path) -> Option<Diagnostic> {
+        let target = resolve(path);
+        if target.starts_with(&self.resolved) {
+            return None;
+        }
+        let what = if target.is_dir() { "folder" } else { "file" };
+        let link = if path.is_symlink() {
+            "a link"
+        } else {
+            "reached through a link"
+        };
+        Some(Diagnostic::new(
+            Location::new(path.strip_prefix(&self.site).unwrap_or(path), None),
+            format!(
+                "this {what} is {link} to {}, outside the site's folder",
+                target.display()
+            ),
+            "rapport publishes nothing from outside the site: copy what you need into the site, or make the link point inside it",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_the_part_that_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            resolve(&dir.path().join("a/../b/./c")),
+            real.join("b").join("c")
+        );
+        #[cfg(unix)]
+        {
+            std::fs::create_dir(real.join("site")).unwrap();
+            std::os::unix::fs::symlink(real.join("site"), real.join("link")).unwrap();
+            assert_eq!(
+                resolve(&real.join("link/content/new")),
+                real.join("site/content/new")
+            );
+        }
+    }
+}
