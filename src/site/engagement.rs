@@ -43,7 +43,7 @@ pub fn render_engagement_page(
     urls: &Urls,
     site_view: &SiteView,
 ) -> Result<String> {
-    let view = engagement_view(site, urls);
+    let view = engagement_view(site, renderer, urls);
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = "Conversations".into();
@@ -51,7 +51,7 @@ pub fn render_engagement_page(
     renderer.render("engagement.html", &ctx)
 }
 
-fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
+fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementPageView {
     let entries = conversations(site);
     let posts = post_threads(&entries);
     // Excerpts are for the ranking; a regular's links show post titles only, and at ten
@@ -67,7 +67,9 @@ fn engagement_view(site: &Site, urls: &Urls) -> EngagementPageView {
             date: comment.date.as_ref().map(DateView::new),
             depth: entry.tree.depth[c],
             excerpt: if with_excerpt {
-                conversations::excerpt(&comment.body, EXCERPT_LENGTH)
+                // Of what the post page shows: scripts and styles removed, markdown rendered.
+                let shown = comment_body(&renderer.markdown, &renderer.sanitizer, &comment.body);
+                conversations::excerpt(&shown, EXCERPT_LENGTH)
             } else {
                 String::new()
             },

@@ -284,3 +284,21 @@ fn conversations_on_pages_count_too() {
         run.stdout
     );
 }
+
+#[test]
+fn engagement_excerpt_quoted_the_text_of_a_removed_script() {
+    let site = SiteTest::fixture("engagement/ranking");
+    site.write(
+        "content/posts/deep.comments.yaml",
+        &std::fs::read_to_string(site.root.join("content/posts/deep.comments.yaml"))
+            .unwrap()
+            .replace(
+                "body: \"Exchange step 8.\"",
+                "body: \"<script>steal()</script><style>p{}</style>Exchange step 8.\"",
+            ),
+    );
+    site.build();
+    let html = site.html("engagement/index.html");
+    let excerpt = select(&html, ".ranked-post .exchange-excerpt")[0];
+    assert_eq!(text(&select_in(&excerpt, "p")[0]), "Exchange step 8.");
+}
