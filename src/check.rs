@@ -46,8 +46,9 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
 
 /// Links and sources in the rendered HTML that start with the base path but match no
 /// output file, each reported once where it is written: the markdown file and line of
-/// a post, page or comment, or the template. A link found in none of them (a
-/// front matter summary, say) is reported once, at the first page that has it.
+/// a post, page, summary or comment, or the template. A link found in none of them
+/// (one a template builds from a variable) is reported once, at the first page that
+/// has it.
 fn broken_links(
     files: &std::collections::HashMap<String, Vec<u8>>,
     site: &Site,
@@ -90,7 +91,7 @@ fn broken_links(
             problems.insert(Diagnostic::new(
                 Location::new(Path::new(pages[0]), None),
                 format!("links to {base_path}{target}, which the site does not have{also}"),
-                "fix the link where it is written (a summary in front matter, or a theme's template)",
+                "fix the link where it is written (a template that builds it from a variable, or site.toml's [extra])",
             ));
         }
     }
@@ -150,6 +151,15 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
                 location: Location::at(&doc.source, doc.body_line + link.line - 1, link.column),
                 kind: Written::Content,
             }));
+        }
+        if let (Some(summary), Some(line)) = (&doc.summary, doc.summary_line) {
+            for link in markdown::written_links(summary) {
+                out.extend(root_relative(&link.target).map(|target| WrittenTarget {
+                    target,
+                    location: Location::new(&doc.source, Some(line)),
+                    kind: Written::Content,
+                }));
+            }
         }
         for comment in &entry.thread.comments {
             for link in markdown::written_links(&comment.body) {

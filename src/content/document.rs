@@ -31,6 +31,8 @@ pub struct Document {
     pub draft: bool,
     /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
     pub summary: Option<String>,
+    /// The line of the `summary:` key, when the summary is written there.
+    pub summary_line: Option<usize>,
     /// Extra paths that redirect here, relative to the base path (`2015/03/hello/`).
     pub aliases: Vec<String>,
     pub template: Option<String>,
@@ -120,6 +122,10 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
     }
     let title = fm.title.clone().unwrap_or_else(|| slug.replace('-', " "));
     let path_out = output_path(source, &slug);
+    let summary_line = fm
+        .summary
+        .as_ref()
+        .map(|_| front_matter::key_line(&split, "summary"));
     let template_line = fm
         .template
         .as_ref()
@@ -150,6 +156,7 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
         tags,
         draft,
         summary,
+        summary_line,
         aliases,
         template,
         template_line,

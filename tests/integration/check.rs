@@ -230,3 +230,56 @@ fn check_stopped_at_a_template_error_and_hid_the_other_problems() {
         ]
     );
 }
+
+#[test]
+fn a_broken_link_in_a_comment_or_a_summary_is_reported_once() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2020-01-01\nsummary: \"See [old](/old/)\"\n---\nHi.\n",
+        ),
+        (
+            "content/posts/hello.comments.yaml",
+            "comments:\n  - id: \"1\"\n    body: Hi\n  - id: \"2\"\n    body: \"Also [here](/posts/gone/)\"\n",
+        ),
+    ]);
+    let run = site.run(&["check"]).failure(1);
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("  help"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "error: content/posts/hello.comments.yaml:4: links to /posts/gone/, which the site does not have",
+            "error: content/posts/hello.md:4: links to /old/, which the site does not have",
+            "2 problems found",
+        ]
+    );
+}
+
+#[test]
+fn a_broken_link_built_from_a_variable_is_reported_at_its_first_page() {
+    let site = SiteTest::with_files(&[
+        ("content/posts/hello.md", POST),
+        ("content/about.md", "---\ntitle: About\n---\nMe.\n"),
+        (
+            "templates/base.html",
+            "{% extends \"theme/base.html\" %}\n{% block head %}<link rel=\"me\" href=\"{{ site.extra.me }}\">{% endblock head %}\n",
+        ),
+    ]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n[extra]\nme = \"/me/\"\n",
+    );
+    let run = site.run(&["check"]).failure(1);
+    let first = run.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: 404.html: links to /me/, which the site does not have (and ")
+            && first.ends_with(" other pages)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
+}
