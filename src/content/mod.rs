@@ -109,6 +109,15 @@ pub fn discover(root: &Path) -> Result<Inventory> {
     Ok(inventory)
 }
 
+/// Why the file at `rel` (relative to the site's folder `root`, under `content/`) may
+/// not be published as an asset, if it may not: it leads outside the site, or it
+/// would publish something private.
+pub fn refused_asset(root: &Path, rel: &Path) -> Option<Diagnostic> {
+    Inside::new(root)
+        .refuse(&root.join(rel))
+        .or_else(|| private::refuse(root, rel))
+}
+
 /// `posts/x.md` → `posts/x.comments.yaml`.
 pub fn thread_path_for(markdown: &Path) -> PathBuf {
     let stem = markdown

@@ -126,6 +126,8 @@ impl Incremental {
                     .insert(path.with_file_name(format!("{stem}.md")));
             } else if name.ends_with(".md") {
                 change.sources.insert(path.clone());
+            } else if content::refused_asset(root, path).is_some() {
+                return None; // the full build says why
             } else if root.join(path).is_file() || self.site.assets.contains(path) {
                 change.assets.insert(path.clone());
             } else {

@@ -421,6 +421,7 @@ fn a_data_file_with_email_addresses_is_not_published() {
 struct Serving {
     child: Child,
     stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 #[cfg(unix)]
@@ -433,11 +434,22 @@ impl Serving {
             .spawn()
             .unwrap();
         let stdout = collect(child.stdout.take().unwrap());
-        collect(child.stderr.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
         wait_for("serve says it is serving", || {
             stdout.lock().unwrap().contains("Serving")
         });
-        Serving { child, stdout }
+        Serving {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The folder it serves, as it printed it.
+    fn folder(&self) -> PathBuf {
+        let out = self.stdout.lock().unwrap().clone();
+        let (_, rest) = out.split_once("(built into ").unwrap();
+        PathBuf::from(rest.split_once(')').unwrap().0)
     }
 
     /// Sends `signal` to this child's own process id.
@@ -517,4 +529,30 @@ fn serve_output_public_mixed_development_pages_into_the_published_site() {
     let server = Serving::start(&site, tmp.path(), &["--watch"]);
     assert!(!server.stdout.lock().unwrap().contains("public"));
     assert_eq!(site.read("index.html"), published);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_thread_file_misnamed_while_serving_is_not_served() {
+    let site = SiteTest::fixture("serve/blog");
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Serving::start(&site, tmp.path(), &["--watch"]);
+    site.write("content/posts/hello.comments.yml", THREAD);
+    wait_for("serve reports the misnamed thread file", || {
+        server
+            .stderr
+            .lock()
+            .unwrap()
+            .contains("content/posts/hello.comments.yml: this looks like a thread file")
+    });
+    assert!(!server.folder().join("posts/hello.comments.yml").exists());
+    site.write("content/posts/data.json", "{\"ip\": \"10.0.0.1\"}\n");
+    wait_for("serve reports the private key", || {
+        server
+            .stderr
+            .lock()
+            .unwrap()
+            .contains("content/posts/data.json:1: this file would be published as is")
+    });
+    assert!(!server.folder().join("posts/data.json").exists());
 }
