@@ -350,7 +350,8 @@ fn explain_render_error(cause: &str) -> (String, String, Option<String>) {
 }
 
 /// The variable of `context` closest to the misspelt `var` (`page.titel` →
-/// `page.title`), looking among the keys beside the last part that exists.
+/// `page.title`, `pag.title` → `page.title`): the first part that does not exist is
+/// replaced by the nearest key beside it.
 fn nearest_variable(var: &str, context: &tera::Context) -> Option<String> {
     let json = context.clone().into_json();
     let parts: Vec<&str> = var.split('.').collect();
@@ -362,8 +363,8 @@ fn nearest_variable(var: &str, context: &tera::Context) -> Option<String> {
             None => {
                 let keys: Vec<&str> = object.keys().map(String::as_str).collect();
                 let near = crate::explain::did_you_mean(part, &keys)?;
-                let mut fixed: Vec<&str> = parts[..i].to_vec();
-                fixed.push(near);
+                let mut fixed: Vec<&str> = parts.clone();
+                fixed[i] = near;
                 return Some(fixed.join("."));
             }
         }
@@ -402,6 +403,20 @@ fn find_in_tags(text: &str, word: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_variable_gets_the_nearest_one() {
+        let ctx = tera::Context::from_value(serde_json::json!({
+            "page": {"title": "x", "extra": {"mood": "ok"}},
+            "site": {"title": "y"}
+        }))
+        .unwrap();
+        let near = |var| nearest_variable(var, &ctx);
+        assert_eq!(near("page.titel").as_deref(), Some("page.title"));
+        assert_eq!(near("pag.title").as_deref(), Some("page.title"));
+        assert_eq!(near("page.extra.moood").as_deref(), Some("page.extra.mood"));
+        assert_eq!(near("page.extra.subtitle"), None);
+    }
 
     #[test]
     fn finds_extends_and_cycles() {
