@@ -8,13 +8,14 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-"sanitize thread front_matter slug config import_wxr import_disqus"}
+targets=${*:-"feeds sanitize thread front_matter slug config import_wxr import_disqus"}
 real=../shared/fixtures/real
 mkdir -p fuzz/logs
 for target in $targets; do
     case $target in
         front_matter) extra="tests/fixtures content" ;;
         thread) extra="tests/fixtures content $real/staticman" ;;
+        feeds) extra="" ;;
         sanitize) extra="" ;;
         slug) extra="" ;;
         config) extra="" ;;
