@@ -275,6 +275,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/posts/hello.comments.yaml:3: comment \"1\" replies to \"9\", which is not in this file\n  help: set parent: to the id of a comment in this file, or remove it to make a top-level comment\n",
     },
     Mistake {
+        mistake: "thread file: named .yml (or .comment.yaml)",
+        files: &[("content/posts/hello.comments.yml", "comments:\n  - id: 1\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.comments.yml: this looks like a thread file, but thread files end in .comments.yaml\n  help: rename it to hello.comments.yaml\n",
+    },
+    Mistake {
         mistake: "a thread file whose name matches no post",
         files: &[("content/posts/helo.comments.yaml", "comments: []\n")],
         args: &["build"],
