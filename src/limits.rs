@@ -20,6 +20,16 @@ pub(crate) const MAX_COMMENT_BYTES: usize = 64 * 1024;
 /// How deep HTML elements may nest in a comment body.
 pub(crate) const MAX_TAG_DEPTH: usize = 100;
 
+/// The largest request head (request line and headers) `serve` reads, in bytes.
+/// Browsers send 1–2 KB; most servers stop at 8–16 KB.
+pub(crate) const MAX_REQUEST_HEAD_BYTES: usize = 16 * 1024;
+
+/// Connections `serve` answers at once (each holds a thread).
+pub(crate) const MAX_CONNECTIONS: usize = 256;
+
+/// Live-reload event streams `serve --watch` keeps open at once: one per open page.
+pub(crate) const MAX_EVENT_STREAMS: usize = 32;
+
 /// The first bound `text` (YAML starting at line `first_line` of `path`) breaks.
 pub(crate) fn check_yaml(text: &str, path: &Path, first_line: usize) -> Result<(), Diagnostic> {
     let Some(found) = scan_yaml(text) else {

@@ -68,7 +68,7 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
 
     // Accepted connections inherit TCP_NODELAY from the listener. Without it a reused
     // connection waits for the browser's delayed ACK (~40 ms) on every response that
-    // tiny_http writes in more than one piece.
+    // is written in more than one piece.
     socket2::SockRef::from(&listener)
         .set_tcp_nodelay(true)
         .map_err(|e| {
@@ -76,8 +76,6 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
                 "cannot configure the server socket on {address}: {e}"
             ))
         })?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::Other(format!("cannot start the server on {address}: {e}")))?;
     let url = rebuild::local_base_url(address, &state.snapshot().base_path);
     notice(Notice::Serving {
         url: url.clone(),
@@ -99,12 +97,7 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
         if let Some(watch) = watch {
             scope.spawn(|| rebuild_on_changes(watch, rebuilder, &output, &state, notice));
         }
-        // A thread per request: the event streams stay open for as long as a page
-        // does, and must not hold up the requests behind them.
-        for request in server.incoming_requests() {
-            let handler = &handler;
-            scope.spawn(move || handler.handle(request));
-        }
+        http::serve(&listener, &handler, scope);
     });
     Ok(())
 }

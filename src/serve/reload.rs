@@ -12,9 +12,11 @@ use crate::serve::state::{Reload, Snapshot, State};
 /// shadow it.
 pub(super) const EVENTS_PATH: &str = "/__rapport/events";
 
-/// How often an idle stream sends a comment, so a closed tab is noticed and its
-/// thread ends.
+/// How often an idle stream sends a comment, so that proxies and browsers keep it.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// How often a waiting stream checks that its page is still open.
+const CLIENT_CHECK: Duration = Duration::from_secs(1);
 
 /// `html` with the overlay (when the last rebuild failed) and the reload script added
 /// before `</body>`, or at the end of a page without one.
@@ -73,7 +75,13 @@ fn script(token: &str) -> String {
 
 /// Writes the event stream (response head included) to `out` until the client goes
 /// away: a "hello" with the current build's token, then one event per rebuild.
-pub(super) fn stream_events(out: &mut dyn Write, state: &State) -> io::Result<()> {
+/// `gone` tells whether the client closed the connection: it is asked every
+/// `CLIENT_CHECK`, so a closed page gives its stream back within a second or so.
+pub(super) fn stream_events(
+    out: &mut dyn Write,
+    state: &State,
+    gone: &dyn Fn() -> bool,
+) -> io::Result<()> {
     let mut seen = state.snapshot().generation;
     write!(
         out,
@@ -83,8 +91,8 @@ pub(super) fn stream_events(out: &mut dyn Write, state: &State) -> io::Result<()
     )?;
     out.flush()?;
     loop {
-        match state.wait_past(seen, KEEPALIVE) {
-            Some(now) => {
+        match wait_for_rebuild(state, seen, gone) {
+            Wait::Rebuilt(now) => {
                 // A stream that missed a rebuild cannot know what it changed.
                 let event = match now.reload {
                     Reload::Css if now.generation == seen + 1 => "css",
@@ -97,10 +105,32 @@ pub(super) fn stream_events(out: &mut dyn Write, state: &State) -> io::Result<()
                 )?;
                 seen = now.generation;
             }
-            None => out.write_all(b": keep-alive\n\n")?,
+            Wait::Quiet => out.write_all(b": keep-alive\n\n")?,
+            Wait::Gone => return Ok(()),
         }
         out.flush()?;
     }
+}
+
+enum Wait {
+    Rebuilt(Snapshot),
+    /// Nothing for `KEEPALIVE`.
+    Quiet,
+    Gone,
+}
+
+fn wait_for_rebuild(state: &State, seen: u64, gone: &dyn Fn() -> bool) -> Wait {
+    let mut waited = Duration::ZERO;
+    while waited < KEEPALIVE {
+        if let Some(now) = state.wait_past(seen, CLIENT_CHECK) {
+            return Wait::Rebuilt(now);
+        }
+        if gone() {
+            return Wait::Gone;
+        }
+        waited += CLIENT_CHECK;
+    }
+    Wait::Quiet
 }
 
 #[cfg(test)]
@@ -174,7 +204,7 @@ mod tests {
             flushes: 0,
             state: &state,
         };
-        assert!(stream_events(&mut client, &state).is_err());
+        assert!(stream_events(&mut client, &state, &|| false).is_err());
         let text = String::from_utf8(client.text).unwrap();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"));
         let events: Vec<&str> = text

@@ -3,8 +3,11 @@
 //! One value, owned by the server and shared by reference with the request and watch
 //! threads (no global state); a condition variable wakes the live-reload streams.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::limits::{MAX_CONNECTIONS, MAX_EVENT_STREAMS};
 
 /// How a page should catch up with a new build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,27 @@ pub(super) struct State {
     nonce: u128,
     current: Mutex<Snapshot>,
     changed: Condvar,
+    /// Open connections and, among them, live-reload streams: each holds a thread.
+    connections: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+/// One of a limited number of places, given back when dropped.
+pub(super) struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn take(count: &AtomicUsize, limit: usize) -> Option<Slot<'_>> {
+    count
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < limit).then_some(n + 1)
+        })
+        .ok()
+        .map(|_| Slot(count))
 }
 
 impl State {
@@ -53,7 +77,19 @@ impl State {
                 base_path,
             }),
             changed: Condvar::new(),
+            connections: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
         }
+    }
+
+    /// A place for a connection, unless the limit of them is open.
+    pub(super) fn take_connection(&self) -> Option<Slot<'_>> {
+        take(&self.connections, MAX_CONNECTIONS)
+    }
+
+    /// A place for a live-reload stream, unless the limit of them is open.
+    pub(super) fn take_stream(&self) -> Option<Slot<'_>> {
+        take(&self.streams, MAX_EVENT_STREAMS)
     }
 
     pub(super) fn snapshot(&self) -> Snapshot {
@@ -127,6 +163,17 @@ mod tests {
         assert_eq!(s.base_path, "/blog/");
         state.succeeded("/blog/".into(), Reload::Css);
         assert_eq!(state.snapshot().reload, Reload::Css);
+    }
+
+    #[test]
+    fn slots_are_limited_and_given_back() {
+        let state = State::new("/".into(), None);
+        let streams: Vec<_> = (0..MAX_EVENT_STREAMS)
+            .map(|_| state.take_stream().unwrap())
+            .collect();
+        assert!(state.take_stream().is_none());
+        drop(streams);
+        assert!(state.take_stream().is_some());
     }
 
     #[test]

@@ -131,3 +131,106 @@ fn a_huge_comment_body_aborted_allocating() {
     let thread = format!("comments:\n  - id: long\n    body: {body}\n");
     site("", Some(&thread)).build();
 }
+
+/// A running `rapport serve --watch --port 0`, killed by its own PID on drop.
+struct Serving {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Serving {
+    #[track_caller]
+    fn start(site: &SiteTest) -> Serving {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--watch", "--port", "0"])
+            .current_dir(&site.root)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start rapport serve");
+        let stdout = child.stdout.take().unwrap();
+        let line = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("Serving http://"))
+            .expect("rapport serve says where it serves");
+        let host = line["Serving http://".len()..].split('/').next().unwrap();
+        Serving {
+            child,
+            addr: host.parse().expect("a numeric address"),
+        }
+    }
+
+    /// Sends `request` and returns the reply's status line (empty if none came).
+    fn status_line(&self, request: &[u8]) -> (std::net::TcpStream, String) {
+        use std::io::{BufRead, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let _ = stream.write_all(request);
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+        (stream, line.trim_end().to_string())
+    }
+
+    fn events(&self) -> (std::net::TcpStream, String) {
+        self.status_line(b"GET /__rapport/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One 400 MB header line grew the server to 705 MB: it read the whole line before
+/// answering. Request heads are limited to 16 KB; past that the answer is 431.
+#[test]
+fn a_huge_request_header_grew_the_server_without_bound() {
+    let site = SiteTest::fixture("serve/blog");
+    let server = Serving::start(&site);
+    let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    request.extend(std::iter::repeat_n(b'a', 64 * 1024));
+    request.extend(b"\r\n\r\n");
+    let (_, status) = server.status_line(&request);
+    assert_eq!(status, "HTTP/1.1 431 Request Header Fields Too Large");
+    // Below the limit, headers are fine; the server is still there.
+    let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ".to_vec();
+    request.extend(std::iter::repeat_n(b'a', 8 * 1024));
+    request.extend(b"\r\n\r\n");
+    assert_eq!(server.status_line(&request).1, "HTTP/1.1 200 OK");
+}
+
+/// 2,000 open live-reload streams held 4,000 threads and 409 MB. At most 32 are open
+/// at once (one per open page); the next is answered 503, and a closed page's
+/// stream is released within seconds, not at the next keep-alive.
+#[test]
+fn open_live_reload_streams_were_not_capped() {
+    let site = SiteTest::fixture("serve/blog");
+    let server = Serving::start(&site);
+    let streams: Vec<_> = (0..32)
+        .map(|i| {
+            let (stream, status) = server.events();
+            assert_eq!(status, "HTTP/1.1 200 OK", "stream {i}");
+            stream
+        })
+        .collect();
+    assert_eq!(server.events().1, "HTTP/1.1 503 Service Unavailable");
+    // Pages still load.
+    let page = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    assert_eq!(server.status_line(page).1, "HTTP/1.1 200 OK");
+    drop(streams);
+    let start = std::time::Instant::now();
+    while server.events().1 != "HTTP/1.1 200 OK" {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "closed streams were never released"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
