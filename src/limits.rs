@@ -17,6 +17,11 @@ pub(crate) const MAX_FLOW_DEPTH: usize = 64;
 /// The longest comment body, in bytes. WordPress itself stores at most 65,525.
 pub(crate) const MAX_COMMENT_BYTES: usize = 64 * 1024;
 
+/// The most comments one thread file may hold: a build keeps about 6 KB per comment
+/// of a page while it renders it (README.md, "Limits"), and the largest real threads
+/// hold a few thousand.
+pub(crate) const MAX_COMMENTS: usize = 100_000;
+
 /// How deep HTML elements may nest in a comment body.
 pub(crate) const MAX_TAG_DEPTH: usize = 100;
 
@@ -55,6 +60,16 @@ pub(crate) fn check_yaml(text: &str, path: &Path, first_line: usize) -> Result<(
 pub(crate) struct Problem {
     pub(crate) message: String,
     pub(crate) help: &'static str,
+}
+
+/// The bound a thread of `count` comments breaks, if any.
+pub(crate) fn too_many_comments(count: usize) -> Option<Problem> {
+    (count > MAX_COMMENTS).then(|| Problem {
+        message: format!(
+            "this thread holds {count} comments; rapport renders threads of up to {MAX_COMMENTS} on one page"
+        ),
+        help: "split the conversation, or remove comments that are not real ones (spam)",
+    })
 }
 
 /// The bound a comment body breaks, if any.

@@ -79,6 +79,23 @@ pub fn load_thread(root: &Path, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
 
 /// Parses and validates the text of a thread file at `path`.
 pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> {
+    let item_lines = yaml::sequence_item_lines(text, "comments");
+    // Counted before parsing too, so a huge file is refused before it takes memory.
+    let too_many = |count: usize, line: usize| {
+        limits::too_many_comments(count).map(|problem| {
+            vec![Diagnostic::new(
+                Location::new(path, Some(line)),
+                problem.message,
+                problem.help,
+            )]
+        })
+    };
+    if let Some(problems) = too_many(
+        item_lines.len(),
+        item_lines.get(limits::MAX_COMMENTS).copied().unwrap_or(1),
+    ) {
+        return Err(problems);
+    }
     let raw: RawThread = if text.trim().is_empty() {
         RawThread {
             comments: Vec::new(),
@@ -86,7 +103,9 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
     } else {
         yaml::from_str_at(text, path, 1).map_err(|d| vec![bare_list(text, path).unwrap_or(d)])?
     };
-    let item_lines = yaml::sequence_item_lines(text, "comments");
+    if let Some(problems) = too_many(raw.comments.len(), 1) {
+        return Err(problems);
+    }
     let lines: Vec<&str> = text.lines().collect();
     let line_of = |i: usize| item_lines.get(i).copied().unwrap_or(1);
     let end_of = |i: usize| item_lines.get(i + 1).copied().unwrap_or(usize::MAX);
