@@ -70,11 +70,12 @@ pub fn check_output_location(config: &SiteConfig, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every source folder, and every link in the site's and the theme's static and
-/// template folders, must resolve inside the site's folder. (Links under `content/`
-/// are checked as content is discovered.)
+/// Every source folder, and every link in the site's static and template folders, must
+/// resolve inside the site's folder; links in a theme, inside the theme's folder (a
+/// theme comes from elsewhere: a link to `../../.env` must not publish the site's
+/// secrets). Links under `content/` are checked as content is discovered.
 pub fn check_sources(config: &SiteConfig) -> Result<()> {
-    let inside = Inside::new(&config.root);
+    let site = Inside::new(&config.root);
     let mut refused: Vec<PathBuf> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for folder in source_folders(config) {
@@ -82,20 +83,26 @@ pub fn check_sources(config: &SiteConfig) -> Result<()> {
         if folder.symlink_metadata().is_err() || refused.iter().any(|r| folder.starts_with(r)) {
             continue;
         }
-        if let Some(problem) = inside.refuse(&folder) {
+        if let Some(problem) = site.refuse(&folder) {
             problems.push(problem);
             refused.push(folder);
         }
     }
     if problems.is_empty() {
-        let mut walked = vec![config.static_dir(), config.templates_dir()];
-        walked.extend(config.theme_dir());
-        for dir in walked {
+        let mut walked = vec![
+            (config.static_dir(), site.clone()),
+            (config.templates_dir(), site.clone()),
+        ];
+        if let Some(theme) = config.theme_dir() {
+            let bounds = Inside::within(&config.root, &theme, "the theme's folder");
+            walked.push((theme, bounds));
+        }
+        for (dir, bounds) in walked {
             let links = walkdir::WalkDir::new(dir)
                 .into_iter()
                 .flatten()
                 .filter(|e| e.path_is_symlink());
-            problems.extend(links.filter_map(|e| inside.refuse(e.path())));
+            problems.extend(links.filter_map(|e| bounds.refuse(e.path())));
         }
     }
     match problems.is_empty() {
@@ -104,25 +111,36 @@ pub fn check_sources(config: &SiteConfig) -> Result<()> {
     }
 }
 
-/// The site's folder, to tell whether a path resolves inside it.
+/// A folder that sources must resolve inside: the site's, or a theme's.
+#[derive(Clone)]
 pub struct Inside {
     /// The site's folder as given, to name paths relative to it.
     site: PathBuf,
-    resolved: PathBuf,
+    /// The folder paths must resolve inside, resolved.
+    bounds: PathBuf,
+    /// What to call that folder.
+    name: &'static str,
 }
 
 impl Inside {
+    /// The site's folder.
     pub fn new(site: &Path) -> Inside {
+        Inside::within(site, site, "the site's folder")
+    }
+
+    /// `folder`, called `name`, in the site at `site`.
+    pub fn within(site: &Path, folder: &Path, name: &'static str) -> Inside {
         Inside {
             site: site.to_path_buf(),
-            resolved: resolve(site),
+            bounds: resolve(folder),
+            name,
         }
     }
 
-    /// A problem naming `path` (under the site's folder) when it resolves outside it.
+    /// A problem naming `path` (under the site's folder) when it resolves outside.
     pub fn refuse(&self, path: &Path) -> Option<Diagnostic> {
         let target = resolve(path);
-        if target.starts_with(&self.resolved) {
+        if target.starts_with(&self.bounds) {
             return None;
         }
         let what = if target.is_dir() { "folder" } else { "file" };
@@ -134,8 +152,9 @@ impl Inside {
         Some(Diagnostic::new(
             Location::new(path.strip_prefix(&self.site).unwrap_or(path), None),
             format!(
-                "this {what} is {link} to {}, outside the site's folder",
-                target.display()
+                "this {what} is {link} to {}, outside {}",
+                target.display(),
+                self.name
             ),
             "rapport publishes nothing from outside the site: copy what you need into the site, or make the link point inside it",
         ))

@@ -556,3 +556,31 @@ fn a_thread_file_misnamed_while_serving_is_not_served() {
     });
     assert!(!server.folder().join("posts/data.json").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_theme_linking_to_the_sites_secrets_published_them() {
+    let site = SiteTest::fixture("site/basic");
+    site.write(".env", "TOKEN=secret\n");
+    site.write(
+        "site.toml",
+        &format!(
+            "{}theme = \"plain\"\n",
+            std::fs::read_to_string(site.root.join("site.toml")).unwrap()
+        ),
+    );
+    std::fs::create_dir_all(site.root.join("themes/plain/static")).unwrap();
+    symlink(
+        Path::new("../../../.env"),
+        &site.root.join("themes/plain/static/env.txt"),
+    );
+    let run = site.run(&["build"]).failure(1);
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!(
+            "error: themes/plain/static/env.txt: this file is a link to {}, outside the theme's folder\n  help: rapport publishes nothing from outside the site: copy what you need into the site, or make the link point inside it",
+            site.root.join(".env").display()
+        )
+    );
+    assert!(!site.exists(""));
+}
