@@ -203,6 +203,30 @@ fn public_never_goes_missing_while_a_build_swaps_it_in() {
     assert_eq!(watcher.join().unwrap(), 0, "public/ was missing");
 }
 
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_site() {
+    const POSTS: usize = 200;
+    let site = site_with_posts(POSTS);
+    site.build();
+    let public = site.root.join("public");
+    for i in 0..12 {
+        let mut build = rapport(&site, &["build"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(40 * i));
+        // Kills this child by its own process id.
+        let _ = build.kill();
+        let _ = build.wait();
+        assert_eq!(
+            missing_from_build(&public, POSTS),
+            Vec::<String>::new(),
+            "kill {i}"
+        );
+        assert_eq!(post_folders(&public), POSTS, "kill {i}");
+    }
+    site.build();
+    assert_eq!(missing_from_build(&public, POSTS), Vec::<String>::new());
+    assert!(!site.root.join(".public.rapport-new").exists());
+}
+
 #[cfg(unix)]
 fn symlink(target: &Path, link: &Path) {
     std::fs::create_dir_all(link.parent().unwrap()).unwrap();
