@@ -118,7 +118,7 @@ struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     open: bool,
-    /// Where to write the served build (default: a temporary folder)
+    /// Where to write the served build (default: a temporary folder; never ROOT/public)
     #[arg(long)]
     output: Option<PathBuf>,
 }
