@@ -53,6 +53,16 @@ struct Change {
     assets: BTreeSet<PathBuf>,
 }
 
+impl Change {
+    /// Whether `entry` was read from a changed source. Compared by their bytes: an
+    /// update looks for a few files among every post, and comparing ten thousand
+    /// paths component by component was a good part of a one-post update.
+    fn has(&self, entry: &Entry) -> bool {
+        let source = entry.doc.source.as_os_str();
+        self.sources.iter().any(|p| p.as_os_str() == source)
+    }
+}
+
 /// What `apply` replaced, for putting it back.
 struct Undo {
     entries: Vec<Entry>,
@@ -92,7 +102,7 @@ impl Incremental {
             Some(change) if !self.dirty => change,
             _ => return Ok(Update::NeedsFullBuild),
         };
-        let reloaded = self.reload(&root, &change.sources)?;
+        let reloaded = self.reload(&root, &change)?;
         let undo = self.apply(&change, reloaded);
         match self.publish(&change) {
             Ok(update) => Ok(update),
@@ -139,7 +149,7 @@ impl Incremental {
     }
 
     /// Reads the changed sources; every problem is reported before anything changes.
-    fn reload(&self, root: &Path, sources: &BTreeSet<PathBuf>) -> Result<Vec<Entry>> {
+    fn reload(&self, root: &Path, change: &Change) -> Result<Vec<Entry>> {
         let mut problems = Vec::new();
         let mut entries = Vec::new();
         let old: HashMap<&Path, &Entry> = self
@@ -147,10 +157,10 @@ impl Incremental {
             .posts
             .iter()
             .chain(&self.site.pages)
-            .filter(|e| sources.contains(&e.doc.source))
+            .filter(|e| change.has(e))
             .map(|e| (e.doc.source.as_path(), e))
             .collect();
-        for md in sources {
+        for md in &change.sources {
             let thread = content::thread_path_for(md);
             let thread_exists = root.join(&thread).is_file();
             if !root.join(md).is_file() {
@@ -196,13 +206,13 @@ impl Incremental {
     fn apply(&mut self, change: &Change, reloaded: Vec<Entry>) -> Undo {
         let assets = self.site.assets.clone();
         let site = &mut self.site;
+        // In place, and without sorting again: ten thousand entries moved to new
+        // vectors, or sorted with a scratch copy, were most of a one-post update.
         let mut removed = Vec::new();
         for list in [&mut site.posts, &mut site.pages] {
-            let (gone, kept) = std::mem::take(list)
-                .into_iter()
-                .partition(|e| change.sources.contains(&e.doc.source));
-            *list = kept;
-            removed.extend::<Vec<Entry>>(gone);
+            while let Some(i) = list.iter().rposition(|e| change.has(e)) {
+                removed.push(list.remove(i));
+            }
         }
         self.insert(reloaded);
         let root = &self.options.root;
@@ -222,26 +232,28 @@ impl Incremental {
         }
     }
 
+    /// Puts each entry where a full build's sort would.
     fn insert(&mut self, entries: Vec<Entry>) {
         for entry in entries {
-            match entry.doc.kind {
-                Kind::Post => self.site.posts.push(entry),
-                Kind::Page => self.site.pages.push(entry),
-            }
+            let (list, at) = match entry.doc.kind {
+                Kind::Post => {
+                    let posts = &mut self.site.posts;
+                    let at = posts.partition_point(|p| site::post_order(p, &entry).is_le());
+                    (posts, at)
+                }
+                Kind::Page => {
+                    let pages = &mut self.site.pages;
+                    let at = pages.partition_point(|p| p.doc.source <= entry.doc.source);
+                    (pages, at)
+                }
+            };
+            list.insert(at, entry);
         }
-        site::sort_posts(&mut self.site.posts);
-        self.site
-            .pages
-            .sort_by(|a, b| a.doc.source.cmp(&b.doc.source));
     }
 
     fn undo(&mut self, change: &Change, undo: Undo) {
-        self.site
-            .posts
-            .retain(|e| !change.sources.contains(&e.doc.source));
-        self.site
-            .pages
-            .retain(|e| !change.sources.contains(&e.doc.source));
+        self.site.posts.retain(|e| !change.has(e));
+        self.site.pages.retain(|e| !change.has(e));
         self.insert(undo.entries);
         self.site.assets = undo.assets;
     }
@@ -259,7 +271,7 @@ impl Incremental {
             .collect();
         let wanted = |o: &Output| {
             before.get(o.file.as_str()) != Some(&o.inputs)
-                || o.job.source_file().is_some_and(|p| copied.contains(p))
+                || (!copied.is_empty() && o.job.source_file().is_some_and(|p| copied.contains(p)))
         };
         let staged = Staged::default();
         let rendered = render_plan(&pass, &plan, &wanted, &self.bodies, true, &staged)?;

@@ -5,7 +5,7 @@
 //! included, are an error naming both.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 
 use crate::content::Kind;
@@ -67,72 +67,31 @@ pub(crate) fn plan<'p>(
     statics: &BTreeMap<String, StaticSource>,
 ) -> Result<Plan<'p>> {
     let site = pass.site;
-    let lists = pass.lists();
     let digests = Digests::of(pass);
-    let mut outputs = Vec::with_capacity(
-        statics.len() + site.assets.len() + 2 * site.posts.len() + site.pages.len(),
-    );
-
-    let mut files: BTreeMap<String, StaticSource> = statics.clone();
-    for (from, to) in place_assets(site) {
-        files.insert(to, StaticSource::File(site.config.root.join(from)));
-    }
-    outputs.extend(files.into_iter().map(|(file, source)| {
-        let inputs = digest(|h| match &source {
-            StaticSource::Embedded(name, _) => (&file, name).hash(h),
-            StaticSource::File(path) => (&file, path).hash(h),
-        });
-        Output {
-            file,
-            job: Job::Static(source),
-            inputs,
-        }
-    }));
-
-    let entries = (0..site.posts.len())
-        .map(EntryRef::Post)
-        .chain((0..site.pages.len()).map(EntryRef::Page));
-    for at in entries {
-        let entry = pass.entry(at);
-        outputs.push(Output {
-            file: index_file(&entry.doc.path),
-            job: Job::Entry(at),
-            inputs: digests.entry(pass, at),
-        });
-        for (n, alias) in entry.doc.aliases.iter().enumerate() {
-            outputs.push(Output {
-                file: index_file(alias),
-                job: Job::Alias(at, n),
-                inputs: digest(|h| (&entry.doc.title, &entry.doc.path, digests.navigation).hash(h)),
-            });
-        }
-    }
-
+    let lists = pass.lists();
     let per_page = site.config.posts_per_page;
-    for (l, list) in lists.iter().enumerate() {
-        let total = list.page_count(per_page);
-        for n in 1..=total {
-            outputs.push(Output {
-                file: index_file(&paginated(&list.first, n)),
-                job: Job::List { list: l, page: n },
-                inputs: digest(|h| {
-                    (&list.first, n, total, digests.navigation).hash(h);
-                    list.tag.map(|t| (&t.name, t.count)).hash(h);
-                    for &i in list.page(n, per_page) {
-                        digests.posts[i].hash(h);
-                    }
-                }),
-            });
-        }
-    }
-
-    outputs.extend(SitePage::ALL.into_iter().map(|page| Output {
-        file: index_file(page.rel()),
-        job: Job::Site(page),
-        inputs: digests.site_page(pass, page),
-    }));
-
-    let plan = Plan { outputs, lists };
+    let count = statics.len()
+        + site.assets.len()
+        + site.posts.len()
+        + site.pages.len()
+        + (site.posts.iter().chain(&site.pages))
+            .map(|e| e.doc.aliases.len())
+            .sum::<usize>()
+        + lists.iter().map(|l| l.page_count(per_page)).sum::<usize>()
+        + SitePage::ALL.len();
+    let mut plan = Plan {
+        outputs: Vec::with_capacity(count),
+        lists,
+    };
+    plan.add_static_files(pass, statics);
+    plan.add_entries(pass, &digests);
+    plan.add_lists(pass, &digests);
+    plan.outputs
+        .extend(SitePage::ALL.into_iter().map(|page| Output {
+            file: index_file(page.rel()),
+            job: Job::Site(page),
+            inputs: digests.site_page(pass, page),
+        }));
     let problems = plan.collisions(pass);
     if problems.is_empty() {
         Ok(plan)
@@ -141,42 +100,122 @@ pub(crate) fn plan<'p>(
     }
 }
 
-fn digest(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
-    let mut h = DefaultHasher::new();
+impl Plan<'_> {
+    /// The static layers, then content assets beside their page; later ones win.
+    fn add_static_files(&mut self, pass: &Pass<'_>, statics: &BTreeMap<String, StaticSource>) {
+        let site = pass.site;
+        let mut files = statics.clone();
+        for (from, to) in place_assets(site) {
+            files.insert(to, StaticSource::File(site.config.root.join(from)));
+        }
+        self.outputs.extend(files.into_iter().map(|(file, source)| {
+            let inputs = digest(|h| match &source {
+                StaticSource::Embedded(name, _) => (&file, name).hash(h),
+                StaticSource::File(path) => (&file, path).hash(h),
+            });
+            Output {
+                file,
+                job: Job::Static(source),
+                inputs,
+            }
+        }));
+    }
+
+    /// Each post and page, and its aliases.
+    fn add_entries(&mut self, pass: &Pass<'_>, digests: &Digests) {
+        let site = pass.site;
+        let entries = (0..site.posts.len())
+            .map(EntryRef::Post)
+            .chain((0..site.pages.len()).map(EntryRef::Page));
+        for at in entries {
+            let doc = &pass.entry(at).doc;
+            self.outputs.push(Output {
+                file: index_file(&doc.path),
+                job: Job::Entry(at),
+                inputs: digests.entry(pass, at),
+            });
+            for (n, alias) in doc.aliases.iter().enumerate() {
+                self.outputs.push(Output {
+                    file: index_file(alias),
+                    job: Job::Alias(at, n),
+                    inputs: digest(|h| (&doc.title, &doc.path, digests.navigation).hash(h)),
+                });
+            }
+        }
+    }
+
+    /// Every page of the index and of each tag's list.
+    fn add_lists(&mut self, pass: &Pass<'_>, digests: &Digests) {
+        let per_page = pass.site.config.posts_per_page;
+        for (l, list) in self.lists.iter().enumerate() {
+            let total = list.page_count(per_page);
+            for n in 1..=total {
+                self.outputs.push(Output {
+                    file: index_file(&paginated(&list.first, n)),
+                    job: Job::List { list: l, page: n },
+                    inputs: digest(|h| {
+                        (&list.first, n, total, digests.navigation).hash(h);
+                        list.tag.map(|t| (&t.name, t.count)).hash(h);
+                        for &i in list.page(n, per_page) {
+                            digests.posts[i].hash(h);
+                        }
+                    }),
+                });
+            }
+        }
+    }
+}
+
+/// A digest of what `f` hashes. Digests are compared within one process only, so a
+/// fixed seed will do; foldhash, because an update digests every output of the site.
+fn digest(f: impl FnOnce(&mut Digester)) -> u64 {
+    let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
     f(&mut h);
     h.finish()
 }
 
+type Digester = foldhash::fast::FoldHasher<'static>;
+
 /// The digests many outputs share.
-struct Digests {
+struct Digests<'p> {
     /// The navigation every page shows.
     navigation: u64,
     /// What lists show of each post: the post and its tags' names and counts.
     posts: Vec<u64>,
+    /// The name and post count of each tag, by slug.
+    tags: foldhash::HashMap<&'p str, u64>,
 }
 
-impl Digests {
-    fn of(pass: &Pass<'_>) -> Digests {
+impl<'p> Digests<'p> {
+    fn of(pass: &'p Pass<'_>) -> Digests<'p> {
         let navigation = digest(|h| {
             for link in &pass.site_view.pages {
                 (&link.title, &link.url).hash(h);
             }
         });
-        let posts = pass
+        let tags = pass
+            .tags
+            .iter()
+            .map(|(slug, (link, _))| (slug.as_str(), digest(|h| (&link.name, link.count).hash(h))))
+            .collect();
+        let mut digests = Digests {
+            navigation,
+            posts: Vec::new(),
+            tags,
+        };
+        digests.posts = pass
             .site
             .posts
             .iter()
-            .map(|e| digest(|h| Self::entry_with_tags(pass, e, h)))
+            .map(|e| digest(|h| digests.entry_with_tags(e, h)))
             .collect();
-        Digests { navigation, posts }
+        digests
     }
 
-    fn entry_with_tags(pass: &Pass<'_>, entry: &Entry, h: &mut DefaultHasher) {
+    fn entry_with_tags(&self, entry: &Entry, h: &mut Digester) {
         entry.revision.hash(h);
         for slug in &entry.tag_slugs {
-            if let Some((link, _)) = pass.tags.get(slug) {
-                (&link.name, link.count).hash(h);
-            }
+            self.tags.get(slug.as_str()).hash(h);
         }
     }
 
@@ -189,7 +228,7 @@ impl Digests {
         digest(|h| {
             match at {
                 EntryRef::Post(i) => self.posts[i].hash(h),
-                EntryRef::Page(_) => Self::entry_with_tags(pass, pass.entry(at), h),
+                EntryRef::Page(_) => self.entry_with_tags(pass.entry(at), h),
             }
             (link(newer), link(older), self.navigation).hash(h);
         })
