@@ -71,7 +71,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
     let pass = Pass::new(&site, &renderer);
     let (statics, plan) = report.step("plan", || {
         let statics = static_layers(&site.config)?;
-        let plan = plan::plan(&pass, &statics)?;
+        let plan = plan::plan(&pass, &statics, &[])?;
         Ok((statics, plan))
     })?;
     let target = report.output.clone();
@@ -116,7 +116,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
 pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
     let pass = Pass::new(site, renderer);
     let statics = static_layers(&site.config)?;
-    let plan = plan::plan(&pass, &statics)?;
+    let plan = plan::plan(&pass, &statics, &[])?;
     render_plan(&pass, &plan, &|_| true, &BodyStore::default(), false, sink)?;
     Ok(plan.outputs.len())
 }
@@ -166,7 +166,7 @@ pub(crate) struct Rendered {
     pub(crate) files: usize,
 }
 
-/// Renders the outputs of `plan` that `wanted` selects into `sink`. Lists and feeds
+/// Renders the outputs of `plan` that `wanted` selects (by their index) into `sink`. Lists and feeds
 /// take the bodies of posts not rendered now from `before`. A post's whole body is
 /// kept with `keep_all`, otherwise only if the posts feed shows it (a body is as large
 /// as its page, and a big blog's bodies held to the end were a third of its build's
@@ -174,14 +174,15 @@ pub(crate) struct Rendered {
 pub(crate) fn render_plan(
     pass: &Pass<'_>,
     plan: &Plan<'_>,
-    wanted: &(dyn Fn(&Output) -> bool + Sync),
+    wanted: &(dyn Fn(usize) -> bool + Sync),
     before: &BodyStore,
     keep_all: bool,
     sink: &dyn Sink,
 ) -> Result<Rendered> {
     let mut entries = Vec::new();
     let mut rest = Vec::new();
-    for output in plan.outputs.iter().filter(|o| wanted(o)) {
+    let selected = plan.outputs.iter().enumerate().filter(|&(i, _)| wanted(i));
+    for (_, output) in selected {
         match output.job {
             Job::Entry(at) => entries.push((output, at)),
             _ => rest.push(output),

@@ -263,25 +263,15 @@ impl Incremental {
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         let pass = Pass::new(&self.site, &self.renderer);
-        let plan = plan::plan(&pass, &self.statics)?;
-        let before: HashMap<&str, u64> = self
-            .outputs
-            .iter()
-            .map(|o| (o.file.as_str(), o.inputs))
-            .collect();
-        let wanted = |o: &Output| {
-            before.get(o.file.as_str()) != Some(&o.inputs)
-                || (!copied.is_empty() && o.job.source_file().is_some_and(|p| copied.contains(p)))
-        };
+        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
+        let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
+        if !copied.is_empty() {
+            for (i, output) in plan.outputs.iter().enumerate() {
+                changed[i] |= output.job.source_file().is_some_and(|p| copied.contains(p));
+            }
+        }
         let staged = Staged::default();
-        let rendered = render_plan(&pass, &plan, &wanted, &self.bodies, true, &staged)?;
-        let now: HashSet<&str> = plan.outputs.iter().map(|o| o.file.as_str()).collect();
-        let gone: Vec<&str> = self
-            .outputs
-            .iter()
-            .map(|o| o.file.as_str())
-            .filter(|f| !now.contains(f))
-            .collect();
+        let rendered = render_plan(&pass, &plan, &|i| changed[i], &self.bodies, true, &staged)?;
         let update = Update::Partial {
             entries: rendered.entries,
             files: rendered.files + gone.len(),
@@ -301,6 +291,27 @@ impl Incremental {
         self.bodies.extend(rendered.bodies);
         Ok(update)
     }
+}
+
+/// Which outputs of `new` differ from those of `old` (by index in `new`), and the
+/// files of `old` that `new` no longer has.
+fn compare<'a>(old: &'a [Output], new: &[Output]) -> (Vec<bool>, Vec<&'a str>) {
+    if plan::same_files(old, new) {
+        let changed = old.iter().zip(new).map(|(a, b)| a.inputs != b.inputs);
+        return (changed.collect(), Vec::new());
+    }
+    let before: HashMap<&str, u64> = old.iter().map(|o| (o.file.as_str(), o.inputs)).collect();
+    let changed = new
+        .iter()
+        .map(|o| before.get(o.file.as_str()) != Some(&o.inputs))
+        .collect();
+    let now: HashSet<&str> = new.iter().map(|o| o.file.as_str()).collect();
+    let gone = old
+        .iter()
+        .map(|o| o.file.as_str())
+        .filter(|f| !now.contains(f))
+        .collect();
+    (changed, gone)
 }
 
 fn orphan(thread: &Path) -> Diagnostic {

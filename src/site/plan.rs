@@ -61,10 +61,13 @@ impl Job {
 }
 
 /// The plan of the site `pass` renders, with `statics` (the theme's and the site's
-/// static files) and the site's content assets.
+/// static files) and the site's content assets. `previous` holds the outputs of the
+/// last plan of this site, which had no collisions: a plan of the very same files
+/// has none either, and is not checked again.
 pub(crate) fn plan<'p>(
     pass: &'p Pass<'_>,
     statics: &BTreeMap<String, StaticSource>,
+    previous: &[Output],
 ) -> Result<Plan<'p>> {
     let site = pass.site;
     let digests = Digests::of(pass);
@@ -92,6 +95,9 @@ pub(crate) fn plan<'p>(
             job: Job::Site(page),
             inputs: digests.site_page(pass, page),
         }));
+    if same_files(previous, &plan.outputs) {
+        return Ok(plan);
+    }
     let problems = plan.collisions(pass);
     if problems.is_empty() {
         Ok(plan)
@@ -168,6 +174,12 @@ impl Plan<'_> {
 
 /// A digest of what `f` hashes. Digests are compared within one process only, so a
 /// fixed seed will do; foldhash, because an update digests every output of the site.
+/// Whether two lists of outputs write the same files, in the same order: a change
+/// to a post's text or thread moves nothing.
+pub(crate) fn same_files(a: &[Output], b: &[Output]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.file == b.file)
+}
+
 fn digest(f: impl FnOnce(&mut Digester)) -> u64 {
     let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
     f(&mut h);
