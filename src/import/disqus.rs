@@ -14,7 +14,7 @@ use crate::content::Document;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::import::dsq::{self, Post, Record, Thread};
-use crate::import::existing::Existing;
+use crate::import::existing::{wordpress_id, Existing};
 use crate::import::html;
 use crate::import::links::{address_key, link_path, query_id};
 use crate::import::merge::ContentWriter;
@@ -380,6 +380,7 @@ struct Matcher {
     /// Slug → document; `None` when two documents share the slug (no guessing).
     by_slug: HashMap<String, Option<usize>>,
     by_wordpress_id: HashMap<u64, usize>,
+    wordpress_id_of: HashMap<usize, u64>,
     base_path: String,
 }
 
@@ -389,6 +390,7 @@ impl Matcher {
             by_address: HashMap::new(),
             by_slug: HashMap::new(),
             by_wordpress_id: HashMap::new(),
+            wordpress_id_of: HashMap::new(),
             base_path: address_key(base_path),
         };
         for (i, doc) in documents.iter().enumerate() {
@@ -399,17 +401,19 @@ impl Matcher {
                 .entry(doc.slug.clone())
                 .and_modify(|d| *d = None)
                 .or_insert(Some(i));
-            if let Some(id) = doc.extra.get("wordpress_id").and_then(|v| v.as_u64()) {
-                m.by_wordpress_id.insert(id, i);
+            if let Some(id) = wordpress_id(doc) {
+                m.by_wordpress_id.entry(id).or_insert(i);
+                m.wordpress_id_of.insert(i, id);
             }
         }
         m
     }
 
-    /// The document of `thread`, trying in turn: its link as an address, its
-    /// identifier (a URL, a WordPress `123 http://…?p=123`, or a slug), and — a looser
-    /// match the report lists for review — the last segment of its link as a slug.
-    /// Deleted threads match nothing.
+    /// The document of `thread`: the post imported from the WordPress post its
+    /// identifier (`123 http://…?p=123`) or link (`?p=123`) names; else, trying in
+    /// turn, its link as an address, its identifier (a URL or a slug), and — a looser
+    /// match the report lists for review — the last segment of its link as a slug,
+    /// never a post imported from another WordPress post. Deleted threads match nothing.
     fn find(&self, thread: &Thread) -> Option<Match> {
         if thread.deleted {
             return None;
@@ -420,16 +424,26 @@ impl Matcher {
             .and_then(|(id, _)| id.parse().ok())
             .or_else(|| query_id(&thread.link));
         let id_url = identifier.rsplit(' ').next().unwrap_or_default();
+        if let Some(&doc) = wordpress_id.and_then(|id| self.by_wordpress_id.get(&id)) {
+            return Some(Match { doc, loose: false });
+        }
+        // A post imported from another WordPress post is not this thread's, whatever
+        // its address says.
+        let named = |doc: &usize| match (wordpress_id, self.wordpress_id_of.get(doc)) {
+            (Some(thread), Some(own)) => thread == *own,
+            _ => true,
+        };
         let exact = self
             .by_link(&thread.link)
             .or_else(|| self.by_link(id_url))
-            .or_else(|| wordpress_id.and_then(|id| self.by_wordpress_id.get(&id).copied()))
-            .or_else(|| self.by_slug.get(&identifier).copied().flatten());
+            .or_else(|| self.by_slug.get(&identifier).copied().flatten())
+            .filter(named);
         if let Some(doc) = exact {
             return Some(Match { doc, loose: false });
         }
         self.by_last_segment(&thread.link)
             .or_else(|| self.by_last_segment(id_url))
+            .filter(named)
             .map(|doc| Match { doc, loose: true })
     }
 
@@ -545,6 +559,47 @@ mod tests {
                 doc: 0,
                 loose: true
             })
+        );
+    }
+
+    #[test]
+    fn a_thread_is_never_grafted_onto_another_wordpress_post() {
+        let docs = vec![
+            doc(
+                "content/posts/hello-world.md",
+                "extra:\n  wordpress_id: 9\n",
+            ),
+            doc(
+                "content/posts/hello-world-2.md",
+                "aliases: [/2019/05/01/hello-world/]\nextra:\n  wordpress_id: 1\n",
+            ),
+            doc("content/posts/other.md", ""),
+        ];
+        let m = Matcher::new(&docs, "");
+        let find = |id: &str, link: &str| m.find(&thread(id, link)).map(|m| m.doc);
+        // The WordPress id wins over an address that another post has.
+        assert_eq!(
+            find(
+                "1 https://old.example/?p=1",
+                "https://old.example/posts/hello-world/"
+            ),
+            Some(1)
+        );
+        // A thread of WordPress post 5 is not grafted onto post 9 by its slug.
+        assert_eq!(
+            find(
+                "5 https://old.example/?p=5",
+                "https://old.example/hello-world/"
+            ),
+            None
+        );
+        // A post without a WordPress id can still be found by its address.
+        assert_eq!(
+            find(
+                "5 https://old.example/?p=5",
+                "https://old.example/posts/other/"
+            ),
+            Some(2)
         );
     }
 

@@ -1,8 +1,10 @@
 //! The posts and pages already under `content/`, read through `content` as a build
 //! would: their addresses (so new aliases do not take one) and, for Disqus, what a
-//! thread's link can match (path, aliases, slug, WordPress id).
+//! thread's link can match (path, aliases, slug, WordPress id), and which file an
+//! earlier import wrote for each WordPress id (`extra: wordpress_id`), the one file a
+//! later import of that post may add to.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::content::{self, Document};
@@ -14,6 +16,9 @@ pub(crate) struct Existing {
     pub(crate) documents: Vec<Document>,
     /// Every address in use: each document's path and aliases (`posts/x/`, `2015/x/`).
     pub(crate) addresses: HashSet<String>,
+    /// WordPress id → the file (relative to `content/`) of the first document with
+    /// that `extra: wordpress_id`.
+    pub(crate) by_wordpress_id: HashMap<u64, String>,
     /// Documents that did not parse, for a warning: they cannot be matched.
     pub(crate) unreadable: usize,
 }
@@ -28,6 +33,11 @@ impl Existing {
                 Ok(doc) => {
                     existing.addresses.insert(doc.path.clone());
                     existing.addresses.extend(doc.aliases.iter().cloned());
+                    if let Some(id) = wordpress_id(&doc) {
+                        let rel = doc.source.strip_prefix("content").unwrap_or(&doc.source);
+                        let rel = rel.to_string_lossy().replace('\\', "/");
+                        existing.by_wordpress_id.entry(id).or_insert(rel);
+                    }
                     existing.documents.push(doc);
                 }
                 Err(_) => existing.unreadable += 1,
@@ -41,4 +51,9 @@ impl Existing {
         let path = Path::new("content").join(rel);
         self.documents.iter().find(|d| d.source == path)
     }
+}
+
+/// The WordPress id an import recorded in a document's `extra`.
+pub(crate) fn wordpress_id(doc: &Document) -> Option<u64> {
+    doc.extra.get("wordpress_id")?.as_u64()
 }

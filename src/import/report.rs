@@ -41,6 +41,12 @@ pub(crate) struct Tally {
     /// Comments dated by the old site's local time (their GMT date was zero).
     pub(crate) local_dates: usize,
     pub(crate) aliases_dropped: Vec<String>,
+    /// Posts and pages written at a free address because a file that is not from
+    /// the export had theirs: one sentence each, naming both files.
+    pub(crate) conflicts: Vec<String>,
+    /// Comments written under a new id because their thread had another comment with
+    /// theirs: one line per thread file.
+    pub(crate) renamed: Vec<String>,
     pub(crate) warnings: Vec<String>,
     /// How author replies were recognised, for the report.
     pub(crate) author_rule: String,
@@ -119,6 +125,17 @@ impl Tally {
             ));
         }
         self.skipped_lines(&mut lines);
+        if !self.conflicts.is_empty() {
+            lines.push(format!(
+                "  {} written at a free address, because a file not from this export has theirs (both are kept):",
+                match self.conflicts.len() {
+                    1 => "1 post or page".to_string(),
+                    n => format!("{n} posts or pages"),
+                },
+            ));
+            lines.extend(self.conflicts.iter().map(|c| format!("    {c}")));
+        }
+        lines.extend(self.renamed.iter().map(|r| format!("  {r}")));
         for w in &self.warnings {
             lines.push(format!("warning: {w}"));
         }

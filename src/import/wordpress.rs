@@ -119,7 +119,15 @@ pub(crate) fn import(
             .or(settings.author_id);
         let comments = convert_comments(&item, post_author, tally, &mut unverified);
         let doc = convert_item(&item, kind, draft, slug, plan, tally);
-        write(doc, comments, &mut aliases_used, existing, writer, tally)
+        write(
+            doc,
+            comments,
+            &item.link,
+            &mut aliases_used,
+            existing,
+            writer,
+            tally,
+        )
     })?;
     tally.author_rule = match settings.author_id {
         Some(id) if plan.authors.is_empty() => format!("WordPress user id {id}"),
@@ -142,17 +150,41 @@ pub(crate) fn import(
     Ok(())
 }
 
-/// Writes a document (if new) and merges its thread. The old links of a new document
-/// become its aliases unless another page already has that address.
+/// Writes a document (if new) and merges its thread. The file an earlier import
+/// wrote for the same WordPress id is the document, wherever it is; any other file at
+/// the planned place is someone else's, so the document moves to a free address and
+/// the report names both. The old links of a new document become its aliases unless
+/// another page already has that address.
 fn write(
     mut doc: NewDocument,
     comments: Vec<NewComment>,
+    link: &str,
     addresses: &mut HashSet<String>,
     existing: &Existing,
     writer: &ContentWriter,
     tally: &mut Tally,
 ) -> Result<()> {
-    let rel = document_file(&doc, existing, writer);
+    let from_before = doc
+        .wordpress_id
+        .and_then(|id| existing.by_wordpress_id.get(&id).cloned());
+    let rel = match from_before {
+        Some(rel) => rel,
+        None => {
+            let planned = document_file(&doc, existing, writer);
+            if doc.wordpress_id.is_some() && taken(&planned, existing, writer) {
+                move_to_free_address(&mut doc, existing, writer, addresses);
+                let moved = text::document_path(&doc);
+                tally.conflicts.push(format!(
+                    "content/{planned} is not from this export, so the {} imported from {} was written to content/{moved}",
+                    if doc.kind == Kind::Post { "post" } else { "page" },
+                    if link.is_empty() { &doc.title } else { link },
+                ));
+                moved
+            } else {
+                planned
+            }
+        }
+    };
     let created = !writer.exists(&rel) && {
         let own = own_path(doc.kind, &doc.slug);
         doc.aliases.retain(|alias| {
@@ -175,8 +207,33 @@ fn write(
     if created && doc.draft {
         tally.drafts_new += 1;
     }
-    tally.count_merge(writer.merge_thread(&rel, comments)?);
+    let outcome = writer.merge_thread(&rel, comments)?;
+    tally.count_merge(outcome);
     Ok(())
+}
+
+/// Whether a file (or a bundle of that name) is already at `rel`.
+fn taken(rel: &str, existing: &Existing, writer: &ContentWriter) -> bool {
+    let bundle = format!("{}/index.md", rel.trim_end_matches(".md"));
+    writer.exists(rel) || writer.exists(&bundle) || existing.by_file(&bundle).is_some()
+}
+
+/// Gives `doc` the first slug `slug-2`, `slug-3`, … whose file is free and whose
+/// address no page of the site or of this import has, and takes that address.
+fn move_to_free_address(
+    doc: &mut NewDocument,
+    existing: &Existing,
+    writer: &ContentWriter,
+    addresses: &mut HashSet<String>,
+) {
+    let base = doc.slug.clone();
+    for n in 2.. {
+        doc.slug = format!("{base}-{n}");
+        let own = own_path(doc.kind, &doc.slug);
+        if !taken(&text::document_path(doc), existing, writer) && addresses.insert(own) {
+            return;
+        }
+    }
 }
 
 /// `posts/x.md`, unless the post has since become a bundle (`posts/x/index.md`).

@@ -13,6 +13,7 @@ mod errors;
 mod import;
 mod incremental;
 mod limits;
+mod migrate;
 mod output_clients;
 mod plan;
 mod publish;

@@ -1,0 +1,153 @@
+//! Migrating a blog the way a blogger does it: `rapport init blog`, then
+//! `rapport import wordpress export.xml --root blog` (and Disqus), then a newer export
+//! later. Hand-written exports from `tests/fixtures/import/`; asserts on the files the
+//! import wrote, its report and the built pages.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::harness::{fixtures_dir, SiteTest};
+
+/// An empty folder in which `rapport init blog` has made the site `blog/`.
+fn initialised() -> (SiteTest, PathBuf) {
+    let dir = SiteTest::empty();
+    dir.run(&["init", "blog"]).success();
+    let blog = dir.root.join("blog");
+    (dir, blog)
+}
+
+fn export(rel: &str) -> String {
+    fixtures_dir()
+        .join("import")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `rapport import FORMAT FILE --root ROOT`, expecting success; returns stdout.
+#[track_caller]
+fn import(dir: &SiteTest, root: &Path, format: &str, rel: &str) -> String {
+    let root = root.to_string_lossy();
+    dir.run(&["import", format, &export(rel), "--root", &root])
+        .success()
+        .stdout
+}
+
+#[track_caller]
+fn build(dir: &SiteTest, root: &Path) {
+    dir.run(&["build", "--root", &root.to_string_lossy()])
+        .success();
+}
+
+#[track_caller]
+fn read(root: &Path, rel: &str) -> String {
+    let path = root.join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `root/content`, with its bytes.
+fn content(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.join("content")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// A thread file as (id, parent) pairs, by id.
+#[track_caller]
+fn nesting(root: &Path, rel: &str) -> BTreeMap<String, Option<String>> {
+    let text = read(root, rel);
+    let thread = rapport::threads::parse_thread(&text, Path::new(rel))
+        .unwrap_or_else(|p| panic!("{rel} is not a valid thread: {p:?}"));
+    thread
+        .comments
+        .into_iter()
+        .map(|c| (c.id, c.parent))
+        .collect()
+}
+
+#[test]
+fn the_real_hello_world_post_was_dropped_for_the_starter_one() {
+    let (dir, blog) = initialised();
+    let starter_post = read(&blog, "content/posts/hello-world.md");
+    let starter_thread = read(&blog, "content/posts/hello-world.comments.yaml");
+    let starter_page = read(&blog, "content/about.md");
+    let out = import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+
+    // The starter files are left exactly as they were.
+    assert_eq!(read(&blog, "content/posts/hello-world.md"), starter_post);
+    assert_eq!(
+        read(&blog, "content/posts/hello-world.comments.yaml"),
+        starter_thread
+    );
+    assert_eq!(read(&blog, "content/about.md"), starter_page);
+
+    // The real post is kept whole at a free address, knowing where it came from.
+    let post = read(&blog, "content/posts/hello-world-2.md");
+    assert!(post.contains("title: \"Hello world!\""), "{post}");
+    assert!(post.contains("date: 2019-05-01T08:00:00Z"), "{post}");
+    assert!(post.contains("first post I wrote"), "{post}");
+    assert!(post.contains("  - \"/2019/05/01/hello-world/\""), "{post}");
+    assert!(post.contains("extra:\n  wordpress_id: 1\n"), "{post}");
+    let page = read(&blog, "content/about-2.md");
+    assert!(page.contains("I am Ann"), "{page}");
+    assert!(page.contains("extra:\n  wordpress_id: 2\n"), "{page}");
+
+    // Its comments are in its own thread, none grafted onto the starter's.
+    let thread = nesting(&blog, "content/posts/hello-world-2.comments.yaml");
+    assert_eq!(
+        thread,
+        BTreeMap::from([("1".into(), None), ("2".into(), Some("1".into()))])
+    );
+    assert_eq!(
+        nesting(&blog, "content/about-2.comments.yaml")
+            .keys()
+            .collect::<Vec<_>>(),
+        ["3"]
+    );
+
+    // The report names both files of each conflict, and the old address the starter
+    // page keeps.
+    assert!(
+        out.contains("content/posts/hello-world.md is not from this export, so the post imported from https://old.example/2019/05/01/hello-world/ was written to content/posts/hello-world-2.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/about.md is not from this export, so the page imported from https://old.example/about/ was written to content/about-2.md"),
+        "{out}"
+    );
+    assert!(out.contains("/about/"), "{out}");
+    assert!(!out.contains("left as they were"), "{out}");
+
+    // A second import of the same export changes no byte and writes no third copy.
+    let before = content(&blog);
+    let again = import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    assert_eq!(content(&blog), before, "{again}");
+    assert!(again.contains("posts: 0 new, 2 already there"), "{again}");
+
+    // The site builds, the old address leads to the real post, and nothing private
+    // was published.
+    build(&dir, &blog);
+    let redirect = read(&blog, "public/2019/05/01/hello-world/index.html");
+    assert!(redirect.contains("posts/hello-world-2/"), "{redirect}");
+    for (path, bytes) in content(&blog) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("@mail.example") && !text.contains("203.0.113."),
+            "{}",
+            path.display()
+        );
+    }
+}
