@@ -166,11 +166,11 @@ pub(crate) struct Rendered {
     pub(crate) files: usize,
 }
 
-/// Renders the outputs of `plan` that `wanted` selects (by their index) into `sink`. Lists and feeds
-/// take the bodies of posts not rendered now from `before`. A post's whole body is
-/// kept with `keep_all`, otherwise only if the posts feed shows it (a body is as large
-/// as its page, and a big blog's bodies held to the end were a third of its build's
-/// memory).
+/// Renders the outputs of `plan` that `wanted` selects (by their index) into `sink`.
+/// Lists and feeds take the bodies of posts not rendered now from `before`. A post's
+/// whole body is kept with `keep_all`, otherwise only if the posts feed shows it (a
+/// body is as large as its page, and a big blog's bodies held to the end were a third
+/// of its build's memory).
 pub(crate) fn render_plan(
     pass: &Pass<'_>,
     plan: &Plan<'_>,
