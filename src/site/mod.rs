@@ -78,20 +78,25 @@ pub struct Entry {
     pub revision: Revision,
 }
 
-/// Numbers that change when an entry is read again: the document's on every reading,
-/// the thread's only when the thread differs from the one read before.
+/// What an update compares to tell which outputs an edit changed. `doc` and
+/// `thread` change when an entry is read again: the document's on every reading, the
+/// thread's only when the thread differs from the one read before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Revision {
     pub doc: u64,
     pub thread: u64,
+    /// A digest of what other pages show of the entry (`plan::shown`), taken once
+    /// when it is read rather than for every entry on every update.
+    pub shown: u64,
 }
 
 impl Revision {
-    fn fresh() -> Revision {
+    fn fresh(doc: &Document) -> Revision {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         Revision {
             doc: NEXT.fetch_add(1, Ordering::Relaxed),
             thread: NEXT.fetch_add(1, Ordering::Relaxed),
+            shown: plan::shown(doc),
         }
     }
 }
@@ -222,11 +227,11 @@ pub(crate) fn load_entry(
             Ok(Entry {
                 readers: metrics::reader_keys(&thread),
                 tag_slugs: doc.tags.iter().map(|t| content::slugify(t)).collect(),
+                revision: Revision::fresh(&doc),
                 doc,
                 thread,
                 tree,
                 engagement,
-                revision: Revision::fresh(),
             })
         }
         (doc, thread) => Err(doc

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 
-use crate::content::Kind;
+use crate::content::{Document, Kind};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::site::lists::PostList;
 use crate::site::pages::{EntryRef, Pass};
@@ -174,6 +174,13 @@ impl Plan<'_> {
 
 /// A digest of what `f` hashes. Digests are compared within one process only, so a
 /// fixed seed will do; foldhash, because an update digests every output of the site.
+/// A digest of what other pages show of a post or page besides its text: its title
+/// and address (its neighbours' links, the conversation pages), its dates and whether
+/// it is a draft (the sitemap, the conversation pages).
+pub(crate) fn shown(doc: &Document) -> u64 {
+    digest(|h| (&doc.title, &doc.path, doc.date, doc.updated, doc.draft).hash(h))
+}
+
 /// Whether two lists of outputs write the same files, in the same order: a change
 /// to a post's text or thread moves nothing.
 pub(crate) fn same_files(a: &[Output], b: &[Output]) -> bool {
@@ -234,9 +241,7 @@ impl<'p> Digests<'p> {
     /// A post or page: itself, its tags, its neighbours' titles and addresses.
     fn entry(&self, pass: &Pass<'_>, at: EntryRef) -> u64 {
         let (newer, older) = pass.neighbours(at);
-        fn link(e: Option<&Entry>) -> Option<(&str, &str)> {
-            e.map(|e| (e.doc.title.as_str(), e.doc.path.as_str()))
-        }
+        let link = |e: Option<&Entry>| e.map(|e| e.revision.shown);
         digest(|h| {
             match at {
                 EntryRef::Post(i) => self.posts[i].hash(h),
@@ -264,8 +269,7 @@ impl<'p> Digests<'p> {
                     .then_some(self.navigation)
                     .hash(h);
                 for e in entries() {
-                    let d = &e.doc;
-                    (e.revision.thread, &d.title, &d.path, d.date, d.draft).hash(h);
+                    (e.revision.thread, e.revision.shown).hash(h);
                 }
             }
             SitePage::Atom => {
@@ -275,7 +279,7 @@ impl<'p> Digests<'p> {
             }
             SitePage::Sitemap => {
                 for e in entries() {
-                    (&e.doc.path, e.doc.updated.or(e.doc.date)).hash(h);
+                    e.revision.shown.hash(h);
                 }
                 site.posts.first().map(|p| p.doc.date).hash(h);
                 pass.tags.keys().for_each(|slug| slug.hash(h));
