@@ -308,6 +308,7 @@ impl<R: BufRead> Batches<'_, R> {
         NewComment {
             id: post.key,
             parent: post.parent,
+            replied_to: None,
             author: Some(post.name).filter(|n| !n.is_empty()),
             url: Some(post.url).filter(|u| !u.is_empty()),
             date,

@@ -5,7 +5,7 @@
 //! person wrote in it stays byte for byte. Every file is written to a temporary file
 //! and renamed, and a thread file is read back and validated before it replaces one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -18,7 +18,7 @@ use crate::threads::{parse_thread, Comment, Thread};
 use crate::yaml;
 
 /// What merging one thread did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct MergeOutcome {
     /// Comments written now.
     pub(crate) added: usize,
@@ -26,6 +26,12 @@ pub(crate) struct MergeOutcome {
     pub(crate) present: usize,
     /// The file did not exist before.
     pub(crate) created: bool,
+    /// Replies moved back under the comment they answered.
+    pub(crate) restored: usize,
+    /// (id in the export, id written) of comments whose id another comment had.
+    pub(crate) renamed: Vec<(String, String)>,
+    /// The thread file, as the report shows it.
+    pub(crate) file: PathBuf,
 }
 
 /// Writes under `ROOT/content/` and nowhere else.
@@ -122,8 +128,8 @@ impl ContentWriter {
             write_atomically(&path, &new_text)?;
             return Ok(MergeOutcome {
                 added: comments.len(),
-                present: 0,
                 created: true,
+                ..MergeOutcome::default()
             });
         }
         let old_text = read_text(&path)?;
@@ -136,23 +142,157 @@ impl ContentWriter {
             ));
             Error::Content(problems)
         })?;
-        let have: HashSet<&str> = old.comments.iter().map(|c| c.id.as_str()).collect();
-        let (present, new): (Vec<NewComment>, Vec<NewComment>) = comments
-            .into_iter()
-            .partition(|c| have.contains(c.id.as_str()));
-        let outcome = MergeOutcome {
-            added: new.len(),
-            present: present.len(),
+        let placed = place_ids(&old.comments, comments);
+        let mut outcome = MergeOutcome {
+            added: placed.new.len(),
+            present: placed.present.len(),
             created: false,
+            restored: 0,
+            renamed: placed.renamed,
+            file: shown.clone(),
         };
-        if new.is_empty() {
+        let (rewritten_text, expected_old) = restore_nesting(&old_text, &old, &placed.present);
+        if placed.new.is_empty() && rewritten_text == old_text {
             return Ok(outcome);
         }
-        let new_text = append(&old_text, &old, &new, &shown)?;
-        verify(&new_text, &shown, &old.comments, &new)?;
+        let new_text = if placed.new.is_empty() {
+            rewritten_text
+        } else {
+            append(&rewritten_text, &old, &placed.new, &shown)?
+        };
+        verify(&new_text, &shown, &expected_old, &placed.new)?;
         write_atomically(&path, &new_text)?;
+        outcome.restored = expected_old
+            .iter()
+            .zip(&old.comments)
+            .filter(|(a, b)| a.parent != b.parent)
+            .count();
         Ok(outcome)
     }
+}
+
+/// The comments of an import sorted against those a thread file has.
+struct Placed {
+    /// Comments the file has, with the id they have there.
+    present: Vec<NewComment>,
+    /// Comments to add, with the id they get.
+    new: Vec<NewComment>,
+    /// (id in the export, id written) of comments whose id the file gives another.
+    renamed: Vec<(String, String)>,
+}
+
+/// A comment of the file is the imported one when it has its id, author and date
+/// (its text may have been edited by hand). Another comment under the same id keeps
+/// it; the imported one is written as `<id>-2` (or `-3` …), and a later import finds
+/// it there by the same rule. Replies follow their parent's new id.
+fn place_ids(old: &[Comment], comments: Vec<NewComment>) -> Placed {
+    let have: HashMap<&str, &Comment> = old.iter().map(|c| (c.id.as_str(), c)).collect();
+    let incoming: HashSet<String> = comments.iter().map(|c| c.id.clone()).collect();
+    let same = |o: &Comment, c: &NewComment| o.author == c.author && o.date == c.date;
+    let mut placed = Placed {
+        present: Vec::new(),
+        new: Vec::new(),
+        renamed: Vec::new(),
+    };
+    let mut id_in_file: HashMap<String, String> = HashMap::new();
+    let mut is_present = Vec::with_capacity(comments.len());
+    for c in &comments {
+        let (id, present) = match have.get(c.id.as_str()) {
+            None => (c.id.clone(), false),
+            Some(o) if same(o, c) => (c.id.clone(), true),
+            Some(_) => (2..)
+                .map(|n| format!("{}-{n}", c.id))
+                .find_map(|id| match have.get(id.as_str()) {
+                    Some(o) if same(o, c) => Some((id, true)),
+                    Some(_) => None,
+                    None if incoming.contains(&id) => None,
+                    None => Some((id, false)),
+                })
+                .expect("an unbounded range has a free id"),
+        };
+        if id != c.id && !present {
+            placed.renamed.push((c.id.clone(), id.clone()));
+        }
+        if id != c.id {
+            id_in_file.insert(c.id.clone(), id);
+        }
+        is_present.push(present);
+    }
+    let in_file = |id: Option<String>| id.map(|i| id_in_file.get(&i).cloned().unwrap_or(i));
+    for (mut c, present) in comments.into_iter().zip(is_present) {
+        c.id = in_file(Some(c.id)).unwrap_or_default();
+        c.parent = in_file(c.parent);
+        c.replied_to = in_file(c.replied_to);
+        if present {
+            placed.present.push(c);
+        } else {
+            placed.new.push(c);
+        }
+    }
+    placed
+}
+
+/// A reply an import attached to its nearest ancestor (it has `replied_to:`) moves to
+/// where this import puts it, once the comment it answered, or one nearer, is
+/// published: a thread then reads as a fresh import of the newer export would. A
+/// reply without `replied_to:` is never moved (take that line out to keep a reply
+/// where you put it). Returns the text and the comments as they now are.
+fn restore_nesting(text: &str, old: &Thread, present: &[NewComment]) -> (String, Vec<Comment>) {
+    let mut comments = old.comments.clone();
+    let incoming: HashMap<&str, &NewComment> = present.iter().map(|c| (c.id.as_str(), c)).collect();
+    let items = yaml::sequence_item_lines(text, "comments");
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    // From the bottom up, so the line numbers of the entries above stay true.
+    for (i, comment) in comments.iter_mut().enumerate().rev() {
+        let Some(c) = incoming.get(comment.id.as_str()) else {
+            continue;
+        };
+        if comment.replied_to.is_none()
+            || (&comment.parent, &comment.replied_to) == (&c.parent, &c.replied_to)
+        {
+            continue;
+        }
+        let (Some(&start), end) = (items.get(i), items.get(i + 1).copied()) else {
+            continue;
+        };
+        let end = end.unwrap_or(lines.len() + 1);
+        if let Some(entry) = renest(&lines[start - 1..end - 1], c) {
+            lines.splice(start - 1..end - 1, entry);
+            comment.parent = c.parent.clone();
+            comment.replied_to = c.replied_to.clone();
+        }
+    }
+    (lines.concat(), comments)
+}
+
+/// The lines of one entry with its `parent:` and `replied_to:` lines replaced by
+/// those of `c`, just below its first line; `None` when the entry is not laid out
+/// as an import writes it (`- id: …` first, one key a line).
+fn renest(entry: &[String], c: &NewComment) -> Option<Vec<String>> {
+    let first = entry.first()?;
+    let dash = first.len() - first.trim_start().len();
+    if !first[dash..].starts_with("- id:") {
+        return None;
+    }
+    let pad = " ".repeat(dash + 2);
+    let is_key = |line: &str, key: &str| {
+        line.strip_prefix(&pad)
+            .is_some_and(|rest| rest.starts_with(&format!("{key}:")))
+    };
+    let mut out = vec![first.clone()];
+    if let Some(parent) = &c.parent {
+        out.push(format!("{pad}parent: {}\n", yaml::quoted(parent)));
+    }
+    if let Some(replied_to) = &c.replied_to {
+        out.push(format!("{pad}replied_to: {}\n", yaml::quoted(replied_to)));
+    }
+    out.extend(
+        entry[1..]
+            .iter()
+            .filter(|l| !is_key(l, "parent") && !is_key(l, "replied_to"))
+            .cloned(),
+    );
+    Some(out)
 }
 
 /// `posts/x.md` → `posts/x.comments.yaml`.
@@ -209,6 +349,7 @@ fn verify(new_text: &str, shown: &Path, old: &[Comment], new: &[NewComment]) -> 
         .all(|(p, c)| {
             p.id == c.id
                 && p.parent == c.parent
+                && p.replied_to == c.replied_to
                 && p.author == c.author
                 && p.url == c.url
                 && p.date == c.date
@@ -230,6 +371,7 @@ fn verify(new_text: &str, shown: &Path, old: &[Comment], new: &[NewComment]) -> 
 fn same_data(a: &Comment, b: &Comment) -> bool {
     a.id == b.id
         && a.parent == b.parent
+        && a.replied_to == b.replied_to
         && a.author == b.author
         && a.url == b.url
         && a.date == b.date
@@ -267,6 +409,7 @@ mod tests {
         NewComment {
             id: id.into(),
             parent: parent.map(Into::into),
+            replied_to: None,
             author: Some(format!("Reader {id}")),
             url: None,
             date: None,
@@ -319,6 +462,72 @@ mod tests {
         assert!(text.starts_with(&edited));
         let thread = parse_thread(&text, Path::new("t")).unwrap();
         assert_eq!(thread.comments.len(), 4);
+    }
+
+    #[test]
+    fn a_reattached_reply_moves_back_unless_its_record_was_taken_out() {
+        let (dir, writer) = site();
+        let reattached = |id: &str| NewComment {
+            replied_to: Some("2".into()),
+            ..comment(id, Some("1"))
+        };
+        writer
+            .merge_thread(
+                "posts/a.md",
+                vec![comment("1", None), reattached("3"), reattached("4")],
+            )
+            .unwrap();
+        let path = dir.path().join("content/posts/a.comments.yaml");
+        // Reply 4 was placed by hand: without `replied_to:` it stays where it is.
+        let mut edited = fs::read_to_string(&path).unwrap();
+        let last = edited.rfind("    replied_to: \"2\"\n").unwrap();
+        edited.replace_range(last..last + "    replied_to: \"2\"\n".len(), "");
+        fs::write(&path, &edited).unwrap();
+        let outcome = writer
+            .merge_thread(
+                "posts/a.md",
+                vec![
+                    comment("1", None),
+                    comment("2", Some("1")),
+                    comment("3", Some("2")),
+                    comment("4", Some("2")),
+                ],
+            )
+            .unwrap();
+        assert_eq!((outcome.added, outcome.restored), (1, 1));
+        let thread = parse_thread(&fs::read_to_string(&path).unwrap(), Path::new("t")).unwrap();
+        let nesting: Vec<_> = thread
+            .comments
+            .iter()
+            .map(|c| (c.id.as_str(), c.parent.as_deref(), c.replied_to.as_deref()))
+            .collect();
+        assert_eq!(
+            nesting,
+            vec![
+                ("1", None, None),
+                ("3", Some("2"), None),
+                ("4", Some("1"), None),
+                ("2", Some("1"), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn another_comment_under_the_same_id_is_kept_and_the_imported_one_renamed() {
+        let (dir, writer) = site();
+        let path = dir.path().join("content/about.comments.yaml");
+        let mine = "comments:\n  - id: \"1\"\n    author: \"Me\"\n    body: Mine\n";
+        fs::write(&path, mine).unwrap();
+        let import = || vec![comment("1", None), comment("2", Some("1"))];
+        let outcome = writer.merge_thread("about.md", import()).unwrap();
+        assert_eq!(outcome.renamed, vec![("1".to_string(), "1-2".to_string())]);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(mine), "{text}");
+        let thread = parse_thread(&text, Path::new("t")).unwrap();
+        assert_eq!(thread.comments[2].parent.as_deref(), Some("1-2"));
+        let again = writer.merge_thread("about.md", import()).unwrap();
+        assert_eq!((again.added, again.present), (0, 2));
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
     }
 
     #[test]

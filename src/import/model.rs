@@ -14,6 +14,10 @@ use crate::threads::Role;
 pub(crate) struct NewComment {
     pub(crate) id: String,
     pub(crate) parent: Option<String>,
+    /// The parent the export gives, when it was not kept and `parent` is the nearest
+    /// kept ancestor instead: the thread file keeps it, so that a later import can
+    /// restore the nesting once that comment is published.
+    pub(crate) replied_to: Option<String>,
     pub(crate) author: Option<String>,
     pub(crate) url: Option<String>,
     pub(crate) date: Option<Date>,
@@ -60,6 +64,8 @@ pub(crate) fn reattach(
         }
         if candidate != original {
             moved += 1;
+            // Only an id a thread file can hold can ever arrive.
+            comment.replied_to = original.filter(|p| usable_id(p));
         }
         comment.parent = candidate;
     }
@@ -203,6 +209,7 @@ mod tests {
         NewComment {
             id: id.into(),
             parent: parent.map(Into::into),
+            replied_to: None,
             author: None,
             url: None,
             date: None,

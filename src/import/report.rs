@@ -24,6 +24,8 @@ pub(crate) struct Tally {
     pub(crate) threads_created: usize,
     pub(crate) threads_updated: usize,
     pub(crate) reattached: usize,
+    /// Replies moved back under the comment they answered, now published.
+    pub(crate) restored: usize,
     /// Comments left out, by reason (`pending`, `spam`, `trash`, `deleted` …).
     pub(crate) withheld: BTreeMap<String, usize>,
     /// Comments of a type that is neither a comment nor a ping, by type.
@@ -57,10 +59,24 @@ pub(crate) struct Tally {
 impl Tally {
     pub(crate) fn count_merge(&mut self, outcome: MergeOutcome) {
         self.added += outcome.added;
+        self.restored += outcome.restored;
+        if !outcome.renamed.is_empty() {
+            let pairs: Vec<String> = outcome
+                .renamed
+                .iter()
+                .map(|(from, to)| format!("{from} → {to}"))
+                .collect();
+            self.renamed.push(format!(
+                "{}: {} whose id another comment of the thread has, written under a new id: {}",
+                outcome.file.display(),
+                plural(outcome.renamed.len(), "comment"),
+                pairs.join(", ")
+            ));
+        }
         self.present += outcome.present;
         if outcome.created {
             self.threads_created += 1;
-        } else if outcome.added > 0 {
+        } else if outcome.added + outcome.restored > 0 {
             self.threads_updated += 1;
         }
     }
@@ -122,6 +138,13 @@ impl Tally {
                 "  {} whose parent was not imported now {} the nearest imported comment above it (or the post)",
                 plural(self.reattached, "approved reply"),
                 if self.reattached == 1 { "answers" } else { "answer" }
+            ));
+        }
+        if self.restored > 0 {
+            lines.push(format!(
+                "  {} moved back under the comment {} answered, now imported",
+                plural(self.restored, "reply"),
+                if self.restored == 1 { "it" } else { "they" }
             ));
         }
         self.skipped_lines(&mut lines);

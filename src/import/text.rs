@@ -75,6 +75,9 @@ pub(crate) fn entry(c: &NewComment, indent: usize) -> String {
     if let Some(parent) = &c.parent {
         field("parent", yaml::quoted(parent));
     }
+    if let Some(replied_to) = &c.replied_to {
+        field("replied_to", yaml::quoted(replied_to));
+    }
     if let Some(author) = &c.author {
         field("author", yaml::quoted(author));
     }
@@ -123,6 +126,7 @@ mod tests {
             NewComment {
                 id: "904".into(),
                 parent: None,
+                replied_to: None,
                 author: Some("John \"Κώστας\" Doe: #1".into()),
                 url: Some("https://example.org/?a=1&b=2".into()),
                 date,
@@ -132,6 +136,7 @@ mod tests {
             NewComment {
                 id: "905".into(),
                 parent: Some("904".into()),
+                replied_to: Some("903".into()),
                 author: None,
                 url: None,
                 date: None,
@@ -141,6 +146,7 @@ mod tests {
             NewComment {
                 id: "906".into(),
                 parent: Some("905".into()),
+                replied_to: None,
                 author: Some("Ping".into()),
                 url: None,
                 date: None,
@@ -167,6 +173,7 @@ mod tests {
         for (c, p) in comments.iter().zip(&parsed.comments) {
             assert_eq!(p.id, c.id);
             assert_eq!(p.parent, c.parent);
+            assert_eq!(p.replied_to, c.replied_to);
             assert_eq!(p.author, c.author);
             assert_eq!(p.url, c.url);
             assert_eq!(p.date, c.date);

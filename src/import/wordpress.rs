@@ -470,6 +470,7 @@ fn convert_comment(c: &WxrComment, role: Role) -> NewComment {
     NewComment {
         id: c.id.clone(),
         parent: parent_id(&c.parent),
+        replied_to: None,
         author: (!author.is_empty()).then_some(author),
         url: (!c.url.is_empty()).then(|| c.url.clone()),
         date: wp_date(&c.date_gmt).or_else(|| wp_date(&c.date)),

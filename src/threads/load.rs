@@ -27,6 +27,8 @@ struct RawComment {
     id: String,
     #[serde(default, deserialize_with = "optional_id_text")]
     parent: Option<String>,
+    #[serde(default, deserialize_with = "optional_id_text")]
+    replied_to: Option<String>,
     author: Option<String>,
     url: Option<String>,
     date: Option<String>,
@@ -152,6 +154,7 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
         comments.push(Comment {
             id: c.id,
             parent: c.parent,
+            replied_to: c.replied_to,
             author: c.author.filter(|a| !a.trim().is_empty()),
             url: c.url.filter(|u| !u.trim().is_empty()),
             date,

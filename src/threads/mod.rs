@@ -35,6 +35,9 @@ pub enum Role {
 pub struct Comment {
     pub id: String,
     pub parent: Option<String>,
+    /// The comment it answered, when an import had to attach it elsewhere because
+    /// that one was not published yet (a later import restores the nesting).
+    pub replied_to: Option<String>,
     /// Display name; `None` renders as "Anonymous".
     pub author: Option<String>,
     /// The commenter's website, as written (rendered only if http(s)).

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::harness::{fixtures_dir, SiteTest};
+use crate::harness::{fixtures_dir, select, SiteTest};
 
 /// An empty folder in which `rapport init blog` has made the site `blog/`.
 fn initialised() -> (SiteTest, PathBuf) {
@@ -75,6 +75,23 @@ fn nesting(root: &Path, rel: &str) -> BTreeMap<String, Option<String>> {
         .comments
         .into_iter()
         .map(|c| (c.id, c.parent))
+        .collect()
+}
+
+/// The comments of a built page as a reader sees them: (id, depth), in order.
+#[track_caller]
+fn shown(root: &Path, page: &str) -> Vec<(String, usize)> {
+    let html = scraper::Html::parse_document(&read(&root.join("public"), page));
+    select(&html, "li[id^=comment-]")
+        .iter()
+        .map(|e| {
+            let id = e.value().id().unwrap_or_default();
+            let depth = e.value().attr("data-depth").unwrap_or_default();
+            (
+                id.trim_start_matches("comment-").to_string(),
+                depth.parse().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -150,4 +167,110 @@ fn the_real_hello_world_post_was_dropped_for_the_starter_one() {
             path.display()
         );
     }
+}
+
+#[test]
+fn a_comment_id_taken_by_another_comment_was_dropped() {
+    let (dir, blog) = initialised();
+    // The starter's post is the imported one (same source id), so the export's
+    // comments "1" and "2" meet the starter's own "1" and "2", which are different
+    // comments.
+    let starter = read(&blog, "content/posts/hello-world.md");
+    std::fs::write(
+        blog.join("content/posts/hello-world.md"),
+        starter.replace("---\nThis", "extra:\n  wordpress_id: 1\n---\nThis"),
+    )
+    .unwrap();
+    let starter_thread = read(&blog, "content/posts/hello-world.comments.yaml");
+    let out = import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    let text = read(&blog, "content/posts/hello-world.comments.yaml");
+    assert!(text.starts_with(&starter_thread), "{text}");
+    let thread = nesting(&blog, "content/posts/hello-world.comments.yaml");
+    assert_eq!(thread.len(), 4, "{text}");
+    assert_eq!(thread.get("2-2"), Some(&Some("1-2".to_string())), "{text}");
+    assert!(
+        text.contains("Hi, this is a comment on the real post."),
+        "{text}"
+    );
+    assert!(
+        out.contains("content/posts/hello-world.comments.yaml: 2 comments whose id another comment of the thread has, written under a new id: 1 → 1-2, 2 → 2-2"),
+
+        "{out}"
+    );
+    let before = content(&blog);
+    import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    assert_eq!(content(&blog), before);
+}
+
+#[test]
+fn a_reply_kept_its_nearest_ancestor_after_its_parent_was_approved() {
+    let site = SiteTest::with_files(&[("content/.keep", "")]);
+    let root = site.root.clone();
+    import(&site, &root, "wordpress", "wordpress/pending-parent-v1.xml");
+    let first = nesting(&root, "content/posts/threads.comments.yaml");
+    assert_eq!(first.get("12"), Some(&Some("10".to_string())));
+    let out = import(&site, &root, "wordpress", "wordpress/pending-parent-v2.xml");
+    assert!(out.contains("2 added"), "{out}");
+    assert!(
+        out.contains("2 replies moved back under the comment they answered, now imported"),
+        "{out}"
+    );
+
+    let fresh = SiteTest::with_files(&[("content/.keep", "")]);
+    let fresh_root = fresh.root.clone();
+    import(
+        &fresh,
+        &fresh_root,
+        "wordpress",
+        "wordpress/pending-parent-v2.xml",
+    );
+    let expected = nesting(&fresh_root, "content/posts/threads.comments.yaml");
+    assert_eq!(expected.get("12"), Some(&Some("11".to_string())));
+    assert_eq!(expected.get("16"), Some(&Some("15".to_string())));
+    assert_eq!(
+        nesting(&root, "content/posts/threads.comments.yaml"),
+        expected
+    );
+
+    build(&site, &root);
+    build(&fresh, &fresh_root);
+    let page = "posts/threads/index.html";
+    assert_eq!(shown(&root, page), shown(&fresh_root, page));
+
+    // And once converged, importing the same export again changes nothing.
+    let before = content(&root);
+    import(&site, &root, "wordpress", "wordpress/pending-parent-v2.xml");
+    assert_eq!(content(&root), before);
+}
+
+#[test]
+fn a_disqus_reply_kept_the_wrong_parent_after_a_partial_then_full_import() {
+    let post =
+        "---\ntitle: Threads\ndate: 2020-03-01\naliases: [/2020/03/threads/]\n---\nA post.\n";
+    let site = SiteTest::with_files(&[("content/posts/threads.md", post)]);
+    let root = site.root.clone();
+    import(&site, &root, "disqus", "disqus/pending-parent-v1.xml");
+    let first = nesting(&root, "content/posts/threads.comments.yaml");
+    assert_eq!(first.get("4003"), Some(&Some("4001".to_string())));
+    import(&site, &root, "disqus", "disqus/pending-parent-v2.xml");
+
+    let fresh = SiteTest::with_files(&[("content/posts/threads.md", post)]);
+    let fresh_root = fresh.root.clone();
+    import(
+        &fresh,
+        &fresh_root,
+        "disqus",
+        "disqus/pending-parent-v2.xml",
+    );
+    let expected = nesting(&fresh_root, "content/posts/threads.comments.yaml");
+    assert_eq!(expected.get("4003"), Some(&Some("4002".to_string())));
+    assert_eq!(
+        nesting(&root, "content/posts/threads.comments.yaml"),
+        expected
+    );
+
+    build(&site, &root);
+    build(&fresh, &fresh_root);
+    let page = "posts/threads/index.html";
+    assert_eq!(shown(&root, page), shown(&fresh_root, page));
 }
