@@ -241,9 +241,11 @@ fn restore_nesting(text: &str, old: &Thread, present: &[NewComment]) -> (String,
     let mut comments = old.comments.clone();
     let incoming: HashMap<&str, &NewComment> = present.iter().map(|c| (c.id.as_str(), c)).collect();
     let items = yaml::sequence_item_lines(text, "comments");
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    // From the bottom up, so the line numbers of the entries above stay true.
-    for (i, comment) in comments.iter_mut().enumerate().rev() {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len());
+    // Lines before `copied` are in `out` already: one pass, however many move.
+    let mut copied = 0;
+    for (i, comment) in comments.iter_mut().enumerate() {
         let Some(c) = incoming.get(comment.id.as_str()) else {
             continue;
         };
@@ -252,23 +254,28 @@ fn restore_nesting(text: &str, old: &Thread, present: &[NewComment]) -> (String,
         {
             continue;
         }
-        let (Some(&start), end) = (items.get(i), items.get(i + 1).copied()) else {
+        let Some(&start) = items.get(i) else { continue };
+        let end = items.get(i + 1).copied().unwrap_or(lines.len() + 1);
+        let (from, to) = (start - 1, (end - 1).min(lines.len()));
+        if from < copied || from >= to {
             continue;
-        };
-        let end = end.unwrap_or(lines.len() + 1);
-        if let Some(entry) = renest(&lines[start - 1..end - 1], c) {
-            lines.splice(start - 1..end - 1, entry);
+        }
+        if let Some(entry) = renest(&lines[from..to], c) {
+            out.extend(lines[copied..from].iter().copied());
+            out.extend(entry);
+            copied = to;
             comment.parent = c.parent.clone();
             comment.replied_to = c.replied_to.clone();
         }
     }
-    (lines.concat(), comments)
+    out.extend(lines[copied..].iter().copied());
+    (out, comments)
 }
 
 /// The lines of one entry with its `parent:` and `replied_to:` lines replaced by
 /// those of `c`, just below its first line; `None` when the entry is not laid out
 /// as an import writes it (`- id: …` first, one key a line).
-fn renest(entry: &[String], c: &NewComment) -> Option<Vec<String>> {
+fn renest(entry: &[&str], c: &NewComment) -> Option<Vec<String>> {
     let first = entry.first()?;
     let dash = first.len() - first.trim_start().len();
     if !first[dash..].starts_with("- id:") {
@@ -279,7 +286,7 @@ fn renest(entry: &[String], c: &NewComment) -> Option<Vec<String>> {
         line.strip_prefix(&pad)
             .is_some_and(|rest| rest.starts_with(&format!("{key}:")))
     };
-    let mut out = vec![first.clone()];
+    let mut out = vec![first.to_string()];
     if let Some(parent) = &c.parent {
         out.push(format!("{pad}parent: {}\n", yaml::quoted(parent)));
     }
@@ -290,7 +297,7 @@ fn renest(entry: &[String], c: &NewComment) -> Option<Vec<String>> {
         entry[1..]
             .iter()
             .filter(|l| !is_key(l, "parent") && !is_key(l, "replied_to"))
-            .cloned(),
+            .map(|l| l.to_string()),
     );
     Some(out)
 }
