@@ -142,6 +142,11 @@ fn scan_yaml(text: &str) -> Option<Finding> {
                 None => continue,
             },
             Open::Plain(_) if blank => continue,
+            // A comment ends a plain scalar.
+            Open::Plain(_) if bytes[indent] == b'#' => {
+                open = Open::Nothing;
+                continue;
+            }
             Open::Plain(column) if depth > 0 || deeper(column) => {
                 i = skip_plain(bytes, indent, depth > 0);
                 if i == bytes.len() {
@@ -186,7 +191,8 @@ fn scan_yaml(text: &str) -> Option<Finding> {
                     i += 1;
                 }
                 b',' => i += 1,
-                b'-' | b'?' | b':' if next_blank => {
+                // In brackets a `:` at a token's start is an indicator, blank or not.
+                b'-' | b'?' | b':' if next_blank || (depth > 0 && b == b':') => {
                     if depth == 0 && b != b':' {
                         block_column = Some(i);
                     }
@@ -351,6 +357,33 @@ mod tests {
         assert_eq!(found(&across).map(|f| f.0), Some(66));
         let quoted = format!("title: \"{}\"\n", "[".repeat(100));
         assert_eq!(found(&quoted), None);
+    }
+
+    /// Pieces of YAML that change how `*x` is read: in a quoted, plain or block
+    /// scalar it is text, at the start of a value it is an alias.
+    const PIECES: &[&str] = &[
+        "a: ", "- ", "*x", "*x ", " ", "\n", "  ", "    ", "'", "\"", "[", "]", "{", "}", ", ",
+        " #", "|\n", ">-\n", "b", ":", "? ", "\\", "---\n", "''", "!t ",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// No anchor is defined, so the parser fails with "unknown anchor" exactly when
+        /// it reads an alias: the scan must find one then.
+        #[test]
+        fn no_alias_the_parser_reads_escapes_the_scan(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..24)
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
+                if e.to_string().contains("unknown anchor") {
+                    proptest::prop_assert!(
+                        matches!(scan_yaml(&text), Some(Finding { what: Found::Alias(_), .. })),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
