@@ -21,8 +21,8 @@ use crate::serve::state::{Snapshot, State};
 const SWAP_WAIT: Duration = Duration::from_millis(5);
 const SWAP_TRIES: usize = 200;
 
-/// How long a client may take to send a request head, or leave a kept-alive
-/// connection idle, before its thread is given back.
+/// How long a client may take to send a request head, leave a kept-alive connection
+/// idle, or leave what is sent to it unread, before its thread is given back.
 const READ_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Shown when the build has no `404.html` (or no build succeeded yet).
@@ -239,7 +239,11 @@ impl Handler<'_> {
     /// Answers the requests of one connection until it closes; a client that went
     /// away is no error worth reporting.
     fn connection(&self, stream: &TcpStream) {
-        if stream.set_read_timeout(Some(READ_TIMEOUT)).is_err() {
+        // A client that stops reading cannot hold its thread for ever either.
+        let timeouts = stream
+            .set_read_timeout(Some(READ_TIMEOUT))
+            .and_then(|()| stream.set_write_timeout(Some(READ_TIMEOUT)));
+        if timeouts.is_err() {
             return;
         }
         let mut reader = BufReader::new(stream);
