@@ -326,9 +326,11 @@ impl Plan<'_> {
         let (a, b) = (self.origin(pass, a), self.origin(pass, b));
         let (other, mine) = if b.location.is_some() { (a, b) } else { (b, a) };
         Diagnostic::new(
-            mine.location.clone().unwrap_or_else(|| Location::new(Path::new("templates"), None)),
+            mine.location
+                .clone()
+                .unwrap_or_else(|| Location::new(Path::new("templates"), None)),
             format!("{}, which {} also uses", mine.what, other.name),
-            "give one of them another address: another slug: in its front matter, another alias, or another file name",
+            mine.help,
         )
     }
 
@@ -348,20 +350,29 @@ impl Plan<'_> {
             Job::Entry(at) => {
                 let (location, kind) = described(pass.entry(*at), 1);
                 let path = &pass.entry(*at).doc.path;
-                Origin::written(location, format!("this {kind} is published at /{path}"))
+                Origin::written(
+                    location,
+                    format!("this {kind} is published at /{path}"),
+                    "give it another address with slug: in its front matter, or rename the file",
+                )
             }
             Job::Alias(at, n) => {
                 let entry = pass.entry(*at);
                 let alias = &entry.doc.aliases[*n];
                 let line = alias_line(root, &entry.doc.source, alias).unwrap_or(1);
                 let (location, kind) = described(entry, line);
-                Origin::written(location, format!("this {kind} has an alias /{alias}"))
+                Origin::written(
+                    location,
+                    format!("this {kind} has an alias /{alias}"),
+                    "remove that alias or change it to an address nothing else uses",
+                )
             }
             Job::Static(StaticSource::File(path)) => {
                 let shown = path.strip_prefix(root).unwrap_or(path);
                 Origin::written(
                     Location::new(shown, None),
                     format!("this file is published at /{}", output.file),
+                    "rename or remove the file: the build makes that address itself",
                 )
             }
             Job::Static(StaticSource::Embedded(name, _)) => {
@@ -381,14 +392,17 @@ struct Origin {
     what: String,
     /// `content/x.md:1`, `the tag index`.
     name: String,
+    /// What the writer can do about a clash.
+    help: &'static str,
 }
 
 impl Origin {
-    fn written(location: Location, what: String) -> Origin {
+    fn written(location: Location, what: String, help: &'static str) -> Origin {
         Origin {
             name: location.to_string(),
             location: Some(location),
             what,
+            help,
         }
     }
 
@@ -397,6 +411,7 @@ impl Origin {
             location: None,
             what: format!("{name} is published here"),
             name,
+            help: "give one of them another address",
         }
     }
 }

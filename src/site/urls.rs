@@ -87,7 +87,7 @@ impl SitePage {
             SitePage::Atom => "the posts feed",
             SitePage::Comments => "the comments feed",
             SitePage::Sitemap => "the sitemap",
-            SitePage::Robots => "robots.txt",
+            SitePage::Robots => "the generated robots.txt",
         }
     }
 }

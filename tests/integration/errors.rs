@@ -224,7 +224,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "two posts at one address",
         files: &[("content/posts/other.md", "---\ntitle: Other\ndate: 2020-01-01\nslug: hello\n---\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/other.md:1: this post is published at /posts/hello/, which content/posts/hello.md:1 also uses\n  help: give one of them another address: another slug: in its front matter, another alias, or another file name\n",
+        stderr: "error: content/posts/other.md:1: this post is published at /posts/hello/, which content/posts/hello.md:1 also uses\n  help: give it another address with slug: in its front matter, or rename the file\n",
     },
     Mistake {
         mistake: "thread file: comments without `comments:`",

@@ -92,7 +92,7 @@ fn a_static_file_at_a_generated_address_is_refused() {
     let site = site_with(&[("static/robots.txt", "User-agent: *\n")]);
     refused(
         &site,
-        "static/robots.txt: this file is published at /robots.txt, which robots.txt also uses",
+        "static/robots.txt: this file is published at /robots.txt, which the generated robots.txt also uses",
     );
 }
 
