@@ -11,6 +11,7 @@ use crate::render::markdown;
 use crate::render::Renderer;
 use crate::site::build::render_site;
 use crate::site::output::MemorySink;
+use crate::site::urls::index_file;
 use crate::site::{self, BuildOptions, Site};
 
 /// Every problem found in the site at `options.root`; empty means all is well.
@@ -111,12 +112,7 @@ fn broken_targets<'a>(
         let html = String::from_utf8_lossy(&files[page]);
         let mut seen = HashSet::new();
         for target in internal_links(&html, base_path) {
-            let file = target.split(['#', '?']).next().unwrap_or_default();
-            let file = if file.is_empty() || file.ends_with('/') {
-                format!("{file}index.html")
-            } else {
-                file.to_string()
-            };
+            let file = index_file(target.split(['#', '?']).next().unwrap_or_default());
             if !files.contains_key(&file) && seen.insert(target.clone()) {
                 broken.entry(target).or_default().push(page.as_str());
             }
