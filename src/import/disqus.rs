@@ -382,6 +382,9 @@ struct Matcher {
     by_slug: HashMap<String, Option<usize>>,
     by_wordpress_id: HashMap<u64, usize>,
     wordpress_id_of: HashMap<usize, u64>,
+    /// Old addresses an import could not make aliases (`extra: old_addresses`): the
+    /// document imported from there, before the page that has the address now.
+    by_old_address: HashMap<String, usize>,
     base_path: String,
 }
 
@@ -392,6 +395,7 @@ impl Matcher {
             by_slug: HashMap::new(),
             by_wordpress_id: HashMap::new(),
             wordpress_id_of: HashMap::new(),
+            by_old_address: HashMap::new(),
             base_path: address_key(base_path),
         };
         for (i, doc) in documents.iter().enumerate() {
@@ -402,6 +406,14 @@ impl Matcher {
                 .entry(doc.slug.clone())
                 .and_modify(|d| *d = None)
                 .or_insert(Some(i));
+            let old_addresses = doc.extra.get("old_addresses").and_then(|v| v.as_array());
+            for address in old_addresses
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+            {
+                m.by_old_address.entry(address_key(address)).or_insert(i);
+            }
             if let Some(id) = wordpress_id(doc) {
                 m.by_wordpress_id.entry(id).or_insert(i);
                 m.wordpress_id_of.insert(i, id);
@@ -457,10 +469,12 @@ impl Matcher {
             .strip_prefix(&self.base_path)
             .filter(|_| !self.base_path.is_empty())
             .map(|rest| rest.trim_start_matches('/'));
-        self.by_address
-            .get(&key)
-            .or_else(|| without_base.and_then(|k| self.by_address.get(k)))
-            .copied()
+        let at = |map: &HashMap<String, usize>| {
+            map.get(&key)
+                .or_else(|| without_base.and_then(|k| map.get(k)))
+                .copied()
+        };
+        at(&self.by_old_address).or_else(|| at(&self.by_address))
     }
 
     fn by_last_segment(&self, link: &str) -> Option<usize> {

@@ -41,6 +41,10 @@ pub(crate) struct NewDocument {
     pub(crate) summary: Option<String>,
     /// Kept in `extra` so later imports (Disqus threads keyed by `?p=N`) can find it.
     pub(crate) wordpress_id: Option<u64>,
+    /// Old addresses that another page of the site has, so they could not be
+    /// aliases: kept in `extra` so that a Disqus thread of such an address finds this
+    /// document, not the page that answers there now.
+    pub(crate) old_addresses: Vec<String>,
     pub(crate) body: String,
 }
 

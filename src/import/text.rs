@@ -35,8 +35,17 @@ pub(crate) fn document(doc: &NewDocument) -> String {
     if let Some(summary) = &doc.summary {
         out.push_str(&format!("summary: {}\n", yaml::quoted(summary)));
     }
+    if doc.wordpress_id.is_some() || !doc.old_addresses.is_empty() {
+        out.push_str("extra:\n");
+    }
     if let Some(id) = doc.wordpress_id {
-        out.push_str(&format!("extra:\n  wordpress_id: {id}\n"));
+        out.push_str(&format!("  wordpress_id: {id}\n"));
+    }
+    if !doc.old_addresses.is_empty() {
+        out.push_str("  old_addresses:\n");
+        for address in &doc.old_addresses {
+            out.push_str(&format!("    - {}\n", yaml::quoted(address)));
+        }
     }
     out.push_str("---\n");
     out.push_str(&doc.body);
@@ -204,6 +213,7 @@ mod tests {
             draft: true,
             summary: None,
             wordpress_id: Some(7),
+            old_addresses: Vec::new(),
             body: "<p>Hi</p>".into(),
         };
         assert_eq!(document_path(&doc), "posts/hello.md");

@@ -187,15 +187,18 @@ fn write(
     };
     let created = !writer.exists(&rel) && {
         let own = own_path(doc.kind, &doc.slug);
+        let mut elsewhere = Vec::new();
         doc.aliases.retain(|alias| {
             let address = alias.trim_start_matches('/').to_string();
             // An old link that is the new address needs no redirect.
             let keep = address != own && addresses.insert(address);
             if !keep && alias.trim_start_matches('/') != own {
                 tally.aliases_dropped.push(alias.clone());
+                elsewhere.push(alias.clone());
             }
             keep
         });
+        doc.old_addresses = elsewhere;
         writer.create_document(&rel, &text::document(&doc))?
     };
     match (doc.kind, created) {
@@ -378,6 +381,7 @@ fn convert_item(
         draft: draft || undated,
         summary: (!excerpt.is_empty()).then_some(excerpt),
         wordpress_id: item.post_id,
+        old_addresses: Vec::new(),
         body: html::post_body(&item.content),
     }
 }

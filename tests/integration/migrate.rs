@@ -170,6 +170,30 @@ fn the_real_hello_world_post_was_dropped_for_the_starter_one() {
 }
 
 #[test]
+fn disqus_comments_of_the_old_about_page_went_to_the_starter_page() {
+    let (dir, blog) = initialised();
+    import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    let page = read(&blog, "content/about-2.md");
+    assert!(
+        page.contains("  old_addresses:\n    - \"/about/\"\n"),
+        "{page}"
+    );
+    let starter_thread = read(&blog, "content/posts/hello-world.comments.yaml");
+    let out = import(&dir, &blog, "disqus", "disqus/starter-collision.xml");
+    assert!(out.contains("2 added"), "{out}");
+    assert!(!blog.join("content/about.comments.yaml").exists(), "{out}");
+    assert_eq!(
+        read(&blog, "content/posts/hello-world.comments.yaml"),
+        starter_thread
+    );
+    let about = nesting(&blog, "content/about-2.comments.yaml");
+    assert_eq!(about.keys().collect::<Vec<_>>(), ["3", "7001"]);
+    let hello = nesting(&blog, "content/posts/hello-world-2.comments.yaml");
+    assert_eq!(hello.keys().collect::<Vec<_>>(), ["1", "2", "7002"]);
+    build(&dir, &blog);
+}
+
+#[test]
 fn a_comment_id_taken_by_another_comment_was_dropped() {
     let (dir, blog) = initialised();
     // The starter's post is the imported one (same source id), so the export's
