@@ -1,5 +1,5 @@
 //! The server's HTTP/1.1: reads each request's head within a bound (a larger one is
-//! answered 431), and answers from the last good build: a file with its content type,
+//! answered 431) and parses it with httparse, and answers from the last good build: a file with its content type,
 //! a redirect to a folder's slash form, the site's own 404 page, or (in watch mode) the
 //! live-reload event stream. HTML gets the reload script and the error overlay here,
 //! on the way out; the files on disk are never changed. Only GET and HEAD are served,
@@ -161,15 +161,18 @@ fn refuse(stream: &TcpStream, response: &Response) {
     let _ = io::copy(&mut stream.take(1 << 20), &mut io::sink());
 }
 
+/// Headers a request may carry; browsers send about twenty.
+const MAX_HEADERS: usize = 100;
+
 /// Reads a request head (request line and headers) of at most the limit's bytes.
 fn read_head(reader: &mut impl BufRead) -> Result<Head, Unread> {
     let mut limited = reader.take(MAX_REQUEST_HEAD_BYTES as u64);
-    let mut lines = Vec::new();
+    let mut raw = Vec::new();
     loop {
-        let mut line = Vec::new();
-        match limited.read_until(b'\n', &mut line) {
-            Ok(0) if lines.is_empty() => return Err(Unread::Gone),
-            Ok(_) if !line.ends_with(b"\n") => {
+        let start = raw.len();
+        match limited.read_until(b'\n', &mut raw) {
+            Ok(0) => return Err(Unread::Gone),
+            Ok(_) if !raw.ends_with(b"\n") => {
                 return Err(match limited.limit() {
                     0 => Unread::TooLarge,
                     _ => Unread::Gone,
@@ -178,30 +181,29 @@ fn read_head(reader: &mut impl BufRead) -> Result<Head, Unread> {
             Ok(_) => {}
             Err(_) => return Err(Unread::Gone),
         }
-        let line = String::from_utf8_lossy(&line).trim_end().to_string();
-        match (line.is_empty(), lines.is_empty()) {
-            // Blank lines before a request are allowed.
-            (true, true) => continue,
-            (true, false) => break,
-            _ => lines.push(line),
+        let blank = matches!(&raw[start..], b"\n" | b"\r\n");
+        // Blank lines before a request are allowed; one after it ends the head.
+        if blank && raw[..start].iter().any(|b| !b"\r\n".contains(b)) {
+            return parse_head(&raw);
         }
     }
-    let mut request_line = lines[0].split(' ');
-    let (Some(method), Some(target), Some(version), None) = (
-        request_line.next(),
-        request_line.next(),
-        request_line.next(),
-        request_line.next(),
-    ) else {
-        return Err(Unread::Malformed);
-    };
+}
+
+/// The parts of a complete request head that answering needs.
+fn parse_head(raw: &[u8]) -> Result<Head, Unread> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(raw) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Err(httparse::Error::TooManyHeaders) => return Err(Unread::TooLarge),
+        _ => return Err(Unread::Malformed),
+    }
     let header = |name: &str| {
-        lines[1..].iter().find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_ascii_lowercase())
-        })
+        request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).trim().to_ascii_lowercase())
     };
     let connection = header("connection").unwrap_or_default();
     // A body is never read (only GET and HEAD are served): a request with one ends
@@ -209,11 +211,13 @@ fn read_head(reader: &mut impl BufRead) -> Result<Head, Unread> {
     let has_body =
         header("transfer-encoding").is_some() || header("content-length").is_some_and(|n| n != "0");
     let keep_alive = !has_body
-        && match version {
-            "HTTP/1.1" => !connection.contains("close"),
-            "HTTP/1.0" => connection.contains("keep-alive"),
-            _ => return Err(Unread::Malformed),
+        && match request.version {
+            Some(1) => !connection.contains("close"),
+            _ => connection.contains("keep-alive"),
         };
+    let (Some(method), Some(target)) = (request.method, request.path) else {
+        return Err(Unread::Malformed);
+    };
     Ok(Head {
         method: method.to_string(),
         target: target.to_string(),
@@ -384,6 +388,11 @@ mod tests {
             "a".repeat(MAX_REQUEST_HEAD_BYTES)
         );
         assert!(matches!(head(&big), Err(Unread::TooLarge)));
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "a: b\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert!(matches!(head(&many), Err(Unread::TooLarge)));
     }
 
     #[test]
