@@ -298,3 +298,94 @@ fn a_disqus_reply_kept_the_wrong_parent_after_a_partial_then_full_import() {
     let page = "posts/threads/index.html";
     assert_eq!(shown(&root, page), shown(&fresh_root, page));
 }
+
+/// Every thread file under `content/`, as (id, parent, replied_to) by file and id.
+type Threads = BTreeMap<PathBuf, BTreeMap<String, (Option<String>, Option<String>)>>;
+
+fn threads(root: &Path) -> Threads {
+    content(root)
+        .into_iter()
+        .filter(|(path, _)| path.to_string_lossy().ends_with(".comments.yaml"))
+        .map(|(path, bytes)| {
+            let text = String::from_utf8(bytes).unwrap();
+            let thread = rapport::threads::parse_thread(&text, &path).unwrap();
+            let comments = thread
+                .comments
+                .into_iter()
+                .map(|c| (c.id, (c.parent, c.replied_to)))
+                .collect();
+            (path, comments)
+        })
+        .collect()
+}
+
+/// `text` with every other occurrence of `from` replaced by `to`: an export in which
+/// half the published comments were still held back.
+fn every_other(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split(from).enumerate() {
+        if i > 0 {
+            out.push_str(if i % 2 == 1 { to } else { from });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Imports `older` then `newer` into one site built from `files`, and `newer` alone
+/// into another: their threads must be the same.
+#[track_caller]
+fn assert_converges(format: &str, files: &[(&str, &str)], older: &str, newer: &Path) {
+    let site = SiteTest::with_files(files);
+    site.write("older.xml", older);
+    let root = site.root.clone();
+    let run = |file: &Path| {
+        site.run(&[
+            "import",
+            format,
+            &file.to_string_lossy(),
+            "--root",
+            &root.to_string_lossy(),
+        ])
+        .success()
+        .stdout
+    };
+    let first = run(&root.join("older.xml"));
+    let second = run(newer);
+    let fresh = SiteTest::with_files(files);
+    fresh
+        .run(&["import", format, &newer.to_string_lossy()])
+        .success();
+    assert!(second.contains("moved back under"), "{first}\n{second}");
+    assert_eq!(threads(&root), threads(&fresh.root), "{first}\n{second}");
+}
+
+#[test]
+fn real_threads_converge_after_held_comments_are_published() {
+    let Some(real) = crate::harness::real_fixtures() else {
+        return;
+    };
+    let empty = [("content/.keep", "")];
+    for rel in ["wxr/wp-theme-unit-test.xml", "wxr/isso-tests.xml"] {
+        let newer = real.file(rel);
+        let text = std::fs::read_to_string(&newer).unwrap();
+        let older = every_other(&text, "<wp:comment_approved>1<", "<wp:comment_approved>0<");
+        assert_ne!(older, text);
+        assert_converges("wordpress", &empty, &older, &newer);
+    }
+    let posts = [
+        (
+            "content/posts/frege-and-clojure.md",
+            "---\ntitle: Frege\ndate: 2015-02-13\naliases: [/blog/2015/02/13/frege-and-clojure/]\n---\nx\n",
+        ),
+        (
+            "content/posts/datafy-nav.md",
+            "---\ntitle: Datafy\ndate: 2018-12-03\n---\nx\n",
+        ),
+    ];
+    let newer = real.file("disqus/seancorfield-excerpt.xml");
+    let text = std::fs::read_to_string(&newer).unwrap();
+    let older = every_other(&text, "<isSpam>false<", "<isSpam>true<");
+    assert_ne!(older, text);
+    assert_converges("disqus", &posts, &older, &newer);
+}
