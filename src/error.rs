@@ -99,7 +99,11 @@ pub enum Error {
         message: String,
         help: String,
     },
-    /// Anything else the user must act on (a bad argument value, a server that cannot bind).
+    /// A problem outside any one file (the output folder, a port, a watch), with what
+    /// to do about it.
+    #[error("{message}\n  help: {help}")]
+    Problem { message: String, help: String },
+    /// Anything else the user must act on (a bad argument value).
     #[error("{0}")]
     Other(String),
 }
@@ -110,6 +114,13 @@ impl Error {
             path: path.to_path_buf(),
             action,
             source,
+        }
+    }
+
+    pub fn problem(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::Problem {
+            message: message.into(),
+            help: help.into(),
         }
     }
 

@@ -353,7 +353,7 @@ pub mod import {
                     "a refused export changed content/: {ds:?}"
                 );
             }
-            Err(Error::Other(message)) => {
+            Err(Error::Other(message) | Error::Problem { message, .. }) => {
                 assert!(
                     !message.contains("refusing to write"),
                     "the import planned an unsafe path: {message}"

@@ -129,9 +129,7 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
             ),
             _ => (e.to_string(), "pass another --bind or --port".to_string()),
         };
-        Error::Other(format!(
-            "cannot listen on {address}: {what}\n  help: {help}"
-        ))
+        Error::problem(format!("cannot listen on {address}: {what}"), help)
     })
 }
 

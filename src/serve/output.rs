@@ -96,10 +96,13 @@ fn refuse_published(output: &Path, root: &Path) -> Result<()> {
     if resolve(output) != resolve(&root.join("public")) {
         return Ok(());
     }
-    Err(Error::Other(format!(
-        "refusing to serve from {}: it is the folder `rapport build` publishes, and a served build has drafts and local links\n  help: leave out --output (serve then builds into a temporary folder of its own), or pass another folder",
-        output.display()
-    )))
+    Err(Error::problem(
+        format!(
+            "refusing to serve from {}: it is the folder `rapport build` publishes, and a served build has drafts and local links",
+            output.display()
+        ),
+        "leave out --output (serve then builds into a temporary folder of its own), or pass another folder",
+    ))
 }
 
 /// A fresh folder of this process's own: created exclusively (an existing folder or

@@ -221,10 +221,10 @@ fn watch_error(path: &Path, e: notify::Error) -> Error {
         }
         _ => "serve without --watch, or check that the folder is readable",
     };
-    Error::Other(format!(
-        "{}: cannot watch for changes: {e}\n  help: {help}",
-        path.display()
-    ))
+    Error::problem(
+        format!("{}: cannot watch for changes: {e}", path.display()),
+        help,
+    )
 }
 
 #[cfg(test)]

@@ -62,10 +62,13 @@ pub fn check_output_location(config: &SiteConfig, output: &Path) -> Result<()> {
         out.starts_with(&dir) || dir.starts_with(&out)
     };
     if resolve(&config.root).starts_with(&out) || sources.iter().any(overlaps) {
-        return Err(Error::Other(format!(
-            "refusing to build into {}: it holds the site's own files, and a build replaces the whole folder\n  help: pass an --output folder of its own, e.g. --output public",
-            output.display()
-        )));
+        return Err(Error::problem(
+            format!(
+                "refusing to build into {}: it holds the site's own files, and a build replaces the whole folder",
+                output.display()
+            ),
+            "pass an --output folder of its own, e.g. --output public",
+        ));
     }
     Ok(())
 }
