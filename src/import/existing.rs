@@ -40,7 +40,16 @@ impl Existing {
                     }
                     existing.documents.push(doc);
                 }
-                Err(_) => existing.unreadable += 1,
+                Err(_) => {
+                    existing.unreadable += 1;
+                    // A post broken by hand is still the one an import wrote: found by
+                    // its id line, it is neither copied nor written over.
+                    if let Some(id) = recorded_id(&root.join(&source.path)) {
+                        let rel = source.path.strip_prefix("content").unwrap_or(&source.path);
+                        let rel = rel.to_string_lossy().replace('\\', "/");
+                        existing.by_wordpress_id.entry(id).or_insert(rel);
+                    }
+                }
             }
         }
         Ok(existing)
@@ -56,4 +65,12 @@ impl Existing {
 /// The WordPress id an import recorded in a document's `extra`.
 pub(crate) fn wordpress_id(doc: &Document) -> Option<u64> {
     doc.extra.get("wordpress_id")?.as_u64()
+}
+
+/// The `wordpress_id: N` line of a file whose front matter does not read.
+fn recorded_id(path: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("wordpress_id:"))
+        .and_then(|id| id.trim().parse().ok())
 }

@@ -194,6 +194,29 @@ fn disqus_comments_of_the_old_about_page_went_to_the_starter_page() {
 }
 
 #[test]
+fn a_post_broken_by_hand_is_not_copied_beside_itself() {
+    let (dir, blog) = initialised();
+    import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    let post = blog.join("content/posts/hello-world-2.md");
+    let broken = read(&blog, "content/posts/hello-world-2.md").replacen("---\n", "", 1);
+    std::fs::write(&post, &broken).unwrap();
+    let out = import(&dir, &blog, "wordpress", "wordpress/starter-collision.xml");
+    assert!(
+        out.contains("1 file under content/ could not be read"),
+        "{out}"
+    );
+    assert!(
+        !blog.join("content/posts/hello-world-3.md").exists(),
+        "{out}"
+    );
+    assert!(
+        !blog.join("content/posts/hello-world-2-2.md").exists(),
+        "{out}"
+    );
+    assert_eq!(read(&blog, "content/posts/hello-world-2.md"), broken);
+}
+
+#[test]
 fn a_comment_id_taken_by_another_comment_was_dropped() {
     let (dir, blog) = initialised();
     // The starter's post is the imported one (same source id), so the export's
