@@ -402,10 +402,18 @@ impl Matcher {
             for address in std::iter::once(&doc.path).chain(&doc.aliases) {
                 m.by_address.entry(address_key(address)).or_insert(i);
             }
-            m.by_slug
-                .entry(doc.slug.clone())
-                .and_modify(|d| *d = None)
-                .or_insert(Some(i));
+            // A post's slug, and the last segment of its old addresses: an imported
+            // post moved to `x-2` still claims `x`, so a thread of `/x/` is not guessed
+            // to be another post's whose slug is `x`.
+            let old_names = doc.aliases.iter().filter_map(|a| last_segment(a));
+            let mut names: HashSet<String> = old_names.collect();
+            names.insert(doc.slug.clone());
+            for name in names {
+                m.by_slug
+                    .entry(name)
+                    .and_modify(|d| *d = d.filter(|&d| d == i))
+                    .or_insert(Some(i));
+            }
             let old_addresses = doc.extra.get("old_addresses").and_then(|v| v.as_array());
             for address in old_addresses
                 .into_iter()
@@ -478,11 +486,16 @@ impl Matcher {
     }
 
     fn by_last_segment(&self, link: &str) -> Option<usize> {
-        let key = address_key(link_path(link)?);
-        let last = key.rsplit('/').next().filter(|s| !s.is_empty())?;
-        let last = last.strip_suffix(".html").unwrap_or(last);
-        self.by_slug.get(last).copied().flatten()
+        let last = last_segment(link_path(link)?)?;
+        self.by_slug.get(&last).copied().flatten()
     }
+}
+
+/// `x` of `/2015/02/x/` or `/2015/02/x.html`.
+fn last_segment(path: &str) -> Option<String> {
+    let key = address_key(path);
+    let last = key.rsplit('/').next().filter(|s| !s.is_empty())?;
+    Some(last.strip_suffix(".html").unwrap_or(last).to_string())
 }
 
 #[cfg(test)]
@@ -608,6 +621,9 @@ mod tests {
             ),
             None
         );
+        // The real post moved to hello-world-2 still claims its old slug: a thread
+        // of /hello-world/ is not guessed to be the other one's.
+        assert_eq!(find("", "https://old.example/hello-world/"), None);
         // A post without a WordPress id can still be found by its address.
         assert_eq!(
             find(
