@@ -1,9 +1,12 @@
 //! The only code that writes during an import, and only under the site's `content/`:
 //! every path is checked (relative, no `..`, no symlink leading out) before anything
 //! is created. Merging is idempotent: an existing post is left as it is; an existing
-//! thread file gets only the comments whose id it lacks, appended as text so what a
-//! person wrote in it stays byte for byte. Every file is written to a temporary file
-//! and renamed, and a thread file is read back and validated before it replaces one.
+//! thread file gets only the comments it lacks (by id, author and date; another
+//! comment's id is never taken), appended as text so what a person wrote in it stays
+//! byte for byte. The one change to an entry already there: a reply an import attached
+//! to its nearest ancestor (`replied_to:`) moves back under its parent once that is
+//! published. Every file is written to a temporary file and renamed, and a thread file
+//! is read back and validated before it replaces one.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;

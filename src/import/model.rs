@@ -1,7 +1,8 @@
 //! What both importers produce before anything is written: new documents (posts and
 //! pages) and the comments of one thread, already filtered to what may be published.
 //! Also the one threading rule both share: a kept reply whose parent was not kept
-//! moves up to its nearest kept ancestor, or to the top level — never dropped.
+//! moves up to its nearest kept ancestor, or to the top level — never dropped — and
+//! remembers the parent it really has (`replied_to`).
 
 use std::collections::{HashMap, HashSet};
 
