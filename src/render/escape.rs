@@ -37,7 +37,7 @@ pub fn escape_html(text: &str) -> String {
 /// Markup made elsewhere (markdown, the sanitiser) without what
 /// `allowed_in_documents` refuses; borrowed when there is nothing to drop.
 pub fn drop_forbidden(markup: &str) -> Cow<'_, str> {
-    if markup.chars().all(allowed_in_documents) {
+    if !may_hold_forbidden(markup) || markup.chars().all(allowed_in_documents) {
         Cow::Borrowed(markup)
     } else {
         Cow::Owned(
@@ -47,6 +47,16 @@ pub fn drop_forbidden(markup: &str) -> Cow<'_, str> {
                 .collect(),
         )
     }
+}
+
+/// A quick look at the bytes, run on every page: what `allowed_in_documents` refuses
+/// is a C0 control (one byte) or starts with the byte 0xEF (U+FFFE, U+FFFF). Blocks
+/// are folded without stopping early so that the loop runs on vector instructions.
+fn may_hold_forbidden(text: &str) -> bool {
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+    text.as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |found, &b| found | suspect(b)))
 }
 
 /// `drop_forbidden` for an owned string, which it returns as it is when clean.
@@ -80,6 +90,11 @@ mod tests {
     #[test]
     fn dropping_borrows_clean_markup() {
         assert!(matches!(drop_forbidden("<p>ok</p>"), Cow::Borrowed(_)));
+        assert!(matches!(
+            drop_forbidden("<p>\u{fffd} é\t\r\n</p>"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(drop_forbidden("a\u{ffff}b\u{fffe}c\u{b}"), "abc");
         assert_eq!(drop_forbidden("<p>o\u{1}k</p>"), "<p>ok</p>");
         assert_eq!(drop_forbidden_owned("x\u{0}y".into()), "xy");
     }
