@@ -51,6 +51,19 @@ enum Command {
     /// Bring posts and approved comments over from another platform
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Start a post: content/posts/<slug>.md, a draft dated now
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The title, in quotes; the file is named by its slug
+    title: String,
+    #[command(flatten)]
+    root: RootArgs,
+    /// Write a page, content/<slug>.md, instead of a post
+    #[arg(long)]
+    page: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +286,16 @@ fn run(command: Command) -> Result<i32> {
             } else {
                 say(&crate::replies::render_text(&waiting))?;
             }
+            Ok(0)
+        }
+        Command::New(args) => {
+            let kind = if args.page {
+                crate::new_post::NewKind::Page
+            } else {
+                crate::new_post::NewKind::Post
+            };
+            let path = crate::new_post::create(&args.root.root, &args.title, kind)?;
+            say(&format!("{}\n", path.display()))?;
             Ok(0)
         }
         Command::Check(args) => {

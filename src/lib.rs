@@ -14,6 +14,7 @@ mod explain;
 pub mod import;
 pub mod init;
 pub(crate) mod limits;
+pub mod new_post;
 pub mod render;
 pub mod replies;
 pub mod serve;

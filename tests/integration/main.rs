@@ -14,6 +14,7 @@ mod import;
 mod incremental;
 mod limits;
 mod migrate;
+mod new_post;
 mod output_clients;
 mod plan;
 mod publish;
