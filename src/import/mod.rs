@@ -14,6 +14,7 @@ mod links;
 mod merge;
 mod model;
 mod report;
+mod shortcodes;
 mod text;
 mod wordpress;
 mod wxr;

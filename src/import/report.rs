@@ -49,6 +49,10 @@ pub(crate) struct Tally {
     /// Comments written under a new id because their thread had another comment with
     /// theirs: one line per thread file.
     pub(crate) renamed: Vec<String>,
+    /// Shortcodes left as text in post bodies, by name.
+    pub(crate) shortcodes_unknown: BTreeMap<String, usize>,
+    /// Gallery images whose attachment id the export does not have.
+    pub(crate) gallery_missing: usize,
     pub(crate) warnings: Vec<String>,
     /// How author replies were recognised, for the report.
     pub(crate) author_rule: String,
@@ -219,6 +223,23 @@ impl Tally {
             lines.push(format!(
                 "  {} (?p=N) not kept as redirects: a static site cannot redirect by query string",
                 plural(self.query_links, "old query-string link")
+            ));
+        }
+        if !self.shortcodes_unknown.is_empty() {
+            let names: Vec<String> = self
+                .shortcodes_unknown
+                .iter()
+                .map(|(name, n)| format!("[{name}] ×{n}"))
+                .collect();
+            lines.push(format!(
+                "  shortcodes left as text (rapport does not know them): {}",
+                names.join(", ")
+            ));
+        }
+        if self.gallery_missing > 0 {
+            lines.push(format!(
+                "  {} not in the export (attachment id not found), left out of their gallery",
+                plural(self.gallery_missing, "gallery image")
             ));
         }
         if !self.aliases_dropped.is_empty() {

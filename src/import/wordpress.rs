@@ -21,6 +21,7 @@ use crate::import::links::{alias_of, query_id, url_path, Alias};
 use crate::import::merge::ContentWriter;
 use crate::import::model::{reattach, usable_id, NewComment, NewDocument};
 use crate::import::report::{plural, Tally};
+use crate::import::shortcodes::{self, Attachment, Attachments};
 use crate::import::text;
 use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
 use crate::threads::Role;
@@ -36,6 +37,8 @@ pub(crate) struct Plan {
     slugs: Vec<Option<String>>,
     /// Addresses the new documents will have (`posts/x/`, `about/`).
     own_paths: HashSet<String>,
+    /// The export's attachments, for `[gallery]`.
+    attachments: Attachments,
 }
 
 /// What a WordPress import is told beyond the file.
@@ -69,6 +72,7 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
                 plan.blog_path = url_path(&url).trim_end_matches('/').to_string()
             }
             Record::Item(item) => {
+                note_attachment(&item, &mut plan.attachments);
                 let slug = match classify(&item) {
                     Class::Content { kind, .. } => {
                         let slug = unique_slug(&item, kind, &mut taken);
@@ -83,6 +87,19 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
         Ok(())
     })?;
     Ok((plan, replaced))
+}
+
+fn note_attachment(item: &Item, attachments: &mut Attachments) {
+    if let (Some(id), "attachment") = (item.post_id, item.post_type.as_str()) {
+        attachments.insert(
+            id,
+            Attachment {
+                url: item.attachment_url.clone(),
+                title: item.title.clone(),
+                caption: item.excerpt.clone(),
+            },
+        );
+    }
 }
 
 /// Pass two: converts and writes each item.
@@ -384,7 +401,7 @@ fn convert_item(
         summary: (!excerpt.is_empty()).then_some(excerpt),
         wordpress_id: item.post_id,
         old_addresses: Vec::new(),
-        body: html::post_body(&item.content),
+        body: shortcodes::post_body(&item.content, &plan.attachments, tally),
     }
 }
 

@@ -58,6 +58,8 @@ pub(crate) struct Item {
     pub(crate) password: String,
     pub(crate) content: String,
     pub(crate) excerpt: String,
+    /// `wp:attachment_url` of an attachment.
+    pub(crate) attachment_url: String,
     pub(crate) categories: Vec<Category>,
     pub(crate) comments: Vec<WxrComment>,
     /// `dsq:thread_identifier` (the Disqus *import* format is WXR-shaped).
@@ -210,6 +212,7 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
             "post_name" => &mut item.post_name,
             "status" => &mut item.status,
             "post_type" => &mut item.post_type,
+            "attachment_url" => &mut item.attachment_url,
             "post_password" => &mut item.password,
             "thread_identifier" => &mut item.thread_identifier,
             "post_id" => {
@@ -240,6 +243,7 @@ fn trim_fields(item: &mut Item) {
         &mut item.post_type,
         &mut item.password,
         &mut item.thread_identifier,
+        &mut item.attachment_url,
     ] {
         trim_in_place(field);
     }

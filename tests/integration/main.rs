@@ -22,4 +22,5 @@ mod regression;
 mod replies;
 mod sanitize;
 mod serve;
+mod shortcodes;
 mod threads;
