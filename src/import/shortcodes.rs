@@ -102,11 +102,12 @@ struct Code {
 /// keeps whole (it sets `<pre>` aside).
 fn set_code_aside(text: &str, code: &mut Vec<Code>) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut closings = Closings::new(text);
     let mut pos = 0;
     while let Some(c) = CODE_OPEN.captures_at(text, pos) {
         let open = c.get(0).expect("a match");
         let closing = format!("[/{}]", c[1].to_ascii_lowercase());
-        let Some(len) = find_ignoring_case(&text[open.end()..], &closing) else {
+        let Some(len) = closings.after(open.end(), &closing) else {
             out.push_str(&text[pos..open.end()]);
             pos = open.end();
             continue;
@@ -130,8 +131,31 @@ fn set_code_aside(text: &str, code: &mut Vec<Code>) -> String {
     out
 }
 
-fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
+/// Where closing tags are in a text, found once per name: looking through the rest
+/// of the text at each opening tag was quadratic in the number of tags.
+struct Closings {
+    lower: String,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Closings {
+    fn new(text: &str) -> Self {
+        Closings {
+            lower: text.to_ascii_lowercase(),
+            by_name: HashMap::new(),
+        }
+    }
+
+    /// How far after `from` the first `closing` tag (lower-case) starts.
+    fn after(&mut self, from: usize, closing: &str) -> Option<usize> {
+        let lower = &self.lower;
+        let at = self
+            .by_name
+            .entry(closing.to_string())
+            .or_insert_with(|| lower.match_indices(closing).map(|(i, _)| i).collect());
+        let next = at.partition_point(|&i| i < from);
+        at.get(next).map(|&i| i - from)
+    }
 }
 
 /// A language name safe in a fence's info string.
@@ -188,6 +212,7 @@ fn fenced(code: &Code) -> String {
 /// Converts the known shortcodes of `text`; counts the unknown ones.
 fn convert(text: &str, attachments: &Attachments, tally: &mut Tally) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut closings = Closings::new(text);
     let mut pos = 0;
     while let Some(c) = OPEN.captures_at(text, pos) {
         let whole = c.get(0).expect("a match");
@@ -207,8 +232,9 @@ fn convert(text: &str, attachments: &Attachments, tally: &mut Tally) -> String {
         let attrs = attributes(&c[3]);
         let rest = &text[pos..];
         let closing = format!("[/{name}]");
-        let inner =
-            find_ignoring_case(rest, &closing).map(|len| (&rest[..len], len + closing.len()));
+        let inner = closings
+            .after(pos, &closing)
+            .map(|len| (&rest[..len], len + closing.len()));
         let converted = match name.as_str() {
             "caption" | "wp_caption" => inner.map(|(inner, used)| (caption(&attrs, inner), used)),
             "embed" => inner.and_then(|(inner, used)| Some((link(inner.trim())?, used))),
@@ -489,5 +515,15 @@ mod tests {
             html.contains("<p>https://vimeo.com/123 is good</p>"),
             "{html}"
         );
+    }
+
+    /// At this size a pass over the rest of the body per tag would hold the test
+    /// suite up for minutes; its speed is left to benchmarks.
+    #[test]
+    fn many_unclosed_shortcodes_were_a_pass_over_the_body_each() {
+        let text = "[code] [caption] [embed] [poll id=1] ".repeat(20_000);
+        let (html, tally) = body(&text);
+        assert_eq!(tally.shortcodes_unknown.get("poll"), Some(&20_000));
+        assert_eq!(html.matches("[caption]").count(), 20_000);
     }
 }
