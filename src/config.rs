@@ -167,7 +167,7 @@ pub fn parse(text: &str, path: &Path, root: &Path) -> Result<SiteConfig> {
 
 /// A TOML error as the user should read it: the line and column, what is wrong in
 /// their terms, and what to write.
-fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Diagnostic {
+pub(crate) fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Diagnostic {
     let start = e.span().map(|s| s.start.min(text.len()));
     let line_text = start.map_or("", |at| {
         let from = text[..at].rfind('\n').map_or(0, |i| i + 1);

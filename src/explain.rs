@@ -75,6 +75,9 @@ pub(crate) fn explain(message: &str, key: Option<&str>, syntax: Syntax) -> Optio
             help: format!("add it, e.g. {}", assign(syntax, field, example(field))),
         });
     }
+    if rest.starts_with("invalid date-time") {
+        return Some(bad_toml_date(key.unwrap_or("date"), rest));
+    }
     if let Some(rest) = rest.strip_prefix("duplicate field ") {
         let field = rest.trim_matches('`');
         return Some(duplicate(field));
@@ -84,6 +87,20 @@ pub(crate) fn explain(message: &str, key: Option<&str>, syntax: Syntax) -> Optio
         .or_else(|| rest.strip_prefix("invalid value: "))?;
     let (found, expected) = rest.rsplit_once(", expected ")?;
     Some(wrong_type(key, found, expected, syntax))
+}
+
+/// A TOML date the parser refuses: a month or day that does not exist
+/// (`2015-02-30`), or digits missing (`2015-3-2`).
+fn bad_toml_date(key: &str, message: &str) -> Explained {
+    let (why, what) = if message.contains("out of range") {
+        ("its month or day does not exist", "a day of the calendar")
+    } else {
+        ("it is not written YYYY-MM-DD", "two-digit months and days")
+    };
+    Explained {
+        message: format!("{key} is not a valid date: {why}"),
+        help: format!("write {what}, e.g. {key} = 2015-03-02 or {key} = 2015-03-02T10:15:00Z"),
+    }
 }
 
 /// A key set twice in one block.

@@ -1,10 +1,11 @@
-//! Splits a markdown file into its YAML front matter and body, and parses the front
-//! matter into `FrontMatter` with errors located in the file (the YAML block starts on
-//! line 2, so its line numbers are offset).
+//! Splits a markdown file into its front matter (YAML between `---` lines, or TOML
+//! between `+++` lines as Hugo and Zola write it) and body, and parses the front matter
+//! into `FrontMatter` with errors located in the file (the block starts on line 2, so
+//! its line numbers are offset).
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{Diagnostic, Location};
 use crate::yaml;
@@ -14,7 +15,9 @@ use crate::yaml;
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "date_text")]
     pub date: Option<String>,
+    #[serde(default, deserialize_with = "date_text")]
     pub updated: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -28,8 +31,62 @@ pub struct FrontMatter {
     pub extra: Option<tera::Value>,
 }
 
+/// A date as written: YAML gives text; TOML gives text or a datetime
+/// (`date = 2015-03-02`), written back as text so that both are checked alike.
+fn date_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<DateText>::deserialize(deserializer)?.map(|d| d.0))
+}
+
+struct DateText(String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(DateTextVisitor).map(DateText)
+    }
+}
+
+struct DateTextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DateTextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    /// The toml crate hands a datetime over as a map; any other map is not a date.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
+        toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(|d| d.to_string())
+            .map_err(|_| serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self))
+    }
+}
+
+/// How the front matter is written, decided by the file's first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines.
+    Toml,
+}
+
+impl Syntax {
+    fn fence(self) -> &'static str {
+        match self {
+            Syntax::Yaml => "---",
+            Syntax::Toml => "+++",
+        }
+    }
+}
+
 /// A file split at its front matter.
 pub struct Split<'a> {
+    pub syntax: Syntax,
     pub front_matter: &'a str,
     /// The line the front matter's first line is on.
     pub front_matter_line: usize,
@@ -38,18 +95,25 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Splits `text` at a leading `---` block. A file without one is an error: every post
-/// needs at least a title.
+/// Splits `text` at a leading `---` (or `+++`) block. A file without one is an error:
+/// every post needs at least a title.
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let syntax = if text.starts_with("+++") {
+        Syntax::Toml
+    } else {
+        Syntax::Yaml
+    };
+    let fence = syntax.fence();
     let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
+        .strip_prefix(fence)
+        .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
         .ok_or_else(|| missing(text, path))?;
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
-        if line.trim_end() == "---" {
+        if line.trim_end() == fence {
             return Ok(Split {
+                syntax,
                 front_matter: &rest[..offset],
                 front_matter_line: 2,
                 body: &rest[offset + line.len()..],
@@ -61,26 +125,22 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::new(
         Location::new(path, Some(1)),
         "the front matter that starts here is never closed",
-        "end the front matter with a line that holds only ---",
+        format!("end the front matter with a line that holds only {fence}"),
     ))
 }
 
-/// Why a file does not start with a `---` line, and what to write instead.
+/// Why a file does not start with a `---` (or `+++`) line, and what to write instead.
 fn missing(text: &str, path: &Path) -> Diagnostic {
-    if text.starts_with("+++") {
-        return Diagnostic::new(
-            Location::new(path, Some(1)),
-            "this file starts with TOML front matter (+++), which rapport does not read yet",
-            "write the front matter as YAML between two lines of ---, e.g. title: \"My post\" instead of title = \"My post\"",
-        );
-    }
     let leading = text.len() - text.trim_start().len();
-    if text.trim_start().starts_with("---") {
+    let fence = ["---", "+++"]
+        .into_iter()
+        .find(|f| text.trim_start().starts_with(f));
+    if let Some(fence) = fence {
         let line = text[..leading].matches('\n').count() + 1;
         return Diagnostic::new(
             Location::new(path, Some(line)),
             "the front matter must start on the file's first line",
-            "remove the blank lines (or spaces) before the first ---",
+            format!("remove the blank lines (or spaces) before the first {fence}"),
         );
     }
     Diagnostic::new(
@@ -95,16 +155,28 @@ pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> 
     if split.front_matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    yaml::from_str_at(split.front_matter, path, split.front_matter_line)
+    match split.syntax {
+        Syntax::Yaml => yaml::from_str_at(split.front_matter, path, split.front_matter_line),
+        Syntax::Toml => toml::from_str(split.front_matter).map_err(|e| {
+            let mut d = crate::config::toml_error(&e, split.front_matter, path);
+            d.location.line = d.location.line.map(|l| l + split.front_matter_line - 1);
+            d
+        }),
+    }
 }
 
 /// The line in the file of a top-level front matter key, for errors about its value.
 pub fn key_line(split: &Split<'_>, key: &str) -> usize {
-    let prefix = format!("{key}:");
+    let sets_key = |line: &str| match split.syntax {
+        Syntax::Yaml => line.strip_prefix(key).is_some_and(|r| r.starts_with(':')),
+        Syntax::Toml => line
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('=')),
+    };
     split
         .front_matter
         .lines()
-        .position(|l| l.starts_with(&prefix))
+        .position(sets_key)
         .map_or(1, |i| i + split.front_matter_line)
 }
 
@@ -129,6 +201,25 @@ mod tests {
         let s = split(text, Path::new("p.md")).unwrap();
         let err = parse(&s, Path::new("p.md")).unwrap_err();
         assert_eq!(err.location.line, Some(3));
+    }
+
+    #[test]
+    fn toml_is_split_by_its_first_line_and_keys_are_located() {
+        let text = "+++\ntitle = \"Hi\"\ndate = 2015-03-02\ntags=[\"a\"]\n+++\nBody\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        assert_eq!(s.syntax, Syntax::Toml);
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(key_line(&s, "tags"), 4);
+        let fm = parse(&s, Path::new("p.md")).unwrap();
+        assert_eq!(fm.date.as_deref(), Some("2015-03-02"));
+        assert_eq!(fm.tags, ["a"]);
+    }
+
+    #[test]
+    fn a_map_is_not_a_date_in_yaml() {
+        let s = split("---\ndate: {a: 1}\n---\n", Path::new("p.md")).unwrap();
+        let err = parse(&s, Path::new("p.md")).unwrap_err();
+        assert_eq!(err.message, "date must be text, not a block of keys");
     }
 
     #[test]

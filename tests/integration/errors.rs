@@ -89,10 +89,40 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: site.toml:3: theme \"nope\" has no folder themes/nope/\n  help: create the theme's folder, or remove the theme key to use the built-in theme\n",
     },
     Mistake {
-        mistake: "front matter in TOML (+++), as Hugo and Zola write it",
-        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = 2020-01-01\n+++\nHi.\n")],
+        mistake: "TOML front matter (+++): a misspelt key",
+        files: &[("content/posts/hello.md", "+++\ntitel = \"Hello\"\ndate = 2020-01-01\n+++\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/hello.md:1: this file starts with TOML front matter (+++), which rapport does not read yet\n  help: write the front matter as YAML between two lines of ---, e.g. title: \"My post\" instead of title = \"My post\"\n",
+        stderr: "error: content/posts/hello.md:2:1: unknown key `titel`\n  help: did you mean `title`? (keys are case-sensitive)\n",
+    },
+    Mistake {
+        mistake: "TOML front matter: a date that does not exist",
+        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = 2020-02-30\n+++\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3:16: date is not a valid date: its month or day does not exist\n  help: write a day of the calendar, e.g. date = 2015-03-02 or date = 2015-03-02T10:15:00Z\n",
+    },
+    Mistake {
+        mistake: "TOML front matter: a date without two-digit month and day",
+        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = 2020-3-1\n+++\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3:13: date is not a valid date: it is not written YYYY-MM-DD\n  help: write two-digit months and days, e.g. date = 2015-03-02 or date = 2015-03-02T10:15:00Z\n",
+    },
+    Mistake {
+        mistake: "TOML front matter: a date in quotes that is not a date",
+        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = \"yesterday\"\n+++\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:3: date: \"yesterday\" is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)\n  help: write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n",
+    },
+    Mistake {
+        mistake: "TOML front matter: text without quotes",
+        files: &[("content/posts/hello.md", "+++\ntitle = Hello\ndate = 2020-01-01\n+++\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:2:9: the value of `title` must be in double quotes\n  help: write title = \"Hello\"\n",
+    },
+    Mistake {
+        mistake: "TOML front matter closed with ---",
+        files: &[("content/posts/hello.md", "+++\ntitle = \"Hello\"\ndate = 2020-01-01\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: the front matter that starts here is never closed\n  help: end the front matter with a line that holds only +++\n",
     },
     Mistake {
         mistake: "a post without front matter",

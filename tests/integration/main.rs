@@ -24,3 +24,4 @@ mod sanitize;
 mod serve;
 mod shortcodes;
 mod threads;
+mod toml_front_matter;
