@@ -75,6 +75,12 @@ pub(crate) fn explain(message: &str, key: Option<&str>, syntax: Syntax) -> Optio
             help: format!("add it, e.g. {}", assign(syntax, field, example(field))),
         });
     }
+    if rest == "recursion limit exceeded" {
+        return Some(Explained {
+            message: "lists or tables in [ ] or { } nest too deep here".into(),
+            help: "close the brackets that are left open; rapport's files never need more than a few levels".into(),
+        });
+    }
     if rest.starts_with("invalid date-time") {
         return Some(bad_toml_date(key.unwrap_or("date"), rest));
     }

@@ -63,3 +63,23 @@ fn a_toml_date_with_a_time_and_offset_is_read() {
         .read("posts/a/index.html")
         .contains("2015-03-02T10:15:00Z"));
 }
+
+#[test]
+fn deeply_nested_toml_brackets_said_recursion_limit_exceeded() {
+    let depth = 100_000;
+    let text = format!(
+        "+++\ntitle = \"A\"\ntags = {}{}\n+++\nHi.\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let site = SiteTest::with_files(&[("content/posts/a.md", &text)]);
+    let stderr = site.build_error();
+    assert!(
+        stderr.starts_with("error: content/posts/a.md:3:")
+            && stderr.contains(
+                ": lists or tables in [ ] or { } nest too deep here\n  help: close the brackets"
+            ),
+        "{stderr}"
+    );
+    assert!(!site.exists("index.html"));
+}
