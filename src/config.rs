@@ -328,7 +328,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
     })
 }
 
-fn toml_to_value(v: toml::Value) -> tera::Value {
+pub(crate) fn toml_to_value(v: toml::Value) -> tera::Value {
     match v {
         toml::Value::String(s) => tera::Value::String(s),
         toml::Value::Integer(i) => tera::Value::from(i),

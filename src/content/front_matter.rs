@@ -157,12 +157,25 @@ pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> 
     }
     match split.syntax {
         Syntax::Yaml => yaml::from_str_at(split.front_matter, path, split.front_matter_line),
-        Syntax::Toml => toml::from_str(split.front_matter).map_err(|e| {
-            let mut d = crate::config::toml_error(&e, split.front_matter, path);
-            d.location.line = d.location.line.map(|l| l + split.front_matter_line - 1);
-            d
-        }),
+        Syntax::Toml => {
+            let mut fm: FrontMatter = toml::from_str(split.front_matter).map_err(|e| {
+                let mut d = crate::config::toml_error(&e, split.front_matter, path);
+                d.location.line = d.location.line.map(|l| l + split.front_matter_line - 1);
+                d
+            })?;
+            if fm.extra.is_some() {
+                fm.extra = toml_extra(split.front_matter);
+            }
+            Ok(fm)
+        }
     }
+}
+
+/// `extra` read again as TOML values, so that a TOML date in it reaches templates as
+/// text (as site.toml's extra does), not as the toml crate's private map.
+fn toml_extra(text: &str) -> Option<tera::Value> {
+    let mut table: toml::Table = toml::from_str(text).ok()?;
+    table.remove("extra").map(crate::config::toml_to_value)
 }
 
 /// The line in the file of a top-level front matter key, for errors about its value.
@@ -213,6 +226,15 @@ mod tests {
         let fm = parse(&s, Path::new("p.md")).unwrap();
         assert_eq!(fm.date.as_deref(), Some("2015-03-02"));
         assert_eq!(fm.tags, ["a"]);
+    }
+
+    #[test]
+    fn a_toml_date_in_extra_is_text() {
+        let text = "+++\ntitle = \"Hi\"\n[extra]\nwhen = 2015-03-02\nn = 3\n+++\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        let extra = parse(&s, Path::new("p.md")).unwrap().extra.unwrap();
+        assert_eq!(extra["when"], "2015-03-02");
+        assert_eq!(extra["n"], 3);
     }
 
     #[test]
