@@ -1,5 +1,5 @@
 //! WordPress shortcodes in post bodies, turned into what they showed on the old site:
-//! `[caption]` a figure, `[gallery]` the export's attachments, `[embed]` and bare video
+//! `[caption]` a figure, `[gallery]` the export's attachments (named, or the post's), `[embed]` and bare video
 //! URLs a plain link (nothing loads from a third party), `[audio]`/`[video]` HTML5
 //! elements, `[code]`/`[sourcecode]` fenced code the build highlights. Unknown
 //! shortcodes stay as text and are counted. Attribute values come from the export
@@ -25,8 +25,45 @@ pub(crate) struct Attachment {
     pub(crate) caption: String,
 }
 
-/// Attachments by WordPress post id.
-pub(crate) type Attachments = HashMap<u64, Attachment>;
+/// The export's attachments, by WordPress post id and by the post they belong to.
+#[derive(Debug, Default)]
+pub(crate) struct Attachments {
+    by_id: HashMap<u64, Attachment>,
+    /// Post id → `(menu_order, id)` of its attachments.
+    children: HashMap<u64, Vec<(i64, u64)>>,
+}
+
+impl Attachments {
+    pub(crate) fn insert(&mut self, id: u64, parent: Option<u64>, order: i64, a: Attachment) {
+        if let Some(parent) = parent {
+            self.children.entry(parent).or_default().push((order, id));
+        }
+        self.by_id.insert(id, a);
+    }
+
+    fn get(&self, id: u64) -> Option<&Attachment> {
+        self.by_id.get(&id)
+    }
+
+    /// The images attached to a post, in WordPress's gallery order (menu order, id).
+    fn images_of(&self, post: u64) -> Vec<u64> {
+        let mut children = self.children.get(&post).cloned().unwrap_or_default();
+        children.sort_unstable();
+        children
+            .into_iter()
+            .map(|(_, id)| id)
+            .filter(|id| self.get(*id).is_some_and(|a| is_image(&a.url)))
+            .collect()
+    }
+}
+
+fn is_image(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp"]
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
+}
 
 static OPEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[(\[?)([A-Za-z][A-Za-z0-9_-]*)((?:\s[^\[\]]*?)?)(/?)\](\]?)")
@@ -70,11 +107,16 @@ const KNOWN: [&str; 8] = [
 const CODE_MARK: &str = "<pre data-rapport-code=\"";
 
 /// A WordPress post body as markdown text, its shortcodes converted (see `html::post_body`).
-pub(crate) fn post_body(content: &str, attachments: &Attachments, tally: &mut Tally) -> String {
+pub(crate) fn post_body(
+    content: &str,
+    post_id: Option<u64>,
+    attachments: &Attachments,
+    tally: &mut Tally,
+) -> String {
     let mut code = Vec::new();
     let text = outside_code(content, |part| set_code_aside(part, &mut code));
     let text = outside_code(&text, |part| {
-        bare_video_links(&convert(part, attachments, tally))
+        bare_video_links(&convert(part, post_id, attachments, tally))
     });
     put_code_back(&html::post_body(&text), &code)
 }
@@ -210,7 +252,12 @@ fn fenced(code: &Code) -> String {
 }
 
 /// Converts the known shortcodes of `text`; counts the unknown ones.
-fn convert(text: &str, attachments: &Attachments, tally: &mut Tally) -> String {
+fn convert(
+    text: &str,
+    post_id: Option<u64>,
+    attachments: &Attachments,
+    tally: &mut Tally,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut closings = Closings::new(text);
     let mut pos = 0;
@@ -238,7 +285,7 @@ fn convert(text: &str, attachments: &Attachments, tally: &mut Tally) -> String {
         let converted = match name.as_str() {
             "caption" | "wp_caption" => inner.map(|(inner, used)| (caption(&attrs, inner), used)),
             "embed" => inner.and_then(|(inner, used)| Some((link(inner.trim())?, used))),
-            "gallery" => gallery(&attrs, attachments, tally).map(|html| (html, 0)),
+            "gallery" => gallery(&attrs, post_id, attachments, tally).map(|html| (html, 0)),
             "audio" | "video" => media(&name, &attrs).map(|html| {
                 // WordPress writes `[video …][/video]`.
                 let used = if starts_with_ignoring_case(rest, &closing) {
@@ -315,17 +362,31 @@ fn caption(attrs: &HashMap<String, String>, inner: &str) -> String {
     format!("<figure{class}>{media}{figcaption}</figure>")
 }
 
-/// `[gallery ids="1,2"]`: the attachments of the export with those ids; ids not in
-/// the export are counted. `None` (left as text) when no image is found.
+/// `[gallery ids="1,2"]`: the attachments of the export with those ids (ids not in
+/// the export are counted); `[gallery]`: the images attached to the post. `None`
+/// (left as text) when no image is found.
 fn gallery(
     attrs: &HashMap<String, String>,
+    post_id: Option<u64>,
     attachments: &Attachments,
     tally: &mut Tally,
 ) -> Option<String> {
-    let ids = attrs.get("ids")?;
+    let ids: Vec<Option<u64>> = match attrs.get("ids").or_else(|| attrs.get("include")) {
+        Some(ids) => ids
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| id.parse().ok())
+            .collect(),
+        None => attachments
+            .images_of(attrs.get("id").and_then(|id| id.parse().ok()).or(post_id)?)
+            .into_iter()
+            .map(Some)
+            .collect(),
+    };
     let mut images = String::new();
-    for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
-        let found = id.parse::<u64>().ok().and_then(|id| attachments.get(&id));
+    for id in ids {
+        let found = id.and_then(|id| attachments.get(id));
         match found.and_then(|a| Some((a, safe_url(&a.url)?))) {
             Some((a, url)) => images.push_str(&gallery_image(a, &url)),
             None => tally.gallery_missing += 1,
@@ -429,9 +490,11 @@ mod tests {
     use super::*;
 
     fn body(content: &str) -> (String, Tally) {
-        let mut attachments = Attachments::new();
+        let mut attachments = Attachments::default();
         attachments.insert(
             11,
+            Some(5),
+            0,
             Attachment {
                 url: "https://old.example/a.jpg".into(),
                 title: "A &amp; B".into(),
@@ -439,7 +502,7 @@ mod tests {
             },
         );
         let mut tally = Tally::default();
-        (post_body(content, &attachments, &mut tally), tally)
+        (post_body(content, Some(5), &attachments, &mut tally), tally)
     }
 
     #[test]
@@ -472,6 +535,11 @@ mod tests {
             "<figure class=\"gallery\"><img src=\"https://old.example/a.jpg\" alt=\"A &amp; B\" loading=\"lazy\" /></figure>"
         );
         assert_eq!(tally.gallery_missing, 1);
+        let (html, _) = body("[gallery columns=\"2\"]");
+        assert!(
+            html.contains("<img src=\"https://old.example/a.jpg\""),
+            "{html}"
+        );
     }
 
     #[test]

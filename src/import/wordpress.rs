@@ -91,14 +91,14 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
 
 fn note_attachment(item: &Item, attachments: &mut Attachments) {
     if let (Some(id), "attachment") = (item.post_id, item.post_type.as_str()) {
-        attachments.insert(
-            id,
-            Attachment {
-                url: item.attachment_url.clone(),
-                title: item.title.clone(),
-                caption: item.excerpt.clone(),
-            },
-        );
+        let attachment = Attachment {
+            url: item.attachment_url.clone(),
+            title: item.title.clone(),
+            caption: item.excerpt.clone(),
+        };
+        let parent = item.post_parent.parse().ok().filter(|&p| p != 0);
+        let order = item.menu_order.parse().unwrap_or(0);
+        attachments.insert(id, parent, order, attachment);
     }
 }
 
@@ -401,7 +401,7 @@ fn convert_item(
         summary: (!excerpt.is_empty()).then_some(excerpt),
         wordpress_id: item.post_id,
         old_addresses: Vec::new(),
-        body: shortcodes::post_body(&item.content, &plan.attachments, tally),
+        body: shortcodes::post_body(&item.content, item.post_id, &plan.attachments, tally),
     }
 }
 

@@ -60,6 +60,9 @@ pub(crate) struct Item {
     pub(crate) excerpt: String,
     /// `wp:attachment_url` of an attachment.
     pub(crate) attachment_url: String,
+    /// `wp:post_parent` and `wp:menu_order`, as written (attachments of a post).
+    pub(crate) post_parent: String,
+    pub(crate) menu_order: String,
     pub(crate) categories: Vec<Category>,
     pub(crate) comments: Vec<WxrComment>,
     /// `dsq:thread_identifier` (the Disqus *import* format is WXR-shaped).
@@ -213,6 +216,8 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
             "status" => &mut item.status,
             "post_type" => &mut item.post_type,
             "attachment_url" => &mut item.attachment_url,
+            "post_parent" => &mut item.post_parent,
+            "menu_order" => &mut item.menu_order,
             "post_password" => &mut item.password,
             "thread_identifier" => &mut item.thread_identifier,
             "post_id" => {
@@ -244,6 +249,8 @@ fn trim_fields(item: &mut Item) {
         &mut item.password,
         &mut item.thread_identifier,
         &mut item.attachment_url,
+        &mut item.post_parent,
+        &mut item.menu_order,
     ] {
         trim_in_place(field);
     }

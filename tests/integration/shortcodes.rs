@@ -56,8 +56,10 @@ fn shortcodes_become_figures_galleries_links_media_and_highlighted_code() {
         1
     );
 
-    let gallery: Vec<(String, String)> = select(&html, "figure.gallery img")
-        .iter()
+    let galleries = select(&html, "figure.gallery");
+    assert_eq!(galleries.len(), 2);
+    let gallery: Vec<(String, String)> = galleries[0]
+        .select(&scraper::Selector::parse("img").unwrap())
         .map(|img| {
             let attr = |name| img.value().attr(name).unwrap_or_default().to_string();
             (attr("src"), attr("alt"))
@@ -75,6 +77,19 @@ fn shortcodes_become_figures_galleries_links_media_and_highlighted_code() {
                 "Beach \"at noon\"".to_string()
             ),
         ]
+    );
+
+    let attached: Vec<&str> = galleries[1]
+        .select(&scraper::Selector::parse("img").unwrap())
+        .filter_map(|img| img.value().attr("src"))
+        .collect();
+    assert_eq!(
+        attached,
+        [
+            "https://old.example/wp-content/uploads/2016/05/beach.jpg",
+            "https://old.example/wp-content/uploads/2016/05/cat.jpg"
+        ],
+        "[gallery] without ids: the post's attachments in menu order"
     );
 
     for url in [
