@@ -31,8 +31,18 @@ struct RawConfig {
     comments: RawComments,
     #[serde(default)]
     feeds: RawFeeds,
+    favicon: Option<Spanned<String>>,
+    #[serde(default)]
+    menu: Vec<RawMenuEntry>,
     #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMenuEntry {
+    name: String,
+    url: Spanned<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +50,8 @@ struct RawConfig {
 struct RawAuthor {
     name: Option<String>,
     wordpress_user_id: Option<u64>,
+    #[serde(default)]
+    links: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +87,12 @@ pub struct SiteConfig {
     pub posts_per_page: usize,
     pub author_name: Option<String>,
     pub wordpress_user_id: Option<u64>,
+    /// The author's profiles elsewhere (http(s) URLs), linked with `rel="me"`.
+    pub author_links: Vec<String>,
+    /// `[[menu]]` entries as (name, URL); a site-relative URL has the base path.
+    pub menu: Vec<(String, String)>,
+    /// The favicon's file name in `static/`, when the site has one.
+    pub favicon: Option<String>,
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
@@ -257,6 +275,8 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         author,
         comments,
         feeds,
+        favicon,
+        menu,
         extra,
     } = raw;
     let at =
@@ -304,6 +324,45 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
     let theme = theme
         .map(Spanned::into_inner)
         .filter(|t| t != "default" || root.join("themes/default").is_dir());
+    let author_links = author
+        .links
+        .into_iter()
+        .map(|link| {
+            check_link(link.get_ref(), false).map_err(|msg| {
+                Diagnostic::new(
+                    at(link.span()),
+                    format!("author link {msg}"),
+                    "write the full address of a profile, e.g. links = [\"https://social.example/@me\"]",
+                )
+            })?;
+            Ok(link.into_inner().trim().to_string())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let menu = menu
+        .into_iter()
+        .map(|entry| {
+            check_link(entry.url.get_ref(), true).map_err(|msg| {
+                Diagnostic::new(
+                    at(entry.url.span()),
+                    format!("menu url {msg}"),
+                    "write an http(s) address or a path on this site, e.g. url = \"/about/\"",
+                )
+            })?;
+            let url = entry.url.into_inner().trim().to_string();
+            let url = match url.strip_prefix('/') {
+                Some(path) => format!("{base_path}{path}"),
+                None => url,
+            };
+            Ok((entry.name, url))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let favicon = resolve_favicon(favicon, root).map_err(|(span, msg)| {
+        Diagnostic::new(
+            at(span),
+            msg,
+            "put the icon in static/ and name it, e.g. favicon = \"favicon.svg\"",
+        )
+    })?;
     let extra = tera::Value::Object(
         extra
             .into_iter()
@@ -321,11 +380,56 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         posts_per_page,
         author_name: author.name,
         wordpress_user_id: author.wordpress_user_id,
+        author_links,
+        menu,
+        favicon,
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),
         extra,
     })
+}
+
+/// Accepts an http(s) URL, or with `relative` a path on the site (`/about/`): a
+/// `javascript:` or `data:` address in a link would run or inject in the reader's browser.
+fn check_link(url: &str, relative: bool) -> std::result::Result<(), String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    let site_path = relative && url.starts_with('/') && !url.starts_with("//");
+    if (web && url.len() > "https://".len()) || site_path {
+        Ok(())
+    } else if relative {
+        Err(format!(
+            "{url:?} must start with http://, https:// or / (a path on this site)"
+        ))
+    } else {
+        Err(format!("{url:?} must start with http:// or https://"))
+    }
+}
+
+/// The favicon named in site.toml (which must exist in static/), or
+/// `static/favicon.svg` / `static/favicon.ico` when the site ships one.
+fn resolve_favicon(
+    favicon: Option<Spanned<String>>,
+    root: &Path,
+) -> std::result::Result<Option<String>, (std::ops::Range<usize>, String)> {
+    let static_dir = root.join("static");
+    match favicon {
+        Some(name) => {
+            let span = name.span();
+            let name = name.into_inner().trim().trim_start_matches('/').to_string();
+            let plain = !name.is_empty() && !name.split(['/', '\\']).any(|s| s == "..");
+            if !plain || !static_dir.join(&name).is_file() {
+                return Err((span, format!("favicon {name:?} is not a file in static/")));
+            }
+            Ok(Some(name))
+        }
+        None => Ok(["favicon.svg", "favicon.ico"]
+            .into_iter()
+            .find(|name| static_dir.join(name).is_file())
+            .map(str::to_string)),
+    }
 }
 
 pub(crate) fn toml_to_value(v: toml::Value) -> tera::Value {

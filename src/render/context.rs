@@ -20,6 +20,14 @@ pub struct SiteView {
     pub author: Option<String>,
     /// Standalone pages, for navigation.
     pub pages: Vec<LinkView>,
+    /// `[[menu]]` entries of site.toml, shown after the built-in navigation.
+    pub menu: Vec<LinkView>,
+    /// `[author] links`: the author's profiles, linked with `rel="me"`.
+    pub author_links: Vec<String>,
+    /// Path of the favicon (`/blog/favicon.svg`), when the site has one.
+    pub favicon: Option<String>,
+    /// Absolute URL of `[extra] image`, the default sharing image.
+    pub image: Option<String>,
     /// `[extra]` of site.toml.
     pub extra: tera::Value,
 }
@@ -29,6 +37,20 @@ pub struct LinkView {
     pub title: String,
     /// Path with the base path: `/blog/about/`.
     pub url: String,
+}
+
+/// The absolute URL of an `image` value of `extra`: an http(s) URL as written, a path
+/// under the site's base URL; anything else (a `javascript:` address) is no image.
+pub fn image_url(extra: &tera::Value, base_url: &str) -> Option<String> {
+    let image = extra.get("image")?.as_str()?.trim();
+    let lower = image.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Some(image.to_string())
+    } else if image.is_empty() || image.contains(':') || image.starts_with("//") {
+        None
+    } else {
+        Some(format!("{base_url}{}", image.trim_start_matches('/')))
+    }
 }
 
 /// A date in the forms templates need.
@@ -88,6 +110,11 @@ pub struct PageView {
     /// The body as HTML.
     pub content: String,
     pub summary: Option<String>,
+    /// Plain text of the summary (or of the first paragraph), for
+    /// `<meta name="description">` and sharing cards.
+    pub description: String,
+    /// Absolute URL of front matter `extra.image`, else of the site's `[extra] image`.
+    pub image: Option<String>,
     /// Front matter `extra:`.
     pub extra: tera::Value,
     pub thread: ThreadView,
@@ -354,6 +381,22 @@ impl<'a> TemplateContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_are_absolute_and_web_only() {
+        let base = "https://e.org/blog/";
+        let image = |v: &str| image_url(&serde_json::json!({ "image": v }), base);
+        assert_eq!(
+            image("/img/a.png").as_deref(),
+            Some("https://e.org/blog/img/a.png")
+        );
+        assert_eq!(
+            image("https://cdn.org/a.png").as_deref(),
+            Some("https://cdn.org/a.png")
+        );
+        assert_eq!(image("javascript:alert(1)"), None);
+        assert_eq!(image_url(&serde_json::json!({}), base), None);
+    }
 
     #[test]
     fn durations_read_naturally() {

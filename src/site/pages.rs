@@ -9,6 +9,7 @@ use crate::render::Renderer;
 use crate::site::lists::{collect_tags, tag_links, TagIndex};
 use crate::site::urls::Urls;
 use crate::site::{Entry, Site};
+use crate::threads::conversations::excerpt;
 
 /// Everything one rendering pass over a loaded site shares. The full build renders
 /// every output of its plan with it; an incremental update only those that changed.
@@ -73,6 +74,11 @@ impl<'a> Pass<'a> {
             url: urls.path(&e.doc.path),
         };
         let (newer, older) = self.neighbours(at);
+        let content = renderer.markdown.render_document(&doc.body);
+        let summary = doc
+            .summary
+            .as_deref()
+            .map(|s| renderer.markdown.render_document(s));
         let page = PageView {
             title: doc.title.clone(),
             url: urls.path(&doc.path),
@@ -81,11 +87,11 @@ impl<'a> Pass<'a> {
             updated: doc.updated.as_ref().map(DateView::new),
             tags: tag_links(entry, &self.tags),
             draft: doc.draft,
-            content: renderer.markdown.render_document(&doc.body),
-            summary: doc
-                .summary
-                .as_deref()
-                .map(|s| renderer.markdown.render_document(s)),
+            description: excerpt(summary.as_deref().unwrap_or(first_paragraph(&content)), 300),
+            image: image_url(&doc.extra, &site.config.base_url)
+                .or_else(|| image_url(&site.config.extra, &site.config.base_url)),
+            content,
+            summary,
             extra: doc.extra.clone(),
             thread: thread_view(
                 &entry.thread,
@@ -179,6 +185,17 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
         base_path: c.base_path.clone(),
         author: c.author_name.clone(),
         pages,
+        menu: c
+            .menu
+            .iter()
+            .map(|(name, url)| LinkView {
+                title: name.clone(),
+                url: url.clone(),
+            })
+            .collect(),
+        author_links: c.author_links.clone(),
+        favicon: c.favicon.as_ref().map(|f| format!("{}{f}", c.base_path)),
+        image: image_url(&c.extra, &c.base_url),
         extra: c.extra.clone(),
     }
 }

@@ -22,6 +22,7 @@ mod regression;
 mod replies;
 mod sanitize;
 mod serve;
+mod sharing;
 mod shortcodes;
 mod threads;
 mod toml_front_matter;
