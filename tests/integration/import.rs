@@ -355,21 +355,25 @@ fn pingbacks_and_trackbacks_are_mentions() {
 
 #[test]
 fn author_replies_need_a_verified_user_id() {
-    let export = hand_written(WORDPRESS_COM);
+    check_author_replies_need_a_verified_user_id(&hand_written(WORDPRESS_COM), "4242");
+}
+
+/// The author replies of `export` stay reader comments until `author_id` verifies them.
+fn check_author_replies_need_a_verified_user_id(export: &Path, author_id: &str) {
     // No wp:author_id in this export: nothing can be verified.
     let unverified = site();
-    let out = import(&unverified, "wordpress", &export, &[]);
+    let out = import(&unverified, "wordpress", export, &[]);
     assert!(out.contains("warning: could not verify author replies: 4 comments by logged-in WordPress users were imported as reader comments"), "{out}");
     let t = thread(&unverified, "posts/template-comments.comments.yaml");
     assert!(t.comments.iter().all(|c| !c.is_author()));
 
     let verified = site();
-    let out = import(&verified, "wordpress", &export, &["--author-id", "4242"]);
+    let out = import(&verified, "wordpress", export, &["--author-id", author_id]);
     assert!(!out.contains("could not verify"), "{out}");
     assert!(
-        out.contains(
-            "author replies: 4 of them (role: author, verified by WordPress user id 4242)"
-        ),
+        out.contains(&format!(
+            "author replies: 4 of them (role: author, verified by WordPress user id {author_id})"
+        )),
         "{out}"
     );
     let t = thread(&verified, "posts/template-comments.comments.yaml");
@@ -381,7 +385,7 @@ fn author_replies_need_a_verified_user_id() {
         .collect();
     assert_eq!(authors, ["903", "910", "915", "920"]);
     // 920 is the author under another display name; 169 only types the author's login
-    // and e-mail.
+    // (and, in the hand-written export, e-mail).
     assert_eq!(
         t.comments
             .iter()
@@ -698,61 +702,9 @@ fn real_author_replies_need_a_verified_user_id() {
     let Some(real) = real_fixtures() else {
         return;
     };
-    let export = real.file("wxr/wp-theme-unit-test.xml");
-    // No wp:author_id in this export: nothing can be verified.
-    let unverified = site();
-    let out = import(&unverified, "wordpress", &export, &[]);
-    assert!(out.contains("warning: could not verify author replies: 4 comments by logged-in WordPress users were imported as reader comments"), "{out}");
-    let t = thread(&unverified, "posts/template-comments.comments.yaml");
-    assert!(t.comments.iter().all(|c| !c.is_author()));
-
-    let verified = site();
-    let out = import(
-        &verified,
-        "wordpress",
-        &export,
-        &["--author-id", "24783058"],
-    );
-    assert!(!out.contains("could not verify"), "{out}");
-    assert!(
-        out.contains(
-            "author replies: 4 of them (role: author, verified by WordPress user id 24783058)"
-        ),
-        "{out}"
-    );
-    let t = thread(&verified, "posts/template-comments.comments.yaml");
-    let authors: Vec<&str> = t
-        .comments
-        .iter()
-        .filter(|c| c.is_author())
-        .map(|c| c.id.as_str())
-        .collect();
-    assert_eq!(authors, ["903", "910", "915", "920"]);
-    // 920 is the author under another display name; 169 only types the author's login.
-    assert_eq!(
-        t.comments
-            .iter()
-            .find(|c| c.id == "920")
-            .unwrap()
-            .author
-            .as_deref(),
-        Some("Jane Doe")
-    );
-    let page = thread(&verified, "page-with-comments.comments.yaml");
-    let impostor = page.comments.iter().find(|c| c.id == "169").unwrap();
-    assert_eq!(
-        (impostor.author.as_deref(), impostor.is_reader()),
-        (Some("themedemos"), true)
-    );
-    verified.build();
-    let html = verified.html("posts/template-comments/index.html");
-    let by_author: Vec<&str> = select(&html, "li.by-author")
-        .iter()
-        .map(|c| c.attr("id").unwrap())
-        .collect();
-    assert_eq!(
-        by_author,
-        ["comment-903", "comment-910", "comment-915", "comment-920"]
+    check_author_replies_need_a_verified_user_id(
+        &real.file("wxr/wp-theme-unit-test.xml"),
+        "24783058",
     );
 }
 
