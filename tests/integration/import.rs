@@ -316,8 +316,13 @@ fn no_email_ip_or_user_agent_of_a_hand_written_export_is_published() {
 
 #[test]
 fn pingbacks_and_trackbacks_are_mentions() {
+    check_pingbacks_and_trackbacks_are_mentions(&hand_written(WORDPRESS_COM));
+}
+
+/// The pingbacks and trackbacks of `export` become mentions.
+fn check_pingbacks_and_trackbacks_are_mentions(export: &Path) {
     let site = site();
-    let out = import(&site, "wordpress", &hand_written(WORDPRESS_COM), &[]);
+    let out = import(&site, "wordpress", export, &[]);
     assert!(
         out.contains("pingbacks and trackbacks: 4 of them, imported as mentions"),
         "{out}"
@@ -656,45 +661,7 @@ fn real_pingbacks_and_trackbacks_are_mentions() {
     let Some(real) = real_fixtures() else {
         return;
     };
-    let site = site();
-    let out = import(
-        &site,
-        "wordpress",
-        &real.file("wxr/wp-theme-unit-test.xml"),
-        &[],
-    );
-    assert!(
-        out.contains("pingbacks and trackbacks: 4 of them, imported as mentions"),
-        "{out}"
-    );
-    let pings = thread(
-        &site,
-        "posts/template-pingbacks-an-trackbacks.comments.yaml",
-    );
-    let roles: Vec<(&str, rapport::threads::Role)> = pings
-        .comments
-        .iter()
-        .map(|c| (c.id.as_str(), c.role))
-        .collect();
-    use rapport::threads::Role::{Mention, Reader};
-    assert_eq!(
-        roles,
-        [
-            ("921", Mention),
-            ("922", Mention),
-            ("924", Mention),
-            ("923", Mention),
-            ("925", Reader)
-        ]
-    );
-    // The linking page's title, with its HTML entities decoded once.
-    assert_eq!(
-        pings.comments[0].author.as_deref(),
-        Some("Ping 1 « What’s a tellyworth?")
-    );
-    site.build();
-    let html = site.html("posts/template-pingbacks-an-trackbacks/index.html");
-    assert_eq!(select(&html, "li.comment.mention").len(), 4);
+    check_pingbacks_and_trackbacks_are_mentions(&real.file("wxr/wp-theme-unit-test.xml"));
 }
 
 #[test]
