@@ -432,13 +432,13 @@ fn site_toml_can_name_the_authors_wordpress_id() {
 
 #[test]
 fn the_ten_deep_chain_renders_ten_deep() {
+    check_the_ten_deep_chain_renders_ten_deep(&hand_written(WORDPRESS_COM), "4242");
+}
+
+/// The ten-deep reply chain of `export` renders ten deep.
+fn check_the_ten_deep_chain_renders_ten_deep(export: &Path, author_id: &str) {
     let site = site();
-    import(
-        &site,
-        "wordpress",
-        &hand_written(WORDPRESS_COM),
-        &["--author-id", "4242"],
-    );
+    import(&site, "wordpress", export, &["--author-id", author_id]);
     site.build();
     let html = site.html("posts/template-comments/index.html");
     let depth_of = |id: &str| {
@@ -700,32 +700,7 @@ fn real_the_ten_deep_chain_renders_ten_deep() {
     let Some(real) = real_fixtures() else {
         return;
     };
-    let site = site();
-    import(
-        &site,
-        "wordpress",
-        &real.file("wxr/wp-theme-unit-test.xml"),
-        &["--author-id", "24783058"],
-    );
-    site.build();
-    let html = site.html("posts/template-comments/index.html");
-    let depth_of = |id: &str| {
-        select(&html, &format!("#comment-{id}"))[0]
-            .attr("data-depth")
-            .unwrap()
-            .to_string()
-    };
-    let chain = [
-        "904", "905", "906", "907", "910", "911", "912", "913", "914", "915",
-    ];
-    for (i, id) in chain.iter().enumerate() {
-        assert_eq!(depth_of(id), (i + 1).to_string(), "comment {id}");
-    }
-    let deepest = select(&html, "li.comment")
-        .iter()
-        .map(|c| c.attr("data-depth").unwrap().parse::<usize>().unwrap())
-        .max();
-    assert_eq!(deepest, Some(10));
+    check_the_ten_deep_chain_renders_ten_deep(&real.file("wxr/wp-theme-unit-test.xml"), "24783058");
 }
 
 #[test]
