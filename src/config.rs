@@ -89,7 +89,8 @@ pub struct SiteConfig {
     pub wordpress_user_id: Option<u64>,
     /// The author's profiles elsewhere (http(s) URLs), linked with `rel="me"`.
     pub author_links: Vec<String>,
-    /// `[[menu]]` entries as (name, URL); a site-relative URL has the base path.
+    /// `[[menu]]` entries as (name, URL) as written: a site-relative URL gets the base
+    /// path when pages are rendered, after any `--base-url`.
     pub menu: Vec<(String, String)>,
     /// The favicon's file name in `static/`, when the site has one.
     pub favicon: Option<String>,
@@ -348,12 +349,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
                     "write an http(s) address or a path on this site, e.g. url = \"/about/\"",
                 )
             })?;
-            let url = entry.url.into_inner().trim().to_string();
-            let url = match url.strip_prefix('/') {
-                Some(path) => format!("{base_path}{path}"),
-                None => url,
-            };
-            Ok((entry.name, url))
+            Ok((entry.name, entry.url.into_inner().trim().to_string()))
         })
         .collect::<Result<Vec<_>>>()?;
     let favicon = resolve_favicon(favicon, root).map_err(|(span, msg)| {

@@ -190,7 +190,10 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
             .iter()
             .map(|(name, url)| LinkView {
                 title: name.clone(),
-                url: url.clone(),
+                url: match url.strip_prefix('/') {
+                    Some(path) => format!("{}{path}", c.base_path),
+                    None => url.clone(),
+                },
             })
             .collect(),
         author_links: c.author_links.clone(),

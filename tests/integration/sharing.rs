@@ -204,3 +204,20 @@ fn a_favicon_missing_from_static_is_an_error() {
     assert!(err.contains("site.toml:3"), "{err}");
     assert!(err.contains("not a file in static/"), "{err}");
 }
+
+#[test]
+fn a_menu_path_missed_the_base_path_given_with_base_url() {
+    let site = sharing_site();
+    site.run(&[
+        "build",
+        "--base-url",
+        "https://example.github.io/elsewhere/",
+    ])
+    .success();
+    let html = site.html("index.html");
+    assert!(
+        hrefs(&html, ".site-nav a").contains(&"/elsewhere/now/".to_string()),
+        "{:?}",
+        hrefs(&html, ".site-nav a")
+    );
+}
