@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::explain::{self, Syntax};
+use crate::site::urls::PostPattern;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -35,7 +36,15 @@ struct RawConfig {
     #[serde(default)]
     menu: Vec<RawMenuEntry>,
     #[serde(default)]
+    permalinks: RawPermalinks,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPermalinks {
+    posts: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,6 +103,8 @@ pub struct SiteConfig {
     pub menu: Vec<(String, String)>,
     /// The favicon's file name in `static/`, when the site has one.
     pub favicon: Option<String>,
+    /// Where posts are published (`[permalinks] posts`).
+    pub permalinks: PostPattern,
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
@@ -278,6 +289,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         feeds,
         favicon,
         menu,
+        permalinks,
         extra,
     } = raw;
     let at =
@@ -359,6 +371,15 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
             "put the icon in static/ and name it, e.g. favicon = \"favicon.svg\"",
         )
     })?;
+    let permalinks = match permalinks.posts {
+        Some(pattern) => {
+            let line = line_of_offset(text, pattern.span().start);
+            PostPattern::parse(pattern.get_ref())
+                .map_err(|e| Diagnostic::new(at(pattern.span()), e.message, e.help))?
+                .at_line(line)
+        }
+        None => PostPattern::default(),
+    };
     let extra = tera::Value::Object(
         extra
             .into_iter()
@@ -379,6 +400,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         author_links,
         menu,
         favicon,
+        permalinks,
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),

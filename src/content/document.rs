@@ -7,6 +7,7 @@ use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::Source;
 use crate::dates::{self, Date};
 use crate::error::{read_text, Diagnostic, Error, Location};
+use crate::site::urls::{PostFacts, PostPattern};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -22,6 +23,9 @@ pub struct Document {
     pub source: PathBuf,
     pub thread_file: Option<PathBuf>,
     pub slug: String,
+    /// The `id:` of its front matter, or the `wordpress_id` an import recorded under
+    /// `extra`: the `:id` of a permalink pattern.
+    pub id: Option<String>,
     /// Where it is published, relative to the site's base path: `posts/hello/`.
     pub path: String,
     pub title: String,
@@ -46,8 +50,13 @@ pub struct Document {
 
 const MORE_MARKER: &str = "<!-- more -->";
 
-/// Reads and parses one markdown file; every problem found in it is returned.
-pub fn load_document(root: &Path, source: &Source) -> Result<Document, Vec<Diagnostic>> {
+/// Reads and parses one markdown file, a post getting its address from `permalinks`;
+/// every problem found in it is returned.
+pub fn load_document(
+    root: &Path,
+    source: &Source,
+    permalinks: &PostPattern,
+) -> Result<Document, Vec<Diagnostic>> {
     let text = read_text(&root.join(&source.path)).map_err(|e| match e {
         Error::Content(d) => relocate(d, &source.path),
         other => vec![Diagnostic::new(
@@ -56,7 +65,7 @@ pub fn load_document(root: &Path, source: &Source) -> Result<Document, Vec<Diagn
             "check the file's permissions",
         )],
     })?;
-    parse_document(&text, source)
+    parse_document_with(&text, source, permalinks)
 }
 
 /// Errors from reading carry the absolute path; users see paths from the site root.
@@ -70,7 +79,17 @@ fn relocate(diagnostics: Vec<Diagnostic>, path: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Parses a markdown file of a site that sets no permalink pattern.
 pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagnostic>> {
+    parse_document_with(text, source, &PostPattern::default())
+}
+
+/// Parses a markdown file, a post getting its address from `permalinks`.
+pub(super) fn parse_document_with(
+    text: &str,
+    source: &Source,
+    permalinks: &PostPattern,
+) -> Result<Document, Vec<Diagnostic>> {
     let path = source.path.as_path();
     let split = front_matter::split(text, path).map_err(|d| vec![d])?;
     let fm = front_matter::parse(&split, path).map_err(|d| vec![d])?;
@@ -117,11 +136,46 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
             "give every tag at least one letter or digit",
         ));
     }
+    let id = match &fm.id {
+        Some(id) => check_slug(id)
+            .map_err(|_| {
+                problems.push(Diagnostic::new(
+                    at("id"),
+                    format!("id {id:?} is not a single URL segment"),
+                    "use letters, digits and dashes only, e.g. id: 1234",
+                ))
+            })
+            .ok(),
+        None => fm
+            .extra
+            .as_ref()
+            .and_then(|e| e.get("wordpress_id"))
+            .and_then(|v| v.as_u64())
+            .map(|n| n.to_string()),
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
     let title = fm.title.clone().unwrap_or_else(|| slug.replace('-', " "));
-    let path_out = output_path(source, &slug);
+    let facts = PostFacts {
+        slug: &slug,
+        date: date.as_ref(),
+        id: id.as_deref(),
+        section: &section_of(&source.path),
+    };
+    let path_out = match source.kind {
+        Kind::Post => permalinks.address(&facts).ok_or_else(|| {
+            vec![Diagnostic::new(
+                Location::new(path, Some(1)),
+                format!(
+                    "this post has no id, which the permalink pattern {} needs",
+                    permalinks.describe()
+                ),
+                "add its id to the front matter, e.g. id: 1234, or use :slug in the pattern",
+            )]
+        })?,
+        Kind::Page => page_path(source, &slug),
+    };
     let summary_line = fm
         .summary
         .as_ref()
@@ -149,6 +203,7 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document, Vec<Diagn
         source: source.path.clone(),
         thread_file: source.thread.clone(),
         slug,
+        id,
         path: path_out,
         title,
         date,
@@ -188,30 +243,42 @@ fn parse_date_key(
     }
 }
 
-/// Posts live at `posts/<slug>/`; pages at their folder path plus slug.
-fn output_path(source: &Source, slug: &str) -> String {
-    match source.kind {
-        Kind::Post => crate::site::urls::post(slug),
-        Kind::Page => {
-            let rel = source.path.strip_prefix("content").unwrap_or(&source.path);
-            let mut parts: Vec<String> = rel
-                .parent()
-                .into_iter()
-                .flat_map(|p| p.iter())
-                .map(|s| slugify(&s.to_string_lossy()))
-                .collect();
-            let is_bundle_index = rel.file_stem().is_some_and(|s| s == "index");
-            if !is_bundle_index || parts.is_empty() {
-                parts.push(slug.to_string());
-            } else if let Some(last) = parts.last_mut() {
-                *last = slug.to_string();
-            }
-            // A folder named without letters or digits (`!!!`) adds no segment: an
-            // empty one would make the path absolute (`/page/`) or `a//page/`.
-            parts.retain(|p| !p.is_empty());
-            format!("{}/", parts.join("/"))
-        }
+/// A page lives at its folder path plus slug.
+fn page_path(source: &Source, slug: &str) -> String {
+    let (mut parts, is_bundle_index) = folders(&source.path);
+    if !is_bundle_index || parts.is_empty() {
+        parts.push(slug.to_string());
+    } else if let Some(last) = parts.last_mut() {
+        *last = slug.to_string();
     }
+    format!("{}/", parts.join("/"))
+}
+
+/// The folders of a markdown file below `content/`, as slugs, and whether it is the
+/// `index.md` of a bundle (whose last folder names the page, not a section).
+fn folders(source: &Path) -> (Vec<String>, bool) {
+    let rel = source.strip_prefix("content").unwrap_or(source);
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.iter())
+        .map(|s| slugify(&s.to_string_lossy()))
+        .collect();
+    // A folder named without letters or digits (`!!!`) adds no segment: an empty one
+    // would make the path absolute (`/page/`) or `a//page/`.
+    parts.retain(|p| !p.is_empty());
+    let is_bundle_index = rel.file_stem().is_some_and(|s| s == "index");
+    (parts, is_bundle_index)
+}
+
+/// A post's `:section`: the folders of its file below `content/`, a bundle's own
+/// folder left out (`posts`, `posts/travel`).
+fn section_of(source: &Path) -> String {
+    let (mut parts, is_bundle_index) = folders(source);
+    if is_bundle_index {
+        parts.pop();
+    }
+    parts.join("/")
 }
 
 /// The slug from a file name; a bundle `foo/index.md` is named by its folder.

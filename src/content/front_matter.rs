@@ -25,6 +25,8 @@ pub struct FrontMatter {
     pub draft: bool,
     pub summary: Option<String>,
     pub slug: Option<String>,
+    #[serde(default, deserialize_with = "id_text")]
+    pub id: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     pub template: Option<String>,
@@ -35,6 +37,20 @@ pub struct FrontMatter {
 /// (`date = 2015-03-02`), written back as text so that both are checked alike.
 fn date_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<DateText>::deserialize(deserializer)?.map(|d| d.0))
+}
+
+/// An id as written: a number (`id: 1234`) or text (`id: "a7"`).
+fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u64),
+        Text(String),
+    }
+    Ok(Option::<Id>::deserialize(deserializer)?.map(|id| match id {
+        Id::Number(n) => n.to_string(),
+        Id::Text(t) => t,
+    }))
 }
 
 struct DateText(String);

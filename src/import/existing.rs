@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::content::{self, Document};
 use crate::error::Result;
+use crate::site::urls::PostPattern;
 
 /// The site's documents as they are before the import.
 #[derive(Debug, Default)]
@@ -24,12 +25,13 @@ pub(crate) struct Existing {
 }
 
 impl Existing {
-    /// Reads every post and page of the site at `root`.
-    pub(crate) fn load(root: &Path) -> Result<Self> {
+    /// Reads every post and page of the site at `root`, posts at the addresses
+    /// `permalinks` gives them.
+    pub(crate) fn load(root: &Path, permalinks: &PostPattern) -> Result<Self> {
         let inventory = content::discover(root)?;
         let mut existing = Existing::default();
         for source in &inventory.sources {
-            match content::load_document(root, source) {
+            match content::load_document(root, source, permalinks) {
                 Ok(doc) => {
                     existing.addresses.insert(doc.path.clone());
                     existing.addresses.extend(doc.aliases.iter().cloned());

@@ -69,7 +69,7 @@ impl std::fmt::Display for ImportReport {
 /// Runs an import into the site at `options.root` (it must have a `site.toml`).
 pub fn run(options: &ImportOptions) -> Result<ImportReport> {
     let config = config::load(&options.root)?;
-    let existing = Existing::load(&options.root)?;
+    let existing = Existing::load(&options.root, &config.permalinks)?;
     let writer = ContentWriter::new(&options.root)?;
     let file = options.file.as_path();
     let open = || open_export(file);

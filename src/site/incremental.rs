@@ -178,7 +178,7 @@ impl Incremental {
                 path: md.clone(),
                 thread: thread_exists.then_some(thread),
             };
-            match site::load_entry(root, &source, self.site.config.author_name.as_deref()) {
+            match site::load_entry(root, &source, &self.site.config) {
                 Ok(mut e) => {
                     // The conversation pages follow threads, not the text of posts.
                     if let Some(before) = old.get(md.as_path()) {

@@ -152,7 +152,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
         .par_iter()
-        .map(|source| load_entry(root, source, config.author_name.as_deref()))
+        .map(|source| load_entry(root, source, &config))
         .collect();
 
     let mut problems: Vec<Diagnostic> = inventory.problems.clone();
@@ -206,14 +206,16 @@ pub(crate) fn post_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
         .then_with(|| a.doc.title.cmp(&b.doc.title))
 }
 
-/// Loads one post or page and its thread; the author's comments that give no name
-/// take `author_name` (`[author] name` in site.toml).
+/// Loads one post or page and its thread; a post gets its address from the site's
+/// permalink pattern, and the author's comments that give no name take
+/// `[author] name` of site.toml.
 pub(crate) fn load_entry(
     root: &Path,
     source: &Source,
-    author_name: Option<&str>,
+    config: &SiteConfig,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    let doc = content::load_document(root, source);
+    let author_name = config.author_name.as_deref();
+    let doc = content::load_document(root, source, &config.permalinks);
     let thread = match &source.thread {
         Some(path) => {
             threads::load_thread(root, path).map(|t| sign_author_comments(t, author_name))

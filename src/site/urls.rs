@@ -32,9 +32,237 @@ impl Urls {
 /// The home page, and the first page of the list of every post.
 pub const HOME: &str = "";
 
-/// The page of the post whose slug is `slug`.
+/// The page of the post whose slug is `slug`, when the site sets no permalink pattern.
 pub fn post(slug: &str) -> String {
     format!("posts/{slug}/")
+}
+
+/// What a permalink pattern may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placeholder {
+    Year,
+    Month,
+    Day,
+    Slug,
+    Id,
+    Section,
+}
+
+impl Placeholder {
+    const ALL: [(&'static str, Placeholder); 6] = [
+        ("year", Placeholder::Year),
+        ("month", Placeholder::Month),
+        ("day", Placeholder::Day),
+        ("slug", Placeholder::Slug),
+        ("id", Placeholder::Id),
+        ("section", Placeholder::Section),
+    ];
+
+    fn named(name: &str) -> Option<Placeholder> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Value(Placeholder),
+}
+
+/// Where posts are published: `site.toml`'s `[permalinks] posts`, such as
+/// `/:year/:month/:slug/`, read once and checked, so that every post's address is
+/// one path on the site (`2015/03/hello/`) or one `.html` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostPattern {
+    parts: Vec<Part>,
+    /// As written, for messages.
+    written: String,
+    /// Its line in site.toml, when it is written there.
+    line: Option<usize>,
+}
+
+impl Default for PostPattern {
+    fn default() -> Self {
+        PostPattern::parse("/posts/:slug/").expect("the default pattern is valid")
+    }
+}
+
+/// What a post's address is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct PostFacts<'a> {
+    pub slug: &'a str,
+    pub date: Option<&'a crate::dates::Date>,
+    /// Its `id`, a single URL segment, when it has one.
+    pub id: Option<&'a str>,
+    /// The folder of its file below `content/`: `posts`, `posts/travel`.
+    pub section: &'a str,
+}
+
+/// A pattern that cannot give every post an address of its own: (what is wrong, what
+/// to write).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub message: String,
+    pub help: String,
+}
+
+const PATTERN_HELP: &str =
+    "write a path on this site made of :year, :month, :day, :slug, :id and :section, e.g. posts = \"/:year/:month/:slug/\"";
+
+impl PostPattern {
+    /// Reads a pattern; it must be a path on the site naming `:slug` or `:id`, so that
+    /// two posts never share an address.
+    pub fn parse(pattern: &str) -> Result<PostPattern, PatternError> {
+        let fail = |message: String, help: &str| PatternError {
+            message,
+            help: help.to_string(),
+        };
+        let lower = pattern.trim().to_ascii_lowercase();
+        let scheme = lower.split_once(':').is_some_and(|(s, _)| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        });
+        if scheme || pattern.trim().starts_with("//") {
+            return Err(fail(
+                format!("permalink pattern {pattern:?} is a URL, not a path on this site"),
+                "write the path below base_url, starting with /, e.g. posts = \"/:year/:month/:slug/\"",
+            ));
+        }
+        if !pattern.starts_with('/') {
+            return Err(fail(
+                format!("permalink pattern {pattern:?} must start with /"),
+                PATTERN_HELP,
+            ));
+        }
+        if pattern.contains('%') {
+            return Err(fail(
+                format!("permalink pattern {pattern:?} is written the WordPress way"),
+                "write placeholders with a colon: %year% is :year, %monthnum% :month, %day% :day, %postname% :slug, %post_id% :id",
+            ));
+        }
+        let body = &pattern[1..];
+        let segments: Vec<&str> = body.split('/').collect();
+        let last = segments.len() - 1;
+        for (i, segment) in segments.iter().enumerate() {
+            let bad = (segment.is_empty() && i != last)
+                || *segment == "."
+                || *segment == ".."
+                || segment
+                    .chars()
+                    .any(|c| !(c.is_alphanumeric() || "-_.~:".contains(c)));
+            if bad {
+                return Err(fail(
+                    format!("permalink pattern {pattern:?} has a segment {segment:?} that is not a plain folder name"),
+                    "use letters, digits, dashes and placeholders between single slashes, e.g. /blog/:year/:slug/",
+                ));
+            }
+        }
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut rest = body;
+        while let Some(at) = rest.find(':') {
+            text.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let len = after
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(after.len());
+            let name = &after[..len];
+            let Some(placeholder) = Placeholder::named(name) else {
+                let hint = match name {
+                    "title" | "slugorfilename" | "filename" | "postname" => {
+                        " (the post's address name is :slug)".to_string()
+                    }
+                    "" => String::new(),
+                    _ => crate::explain::did_you_mean(name, &Placeholder::ALL.map(|(n, _)| n))
+                        .map(|n| format!(" (did you mean :{n}?)"))
+                        .unwrap_or_default(),
+                };
+                return Err(fail(
+                    format!("permalink pattern {pattern:?} names :{name}, which is not a placeholder{hint}"),
+                    PATTERN_HELP,
+                ));
+            };
+            if !text.is_empty() {
+                parts.push(Part::Text(std::mem::take(&mut text)));
+            }
+            parts.push(Part::Value(placeholder));
+            rest = &after[len..];
+        }
+        text.push_str(rest);
+        let file = [".html", ".htm"].iter().any(|e| text.ends_with(e));
+        if !file && !text.ends_with('/') {
+            text.push('/');
+        }
+        if !text.is_empty() {
+            parts.push(Part::Text(text));
+        }
+        let unique = parts
+            .iter()
+            .any(|p| matches!(p, Part::Value(Placeholder::Slug | Placeholder::Id)));
+        if !unique {
+            return Err(fail(
+                format!("permalink pattern {pattern:?} names neither :slug nor :id, so posts would share an address"),
+                "add :slug (or :id), e.g. posts = \"/:year/:month/:slug/\"",
+            ));
+        }
+        Ok(PostPattern {
+            parts,
+            written: pattern.to_string(),
+            line: None,
+        })
+    }
+
+    /// The pattern as written on `line` of site.toml.
+    pub fn at_line(self, line: usize) -> PostPattern {
+        PostPattern {
+            line: Some(line),
+            ..self
+        }
+    }
+
+    /// `/:year/:slug/ (site.toml:7)`: the pattern in messages about a post.
+    pub fn describe(&self) -> String {
+        match self.line {
+            Some(line) => format!("{:?} (site.toml:{line})", self.written),
+            None => format!("{:?}", self.written),
+        }
+    }
+
+    /// Whether posts need an `id` for their address.
+    pub fn needs_id(&self) -> bool {
+        self.parts.contains(&Part::Value(Placeholder::Id))
+    }
+
+    /// The address of a post, relative to the base path; `None` when it has no id and
+    /// the pattern names one. A post without a date (a draft) is published at
+    /// `posts/<slug>/` when the pattern names a part of the date.
+    pub fn address(&self, facts: &PostFacts<'_>) -> Option<String> {
+        use chrono::Datelike;
+        let mut out = String::new();
+        for part in &self.parts {
+            let date = facts.date;
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Value(Placeholder::Slug) => out.push_str(facts.slug),
+                Part::Value(Placeholder::Id) => out.push_str(facts.id?),
+                Part::Value(Placeholder::Section) => out.push_str(facts.section),
+                Part::Value(Placeholder::Year) => match date {
+                    Some(d) => out.push_str(&format!("{:04}", d.year())),
+                    None => return Some(post(facts.slug)),
+                },
+                Part::Value(Placeholder::Month) => match date {
+                    Some(d) => out.push_str(&format!("{:02}", d.month())),
+                    None => return Some(post(facts.slug)),
+                },
+                Part::Value(Placeholder::Day) => match date {
+                    Some(d) => out.push_str(&format!("{:02}", d.day())),
+                    None => return Some(post(facts.slug)),
+                },
+            }
+        }
+        Some(out)
+    }
 }
 
 /// The first page of the list of posts tagged `slug`.
@@ -128,5 +356,37 @@ mod tests {
         assert_eq!(index_file(HOME), "index.html");
         assert_eq!(index_file(SitePage::TagIndex.rel()), "tags/index.html");
         assert_eq!(index_file("old.html"), "old.html");
+    }
+
+    #[test]
+    fn patterns_place_posts() {
+        let date = crate::dates::parse("2015-03-02T10:00:00Z").unwrap();
+        let facts = PostFacts {
+            slug: "hello",
+            date: Some(&date),
+            id: None,
+            section: "posts/travel",
+        };
+        let at = |pattern: &str| PostPattern::parse(pattern).unwrap().address(&facts);
+        assert_eq!(
+            at("/:year/:month/:day/:slug/").unwrap(),
+            "2015/03/02/hello/"
+        );
+        assert_eq!(at("/:year/:slug").unwrap(), "2015/hello/");
+        assert_eq!(
+            at("/:section/:slug.html").unwrap(),
+            "posts/travel/hello.html"
+        );
+        assert_eq!(at("/archives/:id/"), None);
+        assert_eq!(
+            PostPattern::default().address(&facts).unwrap(),
+            post("hello")
+        );
+        let undated = PostFacts {
+            date: None,
+            ..facts
+        };
+        let pattern = PostPattern::parse("/:year/:slug/").unwrap();
+        assert_eq!(pattern.address(&undated).unwrap(), post("hello"));
     }
 }

@@ -26,7 +26,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "site.toml: a key rapport does not know",
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntwitter = \"@me\"\n")],
         args: &["build"],
-        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `favicon`, `menu` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
+        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `favicon`, `menu`, `permalinks` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
     },
     Mistake {
         mistake: "site.toml: a misspelt table",
@@ -87,6 +87,24 @@ const CATALOGUE: &[Mistake] = &[
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntheme = \"nope\"\n")],
         args: &["build"],
         stderr: "error: site.toml:3: theme \"nope\" has no folder themes/nope/\n  help: create the theme's folder, or remove the theme key to use the built-in theme\n",
+    },
+    Mistake {
+        mistake: "site.toml: a permalink pattern with an unknown placeholder",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n[permalinks]\nposts = \"/:year/:title/\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:4: permalink pattern \"/:year/:title/\" names :title, which is not a placeholder (the post's address name is :slug)\n  help: write a path on this site made of :year, :month, :day, :slug, :id and :section, e.g. posts = \"/:year/:month/:slug/\"\n",
+    },
+    Mistake {
+        mistake: "site.toml: a permalink pattern without :slug or :id",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n[permalinks]\nposts = \"/:year/:month/\"\n")],
+        args: &["build"],
+        stderr: "error: site.toml:4: permalink pattern \"/:year/:month/\" names neither :slug nor :id, so posts would share an address\n  help: add :slug (or :id), e.g. posts = \"/:year/:month/:slug/\"\n",
+    },
+    Mistake {
+        mistake: "a post without the id its permalink pattern names",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n[permalinks]\nposts = \"/archives/:id/\"\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:1: this post has no id, which the permalink pattern \"/archives/:id/\" (site.toml:4) needs\n  help: add its id to the front matter, e.g. id: 1234, or use :slug in the pattern\n",
     },
     Mistake {
         mistake: "TOML front matter (+++): a misspelt key",
@@ -158,7 +176,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "front matter: a key rapport does not know",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nmood: happy\n---\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `aliases`, `template` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
+        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
     },
     Mistake {
         mistake: "front matter: a key set twice",

@@ -384,3 +384,49 @@ fn an_update_at_a_generated_address_is_refused() {
         "content/posts/none.md:3: this post has an alias /atom.xml/, which the posts feed also uses",
     );
 }
+
+#[test]
+fn a_date_edit_moves_a_post_to_its_new_month_under_a_permalink_pattern() {
+    let mut s = Session::start("permalinks/dated");
+    let u = s.step(
+        "move a post to May",
+        |r| edit(r, "content/posts/april.md", "2015-04-10", "2015-05-01"),
+        &["content/posts/april.md"],
+    );
+    assert!(partial(u));
+    let served = s.site.root.join("served");
+    assert!(served.join("2015/05/april/index.html").is_file());
+    assert!(
+        !served.join("2015/04").exists(),
+        "the old address is still served"
+    );
+    s.step(
+        "move the bundle to April",
+        |r| edit(r, "content/posts/trip/index.md", "2015-03-20", "2015-04-01"),
+        &["content/posts/trip/index.md"],
+    );
+    assert!(served.join("2015/04/trip/map.txt").is_file());
+    s.step(
+        "a new post in March",
+        |r| {
+            write(
+                r,
+                "content/posts/new.md",
+                "---\ntitle: New\ndate: 2015-03-30\ntags: [Travel]\n---\nNew.\n",
+            )
+        },
+        &["content/posts/new.md"],
+    );
+    s.step(
+        "a comment",
+        |r| {
+            edit(
+                r,
+                "content/posts/april.comments.yaml",
+                "A question",
+                "Another question",
+            )
+        },
+        &["content/posts/april.comments.yaml"],
+    );
+}

@@ -16,6 +16,7 @@ mod limits;
 mod migrate;
 mod new_post;
 mod output_clients;
+mod permalinks;
 mod plan;
 mod publish;
 mod regression;
