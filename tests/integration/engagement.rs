@@ -109,8 +109,8 @@ fn lists_show_comment_counts_and_conversation_markers() {
         metas,
         [
             "1 March 2016",
-            "10 February 2016 · 3 comments in conversation",
-            "1 February 2016 · 8 comments in conversation",
+            "10 February 2016 · 3 comments with author replies",
+            "1 February 2016 · 8 comments with author replies",
             "1 January 2016 · 12 comments",
         ]
     );

@@ -25,5 +25,6 @@ mod sanitize;
 mod serve;
 mod sharing;
 mod shortcodes;
+mod theme;
 mod threads;
 mod toml_front_matter;

@@ -129,7 +129,7 @@ fn engagement_figures_are_shown_above_the_thread() {
     let html = site.html("posts/hello/index.html");
     assert_eq!(
         text(&select(&html, ".engagement-summary")[0]),
-        "11 comments from 4 readers · the author answered 4 · deepest exchange 8"
+        "7 comments from 4 readers · the author answered 4"
     );
     let figures: Vec<String> = select(&html, ".engagement-figures div")
         .iter()
@@ -145,13 +145,13 @@ fn engagement_figures_are_shown_above_the_thread() {
         figures,
         [
             "Comments 11",
-            "Participants 4",
-            "Author replies 4",
-            "Reply rate 57%",
-            "Deepest thread 8",
-            "Back-and-forth 1",
-            "Median time to reply 1 hour",
-            "Last activity 2 January 2020"
+            "Readers who took part 4",
+            "Replies from the author 4",
+            "Reader comments answered 4 of 7 (57%)",
+            "Longest chain of replies 8 comments",
+            "Threads where the author and a reader answered each other 1",
+            "Usual wait for an answer 1 hour",
+            "Latest comment 2 January 2020"
         ]
     );
 }

@@ -1,0 +1,119 @@
+//! The default theme as a reader meets it: the quiet line above a conversation, the
+//! conversations page in the site's own words, comment links, tag addresses, code
+//! colours.
+
+use crate::harness::{select, text, SiteTest};
+
+const SITE_TOML: &str =
+    "title = \"Test\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"Pauline Stockhausen\"\n";
+const POST: &str = "---\ntitle: Hello\ndate: 2015-03-01\n---\nHi.\n";
+
+fn site_with_thread(thread: &str) -> SiteTest {
+    let site = SiteTest::with_files(&[
+        ("site.toml", SITE_TOML),
+        ("content/posts/hello.md", POST),
+        ("content/posts/hello.comments.yaml", thread),
+    ]);
+    site.build();
+    site
+}
+
+fn comment(id: &str, parent: Option<&str>, author: &str, role: &str) -> String {
+    let parent = parent.map_or(String::new(), |p| format!("    parent: \"{p}\"\n"));
+    format!(
+        "  - id: \"{id}\"\n{parent}    author: \"{author}\"\n    role: {role}\n    date: 2015-03-0{id}T10:00:00Z\n    body: \"Comment {id}\"\n"
+    )
+}
+
+/// The one line shown above the thread, and whether the figures hide behind it.
+fn quiet_line(site: &SiteTest) -> String {
+    let html = site.html("posts/hello/index.html");
+    let summary = select(&html, "details.engagement-details > summary");
+    assert_eq!(summary.len(), 1, "the figures are one click away");
+    assert!(
+        select(&html, "details.engagement-details[open]").is_empty(),
+        "closed by default"
+    );
+    text(&summary[0])
+}
+
+#[test]
+fn an_eight_card_figures_grid_sat_above_every_conversation() {
+    let mut thread = String::from("comments:\n");
+    thread += &comment("1", None, "Fiona", "reader");
+    thread += &comment("2", Some("1"), "Pauline Stockhausen", "author");
+    thread += &comment("3", None, "Joel", "reader");
+    thread += &comment("4", None, "Fiona", "reader");
+    thread += &comment("5", Some("4"), "Pauline Stockhausen", "author");
+    thread += &comment("6", Some("5"), "Linda", "reader");
+    let site = site_with_thread(&thread);
+    assert_eq!(
+        quiet_line(&site),
+        "4 comments from 3 readers · Pauline Stockhausen answered 2"
+    );
+    let html = site.html("posts/hello/index.html");
+    let labels: Vec<String> = select(&html, ".engagement-figures dt")
+        .iter()
+        .map(text)
+        .collect();
+    for jargon in ["back-and-forth", "deepest exchange", "in conversation"] {
+        assert!(
+            labels.iter().all(|l| !l.to_lowercase().contains(jargon)),
+            "{labels:?}"
+        );
+    }
+    assert!(
+        labels.contains(&"Reader comments answered".to_string()),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn the_quiet_line_counts_one_reader_comment() {
+    let thread = format!("comments:\n{}", comment("1", None, "Fiona", "reader"));
+    assert_eq!(
+        quiet_line(&site_with_thread(&thread)),
+        "1 comment from 1 reader"
+    );
+}
+
+#[test]
+fn the_quiet_line_names_a_thread_of_author_comments_only() {
+    let one = format!(
+        "comments:\n{}",
+        comment("1", None, "Pauline Stockhausen", "author")
+    );
+    assert_eq!(
+        quiet_line(&site_with_thread(&one)),
+        "1 comment, from Pauline Stockhausen"
+    );
+    let two = format!(
+        "{one}{}",
+        comment("2", None, "Pauline Stockhausen", "author")
+    );
+    assert_eq!(
+        quiet_line(&site_with_thread(&two)),
+        "2 comments, all from Pauline Stockhausen"
+    );
+}
+
+#[test]
+fn the_quiet_line_says_when_the_author_joined_without_answering() {
+    let thread = format!(
+        "comments:\n{}{}",
+        comment("1", None, "Fiona", "reader"),
+        comment("2", None, "Pauline Stockhausen", "author")
+    );
+    assert_eq!(
+        quiet_line(&site_with_thread(&thread)),
+        "1 comment from 1 reader · Pauline Stockhausen joined in"
+    );
+}
+
+#[test]
+fn a_post_without_comments_has_no_figures() {
+    let site = site_with_thread("comments: []\n");
+    let html = site.html("posts/hello/index.html");
+    assert!(select(&html, ".engagement-details").is_empty());
+    assert_eq!(text(&select(&html, ".no-comments")[0]), "No comments yet.");
+}
