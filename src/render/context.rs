@@ -28,8 +28,28 @@ pub struct SiteView {
     pub favicon: Option<String>,
     /// Absolute URL of `[extra] image`, the default sharing image.
     pub image: Option<String>,
+    /// The posts and comments feeds, in the formats of `[feeds] formats`.
+    pub feeds: FeedsView,
     /// `[extra]` of site.toml.
     pub extra: tera::Value,
+}
+
+/// The site's feeds, each list in the order site.toml names the formats (at least one).
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedsView {
+    pub posts: Vec<FeedLinkView>,
+    pub comments: Vec<FeedLinkView>,
+}
+
+/// One feed, for `<link rel="alternate">` and links to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLinkView {
+    /// Path with the base path: `/blog/atom.xml`.
+    pub url: String,
+    /// `application/atom+xml`, `application/rss+xml` or `application/feed+json`.
+    pub media_type: String,
+    /// `Atom`, `RSS` or `JSON Feed`.
+    pub format: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

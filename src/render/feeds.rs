@@ -1,9 +1,90 @@
-//! The machine-read files: `atom.xml`, `sitemap.xml`, `robots.txt`. Plain strings,
-//! no I/O; every value goes through `escape_xml`, which also drops the characters
-//! XML 1.0 forbids (a reader's U+0001 would otherwise make the whole feed unreadable).
+//! The machine-read files: the feeds (Atom, RSS 2.0, JSON Feed 1.1), `sitemap.xml`,
+//! `robots.txt`. Plain strings, no I/O; every value of an XML file goes through
+//! `escape_xml`, which also drops the characters XML 1.0 forbids (a reader's U+0001
+//! would otherwise make the whole feed unreadable); JSON is written by serde_json.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
 
 use crate::dates::{self, Date};
-use crate::render::escape::escape_html as escape_xml;
+use crate::render::escape::{drop_forbidden, escape_html as escape_xml};
+
+/// A format the site's feeds are published in (`[feeds] formats` of site.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+    Json,
+}
+
+impl FeedFormat {
+    pub const ALL: [FeedFormat; 3] = [FeedFormat::Atom, FeedFormat::Rss, FeedFormat::Json];
+
+    /// The format a site.toml value names: `atom`, `rss` or `json`.
+    pub fn from_name(name: &str) -> Option<FeedFormat> {
+        FeedFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// As site.toml names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom",
+            FeedFormat::Rss => "rss",
+            FeedFormat::Json => "json",
+        }
+    }
+
+    /// As readers know it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "Atom",
+            FeedFormat::Rss => "RSS",
+            FeedFormat::Json => "JSON Feed",
+        }
+    }
+
+    /// The `type` of its `<link rel="alternate">`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Rss => "application/rss+xml",
+            FeedFormat::Json => "application/feed+json",
+        }
+    }
+}
+
+/// A feed, whatever its format.
+pub struct Feed<'a> {
+    pub title: &'a str,
+    /// The site's description; RSS requires one (the title stands in when empty).
+    pub description: &'a str,
+    pub language: &'a str,
+    /// Where the feed itself is published.
+    pub feed_url: String,
+    pub site_url: &'a str,
+    /// The feed's author, and the author of entries.
+    pub author: &'a str,
+    /// Newest first.
+    pub entries: Vec<FeedEntry<'a>>,
+}
+
+impl Feed<'_> {
+    /// The feed in `format`.
+    pub fn render(&self, format: FeedFormat) -> String {
+        match format {
+            FeedFormat::Atom => atom(
+                self.title,
+                &self.feed_url,
+                self.site_url,
+                self.author,
+                &self.entries,
+            ),
+            FeedFormat::Rss => rss(self),
+            FeedFormat::Json => json_feed(self),
+        }
+    }
+}
 
 /// One entry of a feed.
 pub struct FeedEntry<'a> {
@@ -53,6 +134,105 @@ pub fn atom(
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// An RSS 2.0 feed. RSS's `<author>` is an e-mail address, so authors are written as
+/// `dc:creator`; the `atom:link` to itself is what validators ask of every RSS feed.
+fn rss(feed: &Feed<'_>) -> String {
+    let description = if feed.description.is_empty() {
+        feed.title
+    } else {
+        feed.description
+    };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n  <title>{}</title>\n  <link>{}</link>\n  <description>{}</description>\n  <language>{}</language>\n  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        escape_xml(feed.title),
+        escape_xml(feed.site_url),
+        escape_xml(description),
+        escape_xml(feed.language),
+        escape_xml(&feed.feed_url),
+    );
+    if let Some(latest) = feed.entries.iter().map(|e| e.updated).max() {
+        xml.push_str(&format!(
+            "  <lastBuildDate>{}</lastBuildDate>\n",
+            latest.to_rfc2822()
+        ));
+    }
+    for e in &feed.entries {
+        xml.push_str(&format!(
+            "  <item>\n    <title>{}</title>\n    <link>{}</link>\n    <guid isPermaLink=\"true\">{}</guid>\n    <pubDate>{}</pubDate>\n    <dc:creator>{}</dc:creator>\n    <description>{}</description>\n  </item>\n",
+            escape_xml(e.title),
+            escape_xml(&e.permalink),
+            escape_xml(&e.permalink),
+            e.published.to_rfc2822(),
+            escape_xml(e.author),
+            escape_xml(e.content),
+        ));
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    xml
+}
+
+/// A JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>).
+fn json_feed(feed: &Feed<'_>) -> String {
+    // Text goes through `drop_forbidden` as in the other formats: JSON could carry a
+    // U+0001 escaped, but a reader would show it or choke on it in the HTML.
+    type Text<'a> = Cow<'a, str>;
+    #[derive(Serialize)]
+    struct JsonFeed<'a> {
+        version: &'static str,
+        title: Text<'a>,
+        home_page_url: &'a str,
+        feed_url: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        description: Text<'a>,
+        language: &'a str,
+        authors: [Author<'a>; 1],
+        items: Vec<Item<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Author<'a> {
+        name: Text<'a>,
+    }
+    #[derive(Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        url: &'a str,
+        title: Text<'a>,
+        content_html: Text<'a>,
+        date_published: String,
+        date_modified: String,
+        authors: [Author<'a>; 1],
+    }
+    let json = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: drop_forbidden(feed.title),
+        home_page_url: feed.site_url,
+        feed_url: &feed.feed_url,
+        description: drop_forbidden(feed.description),
+        language: feed.language,
+        authors: [Author {
+            name: drop_forbidden(feed.author),
+        }],
+        items: feed
+            .entries
+            .iter()
+            .map(|e| Item {
+                id: &e.permalink,
+                url: &e.permalink,
+                title: drop_forbidden(e.title),
+                content_html: drop_forbidden(e.content),
+                date_published: dates::rfc3339(&e.published),
+                date_modified: dates::rfc3339(&e.updated),
+                authors: [Author {
+                    name: drop_forbidden(e.author),
+                }],
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&json).expect("a feed serialises");
+    text.push('\n');
+    text
 }
 
 /// A sitemap of `(absolute URL, last modification)` pairs.

@@ -1,10 +1,10 @@
 //! The site-wide conversation outputs: the `/engagement/` page and the
-//! `/comments.xml` feed, built from the figures of `threads::conversations`.
+//! comments feeds (`/comments.xml` and its other formats), built from the figures of `threads::conversations`.
 
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
-use crate::render::feeds::{self, FeedEntry};
+use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::render::sanitize::comment_body;
 use crate::render::thread::ANONYMOUS;
 use crate::render::Renderer;
@@ -172,8 +172,9 @@ fn chart(series: &[Period]) -> ChartView {
     }
 }
 
-/// `comments.xml`: the latest comments across the site, newest first.
-pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
+/// The comments feed in `format` (`comments.xml` in Atom): the latest comments across
+/// the site, newest first.
+pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: FeedFormat) -> String {
     let mut latest: Vec<(Date, usize, usize)> = Vec::new();
     let entries = conversations(site);
     for (p, entry) in entries.iter().enumerate() {
@@ -221,12 +222,14 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls) -> String {
         })
         .collect();
     let config = &site.config;
-    let fallback_author = config.author_name.as_deref().unwrap_or(&config.title);
-    feeds::atom(
-        &format!("Comments on {}", config.title),
-        &urls.permalink(SitePage::Comments.rel()),
-        &config.base_url,
-        fallback_author,
-        &entries,
-    )
+    Feed {
+        title: &format!("Comments on {}", config.title),
+        description: &config.description,
+        language: &config.language,
+        feed_url: urls.permalink(SitePage::CommentsFeed(format).rel()),
+        site_url: &config.base_url,
+        author: config.author_name.as_deref().unwrap_or(&config.title),
+        entries,
+    }
+    .render(format)
 }

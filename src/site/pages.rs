@@ -4,10 +4,11 @@
 use crate::content::Kind;
 use crate::error::{Diagnostic, Location, Result};
 use crate::render::context::*;
+use crate::render::feeds::FeedFormat;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::lists::{collect_tags, tag_links, TagIndex};
-use crate::site::urls::Urls;
+use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::excerpt;
 
@@ -199,8 +200,27 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
         author_links: c.author_links.clone(),
         favicon: c.favicon.as_ref().map(|f| format!("{}{f}", c.base_path)),
         image: image_url(&c.extra, &c.base_url),
+        feeds: FeedsView {
+            posts: feed_links(urls, &c.feed_formats, SitePage::PostsFeed),
+            comments: feed_links(urls, &c.feed_formats, SitePage::CommentsFeed),
+        },
         extra: c.extra.clone(),
     }
+}
+
+fn feed_links(
+    urls: &Urls,
+    formats: &[FeedFormat],
+    page: fn(FeedFormat) -> SitePage,
+) -> Vec<FeedLinkView> {
+    formats
+        .iter()
+        .map(|&format| FeedLinkView {
+            url: urls.path(page(format).rel()),
+            media_type: format.media_type().into(),
+            format: format.label().into(),
+        })
+        .collect()
 }
 
 fn first_paragraph(html: &str) -> &str {

@@ -72,6 +72,7 @@ pub(crate) fn plan<'p>(
     let site = pass.site;
     let digests = Digests::of(pass);
     let lists = pass.lists();
+    let site_pages = SitePage::all(&site.config.feed_formats);
     let per_page = site.config.posts_per_page;
     let count = statics.len()
         + site.assets.len()
@@ -81,7 +82,7 @@ pub(crate) fn plan<'p>(
             .map(|e| e.doc.aliases.len())
             .sum::<usize>()
         + lists.iter().map(|l| l.page_count(per_page)).sum::<usize>()
-        + SitePage::ALL.len();
+        + site_pages.len();
     let mut plan = Plan {
         outputs: Vec::with_capacity(count),
         lists,
@@ -90,7 +91,7 @@ pub(crate) fn plan<'p>(
     plan.add_entries(pass, &digests);
     plan.add_lists(pass, &digests);
     plan.outputs
-        .extend(SitePage::ALL.into_iter().map(|page| Output {
+        .extend(site_pages.into_iter().map(|page| Output {
             file: index_file(page.rel()),
             job: Job::Site(page),
             inputs: digests.site_page(pass, page),
@@ -264,7 +265,7 @@ impl<'p> Digests<'p> {
             SitePage::NotFound => self.navigation.hash(h),
             // What the conversation pages show of an entry: its thread, title,
             // address and date, not its text (the usual edit while writing).
-            SitePage::Engagement | SitePage::Comments => {
+            SitePage::Engagement | SitePage::CommentsFeed(_) => {
                 (page == SitePage::Engagement)
                     .then_some(self.navigation)
                     .hash(h);
@@ -272,7 +273,7 @@ impl<'p> Digests<'p> {
                     (e.revision.thread, e.revision.shown).hash(h);
                 }
             }
-            SitePage::Atom => {
+            SitePage::PostsFeed(_) => {
                 for e in pass.feed_posts() {
                     e.revision.doc.hash(h);
                 }

@@ -4,7 +4,7 @@
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::TemplateContext;
-use crate::render::feeds::{self, FeedEntry};
+use crate::render::feeds::{self, Feed, FeedEntry, FeedFormat};
 use crate::site::build::Bodies;
 use crate::site::engagement;
 use crate::site::pages::Pass;
@@ -27,8 +27,10 @@ impl Pass<'_> {
             SitePage::Engagement => {
                 engagement::render_engagement_page(site, renderer, urls, &self.site_view)?
             }
-            SitePage::Comments => engagement::comments_feed(site, renderer, urls),
-            SitePage::Atom => self.atom(bodies),
+            SitePage::CommentsFeed(format) => {
+                engagement::comments_feed(site, renderer, urls, format)
+            }
+            SitePage::PostsFeed(format) => self.posts_feed(format, bodies),
             SitePage::Sitemap => self.sitemap(),
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
         })
@@ -43,7 +45,7 @@ impl Pass<'_> {
             .take(self.site.config.feed_posts)
     }
 
-    fn atom(&self, bodies: &Bodies<'_>) -> String {
+    fn posts_feed(&self, format: FeedFormat, bodies: &Bodies<'_>) -> String {
         let (config, urls) = (&self.site.config, &self.urls);
         let author = config.author_name.as_deref().unwrap_or(&config.title);
         let entries: Vec<FeedEntry<'_>> = self
@@ -60,13 +62,16 @@ impl Pass<'_> {
                 })
             })
             .collect();
-        feeds::atom(
-            &config.title,
-            &urls.permalink(SitePage::Atom.rel()),
-            &config.base_url,
+        Feed {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            feed_url: urls.permalink(SitePage::PostsFeed(format).rel()),
+            site_url: &config.base_url,
             author,
-            &entries,
-        )
+            entries,
+        }
+        .render(format)
     }
 
     fn sitemap(&self) -> String {

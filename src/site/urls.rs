@@ -3,6 +3,8 @@
 //! their forms under the base path and as absolute URLs. Nothing else spells a site
 //! path.
 
+use crate::render::feeds::FeedFormat;
+
 /// Joins site-relative paths to the configured base.
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -276,22 +278,23 @@ pub enum SitePage {
     TagIndex,
     NotFound,
     Engagement,
-    Atom,
-    Comments,
+    /// The newest posts, in one format.
+    PostsFeed(FeedFormat),
+    /// The latest comments, in one format.
+    CommentsFeed(FeedFormat),
     Sitemap,
     Robots,
 }
 
 impl SitePage {
-    pub const ALL: [SitePage; 7] = [
-        SitePage::TagIndex,
-        SitePage::NotFound,
-        SitePage::Engagement,
-        SitePage::Atom,
-        SitePage::Comments,
-        SitePage::Sitemap,
-        SitePage::Robots,
-    ];
+    /// Every page of a site whose feeds are published in `formats`.
+    pub fn all(formats: &[FeedFormat]) -> Vec<SitePage> {
+        let mut pages = vec![SitePage::TagIndex, SitePage::NotFound, SitePage::Engagement];
+        pages.extend(formats.iter().map(|&f| SitePage::PostsFeed(f)));
+        pages.extend(formats.iter().map(|&f| SitePage::CommentsFeed(f)));
+        pages.extend([SitePage::Sitemap, SitePage::Robots]);
+        pages
+    }
 
     /// Its address relative to the base path.
     pub fn rel(self) -> &'static str {
@@ -299,8 +302,12 @@ impl SitePage {
             SitePage::TagIndex => "tags/",
             SitePage::NotFound => "404.html",
             SitePage::Engagement => "engagement/",
-            SitePage::Atom => "atom.xml",
-            SitePage::Comments => "comments.xml",
+            SitePage::PostsFeed(FeedFormat::Atom) => "atom.xml",
+            SitePage::PostsFeed(FeedFormat::Rss) => "rss.xml",
+            SitePage::PostsFeed(FeedFormat::Json) => "feed.json",
+            SitePage::CommentsFeed(FeedFormat::Atom) => "comments.xml",
+            SitePage::CommentsFeed(FeedFormat::Rss) => "comments.rss.xml",
+            SitePage::CommentsFeed(FeedFormat::Json) => "comments.json",
             SitePage::Sitemap => "sitemap.xml",
             SitePage::Robots => "robots.txt",
         }
@@ -312,8 +319,12 @@ impl SitePage {
             SitePage::TagIndex => "the tag index",
             SitePage::NotFound => "the 404 page",
             SitePage::Engagement => "the conversations page",
-            SitePage::Atom => "the posts feed",
-            SitePage::Comments => "the comments feed",
+            SitePage::PostsFeed(FeedFormat::Atom) => "the posts feed",
+            SitePage::PostsFeed(FeedFormat::Rss) => "the posts feed (RSS)",
+            SitePage::PostsFeed(FeedFormat::Json) => "the posts feed (JSON Feed)",
+            SitePage::CommentsFeed(FeedFormat::Atom) => "the comments feed",
+            SitePage::CommentsFeed(FeedFormat::Rss) => "the comments feed (RSS)",
+            SitePage::CommentsFeed(FeedFormat::Json) => "the comments feed (JSON Feed)",
             SitePage::Sitemap => "the sitemap",
             SitePage::Robots => "the generated robots.txt",
         }
@@ -348,7 +359,7 @@ mod tests {
         let u = Urls::new("https://e.github.io/blog/", "/blog/");
         assert_eq!(u.path(&post("x")), "/blog/posts/x/");
         assert_eq!(
-            u.permalink(SitePage::Atom.rel()),
+            u.permalink(SitePage::PostsFeed(FeedFormat::Atom).rel()),
             "https://e.github.io/blog/atom.xml"
         );
         assert_eq!(paginated(&tag("a"), 2), "tags/a/page/2/");

@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod engagement;
 mod errors;
+mod extras;
 mod import;
 mod incremental;
 mod limits;

@@ -1,0 +1,281 @@
+//! What a blogger coming from Hugo or Zola expects: feeds in RSS 2.0 and JSON Feed
+//! beside Atom.
+
+use crate::harness::{select, SiteTest};
+
+const HOSTILE_COMMENTS: &str = "comments:
+- id: \"1\"
+  author: \"Eve <script>alert(1)</script> & \\\"Co\\\"\\x01\"
+  date: 2020-01-02T10:00:00Z
+  body: \"Hello `</channel>` ]]> <script>x()</script> world\\x02\"
+- id: \"2\"
+  parent: \"1\"
+  role: author
+  date: 2020-01-03T10:00:00Z
+  body: \"Thanks & welcome\"
+";
+
+/// A site under a base path whose feeds are published in `formats` (a TOML list, or
+/// `None` for no `formats` key), with two posts and a comment written to break feeds.
+fn feed_site(formats: Option<&str>) -> SiteTest {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/first.md",
+            "---\ntitle: \"First & <best>\"\ndate: 2020-01-01T08:00:00Z\ntags: [notes]\n---\nThe *first* post.\n",
+        ),
+        (
+            "content/posts/first.comments.yaml",
+            HOSTILE_COMMENTS,
+        ),
+        (
+            "content/posts/second.md",
+            "---\ntitle: Second\ndate: 2020-02-01\nupdated: 2020-02-03\n---\nThe second post.\n",
+        ),
+    ]);
+    let formats = formats.map_or(String::new(), |f| format!("\n[feeds]\nformats = {f}\n"));
+    site.write(
+        "site.toml",
+        &format!(
+            "title = \"Margins & Notes\"\ndescription = \"About <small> things\"\nbase_url = \"https://example.org/blog/\"\nlanguage = \"fr\"\n\n[author]\nname = \"Pauline\"\n{formats}"
+        ),
+    );
+    site.build();
+    site
+}
+
+/// The `(type, title, href)` of each `<link rel="alternate">` of a page.
+fn alternates(site: &SiteTest, rel: &str) -> Vec<(String, String, String)> {
+    let html = site.html(rel);
+    select(&html, "head link[rel=alternate]")
+        .iter()
+        .map(|e| {
+            let attr = |name| e.value().attr(name).unwrap_or_default().to_string();
+            (attr("type"), attr("title"), attr("href"))
+        })
+        .collect()
+}
+
+/// The texts of the elements named `name` (without namespace) below `node`.
+fn texts(node: roxmltree::Node<'_, '_>, name: &str) -> Vec<String> {
+    node.descendants()
+        .filter(|n| n.tag_name().name() == name)
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[track_caller]
+fn json(site: &SiteTest, rel: &str) -> serde_json::Value {
+    let text = site.read(rel);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}\n{text}"))
+}
+
+#[test]
+fn a_site_without_feed_formats_keeps_its_atom_feeds_only() {
+    let site = feed_site(None);
+    assert!(site.exists("atom.xml") && site.exists("comments.xml"));
+    for other in ["rss.xml", "feed.json", "comments.rss.xml", "comments.json"] {
+        assert!(!site.exists(other), "{other} was written");
+    }
+    assert_eq!(
+        alternates(&site, "index.html"),
+        [
+            (
+                "application/atom+xml".into(),
+                "Margins & Notes".into(),
+                "/blog/atom.xml".into()
+            ),
+            (
+                "application/atom+xml".into(),
+                "Comments on Margins & Notes".into(),
+                "/blog/comments.xml".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn every_page_links_each_feed_format_the_site_chose() {
+    let site = feed_site(Some("[\"atom\", \"rss\", \"json\"]"));
+    let expected: Vec<(String, String, String)> = [
+        ("application/atom+xml", "Margins & Notes (Atom)", "atom.xml"),
+        ("application/rss+xml", "Margins & Notes (RSS)", "rss.xml"),
+        (
+            "application/feed+json",
+            "Margins & Notes (JSON Feed)",
+            "feed.json",
+        ),
+        (
+            "application/atom+xml",
+            "Comments on Margins & Notes (Atom)",
+            "comments.xml",
+        ),
+        (
+            "application/rss+xml",
+            "Comments on Margins & Notes (RSS)",
+            "comments.rss.xml",
+        ),
+        (
+            "application/feed+json",
+            "Comments on Margins & Notes (JSON Feed)",
+            "comments.json",
+        ),
+    ]
+    .iter()
+    .map(|(t, title, file)| (t.to_string(), title.to_string(), format!("/blog/{file}")))
+    .collect();
+    for page in [
+        "index.html",
+        "posts/first/index.html",
+        "tags/notes/index.html",
+    ] {
+        assert_eq!(alternates(&site, page), expected, "{page}");
+    }
+}
+
+#[test]
+fn rss_feeds_parse_and_carry_posts_and_escaped_comments() {
+    let site = feed_site(Some("[\"rss\"]"));
+    let text = site.read("rss.xml");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let rss = doc.root_element();
+    assert_eq!(
+        (rss.tag_name().name(), rss.attribute("version")),
+        ("rss", Some("2.0"))
+    );
+    let channel = rss.first_element_child().unwrap();
+    let own = |name| {
+        channel
+            .children()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .map(str::to_string)
+    };
+    assert_eq!(own("title").as_deref(), Some("Margins & Notes"));
+    assert_eq!(own("link").as_deref(), Some("https://example.org/blog/"));
+    assert_eq!(own("description").as_deref(), Some("About <small> things"));
+    assert_eq!(own("language").as_deref(), Some("fr"));
+    let items: Vec<_> = channel
+        .children()
+        .filter(|n| n.has_tag_name("item"))
+        .collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(texts(items[0], "title"), ["Second"]);
+    assert_eq!(texts(items[1], "title"), ["First & <best>"]);
+    assert_eq!(
+        texts(items[1], "link"),
+        ["https://example.org/blog/posts/first/"]
+    );
+    assert_eq!(
+        texts(items[1], "pubDate"),
+        ["Wed, 1 Jan 2020 08:00:00 +0000"]
+    );
+    assert_eq!(texts(items[1], "creator"), ["Pauline"]);
+    assert!(texts(items[1], "description")[0].contains("<em>first</em>"));
+
+    let text = site.read("comments.rss.xml");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let titles = texts(doc.root_element(), "title");
+    assert_eq!(
+        titles,
+        [
+            "Comments on Margins & Notes",
+            "Pauline on “First & <best>”",
+            "Eve <script>alert(1)</script> & \"Co\" on “First & <best>”",
+        ]
+    );
+    let bodies = texts(doc.root_element(), "description").concat();
+    assert!(
+        bodies.contains("Hello <code>&lt;/channel&gt;</code> ]]&gt;"),
+        "the comment's markup is text in its HTML: {bodies}"
+    );
+    assert!(!bodies.contains("<script>"), "{bodies}");
+    assert!(!text.contains('\u{1}') && !text.contains('\u{2}'));
+}
+
+#[test]
+fn json_feeds_follow_json_feed_1_1_and_carry_escaped_comments() {
+    let site = feed_site(Some("[\"json\", \"atom\"]"));
+    let feed = json(&site, "feed.json");
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(feed["title"], "Margins & Notes");
+    assert_eq!(feed["home_page_url"], "https://example.org/blog/");
+    assert_eq!(feed["feed_url"], "https://example.org/blog/feed.json");
+    assert_eq!(feed["language"], "fr");
+    assert_eq!(feed["authors"][0]["name"], "Pauline");
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["title"], "Second");
+    assert_eq!(items[0]["id"], "https://example.org/blog/posts/second/");
+    assert_eq!(items[0]["url"], "https://example.org/blog/posts/second/");
+    assert_eq!(items[0]["date_published"], "2020-02-01T00:00:00Z");
+    assert_eq!(items[0]["date_modified"], "2020-02-03T00:00:00Z");
+    assert_eq!(items[1]["title"], "First & <best>");
+    assert!(items[1]["content_html"]
+        .as_str()
+        .unwrap()
+        .contains("<em>first</em>"));
+
+    let comments = json(&site, "comments.json");
+    assert_eq!(
+        comments["feed_url"],
+        "https://example.org/blog/comments.json"
+    );
+    let items = comments["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let eve = &items[1];
+    assert_eq!(
+        eve["url"],
+        "https://example.org/blog/posts/first/#comment-1"
+    );
+    assert_eq!(
+        eve["authors"][0]["name"],
+        "Eve <script>alert(1)</script> & \"Co\""
+    );
+    let body = eve["content_html"].as_str().unwrap();
+    assert!(
+        body.contains("Hello <code>&lt;/channel&gt;</code> ]]&gt;"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("<script>"),
+        "sanitised like the page: {body}"
+    );
+    // The first format named is the one the footer links.
+    let home = site.html("index.html");
+    let footer: Vec<_> = select(&home, "footer a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        footer.contains(&"/blog/feed.json".to_string()),
+        "{footer:?}"
+    );
+    assert!(
+        footer.contains(&"/blog/comments.json".to_string()),
+        "{footer:?}"
+    );
+    assert!(site.exists("atom.xml") && !site.exists("rss.xml"));
+}
+
+#[test]
+fn an_unknown_feed_format_is_named_at_its_line() {
+    let site = SiteTest::with_files(&[]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[feeds]\nposts = 5\nformats = [\n  \"atom\",\n  \"rss2\",\n]\n",
+    );
+    assert_eq!(
+        site.build_error(),
+        "error: site.toml:8: feeds.formats: \"rss2\" is not a feed format\n  help: name one or more of \"atom\", \"rss\" and \"json\", e.g. formats = [\"atom\", \"rss\", \"json\"]\n"
+    );
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[feeds]\nformats = []\n",
+    );
+    assert_eq!(
+        site.build_error(),
+        "error: site.toml:5: feeds.formats names no format\n  help: name one or more of \"atom\", \"rss\" and \"json\", e.g. formats = [\"atom\", \"rss\", \"json\"]\n"
+    );
+    assert!(!site.exists("index.html"), "nothing was built");
+}
