@@ -77,6 +77,10 @@ enum ImportCommand {
         /// WordPress user id of the blog's author, for exports that do not say it
         #[arg(long)]
         author_id: Option<u64>,
+        /// Login of the blog's author, when a new site is made from an export
+        /// whose posts have several authors
+        #[arg(long, value_name = "LOGIN")]
+        author: Option<String>,
     },
     /// A Disqus export (XML, from the Disqus admin)
     Disqus {
@@ -237,12 +241,13 @@ fn run(command: Command) -> Result<i32> {
                     file,
                     root,
                     author_id,
+                    author,
                 } => ImportOptions {
                     format: Format::WordPress,
                     file,
                     root: root.root,
                     author_id,
-                    author: None,
+                    author,
                 },
                 ImportCommand::Disqus { file, root, author } => ImportOptions {
                     format: Format::Disqus,

@@ -180,7 +180,7 @@ pub fn load(root: &Path) -> Result<SiteConfig> {
 }
 
 /// The nearest folder above `root` (as written) that holds a site.toml.
-fn site_above(root: &Path) -> Option<PathBuf> {
+pub(crate) fn site_above(root: &Path) -> Option<PathBuf> {
     root.ancestors()
         .skip(1)
         .map(|p| {

@@ -19,8 +19,11 @@ const FILES: &[(&str, &str)] = &[
         "comments:\n  - id: \"1\"\n    author: \"A reader\"\n    date: 2024-02-01T09:00:00Z\n    body: \"Welcome! Looking forward to reading more.\"\n  - id: \"2\"\n    parent: \"1\"\n    author: \"Me\"\n    role: author\n    date: 2024-02-01T10:30:00Z\n    body: \"Thank you for being the first to write.\"\n",
     ),
     ("content/about.md", "---\ntitle: About\n---\nWho writes here, and why.\n"),
-    ("static/.gitkeep", ""),
 ];
+
+/// What every new site has besides its configuration and content (a site made from
+/// an export gets these too).
+const SKELETON: &[(&str, &str)] = &[("static/.gitkeep", "")];
 
 /// Scaffolds a site in `dir` (created if missing); refuses to touch an existing site.
 pub fn init(dir: &Path) -> Result<()> {
@@ -31,7 +34,17 @@ pub fn init(dir: &Path) -> Result<()> {
             "choose an empty folder, e.g. rapport init my-blog",
         )));
     }
-    for (rel, text) in FILES {
+    write_files(dir, FILES)?;
+    write_skeleton(dir)
+}
+
+/// Writes the files every new site has besides its configuration and content.
+pub(crate) fn write_skeleton(dir: &Path) -> Result<()> {
+    write_files(dir, SKELETON)
+}
+
+fn write_files(dir: &Path, files: &[(&str, &str)]) -> Result<()> {
+    for (rel, text) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;

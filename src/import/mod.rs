@@ -1,6 +1,7 @@
 //! `rapport import`: WordPress (WXR) and Disqus exports into posts and thread files.
 //! Only approved comments, nothing private (emails, IPs), merged idempotently into
-//! what is already there; nothing is written outside `content/`.
+//! what is already there; nothing is written outside `content/`, except the
+//! `site.toml` and skeleton of a site made from a WordPress export (`new_site`).
 //!
 //! Reading is streaming (`xml`, then `wxr` / `dsq`), deciding is per format
 //! (`wordpress`, `disqus`, into the `model`), and writing is `merge` alone.
@@ -13,6 +14,7 @@ mod html;
 mod links;
 mod merge;
 mod model;
+mod new_site;
 mod report;
 mod shortcodes;
 mod text;
@@ -24,8 +26,9 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::config;
+use crate::config::{self, SiteConfig};
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::site::urls::PostPattern;
 use existing::Existing;
 use merge::ContentWriter;
 use report::Tally;
@@ -47,7 +50,8 @@ pub struct ImportOptions {
     /// WordPress user id of the blog's author, for exports without `wp:author_id`
     /// (`--author-id`; falls back to `[author] wordpress_user_id` in site.toml).
     pub author_id: Option<u64>,
-    /// Disqus username of the blog's author (`--author`).
+    /// The blog's author (`--author`): for Disqus their username; for WordPress
+    /// their login, which chooses the author of a site made from the export.
     pub author: Option<String>,
 }
 
@@ -66,46 +70,128 @@ impl std::fmt::Display for ImportReport {
     }
 }
 
-/// Runs an import into the site at `options.root` (it must have a `site.toml`).
+/// Runs an import into the site at `options.root`. A WordPress export makes the site
+/// first when the folder has no `site.toml`; a Disqus export needs one.
 pub fn run(options: &ImportOptions) -> Result<ImportReport> {
-    let config = config::load(&options.root)?;
-    let existing = Existing::load(&options.root, &config.permalinks)?;
-    let writer = ContentWriter::new(&options.root)?;
+    let root = options.root.as_path();
     let file = options.file.as_path();
-    let open = || open_export(file);
+    let config = match new_site::wanted(root) {
+        true if options.format == Format::Disqus => return Err(no_site_for_disqus(root)),
+        true => None,
+        false => Some(config::load(root)?),
+    };
     let mut tally = Tally::default();
+    match config {
+        Some(config) => import_into(options, &config, &mut tally)?,
+        None => import_new_site(options, &mut tally)?,
+    }
+    Ok(ImportReport {
+        lines: tally.lines(&file.display().to_string()),
+    })
+}
+
+/// Imports into the site that `config` describes.
+fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) -> Result<()> {
+    let file = options.file.as_path();
     match options.format {
         Format::WordPress => {
-            let settings = wordpress::Settings {
-                author_id: options.author_id.or(config.wordpress_user_id),
-            };
-            let (plan, replaced) = wordpress::plan(open()?).map_err(|s| located(file, s))?;
-            if replaced > 0 {
-                tally.warnings.push(format!(
-                    "{replaced} invalid UTF-8 sequences in the export were replaced by \u{fffd}"
-                ));
-            }
-            wordpress::import(open()?, &plan, settings, &existing, &writer, &mut tally)
-                .map_err(|s| located(file, s))?;
+            let plan = plan_wordpress(file, tally)?;
+            import_wordpress(
+                options,
+                &plan,
+                config.wordpress_user_id,
+                &config.permalinks,
+                tally,
+            )
         }
         Format::Disqus => {
+            let existing = Existing::load(&options.root, &config.permalinks)?;
+            let writer = ContentWriter::new(&options.root)?;
             let settings = disqus::Settings {
                 author: options.author.clone(),
                 base_path: config.base_path.clone(),
             };
-            disqus::import(&open, &settings, &existing, &writer, &mut tally)
+            let open = || open_export(file);
+            disqus::import(&open, &settings, &existing, &writer, tally)
                 .map_err(|s| located(file, s))?;
+            warn_unreadable(&existing, tally);
+            Ok(())
         }
     }
+}
+
+/// Makes a site from a WordPress export: its content first, its `site.toml` last.
+fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
+    let plan = plan_wordpress(&options.file, tally)?;
+    let site = new_site::describe(&plan.blog, options.author.as_deref(), &options.file)?;
+    let permalinks = PostPattern::default();
+    import_wordpress(options, &plan, site.author_id, &permalinks, tally)?;
+    new_site::write(&options.root, &site)?;
+    tally.warnings.extend(site.warning.clone());
+    tally.notes.push(format!(
+        "Created the site in {} from the export (site.toml: its title, address, language and author). Build it with: rapport build --root {}",
+        options.root.display(),
+        options.root.display()
+    ));
+    Ok(())
+}
+
+fn plan_wordpress(file: &Path, tally: &mut Tally) -> Result<wordpress::Plan> {
+    let (plan, replaced) = wordpress::plan(open_export(file)?).map_err(|s| located(file, s))?;
+    if replaced > 0 {
+        tally.warnings.push(format!(
+            "{replaced} invalid UTF-8 sequences in the export were replaced by \u{fffd}"
+        ));
+    }
+    Ok(plan)
+}
+
+/// Pass two of a WordPress import into a site with that `[author] wordpress_user_id`
+/// and those permalinks.
+fn import_wordpress(
+    options: &ImportOptions,
+    plan: &wordpress::Plan,
+    site_author_id: Option<u64>,
+    permalinks: &PostPattern,
+    tally: &mut Tally,
+) -> Result<()> {
+    let file = options.file.as_path();
+    let existing = Existing::load(&options.root, permalinks)?;
+    let writer = ContentWriter::new(&options.root)?;
+    let settings = wordpress::Settings {
+        author_id: options.author_id.or(site_author_id),
+    };
+    wordpress::import(
+        open_export(file)?,
+        plan,
+        settings,
+        &existing,
+        &writer,
+        tally,
+    )
+    .map_err(|s| located(file, s))?;
+    warn_unreadable(&existing, tally);
+    Ok(())
+}
+
+fn warn_unreadable(existing: &Existing, tally: &mut Tally) {
     if existing.unreadable > 0 {
         tally.warnings.push(format!(
             "{} under content/ could not be read and were not considered (rapport check says why)",
             report::plural(existing.unreadable, "file")
         ));
     }
-    Ok(ImportReport {
-        lines: tally.lines(&file.display().to_string()),
-    })
+}
+
+fn no_site_for_disqus(root: &Path) -> Error {
+    Error::from(Diagnostic::new(
+        Location::new(root, None),
+        "no site here to add the Disqus comments to (there is no site.toml)",
+        format!(
+            "a Disqus export has comments but no posts: make the site first, from your WordPress export with `rapport import wordpress export.xml --root {0}` or with `rapport init {0}`, then import the Disqus export into it",
+            root.display()
+        ),
+    ))
 }
 
 fn open_export(path: &Path) -> Result<BufReader<File>> {

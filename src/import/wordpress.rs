@@ -20,6 +20,7 @@ use crate::import::html;
 use crate::import::links::{alias_of, query_id, url_path, Alias};
 use crate::import::merge::ContentWriter;
 use crate::import::model::{reattach, usable_id, NewComment, NewDocument};
+use crate::import::new_site::Blog;
 use crate::import::report::{plural, Tally};
 use crate::import::shortcodes::{self, Attachment, Attachments};
 use crate::import::text;
@@ -39,6 +40,8 @@ pub(crate) struct Plan {
     own_paths: HashSet<String>,
     /// The export's attachments, for `[gallery]`.
     attachments: Attachments,
+    /// What the export says about the blog, for a site made from it.
+    pub(crate) blog: Blog,
 }
 
 /// What a WordPress import is told beyond the file.
@@ -63,7 +66,8 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
     let mut taken: HashSet<(Kind, String)> = HashSet::new();
     let replaced = wxr::read(input, |record| {
         match record {
-            Record::Author { login, id } => {
+            Record::Author { login, id, name } => {
+                plan.blog.note_author(&login, id, &name);
                 if let Some(id) = id {
                     plan.authors.insert(login, id);
                 }
@@ -71,10 +75,14 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
             Record::BlogUrl(url) => {
                 plan.blog_path = url_path(&url).trim_end_matches('/').to_string()
             }
+            Record::Channel(fact) => plan.blog.note_channel(fact),
             Record::Item(item) => {
                 note_attachment(&item, &mut plan.attachments);
                 let slug = match classify(&item) {
-                    Class::Content { kind, .. } => {
+                    Class::Content { kind, draft } => {
+                        if kind == Kind::Post && !draft {
+                            plan.blog.note_published_post(&item.creator);
+                        }
                         let slug = unique_slug(&item, kind, &mut taken);
                         plan.own_paths.insert(own_path(kind, &slug));
                         Some(slug)

@@ -35,10 +35,24 @@ pub(crate) enum Record {
     Author {
         login: String,
         id: Option<u64>,
+        /// `wp:author_display_name`, as written (HTML entities and all).
+        name: String,
     },
     /// The channel's own address (`wp:base_blog_url`, else `link`).
     BlogUrl(String),
+    /// What the channel says about the blog itself.
+    Channel(Channel),
     Item(Box<Item>),
+}
+
+/// A fact about the blog from its channel, as written, for a site made from the export.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Channel {
+    Title(String),
+    Description(String),
+    Language(String),
+    /// `link`: the address the blog was read at.
+    Link(String),
 }
 
 /// One `<item>`: a post, page, attachment, menu item …
@@ -146,9 +160,20 @@ fn read_stream<R: BufRead>(
                 blog_url_seen = true;
                 on(Record::BlogUrl(url))?;
             }
-            (_, "channel", "link") if !blog_url_seen => {
-                on(Record::BlogUrl(xml.text_of_current()?.trim().to_string()))?
+            (_, "channel", "link") => {
+                let url = xml.text_of_current()?.trim().to_string();
+                if !blog_url_seen {
+                    on(Record::BlogUrl(url.clone()))?;
+                }
+                on(Record::Channel(Channel::Link(url)))?;
             }
+            (_, "channel", "title") => on(Record::Channel(Channel::Title(xml.text_of_current()?)))?,
+            (_, "channel", "description") => on(Record::Channel(Channel::Description(
+                xml.text_of_current()?,
+            )))?,
+            (_, "channel", "language") => on(Record::Channel(Channel::Language(
+                xml.text_of_current()?.trim().to_string(),
+            )))?,
             _ => xml.skip_current()?,
         }
     }
@@ -169,17 +194,18 @@ fn not_wxr(root: &str, offset: u64) -> Stop {
 }
 
 fn read_author<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Record, Stop> {
-    let (mut login, mut id) = (String::new(), None);
+    let (mut login, mut id, mut name) = (String::new(), None, String::new());
     each_child(xml, |xml, child| {
         match child.name.as_str() {
             "author_login" => login = xml.text_of_current()?.trim().to_string(),
+            "author_display_name" => name = xml.text_of_current()?.trim().to_string(),
             "author_id" => id = xml.text_of_current()?.trim().parse().ok(),
             // author_email and the rest: never read.
             _ => xml.skip_current()?,
         }
         Ok(())
     })?;
-    Ok(Record::Author { login, id })
+    Ok(Record::Author { login, id, name })
 }
 
 fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
@@ -378,7 +404,7 @@ mod tests {
     fn authors_come_with_their_ids() {
         let mut authors = Vec::new();
         read(WXR_1_0.as_bytes(), |r| {
-            if let Record::Author { login, id } = r {
+            if let Record::Author { login, id, .. } = r {
                 authors.push((login, id));
             }
             Ok(())

@@ -395,6 +395,18 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: .: this folder already holds a site (it has a site.toml)\n  help: choose an empty folder, e.g. rapport init my-blog\n",
     },
     Mistake {
+        mistake: "import: a new site from an export whose posts have several authors",
+        files: &[("export.xml", "<rss><channel><link>https://old.example/</link>\n<item><dc:creator>ann</dc:creator><wp:post_id>1</wp:post_id><wp:status>publish</wp:status></item>\n<item><dc:creator>bob</dc:creator><wp:post_id>2</wp:post_id><wp:status>publish</wp:status></item>\n</channel></rss>\n")],
+        args: &["import", "wordpress", "export.xml", "--root", "blog"],
+        stderr: "error: export.xml: the published posts have 2 authors, and a new site has one: ann (1 post), bob (1 post)\n  help: choose the site's author with --author LOGIN, e.g. --author ann; the posts of every author are imported\n",
+    },
+    Mistake {
+        mistake: "import: a Disqus export into a folder without a site",
+        files: &[],
+        args: &["import", "disqus", "export.xml", "--root", "blog"],
+        stderr: "error: blog: no site here to add the Disqus comments to (there is no site.toml)\n  help: a Disqus export has comments but no posts: make the site first, from your WordPress export with `rapport import wordpress export.xml --root blog` or with `rapport init blog`, then import the Disqus export into it\n",
+    },
+    Mistake {
         mistake: "check: a link to a page that does not exist",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\n---\nSee [the next post](/posts/next/).\n")],
         args: &["check"],

@@ -412,3 +412,148 @@ fn real_threads_converge_after_held_comments_are_published() {
     assert_ne!(older, text);
     assert_converges("disqus", &posts, &older, &newer);
 }
+
+/// Every file of the site except its build, with its bytes.
+fn site_files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = content(root);
+    for rel in ["site.toml", "static/.gitkeep"] {
+        if let Ok(bytes) = std::fs::read(root.join(rel)) {
+            files.insert(PathBuf::from(rel), bytes);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_site_is_made_from_an_export_in_one_command() {
+    let dir = SiteTest::empty();
+    let blog = dir.root.join("blog");
+    let out = import(&dir, &blog, "wordpress", "wordpress/blog.xml");
+    assert!(out.contains("Created the site in"), "{out}");
+    assert_eq!(
+        read(&blog, "site.toml"),
+        "title = \"Ann's Garden\"\nbase_url = \"https://old.example/\"\ndescription = \"Notes from a small garden & its visitors\"\nlanguage = \"fr-FR\"\n\n[author]\nname = \"Ann Gardener\"\nwordpress_user_id = 1\n"
+    );
+    // The export is the content: no starter post, page or thread beside it.
+    let files: Vec<String> = site_files(&blog)
+        .keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "content/about.md",
+            "content/posts/hello-world.comments.yaml",
+            "content/posts/hello-world.md",
+            "content/posts/roses.md",
+            "content/posts/tulips-maybe.md",
+            "site.toml",
+            "static/.gitkeep",
+        ]
+    );
+    assert!(read(&blog, "content/posts/hello-world.md").contains("first post I wrote"));
+    // The author's reply is recognised by the user id the new site.toml records.
+    assert!(read(&blog, "content/posts/hello-world.comments.yaml").contains("role: author"));
+
+    build(&dir, &blog);
+    dir.run(&["check", "--root", &blog.to_string_lossy()])
+        .success();
+    let index = read(&blog, "public/index.html");
+    assert!(index.contains("lang=\"fr-FR\""), "{index}");
+    assert!(index.contains("<title>Ann&#39;s Garden</title>"), "{index}");
+
+    // Importing the same export again finds the site and changes no byte.
+    let before = site_files(&blog);
+    let again = import(&dir, &blog, "wordpress", "wordpress/blog.xml");
+    assert_eq!(site_files(&blog), before, "{again}");
+    assert!(!again.contains("Created the site"), "{again}");
+}
+
+#[test]
+fn an_export_by_several_authors_asks_whose_site_it_is() {
+    let dir = SiteTest::empty();
+    let file = export("wordpress/two-authors.xml");
+    let run = dir
+        .run(&["import", "wordpress", &file, "--root", "blog"])
+        .failure(1);
+    assert_eq!(
+        run.stderr,
+        format!("error: {file}: the published posts have 2 authors, and a new site has one: ann (1 post), bob (1 post)\n  help: choose the site's author with --author LOGIN, e.g. --author ann; the posts of every author are imported\n")
+    );
+    assert!(!dir.root.join("blog").exists(), "nothing is written");
+
+    let run = dir.run(&[
+        "import",
+        "wordpress",
+        &file,
+        "--root",
+        "blog",
+        "--author",
+        "carl",
+    ]);
+    assert_eq!(
+        run.failure(1).stderr,
+        format!("error: {file}: the export has no author with the login \"carl\"\n  help: pass one of its authors' logins to --author: ann, bob\n")
+    );
+
+    dir.run(&[
+        "import",
+        "wordpress",
+        &file,
+        "--root",
+        "blog",
+        "--author",
+        "bob",
+    ])
+    .success();
+    let blog = dir.root.join("blog");
+    assert!(
+        read(&blog, "site.toml")
+            .ends_with("[author]\nname = \"Bob & Co\"\nwordpress_user_id = 2\n"),
+        "{}",
+        read(&blog, "site.toml")
+    );
+    assert!(read(&blog, "site.toml").contains("base_url = \"https://two.example/blog/\"\n"));
+    assert!(read(&blog, "content/posts/by-ann.md").contains("Ann's post."));
+    assert!(read(&blog, "content/posts/by-bob.comments.yaml").contains("role: author"));
+    build(&dir, &blog);
+}
+
+#[test]
+fn a_disqus_export_into_a_folder_without_a_site_says_to_make_the_site_first() {
+    let dir = SiteTest::empty();
+    let file = export("disqus/owner.xml");
+    let run = dir
+        .run(&["import", "disqus", &file, "--root", "blog"])
+        .failure(1);
+    assert_eq!(
+        run.stderr,
+        "error: blog: no site here to add the Disqus comments to (there is no site.toml)\n  help: a Disqus export has comments but no posts: make the site first, from your WordPress export with `rapport import wordpress export.xml --root blog` or with `rapport init blog`, then import the Disqus export into it\n"
+    );
+    assert!(!dir.root.join("blog").exists());
+}
+
+#[test]
+fn real_exports_make_sites_that_build_and_pass_check() {
+    let Some(real) = crate::harness::real_fixtures() else {
+        return;
+    };
+    for (rel, author) in [
+        ("wxr/isso-tests.xml", None),
+        ("wxr/wp-importer-commentmeta.xml", None),
+        ("wxr/wp-theme-unit-test.xml", Some("themedemos")),
+        ("wxr/wp2hugo-tuxproject.xml", None),
+    ] {
+        let dir = SiteTest::empty();
+        let file = real.file(rel).to_string_lossy().into_owned();
+        let mut args = vec!["import", "wordpress", &file, "--root", "blog"];
+        args.extend(author.iter().flat_map(|a| ["--author", *a]));
+        dir.run(&args).success();
+        let blog = dir.root.join("blog");
+        build(&dir, &blog);
+        dir.run(&["check", "--root", "blog"]).success();
+        let before = site_files(&blog);
+        dir.run(&args).success();
+        assert_eq!(site_files(&blog), before, "{rel}");
+    }
+}
