@@ -39,7 +39,16 @@ struct RawConfig {
     #[serde(default)]
     permalinks: RawPermalinks,
     #[serde(default)]
+    engagement: RawEngagement,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// The Conversations page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEngagement {
+    intro: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,6 +116,9 @@ pub struct SiteConfig {
     pub favicon: Option<String>,
     /// Where posts are published (`[permalinks] posts`).
     pub permalinks: PostPattern,
+    /// `[engagement] intro`: the site's own words atop the Conversations page; the
+    /// theme has a default.
+    pub engagement_intro: Option<String>,
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
@@ -295,6 +307,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         favicon,
         menu,
         permalinks,
+        engagement,
         extra,
     } = raw;
     let at =
@@ -408,6 +421,10 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         menu,
         favicon,
         permalinks,
+        engagement_intro: engagement
+            .intro
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),

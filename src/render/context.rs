@@ -30,6 +30,9 @@ pub struct SiteView {
     pub image: Option<String>,
     /// The posts and comments feeds, in the formats of `[feeds] formats`.
     pub feeds: FeedsView,
+    /// `[engagement] intro` of site.toml: the introduction of the Conversations page,
+    /// when the site has its own.
+    pub engagement_intro: Option<String>,
     /// `[extra]` of site.toml.
     pub extra: tera::Value,
 }

@@ -204,6 +204,7 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
             posts: feed_links(urls, &c.feed_formats, SitePage::PostsFeed),
             comments: feed_links(urls, &c.feed_formats, SitePage::CommentsFeed),
         },
+        engagement_intro: c.engagement_intro.clone(),
         extra: c.extra.clone(),
     }
 }

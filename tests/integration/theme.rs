@@ -117,3 +117,26 @@ fn a_post_without_comments_has_no_figures() {
     assert!(select(&html, ".engagement-details").is_empty());
     assert_eq!(text(&select(&html, ".no-comments")[0]), "No comments yet.");
 }
+
+fn engagement_intro(site: &SiteTest) -> String {
+    let html = site.html("engagement/index.html");
+    text(&select(&html, ".engagement-intro")[0])
+}
+
+#[test]
+fn the_conversations_page_said_it_isnt_about_the_numbers_on_every_site() {
+    let site = site_with_thread("comments: []\n");
+    assert_eq!(
+        engagement_intro(&site),
+        "The posts readers talked about most, the readers who keep coming back, and how often Pauline Stockhausen answered."
+    );
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[engagement]\nintro = \"Where we talked <a lot>.\"\n"),
+    );
+    site.build();
+    assert_eq!(engagement_intro(&site), "Where we talked <a lot>.");
+    assert!(site
+        .read("engagement/index.html")
+        .contains("Where we talked &lt;a lot&gt;."));
+}
