@@ -33,6 +33,8 @@ struct RawConfig {
     comments: RawComments,
     #[serde(default)]
     feeds: RawFeeds,
+    #[serde(default)]
+    deploy: RawDeploy,
     favicon: Option<Spanned<String>>,
     #[serde(default)]
     menu: Vec<RawMenuEntry>,
@@ -87,6 +89,32 @@ struct RawFeeds {
     formats: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeploy {
+    host: Option<Spanned<String>>,
+}
+
+/// Where the site is published (`[deploy] host`), for the files that host reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployHost {
+    /// Gets `.nojekyll`.
+    GithubPages,
+    /// Gets `_redirects` with forced 301s: Netlify serves an existing file before a
+    /// redirect that is not forced, and the alias pages stay as a fallback.
+    Netlify,
+    /// Gets `_redirects`; its redirects always come before files.
+    CloudflarePages,
+}
+
+impl DeployHost {
+    const NAMES: [(&'static str, DeployHost); 3] = [
+        ("github-pages", DeployHost::GithubPages),
+        ("netlify", DeployHost::Netlify),
+        ("cloudflare-pages", DeployHost::CloudflarePages),
+    ];
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -122,6 +150,8 @@ pub struct SiteConfig {
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
+    /// `[deploy] host`: where the site is published, when site.toml says.
+    pub deploy_host: Option<DeployHost>,
     /// The formats of the posts and comments feeds, at least one, in the order
     /// site.toml names them; Atom alone by default.
     pub feed_formats: Vec<FeedFormat>,
@@ -304,6 +334,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         author,
         comments,
         feeds,
+        deploy,
         favicon,
         menu,
         permalinks,
@@ -384,6 +415,22 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         .collect::<Result<Vec<_>>>()?;
     let feed_formats = resolve_feed_formats(feeds.formats)
         .map_err(|(span, msg)| Diagnostic::new(at(span), msg, FEED_FORMATS_HELP))?;
+    let deploy_host = match deploy.host {
+        None => None,
+        Some(host) => Some(
+            DeployHost::NAMES
+                .into_iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(host.get_ref().trim()))
+                .map(|(_, host)| host)
+                .ok_or_else(|| {
+                    Diagnostic::new(
+                        at(host.span()),
+                        format!("deploy.host: {:?} is not a host rapport knows", host.get_ref()),
+                        "write host = \"github-pages\", \"netlify\" or \"cloudflare-pages\", or remove the key (any other host serves the site as it is)",
+                    )
+                })?,
+        ),
+    };
     let favicon = resolve_favicon(favicon, root).map_err(|(span, msg)| {
         Diagnostic::new(
             at(span),
@@ -429,6 +476,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),
         feed_formats,
+        deploy_host,
         extra,
     })
 }

@@ -251,6 +251,34 @@ pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
     xml
 }
 
+/// A `_redirects` file, as Netlify and Cloudflare Pages read it: each `(from, to)`
+/// pair of site paths as a permanent redirect, `301!` with `force` (Netlify then
+/// redirects even where a file exists).
+pub fn redirects(pairs: &[(String, String)], force: bool) -> String {
+    let status = if force { "301!" } else { "301" };
+    let mut text = String::from(
+        "# Old addresses and aliases, as permanent redirects (written by rapport build)\n",
+    );
+    for (from, to) in pairs {
+        text.push_str(&format!("{} {} {status}\n", url_path(from), url_path(to)));
+    }
+    text
+}
+
+/// A path as a `_redirects` line needs it: a space would end it, and the hosts want
+/// anything beyond ASCII percent-encoded; `%` is left, as an alias may be encoded.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn robots(sitemap_url: &str) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {sitemap_url}\n")
 }

@@ -72,7 +72,7 @@ pub(crate) fn plan<'p>(
     let site = pass.site;
     let digests = Digests::of(pass);
     let lists = pass.lists();
-    let site_pages = SitePage::all(&site.config.feed_formats);
+    let site_pages = SitePage::all(&site.config);
     let per_page = site.config.posts_per_page;
     let count = statics.len()
         + site.assets.len()
@@ -285,7 +285,12 @@ impl<'p> Digests<'p> {
                 site.posts.first().map(|p| p.doc.date).hash(h);
                 pass.tags.keys().for_each(|slug| slug.hash(h));
             }
-            SitePage::Robots => {}
+            SitePage::Redirects => {
+                for e in entries() {
+                    (&e.doc.path, &e.doc.aliases).hash(h);
+                }
+            }
+            SitePage::Robots | SitePage::NoJekyll => {}
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The pages made of the whole site, once each: the tag index, the 404 page, the
 //! conversations page, the feeds, the sitemap and robots.txt.
 
+use crate::config::DeployHost;
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::TemplateContext;
@@ -33,6 +34,8 @@ impl Pass<'_> {
             SitePage::PostsFeed(format) => self.posts_feed(format, bodies),
             SitePage::Sitemap => self.sitemap(),
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
+            SitePage::Redirects => self.redirects(),
+            SitePage::NoJekyll => String::new(),
         })
     }
 
@@ -72,6 +75,22 @@ impl Pass<'_> {
             entries,
         }
         .render(format)
+    }
+
+    /// Every alias of a post or page, as a redirect to its address.
+    fn redirects(&self) -> String {
+        let (site, urls) = (self.site, &self.urls);
+        let pairs: Vec<(String, String)> = (site.posts.iter().chain(&site.pages))
+            .flat_map(|e| {
+                let to = urls.path(&e.doc.path);
+                e.doc
+                    .aliases
+                    .iter()
+                    .map(move |a| (urls.path(a), to.clone()))
+            })
+            .collect();
+        let force = site.config.deploy_host == Some(DeployHost::Netlify);
+        feeds::redirects(&pairs, force)
     }
 
     fn sitemap(&self) -> String {

@@ -3,6 +3,7 @@
 //! their forms under the base path and as absolute URLs. Nothing else spells a site
 //! path.
 
+use crate::config::{DeployHost, SiteConfig};
 use crate::render::feeds::FeedFormat;
 
 /// Joins site-relative paths to the configured base.
@@ -284,15 +285,25 @@ pub enum SitePage {
     CommentsFeed(FeedFormat),
     Sitemap,
     Robots,
+    /// `_redirects`: aliases as HTTP redirects, for Netlify and Cloudflare Pages.
+    Redirects,
+    /// `.nojekyll`: GitHub Pages publishes files whose names start with `_` as they are.
+    NoJekyll,
 }
 
 impl SitePage {
-    /// Every page of a site whose feeds are published in `formats`.
-    pub fn all(formats: &[FeedFormat]) -> Vec<SitePage> {
+    /// Every page of a site configured by `config`.
+    pub fn all(config: &SiteConfig) -> Vec<SitePage> {
+        let formats = &config.feed_formats;
         let mut pages = vec![SitePage::TagIndex, SitePage::NotFound, SitePage::Engagement];
         pages.extend(formats.iter().map(|&f| SitePage::PostsFeed(f)));
         pages.extend(formats.iter().map(|&f| SitePage::CommentsFeed(f)));
         pages.extend([SitePage::Sitemap, SitePage::Robots]);
+        pages.extend(match config.deploy_host {
+            Some(DeployHost::Netlify | DeployHost::CloudflarePages) => Some(SitePage::Redirects),
+            Some(DeployHost::GithubPages) => Some(SitePage::NoJekyll),
+            None => None,
+        });
         pages
     }
 
@@ -310,6 +321,8 @@ impl SitePage {
             SitePage::CommentsFeed(FeedFormat::Json) => "comments.json",
             SitePage::Sitemap => "sitemap.xml",
             SitePage::Robots => "robots.txt",
+            SitePage::Redirects => "_redirects",
+            SitePage::NoJekyll => ".nojekyll",
         }
     }
 
@@ -327,6 +340,8 @@ impl SitePage {
             SitePage::CommentsFeed(FeedFormat::Json) => "the comments feed (JSON Feed)",
             SitePage::Sitemap => "the sitemap",
             SitePage::Robots => "the generated robots.txt",
+            SitePage::Redirects => "the generated _redirects",
+            SitePage::NoJekyll => "the generated .nojekyll",
         }
     }
 }

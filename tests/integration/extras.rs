@@ -279,3 +279,184 @@ fn an_unknown_feed_format_is_named_at_its_line() {
     );
     assert!(!site.exists("index.html"), "nothing was built");
 }
+
+/// A site under a base path with aliases on a post and a page, published on `host`
+/// (a `[deploy] host` value, or `None` for no `[deploy]`).
+fn deploy_site(host: Option<&str>) -> SiteTest {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/moved.md",
+            "---\ntitle: Moved\ndate: 2015-03-02\naliases: [\"/2015/03/moved/\", \"/old.html\", \"https://old.example/café/?p=7\"]\n---\nHere now.\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\naliases: [/about-me/]\n---\nMe.\n",
+        ),
+    ]);
+    let deploy = host.map_or(String::new(), |h| format!("\n[deploy]\nhost = \"{h}\"\n"));
+    site.write(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"https://example.org/blog/\"\n{deploy}"),
+    );
+    site.build();
+    site
+}
+
+#[test]
+fn netlify_gets_the_aliases_as_forced_permanent_redirects() {
+    let site = deploy_site(Some("netlify"));
+    assert_eq!(
+        site.read("_redirects"),
+        "# Old addresses and aliases, as permanent redirects (written by rapport build)
+/blog/2015/03/moved/ /blog/posts/moved/ 301!
+/blog/old.html /blog/posts/moved/ 301!
+/blog/caf%C3%A9/ /blog/posts/moved/ 301!
+/blog/about-me/ /blog/about/ 301!
+"
+    );
+    // The redirect pages stay, for a host that does not read _redirects.
+    assert!(site
+        .read("2015/03/moved/index.html")
+        .contains("https://example.org/blog/posts/moved/"));
+    assert!(!site.exists(".nojekyll"));
+}
+
+#[test]
+fn cloudflare_pages_gets_the_aliases_as_permanent_redirects() {
+    let site = deploy_site(Some("cloudflare-pages"));
+    let redirects = site.read("_redirects");
+    assert!(redirects.contains("\n/blog/2015/03/moved/ /blog/posts/moved/ 301\n"));
+    assert!(redirects.contains("\n/blog/about-me/ /blog/about/ 301\n"));
+    assert!(!redirects.contains("301!"), "{redirects}");
+}
+
+#[test]
+fn github_pages_gets_nojekyll_and_redirect_pages() {
+    let site = deploy_site(Some("github-pages"));
+    assert_eq!(site.read(".nojekyll"), "");
+    assert!(!site.exists("_redirects"));
+    assert!(site.exists("old.html"));
+}
+
+#[test]
+fn any_other_host_gets_redirect_pages_only() {
+    let site = deploy_site(None);
+    assert!(!site.exists("_redirects") && !site.exists(".nojekyll"));
+    assert!(site.exists("2015/03/moved/index.html") && site.exists("about-me/index.html"));
+}
+
+#[test]
+fn an_unknown_deploy_host_is_named_at_its_line() {
+    let site = SiteTest::with_files(&[]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[deploy]\nhost = \"vercel\"\n",
+    );
+    assert_eq!(
+        site.build_error(),
+        "error: site.toml:5: deploy.host: \"vercel\" is not a host rapport knows\n  help: write host = \"github-pages\", \"netlify\" or \"cloudflare-pages\", or remove the key (any other host serves the site as it is)\n"
+    );
+}
+
+#[test]
+fn a_scheduled_post_stays_out_of_every_output_until_its_date() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/now.md",
+            "---\ntitle: Published\ndate: 2020-01-01\ntags: [notes]\n---\nHere.\n",
+        ),
+        (
+            "content/posts/later.md",
+            "---\ntitle: Scheduled for 2999\ndate: 2999-01-01\ntags: [notes, someday]\n---\nNot yet.\n",
+        ),
+        (
+            "content/posts/later.comments.yaml",
+            "comments:\n- id: \"1\"\n  author: Early bird\n  date: 2020-01-02T10:00:00Z\n  body: First!\n",
+        ),
+    ]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[feeds]\nformats = [\"atom\", \"rss\", \"json\"]\n",
+    );
+    site.build();
+    assert!(!site.exists("posts/later/index.html"));
+    assert!(!site.exists("tags/someday/index.html"));
+    for file in [
+        "index.html",
+        "tags/index.html",
+        "tags/notes/index.html",
+        "engagement/index.html",
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "comments.xml",
+        "comments.rss.xml",
+        "comments.json",
+        "sitemap.xml",
+    ] {
+        let text = site.read(file);
+        assert!(
+            !text.contains("Scheduled") && !text.contains("later") && !text.contains("Early bird"),
+            "{file} shows the scheduled post"
+        );
+    }
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.read("atom.xml").contains("Scheduled for 2999"));
+}
+
+/// The GitHub Pages workflow of the README.
+fn readme_workflow() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```yaml\nname: Publish\n")
+        .expect("the README has the workflow")
+        + 8;
+    let len = readme[start..].find("```").unwrap();
+    readme[start..start + len].to_string()
+}
+
+#[test]
+fn the_readme_github_pages_workflow_builds_the_site_at_its_project_address() {
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&readme_workflow()).unwrap();
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let run = |needle: &str| {
+        steps
+            .iter()
+            .filter_map(|s| s["run"].as_str())
+            .find(|r| r.contains(needle))
+            .unwrap_or_else(|| panic!("no step runs {needle}"))
+            .to_string()
+    };
+    assert!(run("cargo install").contains("--locked"));
+    let build = run("rapport build");
+    assert_eq!(
+        build,
+        "rapport build --base-url \"${{ steps.pages.outputs.base_url }}/\""
+    );
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))
+        })
+        .unwrap();
+    assert_eq!(upload["with"]["path"], "public");
+    // What the step runs, with the address configure-pages gives a project site.
+    let site = deploy_site(Some("github-pages"));
+    site.run(&["build", "--base-url", "https://someone.github.io/notes/"])
+        .success();
+    assert_eq!(site.read(".nojekyll"), "");
+    let home = site.html("index.html");
+    let hrefs: Vec<_> = select(&home, "a[href]")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| h.starts_with('/'))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !hrefs.is_empty() && hrefs.iter().all(|h| h.starts_with("/notes/")),
+        "{hrefs:?}"
+    );
+}
