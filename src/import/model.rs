@@ -40,6 +40,8 @@ pub(crate) struct NewDocument {
     pub(crate) aliases: Vec<String>,
     pub(crate) draft: bool,
     pub(crate) summary: Option<String>,
+    /// The featured image's address, for `extra: image` (the sharing image).
+    pub(crate) image: Option<String>,
     /// Kept in `extra` so later imports (Disqus threads keyed by `?p=N`) can find it.
     pub(crate) wordpress_id: Option<u64>,
     /// Old addresses that another page of the site has, so they could not be

@@ -53,6 +53,8 @@ pub(crate) struct Tally {
     pub(crate) shortcodes_unknown: BTreeMap<String, usize>,
     /// Gallery images whose attachment id the export does not have.
     pub(crate) gallery_missing: usize,
+    /// Featured images (`_thumbnail_id`) whose attachment the export does not have.
+    pub(crate) images_missing: usize,
     pub(crate) warnings: Vec<String>,
     /// How author replies were recognised, for the report.
     pub(crate) author_rule: String,
@@ -240,6 +242,17 @@ impl Tally {
             lines.push(format!(
                 "  {} not in the export (attachment id not found), left out of their gallery",
                 plural(self.gallery_missing, "gallery image")
+            ));
+        }
+        if self.images_missing > 0 {
+            lines.push(format!(
+                "  {} not in the export (attachment id not found): {} no image",
+                plural(self.images_missing, "featured image"),
+                if self.images_missing == 1 {
+                    "its post has"
+                } else {
+                    "their posts have"
+                }
             ));
         }
         if !self.aliases_dropped.is_empty() {

@@ -45,6 +45,12 @@ impl Attachments {
         self.by_id.get(&id)
     }
 
+    /// The file of attachment `id`, when the export has it and its address is one a
+    /// page may link to.
+    pub(crate) fn url_of(&self, id: u64) -> Option<String> {
+        self.get(id).and_then(|a| safe_url(&a.url))
+    }
+
     /// The images attached to a post, in WordPress's gallery order (menu order, id).
     fn images_of(&self, post: u64) -> Vec<u64> {
         let mut children = self.children.get(&post).cloned().unwrap_or_default();

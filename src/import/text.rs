@@ -35,11 +35,14 @@ pub(crate) fn document(doc: &NewDocument) -> String {
     if let Some(summary) = &doc.summary {
         out.push_str(&format!("summary: {}\n", yaml::quoted(summary)));
     }
-    if doc.wordpress_id.is_some() || !doc.old_addresses.is_empty() {
+    if doc.wordpress_id.is_some() || doc.image.is_some() || !doc.old_addresses.is_empty() {
         out.push_str("extra:\n");
     }
     if let Some(id) = doc.wordpress_id {
         out.push_str(&format!("  wordpress_id: {id}\n"));
+    }
+    if let Some(image) = &doc.image {
+        out.push_str(&format!("  image: {}\n", yaml::quoted(image)));
     }
     if !doc.old_addresses.is_empty() {
         out.push_str("  old_addresses:\n");
@@ -212,6 +215,7 @@ mod tests {
             aliases: vec!["/2012/01/03/hello/".into()],
             draft: true,
             summary: None,
+            image: Some("/wp-content/uploads/a \"b\".jpg".into()),
             wordpress_id: Some(7),
             old_addresses: Vec::new(),
             body: "<p>Hi</p>".into(),
@@ -219,7 +223,7 @@ mod tests {
         assert_eq!(document_path(&doc), "posts/hello.md");
         assert_eq!(
             document(&doc),
-            "---\ntitle: \"It's \\\"here\\\"\"\ndate: 2012-01-03T17:11:37Z\ndraft: true\ntags:\n  - \"Rust\"\naliases:\n  - \"/2012/01/03/hello/\"\nextra:\n  wordpress_id: 7\n---\n<p>Hi</p>\n"
+            "---\ntitle: \"It's \\\"here\\\"\"\ndate: 2012-01-03T17:11:37Z\ndraft: true\ntags:\n  - \"Rust\"\naliases:\n  - \"/2012/01/03/hello/\"\nextra:\n  wordpress_id: 7\n  image: \"/wp-content/uploads/a \\\"b\\\".jpg\"\n---\n<p>Hi</p>\n"
         );
     }
 }

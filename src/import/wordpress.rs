@@ -407,10 +407,21 @@ fn convert_item(
         aliases,
         draft: draft || undated,
         summary: (!excerpt.is_empty()).then_some(excerpt),
+        image: featured_image(item, &plan.attachments, tally),
         wordpress_id: item.post_id,
         old_addresses: Vec::new(),
         body: shortcodes::post_body(&item.content, item.post_id, &plan.attachments, tally),
     }
+}
+
+/// The address of the attachment an item names as its featured image.
+fn featured_image(item: &Item, attachments: &Attachments, tally: &mut Tally) -> Option<String> {
+    let id = item.thumbnail_id?;
+    let url = attachments.url_of(id);
+    if url.is_none() {
+        tally.images_missing += 1;
+    }
+    url
 }
 
 /// Categories and tags, by display name; "Uncategorized" is WordPress's placeholder.

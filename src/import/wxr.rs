@@ -1,7 +1,8 @@
 //! Reading a WordPress eXtended RSS file one `<item>` at a time. Elements are matched
 //! by local name, so WXR 1.0, 1.1 and 1.2 over http or https all read the same.
 //! Private fields (`comment_author_email`, `comment_author_IP`, `wp:author_email`,
-//! `commentmeta`, `postmeta`) are skipped unread: they never reach memory we keep.
+//! `commentmeta`) are skipped unread, and of `postmeta` only `_thumbnail_id` is kept:
+//! the rest never reaches memory we keep.
 //! Deciding what to import is `wordpress.rs`.
 
 use std::io::BufRead;
@@ -74,6 +75,8 @@ pub(crate) struct Item {
     pub(crate) excerpt: String,
     /// `wp:attachment_url` of an attachment.
     pub(crate) attachment_url: String,
+    /// The `_thumbnail_id` postmeta: the attachment that is the featured image.
+    pub(crate) thumbnail_id: Option<u64>,
     /// `wp:post_parent` and `wp:menu_order`, as written (attachments of a post).
     pub(crate) post_parent: String,
     pub(crate) menu_order: String,
@@ -250,6 +253,10 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
                 item.post_id = xml.text_of_current()?.trim().parse().ok();
                 return Ok(());
             }
+            "postmeta" => {
+                item.thumbnail_id = read_thumbnail_id(xml)?.or(item.thumbnail_id);
+                return Ok(());
+            }
             _ => return Ok(xml.skip_current()?),
         };
         *field = xml.text_of_current()?;
@@ -287,6 +294,21 @@ fn trim_in_place(text: &mut String) {
     if trimmed.len() != text.len() {
         *text = trimmed.to_string();
     }
+}
+
+/// The value of a `wp:postmeta` whose key is `_thumbnail_id`; any other meta is
+/// dropped as soon as it is read (plugins keep private data there).
+fn read_thumbnail_id<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Option<u64>, Stop> {
+    let (mut key, mut value) = (String::new(), String::new());
+    each_child(xml, |xml, child| {
+        match child.name.as_str() {
+            "meta_key" => key = xml.text_of_current()?,
+            "meta_value" if key.trim() == "_thumbnail_id" => value = xml.text_of_current()?,
+            _ => xml.skip_current()?,
+        }
+        Ok(())
+    })?;
+    Ok(value.trim().parse().ok().filter(|&id| id != 0))
 }
 
 fn read_comment<R: BufRead>(xml: &mut XmlStream<R>) -> Result<WxrComment, Stop> {
@@ -365,7 +387,7 @@ mod tests {
 <wp:author><wp:author_id>3</wp:author_id><wp:author_login><![CDATA[ann]]></wp:author_login><wp:author_email>ann@example.tld</wp:author_email></wp:author>
 <item><title>Fish &amp; <![CDATA[Chips]]></title><dc:creator>ann</dc:creator>
 <content:encoded><![CDATA[A ]]]]><![CDATA[> B]]></content:encoded><excerpt:encoded><![CDATA[Short]]></excerpt:encoded>
-<wp:post_id>12</wp:post_id><wp:post_name>
+<wp:post_id>12</wp:post_id><wp:postmeta><wp:meta_key>_secret</wp:meta_key><wp:meta_value>hush</wp:meta_value></wp:postmeta><wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>40</wp:meta_value></wp:postmeta><wp:post_name>
   fish</wp:post_name><category domain="post_tag" nicename="food"><![CDATA[Food]]></category>
 <wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_author_email>x@y.z</wp:comment_author_email>
 <wp:comment_author_IP>1.2.3.4</wp:comment_author_IP><wp:comment_content><![CDATA[Hi]]></wp:comment_content>
@@ -383,11 +405,12 @@ mod tests {
         assert_eq!(item.excerpt, "Short");
         assert_eq!(item.post_name, "fish");
         assert_eq!(item.post_id, Some(12));
+        assert_eq!(item.thumbnail_id, Some(40));
         assert_eq!(item.categories[0].name, "Food");
         assert_eq!(item.comments[0].id, "5");
         assert_eq!(item.comments[0].approved, "1");
         let debug = format!("{all:?}");
-        for private in ["x@y.z", "1.2.3.4", "akismet", "agent"] {
+        for private in ["x@y.z", "1.2.3.4", "akismet", "agent", "hush"] {
             assert!(!debug.contains(private), "{private} was kept");
         }
         let https = WXR_1_0.replace(

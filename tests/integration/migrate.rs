@@ -557,3 +557,62 @@ fn real_exports_make_sites_that_build_and_pass_check() {
         assert_eq!(site_files(&blog), before, "{rel}");
     }
 }
+
+#[test]
+fn a_featured_image_and_an_excerpt_were_left_behind() {
+    let dir = SiteTest::empty();
+    let blog = dir.root.join("blog");
+    let out = import(&dir, &blog, "wordpress", "wordpress/blog.xml");
+    let post = read(&blog, "content/posts/roses.md");
+    assert!(
+        post.contains("summary: \"<p>The first <em>roses</em> of the year.</p>\"\n"),
+        "{post}"
+    );
+    assert!(
+        post.contains(
+            "extra:\n  wordpress_id: 21\n  image: \"https://old.example/wp-content/uploads/2019/05/rose.jpg\"\n"
+        ),
+        "{post}"
+    );
+    // A post without a featured image gets no image key.
+    assert!(!read(&blog, "content/posts/hello-world.md").contains("image:"));
+    assert!(!out.contains("featured image"), "{out}");
+
+    build(&dir, &blog);
+    let page = read(&blog, "public/posts/roses/index.html");
+    assert!(
+        page.contains(
+            "<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"
+        ),
+        "{page}"
+    );
+    let index = read(&blog, "public/index.html");
+    assert!(
+        index.contains("The first <em>roses</em> of the year."),
+        "{index}"
+    );
+}
+
+#[test]
+fn a_featured_image_missing_from_the_export_is_reported() {
+    let site = SiteTest::empty();
+    let text = std::fs::read_to_string(export("wordpress/blog.xml")).unwrap();
+    site.write(
+        "export.xml",
+        &text.replace(
+            "<wp:meta_value><![CDATA[20]]>",
+            "<wp:meta_value><![CDATA[99]]>",
+        ),
+    );
+    let out = site
+        .run(&["import", "wordpress", "export.xml", "--root", "blog"])
+        .success()
+        .stdout;
+    assert!(
+        out.contains(
+            "  1 featured image not in the export (attachment id not found): its post has no image\n"
+        ),
+        "{out}"
+    );
+    assert!(!read(&site.root.join("blog"), "content/posts/roses.md").contains("image:"));
+}
