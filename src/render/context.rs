@@ -157,6 +157,19 @@ pub struct ThreadView {
     /// The default theme's markup of the whole thread (`<ol class="thread">…</ol>`),
     /// rendered once in Rust; empty without comments.
     pub html: String,
+    /// Likes, reposts and bookmarks received elsewhere, as counts.
+    pub reactions: ReactionsView,
+}
+
+/// How many times a post was liked, reposted and bookmarked elsewhere (`rapport
+/// fetch`); who did it is never kept.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReactionsView {
+    pub likes: usize,
+    pub reposts: usize,
+    pub bookmarks: usize,
+    /// The three together: a template shows the line only when it is not 0.
+    pub total: usize,
 }
 
 /// One comment. The default theme renders it as
@@ -188,6 +201,14 @@ pub struct CommentView {
     pub opens_replies: bool,
     /// How many replies lists close after this comment's element closes.
     pub closes: usize,
+    /// Where a fetched response came from, as "via" names it (`Mastodon`,
+    /// `webmention`, ...), and its address there when that is an http(s) URL.
+    pub via: Option<String>,
+    pub source: Option<String>,
+    /// A content warning the body is folded behind.
+    pub warning: Option<String>,
+    /// Gone at its source: shown as a placeholder, without name or text.
+    pub withdrawn: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,13 +5,16 @@
 
 use std::fmt::Write;
 
-use crate::render::context::{CommentView, DateView, ReplyToView, ThreadView};
+use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, ThreadView};
 use crate::render::escape::escape_html;
 use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
 use crate::threads::{Role, Thread, Tree};
 
 pub const ANONYMOUS: &str = "Anonymous";
+
+/// What a withdrawn response shows instead of its name and text.
+pub const WITHDRAWN: &str = "This response was withdrawn at its source.";
 
 /// Builds the view of `thread`.
 pub fn thread_view(
@@ -55,12 +58,28 @@ pub fn thread_view(
             in_reply_to,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
+            via: c.via.as_deref().map(via_name),
+            source: c
+                .source
+                .as_deref()
+                .and_then(safe_website)
+                .map(str::to_string),
+            warning: c.warning.clone(),
+            withdrawn: c.is_withdrawn(),
         });
     }
+    let r = &thread.reactions;
+    let (likes, reposts, bookmarks) = (r.likes.len(), r.reposts.len(), r.bookmarks.len());
     ThreadView {
         html: thread_html(&views),
         comments: views,
         max_depth,
+        reactions: ReactionsView {
+            likes,
+            reposts,
+            bookmarks,
+            total: likes + reposts + bookmarks,
+        },
     }
 }
 
@@ -147,7 +166,19 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
         )?,
         None => out.push_str("Permalink"),
     }
-    out.push_str("</a>\n</header>\n");
+    out.push_str("</a>");
+    if let Some(via) = &c.via {
+        let via = escape_html(via);
+        match &c.source {
+            Some(url) => write!(
+                out,
+                " <a class=\"comment-via\" href=\"{}\" rel=\"nofollow ugc noopener\">via {via}</a>",
+                escape_html(url)
+            )?,
+            None => write!(out, " <span class=\"comment-via\">via {via}</span>")?,
+        }
+    }
+    out.push_str("\n</header>\n");
     if let Some(r) = &c.in_reply_to {
         writeln!(
             out,
@@ -156,11 +187,23 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
             escape_html(&r.author)
         )?;
     }
-    write!(
-        out,
-        "<div class=\"comment-body\">{}</div>\n</article>\n",
-        c.body
-    )?;
+    match (&c.warning, c.withdrawn) {
+        (_, true) => write!(
+            out,
+            "<div class=\"comment-body withdrawn\"><p>{WITHDRAWN}</p></div>\n</article>\n"
+        )?,
+        (Some(warning), false) => write!(
+            out,
+            "<details class=\"comment-body content-warning\"><summary>{}</summary>{}</details>\n</article>\n",
+            escape_html(warning),
+            c.body
+        )?,
+        (None, false) => write!(
+            out,
+            "<div class=\"comment-body\">{}</div>\n</article>\n",
+            c.body
+        )?,
+    }
     if c.opens_replies {
         out.push_str("<ol class=\"replies\">\n");
     } else {
@@ -170,6 +213,15 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
         }
     }
     Ok(())
+}
+
+/// How a source is named after "via".
+fn via_name(via: &str) -> String {
+    match via {
+        "mastodon" => "Mastodon".into(),
+        "bluesky" => "Bluesky".into(),
+        other => other.into(),
+    }
 }
 
 #[cfg(test)]

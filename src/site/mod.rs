@@ -217,9 +217,8 @@ pub(crate) fn load_entry(
     let author_name = config.author_name.as_deref();
     let doc = content::load_document(root, source, &config.permalinks);
     let thread = match &source.thread {
-        Some(path) => {
-            threads::load_thread(root, path).map(|t| sign_author_comments(t, author_name))
-        }
+        Some(path) => threads::load_thread(root, path)
+            .map(|t| sign_author_comments(t.without_withdrawn_leaves(), author_name)),
         None => Ok(Thread::default()),
     };
     match (doc, thread) {

@@ -10,12 +10,14 @@ use serde::{Deserialize, Deserializer};
 use crate::dates;
 use crate::error::{read_text, Diagnostic, Error, Location};
 use crate::limits;
-use crate::threads::{Comment, Role, Thread};
+use crate::threads::{Comment, Reactions, Role, State, Thread};
 use crate::yaml;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawThread {
+    #[serde(default)]
+    reactions: Reactions,
     #[serde(default)]
     comments: Vec<RawComment>,
 }
@@ -36,6 +38,12 @@ struct RawComment {
     role: Role,
     #[serde(default)]
     body: String,
+    source: Option<String>,
+    via: Option<String>,
+    #[serde(default)]
+    state: State,
+    warning: Option<String>,
+    edited: Option<String>,
 }
 
 /// Ids are text, but `id: 3` (unquoted) is what people write.
@@ -100,6 +108,7 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
     }
     let raw: RawThread = if text.trim().is_empty() {
         RawThread {
+            reactions: Reactions::default(),
             comments: Vec::new(),
         }
     } else {
@@ -118,10 +127,10 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
     let mut problems = Vec::new();
     let mut comments = Vec::with_capacity(raw.comments.len());
     for (i, c) in raw.comments.into_iter().enumerate() {
-        let date = match c.date.as_deref().map(dates::parse) {
+        let mut date_at = |key: &str, value: Option<&str>| match value.map(dates::parse) {
             Some(Err(msg)) => {
                 problems.push(Diagnostic::new(
-                    Location::new(path, Some(key_at(i, "date"))),
+                    Location::new(path, Some(key_at(i, key))),
                     format!("comment {:?}: {msg}", c.id),
                     "write the date as RFC 3339, e.g. 2015-03-02T10:15:00Z, or remove it",
                 ));
@@ -130,6 +139,8 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
             Some(Ok(d)) => Some(d),
             None => None,
         };
+        let date = date_at("date", c.date.as_deref());
+        let edited = date_at("edited", c.edited.as_deref());
         if c.id.trim().is_empty() {
             problems.push(Diagnostic::new(
                 Location::new(path, Some(key_at(i, "id"))),
@@ -160,6 +171,11 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
             date,
             role: c.role,
             body: c.body,
+            source: c.source.filter(|s| !s.trim().is_empty()),
+            via: c.via.filter(|v| !v.trim().is_empty()),
+            state: c.state,
+            warning: c.warning.filter(|w| !w.trim().is_empty()),
+            edited,
             line: line_of(i),
         });
     }
@@ -168,6 +184,7 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
         Ok(Thread {
             path: path.to_path_buf(),
             comments,
+            reactions: raw.reactions,
         })
     } else {
         Err(problems)

@@ -30,6 +30,18 @@ pub enum Role {
     Mention,
 }
 
+/// Whether a comment is shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Shown (the default).
+    #[default]
+    Published,
+    /// Gone at its source (`rapport fetch --full` found it deleted): its text and name
+    /// are removed, and it is shown as a placeholder only while replies hang under it.
+    Withdrawn,
+}
+
 /// One comment, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
@@ -47,13 +59,27 @@ pub struct Comment {
     /// Markdown or HTML. Sanitised at render time whoever wrote it: an imported
     /// author comment is no more trustworthy than the export it came from.
     pub body: String,
+    /// Where a fetched response lives at its origin (a Mastodon status, a blog post):
+    /// linked as "via", and the key that keeps one response from arriving twice.
+    pub source: Option<String>,
+    /// The network or service it came through (`mastodon`, `webmention`, ...).
+    pub via: Option<String>,
+    pub state: State,
+    /// A content warning: the body is shown folded behind it.
+    pub warning: Option<String>,
+    /// When the response was last edited at its source.
+    pub edited: Option<Date>,
     /// The line of the file the comment starts on.
     pub line: usize,
 }
 
 impl Comment {
+    /// A reader's comment that is still there (a withdrawn one has no author left).
     pub fn is_reader(&self) -> bool {
-        self.role == Role::Reader
+        self.role == Role::Reader && self.state != State::Withdrawn
+    }
+    pub fn is_withdrawn(&self) -> bool {
+        self.state == State::Withdrawn
     }
     pub fn is_author(&self) -> bool {
         self.role == Role::Author
@@ -67,4 +93,49 @@ pub struct Thread {
     /// The thread file, relative to the site root.
     pub path: PathBuf,
     pub comments: Vec<Comment>,
+    /// Likes, reposts and bookmarks received elsewhere: counted, never comments.
+    pub reactions: Reactions,
+}
+
+/// Reactions to a post, each kind a list of the ids its source gave them (so that a
+/// fetch counts each once); only the counts are published, never who reacted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reactions {
+    #[serde(default)]
+    pub likes: Vec<String>,
+    #[serde(default)]
+    pub reposts: Vec<String>,
+    #[serde(default)]
+    pub bookmarks: Vec<String>,
+}
+
+impl Reactions {
+    pub fn is_empty(&self) -> bool {
+        self.likes.is_empty() && self.reposts.is_empty() && self.bookmarks.is_empty()
+    }
+}
+
+impl Thread {
+    /// The thread as a page shows it: a withdrawn response stays as a placeholder
+    /// only while some reply hangs under it.
+    pub fn without_withdrawn_leaves(mut self) -> Thread {
+        loop {
+            let parents: std::collections::HashSet<&str> = self
+                .comments
+                .iter()
+                .filter_map(|c| c.parent.as_deref())
+                .collect();
+            let keep: Vec<bool> = self
+                .comments
+                .iter()
+                .map(|c| !c.is_withdrawn() || parents.contains(c.id.as_str()))
+                .collect();
+            if keep.iter().all(|k| *k) {
+                return self;
+            }
+            let mut keep = keep.into_iter();
+            self.comments.retain(|_| keep.next().unwrap_or(true));
+        }
+    }
 }
