@@ -53,6 +53,29 @@ enum Command {
     Import(ImportCommand),
     /// Start a post: content/posts/<slug>.md, a draft dated now
     New(NewArgs),
+    /// Bring new replies, mentions and likes from the sources in site.toml's [fetch]
+    Fetch(FetchArgs),
+}
+
+#[derive(Debug, Args)]
+struct FetchArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Only this source: webmention or mastodon
+    #[arg(long)]
+    source: Option<String>,
+    /// Only this post (its slug)
+    #[arg(long)]
+    post: Option<String>,
+    /// Read everything again, and withdraw responses deleted at their source
+    #[arg(long)]
+    full: bool,
+    /// Say what would change, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Show every request
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +325,30 @@ fn run(command: Command) -> Result<i32> {
             let path = crate::new_post::create(&args.root.root, &args.title, kind)?;
             say(&format!("{}\n", path.display()))?;
             Ok(0)
+        }
+        Command::Fetch(args) => {
+            let options = crate::fetch::FetchOptions {
+                root: args.root.root,
+                source: args.source,
+                post: args.post,
+                full: args.full,
+                dry_run: args.dry_run,
+            };
+            let verbose = args.verbose;
+            let log = |line: &str| {
+                if verbose {
+                    complain(&format!("{line}\n"));
+                }
+            };
+            let report = crate::fetch::run(&options, &log)?;
+            say(&report.to_string())?;
+            if report.failed.is_empty() {
+                return Ok(0);
+            }
+            for failure in &report.failed {
+                complain(&format!("error: {failure}\n"));
+            }
+            Ok(1)
         }
         Command::Check(args) => {
             let problems = crate::check::check(&BuildOptions::new(&args.root))?;

@@ -40,6 +40,7 @@ struct RawConfig {
     menu: Vec<RawMenuEntry>,
     #[serde(default)]
     permalinks: RawPermalinks,
+    fetch: RawFetch,
     #[serde(default)]
     engagement: RawEngagement,
     #[serde(default)]
@@ -59,6 +60,24 @@ struct RawPermalinks {
     posts: Option<Spanned<String>>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFetch {
+    webmention_io: Option<RawWebmentionIo>,
+    #[serde(default)]
+    mastodon: bool,
+    /// Only here to say where a token goes instead.
+    token: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebmentionIo {
+    domain: Spanned<String>,
+    /// Only here to say where the token goes instead.
+    token: Option<Spanned<toml::Value>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMenuEntry {
@@ -73,6 +92,8 @@ struct RawAuthor {
     wordpress_user_id: Option<u64>,
     #[serde(default)]
     links: Vec<Spanned<String>>,
+    #[serde(default)]
+    accounts: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,7 +176,23 @@ pub struct SiteConfig {
     /// The formats of the posts and comments feeds, at least one, in the order
     /// site.toml names them; Atom alone by default.
     pub feed_formats: Vec<FeedFormat>,
+    /// The author's accounts elsewhere (profile URLs, `did:` identifiers): a fetched
+    /// response is the author's only when its account is one of these or of
+    /// `author_links`, exactly.
+    pub author_accounts: Vec<String>,
+    /// What `rapport fetch` asks, from `[fetch]`.
+    pub fetch: FetchConfig,
     pub extra: tera::Value,
+}
+
+/// The sources `rapport fetch` asks. Tokens are never here: they come from the
+/// environment (`WEBMENTION_IO_TOKEN`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchConfig {
+    /// The domain webmention.io receives mentions for (`[fetch] webmention_io`).
+    pub webmention_io: Option<String>,
+    /// Replies to the Mastodon statuses each post names in `syndication:`.
+    pub mastodon: bool,
 }
 
 impl SiteConfig {
@@ -339,6 +376,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         menu,
         permalinks,
         engagement,
+        fetch,
         extra,
     } = raw;
     let at =
@@ -431,6 +469,25 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
                 })?,
         ),
     };
+    let author_accounts = author
+        .accounts
+        .into_iter()
+        .map(|account| {
+            let text = account.get_ref().trim();
+            if text.starts_with("did:") && text.len() > 4 && !text.contains(char::is_whitespace) {
+                return Ok(text.to_string());
+            }
+            check_link(text, false).map_err(|msg| {
+                Diagnostic::new(
+                    at(account.span()),
+                    format!("author account {msg}"),
+                    "write the full address of a profile, e.g. accounts = [\"https://social.example/@me\"], or a Bluesky DID (did:plc:...)",
+                )
+            })?;
+            Ok(text.to_string())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let fetch = resolve_fetch(fetch, &at)?;
     let favicon = resolve_favicon(favicon, root).map_err(|(span, msg)| {
         Diagnostic::new(
             at(span),
@@ -477,7 +534,49 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         feed_comments: feeds.comments.unwrap_or(50),
         feed_formats,
         deploy_host,
+        author_accounts,
+        fetch,
         extra,
+    })
+}
+
+/// `[fetch]`, refusing a token: site.toml is published with the site's sources.
+fn resolve_fetch(
+    raw: RawFetch,
+    at: &dyn Fn(std::ops::Range<usize>) -> Location,
+) -> Result<FetchConfig> {
+    let token = raw
+        .token
+        .as_ref()
+        .or(raw.webmention_io.as_ref().and_then(|w| w.token.as_ref()));
+    if let Some(token) = token {
+        return Err(Diagnostic::new(
+            at(token.span()),
+            "a token does not belong in site.toml: the file travels with the site's sources, and the token would be as public as they are",
+            "remove the token from site.toml and set the environment variable WEBMENTION_IO_TOKEN instead (e.g. export WEBMENTION_IO_TOKEN=... before rapport fetch)",
+        )
+        .into());
+    }
+    let webmention_io = match raw.webmention_io {
+        None => None,
+        Some(w) => {
+            let domain = w.domain.get_ref().trim();
+            let plain =
+                !domain.is_empty() && !domain.contains(['/', ':', ' ']) && domain.contains('.');
+            if !plain {
+                return Err(Diagnostic::new(
+                    at(w.domain.span()),
+                    format!("webmention_io domain {domain:?} is not a domain name"),
+                    "write the site's domain as webmention.io knows it, e.g. webmention_io = { domain = \"example.org\" }",
+                )
+                .into());
+            }
+            Some(domain.to_string())
+        }
+    };
+    Ok(FetchConfig {
+        webmention_io,
+        mastodon: raw.mastodon,
     })
 }
 

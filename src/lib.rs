@@ -11,6 +11,7 @@ pub mod content;
 pub mod dates;
 pub mod error;
 mod explain;
+pub mod fetch;
 pub mod import;
 pub mod init;
 pub(crate) mod limits;

@@ -35,6 +35,23 @@ pub(crate) const MAX_CONNECTIONS: usize = 256;
 /// Live-reload event streams `serve --watch` keeps open at once: one per open page.
 pub(crate) const MAX_EVENT_STREAMS: usize = 32;
 
+/// The largest HTTP response `rapport fetch` reads, in bytes: a page of 100
+/// webmentions or a Mastodon context of 4,096 replies is a few MB.
+pub(crate) const MAX_FETCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most pages `rapport fetch` reads from one paginated listing.
+pub(crate) const MAX_FETCH_PAGES: usize = 1_000;
+
+/// How long one HTTP request of `rapport fetch` may take in all, in seconds.
+pub(crate) const FETCH_TIMEOUT_SECS: u64 = 30;
+
+/// How many times `rapport fetch` tries one request (a network error, a 5xx or a 429).
+pub(crate) const FETCH_ATTEMPTS: u32 = 3;
+
+/// The longest `Retry-After` `rapport fetch` waits, in seconds; beyond it the source
+/// counts as failed for this run.
+pub(crate) const MAX_RETRY_AFTER_SECS: u64 = 60;
+
 /// The first bound `text` (YAML starting at line `first_line` of `path`) breaks.
 pub(crate) fn check_yaml(text: &str, path: &Path, first_line: usize) -> Result<(), Diagnostic> {
     let Some(found) = scan_yaml(text) else {

@@ -42,6 +42,8 @@ pub struct Document {
     pub template: Option<String>,
     /// The line of the `template:` key, for errors about the template it names.
     pub template_line: Option<usize>,
+    /// Addresses where the post was announced (`syndication:`), as written.
+    pub syndication: Vec<String>,
     pub extra: tera::Value,
     pub body: String,
     /// The line of the markdown file the body starts on, to locate what is in it.
@@ -189,6 +191,7 @@ pub(super) fn parse_document_with(
         draft,
         summary,
         template,
+        syndication,
         extra,
         ..
     } = fm;
@@ -215,6 +218,7 @@ pub(super) fn parse_document_with(
         aliases,
         template,
         template_line,
+        syndication,
         extra: extra.unwrap_or(tera::Value::Object(Default::default())),
         body: split.body.to_string(),
         body_line: split.body_line,

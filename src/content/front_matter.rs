@@ -30,6 +30,10 @@ pub struct FrontMatter {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub template: Option<String>,
+    /// Where the post was announced elsewhere (a Mastodon status, ...): `rapport
+    /// fetch` brings the replies there into its thread.
+    #[serde(default)]
+    pub syndication: Vec<String>,
     pub extra: Option<tera::Value>,
 }
 

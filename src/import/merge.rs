@@ -15,9 +15,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::content::THREAD_SUFFIX;
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
-use crate::import::model::{order, NewComment};
+use crate::import::model::{order, NewComment, Provenance};
 use crate::import::text;
-use crate::threads::{parse_thread, Comment, Thread};
+use crate::threads::{parse_thread, Comment, Reactions, State, Thread};
 use crate::yaml;
 
 /// What merging one thread did.
@@ -172,6 +172,255 @@ impl ContentWriter {
             .count();
         Ok(outcome)
     }
+}
+
+/// What a fetch changes in one thread file: comments to add at its end, entries to
+/// write anew (an edit at the source, a withdrawal), and the reactions, when known.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FetchedChanges {
+    pub(crate) new: Vec<(NewComment, Provenance)>,
+    pub(crate) replaced: Vec<(NewComment, Provenance)>,
+    pub(crate) reactions: Option<Reactions>,
+}
+
+impl ContentWriter {
+    /// Applies what a fetch found to the thread file of `doc_rel`: entries it replaces
+    /// are rewritten in place, new ones appended, the `reactions:` block set; every
+    /// other byte stays as it was. Returns whether the file changed.
+    pub(crate) fn merge_fetched(&self, doc_rel: &str, changes: &FetchedChanges) -> Result<bool> {
+        let rel = thread_rel(doc_rel);
+        let path = self.place(&rel)?;
+        let shown = Path::new("content").join(&rel);
+        let old_text = if path.exists() {
+            read_text(&path)?
+        } else {
+            String::new()
+        };
+        let old = parse_thread(&old_text, &shown).map_err(|mut problems| {
+            problems.push(Diagnostic::new(
+                Location::new(&shown, None),
+                "this thread file has problems, so the fetch did not add to it",
+                "fix them (rapport check lists them all), then fetch again",
+            ));
+            Error::Content(problems)
+        })?;
+        let mut text = replace_entries(&old_text, &old, &changes.replaced);
+        if let Some(reactions) = &changes.reactions {
+            text = set_reactions(&text, reactions);
+        }
+        if !changes.new.is_empty() {
+            text = append_fetched(&text, &old, &changes.new, &shown)?;
+        }
+        if text == old_text {
+            return Ok(false);
+        }
+        verify_fetched(&text, &shown, &old, changes)?;
+        write_atomically(&path, &text)?;
+        Ok(true)
+    }
+}
+
+/// The lines (0-based, end exclusive) of each comment entry of `text`.
+fn entry_ranges(text: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts = yaml::sequence_item_lines(text, "comments");
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, &start)| {
+            let from = start - 1;
+            let to = match starts.get(k + 1) {
+                Some(&next) => next - 1,
+                None => {
+                    let indent = indent_of(lines[from]);
+                    (from + 1..lines.len())
+                        .find(|&i| {
+                            let t = lines[i].trim_start();
+                            !t.is_empty() && !t.starts_with('#') && indent_of(lines[i]) <= indent
+                        })
+                        .unwrap_or(lines.len())
+                }
+            };
+            (from, to)
+        })
+        .collect()
+}
+
+/// `text` with the entries of the comments in `replaced` (by id) written anew at
+/// their own indentation.
+fn replace_entries(text: &str, old: &Thread, replaced: &[(NewComment, Provenance)]) -> String {
+    if replaced.is_empty() {
+        return text.to_string();
+    }
+    let by_id: HashMap<&str, &(NewComment, Provenance)> =
+        replaced.iter().map(|r| (r.0.id.as_str(), r)).collect();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (comment, (from, to)) in old.comments.iter().zip(entry_ranges(text)) {
+        let Some((c, p)) = by_id.get(comment.id.as_str()) else {
+            continue;
+        };
+        let indent = lines[from].len() - lines[from].trim_start().len();
+        out.extend(lines[copied..from].iter().copied());
+        out.push_str(&text::entry_with(c, p, indent));
+        copied = to;
+    }
+    out.extend(lines[copied..].iter().copied());
+    out
+}
+
+/// `text` with its top-level `reactions:` block replaced by `reactions` (removed when
+/// there are none), or put above `comments:` when it had none.
+fn set_reactions(text: &str, reactions: &Reactions) -> String {
+    let mut block = String::new();
+    if !reactions.is_empty() {
+        block.push_str("reactions:\n");
+        for (key, ids) in [
+            ("likes", &reactions.likes),
+            ("reposts", &reactions.reposts),
+            ("bookmarks", &reactions.bookmarks),
+        ] {
+            if !ids.is_empty() {
+                let quoted: Vec<String> = ids.iter().map(|id| yaml::quoted(id)).collect();
+                block.push_str(&format!("  {key}: [{}]\n", quoted.join(", ")));
+            }
+        }
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let top_level = |l: &str| !l.starts_with([' ', '\t', '#', '\n', '\r']) && !l.is_empty();
+    let found = lines.iter().position(|l| l.trim_end() == "reactions:");
+    let (at, end) = match found {
+        Some(at) => {
+            let end = (at + 1..lines.len())
+                .find(|&i| top_level(lines[i]))
+                .unwrap_or(lines.len());
+            (at, end)
+        }
+        None => {
+            let at = lines
+                .iter()
+                .position(|l| l.starts_with("comments:"))
+                .unwrap_or(lines.len());
+            (at, at)
+        }
+    };
+    let mut out: String = lines[..at].concat();
+    if at > 0 && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&block);
+    out.push_str(&lines[end..].concat());
+    out
+}
+
+/// `text` with entries for `new` at its end. A file without comment items (new,
+/// empty, or `comments: []`) gets a `comments:` list of its own at the end.
+fn append_fetched(
+    text: &str,
+    old: &Thread,
+    new: &[(NewComment, Provenance)],
+    shown: &Path,
+) -> Result<String> {
+    let starts = yaml::sequence_item_lines(text, "comments");
+    let mut out: String;
+    let indent;
+    match starts.first() {
+        Some(&first) => {
+            let line = text.lines().nth(first - 1).unwrap_or_default();
+            indent = line.len() - line.trim_start().len();
+            out = text.to_string();
+        }
+        None if !old.comments.is_empty() => {
+            return Err(Error::from(Diagnostic::new(
+                Location::new(shown, Some(1)),
+                "the fetch cannot add comments to a thread written as a flow list ([...])",
+                "write `comments:` as a block list (one `- id: ...` item per comment), then fetch again",
+            )))
+        }
+        None => {
+            indent = 2;
+            out = text
+                .split_inclusive('\n')
+                .filter(|l| !l.starts_with("comments:"))
+                .collect();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("comments:\n");
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for (c, p) in new {
+        out.push_str(&text::entry_with(c, p, indent));
+    }
+    Ok(out)
+}
+
+/// Reads a fetch's text back: the old comments, those replaced now holding the new
+/// data, then exactly the new ones, and the reactions asked for. Anything else is a
+/// bug here, and nothing is written.
+fn verify_fetched(text: &str, shown: &Path, old: &Thread, changes: &FetchedChanges) -> Result<()> {
+    let parsed = parse_thread(text, shown).map_err(Error::Content)?;
+    let replaced: HashMap<&str, &(NewComment, Provenance)> = changes
+        .replaced
+        .iter()
+        .map(|r| (r.0.id.as_str(), r))
+        .collect();
+    let expected_old = old
+        .comments
+        .iter()
+        .map(|o| match replaced.get(o.id.as_str()) {
+            Some((c, p)) => Expected::New(c, p),
+            None => Expected::Old(o),
+        });
+    let expected_new = changes.new.iter().map(|(c, p)| Expected::New(c, p));
+    let expected: Vec<Expected> = expected_old.chain(expected_new).collect();
+    let same = parsed.comments.len() == expected.len()
+        && parsed
+            .comments
+            .iter()
+            .zip(&expected)
+            .all(|(got, want)| match want {
+                Expected::Old(o) => same_data(got, o),
+                Expected::New(c, p) => same_fetched(got, c, p),
+            })
+        && changes
+            .reactions
+            .as_ref()
+            .is_none_or(|r| *r == parsed.reactions);
+    if same {
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "{}: the fetch produced text that does not read back as intended; nothing was written (please report this)",
+            shown.display()
+        )))
+    }
+}
+
+enum Expected<'a> {
+    Old(&'a Comment),
+    New(&'a NewComment, &'a Provenance),
+}
+
+fn same_fetched(p: &Comment, c: &NewComment, prov: &Provenance) -> bool {
+    p.id == c.id
+        && p.parent == c.parent
+        && p.replied_to == c.replied_to
+        && p.author == c.author
+        && p.url == c.url
+        && p.date == c.date
+        && p.role == c.role
+        && p.body == text::stored_body(&c.body)
+        && p.source == prov.source
+        && p.via == prov.via
+        && (p.state == State::Withdrawn) == prov.withdrawn
+        && p.warning == prov.warning
+        && p.edited == prov.edited
 }
 
 /// The comments of an import sorted against those a thread file has.
@@ -387,6 +636,11 @@ fn same_data(a: &Comment, b: &Comment) -> bool {
         && a.date == b.date
         && a.role == b.role
         && a.body == b.body
+        && a.source == b.source
+        && a.via == b.via
+        && a.state == b.state
+        && a.warning == b.warning
+        && a.edited == b.edited
 }
 
 /// Writes `text` to a temporary file beside `path` and renames it over `path`, so a

@@ -9,11 +9,11 @@
 mod disqus;
 mod dsq;
 mod entities;
-mod existing;
-mod html;
+pub(crate) mod existing;
+pub(crate) mod html;
 mod links;
-mod merge;
-mod model;
+pub(crate) mod merge;
+pub(crate) mod model;
 mod new_site;
 mod report;
 mod shortcodes;

@@ -27,6 +27,17 @@ pub(crate) struct NewComment {
     pub(crate) body: String,
 }
 
+/// What a fetched comment carries beside a comment's own fields: where it lives at
+/// its origin, the service it came through, and its state there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Provenance {
+    pub(crate) source: Option<String>,
+    pub(crate) via: Option<String>,
+    pub(crate) withdrawn: bool,
+    pub(crate) warning: Option<String>,
+    pub(crate) edited: Option<Date>,
+}
+
 /// A post or page to create when it does not exist yet.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct NewDocument {

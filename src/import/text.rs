@@ -6,7 +6,7 @@
 
 use crate::content::Kind;
 use crate::dates;
-use crate::import::model::{NewComment, NewDocument};
+use crate::import::model::{NewComment, NewDocument, Provenance};
 use crate::threads::Role;
 use crate::yaml;
 
@@ -80,6 +80,11 @@ pub(crate) fn thread(comments: &[NewComment]) -> String {
 
 /// One comment as a sequence item whose dash is `indent` spaces in.
 pub(crate) fn entry(c: &NewComment, indent: usize) -> String {
+    entry_with(c, &Provenance::default(), indent)
+}
+
+/// One fetched comment, with where it came from and its state, as a sequence item.
+pub(crate) fn entry_with(c: &NewComment, p: &Provenance, indent: usize) -> String {
     let dash = " ".repeat(indent);
     let pad = " ".repeat(indent + 2);
     let mut out = format!("{dash}- id: {}\n", yaml::quoted(&c.id));
@@ -103,6 +108,21 @@ pub(crate) fn entry(c: &NewComment, indent: usize) -> String {
         Role::Reader => {}
         Role::Author => field("role", "author".into()),
         Role::Mention => field("role", "mention".into()),
+    }
+    if let Some(source) = &p.source {
+        field("source", yaml::quoted(source));
+    }
+    if let Some(via) = &p.via {
+        field("via", yaml::quoted(via));
+    }
+    if p.withdrawn {
+        field("state", "withdrawn".into());
+    }
+    if let Some(warning) = &p.warning {
+        field("warning", yaml::quoted(warning));
+    }
+    if let Some(edited) = &p.edited {
+        field("edited", dates::rfc3339(edited));
     }
     let body = stored_body(&c.body);
     if body.is_empty() {

@@ -26,7 +26,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "site.toml: a key rapport does not know",
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntwitter = \"@me\"\n")],
         args: &["build"],
-        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `engagement` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
+        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `fetch`, `engagement` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
     },
     Mistake {
         mistake: "site.toml: a misspelt table",
@@ -176,7 +176,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "front matter: a key rapport does not know",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nmood: happy\n---\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
+        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template`, `syndication` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
     },
     Mistake {
         mistake: "front matter: a key set twice",
@@ -411,6 +411,18 @@ const CATALOGUE: &[Mistake] = &[
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\n---\nSee [the next post](/posts/next/).\n")],
         args: &["check"],
         stderr: "error: content/posts/hello.md:5:5: links to /posts/next/, which the site does not have\n  help: fix the address (one starting with / is read from the site's root, e.g. /posts/hello/), or create what it points at\n",
+    },
+    Mistake {
+        mistake: "fetch: a token in site.toml",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[fetch]\nwebmention_io = { domain = \"example.org\", token = \"abc123\" }\n")],
+        args: &["fetch"],
+        stderr: "error: site.toml:5: a token does not belong in site.toml: the file travels with the site's sources, and the token would be as public as they are\n  help: remove the token from site.toml and set the environment variable WEBMENTION_IO_TOKEN instead (e.g. export WEBMENTION_IO_TOKEN=... before rapport fetch)\n",
+    },
+    Mistake {
+        mistake: "fetch: no source set up",
+        files: &[],
+        args: &["fetch"],
+        stderr: "error: site.toml: there is no source to fetch from: no [fetch] table names one\n  help: add a [fetch] table, with mastodon = true and/or webmention_io = { domain = \"example.org\" } (README: Fetching replies)\n",
     },
 ];
 

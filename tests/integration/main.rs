@@ -11,6 +11,7 @@ mod cli;
 mod engagement;
 mod errors;
 mod extras;
+mod fetch;
 mod import;
 mod incremental;
 mod limits;

@@ -1,0 +1,161 @@
+//! What every source gives `rapport fetch`: responses in one shape (`Response`),
+//! and for which posts its listing was complete (`Harvest`), so that only a complete
+//! listing can withdraw anything. Adding a source is one module implementing `Source`.
+
+use std::collections::HashSet;
+
+use crate::dates::Date;
+use crate::fetch::http::Client;
+use crate::fetch::posts::Post;
+use crate::threads::Role;
+
+/// What a response is to the post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A reply: a comment.
+    Reply,
+    /// A post elsewhere that links to this one: a comment with role mention.
+    Mention,
+    Like,
+    Repost,
+    Bookmark,
+}
+
+/// One response found at a source, already filtered to what may be published: no
+/// e-mail, no IP, no avatar, nothing private.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Response {
+    /// Index of the post (in the list the source was given) it answers.
+    pub(crate) post: usize,
+    /// The id it gets in the thread file, stable across fetches (`wm-123`, `toot-…`).
+    pub(crate) id: String,
+    /// Its address at its origin: the key that keeps one response from being
+    /// written twice when two sources bring it.
+    pub(crate) url: Option<String>,
+    /// Addresses of what it answers, in order of preference: another response's
+    /// `url`, or the post's own address with `#comment-<id>`.
+    pub(crate) in_reply_to: Vec<String>,
+    pub(crate) kind: Kind,
+    pub(crate) author: Option<String>,
+    /// The author's website or profile, linked from their name.
+    pub(crate) author_url: Option<String>,
+    pub(crate) date: Option<Date>,
+    pub(crate) edited: Option<Date>,
+    /// HTML or text from elsewhere: untrusted, sanitised when the site is built.
+    pub(crate) body: String,
+    pub(crate) warning: Option<String>,
+    /// Author, reader or mention: author only on an exact account match.
+    pub(crate) role: Role,
+    /// The source's name for "via" (`mastodon`, `webmention`).
+    pub(crate) via: &'static str,
+}
+
+/// A date a source gives, to the second: thread files hold no fractions, and a
+/// date must read back as it was written.
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    use chrono::Timelike;
+    crate::dates::parse(text).ok()?.with_nanosecond(0)
+}
+
+/// What one source found.
+#[derive(Debug, Default)]
+pub(crate) struct Harvest {
+    pub(crate) responses: Vec<Response>,
+    /// Posts whose listing was read to its end: only there may a response that is
+    /// no longer listed be withdrawn (with `--full`).
+    pub(crate) complete: HashSet<usize>,
+    /// What went wrong, one line each, naming the source and what to do.
+    pub(crate) failures: Vec<String>,
+    /// What the user should know but is not an error (a capped listing).
+    pub(crate) warnings: Vec<String>,
+}
+
+/// What a source is given.
+pub(crate) struct Context<'a> {
+    pub(crate) client: &'a Client<'a>,
+    /// Read every listing from the start (`--full`), not only what is new.
+    pub(crate) full: bool,
+    /// Only some posts were asked for (`--post`).
+    pub(crate) some_posts: bool,
+    pub(crate) identities: &'a Identities,
+}
+
+/// A place responses come from.
+pub(crate) trait Source {
+    /// The name `--source` takes and reports show.
+    fn name(&self) -> &'static str;
+    /// The thread-file id prefix of the responses it writes, to know which comments
+    /// it owns (and may withdraw).
+    fn id_prefix(&self) -> &'static str;
+    /// The responses to `posts` it has now.
+    fn fetch(&self, posts: &[Post], context: &Context) -> Harvest;
+}
+
+/// The author's own accounts (`[author] links` and `accounts` in site.toml).
+#[derive(Debug, Default)]
+pub(crate) struct Identities {
+    accounts: HashSet<String>,
+}
+
+impl Identities {
+    pub(crate) fn new<'a>(accounts: impl IntoIterator<Item = &'a String>) -> Self {
+        Identities {
+            accounts: accounts.into_iter().map(|a| same_account(a)).collect(),
+        }
+    }
+
+    /// Whether one of `account` (a profile URL, an ActivityPub id, a DID) is the
+    /// author's: the whole address must match, never a display name or a username.
+    pub(crate) fn role_of<'a>(&self, accounts: impl IntoIterator<Item = &'a str>) -> Role {
+        if accounts
+            .into_iter()
+            .any(|a| self.accounts.contains(&same_account(a)))
+        {
+            Role::Author
+        } else {
+            Role::Reader
+        }
+    }
+}
+
+/// An account address as compared: a trailing `/` and the case of the scheme and
+/// host do not make another account; everything else does.
+fn same_account(address: &str) -> String {
+    let address = address.trim().trim_end_matches('/');
+    match address.find("://") {
+        Some(i) => {
+            let rest = &address[i + 3..];
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            format!(
+                "{}://{}{}",
+                address[..i].to_ascii_lowercase(),
+                rest[..host_end].to_ascii_lowercase(),
+                &rest[host_end..]
+            )
+        }
+        None => address.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_very_account_is_the_author() {
+        let mine = vec!["https://social.example/@pauline".to_string()];
+        let ids = Identities::new(&mine);
+        assert_eq!(
+            ids.role_of(["https://Social.Example/@pauline/"]),
+            Role::Author
+        );
+        for other in [
+            "https://other.example/@pauline",
+            "https://social.example/@pauline2",
+            "https://social.example/@Pauline",
+            "pauline",
+        ] {
+            assert_eq!(ids.role_of([other]), Role::Reader, "{other}");
+        }
+    }
+}
