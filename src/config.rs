@@ -40,6 +40,7 @@ struct RawConfig {
     menu: Vec<RawMenuEntry>,
     #[serde(default)]
     permalinks: RawPermalinks,
+    #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
     engagement: RawEngagement,

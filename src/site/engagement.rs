@@ -179,7 +179,7 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
     let entries = conversations(site);
     for (p, entry) in entries.iter().enumerate() {
         for (c, comment) in entry.thread.comments.iter().enumerate() {
-            if comment.role == Role::Mention {
+            if comment.role == Role::Mention || comment.is_withdrawn() {
                 continue;
             }
             if let Some(date) = comment.date.or(entry.doc.date) {

@@ -400,6 +400,9 @@ fn full_fetch_withdraws_what_is_gone_and_keeps_the_threads_shape() {
         Some("2")
     );
     assert!(select(&html, &format!("#comment-{mallory}")).is_empty());
+    let feed = site.read("comments.xml");
+    assert!(!feed.contains(&format!("comment-{fiona}")), "{feed}");
+    assert!(feed.contains(&format!("comment-{pauline}")), "{feed}");
     // Withdrawn stays withdrawn.
     let again = thread_file(&site);
     fetch(&site, &server, &["--full"]).success();
