@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::fetch::posts::Post;
-use crate::fetch::source::{parse_date, Context, Harvest, Kind, Response, Source};
+use crate::fetch::source::{
+    parse_date, text_field, web_address, Context, Harvest, Kind, Response, Source,
+};
 use crate::import::html;
 
 /// How many replies a server gives a caller without an account (Mastodon 4): an
@@ -115,13 +117,7 @@ impl Source for Mastodon {
 /// The public replies of one context answer, each naming the reply it answers by
 /// its address (the nearest public one above it), or nothing for a top-level reply.
 fn responses(post: usize, root: &str, descendants: &[Value], context: &Context) -> Vec<Response> {
-    let text = |v: &Value, key: &str| {
-        v.get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let text = text_field;
     let public = |s: &Value| {
         matches!(
             s.get("visibility").and_then(Value::as_str),
@@ -172,8 +168,7 @@ fn responses(post: usize, root: &str, descendants: &[Value], context: &Context) 
                 in_reply_to: parent_address(s).into_iter().collect(),
                 kind: Kind::Reply,
                 author: name,
-                author_url: account_url
-                    .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                author_url: account_url.and_then(web_address),
                 date: text(s, "created_at").and_then(|d| parse_date(&d)),
                 edited: text(s, "edited_at").and_then(|d| parse_date(&d)),
                 body: text(s, "content")

@@ -57,6 +57,20 @@ pub(crate) fn parse_date(text: &str) -> Option<Date> {
     crate::dates::parse(text).ok()?.with_nanosecond(0)
 }
 
+/// The text of `key` in a JSON object, trimmed; `None` when missing or empty.
+pub(crate) fn text_field(v: &serde_json::Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// `url` when it is a web address: the only kind a page links to.
+pub(crate) fn web_address(url: String) -> Option<String> {
+    (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+}
+
 /// What one source found.
 #[derive(Debug, Default)]
 pub(crate) struct Harvest {

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use crate::fetch::http::{encode, hide_token};
 use crate::fetch::posts::{normalise, Post};
-use crate::fetch::source::{parse_date, Context, Harvest, Kind, Response, Source};
+use crate::fetch::source::{
+    parse_date, text_field, web_address, Context, Harvest, Kind, Response, Source,
+};
 use crate::import::html;
 use crate::limits;
 use crate::render::escape::escape_html;
@@ -165,13 +167,7 @@ fn response(
     by_target: &HashMap<&str, usize>,
     context: &Context,
 ) -> Option<Response> {
-    let text = |v: &Value, key: &str| {
-        v.get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let text = text_field;
     if entry.get("wm-private").and_then(Value::as_bool) == Some(true) {
         return None;
     }
@@ -189,9 +185,7 @@ fn response(
     let url = text(entry, "url").or_else(|| text(entry, "wm-source"));
     let author = entry.get("author");
     let author_name = author.and_then(|a| text(a, "name"));
-    let author_url = author
-        .and_then(|a| text(a, "url"))
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let author_url = author.and_then(|a| text(a, "url")).and_then(web_address);
     // `published` is the source's own time, zone-less when the source gave none;
     // `wm-received` is always UTC.
     let date = text(entry, "published")

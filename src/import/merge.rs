@@ -136,15 +136,7 @@ impl ContentWriter {
             });
         }
         let old_text = read_text(&path)?;
-        let old = parse_thread(&old_text, &shown).map_err(|problems| {
-            let mut problems = problems;
-            problems.push(Diagnostic::new(
-                Location::new(&shown, None),
-                "this thread file has problems, so the import did not add to it",
-                "fix them (rapport check lists them all), then run the import again",
-            ));
-            Error::Content(problems)
-        })?;
+        let old = parse_existing(&old_text, &shown, "the import", "run the import")?;
         let placed = place_ids(&old.comments, comments);
         let mut outcome = MergeOutcome {
             added: placed.new.len(),
@@ -196,14 +188,7 @@ impl ContentWriter {
         } else {
             String::new()
         };
-        let old = parse_thread(&old_text, &shown).map_err(|mut problems| {
-            problems.push(Diagnostic::new(
-                Location::new(&shown, None),
-                "this thread file has problems, so the fetch did not add to it",
-                "fix them (rapport check lists them all), then fetch again",
-            ));
-            Error::Content(problems)
-        })?;
+        let old = parse_existing(&old_text, &shown, "the fetch", "fetch")?;
         let mut text = replace_entries(&old_text, &old, &changes.replaced);
         if let Some(reactions) = &changes.reactions {
             text = set_reactions(&text, reactions);
@@ -218,6 +203,19 @@ impl ContentWriter {
         write_atomically(&path, &text)?;
         Ok(true)
     }
+}
+
+/// The thread file as it is, or its problems and that `who` (an import, a fetch)
+/// left it alone, with what to `redo` once they are fixed.
+fn parse_existing(text: &str, shown: &Path, who: &str, redo: &str) -> Result<Thread> {
+    parse_thread(text, shown).map_err(|mut problems| {
+        problems.push(Diagnostic::new(
+            Location::new(shown, None),
+            format!("this thread file has problems, so {who} did not add to it"),
+            format!("fix them (rapport check lists them all), then {redo} again"),
+        ));
+        Error::Content(problems)
+    })
 }
 
 /// The lines (0-based, end exclusive) of each comment entry of `text`.
@@ -407,6 +405,7 @@ enum Expected<'a> {
     New(&'a NewComment, &'a Provenance),
 }
 
+/// Whether `p`, read back, is `c` with `prov` (an imported comment has none).
 fn same_fetched(p: &Comment, c: &NewComment, prov: &Provenance) -> bool {
     p.id == c.id
         && p.parent == c.parent
@@ -605,16 +604,7 @@ fn verify(new_text: &str, shown: &Path, old: &[Comment], new: &[NewComment]) -> 
     let same_new = parsed.comments[old.len().min(parsed.comments.len())..]
         .iter()
         .zip(new)
-        .all(|(p, c)| {
-            p.id == c.id
-                && p.parent == c.parent
-                && p.replied_to == c.replied_to
-                && p.author == c.author
-                && p.url == c.url
-                && p.date == c.date
-                && p.role == c.role
-                && p.body == text::stored_body(&c.body)
-        });
+        .all(|(p, c)| same_fetched(p, c, &Provenance::default()));
     if same_old && same_new {
         Ok(())
     } else {

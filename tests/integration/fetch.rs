@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use crate::harness::{fixtures_dir, real_fixtures, select, text, Run, SiteTest};
@@ -146,21 +145,31 @@ fn setup() -> (Server, SiteTest) {
     (server, site)
 }
 
-/// Runs `rapport ARGS` in the site with the test server as webmention.io.
+/// Runs `rapport fetch ARGS` in the site with the test server as webmention.io.
 fn fetch(site: &SiteTest, server: &Server, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("fetch")
-        .args(args)
-        .current_dir(&site.root)
-        .env("RAPPORT_WEBMENTION_IO_URL", &server.base)
-        .env("WEBMENTION_IO_TOKEN", "test-token")
-        .output()
-        .expect("run rapport");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<&str> = std::iter::once("fetch")
+        .chain(args.iter().copied())
+        .collect();
+    site.run_with_env(
+        &args,
+        &[
+            ("RAPPORT_WEBMENTION_IO_URL", &server.base),
+            ("WEBMENTION_IO_TOKEN", "test-token"),
+        ],
+        &[],
+    )
+}
+
+/// The same without a webmention.io token.
+fn fetch_without_token(site: &SiteTest, server: &Server, args: &[&str]) -> Run {
+    let args: Vec<&str> = std::iter::once("fetch")
+        .chain(args.iter().copied())
+        .collect();
+    site.run_with_env(
+        &args,
+        &[("RAPPORT_WEBMENTION_IO_URL", &server.base)],
+        &["WEBMENTION_IO_TOKEN"],
+    )
 }
 
 fn thread_file(site: &SiteTest) -> String {
@@ -552,19 +561,12 @@ fn dry_run_writes_nothing_and_build_never_goes_online() {
 #[test]
 fn one_post_is_fetched_by_its_addresses_without_a_token() {
     let (server, site) = setup();
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["fetch", "--post", "hello", "--source", "webmention"])
-        .current_dir(&site.root)
-        .env("RAPPORT_WEBMENTION_IO_URL", &server.base)
-        .env_remove("WEBMENTION_IO_TOKEN")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    fetch_without_token(
+        &site,
+        &server,
+        &["--post", "hello", "--source", "webmention"],
+    )
+    .success();
     let asked = server.requests();
     assert!(
         asked[0].contains("&target[]=https%3A%2F%2Fblog.example%2Fposts%2Fhello%2F"),
@@ -578,16 +580,9 @@ fn one_post_is_fetched_by_its_addresses_without_a_token() {
 fn fetch_errors_say_what_to_do() {
     let server = Server::start();
     let site = site(&server);
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["fetch", "--source", "webmention"])
-        .current_dir(&site.root)
-        .env("RAPPORT_WEBMENTION_IO_URL", &server.base)
-        .env_remove("WEBMENTION_IO_TOKEN")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let run = fetch_without_token(&site, &server, &["--source", "webmention"]).failure(1);
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        run.stderr,
         "error: webmention.io: no token; set the environment variable WEBMENTION_IO_TOKEN to the API token of blog.example (webmention.io, Settings), or fetch one post with --post\n"
     );
     assert!(server.requests().is_empty());

@@ -151,11 +151,20 @@ impl SiteTest {
 
     /// Runs `rapport ARGS` in the site's folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(args)
-            .current_dir(&self.root)
-            .output()
-            .expect("run rapport");
+        self.run_with_env(args, &[], &[])
+    }
+
+    /// Runs `rapport ARGS` with the variables `set` set and `unset` removed.
+    pub fn run_with_env(&self, args: &[&str], set: &[(&str, &str)], unset: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        command.args(args).current_dir(&self.root);
+        for (key, value) in set {
+            command.env(key, value);
+        }
+        for key in unset {
+            command.env_remove(key);
+        }
+        let out: Output = command.output().expect("run rapport");
         Run {
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
