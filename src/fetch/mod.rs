@@ -66,7 +66,7 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
             SOURCES.join(", ")
         )));
     }
-    let sources = configured(&config, options.source.as_deref());
+    let sources = configured(&config, options.source.as_deref())?;
     if sources.is_empty() {
         let shown = options.root.join(config::CONFIG_FILE);
         let shown = shown.strip_prefix(".").unwrap_or(&shown);
@@ -138,18 +138,25 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
 }
 
 /// The sources set up in site.toml, or only `only`.
-fn configured(config: &config::SiteConfig, only: Option<&str>) -> Vec<Box<dyn Source>> {
+fn configured(config: &config::SiteConfig, only: Option<&str>) -> Result<Vec<Box<dyn Source>>> {
     let mut sources: Vec<Box<dyn Source>> = Vec::new();
     // Mastodon first: when the same reply also comes as a webmention (Bridgy), the
     // Mastodon one knows what it answers.
     if config.fetch.mastodon {
         sources.push(Box::new(mastodon::Mastodon));
     }
-    if let Some(domain) = &config.fetch.webmention_io {
-        sources.push(Box::new(webmention::Webmention::from_env(domain)));
+    if let Some(domain) = config
+        .fetch
+        .webmention_io
+        .as_ref()
+        .filter(|_| only != Some("mastodon"))
+    {
+        let source =
+            webmention::Webmention::from_env(domain, &config.root).map_err(Error::Other)?;
+        sources.push(Box::new(source));
     }
     sources.retain(|s| only.is_none_or(|o| o == s.name()));
-    sources
+    Ok(sources)
 }
 
 /// Each response under the one post it belongs to, once: a reply that comes from

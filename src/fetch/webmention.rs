@@ -4,6 +4,7 @@
 //! threads already hold (`since_id`) unless `--full`; `wm-private` ones are dropped.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -23,6 +24,9 @@ pub(crate) const TOKEN_VAR: &str = "WEBMENTION_IO_TOKEN";
 /// a self-hosted webmention.io); default `https://webmention.io`.
 pub(crate) const URL_VAR: &str = "RAPPORT_WEBMENTION_IO_URL";
 
+/// The environment variable that may name a file holding the token instead.
+pub(crate) const TOKEN_FILE_VAR: &str = "WEBMENTION_IO_TOKEN_FILE";
+
 const PER_PAGE: usize = 100;
 const ID_PREFIX: &str = "wm-";
 
@@ -33,19 +37,28 @@ pub(crate) struct Webmention {
 }
 
 impl Webmention {
-    /// The source for `domain`, its token and server from the environment.
-    pub(crate) fn from_env(domain: &str) -> Self {
+    /// The source for `domain`, its token and server from the environment. A token
+    /// file must lie outside the site at `root`, whose files may be published.
+    pub(crate) fn from_env(domain: &str, root: &Path) -> Result<Self, String> {
         let api = std::env::var(URL_VAR)
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "https://webmention.io".into());
-        Webmention {
+        let token = match std::env::var(TOKEN_VAR)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+        {
+            Some(token) => Some(token.trim().to_string()),
+            None => match std::env::var_os(TOKEN_FILE_VAR).filter(|f| !f.is_empty()) {
+                Some(file) => Some(token_from_file(Path::new(&file), root)?),
+                None => None,
+            },
+        };
+        Ok(Webmention {
             domain: domain.to_string(),
-            token: std::env::var(TOKEN_VAR)
-                .ok()
-                .filter(|t| !t.trim().is_empty()),
+            token,
             api: api.trim_end_matches('/').to_string(),
-        }
+        })
     }
 
     /// The listing's first URL without its page: all mentions of the domain (token
@@ -99,6 +112,7 @@ impl Source for Webmention {
                 return harvest;
             }
         };
+        let by_status = announcing_statuses(posts);
         let by_target: HashMap<&str, usize> = posts
             .iter()
             .enumerate()
@@ -124,7 +138,7 @@ impl Source for Webmention {
                 return harvest;
             };
             for entry in children {
-                if let Some(r) = response(entry, &by_target, context) {
+                if let Some(r) = response(entry, &by_target, &by_status, context) {
                     harvest.responses.push(r);
                 }
             }
@@ -139,6 +153,25 @@ impl Source for Webmention {
         ));
         harvest
     }
+}
+
+/// The token in `file`, which must not be inside the site at `root`.
+fn token_from_file(file: &Path, root: &Path) -> Result<String, String> {
+    let unreadable = |e: std::io::Error| {
+        format!(
+            "{TOKEN_FILE_VAR} names {}, which cannot be read ({e}); name the file that holds the webmention.io token",
+            file.display()
+        )
+    };
+    let real = file.canonicalize().map_err(unreadable)?;
+    if root.canonicalize().is_ok_and(|site| real.starts_with(site)) {
+        return Err(format!(
+            "{TOKEN_FILE_VAR} names {}, which is inside the site: its files travel with the site's sources; keep the token in a file outside the site's folder",
+            file.display()
+        ));
+    }
+    let text = std::fs::read_to_string(&real).map_err(unreadable)?;
+    Ok(text.trim().to_string())
 }
 
 /// The highest webmention.io id the threads hold, comments and reactions alike.
@@ -160,11 +193,36 @@ fn newest_id(posts: &[Post]) -> Option<u64> {
         .max()
 }
 
+/// The posts by the last segment of each address in their `syndication:` (a
+/// Mastodon status id), to find the post a Bridgy webmention's status answers.
+fn announcing_statuses(posts: &[Post]) -> HashMap<&str, usize> {
+    posts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            p.syndication
+                .iter()
+                .filter_map(|u| u.trim().trim_end_matches('/').rsplit('/').next())
+                .map(move |id| (id, i))
+        })
+        .collect()
+}
+
+/// The post a Bridgy webmention belongs to: the one that announced the status it
+/// answers (`https://brid.gy/comment/<network>/<owner>/<status>/<reply>`). A reply
+/// that links two posts is sent to both; it belongs under the announcing one.
+fn bridgy_post(source: &str, by_status: &HashMap<&str, usize>) -> Option<usize> {
+    let rest = source.strip_prefix("https://brid.gy/comment/")?;
+    let status = rest.split('/').nth(2)?;
+    by_status.get(status).copied()
+}
+
 /// One JF2 entry as a response to one of the posts; `None` for a private one, one
 /// about no post of the site, or one without an id.
 fn response(
     entry: &Value,
     by_target: &HashMap<&str, usize>,
+    by_status: &HashMap<&str, usize>,
     context: &Context,
 ) -> Option<Response> {
     let text = text_field;
@@ -174,6 +232,9 @@ fn response(
     let wm_id = entry.get("wm-id").and_then(Value::as_u64)?;
     let target = text(entry, "wm-target")?;
     let post = *by_target.get(normalise(&target).as_str())?;
+    let post = text(entry, "wm-source")
+        .and_then(|s| bridgy_post(&s, by_status))
+        .unwrap_or(post);
     let kind = match entry.get("wm-property").and_then(Value::as_str) {
         Some("in-reply-to") => Kind::Reply,
         Some("like-of") => Kind::Like,

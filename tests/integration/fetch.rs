@@ -216,7 +216,7 @@ fn fetch_brings_replies_mentions_and_reactions_into_one_nested_thread() {
     let run = fetch(&site, &server, &[]).success();
     assert_eq!(
         run.stdout,
-        "content/posts/hello.md: 9 new; reactions now 1 like, 2 reposts, 1 bookmark\n"
+        "content/posts/hello.md: 10 new; reactions now 1 like, 2 reposts, 1 bookmark\n"
     );
     let fiona = toot("https://other.example/users/fiona/statuses/9001");
     let pauline = toot(&format!("{}/users/pauline/statuses/102", server.base));
@@ -236,6 +236,8 @@ fn fetch_brings_replies_mentions_and_reactions_into_one_nested_thread() {
             "wm-1 parent= author=Rita role= state=".to_string(),
             "wm-7 parent= author=Sam role=mention state=".to_string(),
             "wm-9 parent=wm-1 author=Tom role= state=".to_string(),
+            // Sent to both posts, it answers the status that announced this one.
+            "wm-12 parent= author=Vera role= state=".to_string(),
         ]
     );
     let text = thread_file(&site);
@@ -256,6 +258,7 @@ fn fetch_brings_replies_mentions_and_reactions_into_one_nested_thread() {
         ".jpg",
         "Liker",
         "Booster",
+        "rita@reader.example",
     ] {
         assert!(!text.contains(private), "{private} in\n{text}");
     }
@@ -316,9 +319,17 @@ fn a_second_fetch_changes_no_byte_and_asks_only_for_what_is_newer() {
     let (server, site) = setup();
     fetch(&site, &server, &[]).success();
     let first = thread_file(&site);
-    let run = fetch(&site, &server, &[]).success();
+    let run = fetch(&site, &server, &["--verbose"]).success();
     assert_eq!(run.stdout, "Nothing new.\n");
     assert_eq!(thread_file(&site), first);
+    assert!(
+        run.stderr
+            .contains(&format!("GET {}/api/mentions.jf2?", server.base)),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("&token=…&"), "{}", run.stderr);
+    assert!(!run.stderr.contains("test-token"), "{}", run.stderr);
     let asked: Vec<String> = server
         .requests()
         .into_iter()
@@ -326,7 +337,7 @@ fn a_second_fetch_changes_no_byte_and_asks_only_for_what_is_newer() {
         .collect();
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert!(!asked[0].contains("since_id"), "{}", asked[0]);
-    assert!(asked[1].contains("&since_id=9&"), "{}", asked[1]);
+    assert!(asked[1].contains("&since_id=12&"), "{}", asked[1]);
 }
 
 #[test]
@@ -598,6 +609,42 @@ fn fetch_errors_say_what_to_do() {
             .contains("there is no source \"myspace\"; the sources are webmention, mastodon"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn the_token_may_come_from_a_file_outside_the_site_only() {
+    let (server, site) = setup();
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("token");
+    std::fs::write(&file, "file-token\n").unwrap();
+    let file = file.to_string_lossy().into_owned();
+    site.run_with_env(
+        &["fetch", "--source", "webmention"],
+        &[
+            ("RAPPORT_WEBMENTION_IO_URL", &server.base),
+            ("WEBMENTION_IO_TOKEN_FILE", &file),
+        ],
+        &["WEBMENTION_IO_TOKEN"],
+    )
+    .success();
+    assert!(
+        server.requests()[0].contains("&token=file-token&"),
+        "{:?}",
+        server.requests()
+    );
+
+    site.write("token.txt", "s3cret\n");
+    let run = site
+        .run_with_env(
+            &["fetch"],
+            &[("WEBMENTION_IO_TOKEN_FILE", "token.txt")],
+            &["WEBMENTION_IO_TOKEN"],
+        )
+        .failure(1);
+    assert_eq!(
+        run.stderr,
+        "error: WEBMENTION_IO_TOKEN_FILE names token.txt, which is inside the site: its files travel with the site's sources; keep the token in a file outside the site's folder\n"
     );
 }
 
