@@ -105,7 +105,12 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
             more_comments: r.comments.len().saturating_sub(LINKS_PER_REGULAR),
         })
         .collect();
-    let series = conversations::reply_rate_series(&posts);
+    // A period without reader comments has no rate to show: a row of dashes for each
+    // quiet month pushed the months that had conversations off the screen.
+    let series: Vec<Period> = conversations::reply_rate_series(&posts)
+        .into_iter()
+        .filter(|p| p.reader_comments > 0)
+        .collect();
     let answered: usize = entries.iter().map(|e| e.engagement.answered).sum();
     let all_readers: usize = entries.iter().map(|e| e.engagement.reader_comments).sum();
     EngagementPageView {

@@ -140,3 +140,58 @@ fn the_conversations_page_said_it_isnt_about_the_numbers_on_every_site() {
         .read("engagement/index.html")
         .contains("Where we talked &lt;a lot&gt;."));
 }
+
+#[test]
+fn the_reply_rate_chart_had_tiny_labels_no_values_and_empty_months() {
+    // Comments in January and April: February and March had none.
+    let thread = "comments:\n  - id: \"1\"\n    author: Fiona\n    date: 2015-01-05T10:00:00Z\n    body: Hi\n  - id: \"2\"\n    parent: \"1\"\n    role: author\n    date: 2015-01-06T10:00:00Z\n    body: Hello\n  - id: \"3\"\n    author: Joel\n    date: 2015-04-05T10:00:00Z\n    body: Late\n  - id: \"4\"\n    author: Linda\n    date: 2015-04-06T10:00:00Z\n    body: Later\n";
+    let site = site_with_thread(thread);
+    let html = site.html("engagement/index.html");
+    let rows: Vec<(String, String, String)> = select(&html, ".reply-rate-table tbody tr")
+        .iter()
+        .map(|row| {
+            let cell = |s: &str| {
+                let selector = scraper::Selector::parse(s).unwrap();
+                text(&row.select(&selector).next().unwrap())
+            };
+            (cell("th"), cell("td"), cell(".rate-value"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2015-01".into(), "1 of 1".into(), "100%".into()),
+            ("2015-04".into(), "0 of 2".into(), "0%".into()),
+        ]
+    );
+    // Labels and values are text of the page, not of a picture scaled to the screen.
+    assert!(select(&html, "svg text").is_empty());
+}
+
+#[test]
+fn a_regulars_dates_wrapped_inside_their_brackets() {
+    let site = SiteTest::with_files(&[
+        ("site.toml", SITE_TOML),
+        ("content/posts/a.md", POST),
+        ("content/posts/b.md", POST),
+        (
+            "content/posts/a.comments.yaml",
+            "comments:\n  - id: \"1\"\n    author: Joel\n    date: 2015-11-05T10:00:00Z\n    body: Hi\n",
+        ),
+        (
+            "content/posts/b.comments.yaml",
+            "comments:\n  - id: \"1\"\n    author: Joel\n    date: 2015-11-06T10:00:00Z\n    body: Hi\n",
+        ),
+    ]);
+    site.build();
+    let html = site.html("engagement/index.html");
+    let mut dates: Vec<String> = select(&html, ".regulars .comment-date")
+        .iter()
+        .map(text)
+        .collect();
+    dates.sort();
+    assert_eq!(dates, ["(5 November 2015)", "(6 November 2015)"]);
+    assert_eq!(select(&html, ".regulars .comment-date time").len(), 2);
+    let css = site.read("style.css");
+    assert!(css.contains(".regulars .comment-date { white-space: nowrap; }"));
+}
