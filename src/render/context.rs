@@ -33,6 +33,9 @@ pub struct SiteView {
     /// `[engagement] intro` of site.toml: the introduction of the Conversations page,
     /// when the site has its own.
     pub engagement_intro: Option<String>,
+    /// Where other sites send webmentions (`<link rel="webmention">`), when
+    /// `[fetch] webmention_io` names the site's domain.
+    pub webmention_endpoint: Option<String>,
     /// `[extra]` of site.toml.
     pub extra: tera::Value,
 }
@@ -142,9 +145,20 @@ pub struct PageView {
     pub extra: tera::Value,
     pub thread: ThreadView,
     pub engagement: EngagementView,
+    /// The posts that announced this one elsewhere (front matter `syndication:`),
+    /// where a reader can answer: "Reply on Mastodon".
+    pub reply_elsewhere: Vec<ReplyElsewhereView>,
     /// The next newer and older posts (posts only).
     pub newer: Option<LinkView>,
     pub older: Option<LinkView>,
+}
+
+/// One place a post was announced: `name` is the network (`Mastodon`, `Bluesky`) or
+/// the site's host, `url` an http(s) address.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplyElsewhereView {
+    pub name: String,
+    pub url: String,
 }
 
 /// The conversation of a post, flattened in reading order so templates need no

@@ -5,6 +5,7 @@ use crate::content::Kind;
 use crate::error::{Diagnostic, Location, Result};
 use crate::render::context::*;
 use crate::render::feeds::FeedFormat;
+use crate::render::sanitize::safe_website;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::lists::{collect_tags, tag_links, TagIndex};
@@ -102,6 +103,11 @@ impl<'a> Pass<'a> {
                 &renderer.sanitizer,
             ),
             engagement: EngagementView::from(&entry.engagement),
+            reply_elsewhere: doc
+                .syndication
+                .iter()
+                .filter_map(|u| reply_elsewhere(u))
+                .collect(),
             newer: newer.map(link),
             older: older.map(link),
         };
@@ -166,6 +172,26 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// A `syndication:` address as a "Reply on …" link: named by its network when the
+/// address says (`bsky.app/profile/…/post/…`, `…/@user/123`), else by its host.
+fn reply_elsewhere(url: &str) -> Option<ReplyElsewhereView> {
+    let url = safe_website(url)?;
+    let rest = &url[url.find("://")? + 3..];
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let name = match segments.as_slice() {
+        _ if host.eq_ignore_ascii_case("bsky.app") => "Bluesky".to_string(),
+        [user, id] if user.starts_with('@') && id.bytes().all(|b| b.is_ascii_digit()) => {
+            "Mastodon".to_string()
+        }
+        _ => host.to_string(),
+    };
+    Some(ReplyElsewhereView {
+        name,
+        url: url.to_string(),
+    })
+}
+
 fn site_view(site: &Site, urls: &Urls) -> SiteView {
     let c = &site.config;
     let mut pages: Vec<LinkView> = site
@@ -205,6 +231,11 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
             comments: feed_links(urls, &c.feed_formats, SitePage::CommentsFeed),
         },
         engagement_intro: c.engagement_intro.clone(),
+        webmention_endpoint: c
+            .fetch
+            .webmention_io
+            .as_ref()
+            .map(|domain| format!("https://webmention.io/{domain}/webmention")),
         extra: c.extra.clone(),
     }
 }

@@ -297,6 +297,19 @@ fn fetch_brings_replies_mentions_and_reactions_into_one_nested_thread() {
         text_of(&select(&html, ".reactions")[0]),
         "1 like · 2 reposts · 1 bookmark"
     );
+    // The page invites the conversation where it happens.
+    let reply = select(&html, ".reply-elsewhere a");
+    assert_eq!(text_of(&reply[0]), "Reply on Mastodon");
+    assert_eq!(
+        reply[0].value().attr("href"),
+        Some(format!("{}/@pauline/100", server.base).as_str())
+    );
+    let endpoint = select(&html, "link[rel=webmention]");
+    assert_eq!(
+        endpoint[0].value().attr("href"),
+        Some("https://webmention.io/blog.example/webmention")
+    );
+    assert!(select(&site.html("posts/other/index.html"), ".reply-elsewhere").is_empty());
     let page = site.read("posts/hello/index.html");
     for bad in [
         "<script>alert",
