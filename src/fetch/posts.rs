@@ -15,9 +15,10 @@ pub(crate) struct Post {
     pub(crate) slug: String,
     /// Its markdown file, relative to `content/`.
     pub(crate) rel: String,
-    /// Its permalink.
-    pub(crate) url: String,
-    /// `normalise`d addresses: the permalink, aliases and `extra: old_addresses`.
+    /// Every address it has been published at: the permalink, aliases and
+    /// `extra: old_addresses`, in full.
+    pub(crate) addresses: Vec<String>,
+    /// The same `normalise`d, to compare.
     pub(crate) targets: Vec<String>,
     /// The addresses of `syndication:`, as written.
     pub(crate) syndication: Vec<String>,
@@ -40,20 +41,20 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
             continue;
         }
         let url = format!("{}{}", config.base_url, doc.path);
-        let mut targets = vec![normalise(&url)];
+        let mut addresses = vec![url];
         for alias in &doc.aliases {
-            targets.push(normalise(&format!("{}{alias}", config.base_url)));
+            addresses.push(format!("{}{alias}", config.base_url));
         }
         if let Some(old) = doc.extra.get("old_addresses").and_then(|v| v.as_array()) {
             for address in old.iter().filter_map(|v| v.as_str()) {
-                let full = if address.starts_with('/') {
+                addresses.push(if address.starts_with('/') {
                     format!("{origin}{address}")
                 } else {
                     address.to_string()
-                };
-                targets.push(normalise(&full));
+                });
             }
         }
+        let targets = addresses.iter().map(|a| normalise(a)).collect();
         let (thread, broken) = match &source.thread {
             None => (Thread::default(), None),
             Some(path) => match threads::load_thread(root, path) {
@@ -68,7 +69,7 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         posts.push(Post {
             slug: doc.slug.clone(),
             rel: rel.to_string_lossy().replace('\\', "/"),
-            url,
+            addresses,
             targets,
             syndication: doc.syndication.clone(),
             thread,

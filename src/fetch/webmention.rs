@@ -69,8 +69,8 @@ impl Webmention {
             self.api
         );
         if context.some_posts {
-            for post in posts {
-                url.push_str(&format!("&target[]={}", encode(&post.url)));
+            for address in posts.iter().flat_map(|p| &p.addresses) {
+                url.push_str(&format!("&target[]={}", encode(address)));
             }
             return Ok(url);
         }

@@ -29,8 +29,8 @@ impl Reply {
     }
 }
 
-/// A loopback server answering by path (the part before `?`); it records every
-/// request line it gets.
+/// A loopback server answering by path (the part before `?`), or by path and page
+/// (`/api/mentions.jf2&page=1`); it records every request line it gets.
 struct Server {
     base: String,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
@@ -61,7 +61,16 @@ impl Server {
                 let target = first.split(' ').nth(1).unwrap_or("/").to_string();
                 q.lock().unwrap().push(target.clone());
                 let path = target.split('?').next().unwrap_or("/");
-                let reply = r.lock().unwrap().get(path).cloned().unwrap_or(Reply {
+                // A route for `PATH&page=N` answers that page of a listing.
+                let page = target
+                    .split(['?', '&'])
+                    .find_map(|kv| kv.strip_prefix("page="))
+                    .map(|n| format!("{path}&page={n}"));
+                let routes = r.lock().unwrap();
+                let reply = page
+                    .and_then(|p| routes.get(&p))
+                    .or_else(|| routes.get(path));
+                let reply = reply.cloned().unwrap_or(Reply {
                     status: 404,
                     headers: Vec::new(),
                     body: "{\"error\":\"not found\"}".into(),
@@ -593,7 +602,7 @@ fn one_post_is_fetched_by_its_addresses_without_a_token() {
     .success();
     let asked = server.requests();
     assert!(
-        asked[0].contains("&target[]=https%3A%2F%2Fblog.example%2Fposts%2Fhello%2F"),
+        asked[0].contains("&target[]=https%3A%2F%2Fblog.example%2Fposts%2Fhello%2F&target[]=https%3A%2F%2Fblog.example%2F2019%2F05%2Fhello%2F&"),
         "{asked:?}"
     );
     assert!(!asked[0].contains("token"), "{asked:?}");
@@ -659,6 +668,51 @@ fn the_token_may_come_from_a_file_outside_the_site_only() {
         run.stderr,
         "error: WEBMENTION_IO_TOKEN_FILE names token.txt, which is inside the site: its files travel with the site's sources; keep the token in a file outside the site's folder\n"
     );
+}
+
+#[test]
+fn a_listing_of_many_pages_is_read_to_its_end() {
+    let server = Server::start();
+    let like = |id: usize| {
+        format!("{{\"type\": \"entry\", \"wm-id\": {id}, \"wm-property\": \"like-of\", \"wm-target\": \"https://blog.example/posts/hello/\", \"url\": \"https://likes.example/{id}\"}}")
+    };
+    let page = |ids: std::ops::Range<usize>| {
+        let entries: Vec<String> = ids.map(like).collect();
+        Reply::json(&format!("{{\"children\": [{}]}}", entries.join(",")))
+    };
+    server.route(&format!("{WEBMENTIONS}&page=0"), page(1..101));
+    server.route(&format!("{WEBMENTIONS}&page=1"), page(101..151));
+    let site = site(&server);
+    let run = fetch(&site, &server, &["--source", "webmention", "--full"]).success();
+    assert_eq!(
+        run.stdout,
+        "content/posts/hello.md: reactions now 150 likes\n"
+    );
+    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    // The first page again, cut short: the second page's likes are not withdrawn.
+    server.route(
+        &format!("{WEBMENTIONS}&page=1"),
+        Reply::json("{\"children\": ["),
+    );
+    let run = fetch(&site, &server, &["--source", "webmention", "--full"]).failure(1);
+    assert_eq!(run.stdout, "Nothing new.\n");
+}
+
+#[test]
+fn a_retry_after_too_long_to_wait_gives_up_at_once() {
+    let (server, site) = setup();
+    server.route(
+        CONTEXT,
+        Reply {
+            status: 429,
+            headers: vec![("Retry-After".into(), "3600".into())],
+            body: "{}".into(),
+        },
+    );
+    let run = fetch(&site, &server, &["--source", "mastodon"]).failure(1);
+    assert!(run.stderr.contains("(HTTP 429)"), "{}", run.stderr);
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+    assert!(!site.root.join("content/posts/hello.comments.yaml").exists());
 }
 
 // ---- Real payloads (when RAPPORT_REAL_FIXTURES is set) ----
