@@ -119,7 +119,12 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
             continue;
         }
         if !options.dry_run {
-            writer.merge_fetched(&post.rel, &changes)?;
+            // One thread file that cannot take the changes leaves the others to be
+            // written; the command still ends in an error.
+            if let Err(e) = writer.merge_fetched(&post.rel, &changes) {
+                report.failed.push(e.to_string());
+                continue;
+            }
         }
         report.lines.push(describe(post, &tally, &changes));
     }
