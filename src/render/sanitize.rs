@@ -36,8 +36,81 @@ impl Default for Sanitizer {
 impl Sanitizer {
     /// Sanitises reader HTML.
     pub fn clean(&self, html: &str) -> String {
-        drop_forbidden_owned(self.policy.clean(html).to_string())
+        let clean = self.policy.clean(html).to_string();
+        drop_forbidden_owned(unwrap_links_without_address(clean))
     }
+}
+
+/// Replaces each `<a>` that kept no `href` (ammonia removes a `javascript:` or other
+/// refused address but keeps the element) by its content: underlined text that goes
+/// nowhere would look like a broken link. Reads ammonia's own serialisation, where
+/// attribute values are in double quotes with `"` escaped and links never nest.
+fn unwrap_links_without_address(html: String) -> String {
+    if !html.contains("<a ") && !html.contains("<a>") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    let mut unwrapping = false;
+    loop {
+        let next = if unwrapping {
+            rest.find("</a>")
+        } else {
+            rest.find("<a ").into_iter().chain(rest.find("<a>")).min()
+        };
+        let Some(at) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if unwrapping {
+            rest = &rest["</a>".len()..];
+            unwrapping = false;
+            continue;
+        }
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        if has_attribute(tag, "href") {
+            out.push_str(tag);
+        } else {
+            unwrapping = true;
+        }
+        rest = &rest[end..];
+    }
+}
+
+/// The length of the start tag at the beginning of `html`, up to and including its
+/// `>` outside quoted values.
+fn tag_end(html: &str) -> usize {
+    let mut quoted = false;
+    for (i, b) in html.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// Whether the start tag `tag` has the attribute `name` (outside quoted values).
+fn has_attribute(tag: &str, name: &str) -> bool {
+    let mut quoted = false;
+    let bytes = tag.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b' ' if !quoted => {
+                let after = &tag[i + 1..];
+                if after.starts_with(name) && after[name.len()..].starts_with('=') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A reader comment's body as safe HTML: markdown rendered, then sanitised unless it
@@ -127,7 +200,16 @@ mod tests {
         let out = s.clean("<p onclick=x>hi<script>alert(1)</script><a href=\"javascript:alert(1)\">a</a><a href=\"https://ok\">b</a></p>");
         assert_eq!(
             out,
-            "<p>hi<a rel=\"nofollow ugc noopener\">a</a><a href=\"https://ok\" rel=\"nofollow ugc noopener\">b</a></p>"
+            "<p>hia<a href=\"https://ok\" rel=\"nofollow ugc noopener\">b</a></p>"
+        );
+    }
+
+    #[test]
+    fn a_link_without_an_address_is_its_text() {
+        let s = Sanitizer::default();
+        assert_eq!(
+            s.clean("<a title=\"x > y\" href=\"javascript:alert(1)\">a <b>b</b></a> <a href=\"https://ok/?a=>\">c</a> <a>d</a>"),
+            "a <b>b</b> <a href=\"https://ok/?a=&gt;\" rel=\"nofollow ugc noopener\">c</a> d"
         );
     }
 
