@@ -4,7 +4,7 @@
 //! `complain`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -215,16 +215,31 @@ pub fn main() -> i32 {
     }
 }
 
+/// What `init` says it made: the folder as the user named it, or the current folder's
+/// full path when they named none (a bare `.` read as "in .." ).
+fn init_message(dir: Option<&Path>) -> String {
+    match dir {
+        Some(dir) => format!(
+            "Created a new site in {}. Build it with: rapport build --root {}\n",
+            dir.display(),
+            dir.display()
+        ),
+        None => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            format!(
+                "Created a new site in this folder ({}). Build it with: rapport build\n",
+                here.display()
+            )
+        }
+    }
+}
+
 fn run(command: Command) -> Result<i32> {
     match command {
         Command::Init { dir } => {
-            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-            crate::init::init(&dir)?;
-            say(&format!(
-                "Created a new site in {}. Build it with: rapport build --root {}\n",
-                dir.display(),
-                dir.display()
-            ))?;
+            let here = PathBuf::from(".");
+            crate::init::init(dir.as_ref().unwrap_or(&here))?;
+            say(&init_message(dir.as_deref()))?;
             Ok(0)
         }
         Command::Build(args) => {

@@ -195,3 +195,70 @@ fn a_regulars_dates_wrapped_inside_their_brackets() {
     let css = site.read("style.css");
     assert!(css.contains(".regulars .comment-date { white-space: nowrap; }"));
 }
+
+#[test]
+fn init_without_a_folder_said_created_a_new_site_in_dot_dot() {
+    let site = SiteTest::empty();
+    let out = site.run(&["init"]).success().stdout;
+    let here = site.root.canonicalize().unwrap();
+    assert_eq!(
+        out,
+        format!(
+            "Created a new site in this folder ({}). Build it with: rapport build\n",
+            here.display()
+        )
+    );
+    let named = SiteTest::empty();
+    let out = named.run(&["init", "my-blog"]).success().stdout;
+    assert_eq!(
+        out,
+        "Created a new site in my-blog. Build it with: rapport build --root my-blog\n"
+    );
+}
+
+#[test]
+fn a_draft_marker_was_plain_text_beside_a_pill() {
+    let site = SiteTest::with_files(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2015-03-01\ndraft: true\n---\nHi.\n",
+        ),
+    ]);
+    site.run(&["build", "--drafts"]).success();
+    let html = site.html("posts/hello/index.html");
+    assert_eq!(text(&select(&html, ".post-meta .draft-marker")[0]), "draft");
+    let css = site.read("style.css");
+    let pills = css
+        .split('}')
+        .find(|rule| rule.contains("border-radius: 999px"))
+        .unwrap();
+    assert!(pills.contains(".draft-marker"), "{pills}");
+}
+
+/// The body of comment 1 of a post whose only comment says `body`.
+fn comment_body_of(body: &str) -> (SiteTest, String) {
+    let thread = format!(
+        "comments:\n  - id: \"1\"\n    author: Fiona\n    body: {}\n",
+        serde_json::to_string(body).unwrap()
+    );
+    let site = site_with_thread(&thread);
+    let html = site.read("posts/hello/index.html");
+    let start = html.find("<div class=\"comment-body\">").unwrap();
+    let end = start + html[start..].find("</div>").unwrap();
+    let body = html[start..end].to_string();
+    (site, body)
+}
+
+#[test]
+fn a_neutralised_javascript_link_still_looked_like_a_link() {
+    let (site, body) = comment_body_of(
+        "Try [this](javascript:alert(1)) or <a href=\"JavaScript:x\" title=\"t\">that</a>.",
+    );
+    let html = site.html("posts/hello/index.html");
+    assert!(select(&html, ".comment-body a").is_empty(), "{body}");
+    assert_eq!(
+        text(&select(&html, ".comment-body")[0]),
+        "Try this or that."
+    );
+}
