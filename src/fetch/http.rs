@@ -62,11 +62,21 @@ impl<'a> Client<'a> {
     /// GETs `url` as JSON, trying again after a network error, a 5xx or a 429.
     /// `query` is logged without values named `token`.
     pub(crate) fn get_json(&self, url: &str) -> Result<serde_json::Value, Failure> {
+        self.get_json_as(url, None)
+    }
+
+    /// `get_json` with an access token (`Authorization: Bearer`), which is never
+    /// sent on to another address a server redirects to.
+    pub(crate) fn get_json_as(
+        &self,
+        url: &str,
+        token: Option<&str>,
+    ) -> Result<serde_json::Value, Failure> {
         let shown = hide_token(url);
         let mut last = Failure::Network("no attempt was made".into());
         for attempt in 1..=limits::FETCH_ATTEMPTS {
             (self.log)(&format!("GET {shown} (attempt {attempt})"));
-            let wait = match self.get_once(url) {
+            let wait = match self.get_once(url, token) {
                 Ok(value) => return Ok(value),
                 Err((failure, retry_after)) => {
                     (self.log)(&format!("  {failure}"));
@@ -91,11 +101,16 @@ impl<'a> Client<'a> {
     }
 
     /// One request: the JSON, or the failure and the server's `Retry-After` seconds.
-    fn get_once(&self, url: &str) -> Result<serde_json::Value, (Failure, Option<u64>)> {
-        let mut response = self
-            .agent
-            .get(url)
-            .header("Accept", "application/json")
+    fn get_once(
+        &self,
+        url: &str,
+        token: Option<&str>,
+    ) -> Result<serde_json::Value, (Failure, Option<u64>)> {
+        let mut request = self.agent.get(url).header("Accept", "application/json");
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let mut response = request
             .call()
             .map_err(|e| (Failure::Network(e.to_string()), None))?;
         let status = response.status().as_u16();

@@ -17,9 +17,53 @@ use crate::import::html;
 /// How many replies a server gives a caller without an account (Mastodon 4): an
 /// answer that long may be cut, so it never withdraws anything.
 const ANONYMOUS_CAP: usize = 60;
+/// The same for a caller with an account.
+const SIGNED_IN_CAP: usize = 4096;
 const ID_PREFIX: &str = "toot-";
 
-pub(crate) struct Mastodon;
+/// The environment variable an access token of the author's own account is read
+/// from; it is sent only to the author's own server.
+pub(crate) const TOKEN_VAR: &str = "MASTODON_TOKEN";
+
+pub(crate) struct Mastodon {
+    token: Option<String>,
+    /// `https://host` of each of the author's accounts: the only servers the token
+    /// is sent to.
+    own_servers: Vec<String>,
+}
+
+impl Mastodon {
+    /// The source, with the token from the environment for the servers of
+    /// `accounts` (the author's profile addresses).
+    pub(crate) fn from_env<'a>(accounts: impl IntoIterator<Item = &'a String>) -> Self {
+        let own_servers = accounts
+            .into_iter()
+            .filter_map(|a| {
+                let rest = a
+                    .strip_prefix("https://")
+                    .or_else(|| a.strip_prefix("http://"))?;
+                let host = rest.split('/').next()?;
+                Some(format!("{}{host}", &a[..a.len() - rest.len()]).to_ascii_lowercase())
+            })
+            .collect();
+        Mastodon {
+            token: std::env::var(TOKEN_VAR)
+                .ok()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            own_servers,
+        }
+    }
+
+    /// The token for `origin`: only the author's own server gets it.
+    fn token_for(&self, origin: &str) -> Option<&str> {
+        let own = self
+            .own_servers
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(origin));
+        self.token.as_deref().filter(|_| own)
+    }
+}
 
 /// A status address: `https://host/@user/123` or `https://host/users/user/statuses/123`.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,7 +120,13 @@ impl Source for Mastodon {
             let mut complete = true;
             for status in &statuses {
                 let url = format!("{}/api/v1/statuses/{}/context", status.origin, status.id);
-                let answer = match context.client.get_json(&url) {
+                let token = self.token_for(&status.origin);
+                let cap = if token.is_some() {
+                    SIGNED_IN_CAP
+                } else {
+                    ANONYMOUS_CAP
+                };
+                let answer = match context.client.get_json_as(&url, token) {
                     Ok(answer) => answer,
                     Err(failure) => {
                         harvest.failures.push(format!(
@@ -95,9 +145,14 @@ impl Source for Mastodon {
                     complete = false;
                     continue;
                 };
-                if descendants.len() >= ANONYMOUS_CAP {
+                if descendants.len() >= cap {
+                    let why = if token.is_some() {
+                        "as many as a server gives"
+                    } else {
+                        "as many as a server gives without an account (set MASTODON_TOKEN to read more from your own server)"
+                    };
                     harvest.warnings.push(format!(
-                        "mastodon: {url} gave {} replies, as many as a server gives without an account; there may be more, and none was withdrawn",
+                        "mastodon: {url} gave {} replies, {why}; there may be more, and none was withdrawn",
                         descendants.len()
                     ));
                     complete = false;

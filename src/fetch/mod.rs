@@ -148,7 +148,8 @@ fn configured(config: &config::SiteConfig, only: Option<&str>) -> Result<Vec<Box
     // Mastodon first: when the same reply also comes as a webmention (Bridgy), the
     // Mastodon one knows what it answers.
     if config.fetch.mastodon {
-        sources.push(Box::new(mastodon::Mastodon));
+        let accounts = config.author_links.iter().chain(&config.author_accounts);
+        sources.push(Box::new(mastodon::Mastodon::from_env(accounts)));
     }
     if let Some(domain) = config
         .fetch

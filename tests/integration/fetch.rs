@@ -30,7 +30,8 @@ impl Reply {
 }
 
 /// A loopback server answering by path (the part before `?`), or by path and page
-/// (`/api/mentions.jf2&page=1`); it records every request line it gets.
+/// (`/api/mentions.jf2&page=1`); it records every request's target, followed by
+/// ` (Authorization: …)` when one was sent.
 struct Server {
     base: String,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
@@ -52,14 +53,20 @@ impl Server {
                 if reader.read_line(&mut first).is_err() {
                     continue;
                 }
+                let mut authorization = String::new();
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                         break;
                     }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(value) = lower.strip_prefix("authorization:") {
+                        let value = &line[line.len() - value.len()..];
+                        authorization = format!(" (Authorization: {})", value.trim());
+                    }
                 }
                 let target = first.split(' ').nth(1).unwrap_or("/").to_string();
-                q.lock().unwrap().push(target.clone());
+                q.lock().unwrap().push(format!("{target}{authorization}"));
                 let path = target.split('?').next().unwrap_or("/");
                 // A route for `PATH&page=N` answers that page of a listing.
                 let page = target
@@ -713,6 +720,36 @@ fn a_retry_after_too_long_to_wait_gives_up_at_once() {
     assert!(run.stderr.contains("(HTTP 429)"), "{}", run.stderr);
     assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
     assert!(!site.root.join("content/posts/hello.comments.yaml").exists());
+}
+
+#[test]
+fn a_mastodon_token_goes_to_the_authors_own_server_only() {
+    let (server, site) = setup();
+    let elsewhere = Server::start();
+    elsewhere.serve_fixture("/api/v1/statuses/200/context", "mastodon-context.json");
+    site.write(
+        "content/posts/other.md",
+        &format!(
+            "---\ntitle: Other\ndate: 2024-01-02\nsyndication: [\"{}/@pauline/200\"]\n---\nx\n",
+            elsewhere.base
+        ),
+    );
+    site.run_with_env(
+        &["fetch", "--source", "mastodon"],
+        &[("MASTODON_TOKEN", "my-own-token")],
+        &[],
+    )
+    .success();
+    assert_eq!(
+        server.requests(),
+        [format!("{CONTEXT} (Authorization: Bearer my-own-token)")]
+    );
+    assert_eq!(
+        elsewhere.requests(),
+        ["/api/v1/statuses/200/context".to_string()]
+    );
+    // Followers-only replies stay out, whoever asks.
+    assert!(!thread_file(&site).contains("FOLLOWERS-ONLY"));
 }
 
 // ---- Real payloads (when RAPPORT_REAL_FIXTURES is set) ----
