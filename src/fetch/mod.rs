@@ -5,6 +5,11 @@
 //!
 //! Each source (`Source`: `webmention`, `mastodon`) lists what it has; `reconcile`
 //! decides per post what is new, edited or withdrawn; `import::merge` writes it.
+//!
+//! A new source is one module: a type implementing `source::Source` (its name, the
+//! id prefix of the comments it writes, and `fetch`, which returns `Response`s and
+//! the posts whose listing was complete), named in `SOURCES` and built in
+//! `configured` from its `[fetch]` settings.
 
 mod http;
 mod mastodon;
