@@ -6,7 +6,8 @@ use std::path::Path;
 
 use crate::config::SiteConfig;
 use crate::content;
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::explain;
 use crate::threads::{self, Thread};
 
 /// One post (or page) and what a response may call it.
@@ -33,10 +34,12 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
     let inventory = content::discover(root)?;
     let origin = origin(&config.base_url);
     let mut posts = Vec::new();
+    let mut slugs = Vec::new();
     for source in &inventory.sources {
         let Ok(doc) = content::load_document(root, source, &config.permalinks) else {
             continue;
         };
+        slugs.push(doc.slug.clone());
         if only.is_some_and(|slug| slug != doc.slug) {
             continue;
         }
@@ -77,12 +80,17 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         });
     }
     if let Some(slug) = only.filter(|_| posts.is_empty()) {
-        return Err(Diagnostic::new(
-            Location::new(Path::new("content"), None),
-            format!("no post or page has the slug {slug:?}"),
-            "name a post by its slug, the last part of its address (rapport fetch --post my-first-post)",
-        )
-        .into());
+        let candidates: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let help = match explain::did_you_mean(slug, &candidates) {
+            Some(close) => format!("did you mean --post {close}?"),
+            None => {
+                "name a post by its slug, the last part of its address, e.g. --post my-first-post"
+                    .to_string()
+            }
+        };
+        return Err(Error::Other(format!(
+            "--post {slug}: no post or page has this slug\n  help: {help}"
+        )));
     }
     Ok(posts)
 }

@@ -419,6 +419,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: site.toml:5: a token does not belong in site.toml: the file travels with the site's sources, and the token would be as public as they are\n  help: remove the token from site.toml and set the environment variable WEBMENTION_IO_TOKEN instead (e.g. export WEBMENTION_IO_TOKEN=... before rapport fetch)\n",
     },
     Mistake {
+        mistake: "fetch: --post with a misspelt slug",
+        files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[fetch]\nmastodon = true\n")],
+        args: &["fetch", "--post", "helo"],
+        stderr: "error: --post helo: no post or page has this slug\n  help: did you mean --post hello?\n",
+    },
+    Mistake {
         mistake: "fetch: no source set up",
         files: &[],
         args: &["fetch"],

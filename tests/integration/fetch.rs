@@ -628,7 +628,9 @@ fn fetch_errors_say_what_to_do() {
     assert!(server.requests().is_empty());
     let run = fetch(&site, &server, &["--post", "nope"]).failure(1);
     assert!(
-        run.stderr.contains("no post or page has the slug \"nope\""),
+        run.stderr.contains(
+            "error: --post nope: no post or page has this slug\n  help: name a post by its slug"
+        ),
         "{}",
         run.stderr
     );
