@@ -112,7 +112,9 @@ fn broken_targets<'a>(
         let html = String::from_utf8_lossy(&files[page]);
         let mut seen = HashSet::new();
         for target in internal_links(&html, base_path) {
-            let file = index_file(target.split(['#', '?']).next().unwrap_or_default());
+            let path = target.split(['#', '?']).next().unwrap_or_default();
+            // `planting%20notes.pdf` is the file `planting notes.pdf`.
+            let file = index_file(&crate::import::html::percent_decode(path));
             if !files.contains_key(&file) && seen.insert(target.clone()) {
                 broken.entry(target).or_default().push(page.as_str());
             }

@@ -104,6 +104,10 @@ enum ImportCommand {
         /// whose posts have several authors
         #[arg(long, value_name = "LOGIN")]
         author: Option<String>,
+        /// A copy of the old site's wp-content/uploads: the media of the imported
+        /// posts are copied from it into static/wp-content/uploads
+        #[arg(long, value_name = "DIR")]
+        uploads: Option<PathBuf>,
     },
     /// A Disqus export (XML, from the Disqus admin)
     Disqus {
@@ -280,12 +284,14 @@ fn run(command: Command) -> Result<i32> {
                     root,
                     author_id,
                     author,
+                    uploads,
                 } => ImportOptions {
                     format: Format::WordPress,
                     file,
                     root: root.root,
                     author_id,
                     author,
+                    uploads,
                 },
                 ImportCommand::Disqus { file, root, author } => ImportOptions {
                     format: Format::Disqus,
@@ -293,6 +299,7 @@ fn run(command: Command) -> Result<i32> {
                     root: root.root,
                     author_id: None,
                     author,
+                    uploads: None,
                 },
             };
             say(&crate::import::run(&options)?.to_string())?;

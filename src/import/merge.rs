@@ -37,30 +37,42 @@ pub(crate) struct MergeOutcome {
     pub(crate) file: PathBuf,
 }
 
-/// Writes under `ROOT/content/` and nowhere else.
+/// Writes under `ROOT/content/` (or another folder of the site) and nowhere else.
+#[derive(Debug)]
 pub(crate) struct ContentWriter {
-    /// `content/`, with symlinks resolved, to compare real paths against.
+    /// The folder, with symlinks resolved, to compare real paths against.
     real_content: PathBuf,
+    /// The folder as the user knows it (`content`).
+    shown: &'static str,
 }
 
 impl ContentWriter {
     /// Opens (and creates, if needed) the `content/` folder of the site at `root`.
     pub(crate) fn new(root: &Path) -> Result<Self> {
-        let content = root.join("content");
+        Self::under(root, "content")
+    }
+
+    /// Opens (and creates, if needed) the folder `dir` of the site at `root`.
+    pub(crate) fn under(root: &Path, dir: &'static str) -> Result<Self> {
+        let content = root.join(dir);
         fs::create_dir_all(&content).map_err(|e| Error::io(&content, "cannot create", e))?;
         let real_content = content
             .canonicalize()
             .map_err(|e| Error::io(&content, "cannot resolve", e))?;
-        Ok(ContentWriter { real_content })
+        Ok(ContentWriter {
+            real_content,
+            shown: dir,
+        })
     }
 
     /// The path for `rel` (relative to `content/`), after checking that it stays
     /// inside `content/`. Creates its parent folders.
     fn place(&self, rel: &str) -> Result<PathBuf> {
         let rel_path = Path::new(rel);
+        let shown = self.shown;
         let refuse = |why: &str| {
             Error::Other(format!(
-                "refusing to write content/{rel}: {why}; an import only writes inside content/"
+                "refusing to write {shown}/{rel}: {why}; an import only writes inside {shown}/"
             ))
         };
         if rel.is_empty()
@@ -68,7 +80,7 @@ impl ContentWriter {
                 .components()
                 .all(|c| matches!(c, Component::Normal(_)))
         {
-            return Err(refuse("it is not a plain path below content/"));
+            return Err(refuse(&format!("it is not a plain path below {shown}/")));
         }
         let path = self.real_content.join(rel_path);
         let parent = path.parent().unwrap_or(&self.real_content);
@@ -84,11 +96,15 @@ impl ContentWriter {
                 .unwrap_or(false)
         };
         if !inside(existing) {
-            return Err(refuse("a folder on the way leads outside content/"));
+            return Err(refuse(&format!(
+                "a folder on the way leads outside {shown}/"
+            )));
         }
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
         if !inside(parent) {
-            return Err(refuse("a folder on the way leads outside content/"));
+            return Err(refuse(&format!(
+                "a folder on the way leads outside {shown}/"
+            )));
         }
         if path.is_dir() {
             return Err(refuse("a folder of that name is in the way"));
@@ -109,6 +125,23 @@ impl ContentWriter {
             return Ok(false);
         }
         write_atomically(&path, text)?;
+        Ok(true)
+    }
+
+    /// Copies the file `from` to `rel`; leaves a file already there alone. Returns
+    /// whether it copied.
+    pub(crate) fn copy_file(&self, from: &Path, rel: &str) -> Result<bool> {
+        let path = self.place(rel)?;
+        if path.exists() {
+            return Ok(false);
+        }
+        let tmp = temporary(&path);
+        fs::copy(from, &tmp)
+            .and_then(|_| fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io(from, "cannot copy", e)
+            })?;
         Ok(true)
     }
 
@@ -636,12 +669,17 @@ fn same_data(a: &Comment, b: &Comment) -> bool {
 /// Writes `text` to a temporary file beside `path` and renames it over `path`, so a
 /// crash leaves either the old file or the new one, never half of one. The temporary
 /// name starts with a dot and ends in `.tmp`, which content discovery ignores.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
+/// A temporary file beside `path`, renamed to it once complete.
+fn temporary(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let tmp = temporary(path);
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(text.as_bytes())?;

@@ -1,7 +1,8 @@
 //! `rapport import`: WordPress (WXR) and Disqus exports into posts and thread files.
 //! Only approved comments, nothing private (emails, IPs), merged idempotently into
 //! what is already there; nothing is written outside `content/`, except the
-//! `site.toml` and skeleton of a site made from a WordPress export (`new_site`).
+//! `site.toml` and skeleton of a site made from a WordPress export (`new_site`) and
+//! the old blog's media copied to `static/wp-content/uploads/` (`media`).
 //!
 //! Reading is streaming (`xml`, then `wxr` / `dsq`), deciding is per format
 //! (`wordpress`, `disqus`, into the `model`), and writing is `merge` alone.
@@ -12,6 +13,7 @@ mod entities;
 pub(crate) mod existing;
 pub(crate) mod html;
 mod links;
+mod media;
 pub(crate) mod merge;
 pub(crate) mod model;
 mod new_site;
@@ -30,6 +32,7 @@ use crate::config::{self, SiteConfig};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::site::urls::PostPattern;
 use existing::Existing;
+use media::Media;
 use merge::ContentWriter;
 use report::Tally;
 use wxr::Stop;
@@ -50,6 +53,9 @@ pub struct ImportOptions {
     /// WordPress user id of the blog's author, for exports without `wp:author_id`
     /// (`--author-id`; falls back to `[author] wordpress_user_id` in site.toml).
     pub author_id: Option<u64>,
+    /// A copy of the old blog's `wp-content/uploads` (`--uploads`, WordPress only):
+    /// the media new posts and pages use are copied from it into the site.
+    pub uploads: Option<PathBuf>,
     /// The blog's author (`--author`): for Disqus their username; for WordPress
     /// their login, which chooses the author of a site made from the export.
     pub author: Option<String>,
@@ -80,6 +86,9 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport> {
         true => None,
         false => Some(config::load(root)?),
     };
+    if let Some(dir) = &options.uploads {
+        media::open_uploads(dir)?;
+    }
     let mut tally = Tally::default();
     match config {
         Some(config) => import_into(options, &config, &mut tally)?,
@@ -96,13 +105,7 @@ fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) 
     match options.format {
         Format::WordPress => {
             let plan = plan_wordpress(file, tally)?;
-            import_wordpress(
-                options,
-                &plan,
-                config.wordpress_user_id,
-                &config.permalinks,
-                tally,
-            )
+            import_wordpress(options, &plan, &site_facts(config), tally)
         }
         Format::Disqus => {
             let existing = Existing::load(&options.root, &config.permalinks)?;
@@ -124,8 +127,12 @@ fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) 
 fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
     let plan = plan_wordpress(&options.file, tally)?;
     let site = new_site::describe(&plan.blog, options.author.as_deref(), &options.file)?;
-    let permalinks = PostPattern::default();
-    import_wordpress(options, &plan, site.author_id, &permalinks, tally)?;
+    let facts = SiteFacts {
+        author_id: site.author_id,
+        permalinks: PostPattern::default(),
+        base_path: site.base_path.clone(),
+    };
+    import_wordpress(options, &plan, &facts, tally)?;
     new_site::write(&options.root, &site)?;
     tally.warnings.extend(site.warning.clone());
     tally.notes.push(format!(
@@ -146,30 +153,46 @@ fn plan_wordpress(file: &Path, tally: &mut Tally) -> Result<wordpress::Plan> {
     Ok(plan)
 }
 
-/// Pass two of a WordPress import into a site with that `[author] wordpress_user_id`
-/// and those permalinks.
+/// What a WordPress import needs to know of the site, made or found.
+struct SiteFacts {
+    /// `[author] wordpress_user_id`.
+    author_id: Option<u64>,
+    permalinks: PostPattern,
+    base_path: String,
+}
+
+fn site_facts(config: &SiteConfig) -> SiteFacts {
+    SiteFacts {
+        author_id: config.wordpress_user_id,
+        permalinks: config.permalinks.clone(),
+        base_path: config.base_path.clone(),
+    }
+}
+
+/// Pass two of a WordPress import.
 fn import_wordpress(
     options: &ImportOptions,
     plan: &wordpress::Plan,
-    site_author_id: Option<u64>,
-    permalinks: &PostPattern,
+    site: &SiteFacts,
     tally: &mut Tally,
 ) -> Result<()> {
     let file = options.file.as_path();
-    let existing = Existing::load(&options.root, permalinks)?;
-    let writer = ContentWriter::new(&options.root)?;
+    let root = options.root.as_path();
+    let uploads = options.uploads.as_deref();
+    let media = Media::new(plan.blog.addresses(), uploads, root, &site.base_path)?;
+    tally.media = media.tally(uploads);
+    let existing = Existing::load(root, &site.permalinks)?;
+    let writer = ContentWriter::new(root)?;
     let settings = wordpress::Settings {
-        author_id: options.author_id.or(site_author_id),
+        author_id: options.author_id.or(site.author_id),
     };
-    wordpress::import(
-        open_export(file)?,
-        plan,
-        settings,
-        &existing,
-        &writer,
-        tally,
-    )
-    .map_err(|s| located(file, s))?;
+    let target = wordpress::Target {
+        existing: &existing,
+        writer: &writer,
+        media: &media,
+    };
+    wordpress::import(open_export(file)?, plan, settings, &target, tally)
+        .map_err(|s| located(file, s))?;
     warn_unreadable(&existing, tally);
     Ok(())
 }

@@ -23,6 +23,8 @@ pub(crate) struct Blog {
     authors: Vec<Author>,
     /// Login → how many published posts name it as `dc:creator`.
     published_by: BTreeMap<String, usize>,
+    /// Every address the export gives the blog (`link`, `wp:base_blog_url`).
+    addresses: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,8 +40,22 @@ impl Blog {
             Channel::Title(t) => self.title = t,
             Channel::Description(d) => self.description = d,
             Channel::Language(l) => self.language = l,
-            Channel::Link(l) => self.link = l,
+            Channel::Link(l) => {
+                self.note_address(&l);
+                self.link = l;
+            }
         }
+    }
+
+    pub(crate) fn note_address(&mut self, url: &str) {
+        if !self.addresses.iter().any(|a| a == url) {
+            self.addresses.push(url.to_string());
+        }
+    }
+
+    /// Every address the export gives the blog, the `link` first.
+    pub(crate) fn addresses(&self) -> &[String] {
+        &self.addresses
     }
 
     pub(crate) fn note_author(&mut self, login: &str, id: Option<u64>, name: &str) {
@@ -64,6 +80,8 @@ pub(crate) struct NewSite {
     toml: String,
     /// The author's WordPress user id, to recognise their replies.
     pub(crate) author_id: Option<u64>,
+    /// The path part of its `base_url` (`/`, `/blog/`).
+    pub(crate) base_path: String,
     /// Said in the report when the export gave no usable address.
     pub(crate) warning: Option<String>,
 }
@@ -82,10 +100,11 @@ pub(crate) fn describe(blog: &Blog, chosen: Option<&str>, export: &Path) -> Resu
         Some(login) => Some(named_author(blog, login, export)?),
         None => sole_author(blog, export)?,
     };
-    let (base_url, warning) = match config::resolve_base_url(&blog.link) {
-        Ok((url, _)) => (url, None),
+    let (base_url, base_path, warning) = match config::resolve_base_url(&blog.link) {
+        Ok((url, path)) => (url, path, None),
         Err(_) => (
             "https://example.org/".to_string(),
+            "/".to_string(),
             Some(format!(
                 "the export gives no usable address for the blog ({:?}), so base_url is https://example.org/: set it in site.toml to where the site will be published",
                 blog.link
@@ -110,6 +129,7 @@ pub(crate) fn describe(blog: &Blog, chosen: Option<&str>, export: &Path) -> Resu
     Ok(NewSite {
         toml,
         author_id: author.and_then(|a| a.id),
+        base_path,
         warning,
     })
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::import::media::MediaTally;
 use crate::import::merge::MergeOutcome;
 
 /// Everything an import counted.
@@ -55,6 +56,8 @@ pub(crate) struct Tally {
     pub(crate) gallery_missing: usize,
     /// Featured images (`_thumbnail_id`) whose attachment the export does not have.
     pub(crate) images_missing: usize,
+    /// The old blog's media in new posts and pages.
+    pub(crate) media: MediaTally,
     pub(crate) warnings: Vec<String>,
     /// How author replies were recognised, for the report.
     pub(crate) author_rule: String,
@@ -165,6 +168,7 @@ impl Tally {
             lines.extend(self.conflicts.iter().map(|c| format!("    {c}")));
         }
         lines.extend(self.renamed.iter().map(|r| format!("  {r}")));
+        self.media.lines(&mut lines);
         for w in &self.warnings {
             lines.push(format!("warning: {w}"));
         }
@@ -276,6 +280,8 @@ fn created(new: usize, present: usize) -> String {
 pub(crate) fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("{n} {what}")
+    } else if what.ends_with(['s', 'x']) || what.ends_with("sh") || what.ends_with("ch") {
+        format!("{n} {what}es")
     } else if let Some(stem) = what
         .strip_suffix('y')
         .filter(|s| !s.ends_with(['a', 'e', 'o']))
@@ -320,5 +326,6 @@ mod tests {
         );
         assert_eq!(plural(2, "reply"), "2 replies");
         assert_eq!(plural(2, "day"), "2 days");
+        assert_eq!(plural(2, "media address"), "2 media addresses");
     }
 }

@@ -18,6 +18,7 @@ use crate::error::Result;
 use crate::import::existing::Existing;
 use crate::import::html;
 use crate::import::links::{alias_of, query_id, url_path, Alias};
+use crate::import::media::Media;
 use crate::import::merge::ContentWriter;
 use crate::import::model::{reattach, usable_id, NewComment, NewDocument};
 use crate::import::new_site::Blog;
@@ -73,7 +74,8 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
                 }
             }
             Record::BlogUrl(url) => {
-                plan.blog_path = url_path(&url).trim_end_matches('/').to_string()
+                plan.blog_path = url_path(&url).trim_end_matches('/').to_string();
+                plan.blog.note_address(&url);
             }
             Record::Channel(fact) => plan.blog.note_channel(fact),
             Record::Item(item) => {
@@ -110,15 +112,22 @@ fn note_attachment(item: &Item, attachments: &mut Attachments) {
     }
 }
 
+/// The site an import writes into: what it has, and the writers.
+pub(crate) struct Target<'a> {
+    pub(crate) existing: &'a Existing,
+    pub(crate) writer: &'a ContentWriter,
+    pub(crate) media: &'a Media,
+}
+
 /// Pass two: converts and writes each item.
 pub(crate) fn import(
     input: impl BufRead,
     plan: &Plan,
     settings: Settings,
-    existing: &Existing,
-    writer: &ContentWriter,
+    site: &Target<'_>,
     tally: &mut Tally,
 ) -> Result<(), Stop> {
+    let existing = site.existing;
     let mut index = 0;
     // Addresses taken: the site's, and those of every document this import creates.
     let mut aliases_used: HashSet<String> = existing.addresses.clone();
@@ -144,15 +153,7 @@ pub(crate) fn import(
             .or(settings.author_id);
         let comments = convert_comments(&item, post_author, tally, &mut unverified);
         let doc = convert_item(&item, kind, draft, slug, plan, tally);
-        write(
-            doc,
-            comments,
-            &item.link,
-            &mut aliases_used,
-            existing,
-            writer,
-            tally,
-        )
+        write(doc, comments, &item.link, &mut aliases_used, site, tally)
     })?;
     tally.author_rule = match settings.author_id {
         Some(id) if plan.authors.is_empty() => format!("WordPress user id {id}"),
@@ -185,10 +186,10 @@ fn write(
     comments: Vec<NewComment>,
     link: &str,
     addresses: &mut HashSet<String>,
-    existing: &Existing,
-    writer: &ContentWriter,
+    site: &Target<'_>,
     tally: &mut Tally,
 ) -> Result<()> {
+    let (existing, writer) = (site.existing, site.writer);
     let from_before = doc
         .wordpress_id
         .and_then(|id| existing.by_wordpress_id.get(&id).cloned());
@@ -226,6 +227,7 @@ fn write(
             keep
         });
         doc.old_addresses = elsewhere;
+        localise_media(&mut doc, site.media, tally)?;
         writer.create_document(&rel, &text::document(&doc))?
     };
     match (doc.kind, created) {
@@ -239,6 +241,15 @@ fn write(
     }
     let outcome = writer.merge_thread(&rel, comments)?;
     tally.count_merge(outcome);
+    Ok(())
+}
+
+/// Points the media of a new document at the site's copies (`--uploads`).
+fn localise_media(doc: &mut NewDocument, media: &Media, tally: &mut Tally) -> Result<()> {
+    doc.body = media.localise_body(&doc.body, &mut tally.media)?;
+    if let Some(image) = &doc.image {
+        doc.image = Some(media.localise_image(image, &mut tally.media)?);
+    }
     Ok(())
 }
 

@@ -401,6 +401,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: export.xml: the published posts have 2 authors, and a new site has one: ann (1 post), bob (1 post)\n  help: choose the site's author with --author LOGIN, e.g. --author ann; the posts of every author are imported\n",
     },
     Mistake {
+        mistake: "import: --uploads names a folder that is not there",
+        files: &[],
+        args: &["import", "wordpress", "export.xml", "--uploads", "wp-content/uploads"],
+        stderr: "error: wp-content/uploads: --uploads names no folder here\n  help: pass the copy of the old site's wp-content/uploads (the folder that holds the year folders, 2019/ …), or leave --uploads out to keep the media on the old site\n",
+    },
+    Mistake {
         mistake: "import: a Disqus export into a folder without a site",
         files: &[],
         args: &["import", "disqus", "export.xml", "--root", "blog"],

@@ -415,10 +415,19 @@ fn real_threads_converge_after_held_comments_are_published() {
 
 /// Every file of the site except its build, with its bytes.
 fn site_files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = content(root);
-    for rel in ["site.toml", "static/.gitkeep"] {
-        if let Ok(bytes) = std::fs::read(root.join(rel)) {
-            files.insert(PathBuf::from(rel), bytes);
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path == root.join("public") {
+                continue;
+            } else if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
+            }
         }
     }
     files
@@ -615,4 +624,167 @@ fn a_featured_image_missing_from_the_export_is_reported() {
         "{out}"
     );
     assert!(!read(&site.root.join("blog"), "content/posts/roses.md").contains("image:"));
+}
+
+/// A copy of the old blog's `wp-content/uploads` beside the site, with the files the
+/// `blog.xml` export uses (each holding its own path) except `2019/06/gone.jpg`, and a
+/// link that leads out of the folder.
+fn uploads(dir: &SiteTest) -> PathBuf {
+    let uploads = dir.root.join("old-uploads");
+    for rel in [
+        "2019/05/rose.jpg",
+        "2019/05/rose-300x200.jpg",
+        "2019/05/planting notes.pdf",
+        "2018/06/bed.jpg",
+        "2019/05/unused.jpg",
+    ] {
+        dir.write(&format!("old-uploads/{rel}"), rel);
+    }
+    dir.write("wp-config.php", "secret");
+    dir.write("secret.txt", "secret");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.root.join("secret.txt"),
+        uploads.join("2019/05/outside.jpg"),
+    )
+    .unwrap();
+    uploads
+}
+
+#[test]
+fn images_stayed_on_the_old_host() {
+    let dir = SiteTest::empty();
+    let uploads = uploads(&dir);
+    let out = dir
+        .run(&[
+            "import",
+            "wordpress",
+            &export("wordpress/blog.xml"),
+            "--root",
+            "blog",
+            "--uploads",
+            "old-uploads",
+        ])
+        .success()
+        .stdout;
+    let blog = dir.root.join("blog");
+
+    // Each file a post uses is copied where its old path keeps working, and no other.
+    let copied: BTreeMap<String, String> = site_files(&blog)
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            let rel = path.strip_prefix("static/wp-content/uploads").ok()?;
+            Some((
+                rel.to_string_lossy().into_owned(),
+                String::from_utf8(bytes).unwrap(),
+            ))
+        })
+        .collect();
+    let expected: BTreeMap<String, String> = [
+        "2018/06/bed.jpg",
+        "2019/05/planting notes.pdf",
+        "2019/05/rose-300x200.jpg",
+        "2019/05/rose.jpg",
+    ]
+    .into_iter()
+    .map(|rel| (rel.to_string(), rel.to_string()))
+    .collect();
+    assert_eq!(copied, expected, "{out}");
+
+    // Their addresses point at the site: src, every srcset variant, links, the
+    // featured image; another site's image and what was not found stay as they were.
+    let post = read(&blog, "content/posts/roses.md");
+    for local in [
+        "src=\"/wp-content/uploads/2019/05/rose-300x200.jpg\"",
+        "srcset=\"/wp-content/uploads/2019/05/rose-300x200.jpg 300w, /wp-content/uploads/2019/05/rose.jpg 1024w\"",
+        "href=\"/wp-content/uploads/2019/05/planting%20notes.pdf\"",
+        "src=\"/wp-content/uploads/2018/06/bed.jpg\"",
+        "  image: \"/wp-content/uploads/2019/05/rose.jpg\"\n",
+        "src=\"https://old.example/wp-content/uploads/2019/06/gone.jpg\"",
+        "src=\"https://other.example/wp-content/uploads/2019/05/theirs.jpg\"",
+    ] {
+        assert!(post.contains(local), "{local}\n{post}");
+    }
+    assert!(
+        out.contains("  media: 6 addresses now point at the site's copy in static/wp-content/uploads/ (4 files copied from old-uploads now)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  4 media files not found in old-uploads, left pointing at the old site:
+    https://old.example/wp-content/uploads/../../wp-config.php
+    https://old.example/wp-content/uploads/2019/%2e%2e/%2e%2e/secret.txt
+    https://old.example/wp-content/uploads/2019/05/outside.jpg
+    https://old.example/wp-content/uploads/2019/06/gone.jpg
+"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("still point"), "{out}");
+
+    // The site builds, serves the files at their old paths, and check finds every one.
+    build(&dir, &blog);
+    dir.run(&["check", "--root", "blog"]).success();
+    assert_eq!(
+        read(
+            &blog,
+            "public/wp-content/uploads/2019/05/planting notes.pdf"
+        ),
+        "2019/05/planting notes.pdf"
+    );
+    let page = read(&blog, "public/posts/roses/index.html");
+    assert!(
+        page.contains("<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"),
+        "{page}"
+    );
+
+    // A second import changes no byte, and the folder it read is as it was.
+    let before = site_files(&blog);
+    let again = dir
+        .run(&[
+            "import",
+            "wordpress",
+            &export("wordpress/blog.xml"),
+            "--root",
+            "blog",
+            "--uploads",
+            "old-uploads",
+        ])
+        .success()
+        .stdout;
+    assert_eq!(site_files(&blog), before, "{again}");
+    assert_eq!(site_files(&uploads).len(), 6);
+}
+
+#[test]
+fn without_uploads_the_report_counts_the_media_left_on_the_old_host() {
+    let dir = SiteTest::empty();
+    let blog = dir.root.join("blog");
+    let out = import(&dir, &blog, "wordpress", "wordpress/blog.xml");
+    assert!(
+        out.contains("  10 media addresses in the new posts and pages still point at the old site (old.example): pass --uploads DIR, a copy of its wp-content/uploads, to copy the files into the site\n"),
+        "{out}"
+    );
+    assert!(!blog.join("static/wp-content").exists());
+}
+
+#[test]
+fn an_uploads_folder_that_is_not_there_is_refused_before_anything_is_written() {
+    let dir = SiteTest::empty();
+    let run = dir
+        .run(&[
+            "import",
+            "wordpress",
+            &export("wordpress/blog.xml"),
+            "--root",
+            "blog",
+            "--uploads",
+            "wp-content/uploads",
+        ])
+        .failure(1);
+    assert_eq!(
+        run.stderr,
+        "error: wp-content/uploads: --uploads names no folder here\n  help: pass the copy of the old site's wp-content/uploads (the folder that holds the year folders, 2019/ …), or leave --uploads out to keep the media on the old site\n"
+    );
+    assert!(!dir.root.join("blog").exists());
 }
