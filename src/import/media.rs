@@ -195,7 +195,12 @@ impl Media {
     fn upload_of<'a>(&self, address: &'a str) -> Option<Upload<'a>> {
         let address = address.split(['?', '#']).next().unwrap_or_default();
         let written = match address.split_once("//") {
-            Some((scheme, rest)) if scheme.is_empty() || scheme.ends_with(':') => {
+            Some((scheme, rest))
+                if matches!(
+                    scheme.to_ascii_lowercase().as_str(),
+                    "" | "http:" | "https:"
+                ) =>
+            {
                 let (host, path) = rest.split_at(rest.find('/')?);
                 let host = normal_host(host);
                 if host.ends_with(".files.wordpress.com") {
