@@ -10,40 +10,40 @@ use serde::{Deserialize, Deserializer};
 use crate::dates;
 use crate::error::{read_text, Diagnostic, Error, Location};
 use crate::limits;
-use crate::threads::{Comment, Reactions, Role, State, Thread};
+use crate::threads::{simple, Comment, Reactions, Role, State, Thread};
 use crate::yaml;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawThread {
+pub(super) struct RawThread {
     #[serde(default)]
-    reactions: Reactions,
+    pub(super) reactions: Reactions,
     #[serde(default)]
-    comments: Vec<RawComment>,
+    pub(super) comments: Vec<RawComment>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawComment {
+pub(super) struct RawComment {
     #[serde(deserialize_with = "id_text")]
-    id: String,
+    pub(super) id: String,
     #[serde(default, deserialize_with = "optional_id_text")]
-    parent: Option<String>,
+    pub(super) parent: Option<String>,
     #[serde(default, deserialize_with = "optional_id_text")]
-    replied_to: Option<String>,
-    author: Option<String>,
-    url: Option<String>,
-    date: Option<String>,
+    pub(super) replied_to: Option<String>,
+    pub(super) author: Option<String>,
+    pub(super) url: Option<String>,
+    pub(super) date: Option<String>,
     #[serde(default)]
-    role: Role,
+    pub(super) role: Role,
     #[serde(default)]
-    body: String,
-    source: Option<String>,
-    via: Option<String>,
+    pub(super) body: String,
+    pub(super) source: Option<String>,
+    pub(super) via: Option<String>,
     #[serde(default)]
-    state: State,
-    warning: Option<String>,
-    edited: Option<String>,
+    pub(super) state: State,
+    pub(super) warning: Option<String>,
+    pub(super) edited: Option<String>,
 }
 
 /// Ids are text, but `id: 3` (unquoted) is what people write.
@@ -111,6 +111,8 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
             reactions: Reactions::default(),
             comments: Vec::new(),
         }
+    } else if let Some(raw) = simple::parse(text) {
+        raw
     } else {
         yaml::from_str_at(text, path, 1).map_err(|d| vec![bare_list(text, path).unwrap_or(d)])?
     };

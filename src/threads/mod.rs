@@ -6,6 +6,7 @@
 pub mod conversations;
 mod load;
 pub mod metrics;
+mod simple;
 pub mod tree;
 
 use std::path::PathBuf;
