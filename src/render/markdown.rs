@@ -61,8 +61,9 @@ impl Markdown {
     /// the `rel` the sanitiser would add, so there is nothing in it for a sanitiser
     /// to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
-        let events: Vec<Event<'_>> =
-            Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES).collect();
+        let events: Vec<Event<'_>> = link_bare_addresses(
+            Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES).collect(),
+        );
         if events
             .iter()
             .all(|e| is_plain_markup(e) || is_plain_link(e))
@@ -268,6 +269,71 @@ fn html_addresses(html: &str) -> Vec<(usize, String)> {
         }
     }
     out.sort();
+    out
+}
+
+/// Links the bare `http(s)://` addresses of a comment's text, as readers expect of a
+/// comment box (pulldown-cmark links only `<https://…>`). Not inside links, images,
+/// code or a raw `<a>`; other schemes stay text. The links are ordinary markdown
+/// links, so the sanitiser's rules (and `rel`) apply to them as to any other.
+fn link_bare_addresses(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let mut out = Vec::with_capacity(events.len());
+    let mut inside = 0usize;
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut Vec<Event<'_>>| {
+        if text.is_empty() {
+            return;
+        }
+        for span in finder.spans(text) {
+            let piece = span.as_str().to_string();
+            let web = span.kind().is_some() && {
+                let lower = piece.get(..8).unwrap_or(&piece).to_ascii_lowercase();
+                lower.starts_with("http://") || lower.starts_with("https://")
+            };
+            if web {
+                out.push(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Autolink,
+                    dest_url: piece.clone().into(),
+                    title: "".into(),
+                    id: "".into(),
+                }));
+                out.push(Event::Text(piece.into()));
+                out.push(Event::End(TagEnd::Link));
+            } else {
+                out.push(Event::Text(piece.into()));
+            }
+        }
+        text.clear();
+    };
+    for event in events {
+        match event {
+            Event::Text(t) if inside == 0 => text.push_str(&t),
+            other => {
+                flush(&mut text, &mut out);
+                match &other {
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => {
+                        inside += 1
+                    }
+                    Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                        inside = inside.saturating_sub(1)
+                    }
+                    Event::InlineHtml(html) | Event::Html(html) => {
+                        let lower = html.trim_start().to_ascii_lowercase();
+                        if lower.starts_with("<a ") || lower.starts_with("<a>") {
+                            inside += 1;
+                        } else if lower.starts_with("</a") {
+                            inside = inside.saturating_sub(1);
+                        }
+                    }
+                    _ => {}
+                }
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut text, &mut out);
     out
 }
 

@@ -262,3 +262,55 @@ fn a_neutralised_javascript_link_still_looked_like_a_link() {
         "Try this or that."
     );
 }
+
+#[test]
+fn bare_addresses_in_comments_were_not_linked() {
+    let (site, body) = comment_body_of(
+        "See https://example.org/a_b?x=1&y=2. Or http://e.org, not `https://code.example/`, \
+         ftp://files.example/, javascript:alert(1) or www.example.com; [named](https://n.example/) stays.",
+    );
+    let html = site.html("posts/hello/index.html");
+    let links: Vec<(String, String, String)> = select(&html, ".comment-body a")
+        .iter()
+        .map(|a| {
+            (
+                a.attr("href").unwrap().to_string(),
+                a.attr("rel").unwrap_or_default().to_string(),
+                text(a),
+            )
+        })
+        .collect();
+    let rel = "nofollow ugc noopener".to_string();
+    assert_eq!(
+        links,
+        [
+            (
+                "https://example.org/a_b?x=1&y=2".into(),
+                rel.clone(),
+                "https://example.org/a_b?x=1&y=2".into()
+            ),
+            ("http://e.org".into(), rel.clone(), "http://e.org".into()),
+            ("https://n.example/".into(), rel, "named".into()),
+        ],
+        "{body}"
+    );
+    assert!(
+        body.contains("<code>https://code.example/</code>"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_bare_address_cannot_break_out_of_its_attribute() {
+    let (site, body) = comment_body_of(
+        "https://e.org/\"onmouseover=\"alert(1) and https://e.org/<script>x</script>",
+    );
+    assert!(!body.contains("onmouseover=\""), "{body}");
+    assert!(!body.contains("<script"), "{body}");
+    let html = site.html("posts/hello/index.html");
+    for a in select(&html, ".comment-body a") {
+        assert!(a.attr("href").unwrap().starts_with("https://e.org/"));
+        assert_eq!(a.attr("rel"), Some("nofollow ugc noopener"));
+        assert_eq!(a.value().attrs().count(), 2, "{body}");
+    }
+}
