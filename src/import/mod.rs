@@ -17,6 +17,7 @@ mod media;
 pub(crate) mod merge;
 pub(crate) mod model;
 mod new_site;
+mod permalinks;
 mod report;
 mod shortcodes;
 mod text;
@@ -104,7 +105,9 @@ fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) 
     let file = options.file.as_path();
     match options.format {
         Format::WordPress => {
-            let plan = plan_wordpress(file, tally)?;
+            let mut plan = plan_wordpress(file, tally)?;
+            let links = plan.published_links();
+            plan.set_permalinks(permalinks::choose(config, &links, tally));
             import_wordpress(options, &plan, &site_facts(config), tally)
         }
         Format::Disqus => {
@@ -125,11 +128,13 @@ fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) 
 
 /// Makes a site from a WordPress export: its content first, its `site.toml` last.
 fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
-    let plan = plan_wordpress(&options.file, tally)?;
-    let site = new_site::describe(&plan.blog, options.author.as_deref(), &options.file)?;
+    let mut plan = plan_wordpress(&options.file, tally)?;
+    let mut site = new_site::describe(&plan.blog, options.author.as_deref(), &options.file)?;
+    let permalinks = permalinks::for_new_site(&plan.published_links(), &mut site, tally);
+    plan.set_permalinks(permalinks.clone());
     let facts = SiteFacts {
         author_id: site.author_id,
-        permalinks: PostPattern::default(),
+        permalinks,
         base_path: site.base_path.clone(),
     };
     import_wordpress(options, &plan, &facts, tally)?;

@@ -86,6 +86,15 @@ pub(crate) struct NewSite {
     pub(crate) warning: Option<String>,
 }
 
+impl NewSite {
+    /// Adds `table` at the end of its site.toml; returns the line it starts on.
+    pub(crate) fn append(&mut self, table: &str) -> usize {
+        let line = self.toml.lines().count() + 1;
+        self.toml.push_str(table);
+        line
+    }
+}
+
 /// Whether the import should make a site at `root`: it has no `site.toml`, and it is
 /// a new folder or one that is not inside a site (where the import belongs to that
 /// site, as every command says).

@@ -22,10 +22,12 @@ use crate::import::media::Media;
 use crate::import::merge::ContentWriter;
 use crate::import::model::{reattach, usable_id, NewComment, NewDocument};
 use crate::import::new_site::Blog;
+use crate::import::permalinks::OldLink;
 use crate::import::report::{plural, Tally};
 use crate::import::shortcodes::{self, Attachment, Attachments};
 use crate::import::text;
 use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
+use crate::site::urls::{self, PostFacts, PostPattern};
 use crate::threads::Role;
 
 /// What the first pass learns for the second.
@@ -39,6 +41,10 @@ pub(crate) struct Plan {
     slugs: Vec<Option<String>>,
     /// Addresses the new documents will have (`posts/x/`, `about/`).
     own_paths: HashSet<String>,
+    /// Each new document's kind, whether it is a draft, and its old link.
+    placed: Vec<(Kind, bool, OldLink)>,
+    /// Where posts are published.
+    permalinks: PostPattern,
     /// The export's attachments, for `[gallery]`.
     attachments: Attachments,
     /// What the export says about the blog, for a site made from it.
@@ -86,7 +92,10 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
                             plan.blog.note_published_post(&item.creator);
                         }
                         let slug = unique_slug(&item, kind, &mut taken);
-                        plan.own_paths.insert(own_path(kind, &slug));
+                        let link = old_link(&item, &slug, &plan.blog_path);
+                        plan.own_paths
+                            .insert(own_path(&plan.permalinks, kind, &link));
+                        plan.placed.push((kind, draft, link));
                         Some(slug)
                     }
                     _ => None,
@@ -97,6 +106,36 @@ pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
         Ok(())
     })?;
     Ok((plan, replaced))
+}
+
+impl Plan {
+    /// The old links of the published posts, for `infer_permalink_pattern`.
+    pub(crate) fn published_links(&self) -> Vec<OldLink> {
+        (self.placed.iter())
+            .filter(|(kind, draft, _)| *kind == Kind::Post && !draft)
+            .map(|(_, _, link)| link.clone())
+            .collect()
+    }
+
+    /// Publishes the posts of the import at `permalinks`.
+    pub(crate) fn set_permalinks(&mut self, permalinks: PostPattern) {
+        self.permalinks = permalinks;
+        self.own_paths = (self.placed.iter())
+            .map(|(kind, _, link)| own_path(&self.permalinks, *kind, link))
+            .collect();
+    }
+}
+
+fn old_link(item: &Item, slug: &str, blog_path: &str) -> OldLink {
+    OldLink {
+        path: match alias_of(&item.link, blog_path) {
+            Alias::Path(path) => path,
+            _ => String::new(),
+        },
+        slug: slug.to_string(),
+        date: item_date(item),
+        id: item.post_id,
+    }
 }
 
 fn note_attachment(item: &Item, attachments: &mut Attachments) {
@@ -130,8 +169,12 @@ pub(crate) fn import(
     let existing = site.existing;
     let mut index = 0;
     // Addresses taken: the site's, and those of every document this import creates.
-    let mut aliases_used: HashSet<String> = existing.addresses.clone();
-    aliases_used.extend(plan.own_paths.iter().cloned());
+    let mut used: HashSet<String> = existing.addresses.clone();
+    used.extend(plan.own_paths.iter().cloned());
+    let mut addresses = Addresses {
+        used,
+        permalinks: &plan.permalinks,
+    };
     let mut unverified = 0;
     wxr::read(input, |record| {
         let Record::Item(item) = record else {
@@ -153,7 +196,7 @@ pub(crate) fn import(
             .or(settings.author_id);
         let comments = convert_comments(&item, post_author, tally, &mut unverified);
         let doc = convert_item(&item, kind, draft, slug, plan, tally);
-        write(doc, comments, &item.link, &mut aliases_used, site, tally)
+        write(doc, comments, &item.link, &mut addresses, site, tally)
     })?;
     tally.author_rule = match settings.author_id {
         Some(id) if plan.authors.is_empty() => format!("WordPress user id {id}"),
@@ -185,7 +228,7 @@ fn write(
     mut doc: NewDocument,
     comments: Vec<NewComment>,
     link: &str,
-    addresses: &mut HashSet<String>,
+    addresses: &mut Addresses<'_>,
     site: &Target<'_>,
     tally: &mut Tally,
 ) -> Result<()> {
@@ -214,12 +257,12 @@ fn write(
         }
     };
     let created = !writer.exists(&rel) && {
-        let own = own_path(doc.kind, &doc.slug);
+        let own = document_address(addresses.permalinks, &doc);
         let mut elsewhere = Vec::new();
         doc.aliases.retain(|alias| {
             let address = alias.trim_start_matches('/').to_string();
             // An old link that is the new address needs no redirect.
-            let keep = address != own && addresses.insert(address);
+            let keep = address != own && addresses.used.insert(address);
             if !keep && alias.trim_start_matches('/') != own {
                 tally.aliases_dropped.push(alias.clone());
                 elsewhere.push(alias.clone());
@@ -253,6 +296,12 @@ fn localise_media(doc: &mut NewDocument, media: &Media, tally: &mut Tally) -> Re
     Ok(())
 }
 
+/// The addresses taken, and where posts are published.
+struct Addresses<'p> {
+    used: HashSet<String>,
+    permalinks: &'p PostPattern,
+}
+
 /// Whether a file (or a bundle of that name) is already at `rel`.
 fn taken(rel: &str, existing: &Existing, writer: &ContentWriter) -> bool {
     let bundle = format!("{}/index.md", rel.trim_end_matches(".md"));
@@ -265,13 +314,13 @@ fn move_to_free_address(
     doc: &mut NewDocument,
     existing: &Existing,
     writer: &ContentWriter,
-    addresses: &mut HashSet<String>,
+    addresses: &mut Addresses<'_>,
 ) {
     let base = doc.slug.clone();
     for n in 2.. {
         doc.slug = format!("{base}-{n}");
-        let own = own_path(doc.kind, &doc.slug);
-        if !taken(&text::document_path(doc), existing, writer) && addresses.insert(own) {
+        let own = document_address(addresses.permalinks, doc);
+        if !taken(&text::document_path(doc), existing, writer) && addresses.used.insert(own) {
             return;
         }
     }
@@ -373,11 +422,29 @@ fn shorten(slug: String) -> String {
     slug[..end].trim_end_matches(['-', '.']).to_string()
 }
 
-fn own_path(kind: Kind, slug: &str) -> String {
+/// Where a document of the import is published (`posts/x/`, `2015/03/x/`, `about/`).
+fn own_path(permalinks: &PostPattern, kind: Kind, link: &OldLink) -> String {
+    let id = link.id.map(|id| id.to_string());
+    let facts = PostFacts {
+        slug: &link.slug,
+        date: link.date.as_ref(),
+        id: id.as_deref(),
+        section: "posts",
+    };
     match kind {
-        Kind::Post => crate::site::urls::post(slug),
-        Kind::Page => format!("{slug}/"),
+        Kind::Post => (permalinks.address(&facts)).unwrap_or_else(|| urls::post(&link.slug)),
+        Kind::Page => format!("{}/", link.slug),
     }
+}
+
+fn document_address(permalinks: &PostPattern, doc: &NewDocument) -> String {
+    let link = OldLink {
+        path: String::new(),
+        slug: doc.slug.clone(),
+        date: doc.date,
+        id: doc.wordpress_id,
+    };
+    own_path(permalinks, doc.kind, &link)
 }
 
 fn convert_item(
@@ -389,13 +456,7 @@ fn convert_item(
     tally: &mut Tally,
 ) -> NewDocument {
     let title = html::plain_text(&item.title);
-    let date = wp_date(&item.post_date_gmt)
-        .or_else(|| wp_date(&item.post_date))
-        .or_else(|| {
-            DateTime::parse_from_rfc2822(&item.pub_date)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        });
+    let date = item_date(item);
     let undated = date.is_none() && !draft && kind == Kind::Post;
     if undated {
         tally.undated.push(slug.clone());
@@ -433,6 +494,17 @@ fn featured_image(item: &Item, attachments: &Attachments, tally: &mut Tally) -> 
         tally.images_missing += 1;
     }
     url
+}
+
+/// The date a post is imported with: the export's GMT date, else its local one.
+fn item_date(item: &Item) -> Option<Date> {
+    wp_date(&item.post_date_gmt)
+        .or_else(|| wp_date(&item.post_date))
+        .or_else(|| {
+            DateTime::parse_from_rfc2822(&item.pub_date)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        })
 }
 
 /// Categories and tags, by display name; "Uncategorized" is WordPress's placeholder.

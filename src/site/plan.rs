@@ -142,6 +142,10 @@ impl Plan<'_> {
                 inputs: digests.entry(pass, at),
             });
             for (n, alias) in doc.aliases.iter().enumerate() {
+                // An old address a permalink pattern gave back to the post itself.
+                if *alias == doc.path {
+                    continue;
+                }
                 self.outputs.push(Output {
                     file: index_file(alias),
                     job: Job::Alias(at, n),

@@ -232,6 +232,11 @@ impl PostPattern {
         }
     }
 
+    /// Whether site.toml sets it.
+    pub fn is_written(&self) -> bool {
+        self.line.is_some()
+    }
+
     /// Whether posts need an `id` for their address.
     pub fn needs_id(&self) -> bool {
         self.parts.contains(&Part::Value(Placeholder::Id))

@@ -225,3 +225,133 @@ fn a_bad_pattern_is_an_error_at_its_line() {
         );
     }
 }
+
+fn export(name: &str) -> String {
+    crate::harness::fixtures_dir()
+        .join("import/wordpress")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn an_import_whose_posts_share_one_pattern_says_which_line_keeps_their_addresses() {
+    let site = SiteTest::with_files(&[]);
+    let out = site
+        .run(&["import", "wordpress", &export("permalinks.xml")])
+        .success()
+        .stdout;
+    assert!(
+        out.contains("Every published post of the export was at an address of the pattern /:year/:month/:slug/: to publish each post at its old address rather than redirect from there, add [permalinks] with posts = \"/:year/:month/:slug/\" to site.toml"),
+        "{out}"
+    );
+    // site.toml is the writer's: the import leaves it as it was.
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    assert!(!toml.contains("permalinks"), "{toml}");
+    let post = std::fs::read_to_string(site.root.join("content/posts/tomatoes.md")).unwrap();
+    assert!(
+        post.contains("aliases:\n  - \"/2015/03/tomatoes/\""),
+        "{post}"
+    );
+    site.build();
+    assert!(site.exists("posts/tomatoes/index.html"));
+    assert!(site
+        .read("2015/03/tomatoes/index.html")
+        .contains("http-equiv=\"refresh\""));
+
+    // With the line the report gives, every old address is the post itself, not a
+    // redirect page over it.
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[permalinks]\nposts = \"/:year/:month/:slug/\"\n"),
+    );
+    site.run(&["build", "--drafts"]).success();
+    let tomatoes = site.read("2015/03/tomatoes/index.html");
+    assert!(tomatoes.contains("id=\"comment-7\""), "{tomatoes}");
+    assert!(!tomatoes.contains("http-equiv=\"refresh\""), "{tomatoes}");
+    assert!(site.exists("2016/11/beans/index.html"));
+    assert!(site.exists("about/index.html"));
+    // The draft had no old address; it has one from its date.
+    assert!(site.exists("2017/01/not-yet/index.html"));
+    assert!(!site.exists("posts"));
+
+    // A later import writes no alias for a new post at its own address.
+    std::fs::remove_file(site.root.join("content/posts/beans.md")).unwrap();
+    let out = site
+        .run(&["import", "wordpress", &export("permalinks.xml")])
+        .success()
+        .stdout;
+    assert!(!out.contains("add [permalinks]"), "{out}");
+    let beans = std::fs::read_to_string(site.root.join("content/posts/beans.md")).unwrap();
+    assert!(!beans.contains("aliases"), "{beans}");
+}
+
+#[test]
+fn links_of_no_one_pattern_keep_their_aliases_and_no_line_is_suggested() {
+    let site = SiteTest::fixture("site/basic");
+    let out = site
+        .run(&["import", "wordpress", &export("starter-collision.xml")])
+        .success()
+        .stdout;
+    // /about/ is a page's; the posts are at /:year/:month/:day/:slug/.
+    assert!(
+        out.contains("posts = \"/:year/:month/:day/:slug/\""),
+        "{out}"
+    );
+    let out = site
+        .run(&["import", "wordpress", &export("edge-cases.xml")])
+        .success()
+        .stdout;
+    assert!(!out.contains("[permalinks]"), "{out}");
+}
+
+#[test]
+fn a_site_made_from_an_export_publishes_every_post_at_its_old_address() {
+    let dir = SiteTest::empty();
+    let out = dir
+        .run(&[
+            "import",
+            "wordpress",
+            &export("permalinks.xml"),
+            "--root",
+            "blog",
+        ])
+        .success()
+        .stdout;
+    assert!(
+        out.contains("Every published post of the export was at an address of the pattern /:year/:month/:slug/: site.toml publishes posts there ([permalinks]), so each keeps its old address"),
+        "{out}"
+    );
+    let blog = dir.root.join("blog");
+    let toml = std::fs::read_to_string(blog.join("site.toml")).unwrap();
+    assert!(
+        toml.ends_with("\n\n[permalinks]\nposts = \"/:year/:month/:slug/\"\n"),
+        "{toml}"
+    );
+    let post = std::fs::read_to_string(blog.join("content/posts/tomatoes.md")).unwrap();
+    assert!(!post.contains("aliases"), "{post}");
+    dir.run(&["build", "--root", "blog"]).success();
+    let public = blog.join("public");
+    let tomatoes = std::fs::read_to_string(public.join("2015/03/tomatoes/index.html")).unwrap();
+    assert!(tomatoes.contains("id=\"comment-7\""), "{tomatoes}");
+    assert!(public.join("2016/11/beans/index.html").is_file());
+    assert!(public.join("about/index.html").is_file());
+    assert!(!public.join("posts").exists());
+    // A second import changes no byte.
+    dir.run(&[
+        "import",
+        "wordpress",
+        &export("permalinks.xml"),
+        "--root",
+        "blog",
+    ])
+    .success();
+    assert_eq!(
+        std::fs::read_to_string(blog.join("site.toml")).unwrap(),
+        toml
+    );
+    assert_eq!(
+        std::fs::read_to_string(blog.join("content/posts/tomatoes.md")).unwrap(),
+        post
+    );
+}
