@@ -587,7 +587,7 @@ fn a_featured_image_and_an_excerpt_were_left_behind() {
     assert!(!out.contains("featured image"), "{out}");
 
     build(&dir, &blog);
-    let page = read(&blog, "public/posts/roses/index.html");
+    let page = read(&blog, "public/2019/05/21/roses/index.html");
     assert!(
         page.contains(
             "<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"
