@@ -731,7 +731,7 @@ fn images_stayed_on_the_old_host() {
         ),
         "2019/05/planting notes.pdf"
     );
-    let page = read(&blog, "public/posts/roses/index.html");
+    let page = read(&blog, "public/2019/05/21/roses/index.html");
     assert!(
         page.contains("<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"),
         "{page}"
