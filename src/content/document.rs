@@ -44,6 +44,8 @@ pub struct Document {
     pub template_line: Option<usize>,
     /// Addresses where the post was announced (`syndication:`), as written.
     pub syndication: Vec<String>,
+    /// `toc: true`: the page shows a table of contents.
+    pub toc: bool,
     pub extra: tera::Value,
     pub body: String,
     /// The line of the markdown file the body starts on, to locate what is in it.
@@ -192,6 +194,7 @@ pub(super) fn parse_document_with(
         summary,
         template,
         syndication,
+        toc,
         extra,
         ..
     } = fm;
@@ -219,6 +222,7 @@ pub(super) fn parse_document_with(
         template,
         template_line,
         syndication,
+        toc,
         extra: extra.unwrap_or(tera::Value::Object(Default::default())),
         body: split.body.to_string(),
         body_line: split.body_line,

@@ -34,6 +34,9 @@ pub struct FrontMatter {
     /// fetch` brings the replies there into its thread.
     #[serde(default)]
     pub syndication: Vec<String>,
+    /// Show a table of contents of the headings.
+    #[serde(default)]
+    pub toc: bool,
     pub extra: Option<tera::Value>,
 }
 

@@ -151,6 +151,60 @@ pub struct PageView {
     /// The next newer and older posts (posts only).
     pub newer: Option<LinkView>,
     pub older: Option<LinkView>,
+    /// The headings of the body, nested: `##` sections hold their `###` subsections.
+    pub toc: Vec<TocEntry>,
+    /// `toc: true` in the front matter: the page shows `toc`.
+    pub show_toc: bool,
+    /// Words of the body outside code blocks.
+    pub word_count: usize,
+    /// Whole minutes to read the body (0 for an empty one).
+    pub reading_time: usize,
+    /// A few posts sharing the most tags with this one (posts only).
+    pub related: Vec<RelatedPostView>,
+}
+
+/// A heading of a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// 2 for `##`, 3 for `###`, …
+    pub level: u8,
+    /// The heading's id: link to it with `#{{ h.id }}`.
+    pub id: String,
+    /// Its text, without markup.
+    pub title: String,
+    /// The deeper headings up to the next heading of this level or above.
+    pub children: Vec<TocEntry>,
+}
+
+impl TocEntry {
+    /// Nests `headings` (in document order) by level.
+    pub fn nest(headings: &[crate::render::markdown::Heading]) -> Vec<TocEntry> {
+        let mut entries = Vec::new();
+        let mut i = 0;
+        while i < headings.len() {
+            let h = &headings[i];
+            let end = headings[i + 1..]
+                .iter()
+                .position(|d| d.level <= h.level)
+                .map_or(headings.len(), |p| i + 1 + p);
+            entries.push(TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.title.clone(),
+                children: TocEntry::nest(&headings[i + 1..end]),
+            });
+            i = end;
+        }
+        entries
+    }
+}
+
+/// A related post, at the end of a post.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedPostView {
+    pub title: String,
+    pub url: String,
+    pub date: Option<DateView>,
 }
 
 /// One place a post was announced: `name` is the network (`Mastodon`, `Bluesky`) or

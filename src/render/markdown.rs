@@ -23,6 +23,106 @@ pub struct Markdown {
     syntaxes: OnceLock<SyntaxSet>,
 }
 
+/// What a table of contents and a reading time need of a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Words of the text outside code blocks; each Chinese or Japanese character counts
+    /// as one, as those scripts do not separate words.
+    pub words: usize,
+    /// Whole minutes to read it (at least 1 for any text, 0 for none).
+    pub reading_minutes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`, …
+    pub level: u8,
+    /// Its element id, the target of a link to it.
+    pub id: String,
+    /// Its text, without markup.
+    pub title: String,
+}
+
+/// Reading speeds: words a minute, and characters a minute for scripts written
+/// without spaces.
+const WORDS_PER_MINUTE: usize = 200;
+const CJK_CHARACTERS_PER_MINUTE: usize = 500;
+
+impl Outline {
+    fn of(events: &[Event<'_>]) -> Outline {
+        let mut outline = Outline::default();
+        // The text outside code blocks, a space between blocks: a word split by
+        // markup (`in*side*`, a smart quote) is still one word.
+        let mut text = String::new();
+        let mut heading: Option<Heading> = None;
+        let mut in_code = false;
+        for event in events {
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    heading = Some(Heading {
+                        level: *level as u8,
+                        id: id.as_deref().unwrap_or_default().to_string(),
+                        title: String::new(),
+                    });
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(mut h) = heading.take() {
+                        h.title = h.title.split_whitespace().collect::<Vec<_>>().join(" ");
+                        outline.headings.push(h);
+                    }
+                    text.push(' ');
+                }
+                Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Text(t) | Event::Code(t) if !in_code => {
+                    text.push_str(t);
+                    if let Some(h) = &mut heading {
+                        h.title.push_str(t);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    text.push(' ');
+                    if let Some(h) = &mut heading {
+                        h.title.push(' ');
+                    }
+                }
+                Event::End(
+                    TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+                ) => {}
+                Event::End(_) => text.push(' '),
+                _ => {}
+            }
+        }
+        let (words, characters) = count_words(&text);
+        outline.words = words + characters;
+        // In thousandths of a minute, so that no part of a minute is lost.
+        let time = words * 1000 / WORDS_PER_MINUTE + characters * 1000 / CJK_CHARACTERS_PER_MINUTE;
+        outline.reading_minutes = match outline.words {
+            0 => 0,
+            _ => time.div_ceil(1000).max(1),
+        };
+        outline
+    }
+}
+
+/// (words, characters of scripts without spaces) in `text`. A word is a run without
+/// spaces holding a letter or digit of another script (`—` alone is none).
+fn count_words(text: &str) -> (usize, usize) {
+    let without_spaces = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}');
+    let (mut words, mut characters) = (0, 0);
+    for token in text.split_whitespace() {
+        characters += token.chars().filter(|&c| without_spaces(c)).count();
+        words += usize::from(
+            token
+                .chars()
+                .any(|c| c.is_alphanumeric() && !without_spaces(c)),
+        );
+    }
+    (words, characters)
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -45,8 +145,20 @@ impl Markdown {
     pub fn render_document(&self, text: &str) -> String {
         let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
         let events = self.add_heading_ids(events);
+        self.document_html(events, text.len())
+    }
+
+    /// `render_document`, and the outline of the body: its headings and length.
+    pub fn render_document_outlined(&self, text: &str) -> (String, Outline) {
+        let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
+        let events = self.add_heading_ids(events);
+        let outline = Outline::of(&events);
+        (self.document_html(events, text.len()), outline)
+    }
+
+    fn document_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
         let events = self.highlight_code(events);
-        self.to_html(events.into_iter().map(labelled_task_marker), text.len())
+        self.to_html(events.into_iter().map(labelled_task_marker), len)
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
@@ -412,6 +524,29 @@ fn nofollow_link(event: Event<'_>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outline_has_the_headings_and_counts_words_outside_code() {
+        let md = Markdown::new("/");
+        let (_, outline) = md.render_document_outlined(
+            "Intro with *em*phasis, don't — stop.\n\n## First `part`\n\nTwo words.\n\n```\nnot counted at all\n```\n\n### Deeper {#own}\n\n漢字かな and more\n",
+        );
+        let headings: Vec<(u8, &str, &str)> = outline
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_str(), h.title.as_str()))
+            .collect();
+        assert_eq!(
+            headings,
+            [(2, "first-part", "First part"), (3, "own", "Deeper")]
+        );
+        // intro 5 (`em`+`phasis` one word, `—` none) + 2 + 2 + 1 + 4 characters + 2
+        assert_eq!(outline.words, 16);
+        assert_eq!(outline.reading_minutes, 1);
+        let long = "word ".repeat(1001);
+        assert_eq!(md.render_document_outlined(&long).1.reading_minutes, 6);
+        assert_eq!(md.render_document_outlined("").1.reading_minutes, 0);
+    }
 
     #[test]
     fn links_are_found_where_they_are_written() {

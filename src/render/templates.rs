@@ -63,6 +63,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partials/thread.html"),
     ),
     (
+        "partials/toc.html",
+        include_str!("../../themes/default/templates/partials/toc.html"),
+    ),
+    (
+        "partials/related.html",
+        include_str!("../../themes/default/templates/partials/related.html"),
+    ),
+    (
         "partials/thread-loop.html",
         include_str!("../../themes/default/templates/partials/thread-loop.html"),
     ),

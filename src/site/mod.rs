@@ -12,6 +12,7 @@ pub mod output;
 mod pages;
 pub mod plan;
 mod publish_update;
+mod related;
 mod site_pages;
 mod static_files;
 pub mod urls;

@@ -9,6 +9,7 @@ use crate::render::sanitize::safe_website;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::lists::{collect_tags, tag_links, TagIndex};
+use crate::site::related::related_posts;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::excerpt;
@@ -23,6 +24,8 @@ pub(crate) struct Pass<'a> {
     pub(crate) tags: TagIndex,
     /// `0..site.posts.len()`: the members of the index.
     pub(crate) all_posts: Vec<usize>,
+    /// The related posts of each post (`related::related_posts`).
+    pub(crate) related: Vec<Vec<usize>>,
 }
 
 /// A post or page as a plan names it.
@@ -37,9 +40,11 @@ pub(crate) enum EntryRef {
 impl<'a> Pass<'a> {
     pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
         let urls = Urls::new(&site.config.base_url, &site.config.base_path);
+        let tags = collect_tags(&site.posts, &urls);
         Pass {
             site_view: site_view(site, &urls),
-            tags: collect_tags(&site.posts, &urls),
+            related: related_posts(&site.posts, &tags),
+            tags,
             all_posts: (0..site.posts.len()).collect(),
             site,
             renderer,
@@ -76,7 +81,11 @@ impl<'a> Pass<'a> {
             url: urls.path(&e.doc.path),
         };
         let (newer, older) = self.neighbours(at);
-        let content = renderer.markdown.render_document(&doc.body);
+        let (content, outline) = renderer.markdown.render_document_outlined(&doc.body);
+        let related = match at {
+            EntryRef::Post(i) => self.related[i].as_slice(),
+            EntryRef::Page(_) => &[],
+        };
         let summary = doc
             .summary
             .as_deref()
@@ -110,6 +119,21 @@ impl<'a> Pass<'a> {
                 .collect(),
             newer: newer.map(link),
             older: older.map(link),
+            toc: TocEntry::nest(&outline.headings),
+            show_toc: doc.toc,
+            word_count: outline.words,
+            reading_time: outline.reading_minutes,
+            related: related
+                .iter()
+                .map(|&j| {
+                    let other = &site.posts[j].doc;
+                    RelatedPostView {
+                        title: other.title.clone(),
+                        url: urls.path(&other.path),
+                        date: other.date.as_ref().map(DateView::new),
+                    }
+                })
+                .collect(),
         };
         let default_template = if doc.kind == Kind::Post {
             "post.html"

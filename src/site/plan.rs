@@ -243,13 +243,19 @@ impl<'p> Digests<'p> {
         }
     }
 
-    /// A post or page: itself, its tags, its neighbours' titles and addresses.
+    /// A post or page: itself, its tags, its neighbours' and related posts' titles and
+    /// addresses.
     fn entry(&self, pass: &Pass<'_>, at: EntryRef) -> u64 {
         let (newer, older) = pass.neighbours(at);
         let link = |e: Option<&Entry>| e.map(|e| e.revision.shown);
         digest(|h| {
             match at {
-                EntryRef::Post(i) => self.posts[i].hash(h),
+                EntryRef::Post(i) => {
+                    self.posts[i].hash(h);
+                    for &j in &pass.related[i] {
+                        pass.site.posts[j].revision.shown.hash(h);
+                    }
+                }
                 EntryRef::Page(_) => self.entry_with_tags(pass.entry(at), h),
             }
             (link(newer), link(older), self.navigation).hash(h);

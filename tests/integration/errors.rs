@@ -176,7 +176,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "front matter: a key rapport does not know",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nmood: happy\n---\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template`, `syndication` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
+        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template`, `syndication`, `toc` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
     },
     Mistake {
         mistake: "front matter: a key set twice",

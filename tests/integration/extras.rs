@@ -460,3 +460,172 @@ fn the_readme_github_pages_workflow_builds_the_site_at_its_project_address() {
         "{hrefs:?}"
     );
 }
+
+const LONG_POST: &str = "---
+title: A long read
+date: 2020-03-01
+toc: true
+tags: [rust, web]
+---
+Some words to start.
+
+## Setting *up*
+
+Text.
+
+### The `tools`
+
+More text.
+
+## Going further {#further}
+
+```
+code is not counted
+```
+";
+
+#[test]
+fn a_post_asking_for_a_toc_shows_its_headings_nested_and_linked() {
+    let site = SiteTest::with_files(&[
+        ("content/posts/long.md", LONG_POST),
+        (
+            "content/posts/short.md",
+            "---\ntitle: Short\ndate: 2020-02-01\n---\n## Only heading\n\nNo toc asked.\n",
+        ),
+    ]);
+    site.build();
+    let html = site.html("posts/long/index.html");
+    let links: Vec<(String, String)> = select(&html, "nav.toc a")
+        .iter()
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                crate::harness::text(a),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("#setting-up".to_string(), "Setting up".to_string()),
+            ("#the-tools".to_string(), "The tools".to_string()),
+            ("#further".to_string(), "Going further".to_string()),
+        ]
+    );
+    assert_eq!(
+        select(&html, "nav.toc > ol > li > ol > li").len(),
+        1,
+        "### nests under ##"
+    );
+    for id in ["setting-up", "the-tools", "further"] {
+        assert_eq!(
+            select(&html, &format!("#{id}")).len(),
+            1,
+            "a heading has id {id}"
+        );
+    }
+    assert!(select(&site.html("posts/short/index.html"), "nav.toc").is_empty());
+}
+
+#[test]
+fn a_post_says_how_long_it_takes_to_read() {
+    let words = "word ".repeat(1_150);
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/long.md",
+            &format!(
+                "---\ntitle: Long\ndate: 2020-01-01\n---\n{words}\n\n```\n{}\n```\n",
+                "code ".repeat(5_000)
+            ),
+        ),
+        (
+            "content/posts/tiny.md",
+            "---\ntitle: Tiny\ndate: 2020-01-02\n---\nThree words here.\n",
+        ),
+    ]);
+    site.build();
+    let reading = |rel: &str| {
+        let html = site.html(rel);
+        crate::harness::text(&select(&html, ".post-meta .reading-time")[0])
+    };
+    assert_eq!(reading("posts/long/index.html"), "· 6 min read");
+    assert_eq!(reading("posts/tiny/index.html"), "· 1 min read");
+}
+
+/// Posts of a blog, newest first in the list: (slug, date, tags).
+const TAGGED: &[(&str, &str, &str)] = &[
+    ("a", "2020-01-06", "rust, web"),
+    ("b", "2020-01-05", "cooking"),
+    ("c", "2020-01-04", "rust"),
+    ("d", "2020-01-03", "rust, web, css"),
+    ("e", "2020-01-02", "web"),
+    ("f", "2020-01-01", "rust, web"),
+];
+
+fn tagged_site() -> SiteTest {
+    let site = SiteTest::with_files(&[]);
+    for (slug, date, tags) in TAGGED {
+        site.write(
+            &format!("content/posts/{slug}.md"),
+            &format!("---\ntitle: Post {slug}\ndate: {date}\ntags: [{tags}]\n---\nBody.\n"),
+        );
+    }
+    site.build();
+    site
+}
+
+fn related_of(site: &SiteTest, slug: &str) -> Vec<String> {
+    let html = site.html(&format!("posts/{slug}/index.html"));
+    select(&html, ".related-posts li a")
+        .iter()
+        .map(crate::harness::text)
+        .collect()
+}
+
+#[test]
+fn a_post_ends_with_the_posts_sharing_most_tags_nearest_in_date() {
+    let site = tagged_site();
+    assert_eq!(related_of(&site, "a"), ["Post d", "Post f", "Post c"]);
+    assert_eq!(related_of(&site, "d"), ["Post f", "Post a", "Post c"]);
+    assert_eq!(related_of(&site, "e"), ["Post d", "Post f", "Post a"]);
+    assert!(related_of(&site, "b").is_empty());
+    let html = site.html("posts/b/index.html");
+    assert!(
+        select(&html, ".related-posts").is_empty(),
+        "no section without related posts"
+    );
+}
+
+#[test]
+fn retitling_a_related_post_updates_the_posts_that_show_it_while_serving() {
+    use rapport::site::incremental::{Incremental, Update};
+    let site = tagged_site();
+    let options = |output: &str| {
+        let mut o = rapport::BuildOptions::new(&site.root);
+        o.output = Some(site.root.join(output));
+        o
+    };
+    let (mut state, _) = Incremental::build(&options("served")).unwrap();
+    let post = site.root.join("content/posts/f.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(
+        &post,
+        text.replace("title: Post f", "title: Post f, retitled"),
+    )
+    .unwrap();
+    let update = state
+        .update(&[post.strip_prefix(&site.root).unwrap().to_path_buf()])
+        .unwrap();
+    assert!(matches!(update, Update::Partial { .. }), "{update:?}");
+    rapport::build(&options("fresh")).unwrap();
+    for slug in ["a", "d"] {
+        let rel = format!("posts/{slug}/index.html");
+        let served = std::fs::read_to_string(site.root.join("served").join(&rel)).unwrap();
+        assert!(
+            served.contains("Post f, retitled"),
+            "{rel} shows the old title"
+        );
+        let fresh = std::fs::read_to_string(site.root.join("fresh").join(&rel)).unwrap();
+        assert_eq!(served, fresh, "{rel}");
+    }
+}

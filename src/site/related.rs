@@ -1,0 +1,123 @@
+//! Related posts: for each post, the few others that share the most tags with it.
+//! Candidates come from the tag index, and within each tag only the posts nearest in
+//! date are looked at: a site where every post carries the tag `blog` would otherwise
+//! compare every pair of its posts.
+
+use crate::site::lists::TagIndex;
+use crate::site::Entry;
+
+/// How many related posts a post shows.
+pub(crate) const RELATED_POSTS: usize = 3;
+
+/// How many posts on each side of a post, within one of its tags, are candidates.
+const NEAREST_IN_TAG: usize = 25;
+
+/// For each post of `posts` (newest first), the indices of its related posts: most
+/// shared tags first, then nearest in date, then newer.
+pub(crate) fn related_posts(posts: &[Entry], tags: &TagIndex) -> Vec<Vec<usize>> {
+    let members = |slug: &str| tags.get(slug).map_or(&[][..], |(_, m)| m.as_slice());
+    related_by_tags(posts.len(), &|i| &posts[i].tag_slugs, &members).0
+}
+
+/// `related_posts` over `n` posts whose tag slugs `tags_of` gives and whose tags'
+/// members (ascending post indices) `members_of` gives; also returns how many
+/// candidates it weighed, the work it did.
+fn related_by_tags<'a>(
+    n: usize,
+    tags_of: &dyn Fn(usize) -> &'a [String],
+    members_of: &dyn Fn(&str) -> &'a [usize],
+) -> (Vec<Vec<usize>>, usize) {
+    let mut work = 0;
+    let mut candidates = Vec::new();
+    let related = (0..n)
+        .map(|i| {
+            let mine = tags_of(i);
+            candidates.clear();
+            for slug in mine {
+                let members = members_of(slug);
+                let at = members.partition_point(|&m| m < i);
+                let from = at.saturating_sub(NEAREST_IN_TAG);
+                let to = (at + 1 + NEAREST_IN_TAG).min(members.len());
+                candidates.extend(members[from..to].iter().copied().filter(|&j| j != i));
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            work += candidates.len();
+            let mut scored: Vec<(usize, usize, usize)> = candidates
+                .iter()
+                .map(|&j| {
+                    let theirs = tags_of(j);
+                    let shared = mine
+                        .iter()
+                        .enumerate()
+                        .filter(|&(k, s)| !mine[..k].contains(s) && theirs.contains(s))
+                        .count();
+                    (shared, i.abs_diff(j), j)
+                })
+                .collect();
+            scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+            scored
+                .into_iter()
+                .take(RELATED_POSTS)
+                .map(|(_, _, j)| j)
+                .collect()
+        })
+        .collect();
+    (related, work)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Related posts of posts whose tags are `tags[i]`.
+    fn related(tags: &[Vec<String>]) -> (Vec<Vec<usize>>, usize) {
+        let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, post) in tags.iter().enumerate() {
+            for slug in post {
+                let members = index.entry(slug).or_default();
+                if members.last() != Some(&i) {
+                    members.push(i);
+                }
+            }
+        }
+        let members = |slug: &str| index.get(slug).map_or(&[][..], |m| m.as_slice());
+        related_by_tags(tags.len(), &|i| &tags[i], &members)
+    }
+
+    fn tags(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn most_shared_tags_first_then_nearest_in_date() {
+        let posts = [
+            tags(&["rust", "web"]),
+            tags(&["cooking"]),
+            tags(&["rust"]),
+            tags(&["rust", "web", "css"]),
+            tags(&["web"]),
+            tags(&["rust", "web"]),
+        ];
+        let (related, _) = related(&posts);
+        assert_eq!(related[0], [3, 5, 2]);
+        assert_eq!(related[1], Vec::<usize>::new());
+        assert_eq!(related[3], [5, 0, 2]);
+        assert_eq!(related[4], [3, 5, 0]);
+    }
+
+    #[test]
+    fn a_tag_on_every_post_costs_work_in_proportion_to_the_posts() {
+        let site = |n: usize| -> Vec<Vec<String>> {
+            (0..n)
+                .map(|i| tags(&["blog", ["a", "b", "c", "d"][i % 4]]))
+                .collect()
+        };
+        let (_, at_n) = related(&site(2_000));
+        let (_, at_2n) = related(&site(4_000));
+        assert!(
+            at_2n <= at_n * 2 + at_n / 10,
+            "twice the posts took {at_2n} steps against {at_n}"
+        );
+    }
+}
