@@ -1,9 +1,9 @@
 //! The command line: one clap struct per command, each run returns a result that
 //! `main` turns into an exit status (0 ok, 1 content or input error, 2 usage error).
 //! This is the only module that prints, and it prints only through `say` and
-//! `complain`.
+//! `complain` (and an import's progress bar, drawn on a terminal only).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
@@ -201,6 +201,33 @@ fn write_printable(out: &mut impl Write, text: &str) -> io::Result<()> {
     }
 }
 
+/// A progress bar for a long import, when standard error is a terminal (never in a
+/// log or a pipe).
+fn import_progress_bar() -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg:20} [{bar:30}] {bytes}/{total_bytes} ({eta} left)",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    Some(indicatif::ProgressBar::new(0).with_style(style))
+}
+
+fn show_progress(bar: &indicatif::ProgressBar, p: crate::import::Progress) {
+    let what = match p.pass {
+        crate::import::Pass::Checking => "reading the export",
+        crate::import::Pass::Importing => "importing",
+    };
+    bar.set_length(p.total);
+    if bar.message() != what {
+        bar.set_message(what);
+        bar.reset_eta();
+    }
+    bar.set_position(p.read);
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -302,7 +329,16 @@ fn run(command: Command) -> Result<i32> {
                     uploads: None,
                 },
             };
-            say(&crate::import::run(&options)?.to_string())?;
+            let bar = import_progress_bar();
+            let report = crate::import::run_with_progress(&options, &|p| {
+                if let Some(bar) = &bar {
+                    show_progress(bar, p);
+                }
+            });
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            say(&report?.to_string())?;
             Ok(0)
         }
         Command::Serve(args) => {

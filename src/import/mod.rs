@@ -77,9 +77,54 @@ impl std::fmt::Display for ImportReport {
     }
 }
 
+/// How far an import has read its export, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub pass: Pass,
+    /// Bytes of the export read so far, of `total`.
+    pub read: u64,
+    pub total: u64,
+}
+
+/// The two readings of a WordPress export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Reading the whole file before anything is written.
+    Checking,
+    /// Converting and writing each item.
+    Importing,
+}
+
+/// Where progress goes, and the export's size.
+struct Watch<'a> {
+    on: &'a dyn Fn(Progress),
+    total: u64,
+}
+
+impl Watch<'_> {
+    /// A function telling the caller the offset reached in `pass`.
+    fn at(&self, pass: Pass) -> impl Fn(u64) + '_ {
+        move |read| {
+            (self.on)(Progress {
+                pass,
+                read: read.min(self.total),
+                total: self.total,
+            })
+        }
+    }
+}
+
 /// Runs an import into the site at `options.root`. A WordPress export makes the site
 /// first when the folder has no `site.toml`; a Disqus export needs one.
 pub fn run(options: &ImportOptions) -> Result<ImportReport> {
+    run_with_progress(options, &|_| {})
+}
+
+/// `run`, telling `progress` how far a WordPress export has been read.
+pub fn run_with_progress(
+    options: &ImportOptions,
+    progress: &dyn Fn(Progress),
+) -> Result<ImportReport> {
     let root = options.root.as_path();
     let file = options.file.as_path();
     let config = match new_site::wanted(root) {
@@ -90,10 +135,14 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport> {
     if let Some(dir) = &options.uploads {
         media::open_uploads(dir)?;
     }
+    let watch = Watch {
+        on: progress,
+        total: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
+    };
     let mut tally = Tally::default();
     match config {
-        Some(config) => import_into(options, &config, &mut tally)?,
-        None => import_new_site(options, &mut tally)?,
+        Some(config) => import_into(options, &config, &watch, &mut tally)?,
+        None => import_new_site(options, &watch, &mut tally)?,
     }
     Ok(ImportReport {
         lines: tally.lines(&file.display().to_string()),
@@ -101,14 +150,19 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport> {
 }
 
 /// Imports into the site that `config` describes.
-fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) -> Result<()> {
+fn import_into(
+    options: &ImportOptions,
+    config: &SiteConfig,
+    watch: &Watch<'_>,
+    tally: &mut Tally,
+) -> Result<()> {
     let file = options.file.as_path();
     match options.format {
         Format::WordPress => {
-            let mut plan = plan_wordpress(file, tally)?;
+            let mut plan = plan_wordpress(file, watch, tally)?;
             let links = plan.published_links();
             plan.set_permalinks(permalinks::choose(config, &links, tally));
-            import_wordpress(options, &plan, &site_facts(config), tally)
+            import_wordpress(options, &plan, &site_facts(config), watch, tally)
         }
         Format::Disqus => {
             let existing = Existing::load(&options.root, &config.permalinks)?;
@@ -127,8 +181,8 @@ fn import_into(options: &ImportOptions, config: &SiteConfig, tally: &mut Tally) 
 }
 
 /// Makes a site from a WordPress export: its content first, its `site.toml` last.
-fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
-    let mut plan = plan_wordpress(&options.file, tally)?;
+fn import_new_site(options: &ImportOptions, watch: &Watch<'_>, tally: &mut Tally) -> Result<()> {
+    let mut plan = plan_wordpress(&options.file, watch, tally)?;
     let mut site = new_site::describe(&plan.blog, options.author.as_deref(), &options.file)?;
     let permalinks = permalinks::for_new_site(&plan.published_links(), &mut site, tally);
     plan.set_permalinks(permalinks.clone());
@@ -137,7 +191,7 @@ fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
         permalinks,
         base_path: site.base_path.clone(),
     };
-    import_wordpress(options, &plan, &facts, tally)?;
+    import_wordpress(options, &plan, &facts, watch, tally)?;
     new_site::write(&options.root, &site)?;
     tally.warnings.extend(site.warning.clone());
     tally.notes.push(format!(
@@ -148,8 +202,11 @@ fn import_new_site(options: &ImportOptions, tally: &mut Tally) -> Result<()> {
     Ok(())
 }
 
-fn plan_wordpress(file: &Path, tally: &mut Tally) -> Result<wordpress::Plan> {
-    let (plan, replaced) = wordpress::plan(open_export(file)?).map_err(|s| located(file, s))?;
+fn plan_wordpress(file: &Path, watch: &Watch<'_>, tally: &mut Tally) -> Result<wordpress::Plan> {
+    let at = watch.at(Pass::Checking);
+    let (plan, replaced) =
+        wordpress::plan(open_export(file)?, &at).map_err(|s| located(file, s))?;
+    at(watch.total);
     if replaced > 0 {
         tally.warnings.push(format!(
             "{replaced} invalid UTF-8 sequences in the export were replaced by \u{fffd}"
@@ -179,6 +236,7 @@ fn import_wordpress(
     options: &ImportOptions,
     plan: &wordpress::Plan,
     site: &SiteFacts,
+    watch: &Watch<'_>,
     tally: &mut Tally,
 ) -> Result<()> {
     let file = options.file.as_path();
@@ -196,8 +254,10 @@ fn import_wordpress(
         writer: &writer,
         media: &media,
     };
-    wordpress::import(open_export(file)?, plan, settings, &target, tally)
+    let at = watch.at(Pass::Importing);
+    wordpress::import(open_export(file)?, plan, settings, &target, tally, &at)
         .map_err(|s| located(file, s))?;
+    at(watch.total);
     warn_unreadable(&existing, tally);
     Ok(())
 }
@@ -241,5 +301,42 @@ fn located(path: &Path, stop: Stop) -> Error {
                 "nothing was imported; export the file again, or repair it at this line",
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    #[test]
+    fn progress_follows_each_item_of_both_passes_to_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let file =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/wordpress/blog.xml");
+        let options = ImportOptions {
+            format: Format::WordPress,
+            file: file.clone(),
+            root: dir.path().join("blog"),
+            author_id: None,
+            uploads: None,
+            author: None,
+        };
+        let seen = RefCell::new(Vec::new());
+        run_with_progress(&options, &|p| seen.borrow_mut().push(p)).unwrap();
+        let seen = seen.into_inner();
+        let total = std::fs::metadata(&file).unwrap().len();
+        for pass in [Pass::Checking, Pass::Importing] {
+            let reads: Vec<u64> = seen
+                .iter()
+                .filter(|p| p.pass == pass && p.total == total)
+                .map(|p| p.read)
+                .collect();
+            // One report per item (five in the file), then the end.
+            assert_eq!(reads.len(), 6, "{pass:?}: {reads:?}");
+            assert!(reads.windows(2).all(|w| w[0] <= w[1]), "{reads:?}");
+            assert_eq!(reads.last(), Some(&total));
+        }
+        assert_eq!(seen.len(), 12);
     }
 }

@@ -67,11 +67,15 @@ enum Class {
     NotContent(String),
 }
 
-/// Pass one: checks the whole file and plans slugs. Nothing is written.
-pub(crate) fn plan(input: impl BufRead) -> Result<(Plan, usize), Stop> {
+/// Pass one: checks the whole file and plans slugs. Nothing is written. `at` is told
+/// the byte offset of each item as it is read.
+pub(crate) fn plan(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Plan, usize), Stop> {
     let mut plan = Plan::default();
     let mut taken: HashSet<(Kind, String)> = HashSet::new();
     let replaced = wxr::read(input, |record| {
+        if let Record::Item(item) = &record {
+            at(item.offset);
+        }
         match record {
             Record::Author { login, id, name } => {
                 plan.blog.note_author(&login, id, &name);
@@ -158,13 +162,14 @@ pub(crate) struct Target<'a> {
     pub(crate) media: &'a Media,
 }
 
-/// Pass two: converts and writes each item.
+/// Pass two: converts and writes each item, telling `at` the offset of each.
 pub(crate) fn import(
     input: impl BufRead,
     plan: &Plan,
     settings: Settings,
     site: &Target<'_>,
     tally: &mut Tally,
+    at: &dyn Fn(u64),
 ) -> Result<(), Stop> {
     let existing = site.existing;
     let mut index = 0;
@@ -180,6 +185,7 @@ pub(crate) fn import(
         let Record::Item(item) = record else {
             return Ok(());
         };
+        at(item.offset);
         let slug = plan.slugs.get(index).cloned().flatten();
         index += 1;
         let Some(slug) = slug else {

@@ -787,3 +787,19 @@ fn an_uploads_folder_that_is_not_there_is_refused_before_anything_is_written() {
     );
     assert!(!dir.root.join("blog").exists());
 }
+
+#[test]
+fn an_import_draws_no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = SiteTest::empty();
+    let run = dir
+        .run(&[
+            "import",
+            "wordpress",
+            &export("wordpress/blog.xml"),
+            "--root",
+            "blog",
+        ])
+        .success();
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout.starts_with("Imported "), "{}", run.stdout);
+}
