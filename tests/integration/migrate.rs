@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::harness::{fixtures_dir, select, SiteTest};
+use crate::harness::{fixtures_dir, select, Run, SiteTest};
 
 /// An empty folder in which `rapport init blog` has made the site `blog/`.
 fn initialised() -> (SiteTest, PathBuf) {
@@ -482,39 +482,24 @@ fn a_site_is_made_from_an_export_in_one_command() {
 fn an_export_by_several_authors_asks_whose_site_it_is() {
     let dir = SiteTest::empty();
     let file = export("wordpress/two-authors.xml");
-    let run = dir
-        .run(&["import", "wordpress", &file, "--root", "blog"])
-        .failure(1);
+    let import_as = |author: &[&str]| {
+        let mut args = vec!["import", "wordpress", &file, "--root", "blog"];
+        args.extend_from_slice(author);
+        dir.run(&args)
+    };
+    let run = import_as(&[]).failure(1);
     assert_eq!(
         run.stderr,
         format!("error: {file}: the published posts have 2 authors, and a new site has one: ann (1 post), bob (1 post)\n  help: choose the site's author with --author LOGIN, e.g. --author ann; the posts of every author are imported\n")
     );
     assert!(!dir.root.join("blog").exists(), "nothing is written");
 
-    let run = dir.run(&[
-        "import",
-        "wordpress",
-        &file,
-        "--root",
-        "blog",
-        "--author",
-        "carl",
-    ]);
     assert_eq!(
-        run.failure(1).stderr,
+        import_as(&["--author", "carl"]).failure(1).stderr,
         format!("error: {file}: the export has no author with the login \"carl\"\n  help: pass one of its authors' logins to --author: ann, bob\n")
     );
 
-    dir.run(&[
-        "import",
-        "wordpress",
-        &file,
-        "--root",
-        "blog",
-        "--author",
-        "bob",
-    ])
-    .success();
+    import_as(&["--author", "bob"]).success();
     let blog = dir.root.join("blog");
     assert!(
         read(&blog, "site.toml").contains("[author]\nname = \"Bob & Co\"\nwordpress_user_id = 2\n"),
@@ -531,11 +516,9 @@ fn an_export_by_several_authors_asks_whose_site_it_is() {
 fn a_disqus_export_into_a_folder_without_a_site_says_to_make_the_site_first() {
     let dir = SiteTest::empty();
     let file = export("disqus/owner.xml");
-    let run = dir
-        .run(&["import", "disqus", &file, "--root", "blog"])
-        .failure(1);
+    let run = dir.run(&["import", "disqus", &file, "--root", "blog"]);
     assert_eq!(
-        run.stderr,
+        run.failure(1).stderr,
         "error: blog: no site here to add the Disqus comments to (there is no site.toml)\n  help: a Disqus export has comments but no posts: make the site first, from your WordPress export with `rapport import wordpress export.xml --root blog` or with `rapport init blog`, then import the Disqus export into it\n"
     );
     assert!(!dir.root.join("blog").exists());
@@ -566,6 +549,14 @@ fn real_exports_make_sites_that_build_and_pass_check() {
     }
 }
 
+/// The built roses post names the rose as its sharing image, at the site's address.
+#[track_caller]
+fn assert_shares_the_rose(blog: &Path) {
+    let page = read(blog, "public/2019/05/21/roses/index.html");
+    let meta = "<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">";
+    assert!(page.contains(meta), "{page}");
+}
+
 #[test]
 fn a_featured_image_and_an_excerpt_were_left_behind() {
     let dir = SiteTest::empty();
@@ -587,13 +578,7 @@ fn a_featured_image_and_an_excerpt_were_left_behind() {
     assert!(!out.contains("featured image"), "{out}");
 
     build(&dir, &blog);
-    let page = read(&blog, "public/2019/05/21/roses/index.html");
-    assert!(
-        page.contains(
-            "<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"
-        ),
-        "{page}"
-    );
+    assert_shares_the_rose(&blog);
     let index = read(&blog, "public/index.html");
     assert!(
         index.contains("The first <em>roses</em> of the year."),
@@ -625,6 +610,14 @@ fn a_featured_image_missing_from_the_export_is_reported() {
     assert!(!read(&site.root.join("blog"), "content/posts/roses.md").contains("image:"));
 }
 
+/// `rapport import wordpress blog.xml --root blog ARGS` in `dir`.
+fn import_blog(dir: &SiteTest, args: &[&str]) -> Run {
+    let file = export("wordpress/blog.xml");
+    let mut all = vec!["import", "wordpress", &file, "--root", "blog"];
+    all.extend_from_slice(args);
+    dir.run(&all)
+}
+
 /// A copy of the old blog's `wp-content/uploads` beside the site, with the files the
 /// `blog.xml` export uses (each holding its own path) except `2019/06/gone.jpg`, and a
 /// link that leads out of the folder.
@@ -654,18 +647,12 @@ fn uploads(dir: &SiteTest) -> PathBuf {
 fn images_stayed_on_the_old_host() {
     let dir = SiteTest::empty();
     let uploads = uploads(&dir);
-    let out = dir
-        .run(&[
-            "import",
-            "wordpress",
-            &export("wordpress/blog.xml"),
-            "--root",
-            "blog",
-            "--uploads",
-            "old-uploads",
-        ])
-        .success()
-        .stdout;
+    let import_with_uploads = || {
+        import_blog(&dir, &["--uploads", "old-uploads"])
+            .success()
+            .stdout
+    };
+    let out = import_with_uploads();
     let blog = dir.root.join("blog");
 
     // Each file a post uses is copied where its old path keeps working, and no other.
@@ -731,26 +718,11 @@ fn images_stayed_on_the_old_host() {
         ),
         "2019/05/planting notes.pdf"
     );
-    let page = read(&blog, "public/2019/05/21/roses/index.html");
-    assert!(
-        page.contains("<meta property=\"og:image\" content=\"https://old.example/wp-content/uploads/2019/05/rose.jpg\">"),
-        "{page}"
-    );
+    assert_shares_the_rose(&blog);
 
     // A second import changes no byte, and the folder it read is as it was.
     let before = site_files(&blog);
-    let again = dir
-        .run(&[
-            "import",
-            "wordpress",
-            &export("wordpress/blog.xml"),
-            "--root",
-            "blog",
-            "--uploads",
-            "old-uploads",
-        ])
-        .success()
-        .stdout;
+    let again = import_with_uploads();
     assert_eq!(site_files(&blog), before, "{again}");
     assert_eq!(site_files(&uploads).len(), 6);
 }
@@ -770,17 +742,7 @@ fn without_uploads_the_report_counts_the_media_left_on_the_old_host() {
 #[test]
 fn an_uploads_folder_that_is_not_there_is_refused_before_anything_is_written() {
     let dir = SiteTest::empty();
-    let run = dir
-        .run(&[
-            "import",
-            "wordpress",
-            &export("wordpress/blog.xml"),
-            "--root",
-            "blog",
-            "--uploads",
-            "wp-content/uploads",
-        ])
-        .failure(1);
+    let run = import_blog(&dir, &["--uploads", "wp-content/uploads"]).failure(1);
     assert_eq!(
         run.stderr,
         "error: wp-content/uploads: --uploads names no folder here\n  help: pass the copy of the old site's wp-content/uploads (the folder that holds the year folders, 2019/ …), or leave --uploads out to keep the media on the old site\n"
@@ -791,15 +753,7 @@ fn an_uploads_folder_that_is_not_there_is_refused_before_anything_is_written() {
 #[test]
 fn an_import_draws_no_progress_bar_when_stderr_is_not_a_terminal() {
     let dir = SiteTest::empty();
-    let run = dir
-        .run(&[
-            "import",
-            "wordpress",
-            &export("wordpress/blog.xml"),
-            "--root",
-            "blog",
-        ])
-        .success();
+    let run = import_blog(&dir, &[]).success();
     assert_eq!(run.stderr, "");
     assert!(run.stdout.starts_with("Imported "), "{}", run.stdout);
 }
