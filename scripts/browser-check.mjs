@@ -17,6 +17,9 @@
 //   requests  the page makes no request outside the local server, and no script error
 //   motion    with prefers-reduced-motion: reduce, no animation, transition or smooth
 //             scrolling is left (checked once per site on a post with a thread)
+//   search    typing in the search page's box lists the expected post, from the
+//             index the build wrote, with no outside request; without JavaScript the
+//             page hides the box and offers the tag list
 //
 // Usage: node scripts/browser-check.mjs [--required-only] [--verbose]
 //   --required-only  only the pages the issue names (index, post, tag, engagement, 404)
@@ -397,6 +400,49 @@ async function checkReducedMotion(browser, origin, path, anchor) {
   return problems;
 }
 
+// ---------------------------------------------------------------- search
+async function checkSearch(browser, origin, { query, expect }) {
+  const problems = [];
+  const { context, external } = await newContext(browser, { origin, width: 390, height: 800, scheme: "light" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(origin + "/search/", { waitUntil: "load" });
+  const box = page.locator("form.search-form input[name=q]");
+  try {
+    await box.waitFor({ state: "visible", timeout: 5000 });
+    await box.fill(query);
+    await page.locator(".search-results li a").first().waitFor({ timeout: 5000 });
+  } catch (e) {
+    problems.push(`no result for ${JSON.stringify(query)}: ${String(e).split("\n")[0]}`);
+  }
+  const results = await page.$$eval(".search-results li a", (links) => links.map((a) => ({ title: a.textContent, href: a.getAttribute("href") })));
+  if (results.length && results[0].title !== expect) problems.push(`first result is ${JSON.stringify(results[0].title)}, not ${JSON.stringify(expect)}`);
+  for (const r of results) {
+    const response = await page.request.get(origin + r.href);
+    if (response.status() !== 200) problems.push(`result ${r.href} answers HTTP ${response.status()}`);
+  }
+  const status = await page.textContent(".search-status");
+  if (results.length && !/match/.test(status || "")) problems.push(`the status line says ${JSON.stringify(status)}`);
+  // The query is kept in the address: reloading shows the same results.
+  await page.reload({ waitUntil: "load" });
+  try {
+    await page.locator(".search-results li a").first().waitFor({ timeout: 5000 });
+  } catch {
+    problems.push("a reload with ?q= shows no results");
+  }
+  problems.push(...external.map((u) => `external request: ${u}`), ...errors.map((e) => `page error: ${e}`));
+  await context.close();
+
+  const noScript = await newContext(browser, { origin, width: 390, height: 800, scheme: "light", javaScriptEnabled: false });
+  const plain = await noScript.context.newPage();
+  await plain.goto(origin + "/search/", { waitUntil: "load" });
+  if (await plain.locator("form.search-form").isVisible()) problems.push("without JavaScript the search box shows, and cannot work");
+  if ((await plain.locator(".search-tags a").count()) === 0) problems.push("without JavaScript the page offers no tag");
+  await noScript.context.close();
+  return { problems, count: results.length };
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const started = Date.now();
@@ -462,6 +508,10 @@ async function main() {
         })();
         if (deepest) {
           record(`${site.name} ${threadPage}#${deepest} reduced motion`, await checkReducedMotion(browser, server.origin, threadPage, deepest));
+        }
+        if (site.search) {
+          const search = await checkSearch(browser, server.origin, site.search);
+          record(`${site.name} /search/ ${JSON.stringify(site.search.query)} (${search.count} results)`, search.problems);
         }
       } finally {
         await server.close();

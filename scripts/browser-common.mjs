@@ -44,8 +44,11 @@ export const SITES = [
       "post-code-tables": "/posts/code-and-tables/",
       tag: "/tags/accessibility/",
       engagement: "/engagement/",
+      search: "/search/",
       "not-found": "/404.html",
     },
+    // A search the browser check runs: a commenter's name finds the post.
+    search: { query: "rossi", expect: "A conversation eight replies deep" },
   },
   {
     name: "example",
@@ -55,8 +58,10 @@ export const SITES = [
       post: "/posts/its-not-about-the-numbers/",
       tag: "/tags/engagement/",
       engagement: "/engagement/",
+      search: "/search/",
       "not-found": "/404.html",
     },
+    search: { query: "slow blog", expect: "In praise of slow blogging" },
   },
 ];
 
@@ -159,12 +164,13 @@ export async function launch() {
 
 /** A browser context with a colour scheme and viewport; it refuses every request that
  *  leaves the local server, and records them (the theme must make none). */
-export async function newContext(browser, { origin, width, height, scheme, reducedMotion = "no-preference", initScript }) {
+export async function newContext(browser, { origin, width, height, scheme, reducedMotion = "no-preference", initScript, javaScriptEnabled = true }) {
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: 1,
     colorScheme: scheme,
     reducedMotion,
+    javaScriptEnabled,
   });
   if (initScript) await context.addInitScript(initScript);
   const external = [];

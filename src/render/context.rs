@@ -470,6 +470,9 @@ pub struct TemplateContext<'a> {
     /// Alias pages: where they redirect to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_to: Option<String>,
+    /// The search page: the path of the search index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<String>,
 }
 
 impl<'a> TemplateContext<'a> {
@@ -486,6 +489,7 @@ impl<'a> TemplateContext<'a> {
             tags: None,
             engagement: None,
             redirect_to: None,
+            search_index: None,
         }
     }
 }

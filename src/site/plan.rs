@@ -273,6 +273,14 @@ impl<'p> Digests<'p> {
                 }
             }
             SitePage::NotFound => self.navigation.hash(h),
+            SitePage::Search => {
+                self.navigation.hash(h);
+                for (slug, (link, _)) in &pass.tags {
+                    (slug, &link.name, link.count).hash(h);
+                }
+            }
+            // Each post's text, tags and thread (its commenters).
+            SitePage::SearchIndex => self.posts.hash(h),
             // What the conversation pages show of an entry: its thread, title,
             // address and date, not its text (the usual edit while writing).
             SitePage::Engagement | SitePage::CommentsFeed(_) => {

@@ -1,15 +1,37 @@
 //! The pages made of the whole site, once each: the tag index, the 404 page, the
 //! conversations page, the feeds, the sitemap and robots.txt.
 
+use std::borrow::Cow;
+
+use serde::Serialize;
+
 use crate::config::DeployHost;
 use crate::dates::Date;
 use crate::error::Result;
-use crate::render::context::TemplateContext;
+use crate::render::context::{DateView, TemplateContext};
+use crate::render::escape::drop_forbidden;
 use crate::render::feeds::{self, Feed, FeedEntry, FeedFormat};
 use crate::site::build::Bodies;
 use crate::site::engagement;
 use crate::site::pages::Pass;
 use crate::site::urls::{self, SitePage};
+use crate::threads::conversations::excerpt;
+use crate::threads::Role;
+
+/// One post in the search index.
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    title: Cow<'a, str>,
+    url: String,
+    /// As the page shows it: `2 March 2015`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    tags: &'a [String],
+    /// Plain text.
+    summary: String,
+    /// The names of those who commented, each once.
+    authors: Vec<Cow<'a, str>>,
+}
 
 impl Pass<'_> {
     /// Renders `page`; `bodies` holds the rendered body of every post the posts feed
@@ -34,6 +56,8 @@ impl Pass<'_> {
             SitePage::PostsFeed(format) => self.posts_feed(format, bodies),
             SitePage::Sitemap => self.sitemap(),
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
+            SitePage::Search => self.render_search_page()?,
+            SitePage::SearchIndex => self.search_index(bodies),
             SitePage::Redirects => self.redirects(),
             SitePage::NoJekyll => String::new(),
         })
@@ -75,6 +99,55 @@ impl Pass<'_> {
             entries,
         }
         .render(format)
+    }
+
+    /// The search page: the search form for the script, and the tags for a reader
+    /// without it.
+    fn render_search_page(&self) -> Result<String> {
+        let urls = &self.urls;
+        let tag_list: Vec<_> = self.tags.values().map(|(t, _)| t.clone()).collect();
+        let rel = SitePage::Search.rel();
+        let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
+        ctx.page_title = "Search".into();
+        ctx.tags = Some(&tag_list);
+        ctx.search_index = Some(urls.path(SitePage::SearchIndex.rel()));
+        self.renderer.render("search.html", &ctx)
+    }
+
+    /// `search/index.json`: what the search page's script searches, one entry per
+    /// post, newest first. Text from readers (their names) is data in JSON, which the
+    /// script writes into the page as text, never as markup.
+    fn search_index(&self, bodies: &Bodies<'_>) -> String {
+        let urls = &self.urls;
+        let entries: Vec<SearchEntry<'_>> = self
+            .site
+            .posts
+            .iter()
+            .map(|e| {
+                let mut authors: Vec<Cow<'_, str>> = e
+                    .thread
+                    .comments
+                    .iter()
+                    .filter(|c| c.role != Role::Mention)
+                    .filter_map(|c| c.author.as_deref())
+                    .map(|a| drop_forbidden(a.trim()))
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                authors.sort_unstable();
+                authors.dedup();
+                SearchEntry {
+                    title: drop_forbidden(&e.doc.title),
+                    url: urls.path(&e.doc.path),
+                    date: e.doc.date.as_ref().map(|d| DateView::new(d).human),
+                    tags: &e.doc.tags,
+                    summary: excerpt(bodies.summary(e), 300),
+                    authors,
+                }
+            })
+            .collect();
+        let mut json = serde_json::to_string(&entries).expect("the index serialises");
+        json.push('\n');
+        json
     }
 
     /// Every alias of a post or page, as a redirect to its address.

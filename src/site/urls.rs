@@ -290,6 +290,10 @@ pub enum SitePage {
     CommentsFeed(FeedFormat),
     Sitemap,
     Robots,
+    /// The search page, which works without a server.
+    Search,
+    /// What the search page searches: every post's title, tags, summary and commenters.
+    SearchIndex,
     /// `_redirects`: aliases as HTTP redirects, for Netlify and Cloudflare Pages.
     Redirects,
     /// `.nojekyll`: GitHub Pages publishes files whose names start with `_` as they are.
@@ -300,7 +304,13 @@ impl SitePage {
     /// Every page of a site configured by `config`.
     pub fn all(config: &SiteConfig) -> Vec<SitePage> {
         let formats = &config.feed_formats;
-        let mut pages = vec![SitePage::TagIndex, SitePage::NotFound, SitePage::Engagement];
+        let mut pages = vec![
+            SitePage::TagIndex,
+            SitePage::NotFound,
+            SitePage::Engagement,
+            SitePage::Search,
+            SitePage::SearchIndex,
+        ];
         pages.extend(formats.iter().map(|&f| SitePage::PostsFeed(f)));
         pages.extend(formats.iter().map(|&f| SitePage::CommentsFeed(f)));
         pages.extend([SitePage::Sitemap, SitePage::Robots]);
@@ -326,6 +336,8 @@ impl SitePage {
             SitePage::CommentsFeed(FeedFormat::Json) => "comments.json",
             SitePage::Sitemap => "sitemap.xml",
             SitePage::Robots => "robots.txt",
+            SitePage::Search => "search/",
+            SitePage::SearchIndex => "search/index.json",
             SitePage::Redirects => "_redirects",
             SitePage::NoJekyll => ".nojekyll",
         }
@@ -345,6 +357,8 @@ impl SitePage {
             SitePage::CommentsFeed(FeedFormat::Json) => "the comments feed (JSON Feed)",
             SitePage::Sitemap => "the sitemap",
             SitePage::Robots => "the generated robots.txt",
+            SitePage::Search => "the search page",
+            SitePage::SearchIndex => "the search index",
             SitePage::Redirects => "the generated _redirects",
             SitePage::NoJekyll => "the generated .nojekyll",
         }

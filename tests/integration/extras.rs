@@ -629,3 +629,59 @@ fn retitling_a_related_post_updates_the_posts_that_show_it_while_serving() {
         assert_eq!(served, fresh, "{rel}");
     }
 }
+
+#[test]
+fn the_search_index_holds_titles_tags_summaries_and_commenters() {
+    let site = feed_site(None);
+    let index = json(&site, "search/index.json");
+    let entries = index.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "one entry per post");
+    assert_eq!(entries[0]["title"], "Second");
+    assert_eq!(entries[0]["url"], "/blog/posts/second/");
+    assert_eq!(entries[0]["date"], "1 February 2020");
+    assert_eq!(entries[0]["authors"], serde_json::json!([]));
+    let first = &entries[1];
+    assert_eq!(first["title"], "First & <best>");
+    assert_eq!(first["tags"], serde_json::json!(["notes"]));
+    assert_eq!(first["summary"], "The first post.");
+    assert_eq!(
+        first["authors"],
+        serde_json::json!(["Eve <script>alert(1)</script> & \"Co\"", "Pauline"]),
+        "each named commenter once, as data"
+    );
+}
+
+#[test]
+fn the_search_page_works_on_a_static_host_and_offers_tags_without_script() {
+    let site = feed_site(None);
+    let html = site.html("search/index.html");
+    let form = &select(&html, "form.search-form[role=search]")[0];
+    assert_eq!(
+        form.value().attr("data-index"),
+        Some("/blog/search/index.json")
+    );
+    assert!(
+        form.value().attr("hidden").is_some(),
+        "the script shows the form"
+    );
+    assert_eq!(
+        select(&html, "script")
+            .iter()
+            .filter_map(|s| s.value().attr("src"))
+            .collect::<Vec<_>>(),
+        ["/blog/search.js"]
+    );
+    let tags: Vec<_> = select(&html, ".search-tags a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(tags, ["/blog/tags/notes/"]);
+    let script = site.read("search.js");
+    assert!(script.contains("textContent") && !script.contains("innerHTML"));
+    assert!(
+        !script.contains("http"),
+        "the script asks nothing of another site"
+    );
+    let home = site.html("index.html");
+    assert!(select(&home, "nav.site-nav a[href=\"/blog/search/\"]").len() == 1);
+}
