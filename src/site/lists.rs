@@ -134,12 +134,6 @@ impl Pass<'_> {
 
     /// The page listing every tag.
     pub(crate) fn render_tag_index(&self) -> Result<String> {
-        let urls = &self.urls;
-        let tag_list: Vec<TagLinkView> = self.tags.values().map(|(t, _)| t.clone()).collect();
-        let rel = SitePage::TagIndex.rel();
-        let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
-        ctx.page_title = "Tags".into();
-        ctx.tags = Some(&tag_list);
-        self.renderer.render("tags.html", &ctx)
+        self.render_with_tags(SitePage::TagIndex, "Tags", "tags.html", None)
     }
 }

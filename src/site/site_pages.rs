@@ -104,14 +104,26 @@ impl Pass<'_> {
     /// The search page: the search form for the script, and the tags for a reader
     /// without it.
     fn render_search_page(&self) -> Result<String> {
+        let index = self.urls.path(SitePage::SearchIndex.rel());
+        self.render_with_tags(SitePage::Search, "Search", "search.html", Some(index))
+    }
+
+    /// A page of the whole site showing every tag (the tag index, the search page).
+    pub(crate) fn render_with_tags(
+        &self,
+        page: SitePage,
+        title: &str,
+        template: &str,
+        search_index: Option<String>,
+    ) -> Result<String> {
         let urls = &self.urls;
         let tag_list: Vec<_> = self.tags.values().map(|(t, _)| t.clone()).collect();
-        let rel = SitePage::Search.rel();
+        let rel = page.rel();
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
-        ctx.page_title = "Search".into();
+        ctx.page_title = title.into();
         ctx.tags = Some(&tag_list);
-        ctx.search_index = Some(urls.path(SitePage::SearchIndex.rel()));
-        self.renderer.render("search.html", &ctx)
+        ctx.search_index = search_index;
+        self.renderer.render(template, &ctx)
     }
 
     /// `search/index.json`: what the search page's script searches, one entry per
