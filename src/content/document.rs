@@ -133,7 +133,7 @@ pub(super) fn parse_document_with(
             ));
         }
     }
-    if fm.tags.iter().any(|t| slugify(t).is_empty()) {
+    if fm.tags.iter().any(|t| tag_slug(t).is_empty()) {
         problems.push(Diagnostic::new(
             at("tags"),
             "a tag has no letters or digits",
@@ -312,6 +312,24 @@ fn slug_from_path(path: &Path) -> String {
 }
 
 /// Lowercase letters and digits (any script), single dashes between words.
+/// A tag's slug: as `slugify`, with `+` and a `#` ending a word spelled out, so `C`,
+/// `C++` and `C#` get three addresses (`c`, `c-plus-plus`, `c-sharp`) instead of one.
+pub fn tag_slug(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut spelled = String::with_capacity(name.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let ends_a_word = i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_none_or(|n| !n.is_alphanumeric());
+        match c {
+            '+' => spelled.push_str(" plus "),
+            '#' if ends_a_word => spelled.push_str(" sharp "),
+            _ => spelled.push(c),
+        }
+    }
+    slugify(&spelled)
+}
+
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {

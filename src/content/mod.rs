@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-pub use document::{load_document, parse_document, slugify, Document, Kind};
+pub use document::{load_document, parse_document, slugify, tag_slug, Document, Kind};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::site::guard::Inside;

@@ -231,6 +231,7 @@ fn render_output(
         Job::Static(source) => return source.write(&output.file, sink),
         Job::Entry(at) => pass.render_entry(*at)?.0,
         Job::Alias(at, n) => pass.render_alias(*at, *n)?,
+        Job::TagAlias { list } => pass.render_list_alias(&plan.lists[*list], &output.file)?,
         Job::List { list, page } => {
             let posts = &pass.site.posts;
             let summary = |i: usize| pass.summary_view(&posts[i], bodies.summary(&posts[i]));

@@ -101,6 +101,16 @@ impl Pass<'_> {
         lists
     }
 
+    /// The page at `file`, a former address of `list`, which sends the reader to it.
+    pub(crate) fn render_list_alias(&self, list: &PostList<'_>, file: &str) -> Result<String> {
+        let permalink = self.urls.permalink(&list.first);
+        let at = file.strip_suffix("index.html").unwrap_or(file);
+        let mut ctx = TemplateContext::new(&self.site_view, self.urls.path(at), permalink.clone());
+        ctx.page_title = list.tag.map_or_else(String::new, |t| t.name.clone());
+        ctx.redirect_to = Some(permalink);
+        self.renderer.render("alias.html", &ctx)
+    }
+
     /// Renders page `n` of `list`; `summary(i)` is the summary of `site.posts[i]`.
     pub(crate) fn render_list_page(
         &self,

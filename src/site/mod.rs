@@ -228,7 +228,7 @@ pub(crate) fn load_entry(
             let engagement = metrics::engagement(&thread, &tree);
             Ok(Entry {
                 readers: metrics::reader_keys(&thread),
-                tag_slugs: doc.tags.iter().map(|t| content::slugify(t)).collect(),
+                tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
                 revision: Revision::fresh(&doc),
                 doc,
                 thread,

@@ -4,7 +4,7 @@
 //! whose digest changed between two plans. Two outputs at one address, generated ones
 //! included, are an error naming both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 
@@ -41,6 +41,11 @@ pub(crate) enum Job {
     Entry(EntryRef),
     /// The page at an entry's `doc.aliases[n]`.
     Alias(EntryRef, usize),
+    /// The address a tag of `plan.lists[list]` had before `+` and `#` were spelled
+    /// out in tag slugs (`tags/c/` for `C++`), sending readers to its list.
+    TagAlias {
+        list: usize,
+    },
     /// Page `page` (1-based) of `plan.lists[list]`.
     List {
         list: usize,
@@ -155,9 +160,22 @@ impl Plan<'_> {
         }
     }
 
-    /// Every page of the index and of each tag's list.
+    /// Every page of the index and of each tag's list, and a tag's former address
+    /// when no tag has it now.
     fn add_lists(&mut self, pass: &Pass<'_>, digests: &Digests) {
         let per_page = pass.site.config.posts_per_page;
+        let mut former: BTreeSet<String> = BTreeSet::new();
+        for (l, list) in self.lists.iter().enumerate() {
+            let Some(tag) = list.tag else { continue };
+            let old = crate::content::slugify(&tag.name);
+            if old != tag.slug && !pass.tags.contains_key(&old) && former.insert(old.clone()) {
+                self.outputs.push(Output {
+                    file: index_file(&crate::site::urls::tag(&old)),
+                    job: Job::TagAlias { list: l },
+                    inputs: digest(|h| (&list.first, &tag.name, digests.navigation).hash(h)),
+                });
+            }
+        }
         for (l, list) in self.lists.iter().enumerate() {
             let total = list.page_count(per_page);
             for n in 1..=total {
@@ -403,6 +421,10 @@ impl Plan<'_> {
                 Origin::generated(format!("the default theme's {name}"))
             }
             Job::List { list, page } => Origin::generated(self.lists[*list].describe(*page)),
+            Job::TagAlias { list } => Origin::generated(format!(
+                "the former address of {}",
+                self.lists[*list].describe(1)
+            )),
             Job::Site(page) => Origin::generated(page.name().to_string()),
         }
     }

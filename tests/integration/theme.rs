@@ -314,3 +314,58 @@ fn a_bare_address_cannot_break_out_of_its_attribute() {
         assert_eq!(a.value().attrs().count(), 2, "{body}");
     }
 }
+
+fn tagged(tags: &[(&str, &str)]) -> SiteTest {
+    let mut files = vec![("site.toml".to_string(), SITE_TOML.to_string())];
+    for (slug, tag) in tags {
+        files.push((
+            format!("content/posts/{slug}.md"),
+            format!("---\ntitle: On {tag}\ndate: 2015-03-01\ntags: [\"{tag}\"]\n---\nHi.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = SiteTest::with_files(&files);
+    site.build();
+    site
+}
+
+#[test]
+fn the_tag_c_plus_plus_got_the_slug_c() {
+    let site = tagged(&[("c", "C"), ("cpp", "C++"), ("cs", "C#"), ("fs", "F#")]);
+    for (file, name) in [
+        ("tags/c/index.html", "C"),
+        ("tags/c-plus-plus/index.html", "C++"),
+        ("tags/c-sharp/index.html", "C#"),
+        ("tags/f-sharp/index.html", "F#"),
+    ] {
+        let html = site.html(file);
+        let titles: Vec<String> = select(&html, ".post-summary-title")
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(titles, [format!("On {name}")], "{file}");
+    }
+    let html = site.html("posts/cpp/index.html");
+    assert_eq!(
+        select(&html, ".tag-list a")[0].attr("href"),
+        Some("/tags/c-plus-plus/")
+    );
+}
+
+#[test]
+fn a_tags_former_address_sends_readers_to_its_new_one() {
+    // Without a tag C, C++'s former address /tags/c/ redirects to its list.
+    let site = tagged(&[("cpp", "C++")]);
+    let html = site.html("tags/c/index.html");
+    let refresh = select(&html, "meta[http-equiv=refresh]");
+    assert_eq!(
+        refresh[0].attr("content"),
+        Some("0; url=https://example.org/tags/c-plus-plus/")
+    );
+    // With one, the address is the tag C's own.
+    let site = tagged(&[("c", "C"), ("cpp", "C++")]);
+    assert!(select(&site.html("tags/c/index.html"), "meta[http-equiv=refresh]").is_empty());
+}
