@@ -207,11 +207,10 @@ fn import_progress_bar() -> Option<indicatif::ProgressBar> {
     if !io::stderr().is_terminal() {
         return None;
     }
-    let style = indicatif::ProgressStyle::with_template(
-        "{msg:20} [{bar:30}] {bytes}/{total_bytes} ({eta} left)",
-    )
-    .map(|s| s.progress_chars("=> "))
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let style =
+        indicatif::ProgressStyle::with_template("{msg:20} [{bar:30}] {percent:>3}% ({eta} left)")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     Some(indicatif::ProgressBar::new(0).with_style(style))
 }
 
@@ -221,11 +220,11 @@ fn show_progress(bar: &indicatif::ProgressBar, p: crate::import::Progress) {
         crate::import::Pass::Importing => "importing",
     };
     bar.set_length(p.total);
+    bar.set_position(p.read);
     if bar.message() != what {
         bar.set_message(what);
         bar.reset_eta();
     }
-    bar.set_position(p.read);
 }
 
 /// Runs the command line and returns the exit status.

@@ -81,6 +81,13 @@ struct Indexed {
     len: usize,
 }
 
+/// How far an import has got: `reading` is told the offset of each post of the first
+/// pass, `writing` how many of how many posts' threads are written.
+pub(crate) struct Steps<'a> {
+    pub(crate) reading: &'a dyn Fn(u64),
+    pub(crate) writing: &'a dyn Fn(u64, u64),
+}
+
 /// Imports the export that `open` reads (once per pass).
 pub(crate) fn import<R: BufRead>(
     open: &dyn Fn() -> Result<R>,
@@ -88,8 +95,9 @@ pub(crate) fn import<R: BufRead>(
     existing: &Existing,
     writer: &ContentWriter,
     tally: &mut Tally,
+    steps: &Steps<'_>,
 ) -> Result<(), Stop> {
-    let (threads, posts) = index(open()?)?;
+    let (threads, posts) = index(open()?, steps.reading)?;
     let matcher = Matcher::new(&existing.documents, &settings.base_path);
     let matches: Vec<Option<Match>> = threads.iter().map(|t| matcher.find(t)).collect();
     let thread_doc: HashMap<Key, Option<usize>> = threads
@@ -136,7 +144,7 @@ pub(crate) fn import<R: BufRead>(
         parent_of: &parent_of,
         author: settings.author.as_deref(),
     };
-    let bad_dates = batches.write(&per_doc, existing, writer, tally)?;
+    let bad_dates = batches.write(&per_doc, (existing, writer), tally, steps.writing)?;
     let loose: Vec<String> = threads
         .iter()
         .zip(&matches)
@@ -173,19 +181,22 @@ pub(crate) fn import<R: BufRead>(
 }
 
 /// Pass one: every thread, and where every post sits (no message, no author).
-fn index(input: impl BufRead) -> Result<(Vec<Thread>, Vec<Indexed>), Stop> {
+fn index(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Vec<Thread>, Vec<Indexed>), Stop> {
     let mut threads = Vec::new();
     let mut posts = Vec::new();
     dsq::read(input, &|_| false, |record| {
         match record {
             Record::Thread(t) => threads.push(t),
-            Record::Post(post) => posts.push(Indexed {
-                key: Key::new(&post.key),
-                thread: Key::new(&post.thread),
-                parent: post.parent.as_deref().map(Key::new),
-                deleted: post.deleted,
-                spam: post.spam,
-                len: post.message_len,
+            Record::Post(post) => posts.push({
+                at(post.offset);
+                Indexed {
+                    key: Key::new(&post.key),
+                    thread: Key::new(&post.thread),
+                    parent: post.parent.as_deref().map(Key::new),
+                    deleted: post.deleted,
+                    spam: post.spam,
+                    len: post.message_len,
+                }
             }),
         }
         Ok(())
@@ -223,14 +234,17 @@ struct Batches<'a, R> {
 
 impl<R: BufRead> Batches<'_, R> {
     /// Writes every document's thread; returns how many comments had no readable date.
+    /// `done` is told how many of the documents are written after each batch.
     fn write(
         &self,
         per_doc: &BTreeMap<usize, Vec<usize>>,
-        existing: &Existing,
-        writer: &ContentWriter,
+        (existing, writer): (&Existing, &ContentWriter),
         tally: &mut Tally,
+        done: &dyn Fn(u64, u64),
     ) -> Result<usize, Stop> {
         let docs: Vec<(&usize, &Vec<usize>)> = per_doc.iter().collect();
+        let total = docs.len() as u64;
+        done(0, total);
         let mut bad_dates = 0;
         let mut rest = docs.as_slice();
         while !rest.is_empty() {
@@ -251,6 +265,7 @@ impl<R: BufRead> Batches<'_, R> {
                 tally.count_merge(writer.merge_thread(&rel, comments)?);
             }
             rest = later;
+            done(total - rest.len() as u64, total);
         }
         Ok(bad_dates)
     }

@@ -81,17 +81,18 @@ impl std::fmt::Display for ImportReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub pass: Pass,
-    /// Bytes of the export read so far, of `total`.
+    /// How much is done, of `total`: bytes of the export read, or, while a Disqus
+    /// import writes, posts whose thread is written.
     pub read: u64,
     pub total: u64,
 }
 
-/// The two readings of a WordPress export.
+/// The two stages of an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pass {
     /// Reading the whole file before anything is written.
     Checking,
-    /// Converting and writing each item.
+    /// Converting and writing what it holds.
     Importing,
 }
 
@@ -102,15 +103,18 @@ struct Watch<'a> {
 }
 
 impl Watch<'_> {
+    /// Tells the caller that `done` of `total` is done in `pass`.
+    fn report(&self, pass: Pass, done: u64, total: u64) {
+        (self.on)(Progress {
+            pass,
+            read: done.min(total),
+            total,
+        })
+    }
+
     /// A function telling the caller the offset reached in `pass`.
     fn at(&self, pass: Pass) -> impl Fn(u64) + '_ {
-        move |read| {
-            (self.on)(Progress {
-                pass,
-                read: read.min(self.total),
-                total: self.total,
-            })
-        }
+        move |read| self.report(pass, read, self.total)
     }
 }
 
@@ -120,7 +124,7 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport> {
     run_with_progress(options, &|_| {})
 }
 
-/// `run`, telling `progress` how far a WordPress export has been read.
+/// `run`, telling `progress` how far the export has been read and imported.
 pub fn run_with_progress(
     options: &ImportOptions,
     progress: &dyn Fn(Progress),
@@ -172,7 +176,11 @@ fn import_into(
                 base_path: config.base_path.clone(),
             };
             let open = || open_export(file);
-            disqus::import(&open, &settings, &existing, &writer, tally)
+            let steps = disqus::Steps {
+                reading: &watch.at(Pass::Checking),
+                writing: &|done, total| watch.report(Pass::Importing, done, total),
+            };
+            disqus::import(&open, &settings, &existing, &writer, tally, &steps)
                 .map_err(|s| located(file, s))?;
             warn_unreadable(&existing, tally);
             Ok(())
@@ -338,5 +346,34 @@ mod tests {
             assert_eq!(reads.last(), Some(&total));
         }
         assert_eq!(seen.len(), 12);
+    }
+
+    #[test]
+    fn a_disqus_import_reports_its_reading_and_its_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+        let mut options = ImportOptions {
+            format: Format::WordPress,
+            file: fixtures.join("wordpress/starter-collision.xml"),
+            root: dir.path().join("blog"),
+            author_id: None,
+            uploads: None,
+            author: None,
+        };
+        run(&options).unwrap();
+        options.format = Format::Disqus;
+        options.file = fixtures.join("disqus/starter-collision.xml");
+        let seen = RefCell::new(Vec::new());
+        run_with_progress(&options, &|p| seen.borrow_mut().push(p)).unwrap();
+        let seen = seen.into_inner();
+        let last = |pass| seen.iter().rfind(|p| p.pass == pass).copied().unwrap();
+        let size = std::fs::metadata(&options.file).unwrap().len();
+        let read = last(Pass::Checking);
+        assert!(read.read > 0 && read.total == size, "{seen:?}");
+        let written = last(Pass::Importing);
+        assert!(
+            written.total > 0 && written.read == written.total,
+            "{seen:?}"
+        );
     }
 }
