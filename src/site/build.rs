@@ -3,18 +3,22 @@
 //! the sink, which refuses paths outside the output.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::error::Result;
+use crate::config::SiteConfig;
+use crate::content::{self, Document, Source};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::static_files::{static_layers, StaticSource};
-use crate::site::{self, guard, BuildOptions, Entry, Site};
+use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
+use crate::threads::metrics::Engagement;
+use crate::threads::{Thread, Tree};
 
 /// What a build did, for the command line to print.
 #[derive(Debug, Default)]
@@ -37,8 +41,245 @@ impl BuildReport {
 }
 
 /// Loads, renders and writes the site, swapping the output in only on success.
+///
+/// What a build holds does not grow with the text of the site: it first reads every
+/// post and page without its body and thread (what the plan, lists and feeds need),
+/// then reads each one whole, renders and writes its page, and keeps of it only what
+/// the site-wide pages use; the few comments whose text they show are read again.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    build_with(options, false).map(|(report, _)| report)
+    let mut report = BuildReport {
+        output: options.output_dir(),
+        ..Default::default()
+    };
+    let read_outline =
+        |root: &Path, source: &Source, config: &SiteConfig| outline(root, source, config, options);
+    let mut site = report.step("load", || {
+        site::load_with(options, &read_outline).or_else(|_| {
+            // Every problem at once, the threads' included.
+            site::load(options)
+        })
+    })?;
+    guard::check_output_location(&site.config, &report.output)?;
+    let renderer = report.step("templates", || Renderer::new(&site.config))?;
+    let statics = report.step("plan", || static_layers(&site.config))?;
+    let target = report.output.clone();
+    let out = report.step("prepare output", || {
+        OutputDir::create(&target, options.on_wait)
+    })?;
+    let (outputs, bodies, conversations) = report.step("render posts", || {
+        let pass = Pass::new(&site, &renderer);
+        let plan = plan::plan(&pass, &statics, &[])?;
+        let (bodies, conversations) = render_entries_read_whole(&pass, &plan, &out)?;
+        Ok((plan.outputs, bodies, conversations))
+    })?;
+    for (at, conversation) in conversations {
+        let entry = match at {
+            EntryRef::Post(i) => &mut site.posts[i],
+            EntryRef::Page(i) => &mut site.pages[i],
+        };
+        conversation.into_entry(entry);
+    }
+    report.step("render", || {
+        read_shown_comments(&mut site)?;
+        let pass = Pass::new(&site, &renderer);
+        // The very files of the first plan: their collisions were checked then.
+        let plan = plan::plan(&pass, &statics, &outputs)?;
+        let is_rest = |i: usize| !matches!(outputs[i].job, Job::Entry(_));
+        render_plan(&pass, &plan, &is_rest, &bodies, false, &out)
+    })?;
+    report.step("swap", || out.commit())?;
+    report.posts = site.posts.len();
+    report.pages = site.pages.len();
+    report.comments = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|e| e.thread.comments.len())
+        .sum();
+    report.files = outputs.len();
+    Ok(report)
+}
+
+/// A post or page without its body and thread: its front matter, which is all the
+/// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
+/// whole, so that its thread's problems are reported as by a full load.
+fn outline(
+    root: &Path,
+    source: &Source,
+    config: &SiteConfig,
+    options: &BuildOptions,
+) -> std::result::Result<Entry, Vec<Diagnostic>> {
+    let doc = match content::load_document(root, source, &config.permalinks) {
+        Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => doc,
+        _ => return site::load_entry(root, source, config).map(Conversation::slim),
+    };
+    let thread = Thread {
+        path: source.thread.clone().unwrap_or_default(),
+        ..Thread::default()
+    };
+    let doc = Document {
+        body: String::new(),
+        ..doc
+    };
+    Ok(site::entry_of(doc, thread))
+}
+
+/// What the site-wide pages use of a post's conversation: its thread without the
+/// comments' text, its tree and figures.
+struct Conversation {
+    thread: Thread,
+    tree: Tree,
+    engagement: Engagement,
+    readers: Vec<Option<String>>,
+}
+
+impl Conversation {
+    fn of(entry: Entry) -> Conversation {
+        let mut thread = entry.thread;
+        strip_comments(&mut thread);
+        Conversation {
+            thread,
+            tree: entry.tree,
+            engagement: entry.engagement,
+            readers: entry.readers,
+        }
+    }
+
+    /// `entry` without its body and its comments' text.
+    fn slim(mut entry: Entry) -> Entry {
+        entry.doc.body = String::new();
+        strip_comments(&mut entry.thread);
+        entry
+    }
+
+    fn into_entry(self, entry: &mut Entry) {
+        entry.thread = self.thread;
+        entry.tree = self.tree;
+        entry.engagement = self.engagement;
+        entry.readers = self.readers;
+    }
+}
+
+/// What rendering one post or page read whole leaves: its body (for a post) and its
+/// conversation.
+type EntryLeft = (Option<(PathBuf, Body)>, (EntryRef, Conversation));
+
+/// Drops what only a post's own page shows of its comments: their text and links.
+fn strip_comments(thread: &mut Thread) {
+    for c in &mut thread.comments {
+        c.body = String::new();
+        c.url = None;
+        c.replied_to = None;
+    }
+}
+
+/// Reads each post and page of `plan` whole, renders and writes its page; returns
+/// what lists and feeds show of each post and what the site-wide pages use of each
+/// conversation. Every problem of every thread is reported at once.
+fn render_entries_read_whole(
+    pass: &Pass<'_>,
+    plan: &Plan<'_>,
+    sink: &dyn Sink,
+) -> Result<(BodyStore, Vec<(EntryRef, Conversation)>)> {
+    let config = &pass.site.config;
+    let in_feed = feed_window(pass.site);
+    let entries: Vec<(&Output, EntryRef)> = plan
+        .outputs
+        .iter()
+        .filter_map(|output| match output.job {
+            Job::Entry(at) => Some((output, at)),
+            _ => None,
+        })
+        .collect();
+    let results: Vec<Result<EntryLeft>> = entries
+        .par_iter()
+        .map(|&(output, at)| {
+            let outline = pass.entry(at);
+            let source = Source {
+                kind: outline.doc.kind,
+                path: outline.doc.source.clone(),
+                thread: outline.doc.thread_file.clone(),
+            };
+            let entry = site::load_entry(&config.root, &source, config).map_err(Error::Content)?;
+            if !same_front_matter(outline, &entry) {
+                return Err(changed_while_building(&outline.doc.source));
+            }
+            let (html, content) = pass.render_entry_as(at, &entry)?;
+            sink.write(&output.file, html.as_bytes())?;
+            let body = match at {
+                EntryRef::Post(i) => Some((
+                    entry.doc.source.clone(),
+                    Body {
+                        summary: pass.summary_html(&entry, &content),
+                        content: (i < in_feed).then_some(content),
+                    },
+                )),
+                EntryRef::Page(_) => None,
+            };
+            Ok((body, (at, Conversation::of(entry))))
+        })
+        .collect();
+    let mut bodies = BodyStore::default();
+    let mut conversations = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((body, conversation)) => {
+                bodies.extend(body);
+                conversations.push(conversation);
+            }
+            Err(Error::Content(ds)) => problems.extend(ds),
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() {
+        Ok((bodies, conversations))
+    } else {
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
+        Err(Error::Content(problems))
+    }
+}
+
+/// Whether a second reading of an entry shows other pages what the first did.
+fn same_front_matter(first: &Entry, second: &Entry) -> bool {
+    let (a, b) = (&first.doc, &second.doc);
+    first.revision.shown == second.revision.shown
+        && (&a.tags, &a.aliases, &a.summary, &a.template)
+            == (&b.tags, &b.aliases, &b.summary, &b.template)
+}
+
+fn changed_while_building(path: &Path) -> Error {
+    Error::Content(vec![Diagnostic::new(
+        Location::new(path, None),
+        "this file changed while the site was being built",
+        "build again once the editing is done",
+    )])
+}
+
+/// Reads again the text of the comments the site-wide pages show (the build keeps
+/// no comment's text once its post is written).
+fn read_shown_comments(site: &mut Site) -> Result<()> {
+    let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (p, c) in engagement::shown_comments(site) {
+        wanted.entry(p).or_default().push(c);
+    }
+    let posts = site.posts.len();
+    for (p, comments) in wanted {
+        let entry = match p.checked_sub(posts) {
+            None => &mut site.posts[p],
+            Some(i) => &mut site.pages[i],
+        };
+        let thread = site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
+            .map_err(Error::Content)?;
+        for c in comments {
+            let kept = &mut entry.thread.comments[c];
+            match thread.comments.get(c) {
+                Some(read) if read.id == kept.id => kept.body.clone_from(&read.body),
+                _ => return Err(changed_while_building(&entry.thread.path)),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a build leaves for an incremental update to start from.

@@ -180,29 +180,8 @@ fn chart(series: &[Period]) -> ChartView {
 /// The comments feed in `format` (`comments.xml` in Atom): the latest comments across
 /// the site, newest first.
 pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: FeedFormat) -> String {
-    let mut latest: Vec<(Date, usize, usize)> = Vec::new();
     let entries = conversations(site);
-    for (p, entry) in entries.iter().enumerate() {
-        for (c, comment) in entry.thread.comments.iter().enumerate() {
-            if comment.role == Role::Mention || comment.is_withdrawn() {
-                continue;
-            }
-            if let Some(date) = comment.date.or(entry.doc.date) {
-                latest.push((date, p, c));
-            }
-        }
-    }
-    // Newest first; only the first `feed_comments` of all the site's comments are
-    // needed, so select them before sorting.
-    let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
-        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
-    let keep = site.config.feed_comments;
-    if latest.len() > keep && keep > 0 {
-        latest.select_nth_unstable_by(keep - 1, newest_first);
-    }
-    latest.truncate(keep);
-    latest.sort_by(newest_first);
+    let latest = newest_comments(site, &entries);
     let owned: Vec<(String, String, String, Date, String)> = latest
         .iter()
         .map(|&(date, p, c)| {
@@ -237,4 +216,47 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
         entries,
     }
     .render(format)
+}
+
+/// The (post, comment) of each comment whose text the site-wide pages show: the
+/// deepest comment of each ranked post and the comments of the comments feed. Posts
+/// are numbered as in `conversations`.
+pub(crate) fn shown_comments(site: &Site) -> Vec<(usize, usize)> {
+    let entries = conversations(site);
+    let posts = post_threads(&entries);
+    let deepest = conversations::rank_posts(&posts)
+        .into_iter()
+        .take(RANKED_POSTS)
+        .filter_map(|p| Some((p, conversations::deepest_comment(&posts[p])?)));
+    let feed = newest_comments(site, &entries)
+        .into_iter()
+        .map(|(_, p, c)| (p, c));
+    deepest.chain(feed).collect()
+}
+
+/// The comments of the comments feed, newest first, as (date, post, comment).
+fn newest_comments(site: &Site, entries: &[&Entry]) -> Vec<(Date, usize, usize)> {
+    let mut latest: Vec<(Date, usize, usize)> = Vec::new();
+    for (p, entry) in entries.iter().enumerate() {
+        for (c, comment) in entry.thread.comments.iter().enumerate() {
+            if comment.role == Role::Mention || comment.is_withdrawn() {
+                continue;
+            }
+            if let Some(date) = comment.date.or(entry.doc.date) {
+                latest.push((date, p, c));
+            }
+        }
+    }
+    // Newest first; only the first `feed_comments` of all the site's comments are
+    // needed, so select them before sorting.
+    let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    };
+    let keep = site.config.feed_comments;
+    if latest.len() > keep && keep > 0 {
+        latest.select_nth_unstable_by(keep - 1, newest_first);
+    }
+    latest.truncate(keep);
+    latest.sort_by(newest_first);
+    latest
 }

@@ -133,7 +133,16 @@ pub struct Loaded {
 
 /// Loads the site for `options`; any problem is an error listing all of them.
 pub fn load(options: &BuildOptions) -> Result<Site> {
-    let loaded = load_all(options)?;
+    load_with(options, &load_entry)
+}
+
+/// Reads each source with `read` (a post or page and its thread, or less of them).
+type ReadEntry<'a> =
+    &'a (dyn Fn(&Path, &Source, &SiteConfig) -> Result<Entry, Vec<Diagnostic>> + Sync);
+
+/// `load`, reading each source with `read`.
+pub(crate) fn load_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Site> {
+    let loaded = load_all_with(options, read)?;
     match loaded.site {
         Some(site) if loaded.problems.is_empty() => Ok(site),
         _ => Err(Error::Content(loaded.problems)),
@@ -143,6 +152,10 @@ pub fn load(options: &BuildOptions) -> Result<Site> {
 /// Loads the site, collecting every content problem instead of stopping at the first.
 /// Only configuration and I/O failures stop it early.
 pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
+    load_all_with(options, &load_entry)
+}
+
+fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> {
     let root = &options.root;
     let mut config = config::load(root)?;
     if let Some(url) = &options.base_url {
@@ -153,7 +166,7 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
         .par_iter()
-        .map(|source| load_entry(root, source, &config))
+        .map(|source| read(root, source, &config))
         .collect();
 
     let mut problems: Vec<Diagnostic> = inventory.problems.clone();
@@ -215,27 +228,13 @@ pub(crate) fn load_entry(
     source: &Source,
     config: &SiteConfig,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    let author_name = config.author_name.as_deref();
     let doc = content::load_document(root, source, &config.permalinks);
     let thread = match &source.thread {
-        Some(path) => threads::load_thread(root, path)
-            .map(|t| sign_author_comments(t.without_withdrawn_leaves(), author_name)),
+        Some(path) => load_entry_thread(root, path, config),
         None => Ok(Thread::default()),
     };
     match (doc, thread) {
-        (Ok(doc), Ok(thread)) => {
-            let tree = Tree::build(&thread);
-            let engagement = metrics::engagement(&thread, &tree);
-            Ok(Entry {
-                readers: metrics::reader_keys(&thread),
-                tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
-                revision: Revision::fresh(&doc),
-                doc,
-                thread,
-                tree,
-                engagement,
-            })
-        }
+        (Ok(doc), Ok(thread)) => Ok(entry_of(doc, thread)),
         (doc, thread) => Err(doc
             .err()
             .into_iter()
@@ -243,6 +242,31 @@ pub(crate) fn load_entry(
             .chain(thread.err().into_iter().flatten())
             .collect()),
     }
+}
+
+/// An entry of `doc` and `thread`, with the figures computed from them.
+pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
+    let tree = Tree::build(&thread);
+    let engagement = metrics::engagement(&thread, &tree);
+    Entry {
+        readers: metrics::reader_keys(&thread),
+        tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
+        revision: Revision::fresh(&doc),
+        doc,
+        thread,
+        tree,
+        engagement,
+    }
+}
+
+/// The thread file at `path` as an entry holds it.
+pub(crate) fn load_entry_thread(
+    root: &Path,
+    path: &Path,
+    config: &SiteConfig,
+) -> Result<Thread, Vec<Diagnostic>> {
+    threads::load_thread(root, path)
+        .map(|t| sign_author_comments(t.without_withdrawn_leaves(), config.author_name.as_deref()))
 }
 
 /// A reply pasted with `role: author` and no `author:` is the site author's: it shows

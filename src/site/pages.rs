@@ -73,8 +73,13 @@ impl<'a> Pass<'a> {
     /// Renders a post or page; returns its HTML and its body's HTML, which lists and
     /// feeds reuse.
     pub(crate) fn render_entry(&self, at: EntryRef) -> Result<(String, String)> {
+        self.render_entry_as(at, self.entry(at))
+    }
+
+    /// Renders the post or page at `at` as `entry`, a reading of it with its body
+    /// and thread (the site a streaming build holds has neither).
+    pub(crate) fn render_entry_as(&self, at: EntryRef, entry: &Entry) -> Result<(String, String)> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
-        let entry = self.entry(at);
         let doc = &entry.doc;
         let link = |e: &Entry| LinkView {
             title: e.doc.title.clone(),

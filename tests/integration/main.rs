@@ -27,6 +27,7 @@ mod sanitize;
 mod serve;
 mod sharing;
 mod shortcodes;
+mod streaming;
 mod theme;
 mod threads;
 mod toml_front_matter;
