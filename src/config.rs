@@ -45,7 +45,17 @@ struct RawConfig {
     #[serde(default)]
     engagement: RawEngagement,
     #[serde(default)]
+    highlight: RawHighlight,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// Code colours: syntect theme names for light and dark screens.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlight {
+    light: Option<Spanned<String>>,
+    dark: Option<Spanned<String>>,
 }
 
 /// The Conversations page.
@@ -169,6 +179,8 @@ pub struct SiteConfig {
     /// `[engagement] intro`: the site's own words atop the Conversations page; the
     /// theme has a default.
     pub engagement_intro: Option<String>,
+    /// `[highlight]`: the code colour themes (light, dark), when the site chose any.
+    pub highlight: Option<crate::render::highlight::CodeThemes>,
     pub max_depth: usize,
     pub feed_posts: usize,
     pub feed_comments: usize,
@@ -378,6 +390,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         permalinks,
         engagement,
         fetch,
+        highlight,
         extra,
     } = raw;
     let at =
@@ -505,6 +518,17 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         }
         None => PostPattern::default(),
     };
+    let check_theme = |name: Option<Spanned<String>>| {
+        name.map(|n| {
+            crate::render::highlight::check_theme(n.get_ref())
+                .map(|()| n.get_ref().clone())
+                .map_err(|(message, help)| Diagnostic::new(at(n.span()), message, help))
+        })
+        .transpose()
+    };
+    let (light, dark) = (check_theme(highlight.light)?, check_theme(highlight.dark)?);
+    let highlight = (light.is_some() || dark.is_some())
+        .then_some(crate::render::highlight::CodeThemes { light, dark });
     let extra = tera::Value::Object(
         extra
             .into_iter()
@@ -530,6 +554,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
             .intro
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty()),
+        highlight,
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
         feed_comments: feeds.comments.unwrap_or(50),

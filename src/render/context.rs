@@ -33,6 +33,9 @@ pub struct SiteView {
     /// `[engagement] intro` of site.toml: the introduction of the Conversations page,
     /// when the site has its own.
     pub engagement_intro: Option<String>,
+    /// Path of `highlight.css`, the code colours of `[highlight]`, when the site
+    /// chose any.
+    pub highlight_css: Option<String>,
     /// Where other sites send webmentions (`<link rel="webmention">`), when
     /// `[fetch] webmention_io` names the site's domain.
     pub webmention_endpoint: Option<String>,

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod escape;
 pub mod feeds;
+pub mod highlight;
 pub mod markdown;
 pub mod sanitize;
 pub mod templates;

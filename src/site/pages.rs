@@ -260,6 +260,10 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
             comments: feed_links(urls, &c.feed_formats, SitePage::CommentsFeed),
         },
         engagement_intro: c.engagement_intro.clone(),
+        highlight_css: c
+            .highlight
+            .as_ref()
+            .map(|_| format!("{}{}", c.base_path, crate::render::highlight::CSS_FILE)),
         webmention_endpoint: c
             .fetch
             .webmention_io

@@ -123,6 +123,7 @@ impl Plan<'_> {
         self.outputs.extend(files.into_iter().map(|(file, source)| {
             let inputs = digest(|h| match &source {
                 StaticSource::Embedded(name, _) => (&file, name).hash(h),
+                StaticSource::Generated(name, text) => (&file, name, text).hash(h),
                 StaticSource::File(path) => (&file, path).hash(h),
             });
             Output {
@@ -420,6 +421,9 @@ impl Plan<'_> {
             Job::Static(StaticSource::Embedded(name, _)) => {
                 Origin::generated(format!("the default theme's {name}"))
             }
+            Job::Static(StaticSource::Generated(name, _)) => Origin::generated(format!(
+                "{name}, the code colours of [highlight] in site.toml"
+            )),
             Job::List { list, page } => Origin::generated(self.lists[*list].describe(*page)),
             Job::TagAlias { list } => Origin::generated(format!(
                 "the former address of {}",

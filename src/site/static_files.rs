@@ -19,6 +19,8 @@ pub(crate) enum StaticSource {
     Embedded(&'static str, &'static str),
     /// A file on disk.
     File(PathBuf),
+    /// A file the build writes from the configuration, by its name.
+    Generated(&'static str, String),
 }
 
 impl StaticSource {
@@ -26,6 +28,7 @@ impl StaticSource {
         match self {
             StaticSource::Embedded(_, text) => sink.write(rel, text.as_bytes()),
             StaticSource::File(path) => sink.copy(rel, path),
+            StaticSource::Generated(_, text) => sink.write(rel, text.as_bytes()),
         }
     }
 }
@@ -41,6 +44,11 @@ pub(crate) fn static_layers(config: &SiteConfig) -> Result<BTreeMap<String, Stat
         list_files(&theme.join("static"), &mut files)?;
     }
     list_files(&config.static_dir(), &mut files)?;
+    if let Some(themes) = &config.highlight {
+        let css = crate::render::highlight::css(themes);
+        let name = crate::render::highlight::CSS_FILE;
+        files.insert(name.to_string(), StaticSource::Generated(name, css));
+    }
     Ok(files)
 }
 

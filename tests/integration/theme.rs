@@ -369,3 +369,59 @@ fn a_tags_former_address_sends_readers_to_its_new_one() {
     let site = tagged(&[("c", "C"), ("cpp", "C++")]);
     assert!(select(&site.html("tags/c/index.html"), "meta[http-equiv=refresh]").is_empty());
 }
+
+#[test]
+fn code_colours_are_chosen_for_light_and_dark_in_site_toml() {
+    let site = SiteTest::with_files(&[
+        (
+            "site.toml",
+            &format!("{SITE_TOML}\n[highlight]\nlight = \"InspiredGitHub\"\ndark = \"Solarized (dark)\"\n"),
+        ),
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2015-03-01\n---\n```rust\nfn main() {}\n```\n",
+        ),
+    ]);
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    let sheets: Vec<&str> = select(&html, "link[rel=stylesheet]")
+        .iter()
+        .map(|l| l.attr("href").unwrap())
+        .collect();
+    assert_eq!(sheets, ["/style.css", "/highlight.css"]);
+    assert!(!select(&html, "pre.code span[class^=hl-]").is_empty());
+    let css = site.read("highlight.css");
+    let dark = css.find("@media (prefers-color-scheme: dark)").unwrap();
+    let light = css
+        .find("@media not all and (prefers-color-scheme: dark)")
+        .unwrap();
+    assert!(css[light..dark].contains("InspiredGitHub"), "{css}");
+    assert!(css[dark..].contains("Solarized"), "{css}");
+
+    // Without [highlight], the theme's own colours and no extra file.
+    let plain = site_with_thread("comments: []\n");
+    assert!(!plain.exists("highlight.css"));
+    assert_eq!(
+        select(
+            &plain.html("posts/hello/index.html"),
+            "link[rel=stylesheet]"
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn an_unknown_code_theme_is_named_at_its_line() {
+    let site = SiteTest::with_files(&[(
+        "site.toml",
+        &format!("{SITE_TOML}\n[highlight]\ndark = \"Dracula\"\n"),
+    )]);
+    let err = site.build_error();
+    assert!(
+        err.starts_with(
+            "error: site.toml:8: there is no code theme called \"Dracula\"\n  help: use one of \""
+        ),
+        "{err}"
+    );
+}
