@@ -44,23 +44,21 @@ pub fn css(themes: &CodeThemes) -> String {
         Some(css.replace(".hl-code {", "pre.code {"))
     };
     let mut out = String::from("/* Code colours from [highlight] of site.toml. */\n");
-    if let Some(light) = one(&themes.light) {
-        out.push_str("@media not all and (prefers-color-scheme: dark) {\n");
-        out.push_str(&format!(
-            "/* light: {} */\n",
-            themes.light.as_deref().unwrap_or("")
-        ));
-        out.push_str(&light);
-        out.push_str("}\n");
-    }
-    if let Some(dark) = one(&themes.dark) {
-        out.push_str("@media (prefers-color-scheme: dark) {\n");
-        out.push_str(&format!(
-            "/* dark: {} */\n",
-            themes.dark.as_deref().unwrap_or("")
-        ));
-        out.push_str(&dark);
-        out.push_str("}\n");
+    let schemes = [
+        ("light", "not all and", &themes.light),
+        ("dark", "", &themes.dark),
+    ];
+    for (scheme, negation, name) in schemes {
+        if let Some(css) = one(name) {
+            let media = format!("{negation} (prefers-color-scheme: dark)");
+            out.push_str(&format!("@media {} {{\n", media.trim_start()));
+            out.push_str(&format!(
+                "/* {scheme}: {} */\n",
+                name.as_deref().unwrap_or("")
+            ));
+            out.push_str(&css);
+            out.push_str("}\n");
+        }
     }
     out
 }
