@@ -425,3 +425,16 @@ fn an_unknown_code_theme_is_named_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn the_deepest_exchange_was_quoted_at_depth_n() {
+    let mut thread = String::from("comments:\n");
+    thread += &comment("1", None, "Fiona", "reader");
+    thread += &comment("2", Some("1"), "Pauline Stockhausen", "author");
+    let site = site_with_thread(&thread);
+    let html = site.html("engagement/index.html");
+    assert_eq!(
+        text(&select(&html, ".exchange-excerpt footer a")[0]),
+        "Pauline Stockhausen (author), at the end of a chain of 2 comments"
+    );
+}
