@@ -140,6 +140,11 @@ pub enum DeployHost {
 }
 
 impl DeployHost {
+    /// Whether the build writes `_redirects` for this host.
+    pub fn reads_redirects(self) -> bool {
+        matches!(self, DeployHost::Netlify | DeployHost::CloudflarePages)
+    }
+
     const NAMES: [(&'static str, DeployHost); 3] = [
         ("github-pages", DeployHost::GithubPages),
         ("netlify", DeployHost::Netlify),

@@ -120,6 +120,14 @@ impl Plan<'_> {
         for (from, to) in place_assets(site) {
             files.insert(to, StaticSource::File(site.config.root.join(from)));
         }
+        // The site's own `_redirects` goes into the generated one, first.
+        if site.config.deploy_host.is_some_and(|h| h.reads_redirects()) {
+            let own = site.config.static_dir().join(SitePage::Redirects.rel());
+            let rel = SitePage::Redirects.rel();
+            if matches!(files.get(rel), Some(StaticSource::File(path)) if *path == own) {
+                files.remove(rel);
+            }
+        }
         self.outputs.extend(files.into_iter().map(|(file, source)| {
             let inputs = digest(|h| match &source {
                 StaticSource::Embedded(name, _) => (&file, name).hash(h),

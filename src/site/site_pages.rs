@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::DeployHost;
 use crate::dates::Date;
-use crate::error::Result;
+use crate::error::{read_text, Result};
 use crate::render::context::{DateView, TemplateContext};
 use crate::render::escape::drop_forbidden;
 use crate::render::feeds::{self, Feed, FeedEntry, FeedFormat};
@@ -58,7 +58,7 @@ impl Pass<'_> {
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
             SitePage::Search => self.render_search_page()?,
             SitePage::SearchIndex => self.search_index(bodies),
-            SitePage::Redirects => self.redirects(),
+            SitePage::Redirects => self.redirects()?,
             SitePage::NoJekyll => String::new(),
         })
     }
@@ -162,8 +162,9 @@ impl Pass<'_> {
         json
     }
 
-    /// Every alias of a post or page, as a redirect to its address.
-    fn redirects(&self) -> String {
+    /// The rules of the site's own `static/_redirects`, then every alias of a post or
+    /// page as a redirect to its address (a host applies the first rule that matches).
+    fn redirects(&self) -> Result<String> {
         let (site, urls) = (self.site, &self.urls);
         let pairs: Vec<(String, String)> = (site.posts.iter().chain(&site.pages))
             .flat_map(|e| {
@@ -175,7 +176,16 @@ impl Pass<'_> {
             })
             .collect();
         let force = site.config.deploy_host == Some(DeployHost::Netlify);
-        feeds::redirects(&pairs, force)
+        let own = site.config.static_dir().join(SitePage::Redirects.rel());
+        let mut text = match own.is_file() {
+            true => read_text(&own)?,
+            false => String::new(),
+        };
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&feeds::redirects(&pairs, force));
+        Ok(text)
     }
 
     fn sitemap(&self) -> String {

@@ -315,9 +315,9 @@ impl SitePage {
         pages.extend(formats.iter().map(|&f| SitePage::CommentsFeed(f)));
         pages.extend([SitePage::Sitemap, SitePage::Robots]);
         pages.extend(match config.deploy_host {
-            Some(DeployHost::Netlify | DeployHost::CloudflarePages) => Some(SitePage::Redirects),
+            Some(host) if host.reads_redirects() => Some(SitePage::Redirects),
             Some(DeployHost::GithubPages) => Some(SitePage::NoJekyll),
-            None => None,
+            _ => None,
         });
         pages
     }

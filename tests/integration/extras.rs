@@ -685,3 +685,33 @@ fn the_search_page_works_on_a_static_host_and_offers_tags_without_script() {
     let home = site.html("index.html");
     assert!(select(&home, "nav.site-nav a[href=\"/blog/search/\"]").len() == 1);
 }
+
+#[test]
+fn a_sites_own_redirects_come_first_in_the_generated_file() {
+    let site = SiteTest::with_files(&[
+        (
+            "content/posts/moved.md",
+            "---\ntitle: Moved\ndate: 2015-03-02\naliases: [/old/]\n---\nHere now.\n",
+        ),
+        ("static/_redirects", "# My own rules\n/feed /atom.xml 301"),
+    ]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[deploy]\nhost = \"cloudflare-pages\"\n",
+    );
+    site.build();
+    assert_eq!(
+        site.read("_redirects"),
+        "# My own rules\n/feed /atom.xml 301\n# Old addresses and aliases, as permanent redirects (written by rapport build)\n/old/ /posts/moved/ 301\n"
+    );
+    // Published as it is for any other host.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+    );
+    site.build();
+    assert_eq!(
+        site.read("_redirects"),
+        "# My own rules\n/feed /atom.xml 301"
+    );
+}
