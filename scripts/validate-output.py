@@ -18,7 +18,7 @@ import feedparser
 
 def check_feeds(public: pathlib.Path) -> bool:
     ok = True
-    for feed in sorted(public.glob("*.xml")):
+    for feed in sorted(public.rglob("*.xml")):
         if feed.name == "sitemap.xml":
             continue
         parsed = feedparser.parse(feed.read_bytes())
@@ -43,7 +43,7 @@ JSON_FEED = "https://jsonfeed.org/version/1.1"
 
 def check_json_feeds(public: pathlib.Path) -> bool:
     ok = True
-    for feed in sorted(public.glob("*.json")):
+    for feed in sorted(public.rglob("*.json")):
         try:
             parsed = json.loads(feed.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as e:

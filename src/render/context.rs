@@ -110,6 +110,8 @@ pub struct TagLinkView {
     pub url: String,
     /// Number of posts with this tag.
     pub count: usize,
+    /// The feeds of its posts, one per format of the site's feeds.
+    pub feeds: Vec<FeedLinkView>,
 }
 
 /// A post as listed on index and tag pages.

@@ -479,6 +479,9 @@ fn render_output(
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
+        Job::ListFeed { list, format } => {
+            pass.render_list_feed(&plan.lists[*list], *format, bodies)
+        }
     };
     sink.write(&output.file, html.as_bytes())
 }

@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::render::context::*;
-use crate::site::pages::Pass;
+use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
+use crate::site::build::Bodies;
+use crate::site::pages::{feed_links, Pass};
 use crate::site::urls::{self, paginated, SitePage, Urls};
 use crate::site::Entry;
 
 /// Tag slug → (link, indices of its posts in `site.posts`), sorted by slug.
 pub(crate) type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
 
-pub(crate) fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
+pub(crate) fn collect_tags(posts: &[Entry], urls: &Urls, formats: &[FeedFormat]) -> TagIndex {
     // Gathered by hash, sorted once at the end: a tree lookup per post and tag
     // compared slugs a dozen times each, on every incremental update too.
     let mut found: foldhash::HashMap<&str, (TagLinkView, Vec<usize>)> = Default::default();
@@ -24,6 +26,7 @@ pub(crate) fn collect_tags(posts: &[Entry], urls: &Urls) -> TagIndex {
                     url: urls.path(&urls::tag(slug)),
                     slug: slug.to_string(),
                     count: 0,
+                    feeds: feed_links(urls, formats, |f| urls::tag_feed(slug, f)),
                 };
                 (link, Vec::new())
             });
@@ -72,6 +75,12 @@ impl PostList<'_> {
         let start = ((n - 1) * per_page).min(self.members.len());
         let end = (start + per_page).min(self.members.len());
         &self.members[start..end]
+    }
+
+    /// How a writer would name its feed, for messages.
+    pub(crate) fn describe_feed(&self, format: FeedFormat) -> String {
+        let name = self.tag.map_or("", |t| t.name.as_str());
+        format!("the {} feed of the posts tagged {name}", format.label())
     }
 
     /// How a writer would name page `n`, for messages.
@@ -140,6 +149,57 @@ impl Pass<'_> {
             next: (n < total).then(|| urls.path(&paginated(&list.first, n + 1))),
         });
         self.renderer.render(list.template, &ctx)
+    }
+
+    /// The posts of a tag's list its feed shows: its newest dated ones.
+    pub(crate) fn list_feed_posts(&self, list: &PostList<'_>) -> Vec<usize> {
+        let posts = &self.site.posts;
+        (list.members.iter().copied())
+            .filter(|&i| posts[i].doc.date.is_some())
+            .take(self.site.config.feed_posts)
+            .collect()
+    }
+
+    /// The feed of the posts of a tag's list, in `format`. Its entries carry each
+    /// post's summary: the bodies of posts past the site's own feed are not kept.
+    pub(crate) fn render_list_feed(
+        &self,
+        list: &PostList<'_>,
+        format: FeedFormat,
+        bodies: &Bodies<'_>,
+    ) -> String {
+        let (config, urls) = (&self.site.config, &self.urls);
+        let author = config.author_name.as_deref().unwrap_or(&config.title);
+        let entries: Vec<FeedEntry<'_>> = self
+            .list_feed_posts(list)
+            .into_iter()
+            .filter_map(|i| {
+                let e = &self.site.posts[i];
+                let published = e.doc.date?;
+                Some(FeedEntry {
+                    title: &e.doc.title,
+                    permalink: urls.permalink(&e.doc.path),
+                    published,
+                    updated: e.doc.updated.unwrap_or(published).max(published),
+                    content: bodies.summary(e),
+                    author,
+                })
+            })
+            .collect();
+        let (name, slug) = list
+            .tag
+            .map_or(("", ""), |t| (t.name.as_str(), t.slug.as_str()));
+        let title = format!("{}: posts tagged “{name}”", config.title);
+        Feed {
+            title: &title,
+            description: &config.description,
+            language: &config.language,
+            feed_url: urls.permalink(&urls::tag_feed(slug, format)),
+            site_url: &urls.permalink(&list.first),
+            author,
+            entries,
+        }
+        .render(format)
     }
 
     /// The page listing every tag.

@@ -40,7 +40,7 @@ pub(crate) enum EntryRef {
 impl<'a> Pass<'a> {
     pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
         let urls = Urls::new(&site.config.base_url, &site.config.base_path);
-        let tags = collect_tags(&site.posts, &urls);
+        let tags = collect_tags(&site.posts, &urls, &site.config.feed_formats);
         Pass {
             site_view: site_view(site, &urls),
             related: related_posts(&site.posts, &tags),
@@ -256,8 +256,12 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
         favicon: c.favicon.as_ref().map(|f| format!("{}{f}", c.base_path)),
         image: image_url(&c.extra, &c.base_url),
         feeds: FeedsView {
-            posts: feed_links(urls, &c.feed_formats, SitePage::PostsFeed),
-            comments: feed_links(urls, &c.feed_formats, SitePage::CommentsFeed),
+            posts: feed_links(urls, &c.feed_formats, |f| {
+                SitePage::PostsFeed(f).rel().into()
+            }),
+            comments: feed_links(urls, &c.feed_formats, |f| {
+                SitePage::CommentsFeed(f).rel().into()
+            }),
         },
         engagement_intro: c.engagement_intro.clone(),
         highlight_css: c
@@ -273,15 +277,16 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
     }
 }
 
-fn feed_links(
+/// A feed in each of `formats`, at `rel(format)`.
+pub(crate) fn feed_links(
     urls: &Urls,
     formats: &[FeedFormat],
-    page: fn(FeedFormat) -> SitePage,
+    rel: impl Fn(FeedFormat) -> String,
 ) -> Vec<FeedLinkView> {
     formats
         .iter()
         .map(|&format| FeedLinkView {
-            url: urls.path(page(format).rel()),
+            url: urls.path(&rel(format)),
             media_type: format.media_type().into(),
             format: format.label().into(),
         })

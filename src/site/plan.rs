@@ -10,10 +10,11 @@ use std::path::Path;
 
 use crate::content::{Document, Kind};
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::render::feeds::FeedFormat;
 use crate::site::lists::PostList;
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::static_files::StaticSource;
-use crate::site::urls::{index_file, paginated, SitePage};
+use crate::site::urls::{self, index_file, paginated, SitePage};
 use crate::site::{place_assets, Entry};
 
 /// Every file of a build.
@@ -51,6 +52,11 @@ pub(crate) enum Job {
         list: usize,
         page: usize,
     },
+    /// The feed of the posts of `plan.lists[list]`, a tag's, in `format`.
+    ListFeed {
+        list: usize,
+        format: FeedFormat,
+    },
     Site(SitePage),
     Static(StaticSource),
 }
@@ -87,6 +93,7 @@ pub(crate) fn plan<'p>(
             .map(|e| e.doc.aliases.len())
             .sum::<usize>()
         + lists.iter().map(|l| l.page_count(per_page)).sum::<usize>()
+        + lists.len() * site.config.feed_formats.len()
         + site_pages.len();
     let mut plan = Plan {
         outputs: Vec::with_capacity(count),
@@ -196,6 +203,19 @@ impl Plan<'_> {
                         list.tag.map(|t| (&t.name, t.count)).hash(h);
                         for &i in list.page(n, per_page) {
                             digests.posts[i].hash(h);
+                        }
+                    }),
+                });
+            }
+            let Some(tag) = list.tag else { continue };
+            for &format in &pass.site.config.feed_formats {
+                self.outputs.push(Output {
+                    file: urls::tag_feed(&tag.slug, format),
+                    job: Job::ListFeed { list: l, format },
+                    inputs: digest(|h| {
+                        (&tag.name, format).hash(h);
+                        for i in pass.list_feed_posts(list) {
+                            pass.site.posts[i].revision.doc.hash(h);
                         }
                     }),
                 });
@@ -437,6 +457,9 @@ impl Plan<'_> {
                 "the former address of {}",
                 self.lists[*list].describe(1)
             )),
+            Job::ListFeed { list, format } => {
+                Origin::generated(self.lists[*list].describe_feed(*format))
+            }
             Job::Site(page) => Origin::generated(page.name().to_string()),
         }
     }

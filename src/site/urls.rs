@@ -278,6 +278,12 @@ pub fn tag(slug: &str) -> String {
     format!("tags/{slug}/")
 }
 
+/// The feed of the posts tagged `slug`, in `format`, beside its list:
+/// `tags/rust/atom.xml`.
+pub fn tag_feed(slug: &str, format: FeedFormat) -> String {
+    format!("{}{}", tag(slug), SitePage::PostsFeed(format).rel())
+}
+
 /// The pages the site generates once, whatever its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SitePage {

@@ -28,6 +28,7 @@ mod serve;
 mod sharing;
 mod shortcodes;
 mod streaming;
+mod taxonomies;
 mod theme;
 mod threads;
 mod toml_front_matter;
