@@ -19,6 +19,19 @@ pub(crate) struct OldLink {
     pub(crate) id: Option<u64>,
 }
 
+impl OldLink {
+    /// Where `permalinks` publishes the post imported to `content/posts/`.
+    pub(crate) fn address(&self, permalinks: &PostPattern) -> Option<String> {
+        let id = self.id.map(|id| id.to_string());
+        permalinks.address(&PostFacts {
+            slug: &self.slug,
+            date: self.date.as_ref(),
+            id: id.as_deref(),
+            section: "posts",
+        })
+    }
+}
+
 /// Where an import into an existing site publishes posts: at the site's pattern.
 /// A site.toml the writer has is theirs: when it sets no pattern and every published
 /// post's old link follows one, the report gives the line that would publish each
@@ -62,15 +75,8 @@ pub(crate) fn infer_permalink_pattern(links: &[OldLink]) -> Option<String> {
     let pattern = pattern_of(first)?;
     let parsed = PostPattern::parse(&pattern).ok()?;
     let follows = |link: &OldLink| {
-        let id = link.id.map(|id| id.to_string());
-        let facts = PostFacts {
-            slug: &link.slug,
-            date: link.date.as_ref(),
-            id: id.as_deref(),
-            section: "posts",
-        };
         link.date.is_some()
-            && parsed.address(&facts).as_deref() == Some(link.path.trim_start_matches('/'))
+            && link.address(&parsed).as_deref() == Some(link.path.trim_start_matches('/'))
     };
     let is_default = parsed == PostPattern::default();
     (links.iter().all(follows) && !is_default).then_some(pattern)

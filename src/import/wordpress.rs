@@ -27,7 +27,7 @@ use crate::import::report::{plural, Tally};
 use crate::import::shortcodes::{self, Attachment, Attachments};
 use crate::import::text;
 use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
-use crate::site::urls::{self, PostFacts, PostPattern};
+use crate::site::urls::{self, PostPattern};
 use crate::threads::Role;
 
 /// What the first pass learns for the second.
@@ -430,15 +430,8 @@ fn shorten(slug: String) -> String {
 
 /// Where a document of the import is published (`posts/x/`, `2015/03/x/`, `about/`).
 fn own_path(permalinks: &PostPattern, kind: Kind, link: &OldLink) -> String {
-    let id = link.id.map(|id| id.to_string());
-    let facts = PostFacts {
-        slug: &link.slug,
-        date: link.date.as_ref(),
-        id: id.as_deref(),
-        section: "posts",
-    };
     match kind {
-        Kind::Post => (permalinks.address(&facts)).unwrap_or_else(|| urls::post(&link.slug)),
+        Kind::Post => (link.address(permalinks)).unwrap_or_else(|| urls::post(&link.slug)),
         Kind::Page => format!("{}/", link.slug),
     }
 }

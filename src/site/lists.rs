@@ -8,6 +8,7 @@ use crate::render::context::*;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::site::build::Bodies;
 use crate::site::pages::{feed_links, Pass};
+use crate::site::site_pages::feed_entry;
 use crate::site::urls::{self, paginated, SitePage, Urls};
 use crate::site::Entry;
 
@@ -175,15 +176,7 @@ impl Pass<'_> {
             .into_iter()
             .filter_map(|i| {
                 let e = &self.site.posts[i];
-                let published = e.doc.date?;
-                Some(FeedEntry {
-                    title: &e.doc.title,
-                    permalink: urls.permalink(&e.doc.path),
-                    published,
-                    updated: e.doc.updated.unwrap_or(published).max(published),
-                    content: bodies.summary(e),
-                    author,
-                })
+                feed_entry(urls, e, bodies.summary(e), author)
             })
             .collect();
         let (name, slug) = list

@@ -77,17 +77,7 @@ impl Pass<'_> {
         let author = config.author_name.as_deref().unwrap_or(&config.title);
         let entries: Vec<FeedEntry<'_>> = self
             .feed_posts()
-            .filter_map(|e| {
-                let published = e.doc.date?;
-                Some(FeedEntry {
-                    title: &e.doc.title,
-                    permalink: urls.permalink(&e.doc.path),
-                    published,
-                    updated: e.doc.updated.unwrap_or(published).max(published),
-                    content: bodies.content(e),
-                    author,
-                })
-            })
+            .filter_map(|e| feed_entry(urls, e, bodies.content(e), author))
             .collect();
         Feed {
             title: &config.title,
@@ -206,4 +196,22 @@ impl Pass<'_> {
         );
         feeds::sitemap(&pages)
     }
+}
+
+/// A dated post as an entry of a feed, with `content` as its text.
+pub(crate) fn feed_entry<'e>(
+    urls: &crate::site::urls::Urls,
+    e: &'e crate::site::Entry,
+    content: &'e str,
+    author: &'e str,
+) -> Option<FeedEntry<'e>> {
+    let published = e.doc.date?;
+    Some(FeedEntry {
+        title: &e.doc.title,
+        permalink: urls.permalink(&e.doc.path),
+        published,
+        updated: e.doc.updated.unwrap_or(published).max(published),
+        content,
+        author,
+    })
 }
