@@ -123,13 +123,23 @@ fn every_page_links_each_feed_format_the_site_chose() {
     .iter()
     .map(|(t, title, file)| (t.to_string(), title.to_string(), format!("/blog/{file}")))
     .collect();
-    for page in [
-        "index.html",
-        "posts/first/index.html",
-        "tags/notes/index.html",
-    ] {
+    for page in ["index.html", "posts/first/index.html"] {
         assert_eq!(alternates(&site, page), expected, "{page}");
     }
+    // A tag's page links its own feeds too.
+    let mut tag = expected;
+    for (t, format, file) in [
+        ("application/atom+xml", "Atom", "atom.xml"),
+        ("application/rss+xml", "RSS", "rss.xml"),
+        ("application/feed+json", "JSON Feed", "feed.json"),
+    ] {
+        tag.push((
+            t.to_string(),
+            format!("Posts tagged “notes” ({format})"),
+            format!("/blog/tags/notes/{file}"),
+        ));
+    }
+    assert_eq!(alternates(&site, "tags/notes/index.html"), tag);
 }
 
 #[test]
