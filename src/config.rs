@@ -3,6 +3,7 @@
 //! (`SiteConfig`: paths, base URL split into origin and path prefix, defaults).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -10,6 +11,7 @@ use toml::Spanned;
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::explain::{self, Syntax};
 use crate::render::feeds::FeedFormat;
+use crate::render::i18n::Strings;
 use crate::site::urls::PostPattern;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -23,8 +25,7 @@ struct RawConfig {
     base_url: Spanned<String>,
     #[serde(default)]
     description: String,
-    #[serde(default = "default_language")]
-    language: String,
+    language: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     posts_per_page: Option<Spanned<usize>>,
     #[serde(default)]
@@ -40,6 +41,7 @@ struct RawConfig {
     menu: Vec<RawMenuEntry>,
     #[serde(default)]
     permalinks: RawPermalinks,
+    strings: Option<crate::render::i18n::RawStrings>,
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
@@ -152,10 +154,6 @@ impl DeployHost {
     ];
 }
 
-fn default_language() -> String {
-    "en".into()
-}
-
 /// The resolved site configuration.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -201,6 +199,8 @@ pub struct SiteConfig {
     /// What `rapport fetch` asks, from `[fetch]`.
     pub fetch: FetchConfig,
     pub extra: tera::Value,
+    /// The words pages show, in `language`.
+    pub strings: Arc<Strings>,
 }
 
 /// The sources `rapport fetch` asks. Tokens are never here: they come from the
@@ -396,6 +396,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         engagement,
         fetch,
         highlight,
+        strings,
         extra,
     } = raw;
     let at =
@@ -534,6 +535,19 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
     let (light, dark) = (check_theme(highlight.light)?, check_theme(highlight.dark)?);
     let highlight = (light.is_some() || dark.is_some())
         .then_some(crate::render::highlight::CodeThemes { light, dark });
+    let language_at = language
+        .as_ref()
+        .map_or(Location::new(path, None), |l| at(l.span()));
+    let language = language.map_or_else(|| "en".to_string(), Spanned::into_inner);
+    let theme_dir = theme.as_ref().map(|t| root.join("themes").join(t));
+    let strings = Strings::load(
+        &language,
+        language_at,
+        theme_dir.as_deref(),
+        root,
+        strings.as_ref(),
+        (path, text),
+    )?;
     let extra = tera::Value::Object(
         extra
             .into_iter()
@@ -568,6 +582,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         author_accounts,
         fetch,
         extra,
+        strings: Arc::new(strings),
     })
 }
 

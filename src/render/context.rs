@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::dates::{self, Date};
+use crate::render::i18n::Strings;
 use crate::threads::metrics::Engagement;
 use crate::threads::Role;
 
@@ -94,11 +95,12 @@ pub struct DateView {
 }
 
 impl DateView {
-    pub fn new(d: &Date) -> Self {
+    /// `d` in the words of `strings`.
+    pub fn new(d: &Date, strings: &Strings) -> Self {
         DateView {
             iso: dates::rfc3339(d),
-            human: dates::human(d),
-            human_time: dates::human_time(d),
+            human: strings.date(d),
+            human_time: strings.date_time(d),
         }
     }
 }
@@ -311,8 +313,9 @@ pub struct EngagementView {
     pub in_conversation: bool,
 }
 
-impl From<&Engagement> for EngagementView {
-    fn from(e: &Engagement) -> Self {
+impl EngagementView {
+    /// The figures of `e`, durations and dates in the words of `strings`.
+    pub fn new(e: &Engagement, strings: &Strings) -> Self {
         EngagementView {
             comments: e.comments,
             reader_comments: e.reader_comments,
@@ -322,27 +325,11 @@ impl From<&Engagement> for EngagementView {
             reply_rate: e.reply_rate.map(|r| (r * 100.0).round() as u32),
             deepest: e.deepest,
             back_and_forth: e.back_and_forth,
-            median_reply_time: e.median_reply_time.map(human_duration),
+            median_reply_time: e.median_reply_time.map(|d| strings.duration(d)),
             median_reply_seconds: e.median_reply_time.map(|d| d.num_seconds()),
-            last_activity: e.last_activity.as_ref().map(DateView::new),
+            last_activity: e.last_activity.as_ref().map(|d| DateView::new(d, strings)),
             in_conversation: e.author_replies > 0,
         }
-    }
-}
-
-/// A duration as a person would say it, to the largest whole unit.
-pub fn human_duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (n, unit) = match s {
-        0..=59 => (s, "second"),
-        60..=3599 => (s / 60, "minute"),
-        3600..=86_399 => (s / 3600, "hour"),
-        _ => (s / 86_400, "day"),
-    };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
     }
 }
 
@@ -517,12 +504,5 @@ mod tests {
         );
         assert_eq!(image("javascript:alert(1)"), None);
         assert_eq!(image_url(&serde_json::json!({}), base), None);
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(chrono::Duration::minutes(1)), "1 minute");
-        assert_eq!(human_duration(chrono::Duration::hours(5)), "5 hours");
-        assert_eq!(human_duration(chrono::Duration::days(3)), "3 days");
     }
 }

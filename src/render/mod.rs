@@ -6,6 +6,7 @@ pub mod context;
 pub mod escape;
 pub mod feeds;
 pub mod highlight;
+pub mod i18n;
 pub mod markdown;
 pub mod sanitize;
 pub mod templates;
@@ -27,7 +28,8 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(config: &SiteConfig) -> Result<Self> {
-        let (tera, sources) = templates::load(config)?;
+        let (mut tera, sources) = templates::load(config)?;
+        tera.register_function("t", i18n::Translate(config.strings.clone()));
         Ok(Renderer {
             tera,
             sources,

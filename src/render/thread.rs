@@ -7,22 +7,22 @@ use std::fmt::Write;
 
 use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, ThreadView};
 use crate::render::escape::escape_html;
+use crate::render::i18n::Strings;
 use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
 use crate::threads::{Role, Thread, Tree};
 
+/// The name of a commenter who gave none, in the terminal's messages; pages use the
+/// site's language (`anonymous` of `render::i18n`).
 pub const ANONYMOUS: &str = "Anonymous";
 
-/// What a withdrawn response shows instead of its name and text.
-pub const WITHDRAWN: &str = "This response was withdrawn at its source.";
-
-/// Builds the view of `thread`.
+/// Builds the view of `thread`, its labels in the words of `strings`.
 pub fn thread_view(
     thread: &Thread,
     tree: &Tree,
     max_depth: usize,
-    markdown: &Markdown,
-    sanitizer: &Sanitizer,
+    (markdown, sanitizer): (&Markdown, &Sanitizer),
+    strings: &Strings,
 ) -> ThreadView {
     let comments = &thread.comments;
     let level = |i: usize| tree.depth[i].min(max_depth);
@@ -30,7 +30,7 @@ pub fn thread_view(
         comments[i]
             .author
             .clone()
-            .unwrap_or_else(|| ANONYMOUS.to_string())
+            .unwrap_or_else(|| strings.text("anonymous").to_string())
     };
     let mut views = Vec::with_capacity(tree.order.len());
     for (k, &i) in tree.order.iter().enumerate() {
@@ -50,7 +50,7 @@ pub fn thread_view(
             website: c.url.as_deref().and_then(safe_website).map(str::to_string),
             role: c.role,
             by_author: c.is_author(),
-            date: c.date.as_ref().map(DateView::new),
+            date: c.date.as_ref().map(|d| DateView::new(d, strings)),
             depth: tree.depth[i],
             level: current,
             body: comment_body(markdown, sanitizer, &c.body),
@@ -71,7 +71,7 @@ pub fn thread_view(
     let r = &thread.reactions;
     let (likes, reposts, bookmarks) = (r.likes.len(), r.reposts.len(), r.bookmarks.len());
     ThreadView {
-        html: thread_html(&views),
+        html: thread_html(&views, &Labels::new(strings)),
         comments: views,
         max_depth,
         reactions: ReactionsView {
@@ -87,26 +87,50 @@ pub fn thread_view(
 /// template loop: tera's lookups of a comment's fields were a quarter of a build.
 /// The theme's `partials/thread.html` prints it; `partials/thread-loop.html` draws the
 /// same bytes with a loop, for themes to copy and change. Empty without comments.
-fn thread_html(comments: &[CommentView]) -> String {
+fn thread_html(comments: &[CommentView], labels: &Labels) -> String {
     if comments.is_empty() {
         return String::new();
     }
     let mut out = String::with_capacity(comments.iter().map(|c| c.body.len() + 900).sum());
     out.push_str("<ol class=\"thread\">\n");
     for c in comments {
-        write_comment(&mut out, c).expect("writing to a String cannot fail");
+        write_comment(&mut out, c, labels).expect("writing to a String cannot fail");
     }
     out.push_str("</ol>\n");
     out
 }
 
-fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
+/// The words of the thread's markup, escaped once for the whole thread.
+struct Labels<'a> {
+    strings: &'a Strings,
+    author: String,
+    mention: String,
+    permalink: String,
+    replying_to: String,
+    withdrawn: String,
+}
+
+impl<'a> Labels<'a> {
+    fn new(strings: &'a Strings) -> Self {
+        let label = |key| escape_html(strings.text(key));
+        Labels {
+            strings,
+            author: label("author_badge"),
+            mention: label("mention_badge"),
+            permalink: label("permalink"),
+            replying_to: label("replying_to"),
+            withdrawn: label("withdrawn"),
+        }
+    }
+}
+
+fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt::Result {
     let anchor = escape_html(&c.anchor);
     let author = escape_html(&c.author);
     let mention = c.role == Role::Mention;
     let (classes, badge) = match (c.by_author, mention) {
-        (true, _) => (" by-author", Some(("author-badge", "Author"))),
-        (false, true) => (" mention", Some(("mention-badge", "Mention"))),
+        (true, _) => (" by-author", Some(("author-badge", labels.author.as_str()))),
+        (false, true) => (" mention", Some(("mention-badge", labels.mention.as_str()))),
         (false, false) => ("", None),
     };
     writeln!(
@@ -144,15 +168,14 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
         out,
         "\n<span class=\"visually-hidden\" id=\"{anchor}-context\">"
     )?;
-    match &c.parent {
-        Some(p) => write!(
-            out,
-            ", reply to {}, level {}.",
-            escape_html(&p.author),
-            c.depth
-        )?,
-        None => out.push_str(", level 1."),
-    }
+    let depth = c.depth.to_string();
+    let context = match &c.parent {
+        Some(p) => labels
+            .strings
+            .fill("reply_to", &[("author", &p.author), ("level", &depth)]),
+        None => labels.strings.fill("top_level", &[("level", &depth)]),
+    };
+    out.push_str(&escape_html(&context));
     write!(
         out,
         "</span>\n<a class=\"comment-permalink\" href=\"#{anchor}\">"
@@ -164,25 +187,26 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
             escape_html(&d.iso),
             escape_html(&d.human_time)
         )?,
-        None => out.push_str("Permalink"),
+        None => out.push_str(&labels.permalink),
     }
     out.push_str("</a>");
     if let Some(via) = &c.via {
-        let via = escape_html(via);
+        let via = escape_html(&labels.strings.fill("via", &[("source", via)]));
         match &c.source {
             Some(url) => write!(
                 out,
-                " <a class=\"comment-via\" href=\"{}\" rel=\"nofollow ugc noopener\">via {via}</a>",
+                " <a class=\"comment-via\" href=\"{}\" rel=\"nofollow ugc noopener\">{via}</a>",
                 escape_html(url)
             )?,
-            None => write!(out, " <span class=\"comment-via\">via {via}</span>")?,
+            None => write!(out, " <span class=\"comment-via\">{via}</span>")?,
         }
     }
     out.push_str("\n</header>\n");
     if let Some(r) = &c.in_reply_to {
         writeln!(
             out,
-            "<p class=\"in-reply-to\">Replying to <a href=\"#{}\">{}</a></p>",
+            "<p class=\"in-reply-to\">{} <a href=\"#{}\">{}</a></p>",
+            labels.replying_to,
             escape_html(&r.anchor),
             escape_html(&r.author)
         )?;
@@ -190,7 +214,8 @@ fn write_comment(out: &mut String, c: &CommentView) -> std::fmt::Result {
     match (&c.warning, c.withdrawn) {
         (_, true) => write!(
             out,
-            "<div class=\"comment-body withdrawn\"><p>{WITHDRAWN}</p></div>\n</article>\n"
+            "<div class=\"comment-body withdrawn\"><p>{}</p></div>\n</article>\n",
+            labels.withdrawn
         )?,
         (Some(warning), false) => write!(
             out,
@@ -242,8 +267,8 @@ mod tests {
             &thread,
             &Tree::build(&thread),
             3,
-            &Markdown::new("/"),
-            &Sanitizer::default(),
+            (&Markdown::new("/"), &Sanitizer::default()),
+            &Strings::english(),
         );
         let opened = view.comments.iter().filter(|c| c.opens_replies).count();
         let closed: usize = view.comments.iter().map(|c| c.closes).sum();

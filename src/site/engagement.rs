@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::render::context::*;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::render::sanitize::comment_body;
-use crate::render::thread::ANONYMOUS;
 use crate::render::Renderer;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
@@ -46,12 +45,13 @@ pub fn render_engagement_page(
     let view = engagement_view(site, renderer, urls);
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
-    ctx.page_title = "Conversations".into();
+    ctx.page_title = site.config.strings.text("conversations").into();
     ctx.engagement = Some(&view);
     renderer.render("engagement.html", &ctx)
 }
 
 fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementPageView {
+    let strings = &*site.config.strings;
     let entries = conversations(site);
     let posts = post_threads(&entries);
     // Excerpts are for the ranking; a regular's links show post titles only, and at ten
@@ -60,11 +60,14 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
         let entry = entries[p];
         let comment = &entry.thread.comments[c];
         CommentLinkView {
-            author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
+            author: comment
+                .author
+                .clone()
+                .unwrap_or_else(|| strings.text("anonymous").into()),
             by_author: comment.is_author(),
             post_title: entry.doc.title.clone(),
             url: format!("{}#comment-{}", urls.path(&entry.doc.path), comment.id),
-            date: comment.date.as_ref().map(DateView::new),
+            date: comment.date.as_ref().map(|d| DateView::new(d, strings)),
             depth: entry.tree.depth[c],
             excerpt: if with_excerpt {
                 // Of what the post page shows: scripts and styles removed, markdown rendered.
@@ -83,7 +86,7 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
             rank: rank + 1,
             title: entries[p].doc.title.clone(),
             url: urls.path(&entries[p].doc.path),
-            engagement: EngagementView::from(&entries[p].engagement),
+            engagement: EngagementView::new(&entries[p].engagement, strings),
             deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c, true)),
         })
         .collect();
@@ -122,7 +125,7 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
         reader_comments: all_readers,
         answered,
         reply_rate: percent(answered, all_readers),
-        median_reply_time: conversations::median_reply_time(&posts).map(human_duration),
+        median_reply_time: conversations::median_reply_time(&posts).map(|d| strings.duration(d)),
     }
 }
 
@@ -180,6 +183,7 @@ fn chart(series: &[Period]) -> ChartView {
 /// The comments feed in `format` (`comments.xml` in Atom): the latest comments across
 /// the site, newest first.
 pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: FeedFormat) -> String {
+    let strings = &*site.config.strings;
     let entries = conversations(site);
     let latest = newest_comments(site, &entries);
     let owned: Vec<(String, String, String, Date, String)> = latest
@@ -187,8 +191,14 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
         .map(|&(date, p, c)| {
             let entry = entries[p];
             let comment = &entry.thread.comments[c];
-            let author = comment.author.clone().unwrap_or_else(|| ANONYMOUS.into());
-            let title = format!("{author} on “{}”", entry.doc.title);
+            let author = comment
+                .author
+                .clone()
+                .unwrap_or_else(|| strings.text("anonymous").into());
+            let title = strings.fill(
+                "comment_on",
+                &[("author", &author), ("title", &entry.doc.title)],
+            );
             let link = format!("{}#comment-{}", urls.permalink(&entry.doc.path), comment.id);
             let html = comment_body(&renderer.markdown, &renderer.sanitizer, &comment.body);
             (title, link, author, date, html)
@@ -207,7 +217,7 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
         .collect();
     let config = &site.config;
     Feed {
-        title: &format!("Comments on {}", config.title),
+        title: &strings.fill("comments_feed_title", &[("site", &config.title)]),
         description: &config.description,
         language: &config.language,
         feed_url: urls.permalink(SitePage::CommentsFeed(format).rel()),

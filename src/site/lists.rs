@@ -135,11 +135,13 @@ impl Pass<'_> {
         let posts: Vec<PostSummaryView> =
             list.page(n, per_page).iter().map(|&i| summary(i)).collect();
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));
+        let strings = &self.site.config.strings;
+        let page = n.to_string();
         ctx.page_title = match (list.tag, n) {
-            (Some(t), 1) => format!("Posts tagged “{}”", t.name),
-            (Some(t), n) => format!("Posts tagged “{}”, page {n}", t.name),
+            (Some(t), 1) => strings.fill("tagged", &[("tag", &t.name)]),
+            (Some(t), _) => strings.fill("tagged_page", &[("tag", &t.name), ("n", &page)]),
             (None, 1) => String::new(),
-            (None, n) => format!("Posts, page {n}"),
+            (None, _) => strings.fill("posts_page", &[("n", &page)]),
         };
         ctx.posts = Some(&posts);
         ctx.tag = list.tag;
@@ -182,7 +184,9 @@ impl Pass<'_> {
         let (name, slug) = list
             .tag
             .map_or(("", ""), |t| (t.name.as_str(), t.slug.as_str()));
-        let title = format!("{}: posts tagged “{name}”", config.title);
+        let title = config
+            .strings
+            .fill("tag_feed_title", &[("site", &config.title), ("tag", name)]);
         Feed {
             title: &title,
             description: &config.description,
@@ -197,6 +201,11 @@ impl Pass<'_> {
 
     /// The page listing every tag.
     pub(crate) fn render_tag_index(&self) -> Result<String> {
-        self.render_with_tags(SitePage::TagIndex, "Tags", "tags.html", None)
+        self.render_with_tags(
+            SitePage::TagIndex,
+            self.site.config.strings.text("tags"),
+            "tags.html",
+            None,
+        )
     }
 }

@@ -80,6 +80,7 @@ impl<'a> Pass<'a> {
     /// and thread (the site a streaming build holds has neither).
     pub(crate) fn render_entry_as(&self, at: EntryRef, entry: &Entry) -> Result<(String, String)> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
+        let strings = &*site.config.strings;
         let doc = &entry.doc;
         let link = |e: &Entry| LinkView {
             title: e.doc.title.clone(),
@@ -99,8 +100,8 @@ impl<'a> Pass<'a> {
             title: doc.title.clone(),
             url: urls.path(&doc.path),
             permalink: urls.permalink(&doc.path),
-            date: doc.date.as_ref().map(DateView::new),
-            updated: doc.updated.as_ref().map(DateView::new),
+            date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
+            updated: doc.updated.as_ref().map(|d| DateView::new(d, strings)),
             tags: tag_links(entry, &self.tags),
             draft: doc.draft,
             description: excerpt(summary.as_deref().unwrap_or(first_paragraph(&content)), 300),
@@ -113,10 +114,10 @@ impl<'a> Pass<'a> {
                 &entry.thread,
                 &entry.tree,
                 site.config.max_depth,
-                &renderer.markdown,
-                &renderer.sanitizer,
+                (&renderer.markdown, &renderer.sanitizer),
+                strings,
             ),
-            engagement: EngagementView::from(&entry.engagement),
+            engagement: EngagementView::new(&entry.engagement, strings),
             reply_elsewhere: doc
                 .syndication
                 .iter()
@@ -135,7 +136,7 @@ impl<'a> Pass<'a> {
                     RelatedPostView {
                         title: other.title.clone(),
                         url: urls.path(&other.path),
-                        date: other.date.as_ref().map(DateView::new),
+                        date: other.date.as_ref().map(|d| DateView::new(d, strings)),
                     }
                 })
                 .collect(),
@@ -188,15 +189,16 @@ impl<'a> Pass<'a> {
     /// A post as lists show it; `summary` is its `summary_html`.
     pub(crate) fn summary_view(&self, entry: &Entry, summary: &str) -> PostSummaryView {
         let doc = &entry.doc;
+        let strings = &*self.site.config.strings;
         PostSummaryView {
             title: doc.title.clone(),
             url: self.urls.path(&doc.path),
             permalink: self.urls.permalink(&doc.path),
-            date: doc.date.as_ref().map(DateView::new),
+            date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
             tags: tag_links(entry, &self.tags),
             summary: summary.to_string(),
             draft: doc.draft,
-            engagement: EngagementView::from(&entry.engagement),
+            engagement: EngagementView::new(&entry.engagement, strings),
         }
     }
 }

@@ -44,7 +44,7 @@ impl Pass<'_> {
                 let rel = page.rel();
                 let mut ctx =
                     TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
-                ctx.page_title = "Page not found".into();
+                ctx.page_title = site.config.strings.text("not_found").into();
                 renderer.render("404.html", &ctx)?
             }
             SitePage::Engagement => {
@@ -95,7 +95,12 @@ impl Pass<'_> {
     /// without it.
     fn render_search_page(&self) -> Result<String> {
         let index = self.urls.path(SitePage::SearchIndex.rel());
-        self.render_with_tags(SitePage::Search, "Search", "search.html", Some(index))
+        self.render_with_tags(
+            SitePage::Search,
+            self.site.config.strings.text("search"),
+            "search.html",
+            Some(index),
+        )
     }
 
     /// A page of the whole site showing every tag (the tag index, the search page).
@@ -140,7 +145,11 @@ impl Pass<'_> {
                 SearchEntry {
                     title: drop_forbidden(&e.doc.title),
                     url: urls.path(&e.doc.path),
-                    date: e.doc.date.as_ref().map(|d| DateView::new(d).human),
+                    date: e
+                        .doc
+                        .date
+                        .as_ref()
+                        .map(|d| DateView::new(d, &self.site.config.strings).human),
                     tags: &e.doc.tags,
                     summary: excerpt(bodies.summary(e), 300),
                     authors,

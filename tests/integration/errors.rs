@@ -26,7 +26,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "site.toml: a key rapport does not know",
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntwitter = \"@me\"\n")],
         args: &["build"],
-        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `fetch`, `engagement`, `highlight` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
+        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `strings`, `fetch`, `engagement`, `highlight` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
     },
     Mistake {
         mistake: "site.toml: a misspelt table",

@@ -86,7 +86,7 @@ fn a_site_without_feed_formats_keeps_its_atom_feeds_only() {
             ),
             (
                 "application/atom+xml".into(),
-                "Comments on Margins & Notes".into(),
+                "Commentaires sur Margins & Notes".into(),
                 "/blog/comments.xml".into()
             ),
         ]
@@ -106,17 +106,17 @@ fn every_page_links_each_feed_format_the_site_chose() {
         ),
         (
             "application/atom+xml",
-            "Comments on Margins & Notes (Atom)",
+            "Commentaires sur Margins & Notes (Atom)",
             "comments.xml",
         ),
         (
             "application/rss+xml",
-            "Comments on Margins & Notes (RSS)",
+            "Commentaires sur Margins & Notes (RSS)",
             "comments.rss.xml",
         ),
         (
             "application/feed+json",
-            "Comments on Margins & Notes (JSON Feed)",
+            "Commentaires sur Margins & Notes (JSON Feed)",
             "comments.json",
         ),
     ]
@@ -188,9 +188,9 @@ fn rss_feeds_parse_and_carry_posts_and_escaped_comments() {
     assert_eq!(
         titles,
         [
-            "Comments on Margins & Notes",
-            "Pauline on “First & <best>”",
-            "Eve <script>alert(1)</script> & \"Co\" on “First & <best>”",
+            "Commentaires sur Margins & Notes",
+            "Pauline sur « First & <best> »",
+            "Eve <script>alert(1)</script> & \"Co\" sur « First & <best> »",
         ]
     );
     let bodies = texts(doc.root_element(), "description").concat();
