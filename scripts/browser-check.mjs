@@ -21,8 +21,9 @@
 //             index the build wrote, with no outside request; without JavaScript the
 //             page hides the box and offers the tag list
 //
-// Usage: node scripts/browser-check.mjs [--required-only] [--verbose]
+// Usage: node scripts/browser-check.mjs [--required-only] [--verbose] [--site=NAME]
 //   --required-only  only the pages the issue names (index, post, tag, engagement, 404)
+//   --site=NAME      only the site of that name in browser-common.mjs (a11y, french, example)
 // Environment: RAPPORT (binary, default target/release/rapport), CHROMIUM (default
 // /usr/bin/chromium). Exit status 0 when every check passes, 1 otherwise.
 
@@ -31,6 +32,7 @@ import { createRequire } from "node:module";
 
 import {
   SCHEMES,
+  SITES,
   WIDTHS,
   allPages,
   buildSites,
@@ -76,6 +78,8 @@ window.__rapport = {
 const args = new Set(process.argv.slice(2));
 const requiredOnly = args.has("--required-only");
 const verbose = args.has("--verbose");
+// `--site=french` checks that site alone.
+const onlySite = [...args].find((a) => a.startsWith("--site="))?.slice("--site=".length);
 
 let passed = 0;
 let failed = 0;
@@ -181,7 +185,11 @@ async function checkOverflow(page) {
 }
 
 // ---------------------------------------------------------------- thread semantics
-async function checkThread(page, out = console) {
+// How the thread's screen-reader text says a comment's level and whom it answers, as
+// patterns; a site in another language names its own (`threadWords` in SITES).
+const THREAD_WORDS = { level: "level", replyTo: "repl(y|ying) to:?" };
+
+async function checkThread(page, out = console, words = THREAD_WORDS) {
   const problems = [];
   const comments = await page.evaluate(() => {
     const authorOf = (li) => {
@@ -243,11 +251,11 @@ async function checkThread(page, out = console) {
     // What a screen reader gets: the accessibility tree of the <li>.
     const tree = await page.locator(`[id="${c.id}"]`).ariaSnapshot();
     const flat = tree.replace(/\s+/g, " ");
-    const expectLevel = new RegExp(`\\blevel ${depth}\\b`, "i");
+    const expectLevel = new RegExp(`\\b${words.level} ${depth}\\b`, "i");
     if (!expectLevel.test(flat)) problems.push(`${where}: "level ${depth}" is not in its accessibility tree`);
     if (depth > 1 && c.parentAuthor) {
       const esc = c.parentAuthor.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      if (!new RegExp(`repl(y|ying) to:? ${esc}`, "i").test(flat)) problems.push(`${where}: "reply to ${c.parentAuthor}" is not in its accessibility tree`);
+      if (!new RegExp(`${words.replyTo} ${esc}`, "i").test(flat)) problems.push(`${where}: "reply to ${c.parentAuthor}" is not in its accessibility tree`);
     }
     if (c.byAuthor && c.badge && !flat.includes(c.badge.text)) problems.push(`${where}: the badge text "${c.badge.text}" is not in its accessibility tree`);
     if (verbose && Number(c.depth) >= 6) out.log(`     ${where}: ${flat.slice(0, 160)}`);
@@ -446,7 +454,7 @@ async function checkSearch(browser, origin, { query, expect }) {
 // ---------------------------------------------------------------- main
 async function main() {
   const started = Date.now();
-  const { built, cleanup } = buildSites();
+  const { built, cleanup } = buildSites(onlySite ? SITES.filter((s) => s.name === onlySite) : SITES);
   const browser = await launch();
   console.log(`Chromium ${browser.version()}, axe-core ${JSON.parse(readFileSync(require.resolve("axe-core/package.json"), "utf8")).version}`);
   try {
@@ -480,7 +488,7 @@ async function main() {
               const graphics = await checkGraphics(page);
               if (graphics.count > 0) record(`${label} svg contrast (${graphics.count} marks)`, graphics.problems, out);
               if (w.width <= 400) record(`${label} overflow`, await checkOverflow(page), out);
-              const thread = await checkThread(page, out);
+              const thread = await checkThread(page, out, site.threadWords);
               if (thread.count > 0) record(`${label} thread (${thread.count} comments)`, thread.problems, out);
               const kbd = await checkKeyboard(page);
               record(`${label} keyboard (${kbd.count} focusable)`, kbd.problems, out);

@@ -51,6 +51,19 @@ export const SITES = [
     search: { query: "rossi", expect: "A conversation eight replies deep" },
   },
   {
+    // The same parts of the theme in French: every label, date and count translated.
+    name: "french",
+    root: "tests/fixtures/french",
+    threadWords: { level: "niveau", replyTo: "(en )?réponse à" },
+    pages: {
+      index: "/",
+      "post-deep-thread": "/posts/longue-conversation/",
+      tag: "/tags/conversations/",
+      engagement: "/engagement/",
+      "not-found": "/404.html",
+    },
+  },
+  {
     name: "example",
     root: ".",
     pages: {
