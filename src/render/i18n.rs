@@ -288,15 +288,13 @@ impl Strings {
         self.count(unit, n, &[])
     }
 
-    /// A period of three months of the reply-rate chart: `2015 Q1`.
-    pub fn quarter(&self, year: i64, quarter: i64) -> String {
-        self.fill(
-            "quarter",
-            &[
-                ("year", &year.to_string()),
-                ("quarter", &quarter.to_string()),
-            ],
-        )
+    /// A period of the reply rate over time, in words: a quarter, `2015 Q1`, as
+    /// `quarter` says it (`T1 2015`); a month (`2015-03`) or a year as it is.
+    pub fn period(&self, label: &str) -> String {
+        match label.split_once(" Q") {
+            Some((year, quarter)) => self.fill("quarter", &[("year", year), ("quarter", quarter)]),
+            None => label.to_string(),
+        }
     }
 }
 
@@ -544,6 +542,14 @@ mod tests {
         assert_eq!(load("zh").date(&d), "2015年3月2日");
         let midnight = dates::parse("2024-04-03").unwrap();
         assert_eq!(load("en").date_time(&midnight), "3 April 2024");
+    }
+
+    #[test]
+    fn quarters_read_as_in_the_language() {
+        assert_eq!(load("en").period("2015 Q1"), "2015 Q1");
+        assert_eq!(load("fr").period("2015 Q1"), "T1 2015");
+        assert_eq!(load("zh").period("2015 Q1"), "2015年第1季度");
+        assert_eq!(load("fr").period("2015-03"), "2015-03");
     }
 
     #[test]

@@ -113,6 +113,10 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
     let series: Vec<Period> = conversations::reply_rate_series(&posts)
         .into_iter()
         .filter(|p| p.reader_comments > 0)
+        .map(|p| Period {
+            label: strings.period(&p.label),
+            ..p
+        })
         .collect();
     let answered: usize = entries.iter().map(|e| e.engagement.answered).sum();
     let all_readers: usize = entries.iter().map(|e| e.engagement.reader_comments).sum();

@@ -135,7 +135,7 @@ fn every_page_links_each_feed_format_the_site_chose() {
     ] {
         tag.push((
             t.to_string(),
-            format!("Posts tagged “notes” ({format})"),
+            format!("Articles avec l’étiquette « notes » ({format})"),
             format!("/blog/tags/notes/{file}"),
         ));
     }
