@@ -60,8 +60,10 @@ export const SITES = [
       "post-deep-thread": "/posts/longue-conversation/",
       tag: "/tags/conversations/",
       engagement: "/engagement/",
+      search: "/search/",
       "not-found": "/404.html",
     },
+    search: { query: "rossi", expect: "Une conversation profonde" },
   },
   {
     name: "example",

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Screenshots of the default theme, for people to look at (not committed): the pages
 // the browser checks name (index, a post with a thread, a tag page, /engagement/, the
-// 404 page) of tests/fixtures/a11y and of the example site, at 390 px and 1280 px,
-// light and dark, as full-page PNGs.
+// search page, alone and with the results of the site's search query, the 404 page) of
+// tests/fixtures/a11y, tests/fixtures/french and the example site, at 390 px and
+// 1280 px, light and dark, as full-page PNGs.
 //
 // Usage: node scripts/screenshots.mjs [OUTPUT_DIR]    (default /tmp/rapport-screenshots)
-// Needs target/release/rapport (cargo build --release) and /usr/bin/chromium.
+// Needs target/release/rapport (cargo build --release; RAPPORT=target/debug/rapport
+// takes a debug build instead) and /usr/bin/chromium.
 // Files: OUTPUT_DIR/<site>-<page>-<width>-<scheme>.png
 
 import { mkdirSync } from "node:fs";
@@ -34,8 +36,14 @@ async function main() {
               reducedMotion: "reduce",
             });
             const page = await context.newPage();
-            for (const [name, path] of Object.entries(site.pages)) {
+            const shots = Object.entries(site.pages);
+            // The search page once more, with the results of the site's search query.
+            if (site.search) shots.push(["search-results", `/search/?q=${encodeURIComponent(site.search.query)}`]);
+            for (const [name, path] of shots) {
               await page.goto(server.origin + path, { waitUntil: "load" });
+              if (name === "search-results") {
+                await page.locator(".search-results li a").first().waitFor({ timeout: 5000 });
+              }
               const file = join(outDir, `${site.name}-${name}-${w.width}-${scheme}.png`);
               await page.screenshot({ path: file, fullPage: true });
               count += 1;

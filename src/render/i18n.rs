@@ -289,10 +289,25 @@ impl Strings {
     }
 
     /// A period of the reply rate over time, in words: a quarter, `2015 Q1`, as
-    /// `quarter` says it (`T1 2015`); a month (`2015-03`) or a year as it is.
+    /// `quarter` says it (`T1 2015`); a month, `2015-03`, as `month_period` does
+    /// (`mars 2015`); a year as it is.
     pub fn period(&self, label: &str) -> String {
-        match label.split_once(" Q") {
-            Some((year, quarter)) => self.fill("quarter", &[("year", year), ("quarter", quarter)]),
+        if let Some((year, quarter)) = label.split_once(" Q") {
+            return self.fill("quarter", &[("year", year), ("quarter", quarter)]);
+        }
+        let month = label
+            .split_once('-')
+            .and_then(|(year, month)| Some((year, month.parse::<usize>().ok()?)))
+            .filter(|(_, m)| (1..=12).contains(m));
+        match month {
+            Some((year, m)) => self.fill(
+                "month_period",
+                &[
+                    ("year", year),
+                    ("month", &self.months[m - 1]),
+                    ("month_number", &m.to_string()),
+                ],
+            ),
             None => label.to_string(),
         }
     }
@@ -443,6 +458,9 @@ fn check_placeholders(
             .map(String::from)
             .to_vec();
     }
+    if key == "month_period" {
+        allowed = ["month", "month_number", "year"].map(String::from).to_vec();
+    }
     allowed.sort();
     allowed.dedup();
     for form in forms(text) {
@@ -549,7 +567,11 @@ mod tests {
         assert_eq!(load("en").period("2015 Q1"), "2015 Q1");
         assert_eq!(load("fr").period("2015 Q1"), "T1 2015");
         assert_eq!(load("zh").period("2015 Q1"), "2015年第1季度");
-        assert_eq!(load("fr").period("2015-03"), "2015-03");
+        assert_eq!(load("en").period("2015-03"), "March 2015");
+        assert_eq!(load("fr").period("2015-03"), "mars 2015");
+        assert_eq!(load("es").period("2015-11"), "noviembre de 2015");
+        assert_eq!(load("zh").period("2015-03"), "2015年3月");
+        assert_eq!(load("fr").period("2015"), "2015");
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub use crate::render::escape::escape_html;
 pub struct Markdown {
     base_path: String,
     syntaxes: OnceLock<SyntaxSet>,
+    /// The checkbox of a done and of an open task, with the names screen readers say
+    /// in the site's language.
+    task_markers: [String; 2],
 }
 
 /// What a table of contents and a reading time need of a document.
@@ -138,7 +141,15 @@ impl Markdown {
         Markdown {
             base_path: base_path.trim_end_matches('/').to_string(),
             syntaxes: OnceLock::new(),
+            task_markers: ["Done", "Not done"].map(|label| task_marker(label, label == "Done")),
         }
+    }
+
+    /// The names a screen reader says for a task list's checkboxes: `done` and
+    /// `not_done`, in the site's language.
+    pub fn with_task_labels(mut self, done: &str, not_done: &str) -> Self {
+        self.task_markers = [task_marker(done, true), task_marker(not_done, false)];
+        self
     }
 
     /// A post or page body (trusted): heading anchors and highlighted code.
@@ -158,7 +169,13 @@ impl Markdown {
 
     fn document_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
         let events = self.highlight_code(events);
-        self.to_html(events.into_iter().map(labelled_task_marker), len)
+        let marker = |event| match event {
+            Event::TaskListMarker(done) => {
+                Event::InlineHtml(self.task_markers[usize::from(!done)].as_str().into())
+            }
+            other => other,
+        };
+        self.to_html(events.into_iter().map(marker), len)
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
@@ -475,16 +492,12 @@ fn is_plain_markup(event: &Event<'_>) -> bool {
 
 /// A task list's checkbox with a name screen readers can say (pulldown-cmark's has
 /// none, which accessibility checkers flag).
-fn labelled_task_marker(event: Event<'_>) -> Event<'_> {
-    match event {
-        Event::TaskListMarker(true) => Event::InlineHtml(
-            "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\n".into(),
-        ),
-        Event::TaskListMarker(false) => Event::InlineHtml(
-            "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\n".into(),
-        ),
-        other => other,
-    }
+fn task_marker(label: &str, done: bool) -> String {
+    let checked = if done { " checked=\"\"" } else { "" };
+    format!(
+        "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{}\"/>\n",
+        escape_html(label)
+    )
 }
 
 /// A link without a title to an absolute `http(s)` address made only of characters
@@ -656,6 +669,17 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("aria-label=\"Not done\"/>\ntested"), "{html}");
+        let html = Markdown::new("/")
+            .with_task_labels("Fait", "À \"faire\"")
+            .render_document("- [x] a\n- [ ] b\n");
+        assert!(
+            html.contains("checked=\"\" aria-label=\"Fait\"/>\na"),
+            "{html}"
+        );
+        assert!(
+            html.contains("aria-label=\"À &quot;faire&quot;\"/>\nb"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -67,9 +67,9 @@ fn reply_rate_series_per_month() {
     assert_eq!(
         rows,
         [
-            "2016-01 0 of 12 0%",
-            "2016-02 5 of 5 100%",
-            "2016-03 0 of 1 0%"
+            "January 2016 0 of 12 0%",
+            "February 2016 5 of 5 100%",
+            "March 2016 0 of 1 0%"
         ]
     );
     let bars: Vec<&str> = select(&html, ".data-table .rate-bar > span")
@@ -81,7 +81,7 @@ fn reply_rate_series_per_month() {
     let summary = text(&select(&html, "#rate-title + p")[0]);
     assert_eq!(
         summary,
-        "The author answered 5 of 18 reader comments (28%). Median time to a first reply: 1 day."
+        "Pauline answered 5 of 18 reader comments (28%). Median time to a first reply: 1 day."
     );
 }
 

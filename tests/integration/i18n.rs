@@ -53,6 +53,18 @@ const ENGLISH: &[&str] = &[
     "hours",
     "day",
     "days",
+    "min read",
+    "Contents",
+    "Related posts",
+    "Search",
+    "Browse by tag",
+    "post",
+    "posts",
+    "match",
+    "matches",
+    "available",
+    "Done",
+    "Not done",
 ];
 
 /// The French fixture with `language` set to `language`.
@@ -107,9 +119,13 @@ fn readable(html: &str) -> String {
                 }
             }
             scraper::Node::Element(e) => {
-                for attr in ["aria-label", "title", "alt", "placeholder"] {
-                    if let Some(v) = e.attr(attr) {
-                        out.push(v.to_string());
+                for (name, value) in e.attrs() {
+                    // `data-` attributes hold the words scripts show (the search
+                    // page's status lines).
+                    if ["aria-label", "title", "alt", "placeholder"].contains(&name)
+                        || name.starts_with("data-")
+                    {
+                        out.push(value.to_string());
                     }
                 }
             }
@@ -147,6 +163,8 @@ fn assert_no_english(site: &SiteTest) {
         "404.html",
         "engagement/index.html",
         "a-propos/index.html",
+        "search/index.html",
+        "posts/tableaux/index.html",
     ] {
         assert!(
             pages.iter().any(|(p, _)| p == expected),
@@ -156,6 +174,16 @@ fn assert_no_english(site: &SiteTest) {
     for (page, html) in &pages {
         let found = english_words(&readable(html));
         assert!(found.is_empty(), "{page} shows English: {found:?}");
+    }
+    // The search script shows the page's words, none of its own.
+    let script = site.read("search.js");
+    let code: Vec<&str> = script
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect();
+    for literal in code.join("\n").split('"').skip(1).step_by(2) {
+        let found = english_words(literal);
+        assert!(found.is_empty(), "search.js says {literal:?}");
     }
 }
 
@@ -187,6 +215,39 @@ fn a_french_site_showed_english_words_on_its_pages() {
     assert_eq!(text(&select(&index, ".page-number")[0]), "Page 1 sur 2");
     let not_found = site.html("404.html");
     assert_eq!(text(&select(&not_found, "h1")[0]), "Page introuvable");
+    assert!(text(&select(&not_found, ".not-found p")[0]).starts_with("Il n’y a rien"));
+
+    let tables = site.html("posts/tableaux/index.html");
+    assert_eq!(text(&select(&tables, ".toc-title")[0]), "Sommaire");
+    assert_eq!(
+        text(&select(&tables, "#related-posts-title")[0]),
+        "Articles liés"
+    );
+    let tasks: Vec<&str> = select(&tables, ".post-body input[type=checkbox]")
+        .iter()
+        .filter_map(|i| i.value().attr("aria-label"))
+        .collect();
+    assert_eq!(tasks, ["Fait", "À faire"]);
+    let meta = text(&select(&tables, ".post-header .post-meta")[0]);
+    assert!(meta.ends_with("· 1 min de lecture"), "{meta}");
+
+    let search = site.html("search/index.html");
+    assert_eq!(text(&select(&search, "h1")[0]), "Rechercher");
+    let form = select(&search, "form.search-form")[0].value().clone();
+    assert_eq!(
+        form.attr("data-no-match"),
+        Some("Aucun article ne correspond.")
+    );
+    assert_eq!(form.attr("data-one-match"), Some("1 article correspond."));
+    assert_eq!(
+        form.attr("data-matches"),
+        Some("{n} articles correspondent.")
+    );
+    assert_eq!(
+        text(&select(&search, "#search-tags-title")[0]),
+        "Parcourir par étiquette"
+    );
+
     let engagement = site.html("engagement/index.html");
     assert_eq!(text(&select(&engagement, "h1")[0]), "Conversations");
     assert_eq!(
@@ -395,4 +456,64 @@ fn the_ready_made_thread_markup_equals_the_template_loop_in_french() {
     let html = ready_made.read(page);
     assert!(html.contains("réponse à Marco Rossi, niveau 2."));
     assert_eq!(html, with_loop.read(page));
+}
+
+#[test]
+fn the_conversations_page_said_the_author_answered_when_the_author_has_a_name() {
+    for (language, rate, caption) in [
+        (
+            "en",
+            "Pauline Stockhausen answered 7 of 10 reader comments (70%).",
+            "Reader comments Pauline Stockhausen answered",
+        ),
+        (
+            "fr",
+            "Pauline Stockhausen a répondu à 7 commentaires de lecteurs sur 10 (70 %).",
+            "Commentaires de lecteurs auxquels Pauline Stockhausen a répondu",
+        ),
+        (
+            "de",
+            "Pauline Stockhausen hat 7 von 10 Leserkommentaren beantwortet (70 %).",
+            "Leserkommentare, die Pauline Stockhausen beantwortet hat",
+        ),
+        (
+            "es",
+            "Pauline Stockhausen respondió a 7 de 10 comentarios de lectores (70 %).",
+            "Comentarios de lectores que respondió Pauline Stockhausen",
+        ),
+        (
+            "zh",
+            "Pauline Stockhausen回复了 10 条读者评论中的 7 条 (70%)",
+            "各时期（有评论的）Pauline Stockhausen回复的读者评论",
+        ),
+    ] {
+        let site = site_in(language);
+        site.build();
+        let page = site.html("engagement/index.html");
+        let said = text(&select(&page, "#rate-title + p")[0]);
+        assert!(said.starts_with(rate), "{language}: {said}");
+        // A percentage does not break from its sign at the end of a line.
+        if language != "en" && language != "zh" {
+            let html = site.read("engagement/index.html");
+            assert!(html.contains("70\u{202f}%") || html.contains("70\u{a0}%"));
+        }
+        let table = text(&select(&page, ".reply-rate-table caption")[0]);
+        assert!(table.starts_with(caption), "{language}: {table}");
+    }
+    for (language, rate) in [
+        ("en", "The author answered 7 of 10"),
+        ("fr", "L’auteur a répondu à 7"),
+        ("de", "Der Autor hat 7 von 10"),
+    ] {
+        let site = site_in(language);
+        let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+        site.write(
+            "site.toml",
+            &toml.replace("name = \"Pauline Stockhausen\"", ""),
+        );
+        site.build();
+        let page = site.html("engagement/index.html");
+        let said = text(&select(&page, "#rate-title + p")[0]);
+        assert!(said.starts_with(rate), "{language}: {said}");
+    }
 }

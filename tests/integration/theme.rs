@@ -160,8 +160,8 @@ fn the_reply_rate_chart_had_tiny_labels_no_values_and_empty_months() {
     assert_eq!(
         rows,
         [
-            ("2015-01".into(), "1 of 1".into(), "100%".into()),
-            ("2015-04".into(), "0 of 2".into(), "0%".into()),
+            ("January 2015".into(), "1 of 1".into(), "100%".into()),
+            ("April 2015".into(), "0 of 2".into(), "0%".into()),
         ]
     );
     // Labels and values are text of the page, not of a picture scaled to the screen.

@@ -1,6 +1,8 @@
 // The search page of the default theme: searches search/index.json (written by the
 // build) in the browser, with no request anywhere else. Without this script the page
-// offers the tag list alone. Text from the index is written with textContent only.
+// offers the tag list alone. Text from the index is written with textContent only. Its
+// messages are the page's, in the site's language: the form's data-no-match,
+// data-one-match, data-matches (`{n}` is the count) and data-unavailable.
 (function () {
   "use strict";
   var form = document.querySelector("form.search-form");
@@ -41,8 +43,8 @@
     var found = search(query);
     list.textContent = "";
     if (!found) { status.textContent = ""; return; }
-    status.textContent = found.length === 0 ? "No post matches." :
-      found.length === 1 ? "1 post matches." : found.length + " posts match.";
+    status.textContent = found.length === 0 ? form.dataset.noMatch :
+      found.length === 1 ? form.dataset.oneMatch : form.dataset.matches.split("{n}").join(found.length);
     found.slice(0, LIMIT).forEach(function (p) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -80,5 +82,5 @@
       });
       form.addEventListener("submit", function (e) { e.preventDefault(); show(input.value); });
     })
-    .catch(function () { status.textContent = "Search is not available; browse by tag below."; });
+    .catch(function () { status.textContent = form.dataset.unavailable; });
 })();
