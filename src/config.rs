@@ -64,7 +64,9 @@ struct RawHighlight {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEngagement {
-    intro: Option<String>,
+    /// Once the page's introduction, now `conversations_intro` of `[strings]`: an
+    /// error that says so.
+    intro: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,9 +181,6 @@ pub struct SiteConfig {
     pub favicon: Option<String>,
     /// Where posts are published (`[permalinks] posts`).
     pub permalinks: PostPattern,
-    /// `[engagement] intro`: the site's own words atop the Conversations page; the
-    /// theme has a default.
-    pub engagement_intro: Option<String>,
     /// `[highlight]`: the code colour themes (light, dark), when the site chose any.
     pub highlight: Option<crate::render::highlight::CodeThemes>,
     pub max_depth: usize,
@@ -421,6 +420,17 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         .into());
     }
     let max_depth = comments.max_depth.map_or(5, Spanned::into_inner);
+    if let Some(intro) = &engagement.intro {
+        return Err(Diagnostic::new(
+            at(intro.span()),
+            "the Conversations page's introduction is written under [strings], as conversations_intro, like every word of the pages",
+            format!(
+                "remove `intro` from [engagement] and write under [strings]: conversations_intro = {:?}",
+                intro.get_ref().trim()
+            ),
+        )
+        .into());
+    }
     if let Some(name) = &theme {
         let span = name.span();
         let name = name.get_ref();
@@ -569,10 +579,6 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         menu,
         favicon,
         permalinks,
-        engagement_intro: engagement
-            .intro
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty()),
         highlight,
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),

@@ -31,9 +31,6 @@ pub struct SiteView {
     pub image: Option<String>,
     /// The posts and comments feeds, in the formats of `[feeds] formats`.
     pub feeds: FeedsView,
-    /// `[engagement] intro` of site.toml: the introduction of the Conversations page,
-    /// when the site has its own.
-    pub engagement_intro: Option<String>,
     /// Path of `highlight.css`, the code colours of `[highlight]`, when the site
     /// chose any.
     pub highlight_css: Option<String>,

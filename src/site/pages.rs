@@ -265,7 +265,6 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
                 SitePage::CommentsFeed(f).rel().into()
             }),
         },
-        engagement_intro: c.engagement_intro.clone(),
         highlight_css: c
             .highlight
             .as_ref()

@@ -132,13 +132,28 @@ fn the_conversations_page_said_it_isnt_about_the_numbers_on_every_site() {
     );
     site.write(
         "site.toml",
-        &format!("{SITE_TOML}\n[engagement]\nintro = \"Where we talked <a lot>.\"\n"),
+        &format!("{SITE_TOML}\n[strings]\nconversations_intro = \"Where we talked <a lot>.\"\n"),
     );
     site.build();
     assert_eq!(engagement_intro(&site), "Where we talked <a lot>.");
     assert!(site
         .read("engagement/index.html")
         .contains("Where we talked &lt;a lot&gt;."));
+}
+
+/// `[strings] conversations_intro` words the introduction; `[engagement] intro` did
+/// too, and which won was not written anywhere.
+#[test]
+fn the_conversations_page_intro_had_two_owners() {
+    let site = site_with_thread("comments: []\n");
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[strings]\nconversations_intro = \"Ours.\"\n\n[engagement]\nintro = \"Where we talked.\"\n"),
+    );
+    assert_eq!(
+        site.build_error(),
+        "error: site.toml:11: the Conversations page's introduction is written under [strings], as conversations_intro, like every word of the pages\n  help: remove `intro` from [engagement] and write under [strings]: conversations_intro = \"Where we talked.\"\n"
+    );
 }
 
 #[test]
