@@ -198,6 +198,9 @@ fn undated_last(c: &Comment) -> (bool, Option<Date>) {
 /// A one-line plain-text excerpt of a comment body (markdown or HTML): tags
 /// removed, whitespace collapsed, cut at a word boundary near `max` characters.
 pub fn excerpt(body: &str, max: usize) -> String {
+    // Where a tag was: a space, unless punctuation follows it (`<b>there</b>,`).
+    // Punctuation after a space the text had keeps it: French writes `mot : bravo`.
+    const TAG_BOUNDARY: char = '\u{1}';
     let mut text = String::with_capacity(body.len().min(max * 2));
     let mut in_tag = false;
     for c in body.chars() {
@@ -205,7 +208,7 @@ pub fn excerpt(body: &str, max: usize) -> String {
             '<' => in_tag = true,
             '>' if in_tag => {
                 in_tag = false;
-                text.push(' ');
+                text.push(TAG_BOUNDARY);
             }
             _ if !in_tag => text.push(c),
             _ => {}
@@ -218,18 +221,22 @@ pub fn excerpt(body: &str, max: usize) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    let words: Vec<&str> = text
+    let mut joined = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            TAG_BOUNDARY if chars.peek().is_some_and(|n| ",.;:!?".contains(*n)) => {}
+            TAG_BOUNDARY => joined.push(' '),
+            c => joined.push(c),
+        }
+    }
+    let words: Vec<&str> = joined
         .split_whitespace()
         .map(|w| w.trim_matches(|c| c == '*' || c == '_' || c == '#'))
         .filter(|w| !w.is_empty())
         .collect();
     let mut out = String::new();
     for word in words {
-        // A tag boundary became a space; punctuation that followed it joins back.
-        if word.starts_with([',', '.', ';', ':', '!', '?']) && !out.is_empty() {
-            out.push_str(word);
-            continue;
-        }
         if out.chars().count() + word.chars().count() + 1 > max && !out.is_empty() {
             out.push('…');
             return out;
@@ -374,6 +381,10 @@ mod tests {
         assert_eq!(
             excerpt("<p>Hello <b>there</b>, &amp; welcome</p>", 80),
             "Hello there, & welcome"
+        );
+        assert_eq!(
+            excerpt("<p>Un seul mot : <em>bravo</em> !</p>", 80),
+            "Un seul mot : bravo !"
         );
         assert_eq!(excerpt("one two three four", 9), "one two…");
     }
