@@ -517,3 +517,21 @@ fn the_conversations_page_said_the_author_answered_when_the_author_has_a_name() 
         assert!(said.starts_with(rate), "{language}: {said}");
     }
 }
+
+#[test]
+fn excerpts_dropped_the_space_french_puts_before_a_colon() {
+    let site = SiteTest::fixture("french");
+    site.build();
+    let engagement = site.html("engagement/index.html");
+    let quotes: Vec<String> = select(&engagement, ".exchange-excerpt p")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        quotes.iter().any(|q| q == "Un seul mot : bravo."),
+        "{quotes:?}"
+    );
+    assert!(site
+        .read("search/index.json")
+        .contains("une liste de tâches : chaque mot"));
+}
