@@ -24,6 +24,8 @@ pub struct Markdown {
     /// The checkbox of a done and of an open task, with the names screen readers say
     /// in the site's language.
     task_markers: [String; 2],
+    /// What opens the box a table scrolls in when it is wider than the page.
+    table_open: String,
 }
 
 /// What a table of contents and a reading time need of a document.
@@ -142,13 +144,15 @@ impl Markdown {
             base_path: base_path.trim_end_matches('/').to_string(),
             syntaxes: OnceLock::new(),
             task_markers: ["Done", "Not done"].map(|label| task_marker(label, label == "Done")),
+            table_open: table_open("Table"),
         }
     }
 
-    /// The names a screen reader says for a task list's checkboxes: `done` and
-    /// `not_done`, in the site's language.
-    pub fn with_task_labels(mut self, done: &str, not_done: &str) -> Self {
+    /// The names a screen reader says for a task list's checkboxes (`done` and
+    /// `not_done`) and for the box of a table, in the site's language.
+    pub fn with_labels(mut self, done: &str, not_done: &str, table: &str) -> Self {
         self.task_markers = [task_marker(done, true), task_marker(not_done, false)];
+        self.table_open = table_open(table);
         self
     }
 
@@ -169,13 +173,22 @@ impl Markdown {
 
     fn document_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
         let events = self.highlight_code(events);
-        let marker = |event| match event {
-            Event::TaskListMarker(done) => {
-                Event::InlineHtml(self.task_markers[usize::from(!done)].as_str().into())
+        // A table sits in a box that scrolls on a narrow screen, instead of squeezing
+        // its columns until words break letter by letter.
+        let labelled = |event| match event {
+            Event::TaskListMarker(done) => vec![Event::InlineHtml(
+                self.task_markers[usize::from(!done)].as_str().into(),
+            )],
+            Event::Start(Tag::Table(alignments)) => vec![
+                Event::Html(self.table_open.as_str().into()),
+                Event::Start(Tag::Table(alignments)),
+            ],
+            Event::End(TagEnd::Table) => {
+                vec![Event::End(TagEnd::Table), Event::Html("</div>\n".into())]
             }
-            other => other,
+            other => vec![other],
         };
-        self.to_html(events.into_iter().map(marker), len)
+        self.to_html(events.into_iter().flat_map(labelled), len)
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
@@ -490,6 +503,15 @@ fn is_plain_markup(event: &Event<'_>) -> bool {
     }
 }
 
+/// The box of a table: a region keyboard users can reach and scroll, named `label`
+/// (axe's scrollable-region-focusable).
+fn table_open(label: &str) -> String {
+    format!(
+        "<div class=\"table-wrapper\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+        escape_html(label)
+    )
+}
+
 /// A task list's checkbox with a name screen readers can say (pulldown-cmark's has
 /// none, which accessibility checkers flag).
 fn task_marker(label: &str, done: bool) -> String {
@@ -670,7 +692,7 @@ mod tests {
         );
         assert!(html.contains("aria-label=\"Not done\"/>\ntested"), "{html}");
         let html = Markdown::new("/")
-            .with_task_labels("Fait", "À \"faire\"")
+            .with_labels("Fait", "À \"faire\"", "Tableau")
             .render_document("- [x] a\n- [ ] b\n");
         assert!(
             html.contains("checked=\"\" aria-label=\"Fait\"/>\na"),
@@ -680,6 +702,20 @@ mod tests {
             html.contains("aria-label=\"À &quot;faire&quot;\"/>\nb"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_wide_table_scrolled_the_page_or_broke_its_words_letter_by_letter() {
+        let html = Markdown::new("/")
+            .with_labels("Fait", "À faire", "Tableau")
+            .render_document("| a | b |\n|---|---|\n| 1 | 2 |\n\nafter\n");
+        assert!(
+            html.starts_with("<div class=\"table-wrapper\" tabindex=\"0\" role=\"region\" aria-label=\"Tableau\">\n<table>"),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>\n<p>after</p>"), "{html}");
+        let comment = Markdown::new("/").render_comment("| a |\n|---|\n| 1 |\n");
+        assert!(!comment.contains("table-wrapper"), "{comment}");
     }
 
     #[test]

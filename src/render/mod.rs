@@ -33,9 +33,10 @@ impl Renderer {
         Ok(Renderer {
             tera,
             sources,
-            markdown: Markdown::new(&config.base_path).with_task_labels(
+            markdown: Markdown::new(&config.base_path).with_labels(
                 config.strings.text("task_done"),
                 config.strings.text("task_not_done"),
+                config.strings.text("table"),
             ),
             sanitizer: Sanitizer::default(),
         })

@@ -200,15 +200,15 @@ fn a_regulars_dates_wrapped_inside_their_brackets() {
     ]);
     site.build();
     let html = site.html("engagement/index.html");
-    let mut dates: Vec<String> = select(&html, ".regulars .comment-date")
+    let mut dates: Vec<String> = select(&html, ".regulars .comment-dates")
         .iter()
         .map(text)
         .collect();
     dates.sort();
     assert_eq!(dates, ["(5 November 2015)", "(6 November 2015)"]);
-    assert_eq!(select(&html, ".regulars .comment-date time").len(), 2);
+    assert_eq!(select(&html, ".regulars .comment-dates time").len(), 2);
     let css = site.read("style.css");
-    assert!(css.contains(".regulars .comment-date { white-space: nowrap; }"));
+    assert!(css.contains(".regulars .comment-dates time { white-space: nowrap; }"));
 }
 
 #[test]
@@ -452,4 +452,61 @@ fn the_deepest_exchange_was_quoted_at_depth_n() {
         text(&select(&html, ".exchange-excerpt footer a")[0]),
         "Pauline Stockhausen (author), at the end of a chain of 2 comments"
     );
+}
+
+#[test]
+fn a_regular_s_comments_on_one_post_read_as_several_posts() {
+    let joel = |id: &str, day: u32| {
+        format!("  - id: \"{id}\"\n    author: Joel\n    date: 2015-11-{day:02}T10:00:00Z\n    body: Hi\n")
+    };
+    let site = SiteTest::with_files(&[
+        ("site.toml", SITE_TOML),
+        ("content/posts/a.md", POST),
+        ("content/posts/b.md", POST),
+        (
+            "content/posts/a.comments.yaml",
+            &format!("comments:\n{}{}", joel("1", 5), joel("2", 6)),
+        ),
+        (
+            "content/posts/b.comments.yaml",
+            &format!("comments:\n{}", joel("1", 7)),
+        ),
+    ]);
+    site.build();
+    let html = site.html("engagement/index.html");
+    let items: Vec<String> = select(&html, ".regulars > li > ul > li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.contains(&"Hello (5 November 2015, 6 November 2015)".to_string()));
+    // The title links to the first comment, each later date to its own.
+    let links: Vec<&str> = select(&html, ".regulars > li > ul > li a")
+        .iter()
+        .map(|a| a.attr("href").unwrap())
+        .collect();
+    assert!(links.contains(&"/posts/a/#comment-2"), "{links:?}");
+}
+
+#[test]
+fn the_conversations_page_quoted_a_chain_of_1_comments() {
+    let site = site_with_thread(
+        "comments:\n  - id: \"1\"\n    author: Joel\n    date: 2015-03-02T10:00:00Z\n    body: Bravo\n",
+    );
+    let html = site.html("engagement/index.html");
+    assert_eq!(
+        text(&select(&html, ".exchange-excerpt footer")[0]),
+        "— Joel"
+    );
+}
+
+#[test]
+fn the_page_not_found_offered_no_search() {
+    let site = site_with_thread("comments: []\n");
+    let html = site.html("404.html");
+    let links: Vec<&str> = select(&html, ".not-found a")
+        .iter()
+        .map(|a| a.attr("href").unwrap())
+        .collect();
+    assert_eq!(links, ["/", "/tags/", "/search/"]);
 }
