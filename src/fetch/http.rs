@@ -119,7 +119,7 @@ impl<'a> Client<'a> {
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
+                .and_then(|v| retry_after_seconds(v, chrono::Utc::now()));
             let failure = if status == 429 {
                 Failure::RateLimited
             } else {
@@ -143,6 +143,18 @@ impl<'a> Client<'a> {
             )
         })
     }
+}
+
+/// How long a `Retry-After` value asks to wait, at `now`: seconds, or an HTTP date
+/// (`Wed, 21 Oct 2015 07:28:00 GMT`), a date already past meaning at once.
+fn retry_after_seconds(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds);
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.signed_duration_since(now).num_seconds();
+    Some(u64::try_from(wait).unwrap_or(0))
 }
 
 /// `url` with the value of a `token=` parameter replaced, for logs and errors.
@@ -174,6 +186,24 @@ pub(crate) fn encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(retry_after_seconds(" 120 ", now), Some(120));
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2015 07:29:30 GMT", now),
+            Some(90)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(retry_after_seconds("soon", now), None);
+        assert_eq!(retry_after_seconds("-5", now), None);
+    }
 
     #[test]
     fn tokens_never_reach_a_log() {
