@@ -81,6 +81,8 @@ struct RawFetch {
     webmention_io: Option<RawWebmentionIo>,
     #[serde(default)]
     mastodon: bool,
+    #[serde(default)]
+    bluesky: bool,
     /// Only here to say where a token goes instead.
     token: Option<Spanned<toml::Value>>,
 }
@@ -210,6 +212,8 @@ pub struct FetchConfig {
     pub webmention_io: Option<String>,
     /// Replies to the Mastodon statuses each post names in `syndication:`.
     pub mastodon: bool,
+    /// Replies to the Bluesky posts each post names in `syndication:`.
+    pub bluesky: bool,
 }
 
 impl SiteConfig {
@@ -629,6 +633,7 @@ fn resolve_fetch(
     Ok(FetchConfig {
         webmention_io,
         mastodon: raw.mastodon,
+        bluesky: raw.bluesky,
     })
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::fetch::posts::Post;
 use crate::fetch::source::{
-    parse_date, text_field, web_address, Context, Harvest, Kind, Response, Source,
+    parse_date, short_hash, text_field, web_address, Context, Harvest, Kind, Response, Source,
 };
 use crate::import::html;
 
@@ -235,17 +235,6 @@ fn responses(post: usize, root: &str, descendants: &[Value], context: &Context) 
             })
         })
         .collect()
-}
-
-/// A short id that stays the same for one status wherever it is read from (FNV-1a
-/// of its `uri`, 64 bits in hex).
-fn short_hash(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]

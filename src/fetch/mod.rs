@@ -3,7 +3,7 @@
 //! writer as `import` (only under `content/`, atomic, idempotent, hand edits kept).
 //! This is the only command that goes online.
 //!
-//! Each source (`Source`: `webmention`, `mastodon`) lists what it has; `reconcile`
+//! Each source (`Source`: `webmention`, `mastodon`, `bluesky`) lists what it has; `reconcile`
 //! decides per post what is new, edited or withdrawn; `import::merge` writes it.
 //!
 //! A new source is one module: a type implementing `source::Source` (its name, the
@@ -11,6 +11,7 @@
 //! the posts whose listing was complete), named in `SOURCES` and built in
 //! `configured` from its `[fetch]` settings.
 
+mod bluesky;
 mod http;
 mod mastodon;
 mod posts;
@@ -32,7 +33,7 @@ use source::{Context, Harvest, Identities, Kind, Response, Source};
 #[derive(Debug, Clone, Default)]
 pub struct FetchOptions {
     pub root: PathBuf,
-    /// Only this source (`webmention`, `mastodon`).
+    /// Only this source (`webmention`, `mastodon`, `bluesky`).
     pub source: Option<String>,
     /// Only the post (or page) with this slug.
     pub post: Option<String>,
@@ -60,7 +61,7 @@ impl std::fmt::Display for FetchReport {
 }
 
 /// The names `--source` takes.
-const SOURCES: &[&str] = &["webmention", "mastodon"];
+const SOURCES: &[&str] = &["webmention", "mastodon", "bluesky"];
 
 /// Runs a fetch for the site at `options.root`; `log` gets a line per request.
 pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
@@ -156,11 +157,16 @@ fn configured(config: &config::SiteConfig, only: Option<&str>) -> Result<Vec<Box
         let accounts = config.author_links.iter().chain(&config.author_accounts);
         sources.push(Box::new(mastodon::Mastodon::from_env(accounts)));
     }
+    if config.fetch.bluesky {
+        sources.push(Box::new(bluesky::Bluesky::from_env(
+            &config.author_accounts,
+        )));
+    }
     if let Some(domain) = config
         .fetch
         .webmention_io
         .as_ref()
-        .filter(|_| only != Some("mastodon"))
+        .filter(|_| only.is_none_or(|o| o == "webmention"))
     {
         let source =
             webmention::Webmention::from_env(domain, &config.root).map_err(Error::Other)?;

@@ -71,6 +71,17 @@ pub(crate) fn web_address(url: String) -> Option<String> {
     (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
 }
 
+/// A short id that stays the same for one response wherever it is read from (FNV-1a
+/// of its global address, 64 bits in hex).
+pub(crate) fn short_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// What one source found.
 #[derive(Debug, Default)]
 pub(crate) struct Harvest {

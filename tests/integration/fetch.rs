@@ -13,14 +13,14 @@ use crate::harness::{fixtures_dir, real_fixtures, select, text, Run, SiteTest};
 
 /// One canned answer.
 #[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 impl Reply {
-    fn json(body: &str) -> Reply {
+    pub fn json(body: &str) -> Reply {
         Reply {
             status: 200,
             headers: Vec::new(),
@@ -32,14 +32,14 @@ impl Reply {
 /// A loopback server answering by path (the part before `?`), or by path and page
 /// (`/api/mentions.jf2&page=1`); it records every request's target, followed by
 /// ` (Authorization: …)` when one was sent.
-struct Server {
-    base: String,
+pub struct Server {
+    pub base: String,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start() -> Server {
+    pub fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
@@ -104,22 +104,22 @@ impl Server {
         }
     }
 
-    fn route(&self, path: &str, reply: Reply) {
+    pub fn route(&self, path: &str, reply: Reply) {
         self.routes.lock().unwrap().insert(path.to_string(), reply);
     }
 
     /// Serves a file of tests/fixtures/fetch/ with `{{BASE}}` made this server's address.
-    fn serve_fixture(&self, path: &str, file: &str) {
+    pub fn serve_fixture(&self, path: &str, file: &str) {
         self.route(path, Reply::json(&self.fixture(file)));
     }
 
-    fn fixture(&self, file: &str) -> String {
+    pub fn fixture(&self, file: &str) -> String {
         std::fs::read_to_string(fixtures_dir().join("fetch").join(file))
             .unwrap()
             .replace("{{BASE}}", &self.base)
     }
 
-    fn requests(&self) -> Vec<String> {
+    pub fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }
 }
@@ -188,12 +188,12 @@ fn fetch_without_token(site: &SiteTest, server: &Server, args: &[&str]) -> Run {
     )
 }
 
-fn thread_file(site: &SiteTest) -> String {
+pub fn thread_file(site: &SiteTest) -> String {
     std::fs::read_to_string(site.root.join("content/posts/hello.comments.yaml")).unwrap()
 }
 
 /// The thread file's comments as (id, parent, author, role, state) lines.
-fn shape(site: &SiteTest) -> Vec<String> {
+pub fn shape(site: &SiteTest) -> Vec<String> {
     let text = thread_file(site);
     let mut out = Vec::new();
     for entry in text.split("\n  - id: ").skip(1) {

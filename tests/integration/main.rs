@@ -12,6 +12,7 @@ mod engagement;
 mod errors;
 mod extras;
 mod fetch;
+mod fetch_bluesky;
 mod i18n;
 mod import;
 mod incremental;
