@@ -558,8 +558,8 @@ fn a_post_says_how_long_it_takes_to_read() {
         let html = site.html(rel);
         crate::harness::text(&select(&html, ".post-meta .reading-time")[0])
     };
-    assert_eq!(reading("posts/long/index.html"), "· 6 min read");
-    assert_eq!(reading("posts/tiny/index.html"), "· 1 min read");
+    assert_eq!(reading("posts/long/index.html"), "6 min read");
+    assert_eq!(reading("posts/tiny/index.html"), "1 min read");
 }
 
 /// Posts of a blog, newest first in the list: (slug, date, tags).

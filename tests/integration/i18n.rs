@@ -267,7 +267,7 @@ fn french_dates_and_counts_read_as_in_french() {
     let meta = text(&select(&post, ".post-header .post-meta")[0]);
     assert_eq!(
         meta,
-        "2 mars 2015 (mis à jour le 1 avril 2015) · 1 min de lecture"
+        "2 mars 2015 · 1 min de lecture (mis à jour le 1 avril 2015)"
     );
     let first = select(&post, "#comment-1 .comment-permalink time");
     assert_eq!(text(&first[0]), "2 mars 2015 à 11:00");
@@ -293,7 +293,7 @@ fn a_chinese_site_reads_chinese() {
     assert_no_english(&site);
     let post = site.html("posts/longue-conversation/index.html");
     let meta = text(&select(&post, ".post-header .post-meta")[0]);
-    assert_eq!(meta, "2015年3月2日 (更新于 2015年4月1日) · 阅读约 1 分钟");
+    assert_eq!(meta, "2015年3月2日 · 阅读约 1 分钟 (更新于 2015年4月1日)");
     assert_eq!(text(&select(&post, ".author-badge")[0]), "作者");
     let index = site.html("index.html");
     assert_eq!(

@@ -510,3 +510,27 @@ fn the_page_not_found_offered_no_search() {
         .collect();
     assert_eq!(links, ["/", "/tags/", "/search/"]);
 }
+
+#[test]
+fn a_post_s_reading_time_began_a_line_with_a_dot_on_a_phone() {
+    let site = SiteTest::with_files(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2015-03-01\nupdated: 2015-04-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/undated.md",
+            "---\ntitle: Undated\ndraft: true\n---\nHi.\n",
+        ),
+    ]);
+    site.run(&["build", "--drafts"]).success();
+    let meta = |rel: &str| text(&select(&site.html(rel), ".post-header .post-meta")[0]);
+    // The separator stays with the date: the parts that may wrap are the whole
+    // "(updated …)" and the draft marker.
+    assert_eq!(
+        meta("posts/hello/index.html"),
+        "1 March 2015 · 1 min read (updated 1 April 2015)"
+    );
+    assert_eq!(meta("posts/undated/index.html"), "1 min read draft");
+}
