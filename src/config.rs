@@ -83,6 +83,7 @@ struct RawFetch {
     mastodon: bool,
     #[serde(default)]
     bluesky: bool,
+    staticman: Option<RawStaticman>,
     /// Only here to say where a token goes instead.
     token: Option<Spanned<toml::Value>>,
 }
@@ -93,6 +94,12 @@ struct RawWebmentionIo {
     domain: Spanned<String>,
     /// Only here to say where the token goes instead.
     token: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaticman {
+    folder: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,6 +221,9 @@ pub struct FetchConfig {
     pub mastodon: bool,
     /// Replies to the Bluesky posts each post names in `syndication:`.
     pub bluesky: bool,
+    /// The folder of form-submitted comments (`[fetch] staticman = { folder }`),
+    /// relative to the site's folder and inside it.
+    pub staticman: Option<PathBuf>,
 }
 
 impl SiteConfig {
@@ -630,7 +640,30 @@ fn resolve_fetch(
             Some(domain.to_string())
         }
     };
+    let staticman = match raw.staticman {
+        None => None,
+        Some(s) => {
+            let folder = Path::new(s.folder.get_ref().trim());
+            let inside = !folder.as_os_str().is_empty()
+                && folder
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(Diagnostic::new(
+                    at(s.folder.span()),
+                    format!(
+                        "staticman folder {:?} is not a folder inside the site",
+                        s.folder.get_ref()
+                    ),
+                    "name the comments' folder relative to the site's folder, e.g. staticman = { folder = \"data/comments\" }",
+                )
+                .into());
+            }
+            Some(folder.to_path_buf())
+        }
+    };
     Ok(FetchConfig {
+        staticman,
         webmention_io,
         mastodon: raw.mastodon,
         bluesky: raw.bluesky,

@@ -3,7 +3,7 @@
 //! writer as `import` (only under `content/`, atomic, idempotent, hand edits kept).
 //! This is the only command that goes online.
 //!
-//! Each source (`Source`: `webmention`, `mastodon`, `bluesky`) lists what it has; `reconcile`
+//! Each source (`Source`: `webmention`, `mastodon`, `bluesky`, `staticman`) lists what it has; `reconcile`
 //! decides per post what is new, edited or withdrawn; `import::merge` writes it.
 //!
 //! A new source is one module: a type implementing `source::Source` (its name, the
@@ -17,9 +17,10 @@ mod mastodon;
 mod posts;
 mod reconcile;
 mod source;
+mod staticman;
 mod webmention;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config;
@@ -33,7 +34,7 @@ use source::{Context, Harvest, Identities, Kind, Response, Source};
 #[derive(Debug, Clone, Default)]
 pub struct FetchOptions {
     pub root: PathBuf,
-    /// Only this source (`webmention`, `mastodon`, `bluesky`).
+    /// Only this source (`webmention`, `mastodon`, `bluesky`, `staticman`).
     pub source: Option<String>,
     /// Only the post (or page) with this slug.
     pub post: Option<String>,
@@ -61,7 +62,7 @@ impl std::fmt::Display for FetchReport {
 }
 
 /// The names `--source` takes.
-const SOURCES: &[&str] = &["webmention", "mastodon", "bluesky"];
+const SOURCES: &[&str] = &["webmention", "mastodon", "bluesky", "staticman"];
 
 /// Runs a fetch for the site at `options.root`; `log` gets a line per request.
 pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
@@ -104,6 +105,8 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
     let mut report = FetchReport::default();
     let per_post = assign(&posts, &harvests);
     let writer = ContentWriter::new(&options.root)?;
+    // The comment ids each thread holds once this fetch is written.
+    let mut kept: HashMap<usize, HashSet<String>> = HashMap::new();
     for (index, post) in posts.iter().enumerate() {
         let responses = per_post.get(&index).map(Vec::as_slice).unwrap_or_default();
         let withdrawable: Vec<&str> = harvests
@@ -114,7 +117,12 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
         let (changes, tally) = reconcile::changes(post, responses, &withdrawable);
         let nothing =
             changes.new.is_empty() && changes.replaced.is_empty() && changes.reactions.is_none();
+        let held = post.thread.comments.iter().map(|c| c.id.clone());
+        let held: HashSet<String> = held
+            .chain(changes.new.iter().map(|(c, _)| c.id.clone()))
+            .collect();
         if nothing {
+            kept.insert(index, held);
             continue;
         }
         if let Some(why) = &post.broken {
@@ -131,6 +139,7 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
                 report.failed.push(e.to_string());
                 continue;
             }
+            kept.insert(index, held);
         }
         report.lines.push(describe(post, &tally, &changes));
     }
@@ -138,6 +147,12 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
         report.lines.push("Nothing new.".into());
     } else if options.dry_run {
         report.lines.push("(dry run: nothing was written)".into());
+    }
+    if !options.dry_run {
+        let kept = |post: usize, id: &str| kept.get(&post).is_some_and(|ids| ids.contains(id));
+        for (source, _) in &harvests {
+            report.failed.extend(source.settle(&kept));
+        }
     }
     for (_, harvest) in &harvests {
         report
@@ -161,6 +176,9 @@ fn configured(config: &config::SiteConfig, only: Option<&str>) -> Result<Vec<Box
         sources.push(Box::new(bluesky::Bluesky::from_env(
             &config.author_accounts,
         )));
+    }
+    if let Some(folder) = &config.fetch.staticman {
+        sources.push(Box::new(staticman::Staticman::new(&config.root, folder)));
     }
     if let Some(domain) = config
         .fetch

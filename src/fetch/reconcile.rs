@@ -141,7 +141,7 @@ fn entry(r: &Response) -> (NewComment, Provenance) {
         },
         Provenance {
             source: r.url.clone(),
-            via: Some(r.via.to_string()),
+            via: Some(r.via.to_string()).filter(|v| !v.is_empty()),
             withdrawn: false,
             warning: r.warning.clone(),
             edited: r.edited,

@@ -46,7 +46,8 @@ pub(crate) struct Response {
     pub(crate) warning: Option<String>,
     /// Author, reader or mention: author only on an exact account match.
     pub(crate) role: Role,
-    /// The source's name for "via" (`mastodon`, `webmention`).
+    /// The source's name for "via" (`mastodon`, `webmention`); empty for the site's
+    /// own comment form.
     pub(crate) via: &'static str,
 }
 
@@ -114,6 +115,12 @@ pub(crate) trait Source {
     fn id_prefix(&self) -> &'static str;
     /// The responses to `posts` it has now.
     fn fetch(&self, posts: &[Post], context: &Context) -> Harvest;
+    /// After the thread files are written: `kept(post, id)` says whether the thread of
+    /// `post` now holds the comment `id`. A source that must mark what was taken
+    /// does it here; it returns what went wrong, one line each.
+    fn settle(&self, _kept: &dyn Fn(usize, &str) -> bool) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The author's own accounts (`[author] links` and `accounts` in site.toml).

@@ -13,6 +13,7 @@ mod errors;
 mod extras;
 mod fetch;
 mod fetch_bluesky;
+mod fetch_staticman;
 mod i18n;
 mod import;
 mod incremental;
