@@ -3,8 +3,10 @@
 //! writer as `import` (only under `content/`, atomic, idempotent, hand edits kept).
 //! This is the only command that goes online.
 //!
-//! Each source (`Source`: `webmention`, `mastodon`, `bluesky`, `staticman`) lists what it has; `reconcile`
-//! decides per post what is new, edited or withdrawn; `import::merge` writes it.
+//! Each source (`Source`: `webmention`, `mastodon`, `bluesky`, `staticman`) lists
+//! what it has; `reconcile` decides per post what is new, edited or withdrawn;
+//! `import::merge` writes it; then each source may mark what the threads now hold
+//! (`settle`: the comment form's files move into `taken/`).
 //!
 //! A new source is one module: a type implementing `source::Source` (its name, the
 //! id prefix of the comments it writes, and `fetch`, which returns `Response`s and

@@ -3,7 +3,7 @@
 //! source, and each is moved into `taken/` once its thread has it.
 
 use crate::fetch::{shape, thread_file};
-use crate::harness::{select, SiteTest};
+use crate::harness::{real_fixtures, select, SiteTest};
 
 const FIRST: &str = "_id: c8dc0340-570f-11eb-a528-c3ba3c204256
 _parent: 'http://0.0.0.0:4000/posts/hello/'
@@ -282,5 +282,78 @@ fn a_staticman_folder_outside_the_site_is_refused_in_site_toml() {
             .contains("staticman folder \"../comments\" is not a folder inside the site"),
         "{}",
         run.stderr
+    );
+}
+
+// ---- Real files (when RAPPORT_REAL_FIXTURES is set) ----
+
+#[test]
+fn real_staticman_thread_of_11_comments_nests_by_replying_to_uid_and_publishes_no_hash() {
+    let Some(real) = real_fixtures() else {
+        return;
+    };
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://travisdowns.github.io/\"\n[author]\nname = \"Travis Downs\"\n[fetch]\nstaticman = { folder = \"_data/comments\" }\n",
+    );
+    let mut hashes = Vec::new();
+    for (slug, folder) in [
+        ("speed-limits", "travisdowns-speed-limits"),
+        ("avxfreq1", "travisdowns-avxfreq1"),
+    ] {
+        site.write(
+            &format!("content/posts/{slug}.md"),
+            "---\ntitle: A post\ndate: 2019-06-11\n---\nx\n",
+        );
+        let from = real
+            .file("intake/staticman/travisdowns-staticman.yml")
+            .with_file_name(folder);
+        let to = site.root.join(format!("_data/comments/{slug}"));
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            hashes.extend(
+                text.lines()
+                    .filter_map(|l| l.strip_prefix("email: "))
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| h.len() == 32),
+            );
+            std::fs::write(to.join(entry.file_name()), text).unwrap();
+        }
+    }
+    assert!(!hashes.is_empty());
+    let run = site.run(&["fetch"]).success();
+    assert_eq!(
+        run.stdout,
+        "content/posts/avxfreq1.md: 1 new\ncontent/posts/speed-limits.md: 11 new\n"
+    );
+    let file = std::fs::read_to_string(site.root.join("content/posts/speed-limits.comments.yaml"))
+        .unwrap();
+    assert_eq!(file.matches("\n  - id: ").count(), 11);
+    assert_eq!(file.matches("\n    parent: \"staticman-").count(), 5);
+    assert!(!file.contains("role: author"), "a typed name is no proof");
+    for hash in &hashes {
+        assert!(!file.contains(hash.as_str()), "{hash} was written");
+    }
+    assert!(!file.contains("0.0.0.0"));
+    assert_eq!(
+        comments_left(&site, "_data/comments/speed-limits"),
+        ["taken"]
+    );
+    assert_eq!(site.run(&["fetch"]).success().stdout, "Nothing new.\n");
+
+    site.build();
+    let html = site.html("posts/speed-limits/index.html");
+    let depths: Vec<usize> = select(&html, ".comment")
+        .iter()
+        .map(|e| e.value().attr("data-depth").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(depths.len(), 11);
+    assert_eq!(depths.iter().filter(|d| **d == 1).count(), 6);
+    let spam = site.read("posts/avxfreq1/index.html");
+    assert!(
+        !spam.contains("data-href"),
+        "the spam's raw HTML is sanitised"
     );
 }
