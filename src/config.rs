@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::content::Taxonomy;
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::explain::{self, Syntax};
 use crate::render::feeds::FeedFormat;
@@ -41,6 +42,7 @@ struct RawConfig {
     menu: Vec<RawMenuEntry>,
     #[serde(default)]
     permalinks: RawPermalinks,
+    taxonomies: Option<Spanned<Vec<Spanned<String>>>>,
     strings: Option<crate::render::i18n::RawStrings>,
     #[serde(default)]
     fetch: RawFetch,
@@ -190,6 +192,9 @@ pub struct SiteConfig {
     pub favicon: Option<String>,
     /// Where posts are published (`[permalinks] posts`).
     pub permalinks: PostPattern,
+    /// The taxonomies posts are filed under (`taxonomies`), in the order site.toml
+    /// names them; tags alone by default.
+    pub taxonomies: Vec<Taxonomy>,
     /// `[highlight]`: the code colour themes (light, dark), when the site chose any.
     pub highlight: Option<crate::render::highlight::CodeThemes>,
     pub max_depth: usize,
@@ -406,6 +411,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         favicon,
         menu,
         permalinks,
+        taxonomies,
         engagement,
         fetch,
         highlight,
@@ -497,6 +503,8 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         .collect::<Result<Vec<_>>>()?;
     let feed_formats = resolve_feed_formats(feeds.formats)
         .map_err(|(span, msg)| Diagnostic::new(at(span), msg, FEED_FORMATS_HELP))?;
+    let taxonomies = resolve_taxonomies(taxonomies)
+        .map_err(|(span, msg)| Diagnostic::new(at(span), msg, TAXONOMIES_HELP))?;
     let deploy_host = match deploy.host {
         None => None,
         Some(host) => Some(
@@ -593,6 +601,7 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         menu,
         favicon,
         permalinks,
+        taxonomies,
         highlight,
         max_depth,
         feed_posts: feeds.posts.unwrap_or(20),
@@ -711,6 +720,41 @@ fn resolve_feed_formats(
             })?;
         if !chosen.contains(&format) {
             chosen.push(format);
+        }
+    }
+    Ok(chosen)
+}
+
+const TAXONOMIES_HELP: &str =
+    "name \"tags\", \"categories\" or both, e.g. taxonomies = [\"tags\", \"categories\"]";
+
+/// `taxonomies`, each named once; tags alone when the key is absent.
+fn resolve_taxonomies(
+    names: Option<Spanned<Vec<Spanned<String>>>>,
+) -> std::result::Result<Vec<Taxonomy>, (std::ops::Range<usize>, String)> {
+    let Some(names) = names else {
+        return Ok(vec![Taxonomy::Tags]);
+    };
+    let mut chosen = Vec::new();
+    for name in names.into_inner() {
+        let written = name.get_ref().trim().to_ascii_lowercase();
+        let taxonomy = Taxonomy::named(&written).ok_or_else(|| {
+            let names = Taxonomy::ALL.map(Taxonomy::name);
+            let hint = Taxonomy::ALL
+                .into_iter()
+                .find(|t| t.singular() == written)
+                .map(Taxonomy::name)
+                .or_else(|| explain::did_you_mean(&written, &names))
+                .map(|n| format!(" (did you mean {n:?}?)"))
+                .unwrap_or_default();
+            let msg = format!(
+                "taxonomies: {:?} is not a taxonomy rapport knows{hint}",
+                name.get_ref()
+            );
+            (name.span(), msg)
+        })?;
+        if !chosen.contains(&taxonomy) {
+            chosen.push(taxonomy);
         }
     }
     Ok(chosen)

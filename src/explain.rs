@@ -133,7 +133,8 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
 fn other_generators_key<'a>(key: &str, expected: &[&'a str]) -> Option<&'a str> {
     let ours = match key {
         "layout" => "template",
-        "categories" | "keywords" => "tags",
+        "keywords" => "tags",
+        "category" => "categories",
         "description" | "excerpt" => "summary",
         "permalink" | "url" => "slug",
         "published" | "publishDate" | "pubDate" => "date",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::front_matter::{self, FrontMatter, Split};
-use crate::content::Source;
+use crate::content::{Source, Taxonomy};
 use crate::dates::{self, Date};
 use crate::error::{read_text, Diagnostic, Error, Location};
 use crate::site::urls::{PostFacts, PostPattern};
@@ -32,6 +32,9 @@ pub struct Document {
     pub date: Option<Date>,
     pub updated: Option<Date>,
     pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    /// The line of each taxonomy's key that names a term, for errors about it.
+    pub taxonomy_lines: Vec<(Taxonomy, usize)>,
     pub draft: bool,
     /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
     pub summary: Option<String>,
@@ -53,6 +56,43 @@ pub struct Document {
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
+
+impl Document {
+    /// The terms it is filed under in `taxonomy`, as written.
+    pub fn terms(&self, taxonomy: Taxonomy) -> &[String] {
+        match taxonomy {
+            Taxonomy::Tags => &self.tags,
+            Taxonomy::Categories => &self.categories,
+        }
+    }
+
+    /// A problem at each taxonomy it uses that the site does not (`configured`): its
+    /// terms would have no pages.
+    pub fn unconfigured_taxonomies(&self, configured: &[Taxonomy]) -> Vec<Diagnostic> {
+        self.taxonomy_lines
+            .iter()
+            .filter(|(taxonomy, _)| !configured.contains(taxonomy))
+            .map(|&(taxonomy, line)| {
+                let mut wanted = configured.to_vec();
+                wanted.push(taxonomy);
+                wanted.sort();
+                Diagnostic::new(
+                    Location::new(&self.source, Some(line)),
+                    format!(
+                        "this site has no {}: its taxonomies in site.toml do not name {:?}",
+                        taxonomy.name(),
+                        taxonomy.name()
+                    ),
+                    format!(
+                        "write {} at the top of site.toml (before any [section]), or remove {}: from this file",
+                        crate::content::config_line(&wanted),
+                        taxonomy.name()
+                    ),
+                )
+            })
+            .collect()
+    }
+}
 
 /// Reads and parses one markdown file, a post getting its address from `permalinks`;
 /// every problem found in it is returned.
@@ -133,12 +173,22 @@ pub(super) fn parse_document_with(
             ));
         }
     }
-    if fm.tags.iter().any(|t| tag_slug(t).is_empty()) {
-        problems.push(Diagnostic::new(
-            at("tags"),
-            "a tag has no letters or digits",
-            "give every tag at least one letter or digit",
-        ));
+    let mut taxonomy_lines = Vec::new();
+    for (taxonomy, terms) in [
+        (Taxonomy::Tags, &fm.tags),
+        (Taxonomy::Categories, &fm.categories),
+    ] {
+        let name = taxonomy.singular();
+        if terms.iter().any(|t| tag_slug(t).is_empty()) {
+            problems.push(Diagnostic::new(
+                at(taxonomy.name()),
+                format!("a {name} has no letters or digits"),
+                format!("give every {name} at least one letter or digit"),
+            ));
+        }
+        if !terms.is_empty() {
+            taxonomy_lines.push((taxonomy, front_matter::key_line(&split, taxonomy.name())));
+        }
     }
     let id = match &fm.id {
         Some(id) => check_slug(id)
@@ -190,6 +240,7 @@ pub(super) fn parse_document_with(
         .map(|_| front_matter::key_line(&split, "template"));
     let FrontMatter {
         tags,
+        categories,
         draft,
         summary,
         template,
@@ -215,6 +266,8 @@ pub(super) fn parse_document_with(
         date,
         updated,
         tags,
+        categories,
+        taxonomy_lines,
         draft,
         summary,
         summary_line,

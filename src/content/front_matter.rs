@@ -22,6 +22,8 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
     pub draft: bool,
     pub summary: Option<String>,
     pub slug: Option<String>,

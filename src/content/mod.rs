@@ -5,6 +5,7 @@
 mod document;
 pub mod front_matter;
 mod private;
+mod taxonomy;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 pub use document::{load_document, parse_document, slugify, tag_slug, Document, Kind};
+pub use taxonomy::{config_line, Taxonomy, TaxonomyStrings};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::site::guard::Inside;

@@ -21,6 +21,8 @@ pub struct SiteView {
     pub author: Option<String>,
     /// Standalone pages, for navigation.
     pub pages: Vec<LinkView>,
+    /// The taxonomies the site uses, each linking to its list of terms.
+    pub taxonomies: Vec<TaxonomyLinkView>,
     /// `[[menu]]` entries of site.toml, shown after the built-in navigation.
     pub menu: Vec<LinkView>,
     /// `[author] links`: the author's profiles, linked with `rel="me"`.
@@ -102,6 +104,16 @@ impl DateView {
     }
 }
 
+/// A taxonomy the site uses: `name` as in site.toml (`categories`), `title` in the
+/// site's language, `url` of its list of terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyLinkView {
+    pub name: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A term of a taxonomy (a tag, a category), linking to its list.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagLinkView {
     pub name: String,
@@ -121,6 +133,7 @@ pub struct PostSummaryView {
     pub permalink: String,
     pub date: Option<DateView>,
     pub tags: Vec<TagLinkView>,
+    pub categories: Vec<TagLinkView>,
     /// HTML of the summary (or of the first paragraph when there is none).
     pub summary: String,
     pub draft: bool,
@@ -136,6 +149,7 @@ pub struct PageView {
     pub date: Option<DateView>,
     pub updated: Option<DateView>,
     pub tags: Vec<TagLinkView>,
+    pub categories: Vec<TagLinkView>,
     pub draft: bool,
     /// The body as HTML.
     pub content: String,
@@ -454,6 +468,14 @@ pub struct TemplateContext<'a> {
     pub tag: Option<&'a TagLinkView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<&'a [TagLinkView]>,
+    /// A term's list (`tag` too on a tag's), a taxonomy's list of terms (`tags` too
+    /// for tags): the term or terms, and the taxonomy's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<&'a TagLinkView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<&'a [TagLinkView]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxonomy: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engagement: Option<&'a EngagementPageView>,
     /// Alias pages: where they redirect to.
@@ -476,6 +498,9 @@ impl<'a> TemplateContext<'a> {
             pagination: None,
             tag: None,
             tags: None,
+            term: None,
+            terms: None,
+            taxonomy: None,
             engagement: None,
             redirect_to: None,
             search_index: None,

@@ -39,6 +39,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/tags.html"),
     ),
     (
+        "category.html",
+        include_str!("../../themes/default/templates/category.html"),
+    ),
+    (
+        "categories.html",
+        include_str!("../../themes/default/templates/categories.html"),
+    ),
+    (
         "engagement.html",
         include_str!("../../themes/default/templates/engagement.html"),
     ),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Document, Source};
+use crate::content::{Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
@@ -109,7 +109,7 @@ fn outline(
     config: &SiteConfig,
     options: &BuildOptions,
 ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-    let doc = match content::load_document(root, source, &config.permalinks) {
+    let doc = match site::load_document(root, source, config) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => doc,
         _ => return site::load_entry(root, source, config).map(Conversation::slim),
     };
@@ -244,8 +244,8 @@ fn render_entries_read_whole(
 fn same_front_matter(first: &Entry, second: &Entry) -> bool {
     let (a, b) = (&first.doc, &second.doc);
     first.revision.shown == second.revision.shown
-        && (&a.tags, &a.aliases, &a.summary, &a.template)
-            == (&b.tags, &b.aliases, &b.summary, &b.template)
+        && (&a.tags, &a.categories, &a.aliases, &a.summary, &a.template)
+            == (&b.tags, &b.categories, &b.aliases, &b.summary, &b.template)
 }
 
 fn changed_while_building(path: &Path) -> Error {

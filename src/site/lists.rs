@@ -1,8 +1,9 @@
-//! Lists of posts and tags: the paginated index, one paginated list per tag, and the
-//! tag index.
+//! Lists of posts and terms: the paginated index, one paginated list per term of
+//! each taxonomy (a tag's, a category's), and each taxonomy's list of terms.
 
 use std::collections::BTreeMap;
 
+use crate::content::Taxonomy;
 use crate::error::Result;
 use crate::render::context::*;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
@@ -12,22 +13,43 @@ use crate::site::site_pages::feed_entry;
 use crate::site::urls::{self, paginated, SitePage, Urls};
 use crate::site::Entry;
 
-/// Tag slug → (link, indices of its posts in `site.posts`), sorted by slug.
-pub(crate) type TagIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
+/// Term slug → (link, indices of its posts in `site.posts`), sorted by slug: the
+/// terms of one taxonomy.
+pub(crate) type TermIndex = BTreeMap<String, (TagLinkView, Vec<usize>)>;
 
-pub(crate) fn collect_tags(posts: &[Entry], urls: &Urls, formats: &[FeedFormat]) -> TagIndex {
+/// The terms of each taxonomy the site uses, in the order site.toml names them.
+pub(crate) type Taxonomies = Vec<(Taxonomy, TermIndex)>;
+
+/// The terms of every taxonomy in `taxonomies`.
+pub(crate) fn collect_taxonomies(
+    posts: &[Entry],
+    urls: &Urls,
+    formats: &[FeedFormat],
+    taxonomies: &[Taxonomy],
+) -> Taxonomies {
+    (taxonomies.iter())
+        .map(|&t| (t, collect_terms(t, posts, urls, formats)))
+        .collect()
+}
+
+fn collect_terms(
+    taxonomy: Taxonomy,
+    posts: &[Entry],
+    urls: &Urls,
+    formats: &[FeedFormat],
+) -> TermIndex {
     // Gathered by hash, sorted once at the end: a tree lookup per post and tag
     // compared slugs a dozen times each, on every incremental update too.
     let mut found: foldhash::HashMap<&str, (TagLinkView, Vec<usize>)> = Default::default();
     for (i, post) in posts.iter().enumerate() {
-        for (slug, name) in post.tags() {
+        for (slug, name) in post.terms(taxonomy) {
             let (link, members) = found.entry(slug).or_insert_with(|| {
                 let link = TagLinkView {
                     name: name.to_string(),
-                    url: urls.path(&urls::tag(slug)),
+                    url: urls.path(&urls::term(taxonomy, slug)),
                     slug: slug.to_string(),
                     count: 0,
-                    feeds: feed_links(urls, formats, |f| urls::tag_feed(slug, f)),
+                    feeds: feed_links(urls, formats, |f| urls::term_feed(taxonomy, slug, f)),
                 };
                 (link, Vec::new())
             });
@@ -43,11 +65,11 @@ pub(crate) fn collect_tags(posts: &[Entry], urls: &Urls, formats: &[FeedFormat])
         .collect()
 }
 
-/// The links to an entry's tags, each once.
-pub(crate) fn tag_links(entry: &Entry, tags: &TagIndex) -> Vec<TagLinkView> {
+/// The links to an entry's terms in `taxonomy`, each once.
+pub(crate) fn term_links(entry: &Entry, taxonomy: Taxonomy, terms: &TermIndex) -> Vec<TagLinkView> {
     let mut links: Vec<TagLinkView> = Vec::new();
-    for slug in &entry.tag_slugs {
-        if let Some((link, _)) = tags.get(slug) {
+    for slug in entry.slugs(taxonomy) {
+        if let Some((link, _)) = terms.get(slug) {
             if !links.iter().any(|l| l.slug == link.slug) {
                 links.push(link.clone());
             }
@@ -56,12 +78,19 @@ pub(crate) fn tag_links(entry: &Entry, tags: &TagIndex) -> Vec<TagLinkView> {
     links
 }
 
-/// A paginated list of posts: the index, or a tag's page.
+/// A term of a taxonomy, as its list shows it.
+#[derive(Clone, Copy)]
+pub(crate) struct Term<'a> {
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) link: &'a TagLinkView,
+}
+
+/// A paginated list of posts: the index, or a term's page.
 pub(crate) struct PostList<'a> {
-    /// Where page 1 lives: `urls::HOME` or a `urls::tag`.
+    /// Where page 1 lives: `urls::HOME` or a `urls::term`.
     pub(crate) first: String,
     template: &'static str,
-    pub(crate) tag: Option<&'a TagLinkView>,
+    pub(crate) term: Option<Term<'a>>,
     /// Indices into `site.posts`, newest first.
     pub(crate) members: &'a [usize],
 }
@@ -80,34 +109,47 @@ impl PostList<'_> {
 
     /// How a writer would name its feed, for messages.
     pub(crate) fn describe_feed(&self, format: FeedFormat) -> String {
-        let name = self.tag.map_or("", |t| t.name.as_str());
-        format!("the {} feed of the posts tagged {name}", format.label())
+        format!("the {} feed of {}", format.label(), self.describe_posts())
     }
 
     /// How a writer would name page `n`, for messages.
     pub(crate) fn describe(&self, n: usize) -> String {
-        match self.tag {
-            Some(tag) => format!("page {n} of the posts tagged {}", tag.name),
-            None => format!("page {n} of the list of posts"),
+        format!("page {n} of {}", self.describe_posts())
+    }
+
+    /// `the posts tagged Rust`, `the posts in the category Travel`.
+    fn describe_posts(&self) -> String {
+        match self.term {
+            Some(Term {
+                taxonomy: Taxonomy::Tags,
+                link,
+            }) => format!("the posts tagged {}", link.name),
+            Some(Term { taxonomy, link }) => {
+                format!("the posts in the {} {}", taxonomy.singular(), link.name)
+            }
+            None => "the list of posts".to_string(),
         }
     }
 }
 
 impl Pass<'_> {
-    /// The index and one list per tag.
+    /// The index and one list per term of each taxonomy.
     pub(crate) fn lists(&self) -> Vec<PostList<'_>> {
         let mut lists = vec![PostList {
             first: urls::HOME.to_string(),
             template: "index.html",
-            tag: None,
+            term: None,
             members: &self.all_posts,
         }];
-        lists.extend(self.tags.iter().map(|(slug, (tag, members))| PostList {
-            first: urls::tag(slug),
-            template: "tag.html",
-            tag: Some(tag),
-            members,
-        }));
+        for (taxonomy, terms) in &self.taxonomies {
+            let taxonomy = *taxonomy;
+            lists.extend(terms.iter().map(|(slug, (link, members))| PostList {
+                first: urls::term(taxonomy, slug),
+                template: taxonomy.templates().1,
+                term: Some(Term { taxonomy, link }),
+                members,
+            }));
+        }
         lists
     }
 
@@ -116,7 +158,7 @@ impl Pass<'_> {
         let permalink = self.urls.permalink(&list.first);
         let at = file.strip_suffix("index.html").unwrap_or(file);
         let mut ctx = TemplateContext::new(&self.site_view, self.urls.path(at), permalink.clone());
-        ctx.page_title = list.tag.map_or_else(String::new, |t| t.name.clone());
+        ctx.page_title = list.term.map_or_else(String::new, |t| t.link.name.clone());
         ctx.redirect_to = Some(permalink);
         self.renderer.render("alias.html", &ctx)
     }
@@ -137,14 +179,25 @@ impl Pass<'_> {
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));
         let strings = &self.site.config.strings;
         let page = n.to_string();
-        ctx.page_title = match (list.tag, n) {
-            (Some(t), 1) => strings.fill("tagged", &[("tag", &t.name)]),
-            (Some(t), _) => strings.fill("tagged_page", &[("tag", &t.name), ("n", &page)]),
+        ctx.page_title = match (list.term, n) {
+            (Some(t), 1) => {
+                let name = (t.taxonomy.singular(), t.link.name.as_str());
+                strings.fill(t.taxonomy.strings().list, &[name])
+            }
+            (Some(t), _) => {
+                let name = (t.taxonomy.singular(), t.link.name.as_str());
+                strings.fill(t.taxonomy.strings().list_page, &[name, ("n", &page)])
+            }
             (None, 1) => String::new(),
             (None, _) => strings.fill("posts_page", &[("n", &page)]),
         };
         ctx.posts = Some(&posts);
-        ctx.tag = list.tag;
+        if let Some(t) = list.term {
+            ctx.term = Some(t.link);
+            ctx.taxonomy = Some(t.taxonomy.name());
+            // What tag pages have always been given.
+            ctx.tag = (t.taxonomy == Taxonomy::Tags).then_some(t.link);
+        }
         ctx.pagination = Some(PaginationView {
             current: n,
             total,
@@ -154,7 +207,7 @@ impl Pass<'_> {
         self.renderer.render(list.template, &ctx)
     }
 
-    /// The posts of a tag's list its feed shows: its newest dated ones.
+    /// The posts of a term's list its feed shows: its newest dated ones.
     pub(crate) fn list_feed_posts(&self, list: &PostList<'_>) -> Vec<usize> {
         let posts = &self.site.posts;
         (list.members.iter().copied())
@@ -163,7 +216,7 @@ impl Pass<'_> {
             .collect()
     }
 
-    /// The feed of the posts of a tag's list, in `format`. Its entries carry each
+    /// The feed of the posts of a term's list, in `format`. Its entries carry each
     /// post's summary: the bodies of posts past the site's own feed are not kept.
     pub(crate) fn render_list_feed(
         &self,
@@ -181,17 +234,25 @@ impl Pass<'_> {
                 feed_entry(urls, e, bodies.summary(e), author)
             })
             .collect();
-        let (name, slug) = list
-            .tag
-            .map_or(("", ""), |t| (t.name.as_str(), t.slug.as_str()));
-        let title = config
-            .strings
-            .fill("tag_feed_title", &[("site", &config.title), ("tag", name)]);
+        // The index's list has the site's posts feed.
+        let (title, feed) = match list.term {
+            Some(Term { taxonomy, link }) => (
+                config.strings.fill(
+                    taxonomy.strings().feed_title,
+                    &[("site", &config.title), (taxonomy.singular(), &link.name)],
+                ),
+                urls::term_feed(taxonomy, &link.slug, format),
+            ),
+            None => (
+                config.title.clone(),
+                SitePage::PostsFeed(format).rel().to_string(),
+            ),
+        };
         Feed {
             title: &title,
             description: &config.description,
             language: &config.language,
-            feed_url: urls.permalink(&urls::tag_feed(slug, format)),
+            feed_url: urls.permalink(&feed),
             site_url: &urls.permalink(&list.first),
             author,
             entries,
@@ -199,13 +260,22 @@ impl Pass<'_> {
         .render(format)
     }
 
-    /// The page listing every tag.
-    pub(crate) fn render_tag_index(&self) -> Result<String> {
-        self.render_with_tags(
-            SitePage::TagIndex,
-            self.site.config.strings.text("tags"),
-            "tags.html",
+    /// The page listing every term of `taxonomy`.
+    pub(crate) fn render_term_index(&self, taxonomy: Taxonomy) -> Result<String> {
+        let strings = &self.site.config.strings;
+        self.render_with_terms(
+            SitePage::TermIndex(taxonomy),
+            strings.text(taxonomy.strings().index),
+            taxonomy.templates().0,
             None,
         )
+    }
+
+    /// The terms of `taxonomy`; none when the site does not use it.
+    pub(crate) fn terms(&self, taxonomy: Taxonomy) -> &TermIndex {
+        static NONE: TermIndex = BTreeMap::new();
+        (self.taxonomies.iter())
+            .find(|(t, _)| *t == taxonomy)
+            .map_or(&NONE, |(_, terms)| terms)
     }
 }

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::config::{self, SiteConfig};
-use crate::content::{self, Document, Kind, Source};
+use crate::content::{self, Document, Kind, Source, Taxonomy};
 use crate::dates::Date;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::threads::metrics::{self, Engagement};
@@ -75,6 +75,8 @@ pub struct Entry {
     pub readers: Vec<Option<String>>,
     /// The slug of each of `doc.tags`, in the same order.
     pub tag_slugs: Vec<String>,
+    /// The slug of each of `doc.categories`, in the same order.
+    pub category_slugs: Vec<String>,
     /// Which reading of the files this is, for telling what an edit changed.
     pub revision: Revision,
 }
@@ -103,12 +105,20 @@ impl Revision {
 }
 
 impl Entry {
-    /// (slug, name as written) of each tag.
-    pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.tag_slugs
+    /// The slug of each of its terms in `taxonomy`, in the order written.
+    pub fn slugs(&self, taxonomy: Taxonomy) -> &[String] {
+        match taxonomy {
+            Taxonomy::Tags => &self.tag_slugs,
+            Taxonomy::Categories => &self.category_slugs,
+        }
+    }
+
+    /// (slug, name as written) of each of its terms in `taxonomy`.
+    pub fn terms(&self, taxonomy: Taxonomy) -> impl Iterator<Item = (&str, &str)> {
+        self.slugs(taxonomy)
             .iter()
             .map(String::as_str)
-            .zip(self.doc.tags.iter().map(String::as_str))
+            .zip(self.doc.terms(taxonomy).iter().map(String::as_str))
     }
 }
 
@@ -228,7 +238,7 @@ pub(crate) fn load_entry(
     source: &Source,
     config: &SiteConfig,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    let doc = content::load_document(root, source, &config.permalinks);
+    let doc = load_document(root, source, config);
     let thread = match &source.thread {
         Some(path) => load_entry_thread(root, path, config),
         None => Ok(Thread::default()),
@@ -244,6 +254,22 @@ pub(crate) fn load_entry(
     }
 }
 
+/// Reads one post or page as this site publishes it: at the address of its
+/// permalink pattern, filed only under the taxonomies site.toml names.
+pub(crate) fn load_document(
+    root: &Path,
+    source: &Source,
+    config: &SiteConfig,
+) -> Result<Document, Vec<Diagnostic>> {
+    let doc = content::load_document(root, source, &config.permalinks)?;
+    let problems = doc.unconfigured_taxonomies(&config.taxonomies);
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(problems)
+    }
+}
+
 /// An entry of `doc` and `thread`, with the figures computed from them.
 pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
     let tree = Tree::build(&thread);
@@ -251,6 +277,11 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
     Entry {
         readers: metrics::reader_keys(&thread),
         tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
+        category_slugs: doc
+            .categories
+            .iter()
+            .map(|t| content::tag_slug(t))
+            .collect(),
         revision: Revision::fresh(&doc),
         doc,
         thread,

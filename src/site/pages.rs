@@ -1,14 +1,14 @@
 //! Posts, standalone pages and their aliases, and what every rendering pass over a
 //! site shares (`Pass`): the URL scheme, the site-wide view and the tag index.
 
-use crate::content::Kind;
+use crate::content::{Kind, Taxonomy};
 use crate::error::{Diagnostic, Location, Result};
 use crate::render::context::*;
 use crate::render::feeds::FeedFormat;
 use crate::render::sanitize::safe_website;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
-use crate::site::lists::{collect_tags, tag_links, TagIndex};
+use crate::site::lists::{collect_taxonomies, term_links, Taxonomies};
 use crate::site::related::related_posts;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
@@ -21,7 +21,8 @@ pub(crate) struct Pass<'a> {
     pub(crate) renderer: &'a Renderer,
     pub(crate) urls: Urls,
     pub(crate) site_view: SiteView,
-    pub(crate) tags: TagIndex,
+    /// The terms of each taxonomy the site uses.
+    pub(crate) taxonomies: Taxonomies,
     /// `0..site.posts.len()`: the members of the index.
     pub(crate) all_posts: Vec<usize>,
     /// The related posts of each post (`related::related_posts`).
@@ -40,16 +41,20 @@ pub(crate) enum EntryRef {
 impl<'a> Pass<'a> {
     pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
         let urls = Urls::new(&site.config.base_url, &site.config.base_path);
-        let tags = collect_tags(&site.posts, &urls, &site.config.feed_formats);
-        Pass {
+        let config = &site.config;
+        let taxonomies =
+            collect_taxonomies(&site.posts, &urls, &config.feed_formats, &config.taxonomies);
+        let mut pass = Pass {
             site_view: site_view(site, &urls),
-            related: related_posts(&site.posts, &tags),
-            tags,
+            related: Vec::new(),
+            taxonomies,
             all_posts: (0..site.posts.len()).collect(),
             site,
             renderer,
             urls,
-        }
+        };
+        pass.related = related_posts(&site.posts, pass.terms(Taxonomy::Tags));
+        pass
     }
 
     pub(crate) fn entry(&self, at: EntryRef) -> &'a Entry {
@@ -102,7 +107,12 @@ impl<'a> Pass<'a> {
             permalink: urls.permalink(&doc.path),
             date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
             updated: doc.updated.as_ref().map(|d| DateView::new(d, strings)),
-            tags: tag_links(entry, &self.tags),
+            tags: term_links(entry, Taxonomy::Tags, self.terms(Taxonomy::Tags)),
+            categories: term_links(
+                entry,
+                Taxonomy::Categories,
+                self.terms(Taxonomy::Categories),
+            ),
             draft: doc.draft,
             description: excerpt(summary.as_deref().unwrap_or(first_paragraph(&content)), 300),
             image: image_url(&doc.extra, &site.config.base_url)
@@ -195,7 +205,12 @@ impl<'a> Pass<'a> {
             url: self.urls.path(&doc.path),
             permalink: self.urls.permalink(&doc.path),
             date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
-            tags: tag_links(entry, &self.tags),
+            tags: term_links(entry, Taxonomy::Tags, self.terms(Taxonomy::Tags)),
+            categories: term_links(
+                entry,
+                Taxonomy::Categories,
+                self.terms(Taxonomy::Categories),
+            ),
             summary: summary.to_string(),
             draft: doc.draft,
             engagement: EngagementView::new(&entry.engagement, strings),
@@ -243,6 +258,13 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
         base_path: c.base_path.clone(),
         author: c.author_name.clone(),
         pages,
+        taxonomies: (c.taxonomies.iter())
+            .map(|&t| TaxonomyLinkView {
+                name: t.name().into(),
+                title: c.strings.text(t.strings().index).into(),
+                url: urls.path(SitePage::TermIndex(t).rel()),
+            })
+            .collect(),
         menu: c
             .menu
             .iter()

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 
-use crate::content::{Document, Kind};
+use crate::content::{Document, Kind, Taxonomy};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::feeds::FeedFormat;
-use crate::site::lists::PostList;
+use crate::site::lists::{PostList, Term};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::static_files::StaticSource;
 use crate::site::urls::{self, index_file, paginated, SitePage};
@@ -42,7 +42,7 @@ pub(crate) enum Job {
     Entry(EntryRef),
     /// The page at an entry's `doc.aliases[n]`.
     Alias(EntryRef, usize),
-    /// The address a tag of `plan.lists[list]` had before `+` and `#` were spelled
+    /// The address the tag of `plan.lists[list]` had before `+` and `#` were spelled
     /// out in tag slugs (`tags/c/` for `C++`), sending readers to its list.
     TagAlias {
         list: usize,
@@ -52,7 +52,7 @@ pub(crate) enum Job {
         list: usize,
         page: usize,
     },
-    /// The feed of the posts of `plan.lists[list]`, a tag's, in `format`.
+    /// The feed of the posts of `plan.lists[list]`, a term's, in `format`.
     ListFeed {
         list: usize,
         format: FeedFormat,
@@ -176,17 +176,24 @@ impl Plan<'_> {
         }
     }
 
-    /// Every page of the index and of each tag's list, and a tag's former address
+    /// Every page of the index and of each term's list, and a tag's former address
     /// when no tag has it now.
     fn add_lists(&mut self, pass: &Pass<'_>, digests: &Digests) {
         let per_page = pass.site.config.posts_per_page;
+        let tags = pass.terms(Taxonomy::Tags);
         let mut former: BTreeSet<String> = BTreeSet::new();
         for (l, list) in self.lists.iter().enumerate() {
-            let Some(tag) = list.tag else { continue };
+            let Some(Term {
+                taxonomy: Taxonomy::Tags,
+                link: tag,
+            }) = list.term
+            else {
+                continue;
+            };
             let old = crate::content::slugify(&tag.name);
-            if old != tag.slug && !pass.tags.contains_key(&old) && former.insert(old.clone()) {
+            if old != tag.slug && !tags.contains_key(&old) && former.insert(old.clone()) {
                 self.outputs.push(Output {
-                    file: index_file(&crate::site::urls::tag(&old)),
+                    file: index_file(&urls::term(Taxonomy::Tags, &old)),
                     job: Job::TagAlias { list: l },
                     inputs: digest(|h| (&list.first, &tag.name, digests.navigation).hash(h)),
                 });
@@ -200,20 +207,22 @@ impl Plan<'_> {
                     job: Job::List { list: l, page: n },
                     inputs: digest(|h| {
                         (&list.first, n, total, digests.navigation).hash(h);
-                        list.tag.map(|t| (&t.name, t.count)).hash(h);
+                        list.term.map(|t| (&t.link.name, t.link.count)).hash(h);
                         for &i in list.page(n, per_page) {
                             digests.posts[i].hash(h);
                         }
                     }),
                 });
             }
-            let Some(tag) = list.tag else { continue };
+            let Some(Term { taxonomy, link }) = list.term else {
+                continue;
+            };
             for &format in &pass.site.config.feed_formats {
                 self.outputs.push(Output {
-                    file: urls::tag_feed(&tag.slug, format),
+                    file: urls::term_feed(taxonomy, &link.slug, format),
                     job: Job::ListFeed { list: l, format },
                     inputs: digest(|h| {
-                        (&tag.name, format).hash(h);
+                        (&link.name, format).hash(h);
                         for i in pass.list_feed_posts(list) {
                             pass.site.posts[i].revision.doc.hash(h);
                         }
@@ -251,10 +260,10 @@ type Digester = foldhash::fast::FoldHasher<'static>;
 struct Digests<'p> {
     /// The navigation every page shows.
     navigation: u64,
-    /// What lists show of each post: the post and its tags' names and counts.
+    /// What lists show of each post: the post and its terms' names and counts.
     posts: Vec<u64>,
-    /// The name and post count of each tag, by slug.
-    tags: foldhash::HashMap<&'p str, u64>,
+    /// The name and post count of each term, by taxonomy and slug.
+    terms: foldhash::HashMap<(Taxonomy, &'p str), u64>,
 }
 
 impl<'p> Digests<'p> {
@@ -264,15 +273,18 @@ impl<'p> Digests<'p> {
                 (&link.title, &link.url).hash(h);
             }
         });
-        let tags = pass
-            .tags
-            .iter()
-            .map(|(slug, (link, _))| (slug.as_str(), digest(|h| (&link.name, link.count).hash(h))))
+        let terms = (pass.taxonomies.iter())
+            .flat_map(|(taxonomy, terms)| {
+                terms.iter().map(|(slug, (link, _))| {
+                    let term = digest(|h| (&link.name, link.count).hash(h));
+                    ((*taxonomy, slug.as_str()), term)
+                })
+            })
             .collect();
         let mut digests = Digests {
             navigation,
             posts: Vec::new(),
-            tags,
+            terms,
         };
         digests.posts = pass
             .site
@@ -285,12 +297,14 @@ impl<'p> Digests<'p> {
 
     fn entry_with_tags(&self, entry: &Entry, h: &mut Digester) {
         entry.revision.hash(h);
-        for slug in &entry.tag_slugs {
-            self.tags.get(slug.as_str()).hash(h);
+        for taxonomy in Taxonomy::ALL {
+            for slug in entry.slugs(taxonomy) {
+                self.terms.get(&(taxonomy, slug.as_str())).hash(h);
+            }
         }
     }
 
-    /// A post or page: itself, its tags, its neighbours' and related posts' titles and
+    /// A post or page: itself, its terms, its neighbours' and related posts' titles and
     /// addresses.
     fn entry(&self, pass: &Pass<'_>, at: EntryRef) -> u64 {
         let (newer, older) = pass.neighbours(at);
@@ -313,16 +327,16 @@ impl<'p> Digests<'p> {
         let site = pass.site;
         let entries = || site.posts.iter().chain(&site.pages);
         digest(|h| match page {
-            SitePage::TagIndex => {
+            SitePage::TermIndex(taxonomy) => {
                 self.navigation.hash(h);
-                for (slug, (link, _)) in &pass.tags {
+                for (slug, (link, _)) in pass.terms(taxonomy) {
                     (slug, &link.name, link.count).hash(h);
                 }
             }
             SitePage::NotFound => self.navigation.hash(h),
             SitePage::Search => {
                 self.navigation.hash(h);
-                for (slug, (link, _)) in &pass.tags {
+                for (slug, (link, _)) in pass.terms(Taxonomy::Tags) {
                     (slug, &link.name, link.count).hash(h);
                 }
             }
@@ -348,7 +362,9 @@ impl<'p> Digests<'p> {
                     e.revision.shown.hash(h);
                 }
                 site.posts.first().map(|p| p.doc.date).hash(h);
-                pass.tags.keys().for_each(|slug| slug.hash(h));
+                for (taxonomy, terms) in &pass.taxonomies {
+                    (taxonomy, terms.keys().collect::<Vec<_>>()).hash(h);
+                }
             }
             SitePage::Redirects => {
                 for e in entries() {

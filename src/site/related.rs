@@ -3,7 +3,7 @@
 //! date are looked at: a site where every post carries the tag `blog` would otherwise
 //! compare every pair of its posts.
 
-use crate::site::lists::TagIndex;
+use crate::site::lists::TermIndex;
 use crate::site::Entry;
 
 /// How many related posts a post shows.
@@ -14,7 +14,7 @@ const NEAREST_IN_TAG: usize = 25;
 
 /// For each post of `posts` (newest first), the indices of its related posts: most
 /// shared tags first, then nearest in date, then newer.
-pub(crate) fn related_posts(posts: &[Entry], tags: &TagIndex) -> Vec<Vec<usize>> {
+pub(crate) fn related_posts(posts: &[Entry], tags: &TermIndex) -> Vec<Vec<usize>> {
     let members = |slug: &str| tags.get(slug).map_or(&[][..], |(_, m)| m.as_slice());
     related_by_tags(posts.len(), &|i| &posts[i].tag_slugs, &members).0
 }

@@ -1,4 +1,4 @@
-//! The pages made of the whole site, once each: the tag index, the 404 page, the
+//! The pages made of the whole site, once each: the term indexes, the 404 page, the
 //! conversations page, the feeds, the sitemap and robots.txt.
 
 use std::borrow::Cow;
@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::config::DeployHost;
+use crate::content::Taxonomy;
 use crate::dates::Date;
 use crate::error::{read_text, Result};
 use crate::render::context::{DateView, TemplateContext};
@@ -27,6 +28,8 @@ struct SearchEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<String>,
     tags: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    categories: &'a [String],
     /// Plain text.
     summary: String,
     /// The names of those who commented, each once.
@@ -39,7 +42,7 @@ impl Pass<'_> {
     pub(crate) fn render_site_page(&self, page: SitePage, bodies: &Bodies<'_>) -> Result<String> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
         Ok(match page {
-            SitePage::TagIndex => self.render_tag_index()?,
+            SitePage::TermIndex(taxonomy) => self.render_term_index(taxonomy)?,
             SitePage::NotFound => {
                 let rel = page.rel();
                 let mut ctx =
@@ -95,7 +98,7 @@ impl Pass<'_> {
     /// without it.
     fn render_search_page(&self) -> Result<String> {
         let index = self.urls.path(SitePage::SearchIndex.rel());
-        self.render_with_tags(
+        self.render_with_terms(
             SitePage::Search,
             self.site.config.strings.text("search"),
             "search.html",
@@ -103,8 +106,9 @@ impl Pass<'_> {
         )
     }
 
-    /// A page of the whole site showing every tag (the tag index, the search page).
-    pub(crate) fn render_with_tags(
+    /// A page of the whole site showing every term of a taxonomy: a term index (a
+    /// taxonomy's), the search page (the tags).
+    pub(crate) fn render_with_terms(
         &self,
         page: SitePage,
         title: &str,
@@ -112,11 +116,20 @@ impl Pass<'_> {
         search_index: Option<String>,
     ) -> Result<String> {
         let urls = &self.urls;
-        let tag_list: Vec<_> = self.tags.values().map(|(t, _)| t.clone()).collect();
+        let taxonomy = match page {
+            SitePage::TermIndex(taxonomy) => taxonomy,
+            _ => Taxonomy::Tags,
+        };
+        let terms: Vec<_> = (self.terms(taxonomy).values())
+            .map(|(t, _)| t.clone())
+            .collect();
         let rel = page.rel();
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(rel), urls.permalink(rel));
         ctx.page_title = title.into();
-        ctx.tags = Some(&tag_list);
+        ctx.terms = Some(&terms);
+        ctx.taxonomy = Some(taxonomy.name());
+        // What the tag index and the search page have always been given.
+        ctx.tags = (taxonomy == Taxonomy::Tags).then_some(&terms[..]);
         ctx.search_index = search_index;
         self.renderer.render(template, &ctx)
     }
@@ -151,6 +164,7 @@ impl Pass<'_> {
                         .as_ref()
                         .map(|d| DateView::new(d, &self.site.config.strings).human),
                     tags: &e.doc.tags,
+                    categories: &e.doc.categories,
                     summary: excerpt(bodies.summary(e), 300),
                     authors,
                 }
@@ -196,13 +210,18 @@ impl Pass<'_> {
         for e in site.posts.iter().chain(&site.pages) {
             pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
         }
-        pages.push((urls.permalink(SitePage::TagIndex.rel()), None));
-        pages.push((urls.permalink(SitePage::Engagement.rel()), None));
+        let taxonomies = || self.taxonomies.iter();
         pages.extend(
-            self.tags
-                .keys()
-                .map(|slug| (urls.permalink(&urls::tag(slug)), None)),
+            taxonomies().map(|(t, _)| (urls.permalink(SitePage::TermIndex(*t).rel()), None)),
         );
+        pages.push((urls.permalink(SitePage::Engagement.rel()), None));
+        for (taxonomy, terms) in taxonomies() {
+            pages.extend(
+                terms
+                    .keys()
+                    .map(|slug| (urls.permalink(&urls::term(*taxonomy, slug)), None)),
+            );
+        }
         feeds::sitemap(&pages)
     }
 }

@@ -1,9 +1,10 @@
-//! The URL scheme, in one place: where posts, tag lists, pages of a list and the
-//! site-wide pages live, as paths relative to the base path (`posts/<slug>/`), and
+//! The URL scheme, in one place: where posts, the lists of a taxonomy's terms, pages
+//! of a list and the site-wide pages live, as paths relative to the base path (`posts/<slug>/`), and
 //! their forms under the base path and as absolute URLs. Nothing else spells a site
 //! path.
 
 use crate::config::{DeployHost, SiteConfig};
+use crate::content::Taxonomy;
 use crate::render::feeds::FeedFormat;
 
 /// Joins site-relative paths to the configured base.
@@ -273,21 +274,27 @@ impl PostPattern {
     }
 }
 
-/// The first page of the list of posts tagged `slug`.
-pub fn tag(slug: &str) -> String {
-    format!("tags/{slug}/")
+/// The first page of the list of the posts filed under the term `slug` of
+/// `taxonomy`: `tags/rust/`, `categories/travel/`.
+pub fn term(taxonomy: Taxonomy, slug: &str) -> String {
+    format!("{}{slug}/", SitePage::TermIndex(taxonomy).rel())
 }
 
-/// The feed of the posts tagged `slug`, in `format`, beside its list:
+/// The feed of the posts of a term, in `format`, beside its list:
 /// `tags/rust/atom.xml`.
-pub fn tag_feed(slug: &str, format: FeedFormat) -> String {
-    format!("{}{}", tag(slug), SitePage::PostsFeed(format).rel())
+pub fn term_feed(taxonomy: Taxonomy, slug: &str, format: FeedFormat) -> String {
+    format!(
+        "{}{}",
+        term(taxonomy, slug),
+        SitePage::PostsFeed(format).rel()
+    )
 }
 
 /// The pages the site generates once, whatever its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SitePage {
-    TagIndex,
+    /// The list of every term of a taxonomy the site uses.
+    TermIndex(Taxonomy),
     NotFound,
     Engagement,
     /// The newest posts, in one format.
@@ -310,13 +317,15 @@ impl SitePage {
     /// Every page of a site configured by `config`.
     pub fn all(config: &SiteConfig) -> Vec<SitePage> {
         let formats = &config.feed_formats;
-        let mut pages = vec![
-            SitePage::TagIndex,
+        let mut pages: Vec<SitePage> = (config.taxonomies.iter())
+            .map(|&t| SitePage::TermIndex(t))
+            .collect();
+        pages.extend([
             SitePage::NotFound,
             SitePage::Engagement,
             SitePage::Search,
             SitePage::SearchIndex,
-        ];
+        ]);
         pages.extend(formats.iter().map(|&f| SitePage::PostsFeed(f)));
         pages.extend(formats.iter().map(|&f| SitePage::CommentsFeed(f)));
         pages.extend([SitePage::Sitemap, SitePage::Robots]);
@@ -331,7 +340,8 @@ impl SitePage {
     /// Its address relative to the base path.
     pub fn rel(self) -> &'static str {
         match self {
-            SitePage::TagIndex => "tags/",
+            SitePage::TermIndex(Taxonomy::Tags) => "tags/",
+            SitePage::TermIndex(Taxonomy::Categories) => "categories/",
             SitePage::NotFound => "404.html",
             SitePage::Engagement => "engagement/",
             SitePage::PostsFeed(FeedFormat::Atom) => "atom.xml",
@@ -352,7 +362,8 @@ impl SitePage {
     /// What a writer calls it, for messages.
     pub fn name(self) -> &'static str {
         match self {
-            SitePage::TagIndex => "the tag index",
+            SitePage::TermIndex(Taxonomy::Tags) => "the tag index",
+            SitePage::TermIndex(Taxonomy::Categories) => "the category index",
             SitePage::NotFound => "the 404 page",
             SitePage::Engagement => "the conversations page",
             SitePage::PostsFeed(FeedFormat::Atom) => "the posts feed",
@@ -372,7 +383,7 @@ impl SitePage {
 }
 
 /// The folder of page `n` (1-based) of a paginated list whose first page is at
-/// `first` (`HOME` or a `tag`).
+/// `first` (`HOME` or a `term`).
 pub fn paginated(first: &str, n: usize) -> String {
     if n <= 1 {
         first.to_string()
@@ -402,10 +413,17 @@ mod tests {
             u.permalink(SitePage::PostsFeed(FeedFormat::Atom).rel()),
             "https://e.github.io/blog/atom.xml"
         );
-        assert_eq!(paginated(&tag("a"), 2), "tags/a/page/2/");
+        assert_eq!(paginated(&term(Taxonomy::Tags, "a"), 2), "tags/a/page/2/");
+        assert_eq!(
+            term_feed(Taxonomy::Categories, "a", FeedFormat::Rss),
+            "categories/a/rss.xml"
+        );
         assert_eq!(paginated(HOME, 3), "page/3/");
         assert_eq!(index_file(HOME), "index.html");
-        assert_eq!(index_file(SitePage::TagIndex.rel()), "tags/index.html");
+        assert_eq!(
+            index_file(SitePage::TermIndex(Taxonomy::Tags).rel()),
+            "tags/index.html"
+        );
         assert_eq!(index_file("old.html"), "old.html");
     }
 

@@ -26,7 +26,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "site.toml: a key rapport does not know",
         files: &[("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\ntwitter = \"@me\"\n")],
         args: &["build"],
-        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `strings`, `fetch`, `engagement`, `highlight` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
+        stderr: "error: site.toml:3:1: unknown key `twitter`\n  help: remove it, use one of `title`, `base_url`, `description`, `language`, `theme`, `posts_per_page`, `author`, `comments`, `feeds`, `deploy`, `favicon`, `menu`, `permalinks`, `taxonomies`, `strings`, `fetch`, `engagement`, `highlight` or `extra`, or keep a value of your own under extra, e.g. twitter = … below a line [extra] at the end of the file\n",
     },
     Mistake {
         mistake: "site.toml: a misspelt table",
@@ -176,7 +176,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "front matter: a key rapport does not know",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nmood: happy\n---\nHi.\n")],
         args: &["build"],
-        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `draft`, `summary`, `slug`, `id`, `aliases`, `template`, `syndication`, `toc` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
+        stderr: "error: content/posts/hello.md:4:1: unknown key `mood`\n  help: remove it, use one of `title`, `date`, `updated`, `tags`, `categories`, `draft`, `summary`, `slug`, `id`, `aliases`, `template`, `syndication`, `toc` or `extra`, or keep a value of your own under extra, e.g. extra: {mood: …}\n",
     },
     Mistake {
         mistake: "front matter: a key set twice",

@@ -430,3 +430,35 @@ fn a_date_edit_moves_a_post_to_its_new_month_under_a_permalink_pattern() {
         &["content/posts/april.comments.yaml"],
     );
 }
+
+#[test]
+fn a_category_edit_updates_its_pages_and_feeds_as_a_full_build() {
+    let mut s = Session::start("taxonomies/blog");
+    let u = s.step(
+        "move a post to another category",
+        |r| edit(r, "content/posts/porto.md", "[\"Travel\"]", "[\"Rain\"]"),
+        &["content/posts/porto.md"],
+    );
+    assert!(partial(u));
+    assert!(s
+        .site
+        .root
+        .join("served/categories/rain/atom.xml")
+        .is_file());
+    s.step(
+        "rename a category on one post",
+        |r| edit(r, "content/posts/lisbon.md", "C++", "C#"),
+        &["content/posts/lisbon.md"],
+    );
+    s.step(
+        "a new post in a category",
+        |r| {
+            write(
+                r,
+                "content/posts/new.md",
+                "---\ntitle: New\ndate: 2015-05-01\ncategories: [Travel]\n---\nNew.\n",
+            )
+        },
+        &["content/posts/new.md"],
+    );
+}

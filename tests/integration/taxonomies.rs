@@ -1,7 +1,7 @@
-//! Tags as readers follow them: each tag's list has its own feed, linked from the
-//! list's page.
+//! Taxonomies as readers follow them: each term of tags and of categories has its
+//! own list and feeds, linked from its page; a site names the taxonomies it uses.
 
-use crate::harness::{select, SiteTest};
+use crate::harness::{select, text, SiteTest};
 
 /// The `(title, link)` of each entry of an Atom feed.
 fn atom_entries(xml: &str) -> Vec<(String, String)> {
@@ -95,4 +95,201 @@ fn a_tags_feed_comes_in_each_format_the_site_publishes() {
         json["feed_url"],
         "https://example.org/blog/tags/travel/feed.json"
     );
+}
+
+/// The titles of the posts a list page shows, in order.
+fn listed(site: &SiteTest, page: &str) -> Vec<String> {
+    let html = site.html(page);
+    select(&html, ".post-summary-title a")
+        .iter()
+        .map(text)
+        .collect()
+}
+
+#[test]
+fn each_category_has_its_pages_and_feeds_listing_its_posts() {
+    let site = SiteTest::fixture("taxonomies/blog");
+    site.build();
+    // The category index, with each category's count.
+    let index = site.html("categories/index.html");
+    let terms: Vec<String> = select(&index, ".tag-cloud li").iter().map(text).collect();
+    assert_eq!(terms, ["C++ 1 post", "Travel 3 posts"]);
+    // A category's list, newest first, paginated like a tag's.
+    assert_eq!(
+        listed(&site, "categories/travel/index.html"),
+        ["Seville at noon", "Porto in the rain"]
+    );
+    assert_eq!(
+        listed(&site, "categories/travel/page/2/index.html"),
+        ["Lisbon by tram"]
+    );
+    assert_eq!(
+        listed(&site, "categories/c-plus-plus/index.html"),
+        ["Lisbon by tram"]
+    );
+    let page = site.html("categories/travel/index.html");
+    assert_eq!(
+        select(&page, "h1").iter().map(text).collect::<Vec<_>>(),
+        ["Posts in the category “Travel”"]
+    );
+    // Tags keep theirs.
+    assert_eq!(
+        listed(&site, "tags/food/index.html"),
+        ["Bread at home", "Lisbon by tram"]
+    );
+    // A feed per category in each format, listing its posts.
+    assert_eq!(
+        atom_entries(&site.read("categories/travel/atom.xml"))
+            .into_iter()
+            .map(|(title, _)| title)
+            .collect::<Vec<_>>(),
+        ["Seville at noon", "Porto in the rain", "Lisbon by tram"]
+    );
+    let atom = site.read("categories/travel/atom.xml");
+    assert!(
+        atom.contains("<title>Filed: posts in the category “Travel”</title>"),
+        "{atom}"
+    );
+    let rss = site.read("categories/c-plus-plus/rss.xml");
+    roxmltree::Document::parse(&rss).unwrap();
+    assert!(
+        rss.contains("<link>https://example.org/posts/lisbon/</link>"),
+        "{rss}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("categories/travel/feed.json")).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["feed_url"],
+        "https://example.org/categories/travel/feed.json"
+    );
+    let feeds: Vec<String> = select(&page, "head link[rel=alternate]")
+        .iter()
+        .filter_map(|l| l.value().attr("href").map(String::from))
+        .collect();
+    for feed in ["atom.xml", "rss.xml", "feed.json"] {
+        assert!(
+            feeds.contains(&format!("/categories/travel/{feed}")),
+            "{feeds:?}"
+        );
+    }
+}
+
+#[test]
+fn a_post_links_its_categories_and_the_site_lists_them() {
+    let site = SiteTest::fixture("taxonomies/blog");
+    site.build();
+    let post = site.html("posts/lisbon/index.html");
+    let links: Vec<(String, String)> = select(&post, ".category-list a")
+        .iter()
+        .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("Travel".to_string(), "/categories/travel/".to_string()),
+            ("C++".to_string(), "/categories/c-plus-plus/".to_string()),
+        ]
+    );
+    let section: Vec<&str> = select(&post, "meta[property='article:section']")
+        .iter()
+        .filter_map(|m| m.value().attr("content"))
+        .collect();
+    assert_eq!(section, ["Travel"]);
+    // Every page's navigation leads to the categories, after the tags.
+    let nav: Vec<String> = select(&post, ".site-nav a").iter().map(text).collect();
+    assert_eq!(nav[..3], ["Posts", "Tags", "Categories"]);
+    let sitemap = site.read("sitemap.xml");
+    for url in [
+        "https://example.org/categories/",
+        "https://example.org/categories/travel/",
+        "https://example.org/categories/c-plus-plus/",
+    ] {
+        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url}");
+    }
+    // The search index carries each post's categories.
+    let index: serde_json::Value = serde_json::from_str(&site.read("search/index.json")).unwrap();
+    let lisbon = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Lisbon by tram")
+        .unwrap();
+    assert_eq!(lisbon["categories"], serde_json::json!(["Travel", "C++"]));
+    // check follows the links to category pages and finds none broken.
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn a_post_in_a_taxonomy_the_site_does_not_use_is_an_error_at_its_line() {
+    let site = SiteTest::fixture("taxonomies/blog");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace("taxonomies = [\"tags\", \"categories\"]\n", ""),
+    );
+    let run = site.run(&["build"]).failure(1);
+    assert!(
+        run.stderr.contains("content/posts/lisbon.md:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/posts/porto.md:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("write taxonomies = [\"tags\", \"categories\"] at the top of site.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists("index.html"), "a half-written site");
+    // A taxonomy rapport does not know, at its line of site.toml.
+    site.write(
+        "site.toml",
+        &toml.replace("\"categories\"]", "\"category\"]"),
+    );
+    let run = site.run(&["build"]).failure(1);
+    assert!(
+        run.stderr.contains("site.toml:4:")
+            && run.stderr.contains(
+                "\"category\" is not a taxonomy rapport knows (did you mean \"categories\"?)"
+            ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_site_without_categories_writes_no_category_page() {
+    let site = SiteTest::fixture("permalinks/dated");
+    site.build();
+    assert!(!site.exists("categories/index.html"));
+    let home = site.read("index.html");
+    assert!(!home.contains("categories/"), "{home}");
+}
+
+#[test]
+fn a_site_of_categories_alone_has_no_tag_pages_and_no_link_to_them() {
+    let site = SiteTest::fixture("taxonomies/blog");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace("[\"tags\", \"categories\"]", "[\"categories\"]"),
+    );
+    for post in ["lisbon", "bread"] {
+        let rel = format!("content/posts/{post}.md");
+        let text = std::fs::read_to_string(site.root.join(&rel)).unwrap();
+        site.write(&rel, &text.replace("tags: [food]\n", ""));
+    }
+    site.build();
+    assert!(!site.exists("tags/index.html"));
+    assert!(site.exists("categories/travel/index.html"));
+    for page in ["index.html", "404.html", "posts/lisbon/index.html"] {
+        let html = site.read(page);
+        assert!(!html.contains("/tags/"), "{page}: {html}");
+    }
+    site.run(&["check"]).success();
 }

@@ -23,7 +23,7 @@
       return {
         post: p,
         title: fold(p.title),
-        rest: fold([(p.tags || []).join(" "), p.summary, (p.authors || []).join(" ")].join(" ")),
+        rest: fold([(p.tags || []).join(" "), (p.categories || []).join(" "), p.summary, (p.authors || []).join(" ")].join(" ")),
       };
     });
   }
