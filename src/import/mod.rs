@@ -30,6 +30,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, SiteConfig};
+use crate::content::Taxonomy;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::site::urls::PostPattern;
 use existing::Existing;
@@ -166,7 +167,16 @@ fn import_into(
             let mut plan = plan_wordpress(file, watch, tally)?;
             let links = plan.published_links();
             plan.set_permalinks(permalinks::choose(config, &links, tally));
-            import_wordpress(options, &plan, &site_facts(config), watch, tally)
+            let facts = site_facts(config);
+            if plan.blog.uses_categories() && !facts.categories {
+                let mut wanted = config.taxonomies.clone();
+                wanted.push(Taxonomy::Categories);
+                tally.notes.push(format!(
+                    "The export's categories were imported as tags, as this site has no categories. To keep them apart, write {} at the top of site.toml before importing (posts imported already keep theirs among their tags).",
+                    crate::content::config_line(&wanted)
+                ));
+            }
+            import_wordpress(options, &plan, &facts, watch, tally)
         }
         Format::Disqus => {
             let existing = Existing::load(&options.root, &config.permalinks)?;
@@ -196,6 +206,7 @@ fn import_new_site(options: &ImportOptions, watch: &Watch<'_>, tally: &mut Tally
     plan.set_permalinks(permalinks.clone());
     let facts = SiteFacts {
         author_id: site.author_id,
+        categories: site.categories,
         permalinks,
         base_path: site.base_path.clone(),
     };
@@ -227,6 +238,8 @@ fn plan_wordpress(file: &Path, watch: &Watch<'_>, tally: &mut Tally) -> Result<w
 struct SiteFacts {
     /// `[author] wordpress_user_id`.
     author_id: Option<u64>,
+    /// The site files posts under categories.
+    categories: bool,
     permalinks: PostPattern,
     base_path: String,
 }
@@ -234,6 +247,7 @@ struct SiteFacts {
 fn site_facts(config: &SiteConfig) -> SiteFacts {
     SiteFacts {
         author_id: config.wordpress_user_id,
+        categories: config.taxonomies.contains(&Taxonomy::Categories),
         permalinks: config.permalinks.clone(),
         base_path: config.base_path.clone(),
     }
@@ -256,6 +270,7 @@ fn import_wordpress(
     let writer = ContentWriter::new(root)?;
     let settings = wordpress::Settings {
         author_id: options.author_id.or(site.author_id),
+        categories: site.categories,
     };
     let target = wordpress::Target {
         existing: &existing,

@@ -47,6 +47,8 @@ pub(crate) struct NewDocument {
     pub(crate) title: String,
     pub(crate) date: Option<Date>,
     pub(crate) tags: Vec<String>,
+    /// Empty unless the site files posts under categories.
+    pub(crate) categories: Vec<String>,
     /// Old addresses, each `/a/b/`, checked to stay inside the site.
     pub(crate) aliases: Vec<String>,
     pub(crate) draft: bool,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{self, CONFIG_FILE};
+use crate::content::Taxonomy;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::import::html;
 use crate::import::wxr::Channel;
@@ -25,6 +26,8 @@ pub(crate) struct Blog {
     published_by: BTreeMap<String, usize>,
     /// Every address the export gives the blog (`link`, `wp:base_blog_url`).
     addresses: Vec<String>,
+    /// A post or page is filed under a category of its own (not "Uncategorized").
+    categories: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +69,16 @@ impl Blog {
         });
     }
 
+    /// A post or page of the export is filed under a real category.
+    pub(crate) fn note_categories(&mut self) {
+        self.categories = true;
+    }
+
+    /// Whether the export files anything under a real category.
+    pub(crate) fn uses_categories(&self) -> bool {
+        self.categories
+    }
+
     pub(crate) fn note_published_post(&mut self, creator: &str) {
         if creator.is_empty() {
             return;
@@ -80,6 +93,8 @@ pub(crate) struct NewSite {
     toml: String,
     /// The author's WordPress user id, to recognise their replies.
     pub(crate) author_id: Option<u64>,
+    /// It files posts under categories, as the export does.
+    pub(crate) categories: bool,
     /// The path part of its `base_url` (`/`, `/blog/`).
     pub(crate) base_path: String,
     /// Said in the report when the export gave no usable address.
@@ -132,12 +147,17 @@ pub(crate) fn describe(blog: &Blog, chosen: Option<&str>, export: &Path) -> Resu
     if is_language_tag(&blog.language) {
         line("language", &blog.language);
     }
+    if blog.categories {
+        let both = [Taxonomy::Tags, Taxonomy::Categories];
+        toml.push_str(&format!("{}\n", crate::content::config_line(&both)));
+    }
     if let Some(author) = &author {
         toml.push_str(&author_table(author));
     }
     Ok(NewSite {
         toml,
         author_id: author.and_then(|a| a.id),
+        categories: blog.categories,
         base_path,
         warning,
     })

@@ -31,6 +31,7 @@ pub(crate) fn document(doc: &NewDocument) -> String {
         out.push_str("draft: true\n");
     }
     list(&mut out, "tags", &doc.tags);
+    list(&mut out, "categories", &doc.categories);
     list(&mut out, "aliases", &doc.aliases);
     if let Some(summary) = &doc.summary {
         out.push_str(&format!("summary: {}\n", yaml::quoted(summary)));
@@ -232,6 +233,7 @@ mod tests {
             title: "It's \"here\"".into(),
             date: dates::parse("2012-01-03T17:11:37Z").ok(),
             tags: vec!["Rust".into()],
+            categories: Vec::new(),
             aliases: vec!["/2012/01/03/hello/".into()],
             draft: true,
             summary: None,

@@ -56,6 +56,9 @@ pub(crate) struct Plan {
 pub(crate) struct Settings {
     /// The blog author's WordPress user id, for exports without `wp:author_id`.
     pub(crate) author_id: Option<u64>,
+    /// The site files posts under categories: they go to `categories:`, not among
+    /// the tags.
+    pub(crate) categories: bool,
 }
 
 /// How an item is treated.
@@ -94,6 +97,9 @@ pub(crate) fn plan(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Plan, usize
                     Class::Content { kind, draft } => {
                         if kind == Kind::Post && !draft {
                             plan.blog.note_published_post(&item.creator);
+                        }
+                        if !categories_of(&item).is_empty() {
+                            plan.blog.note_categories();
                         }
                         let slug = unique_slug(&item, kind, &mut taken);
                         let link = old_link(&item, &slug, &plan.blog_path);
@@ -201,7 +207,7 @@ pub(crate) fn import(
             .copied()
             .or(settings.author_id);
         let comments = convert_comments(&item, post_author, tally, &mut unverified);
-        let doc = convert_item(&item, kind, draft, slug, plan, tally);
+        let doc = convert_item(&item, kind, draft, slug, plan, settings, tally);
         write(doc, comments, &item.link, &mut addresses, site, tally)
     })?;
     tally.author_rule = match settings.author_id {
@@ -452,6 +458,7 @@ fn convert_item(
     draft: bool,
     slug: String,
     plan: &Plan,
+    settings: Settings,
     tally: &mut Tally,
 ) -> NewDocument {
     let title = html::plain_text(&item.title);
@@ -474,7 +481,14 @@ fn convert_item(
         slug,
         title,
         date,
-        tags: tags_of(item),
+        tags: match settings.categories {
+            true => terms_of(item, &["post_tag"]),
+            false => terms_of(item, &["category", "post_tag", ""]),
+        },
+        categories: match settings.categories {
+            true => categories_of(item),
+            false => Vec::new(),
+        },
         aliases,
         draft: draft || undated,
         summary: (!excerpt.is_empty()).then_some(excerpt),
@@ -506,12 +520,19 @@ fn item_date(item: &Item) -> Option<Date> {
         })
 }
 
-/// Categories and tags, by display name; "Uncategorized" is WordPress's placeholder.
-fn tags_of(item: &Item) -> Vec<String> {
+/// An item's categories (a `category` without a domain is one, in old exports).
+fn categories_of(item: &Item) -> Vec<String> {
+    terms_of(item, &["category", ""])
+}
+
+/// The terms of an item in `domains`, by display name, each once; "Uncategorized"
+/// is WordPress's placeholder, not a category.
+fn terms_of(item: &Item, domains: &[&str]) -> Vec<String> {
     let mut seen = HashSet::new();
     item.categories
         .iter()
-        .filter(|c| matches!(c.domain.as_str(), "category" | "post_tag" | ""))
+        .filter(|c| domains.contains(&c.domain.as_str()))
+        .filter(|c| !c.nicename.eq_ignore_ascii_case("uncategorized"))
         .map(|c| html::plain_text(&c.name))
         .filter(|name| !name.eq_ignore_ascii_case("uncategorized"))
         .filter(|name| {
@@ -790,6 +811,11 @@ mod tests {
                 name: name.into(),
             });
         }
-        assert_eq!(tags_of(&i), vec!["Rust & C", "Notes"]);
+        assert_eq!(
+            terms_of(&i, &["category", "post_tag", ""]),
+            vec!["Rust & C", "Notes"]
+        );
+        assert_eq!(categories_of(&i), vec!["Rust & C"]);
+        assert_eq!(terms_of(&i, &["post_tag"]), vec!["rust-c", "Notes"]);
     }
 }

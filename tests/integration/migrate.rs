@@ -441,7 +441,7 @@ fn a_site_is_made_from_an_export_in_one_command() {
     assert!(out.contains("Created the site in"), "{out}");
     assert_eq!(
         read(&blog, "site.toml"),
-        "title = \"Ann's Garden\"\nbase_url = \"https://old.example/\"\ndescription = \"Notes from a small garden & its visitors\"\nlanguage = \"fr-FR\"\n\n[author]\nname = \"Ann Gardener\"\nwordpress_user_id = 1\n\n[permalinks]\nposts = \"/:year/:month/:day/:slug/\"\n"
+        "title = \"Ann's Garden\"\nbase_url = \"https://old.example/\"\ndescription = \"Notes from a small garden & its visitors\"\nlanguage = \"fr-FR\"\ntaxonomies = [\"tags\", \"categories\"]\n\n[author]\nname = \"Ann Gardener\"\nwordpress_user_id = 1\n\n[permalinks]\nposts = \"/:year/:month/:day/:slug/\"\n"
     );
     // The export is the content: no starter post, page or thread beside it.
     let files: Vec<String> = site_files(&blog)

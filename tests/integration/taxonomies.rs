@@ -271,6 +271,151 @@ fn a_site_without_categories_writes_no_category_page() {
     assert!(!home.contains("categories/"), "{home}");
 }
 
+/// `tests/fixtures/import/wordpress/NAME`.
+fn wordpress_export(name: &str) -> String {
+    crate::harness::fixtures_dir()
+        .join("import/wordpress")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Every file of `root/content` and its `site.toml`, with its bytes.
+fn sources(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walk(&root.join("content"))
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.push((
+        "site.toml".into(),
+        std::fs::read(root.join("site.toml")).unwrap(),
+    ));
+    files.sort();
+    files
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn a_site_made_from_an_export_with_categories_files_posts_under_them() {
+    let dir = SiteTest::empty();
+    let export = wordpress_export("categories.xml");
+    dir.run(&["import", "wordpress", &export, "--root", "blog"])
+        .success();
+    let blog = dir.root.join("blog");
+    let read = |rel: &str| std::fs::read_to_string(blog.join(rel)).unwrap();
+    assert!(
+        read("site.toml").contains("\ntaxonomies = [\"tags\", \"categories\"]\n"),
+        "{}",
+        read("site.toml")
+    );
+    let lisbon = read("content/posts/lisbon.md");
+    assert!(
+        lisbon.contains("tags:\n  - \"Food\"\ncategories:\n  - \"Travel\"\n  - \"C++\"\n"),
+        "{lisbon}"
+    );
+    // "Uncategorized" is WordPress's placeholder, not a category.
+    let bread = read("content/posts/bread.md");
+    assert!(!bread.contains("categories"), "{bread}");
+    dir.run(&["build", "--root", "blog"]).success();
+    dir.run(&["check", "--root", "blog"]).success();
+    let travel = std::fs::read_to_string(blog.join("public/categories/travel/index.html")).unwrap();
+    assert!(travel.contains("Lisbon by tram") && travel.contains("Porto in the rain"));
+    assert!(blog
+        .join("public/categories/c-plus-plus/atom.xml")
+        .is_file());
+    assert!(!blog.join("public/categories/uncategorized").exists());
+    assert!(!blog.join("public/tags/travel").exists());
+    // Importing the same export again changes no byte.
+    let before = sources(&blog);
+    let again = dir
+        .run(&["import", "wordpress", &export, "--root", "blog"])
+        .success();
+    assert_eq!(sources(&blog), before, "{}", again.stdout);
+}
+
+#[test]
+fn an_export_in_the_placeholder_category_only_makes_a_site_of_tags() {
+    let dir = SiteTest::empty();
+    let export = wordpress_export("categories.xml");
+    let text = std::fs::read_to_string(&export).unwrap();
+    // Every post in "Uncategorized": no category of the blog's own.
+    let only_placeholder = text
+        .replace(
+            "nicename=\"travel\"><![CDATA[Travel]]>",
+            "nicename=\"uncategorized\"><![CDATA[Uncategorized]]>",
+        )
+        .replace(
+            "<category domain=\"category\" nicename=\"c\"><![CDATA[C++]]></category>",
+            "",
+        );
+    dir.write("export.xml", &only_placeholder);
+    dir.run(&["import", "wordpress", "export.xml", "--root", "blog"])
+        .success();
+    let toml = std::fs::read_to_string(dir.root.join("blog/site.toml")).unwrap();
+    assert!(!toml.contains("taxonomies"), "{toml}");
+}
+
+#[test]
+fn categories_imported_into_a_site_without_them_join_the_tags_and_the_report_says_how_to_keep_them()
+{
+    let dir = SiteTest::empty();
+    dir.run(&["init", "blog"]).success();
+    let export = wordpress_export("categories.xml");
+    let run = dir
+        .run(&["import", "wordpress", &export, "--root", "blog"])
+        .success();
+    assert!(
+        run.stdout.contains("categories were imported as tags")
+            && run
+                .stdout
+                .contains("write taxonomies = [\"tags\", \"categories\"] at the top of site.toml"),
+        "{}",
+        run.stdout
+    );
+    let lisbon = std::fs::read_to_string(dir.root.join("blog/content/posts/lisbon.md")).unwrap();
+    assert!(
+        lisbon.contains("tags:\n  - \"Travel\"\n  - \"C++\"\n  - \"Food\"\n"),
+        "{lisbon}"
+    );
+    assert!(!lisbon.contains("categories"), "{lisbon}");
+    dir.run(&["build", "--root", "blog"]).success();
+
+    // With the line written, a site gets them apart.
+    let dir = SiteTest::empty();
+    dir.run(&["init", "blog"]).success();
+    let toml = std::fs::read_to_string(dir.root.join("blog/site.toml")).unwrap();
+    dir.write(
+        "blog/site.toml",
+        &format!("taxonomies = [\"tags\", \"categories\"]\n{toml}"),
+    );
+    let run = dir
+        .run(&["import", "wordpress", &export, "--root", "blog"])
+        .success();
+    assert!(!run.stdout.contains("imported as tags"), "{}", run.stdout);
+    let porto = std::fs::read_to_string(dir.root.join("blog/content/posts/porto.md")).unwrap();
+    assert!(porto.contains("categories:\n  - \"Travel\"\n"), "{porto}");
+    dir.run(&["build", "--root", "blog"]).success();
+}
+
 #[test]
 fn a_site_of_categories_alone_has_no_tag_pages_and_no_link_to_them() {
     let site = SiteTest::fixture("taxonomies/blog");
