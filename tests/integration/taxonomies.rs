@@ -216,8 +216,20 @@ fn a_post_links_its_categories_and_the_site_lists_them() {
         .find(|p| p["title"] == "Lisbon by tram")
         .unwrap();
     assert_eq!(lisbon["categories"], serde_json::json!(["Travel", "C++"]));
-    // check follows the links to category pages and finds none broken.
+    // check follows the links to category pages: the fixture's are all there.
     site.run(&["check"]).success();
+    site.write(
+        "content/posts/bread.md",
+        "---\ntitle: Bread at home\ndate: 2015-04-10\n---\nSee [baking](/categories/baking/).\n",
+    );
+    let run = site.run(&["check"]).failure(1);
+    assert!(
+        run.stderr.contains(
+            "content/posts/bread.md:5:5: links to /categories/baking/, which the site does not have"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -437,4 +449,42 @@ fn a_site_of_categories_alone_has_no_tag_pages_and_no_link_to_them() {
         assert!(!html.contains("/tags/"), "{page}: {html}");
     }
     site.run(&["check"]).success();
+}
+
+#[test]
+fn a_french_sites_category_pages_speak_french() {
+    let site = SiteTest::fixture("taxonomies/blog");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace(
+            "posts_per_page = 2\n",
+            "posts_per_page = 2\nlanguage = \"fr\"\n",
+        ),
+    );
+    site.build();
+    let page = site.html("categories/travel/page/2/index.html");
+    let title: Vec<String> = select(&page, "title").iter().map(text).collect();
+    assert!(
+        title[0].starts_with("Articles de la catégorie « Travel », page 2"),
+        "{title:?}"
+    );
+    let index = site.html("categories/index.html");
+    assert_eq!(
+        select(&index, "h1").iter().map(text).collect::<Vec<_>>(),
+        ["Catégories"]
+    );
+    let nav: Vec<String> = select(&index, ".site-nav a").iter().map(text).collect();
+    assert_eq!(nav[..3], ["Articles", "Étiquettes", "Catégories"]);
+    let post = site.html("posts/lisbon/index.html");
+    let label: Vec<&str> = select(&post, ".category-list")
+        .iter()
+        .filter_map(|l| l.value().attr("aria-label"))
+        .collect();
+    assert_eq!(label, ["Catégories"]);
+    let feed = site.read("categories/travel/atom.xml");
+    assert!(
+        feed.contains("<title>Filed : articles de la catégorie « Travel »</title>"),
+        "{feed}"
+    );
 }
