@@ -17,6 +17,7 @@ use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
+use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
 use crate::threads::{Thread, Tree};
 
@@ -94,7 +95,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .posts
         .iter()
         .chain(&site.pages)
-        .map(|e| e.thread.comments.len())
+        .map(|e| e.digest.comments)
         .sum();
     report.files = outputs.len();
     Ok(report)
@@ -124,54 +125,38 @@ fn outline(
     Ok(site::entry_of(doc, thread))
 }
 
-/// What the site-wide pages use of a post's conversation: its thread without the
-/// comments' text, its tree and figures.
+/// What the site-wide pages use of a post's conversation: its figures and digest,
+/// not its comments.
 struct Conversation {
-    thread: Thread,
-    tree: Tree,
     engagement: Engagement,
-    readers: Vec<Option<String>>,
+    digest: Digest,
 }
 
 impl Conversation {
     fn of(entry: Entry) -> Conversation {
-        let mut thread = entry.thread;
-        strip_comments(&mut thread);
         Conversation {
-            thread,
-            tree: entry.tree,
             engagement: entry.engagement,
-            readers: entry.readers,
+            digest: entry.digest,
         }
     }
 
-    /// `entry` without its body and its comments' text.
+    /// `entry` without its body and its comments.
     fn slim(mut entry: Entry) -> Entry {
         entry.doc.body = String::new();
-        strip_comments(&mut entry.thread);
+        entry.thread.comments = Vec::new();
+        entry.tree = Tree::build(&entry.thread);
         entry
     }
 
     fn into_entry(self, entry: &mut Entry) {
-        entry.thread = self.thread;
-        entry.tree = self.tree;
         entry.engagement = self.engagement;
-        entry.readers = self.readers;
+        entry.digest = self.digest;
     }
 }
 
 /// What rendering one post or page read whole leaves: its body (for a post) and its
 /// conversation.
 type EntryLeft = (Option<(PathBuf, Body)>, (EntryRef, Conversation));
-
-/// Drops what only a post's own page shows of its comments: their text and links.
-fn strip_comments(thread: &mut Thread) {
-    for c in &mut thread.comments {
-        c.body = String::new();
-        c.url = None;
-        c.replied_to = None;
-    }
-}
 
 /// Reads each post and page of `plan` whole, renders and writes its page; returns
 /// what lists and feeds show of each post and what the site-wide pages use of each
@@ -256,8 +241,9 @@ fn changed_while_building(path: &Path) -> Error {
     )])
 }
 
-/// Reads again the text of the comments the site-wide pages show (the build keeps
-/// no comment's text once its post is written).
+/// Reads again the threads of the comments the site-wide pages show (the build keeps
+/// only each thread's digest once its post is written), keeping the text of those
+/// comments alone.
 fn read_shown_comments(site: &mut Site) -> Result<()> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, c) in engagement::shown_comments(site) {
@@ -269,15 +255,20 @@ fn read_shown_comments(site: &mut Site) -> Result<()> {
             None => &mut site.posts[p],
             Some(i) => &mut site.pages[i],
         };
-        let thread = site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
-            .map_err(Error::Content)?;
-        for c in comments {
-            let kept = &mut entry.thread.comments[c];
-            match thread.comments.get(c) {
-                Some(read) if read.id == kept.id => kept.body.clone_from(&read.body),
-                _ => return Err(changed_while_building(&entry.thread.path)),
+        let mut thread =
+            site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
+                .map_err(Error::Content)?;
+        let tree = Tree::build(&thread);
+        if Digest::of(&thread, &tree, entry.doc.date) != entry.digest {
+            return Err(changed_while_building(&entry.thread.path));
+        }
+        for (c, comment) in thread.comments.iter_mut().enumerate() {
+            if !comments.contains(&c) {
+                comment.body = String::new();
             }
         }
+        entry.thread = thread;
+        entry.tree = tree;
     }
     Ok(())
 }

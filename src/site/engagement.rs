@@ -10,7 +10,7 @@ use crate::render::Renderer;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::{self, Period, PostThread};
-use crate::threads::Role;
+use crate::threads::digest::Digest;
 
 const EXCERPT_LENGTH: usize = 140;
 /// The page is read by people: the best conversations, not every post that has a
@@ -87,11 +87,13 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
             title: entries[p].doc.title.clone(),
             url: urls.path(&entries[p].doc.path),
             engagement: EngagementView::new(&entries[p].engagement, strings),
-            deepest: conversations::deepest_comment(&posts[p]).map(|c| comment_link(p, c, true)),
+            deepest: entries[p]
+                .digest
+                .deepest
+                .map(|c| comment_link(p, c as usize, true)),
         })
         .collect();
-    let readers: Vec<&[Option<String>]> = entries.iter().map(|e| e.readers.as_slice()).collect();
-    let all_regulars = conversations::regulars(&posts, &readers);
+    let all_regulars = conversations::regulars(&digests(&entries));
     let more_regulars = all_regulars.len().saturating_sub(REGULARS_SHOWN);
     let regulars = all_regulars
         .into_iter()
@@ -232,37 +234,47 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
     .render(format)
 }
 
-/// The (post, comment) of each comment whose text the site-wide pages show: the
-/// deepest comment of each ranked post and the comments of the comments feed. Posts
-/// are numbered as in `conversations`.
+fn digests<'a>(entries: &[&'a Entry]) -> Vec<&'a Digest> {
+    entries.iter().map(|e| &e.digest).collect()
+}
+
+/// The (post, comment) of each comment the site-wide pages show: the deepest comment
+/// of each ranked post, the links of the regulars shown and the comments of the
+/// comments feed. Posts are numbered as in `conversations`. Only these need more of
+/// their thread than its digest.
 pub(crate) fn shown_comments(site: &Site) -> Vec<(usize, usize)> {
     let entries = conversations(site);
     let posts = post_threads(&entries);
     let deepest = conversations::rank_posts(&posts)
         .into_iter()
         .take(RANKED_POSTS)
-        .filter_map(|p| Some((p, conversations::deepest_comment(&posts[p])?)));
+        .filter_map(|p| Some((p, entries[p].digest.deepest? as usize)));
+    let regulars = conversations::regulars(&digests(&entries))
+        .into_iter()
+        .take(REGULARS_SHOWN)
+        .flat_map(|r| r.comments.into_iter().take(LINKS_PER_REGULAR));
     let feed = newest_comments(site, &entries)
         .into_iter()
         .map(|(_, p, c)| (p, c));
-    deepest.chain(feed).collect()
+    deepest.chain(regulars).chain(feed).collect()
 }
 
 /// The comments of the comments feed, newest first, as (date, post, comment).
 fn newest_comments(site: &Site, entries: &[&Entry]) -> Vec<(Date, usize, usize)> {
     let mut latest: Vec<(Date, usize, usize)> = Vec::new();
     for (p, entry) in entries.iter().enumerate() {
-        for (c, comment) in entry.thread.comments.iter().enumerate() {
-            if comment.role == Role::Mention || comment.is_withdrawn() {
-                continue;
-            }
-            if let Some(date) = comment.date.or(entry.doc.date) {
-                latest.push((date, p, c));
-            }
-        }
+        let keep = site.config.feed_comments;
+        latest.extend(
+            entry
+                .digest
+                .newest()
+                .take(keep)
+                .map(|(date, c)| (date, p, c)),
+        );
     }
     // Newest first; only the first `feed_comments` of all the site's comments are
-    // needed, so select them before sorting.
+    // needed (each post's digest lists its own newest first), so select them before
+    // sorting.
     let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
         b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
     };

@@ -27,6 +27,7 @@ use crate::config::{self, SiteConfig};
 use crate::content::{self, Document, Kind, Source, Taxonomy};
 use crate::dates::Date;
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::threads::digest::Digest;
 use crate::threads::metrics::{self, Engagement};
 use crate::threads::{self, Thread, Tree};
 
@@ -71,8 +72,8 @@ pub struct Entry {
     pub thread: Thread,
     pub tree: Tree,
     pub engagement: Engagement,
-    /// Reader key of each comment (`metrics::reader_keys`), for site-wide figures.
-    pub readers: Vec<Option<String>>,
+    /// What the site-wide pages use of the thread.
+    pub digest: Digest,
     /// The slug of each of `doc.tags`, in the same order.
     pub tag_slugs: Vec<String>,
     /// The slug of each of `doc.categories`, in the same order.
@@ -275,7 +276,7 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
     let tree = Tree::build(&thread);
     let engagement = metrics::engagement(&thread, &tree);
     Entry {
-        readers: metrics::reader_keys(&thread),
+        digest: Digest::of(&thread, &tree, doc.date),
         tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
         category_slugs: doc
             .categories

@@ -17,7 +17,6 @@ use crate::site::engagement;
 use crate::site::pages::Pass;
 use crate::site::urls::{self, SitePage};
 use crate::threads::conversations::excerpt;
-use crate::threads::Role;
 
 /// One post in the search index.
 #[derive(Serialize)]
@@ -145,12 +144,9 @@ impl Pass<'_> {
             .iter()
             .map(|e| {
                 let mut authors: Vec<Cow<'_, str>> = e
-                    .thread
-                    .comments
-                    .iter()
-                    .filter(|c| c.role != Role::Mention)
-                    .filter_map(|c| c.author.as_deref())
-                    .map(|a| drop_forbidden(a.trim()))
+                    .digest
+                    .authors()
+                    .map(drop_forbidden)
                     .filter(|a| !a.is_empty())
                     .collect();
                 authors.sort_unstable();

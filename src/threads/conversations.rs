@@ -8,6 +8,7 @@ use std::cmp::Reverse;
 use chrono::{Datelike, Duration};
 
 use crate::dates::Date;
+use crate::threads::digest::Digest;
 use crate::threads::metrics::{median, Engagement};
 use crate::threads::{Comment, Thread, Tree};
 
@@ -38,16 +39,6 @@ pub fn rank_posts(posts: &[PostThread<'_>]) -> Vec<usize> {
     ranked
 }
 
-/// The deepest comment of a thread (the first one in reading order at that depth).
-pub fn deepest_comment(post: &PostThread<'_>) -> Option<usize> {
-    let tree = post.tree;
-    let deepest = tree.depth.iter().copied().max()?;
-    tree.order
-        .iter()
-        .copied()
-        .find(|&i| tree.depth[i] == deepest)
-}
-
 /// A reader who commented on more than one post.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Regular {
@@ -61,28 +52,24 @@ pub struct Regular {
 
 /// Readers (same name ignoring case and spacing, same website host) with comments on
 /// more than one post; most posts joined first, then most comments, then by name.
-/// `readers[p]` holds the reader key of each comment of post `p`
-/// (`metrics::reader_keys`), computed once when the thread is loaded.
-pub fn regulars(posts: &[PostThread<'_>], readers: &[&[Option<String>]]) -> Vec<Regular> {
+/// `digests[p]` is the digest of post `p`'s thread, which holds each named reader's
+/// comment with its key (`metrics::reader_key`), computed once when it was loaded.
+pub fn regulars(digests: &[&Digest]) -> Vec<Regular> {
     // Every comment of the site is looked up here: foldhash is several times faster
     // than the default hasher on short keys, and still seeded per run, so names
     // chosen by readers cannot be made to collide.
     let mut by_reader: foldhash::HashMap<&str, Regular> = foldhash::HashMap::default();
-    for (p, post) in posts.iter().enumerate() {
-        for &c in &post.tree.order {
-            let Some(key) = readers[p][c].as_deref() else {
-                continue;
-            };
-            let comment = &post.thread.comments[c];
-            let entry = by_reader.entry(key).or_insert_with(|| Regular {
-                name: comment.author.clone().unwrap_or_default(),
+    for (p, digest) in digests.iter().enumerate() {
+        for reader in digest.readers() {
+            let entry = by_reader.entry(reader.key).or_insert_with(|| Regular {
+                name: reader.name.to_string(),
                 comments: Vec::new(),
                 posts: 0,
             });
             if entry.comments.last().is_none_or(|&(last, _)| last != p) {
                 entry.posts += 1;
             }
-            entry.comments.push((p, c));
+            entry.comments.push((p, reader.comment));
         }
     }
     let mut regulars: Vec<Regular> = by_reader.into_values().filter(|r| r.posts > 1).collect();
@@ -301,7 +288,8 @@ mod tests {
         }
         let posts = [owned(&many), owned(&deep), owned("comments: []\n")];
         assert_eq!(rank_posts(&views(&posts)), vec![1, 0]);
-        assert_eq!(deepest_comment(&views(&posts)[1]), Some(7));
+        let deep = &posts[1];
+        assert_eq!(Digest::of(&deep.thread, &deep.tree, None).deepest, Some(7));
     }
 
     #[test]
@@ -311,12 +299,11 @@ mod tests {
             owned("comments:\n- {id: a, author: ' joel '}\n- {id: b, author: Fiona}\n- {id: c, author: Linda, url: 'https://linda.example'}\n"),
             owned("comments:\n- {id: a, author: LINDA}\n"),
         ];
-        let keys: Vec<Vec<Option<String>>> = posts
+        let digests: Vec<Digest> = posts
             .iter()
-            .map(|o| metrics::reader_keys(&o.thread))
+            .map(|o| Digest::of(&o.thread, &o.tree, None))
             .collect();
-        let keys: Vec<&[Option<String>]> = keys.iter().map(Vec::as_slice).collect();
-        let regulars = regulars(&views(&posts), &keys);
+        let regulars = regulars(&digests.iter().collect::<Vec<_>>());
         let summary: Vec<(&str, usize, usize)> = regulars
             .iter()
             .map(|r| (r.name.as_str(), r.posts, r.comments.len()))

@@ -85,10 +85,13 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
         last_activity: comments.iter().filter(counted).filter_map(|c| c.date).max(),
         reader_dates: {
             reader_dates.sort_unstable();
+            // Kept for every post of a site until its site-wide pages render.
+            reader_dates.shrink_to_fit();
             reader_dates
         },
         median_reply_time: {
             reply_times.sort_unstable();
+            reply_times.shrink_to_fit();
             median(&reply_times)
         },
         reply_times,
@@ -107,16 +110,6 @@ fn participants(comments: &[Comment]) -> usize {
         }
     }
     named.len() + unnamed
-}
-
-/// The reader key of each comment of `thread`; `None` for unnamed readers, the author
-/// and mentions.
-pub fn reader_keys(thread: &Thread) -> Vec<Option<String>> {
-    thread
-        .comments
-        .iter()
-        .map(|c| c.is_reader().then(|| reader_key(c)).flatten())
-        .collect()
 }
 
 /// How a reader is recognised across comments and posts: display name (case and

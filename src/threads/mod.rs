@@ -4,6 +4,7 @@
 //! Nothing here knows about HTML or templates.
 
 pub mod conversations;
+pub mod digest;
 mod load;
 pub mod metrics;
 mod simple;
