@@ -3,7 +3,7 @@
 
 Usage: scripts/bench-serve.py --posts N [--comments 20] [--runs 10] [--hugo-runs R]
                               [--tools rapport,hugo] [--hugo-mode default|full]
-                              [--slug SLUG] [--pause 0.5]
+                              [--slug SLUG] [--pause 0.5] [--case post|comment]
 
 For each tool: start its server on a working copy of the corpus (generated once by
 ../shared/corpus/gen.py with seed 42 and cached in $BENCH_ROOT/n<N>-k<K>, shared with
@@ -13,6 +13,11 @@ the chosen post once, then RUNS times:
   append a paragraph with a unique marker to the post's markdown file (write, flush,
   close), take t0, GET /posts/<slug>/ over loopback every 1 ms until the body holds the
   marker, take t1; then wait for the server's rebuild line and pause before the next run.
+
+With --case comment (rapport only: Hugo has no threads), each run appends a new
+top-level comment with the marker, dated now, to the post's thread file instead, and
+t1 is when both the post and the comments feed (/comments.xml) serve it; an update is
+published whole, so the conversations page is updated with them.
 
 Reports the median and p90 (nearest rank) of t1 - t0 in ms, and the median of the
 rebuild time each server prints ("Changed ...: ... in N ms" for rapport, "Total in N ms"
@@ -199,8 +204,25 @@ def pick_post(w, slug):
     return with_comments[len(with_comments) // 2], m
 
 
-def measure(name, server, port, path, md_file, runs, pause, rebuild_rx, rebuild_timeout, edit_timeout):
-    """Runs the edit/poll loop against a running server; returns per-run figures."""
+def add_paragraph(md_file, marker):
+    with open(md_file, "a", encoding="utf-8") as f:
+        f.write("\n\nParagraph added by bench-serve %s.\n" % marker)
+        f.flush()
+
+
+def add_comment(thread_file, marker):
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+    with open(thread_file, "a", encoding="utf-8") as f:
+        f.write('  - id: "%s"\n    author: "Bench Reader"\n    date: %s\n'
+                '    body: "Comment added by bench-serve %s."\n' % (marker, now, marker))
+        f.flush()
+
+
+def measure(name, server, port, path, edit, runs, pause, rebuild_rx, rebuild_timeout, edit_timeout,
+            also=()):
+    """Runs the edit/poll loop against a running server; returns per-run figures.
+    `edit(marker)` saves the change; the run ends when `path` and each of `also`
+    serve the marker."""
     poll = Poller(port)
     try:
         status, body = poll.get(path)
@@ -212,23 +234,23 @@ def measure(name, server, port, path, md_file, runs, pause, rebuild_rx, rebuild_
         results = []
         for i in range(runs):
             marker = "benchmarker%s%02dx%08x" % (name, i, int.from_bytes(os.urandom(4), "big"))
-            text = "\n\nParagraph added by bench-serve %s.\n" % marker
-            with open(md_file, "a", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
+            edit(marker)
             t0 = time.perf_counter()
             mb = marker.encode()
             polls = 0
             errors = []
             deadline = t0 + edit_timeout
+            waiting = [path] + list(also)
             while True:
                 try:
-                    status, body = poll.get(path)
+                    status, body = poll.get(waiting[0])
                 except OSError as e:  # counted, retried until the deadline
                     status, body = None, b""
                     errors.append(str(e))
                 polls += 1
                 if status == 200 and mb in body:
+                    waiting.pop(0)
+                if not waiting:
                     t1 = time.perf_counter()
                     break
                 if time.perf_counter() > deadline:
@@ -291,9 +313,15 @@ def bench_rapport(args, w, slug, work):
         print("  up after %.1f s: %s" % (time.perf_counter() - t_start, line))
         for l in server.log[:-1]:
             print("  " + l)
-        res = measure("rapport", server, port, "/posts/%s/" % slug,
-                      os.path.join(site, "content", "posts", slug + ".md"), args.runs, args.pause,
-                      r"^Changed .*: .* in (\d+) ms", args.edit_timeout, args.edit_timeout)
+        posts = os.path.join(site, "content", "posts")
+        if args.case == "comment":
+            thread = os.path.join(posts, slug + ".comments.yaml")
+            edit, also = (lambda marker: add_comment(thread, marker)), ["/comments.xml"]
+        else:
+            md = os.path.join(posts, slug + ".md")
+            edit, also = (lambda marker: add_paragraph(md, marker)), []
+        res = measure("rapport", server, port, "/posts/%s/" % slug, edit, args.runs, args.pause,
+                      r"^Changed .*: .* in (\d+) ms", args.edit_timeout, args.edit_timeout, also)
         out = "default temporary folder" if not args.rapport_output else "--output " + args.rapport_output
         return res, "%s, binary %s" % (out, sha)
     finally:
@@ -331,7 +359,8 @@ def bench_hugo(args, w, slug, work):
         for l in server.log:
             if re.search(r"Pages|Total in|Built in", l):
                 print("  " + l)
-        res = measure("hugo", server, port, "/posts/%s/" % slug, md, args.hugo_runs, args.pause,
+        res = measure("hugo", server, port, "/posts/%s/" % slug, lambda marker: add_paragraph(md, marker),
+                      args.hugo_runs, args.pause,
                       r"Total in (\d+(?:\.\d+)?) ?(ms|s)\b", args.edit_timeout, args.edit_timeout)
         mode = "default (fast render, from memory)" if args.hugo_mode == "default" else "--disableFastRender (full re-render, from memory)"
         return res, mode
@@ -358,6 +387,8 @@ def main():
     ap.add_argument("--startup-timeout", type=float, default=900, help="seconds to wait for a server (default 900)")
     ap.add_argument("--edit-timeout", type=float, default=900,
                     help="seconds to wait for one edit to be served, and for its rebuild line (default 900)")
+    ap.add_argument("--case", choices=["post", "comment"], default="post",
+                    help="post: a paragraph added to the post (default); comment: a comment added to its thread")
     ap.add_argument("--rapport-output", help="rapport serve --output DIR (default: its own temporary folder)")
     args = ap.parse_args()
     if args.hugo_runs is None:
@@ -365,6 +396,9 @@ def main():
     if args.posts < 1 or args.runs < 1 or args.hugo_runs < 1 or args.comments < 0:
         ap.error("--posts, --runs and --hugo-runs must be >= 1, --comments >= 0")
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    if args.case == "comment" and "hugo" in tools:
+        print("note: --case comment measures rapport only (Hugo's corpus has no threads)", file=sys.stderr)
+        tools = [t for t in tools if t != "hugo"]
     for t in tools:
         if t not in ("rapport", "hugo"):
             ap.error("unknown tool %s" % t)
@@ -386,7 +420,7 @@ def main():
             os.makedirs(work)
             try:
                 res, mode = (bench_rapport if t == "rapport" else bench_hugo)(args, w, slug, work)
-                rows.append((t, mode, res))
+                rows.append((t, ("comment added; " if args.case == "comment" else "") + mode, res))
             except (TimeoutError, RuntimeError, OSError, subprocess.CalledProcessError) as e:
                 # The server was stopped by the tool's own finally; the other tools still run.
                 failed.append((t, str(e)))
@@ -395,8 +429,9 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\nSave-to-served, N=%d posts, K=%d comments/post, edits of posts/%s/, polled every 1 ms\n"
-          % (args.posts, args.comments, slug))
+    print("\nSave-to-served, N=%d posts, K=%d comments/post, %s of posts/%s/, polled every 1 ms\n"
+          % (args.posts, args.comments, "comments added to the thread" if args.case == "comment" else "edits",
+             slug))
     print("| tool | mode | N | runs | median ms | p90 ms | min–max ms | server-reported rebuild, median ms | rebuild line after, median ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     tsv = os.path.join(args.bench_root, "serve-results.tsv")
