@@ -37,7 +37,7 @@ enum Command {
     Serve(ServeArgs),
     /// Validate content, threads and internal links, reporting every problem
     Check(RootArgs),
-    /// List reader comments still waiting for an author reply, oldest first
+    /// List fetched responses waiting for review, then reader comments waiting for an author reply
     Replies {
         #[command(flatten)]
         root: RootArgs,
@@ -48,6 +48,10 @@ enum Command {
         #[arg(long)]
         post: Option<String>,
     },
+    /// Publish fetched responses waiting for review (ids as `rapport replies` prints them)
+    Approve(DecideArgs),
+    /// Turn responses down: their name and text go, and no fetch brings them back
+    Reject(DecideArgs),
     /// Bring posts and approved comments over from another platform
     #[command(subcommand)]
     Import(ImportCommand),
@@ -76,6 +80,18 @@ struct FetchArgs {
     /// Show every request
     #[arg(long)]
     verbose: bool,
+}
+
+#[derive(Debug, Args)]
+struct DecideArgs {
+    /// Comment ids, as `rapport replies` prints them
+    #[arg(required = true, value_name = "ID")]
+    ids: Vec<String>,
+    #[command(flatten)]
+    root: RootArgs,
+    /// Only comments of this post (its slug), when an id is in several thread files
+    #[arg(long)]
+    post: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +280,16 @@ fn init_message(dir: Option<&Path>) -> String {
     }
 }
 
+/// `rapport approve` and `rapport reject`.
+fn decide(decision: crate::moderation::Decision, args: &DecideArgs) -> Result<i32> {
+    let verdict =
+        crate::moderation::decide(&args.root.root, decision, &args.ids, args.post.as_deref())?;
+    for line in &verdict.lines {
+        say(&format!("{line}\n"))?;
+    }
+    Ok(0)
+}
+
 fn run(command: Command) -> Result<i32> {
     match command {
         Command::Init { dir } => {
@@ -373,6 +399,8 @@ fn run(command: Command) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Approve(args) => decide(crate::moderation::Decision::Approve, &args),
+        Command::Reject(args) => decide(crate::moderation::Decision::Reject, &args),
         Command::New(args) => {
             let kind = if args.page {
                 crate::new_post::NewKind::Page

@@ -126,6 +126,11 @@ struct RawAuthor {
 #[serde(deny_unknown_fields)]
 struct RawComments {
     max_depth: Option<Spanned<usize>>,
+    #[serde(default)]
+    review: bool,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+    reply_email: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -211,6 +216,10 @@ pub struct SiteConfig {
     pub author_accounts: Vec<String>,
     /// What `rapport fetch` asks, from `[fetch]`.
     pub fetch: FetchConfig,
+    /// `[comments] review` and `deny`: what `rapport fetch` holds back.
+    pub moderation: crate::moderation::Moderation,
+    /// `[comments] reply_email`: where a post's "Reply by email" link writes to.
+    pub reply_email: Option<String>,
     pub extra: tera::Value,
     /// The words pages show, in `language`.
     pub strings: Arc<Strings>,
@@ -451,6 +460,35 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         )
         .into());
     }
+    let deny = comments
+        .deny
+        .iter()
+        .map(|entry| {
+            crate::moderation::Deny::parse(entry.get_ref())
+                .map_err(|(message, help)| Diagnostic::new(at(entry.span()), message, help).into())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let moderation = crate::moderation::Moderation {
+        review: comments.review,
+        deny,
+    };
+    let reply_email = comments
+        .reply_email
+        .map(|address| {
+            let text = address.get_ref().trim();
+            let plausible = text.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !text.contains(char::is_whitespace)
+            }) && !text.contains(['<', '>', '"', '?', '&', ':']);
+            match plausible {
+                true => Ok(text.to_string()),
+                false => Err(Diagnostic::new(
+                    at(address.span()),
+                    format!("reply_email {text:?} is not an e-mail address"),
+                    "write the address alone, e.g. reply_email = \"pauline@example.org\"",
+                )),
+            }
+        })
+        .transpose()?;
     if let Some(name) = &theme {
         let span = name.span();
         let name = name.get_ref();
@@ -610,6 +648,8 @@ fn resolve(raw: RawConfig, text: &str, path: &Path, root: &Path) -> Result<SiteC
         deploy_host,
         author_accounts,
         fetch,
+        moderation,
+        reply_email,
         extra,
         strings: Arc::new(strings),
     })

@@ -15,6 +15,7 @@ pub mod fetch;
 pub mod import;
 pub mod init;
 pub(crate) mod limits;
+pub mod moderation;
 pub mod new_post;
 pub mod render;
 pub mod replies;

@@ -1,6 +1,7 @@
-//! `rapport replies`: the author's to-do list. Every reader comment with no direct
-//! author reply, grouped by post, longest-waiting first, with the thread file to
-//! answer in. The selection is `threads::conversations::awaiting_reply`.
+//! `rapport replies`: the author's to-do list. First the fetched responses waiting
+//! for review (`state: pending`), then every reader comment with no direct author
+//! reply, grouped by post, longest-waiting first, with the thread file to answer in.
+//! The selection is `threads::conversations::awaiting_reply`.
 
 use serde::Serialize;
 
@@ -10,8 +11,9 @@ use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, Sanitizer};
 use crate::render::thread::ANONYMOUS;
 use crate::site::engagement::{conversations, post_threads};
-use crate::site::{self, BuildOptions};
+use crate::site::{self, BuildOptions, Entry};
 use crate::threads::conversations::{awaiting_reply, excerpt};
+use crate::threads::{self, Comment, State};
 
 /// One reader comment waiting for an answer.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +30,23 @@ pub struct Waiting {
     pub file: String,
     /// The line the comment starts on.
     pub line: usize,
+    /// `pending` for a response waiting for review; absent for one awaiting a reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    /// Where a pending response came from: the network (`mastodon`), its address
+    /// there, and its author's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_url: Option<String>,
+}
+
+impl Waiting {
+    pub fn is_pending(&self) -> bool {
+        self.state.is_some()
+    }
 }
 
 /// The comments waiting, and what the author's answer to one looks like. Serialises
@@ -66,23 +85,44 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
     // Excerpts of what the page shows: markdown rendered, scripts and styles removed.
     let markdown = Markdown::new(&site.config.base_path);
     let sanitizer = Sanitizer::default();
-    let comments = awaiting_reply(&threads)
-        .into_iter()
-        .map(|(p, c)| {
-            let entry = entries[p];
-            let comment = &entry.thread.comments[c];
-            Waiting {
-                post: entry.doc.slug.clone(),
-                title: entry.doc.title.clone(),
-                id: comment.id.clone(),
-                author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
-                date: comment.date.as_ref().map(dates::rfc3339),
-                excerpt: excerpt(&comment_body(&markdown, &sanitizer, &comment.body), 72),
-                file: entry.thread.path.display().to_string(),
-                line: comment.line,
-            }
-        })
-        .collect();
+    let waiting = |entry: &Entry, comment: &Comment| Waiting {
+        post: entry.doc.slug.clone(),
+        title: entry.doc.title.clone(),
+        id: comment.id.clone(),
+        author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
+        date: comment.date.as_ref().map(dates::rfc3339),
+        excerpt: excerpt(&comment_body(&markdown, &sanitizer, &comment.body), 72),
+        file: entry.thread.path.display().to_string(),
+        line: comment.line,
+        state: None,
+        via: None,
+        source: None,
+        author_url: None,
+    };
+    // Pages hold no pending response: they are read from the thread files as written.
+    let mut comments = Vec::new();
+    for entry in entries
+        .iter()
+        .filter(|e| !e.thread.path.as_os_str().is_empty())
+    {
+        let Ok(thread) = threads::load_thread(root, &entry.thread.path) else {
+            continue;
+        };
+        for comment in thread.comments.iter().filter(|c| c.state == State::Pending) {
+            comments.push(Waiting {
+                state: Some("pending"),
+                via: comment.via.clone(),
+                source: comment.source.clone(),
+                author_url: comment.url.clone(),
+                ..waiting(entry, comment)
+            });
+        }
+    }
+    comments.extend(
+        awaiting_reply(&threads)
+            .into_iter()
+            .map(|(p, c)| waiting(entries[p], &entries[p].thread.comments[c])),
+    );
     Ok(Awaiting {
         comments,
         author: site.config.author_name.clone(),
@@ -90,15 +130,18 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
     })
 }
 
-/// The list as text, one block per post, then a reply ready to paste.
+/// The list as text: the responses waiting for review, then one block per post, then
+/// a reply ready to paste.
 pub fn render_text(awaiting: &Awaiting) -> String {
-    let waiting = &awaiting.comments;
+    let (pending, waiting): (Vec<&Waiting>, Vec<&Waiting>) =
+        awaiting.comments.iter().partition(|w| w.is_pending());
+    let mut text = review_text(&pending);
     if waiting.is_empty() {
-        return "Every reader comment has an answer.\n".into();
+        text.push_str("Every reader comment has an answer.\n");
+        return text;
     }
-    let mut text = String::new();
     let mut current: Option<&str> = None;
-    for w in waiting {
+    for w in &waiting {
         if current != Some(w.file.as_str()) {
             if current.is_some() {
                 text.push('\n');
@@ -122,6 +165,47 @@ pub fn render_text(awaiting: &Awaiting) -> String {
             ""
         },
         reply_snippet(awaiting.author.as_deref(), &awaiting.now)
+    ));
+    text
+}
+
+/// The responses waiting for review, one block per post, each with where it came
+/// from; empty when there is none.
+fn review_text(pending: &[&Waiting]) -> String {
+    if pending.is_empty() {
+        return String::new();
+    }
+    let mut text = String::new();
+    let mut current: Option<&str> = None;
+    for w in pending {
+        if current != Some(w.file.as_str()) {
+            if current.is_some() {
+                text.push('\n');
+            }
+            text.push_str(&format!("{} ({})\n", w.title, w.file));
+            current = Some(&w.file);
+        }
+        let date = w.date.as_deref().map_or("undated", |d| &d[..10]);
+        let who = match &w.author_url {
+            Some(url) => format!("{} <{url}>", w.author),
+            None => w.author.clone(),
+        };
+        text.push_str(&format!(
+            "  {}:{}  #{}  {who}, {date}: {}\n",
+            w.file, w.line, w.id, w.excerpt
+        ));
+        let from = match (&w.via, &w.source) {
+            (Some(via), Some(source)) => format!("via {via}, {source}"),
+            (Some(via), None) => format!("via {via}"),
+            (None, Some(source)) => source.clone(),
+            (None, None) => "written in the file".into(),
+        };
+        text.push_str(&format!("      from {from}\n"));
+    }
+    text.push_str(&format!(
+        "\n{} response{} waiting for review: rapport approve ID publishes one, rapport reject ID turns it down.\n\n",
+        pending.len(),
+        if pending.len() == 1 { " is" } else { "s are" },
     ));
     text
 }

@@ -30,6 +30,7 @@ use crate::error::{Diagnostic, Error, Location, Result};
 use crate::import::merge::ContentWriter;
 use posts::address_key;
 use reconcile::Tally;
+pub(crate) use source::same_account;
 use source::{Context, Harvest, Identities, Kind, Response, Source};
 
 /// What to fetch, for which site.
@@ -116,7 +117,8 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
             .filter(|(_, h)| options.full && h.complete.contains(&index))
             .map(|(s, _)| s.id_prefix())
             .collect();
-        let (changes, tally) = reconcile::changes(post, responses, &withdrawable);
+        let (changes, tally) =
+            reconcile::changes(post, responses, &withdrawable, &config.moderation);
         let nothing =
             changes.new.is_empty() && changes.replaced.is_empty() && changes.reactions.is_none();
         let held = post.thread.comments.iter().map(|c| c.id.clone());
@@ -125,6 +127,9 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
             .collect();
         if nothing {
             kept.insert(index, held);
+            if tally.denied > 0 {
+                report.lines.push(describe(post, &tally, &changes));
+            }
             continue;
         }
         if let Some(why) = &post.broken {
@@ -251,8 +256,10 @@ fn describe(
     let mut parts = Vec::new();
     for (n, what) in [
         (tally.new, "new"),
+        (tally.pending, "pending review"),
         (tally.updated, "updated"),
         (tally.withdrawn, "withdrawn"),
+        (tally.denied, "denied"),
     ] {
         if n > 0 {
             parts.push(format!("{n} {what}"));

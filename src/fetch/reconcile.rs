@@ -2,7 +2,8 @@
 //! responses the file lacks become new comments (threaded under the response they
 //! answer), an edit at the source rewrites its entry, and with `--full` a response a
 //! complete listing no longer has is withdrawn. What the file already holds is
-//! otherwise left as it is, hand edits included.
+//! otherwise left as it is, hand edits included. Responses the deny list covers are
+//! never stored; with `[comments] review` new ones arrive pending.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,7 +12,8 @@ use crate::fetch::source::{Kind, Response};
 use crate::import::merge::FetchedChanges;
 use crate::import::model::{order, NewComment, Provenance};
 use crate::limits;
-use crate::threads::{Comment, Reactions};
+use crate::moderation::Moderation;
+use crate::threads::{Comment, Reactions, Role, State};
 
 /// What the changes to one post amount to, for the report.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -21,6 +23,10 @@ pub(crate) struct Tally {
     pub(crate) withdrawn: usize,
     /// Responses left out because their body is too large to publish.
     pub(crate) refused: usize,
+    /// New responses that wait for the author's review (`state: pending`).
+    pub(crate) pending: usize,
+    /// Responses from a domain or account of `[comments] deny`, not stored.
+    pub(crate) denied: usize,
 }
 
 /// The changes the `responses` to `post` make to its thread. `owned` are the id
@@ -31,6 +37,7 @@ pub(crate) fn changes(
     post: &Post,
     responses: &[&Response],
     withdrawable: &[&str],
+    moderation: &Moderation,
 ) -> (FetchedChanges, Tally) {
     let thread = &post.thread;
     let by_id: HashMap<&str, &Comment> =
@@ -42,6 +49,18 @@ pub(crate) fn changes(
         .collect();
     let mut changes = FetchedChanges::default();
     let mut tally = Tally::default();
+    // A denied response counts as listed, so that a `--full` fetch does not withdraw
+    // one the file had before its domain or account was denied.
+    let listed_responses = responses;
+    let responses: Vec<&Response> = responses
+        .iter()
+        .copied()
+        .filter(|r| {
+            let addresses = r.url.iter().chain(&r.author_url).map(String::as_str);
+            !moderation.denies(addresses)
+        })
+        .collect();
+    tally.denied = listed_responses.len() - responses.len();
 
     let mut replies: Vec<&Response> = responses
         .iter()
@@ -102,10 +121,17 @@ pub(crate) fn changes(
         })
         .collect();
     new.sort_by(|a, b| order(&a.0, &b.0));
-    tally.new = new.len();
+    if moderation.review {
+        hold_for_review(&mut new, &by_id);
+    }
+    tally.pending = new
+        .iter()
+        .filter(|(_, p)| p.state == State::Pending)
+        .count();
+    tally.new = new.len() - tally.pending;
     changes.new = new;
 
-    let seen: HashSet<String> = responses
+    let seen: HashSet<String> = listed_responses
         .iter()
         .flat_map(|r| [Some(r.id.clone()), r.url.as_deref().map(address_key)])
         .flatten()
@@ -116,14 +142,36 @@ pub(crate) fn changes(
             || c.source
                 .as_deref()
                 .is_some_and(|s| seen.contains(&address_key(s)));
-        if owned && !listed && !c.is_withdrawn() {
+        let gone = matches!(c.state, State::Published | State::Pending);
+        if owned && !listed && gone {
             changes.replaced.push(withdrawn(c));
             tally.withdrawn += 1;
         }
     }
 
-    changes.reactions = reactions(&thread.reactions, responses, withdrawable);
+    changes.reactions = reactions(&thread.reactions, &responses, withdrawable);
     (changes, tally)
+}
+
+/// Marks the new responses pending, except the author's own when what they answer
+/// is shown: an answer to a response still waiting would answer nothing on the page.
+fn hold_for_review(new: &mut [(NewComment, Provenance)], old: &HashMap<&str, &Comment>) {
+    let mut published: HashMap<String, bool> = old
+        .iter()
+        .map(|(id, c)| (id.to_string(), c.is_published()))
+        .collect();
+    // `new` is in date order, parents first; a parent found later counts as not
+    // shown, which errs on the side of review.
+    for (c, p) in new.iter_mut() {
+        let answers_shown = c
+            .parent
+            .as_ref()
+            .is_none_or(|parent| published.get(parent).copied().unwrap_or(false));
+        if c.role != Role::Author || !answers_shown {
+            p.state = State::Pending;
+        }
+        published.insert(c.id.clone(), p.state == State::Published);
+    }
 }
 
 /// The entry a response is written as (top level; the caller threads it).
@@ -142,7 +190,7 @@ fn entry(r: &Response) -> (NewComment, Provenance) {
         Provenance {
             source: r.url.clone(),
             via: Some(r.via.to_string()).filter(|v| !v.is_empty()),
-            withdrawn: false,
+            state: State::Published,
             warning: r.warning.clone(),
             edited: r.edited,
         },
@@ -150,17 +198,20 @@ fn entry(r: &Response) -> (NewComment, Provenance) {
 }
 
 /// The entry anew when the response was edited at its source since the file took
-/// it; where it hangs in the thread stays as the file has it.
+/// it; where it hangs in the thread and its state (published or pending) stay as the
+/// file has them. A withdrawn or rejected one has no text to update.
 fn update(c: &Comment, r: &Response) -> Option<(NewComment, Provenance)> {
-    if c.is_withdrawn() || r.edited.is_none() || r.edited == c.edited || c.id != r.id {
+    let has_text = matches!(c.state, State::Published | State::Pending);
+    if !has_text || r.edited.is_none() || r.edited == c.edited || c.id != r.id {
         return None;
     }
     if limits::comment_body_problem(&r.body).is_some() {
         return None;
     }
-    let (mut new, p) = entry(r);
+    let (mut new, mut p) = entry(r);
     new.parent = c.parent.clone();
     new.replied_to = c.replied_to.clone();
+    p.state = c.state;
     Some((new, p))
 }
 
@@ -180,7 +231,7 @@ fn withdrawn(c: &Comment) -> (NewComment, Provenance) {
         Provenance {
             source: None,
             via: c.via.clone(),
-            withdrawn: true,
+            state: State::Withdrawn,
             warning: None,
             edited: None,
         },

@@ -152,7 +152,7 @@ impl Identities {
 
 /// An account address as compared: a trailing `/` and the case of the scheme and
 /// host do not make another account; everything else does.
-fn same_account(address: &str) -> String {
+pub(crate) fn same_account(address: &str) -> String {
     let address = address.trim().trim_end_matches('/');
     match address.find("://") {
         Some(i) => {

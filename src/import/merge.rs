@@ -17,7 +17,7 @@ use crate::content::THREAD_SUFFIX;
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::import::model::{order, NewComment, Provenance};
 use crate::import::text;
-use crate::threads::{parse_thread, Comment, Reactions, State, Thread};
+use crate::threads::{parse_thread, Comment, Reactions, Thread};
 use crate::yaml;
 
 /// What merging one thread did.
@@ -450,7 +450,7 @@ fn same_fetched(p: &Comment, c: &NewComment, prov: &Provenance) -> bool {
         && p.body == text::stored_body(&c.body)
         && p.source == prov.source
         && p.via == prov.via
-        && (p.state == State::Withdrawn) == prov.withdrawn
+        && p.state == prov.state
         && p.warning == prov.warning
         && p.edited == prov.edited
 }

@@ -33,7 +33,8 @@ pub(crate) struct NewComment {
 pub(crate) struct Provenance {
     pub(crate) source: Option<String>,
     pub(crate) via: Option<String>,
-    pub(crate) withdrawn: bool,
+    /// Published (not written), withdrawn, pending or rejected.
+    pub(crate) state: crate::threads::State,
     pub(crate) warning: Option<String>,
     pub(crate) edited: Option<Date>,
 }

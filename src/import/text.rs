@@ -7,7 +7,7 @@
 use crate::content::Kind;
 use crate::dates;
 use crate::import::model::{NewComment, NewDocument, Provenance};
-use crate::threads::Role;
+use crate::threads::{Role, State};
 use crate::yaml;
 
 /// Where a new document goes, relative to `content/`.
@@ -116,8 +116,11 @@ pub(crate) fn entry_with(c: &NewComment, p: &Provenance, indent: usize) -> Strin
     if let Some(via) = &p.via {
         field("via", yaml::quoted(via));
     }
-    if p.withdrawn {
-        field("state", "withdrawn".into());
+    match p.state {
+        State::Published => {}
+        State::Withdrawn => field("state", "withdrawn".into()),
+        State::Pending => field("state", "pending".into()),
+        State::Rejected => field("state", "rejected".into()),
     }
     if let Some(warning) = &p.warning {
         field("warning", yaml::quoted(warning));

@@ -293,8 +293,11 @@ pub struct CommentView {
     pub source: Option<String>,
     /// A content warning the body is folded behind.
     pub warning: Option<String>,
-    /// Gone at its source: shown as a placeholder, without name or text.
+    /// Gone at its source, or not published (pending, rejected): shown as a
+    /// placeholder, without name or text.
     pub withdrawn: bool,
+    /// Of those, pending or rejected rather than gone at its source.
+    pub removed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -65,7 +65,8 @@ pub fn thread_view(
                 .and_then(safe_website)
                 .map(str::to_string),
             warning: c.warning.clone(),
-            withdrawn: c.is_withdrawn(),
+            withdrawn: !c.is_published(),
+            removed: !c.is_published() && !c.is_withdrawn(),
         });
     }
     let r = &thread.reactions;
@@ -108,6 +109,7 @@ struct Labels<'a> {
     permalink: String,
     replying_to: String,
     withdrawn: String,
+    removed: String,
 }
 
 impl<'a> Labels<'a> {
@@ -120,6 +122,7 @@ impl<'a> Labels<'a> {
             permalink: label("permalink"),
             replying_to: label("replying_to"),
             withdrawn: label("withdrawn"),
+            removed: label("removed"),
         }
     }
 }
@@ -215,7 +218,11 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
         (_, true) => write!(
             out,
             "<div class=\"comment-body withdrawn\"><p>{}</p></div>\n</article>\n",
-            labels.withdrawn
+            if c.removed {
+                &labels.removed
+            } else {
+                &labels.withdrawn
+            }
         )?,
         (Some(warning), false) => write!(
             out,

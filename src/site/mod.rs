@@ -298,7 +298,7 @@ pub(crate) fn load_entry_thread(
     config: &SiteConfig,
 ) -> Result<Thread, Vec<Diagnostic>> {
     threads::load_thread(root, path)
-        .map(|t| sign_author_comments(t.without_withdrawn_leaves(), config.author_name.as_deref()))
+        .map(|t| sign_author_comments(t.published_view(), config.author_name.as_deref()))
 }
 
 /// A reply pasted with `role: author` and no `author:` is the site author's: it shows

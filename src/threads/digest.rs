@@ -77,7 +77,7 @@ impl Digest {
         let mut newest: Vec<(Date, u32)> = comments
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.role != Role::Mention && !c.is_withdrawn())
+            .filter(|(_, c)| c.role != Role::Mention && c.is_published())
             .filter_map(|(i, c)| Some((c.date.or(post_date)?, i as u32)))
             .collect();
         newest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -45,7 +45,7 @@ pub struct Engagement {
 /// Computes the figures of `thread`, whose tree is `tree`.
 pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
     let comments = &thread.comments;
-    let counted = |c: &&Comment| c.role != Role::Mention && !c.is_withdrawn();
+    let counted = |c: &&Comment| c.role != Role::Mention && c.is_published();
     let reader_comments = comments.iter().filter(|c| c.is_reader()).count();
     let author_replies = comments.iter().filter(|c| c.is_author()).count();
 

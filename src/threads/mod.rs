@@ -42,6 +42,11 @@ pub enum State {
     /// Gone at its source (`rapport fetch --full` found it deleted): its text and name
     /// are removed, and it is shown as a placeholder only while replies hang under it.
     Withdrawn,
+    /// Fetched while `[comments] review` is on, and not approved yet: not shown.
+    Pending,
+    /// Turned down by the author: kept (id and source, without text or name) only so
+    /// that the next fetch does not bring it back; shown as a withdrawn one is.
+    Rejected,
 }
 
 /// One comment, validated.
@@ -76,12 +81,16 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// A reader's comment that is still there (a withdrawn one has no author left).
+    /// A reader's comment that is shown (a withdrawn one has no author left).
     pub fn is_reader(&self) -> bool {
-        self.role == Role::Reader && self.state != State::Withdrawn
+        self.role == Role::Reader && self.is_published()
     }
     pub fn is_withdrawn(&self) -> bool {
         self.state == State::Withdrawn
+    }
+    /// Shown with its text: not withdrawn, pending or rejected.
+    pub fn is_published(&self) -> bool {
+        self.state == State::Published
     }
     pub fn is_author(&self) -> bool {
         self.role == Role::Author
@@ -119,9 +128,17 @@ impl Reactions {
 }
 
 impl Thread {
-    /// The thread as a page shows it: a withdrawn response stays as a placeholder
-    /// only while some reply hangs under it.
-    pub fn without_withdrawn_leaves(mut self) -> Thread {
+    /// The thread as a page shows it: a response that is not published (withdrawn,
+    /// pending, rejected) stays as a placeholder, without name or text, only while
+    /// some reply hangs under it.
+    pub fn published_view(mut self) -> Thread {
+        for c in self.comments.iter_mut().filter(|c| !c.is_published()) {
+            c.author = None;
+            c.url = None;
+            c.body.clear();
+            c.source = None;
+            c.warning = None;
+        }
         loop {
             let parents: std::collections::HashSet<&str> = self
                 .comments
@@ -131,7 +148,7 @@ impl Thread {
             let keep: Vec<bool> = self
                 .comments
                 .iter()
-                .map(|c| !c.is_withdrawn() || parents.contains(c.id.as_str()))
+                .map(|c| c.is_published() || parents.contains(c.id.as_str()))
                 .collect();
             if keep.iter().all(|k| *k) {
                 return self;

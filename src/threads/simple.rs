@@ -117,6 +117,8 @@ impl Fields {
                 let state = match value.text.as_str() {
                     "published" => State::Published,
                     "withdrawn" => State::Withdrawn,
+                    "pending" => State::Pending,
+                    "rejected" => State::Rejected,
                     _ => return None,
                 };
                 return self.state.replace(state).is_none().then_some(());

@@ -124,12 +124,12 @@ impl Server {
     }
 }
 
-const WEBMENTIONS: &str = "/api/mentions.jf2";
-const CONTEXT: &str = "/api/v1/statuses/100/context";
+pub const WEBMENTIONS: &str = "/api/mentions.jf2";
+pub const CONTEXT: &str = "/api/v1/statuses/100/context";
 
 /// A site whose post `hello` was announced by status 100 of the test server, with
 /// webmention.io (also the test server) set up, and the author's account on it.
-fn site(server: &Server) -> SiteTest {
+pub fn site(server: &Server) -> SiteTest {
     let site = SiteTest::empty();
     site.write(
         "site.toml",
@@ -153,7 +153,7 @@ fn site(server: &Server) -> SiteTest {
 }
 
 /// The server and site of most tests, both sources serving their fixtures.
-fn setup() -> (Server, SiteTest) {
+pub fn setup() -> (Server, SiteTest) {
     let server = Server::start();
     server.serve_fixture(WEBMENTIONS, "webmention-page.json");
     server.serve_fixture(CONTEXT, "mastodon-context.json");
@@ -162,7 +162,7 @@ fn setup() -> (Server, SiteTest) {
 }
 
 /// Runs `rapport fetch ARGS` in the site with the test server as webmention.io.
-fn fetch(site: &SiteTest, server: &Server, args: &[&str]) -> Run {
+pub fn fetch(site: &SiteTest, server: &Server, args: &[&str]) -> Run {
     let args: Vec<&str> = std::iter::once("fetch")
         .chain(args.iter().copied())
         .collect();
@@ -217,7 +217,7 @@ pub fn shape(site: &SiteTest) -> Vec<String> {
 }
 
 /// The id the Mastodon source gives the status with this `uri`.
-fn toot(uri: &str) -> String {
+pub fn toot(uri: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in uri.bytes() {
         hash ^= u64::from(b);

@@ -19,6 +19,7 @@ mod import;
 mod incremental;
 mod limits;
 mod migrate;
+mod moderation;
 mod new_post;
 mod output_clients;
 mod permalinks;
