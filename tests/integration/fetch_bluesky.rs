@@ -367,3 +367,43 @@ fn an_authors_handle_that_cannot_be_found_writes_nothing() {
         .all(|r| r.starts_with(THREAD)));
     assert!(thread_file(&site).contains("role: author"));
 }
+
+#[test]
+fn a_post_announced_on_mastodon_and_bluesky_gets_one_conversation() {
+    let (server, site) = setup();
+    server.serve_fixture("/api/v1/statuses/100/context", "mastodon-context.json");
+    site.write(
+        "site.toml",
+        &format!(
+            "title = \"Test\"\nbase_url = \"https://blog.example/\"\n[author]\nname = \"Pauline\"\naccounts = [\"{}/@pauline\", \"did:plc:pauline\"]\n[fetch]\nmastodon = true\nbluesky = true\n",
+            server.base
+        ),
+    );
+    site.write(
+        "content/posts/hello.md",
+        &format!(
+            "---\ntitle: Hello\ndate: 2024-01-01\nsyndication:\n  - \"{}/@pauline/100\"\n  - \"https://bsky.app/profile/did:plc:pauline/post/3kroot\"\n---\nHello.\n",
+            server.base
+        ),
+    );
+    let run = fetch(&site, &server, &[]).success();
+    assert_eq!(run.stdout, "content/posts/hello.md: 12 new\n");
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    let replies: Vec<String> = select(&html, ".reply-elsewhere a")
+        .iter()
+        .map(|a| text(a))
+        .collect();
+    assert_eq!(replies, ["Reply on Mastodon", "Reply on Bluesky"]);
+    assert_eq!(select(&html, ".by-author").len(), 2);
+    let via: Vec<String> = select(&html, ".comment-via")
+        .iter()
+        .map(|a| text(a))
+        .collect();
+    assert_eq!(via.iter().filter(|v| *v == "via Bluesky").count(), 6);
+    assert_eq!(via.iter().filter(|v| *v == "via Mastodon").count(), 6);
+    assert_eq!(
+        fetch(&site, &server, &[]).success().stdout,
+        "Nothing new.\n"
+    );
+}
