@@ -122,10 +122,24 @@ pub(crate) fn normalise(url: &str) -> String {
 /// A response's address as a key: like `normalise`, but the fragment stays (Bridgy
 /// tells likes and reposts of one status apart by it).
 pub(crate) fn address_key(url: &str) -> String {
+    // A Bluesky post's page names its author by handle (Bridgy) or by DID (the
+    // Bluesky source): its record key tells it.
+    if let Some(rkey) = bluesky_post_key(url) {
+        return format!("bsky.app/post/{rkey}");
+    }
     match url.trim().split_once('#') {
         Some((page, fragment)) => format!("{}#{fragment}", normalise(page)),
         None => normalise(url),
     }
+}
+
+/// The record key of a `https://bsky.app/profile/ACTOR/post/RKEY` address.
+fn bluesky_post_key(url: &str) -> Option<&str> {
+    let rest = url.trim().split_once("://")?.1;
+    let rest = rest.strip_prefix("bsky.app/profile/")?;
+    let (_, rkey) = rest.split_once("/post/")?;
+    let rkey = rkey.split(['/', '?', '#']).next()?;
+    (!rkey.is_empty()).then_some(rkey)
 }
 
 /// The comment id an address names with `#comment-<id>`, if any.
@@ -150,6 +164,14 @@ mod tests {
         }
         assert_ne!(normalise("https://example.org/posts/hello2/"), want);
         assert_eq!(origin("https://e.org/blog/"), "https://e.org");
+        assert_eq!(
+            address_key("https://bsky.app/profile/fiona.example/post/3kf1"),
+            address_key("https://bsky.app/profile/did:plc:fiona/post/3kf1/")
+        );
+        assert_ne!(
+            address_key("https://bsky.app/profile/fiona.example/post/3kf1"),
+            address_key("https://bsky.app/profile/fiona.example/post/3kf2")
+        );
         assert_eq!(
             comment_fragment("https://e.org/p/#comment-wm-3"),
             Some("wm-3")

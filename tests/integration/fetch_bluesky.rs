@@ -407,3 +407,47 @@ fn a_post_announced_on_mastodon_and_bluesky_gets_one_conversation() {
         "Nothing new.\n"
     );
 }
+
+#[test]
+fn a_bluesky_reply_that_also_comes_through_bridgy_is_written_once() {
+    let (server, site) = setup();
+    // Bridgy names the reply's page by its author's handle; the AppView gives a DID.
+    server.route(
+        "/api/mentions.jf2",
+        Reply::json(
+            "{\"children\": [{\"type\": \"entry\", \"wm-id\": 50, \"wm-property\": \"in-reply-to\", \"wm-target\": \"https://blog.example/posts/hello/\", \"wm-received\": \"2024-02-01T10:05:00Z\", \"wm-source\": \"https://brid.gy/comment/bluesky/did:plc:pauline/3kroot/3kfiona\", \"url\": \"https://bsky.app/profile/fiona.example/post/3kfiona\", \"author\": {\"name\": \"Fiona\", \"url\": \"https://bsky.app/profile/fiona.example\"}, \"content\": {\"text\": \"Lovely post! More at example.org/more\"}}]}",
+        ),
+    );
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n[author]\naccounts = [\"did:plc:pauline\"]\n[fetch]\nbluesky = true\nwebmention_io = { domain = \"blog.example\" }\n",
+    );
+    let env = |args: &[&str]| {
+        let api = format!("{}/xrpc", server.base);
+        let args: Vec<&str> = std::iter::once("fetch")
+            .chain(args.iter().copied())
+            .collect();
+        site.run_with_env(
+            &args,
+            &[
+                ("RAPPORT_BLUESKY_URL", &api),
+                ("RAPPORT_WEBMENTION_IO_URL", &server.base),
+                ("WEBMENTION_IO_TOKEN", "t"),
+            ],
+            &[],
+        )
+    };
+    let run = env(&["--source", "webmention"]).success();
+    assert_eq!(run.stdout, "content/posts/hello.md: 1 new\n");
+    let run = env(&[]).success();
+    assert_eq!(run.stdout, "content/posts/hello.md: 5 new\n");
+    let file = thread_file(&site);
+    assert_eq!(file.matches("Lovely post!").count(), 1, "{file}");
+    // Fiona's answers hang under the copy the file already had.
+    let thanks = post("pauline", "3kthank");
+    assert!(
+        file.contains(&format!("  - id: \"{thanks}\"\n    parent: \"wm-50\"\n")),
+        "{file}"
+    );
+    assert_eq!(env(&[]).success().stdout, "Nothing new.\n");
+}
