@@ -181,6 +181,9 @@ fn the_reply_rate_chart_had_tiny_labels_no_values_and_empty_months() {
     );
     // Labels and values are text of the page, not of a picture scaled to the screen.
     assert!(select(&html, "svg text").is_empty());
+    // A month's name ("November 2015") may wrap on a phone, so that the bars keep room.
+    let css = site.read("style.css");
+    assert!(css.contains(".reply-rate-table th[scope=\"row\"] { white-space: normal; }"));
 }
 
 #[test]
