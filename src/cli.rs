@@ -157,6 +157,9 @@ struct BuildArgs {
     /// Include drafts and future-dated posts
     #[arg(long)]
     drafts: bool,
+    /// Build everything again, ignoring the state the last build saved beside the output
+    #[arg(long)]
+    full: bool,
 }
 
 #[derive(Debug, Args)]
@@ -303,6 +306,7 @@ fn run(command: Command) -> Result<i32> {
             options.output = args.output;
             options.base_url = args.base_url;
             options.drafts = args.drafts;
+            options.fresh = args.full;
             options.on_wait = |output, lock| {
                 complain(&format!(
                     "waiting for another build of {} to finish ({} is locked)\n",

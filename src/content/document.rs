@@ -9,14 +9,14 @@ use crate::dates::{self, Date};
 use crate::error::{read_text, Diagnostic, Error, Location};
 use crate::site::urls::{PostFacts, PostPattern};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Post,
     Page,
 }
 
 /// A parsed post or page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     pub kind: Kind,
     /// The markdown file, relative to the site root.
@@ -49,6 +49,7 @@ pub struct Document {
     pub syndication: Vec<String>,
     /// `toc: true`: the page shows a table of contents.
     pub toc: bool,
+    #[serde(with = "crate::site::state::json_text")]
     pub extra: tera::Value,
     pub body: String,
     /// The line of the markdown file the body starts on, to locate what is in it.

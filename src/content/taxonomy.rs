@@ -4,7 +4,9 @@
 
 /// One way of filing posts. Its name is the front matter key, the folder of its
 /// pages and the word site.toml uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Taxonomy {
     Tags,
     Categories,

@@ -4,18 +4,21 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
+use crate::config::{self, SiteConfig};
 use crate::content::{Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
+use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
+use crate::site::urls::SitePage;
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
 use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
@@ -29,6 +32,11 @@ pub struct BuildReport {
     pub pages: usize,
     pub comments: usize,
     pub files: usize,
+    /// Files rendered or copied; the others were the published ones, unchanged.
+    pub rendered: usize,
+    /// Posts and pages the build did not read again: the state saved beside the
+    /// output held them.
+    pub reused: usize,
     pub steps: Vec<(&'static str, Duration)>,
 }
 
@@ -47,32 +55,108 @@ impl BuildReport {
 /// post and page without its body and thread (what the plan, lists and feeds need),
 /// then reads each one whole, renders and writes its page, and keeps of it only what
 /// the site-wide pages use; the few comments whose text they show are read again.
+///
+/// With the state the last build of this output saved (`state.rs`), it reads again
+/// only the posts and pages whose files changed, renders only the outputs whose inputs
+/// changed, and links the others from the published folder into the staged one.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = SystemTime::now();
     let mut report = BuildReport {
         output: options.output_dir(),
         ..Default::default()
     };
+    let config = config::load(&options.root)?;
+    guard::check_output_location(&config, &report.output)?;
+    let target = report.output.clone();
+    let out = report.step("prepare output", || {
+        OutputDir::create(&target, options.on_wait)
+    })?;
+    let key = state::key(options, &config);
+    let saved = match key {
+        Some(key) if !options.fresh => {
+            report.step("read state", || Ok(state::read(out.target(), key)))?
+        }
+        _ => None,
+    };
+    let out = match build_into(options, &mut report, out, saved, key, started)? {
+        None => return Ok(report),
+        // The published folder lacks a file the state says it has: build it all.
+        Some(out) => out,
+    };
+    drop(out);
+    let out = OutputDir::create(&target, options.on_wait)?;
+    build_into(options, &mut report, out, None, key, started)?;
+    Ok(report)
+}
+
+/// The build of `build`, reusing `saved` if there is one. Returns the output folder
+/// back when `saved` did not hold after all (before anything was rendered).
+fn build_into(
+    options: &BuildOptions,
+    report: &mut BuildReport,
+    out: OutputDir,
+    saved: Option<state::Saved>,
+    key: Option<u64>,
+    started: SystemTime,
+) -> Result<Option<OutputDir>> {
+    let reading = Reading {
+        options,
+        saved: saved.as_ref(),
+        prints: Mutex::default(),
+        bodies: Mutex::default(),
+    };
     let read_outline =
-        |root: &Path, source: &Source, config: &SiteConfig| outline(root, source, config, options);
+        |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
     let mut site = report.step("load", || {
         site::load_with(options, &read_outline).or_else(|_| {
             // Every problem at once, the threads' included.
             site::load(options)
         })
     })?;
-    guard::check_output_location(&site.config, &report.output)?;
+    let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let statics = report.step("plan", || static_layers(&site.config))?;
-    let target = report.output.clone();
-    let out = report.step("prepare output", || {
-        OutputDir::create(&target, options.on_wait)
-    })?;
-    let (outputs, bodies, conversations) = report.step("render posts", || {
+    let first = report.step("render posts", || {
         let pass = Pass::new(&site, &renderer);
         let plan = plan::plan(&pass, &statics, &[])?;
-        let (bodies, conversations) = render_entries_read_whole(&pass, &plan, &out)?;
-        Ok((plan.outputs, bodies, conversations))
+        let fresh: Vec<bool> = (plan.outputs.iter())
+            .map(|o| saved.as_ref().is_none_or(|s| !s.has(o)))
+            .collect();
+        let in_feed = feed_window(pass.site);
+        // Read again: a post or page the state did not hold, or whose page or what
+        // lists show of it is due.
+        let read_whole: Vec<bool> = (plan.outputs.iter().zip(&fresh))
+            .map(|(output, &fresh)| {
+                let Job::Entry(at) = output.job else {
+                    return false;
+                };
+                let source = &pass.entry(at).doc.source;
+                let body_due = match at {
+                    EntryRef::Post(p) => reused
+                        .get(source)
+                        .is_none_or(|b| p < in_feed && b.content.is_none()),
+                    EntryRef::Page(_) => false,
+                };
+                fresh || body_due || !prints.get(source).is_some_and(|p| p.1)
+            })
+            .collect();
+        if saved.is_some() {
+            let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
+                .filter(|&(i, _)| !fresh[i] && !read_whole[i])
+                .map(|(_, o)| o.file.as_str())
+                .collect();
+            if !out.link_published(&unchanged)? {
+                return Ok(None);
+            }
+        }
+        let (bodies, conversations) =
+            render_entries_read_whole(&pass, &plan, &|i| read_whole[i], &out)?;
+        let rendered = read_whole.iter().filter(|r| **r).count();
+        Ok(Some((plan.outputs, fresh, rendered, bodies, conversations)))
     })?;
+    let Some((outputs, fresh, rendered, bodies, conversations)) = first else {
+        return Ok(Some(out));
+    };
     for (at, conversation) in conversations {
         let entry = match at {
             EntryRef::Post(i) => &mut site.posts[i],
@@ -80,15 +164,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         };
         conversation.into_entry(entry);
     }
+    let mut bodies = bodies;
+    for (source, body) in reused {
+        bodies.entry(source).or_insert(body);
+    }
+    let is_rest = |i: usize| fresh[i] && !matches!(outputs[i].job, Job::Entry(_));
+    let shows_comments = (0..outputs.len()).any(|i| {
+        let site_page = |o: &Output| match o.job {
+            Job::Site(page) => Some(page),
+            _ => None,
+        };
+        is_rest(i)
+            && matches!(
+                site_page(&outputs[i]),
+                Some(SitePage::Engagement | SitePage::CommentsFeed(_))
+            )
+    });
     report.step("render", || {
-        read_shown_comments(&mut site)?;
+        if shows_comments {
+            read_shown_comments(&mut site)?;
+        }
         let pass = Pass::new(&site, &renderer);
         // The very files of the first plan: their collisions were checked then.
         let plan = plan::plan(&pass, &statics, &outputs)?;
-        let is_rest = |i: usize| !matches!(outputs[i].job, Job::Entry(_));
         render_plan(&pass, &plan, &is_rest, &bodies, false, &out)
     })?;
-    report.step("swap", || out.commit())?;
+    report.rendered = rendered + (0..outputs.len()).filter(|&i| is_rest(i)).count();
+    report.reused = prints.values().filter(|p| p.1).count();
     report.posts = site.posts.len();
     report.pages = site.pages.len();
     report.comments = site
@@ -98,31 +200,109 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .map(|e| e.digest.comments)
         .sum();
     report.files = outputs.len();
-    Ok(report)
+    // What the posts feed no longer shows is not kept.
+    let in_feed = feed_window(&site);
+    for post in &site.posts[in_feed..] {
+        if let Some(body) = bodies.get_mut(&post.doc.source) {
+            body.content = None;
+        }
+    }
+    state::remove(out.target());
+    report.step("swap", || {
+        out.commit_then(|target| {
+            let Some(key) = key else { return };
+            let prints = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
+            let entries = (site.posts.iter())
+                .map(|e| (e, bodies.get(&e.doc.source)))
+                .chain(site.pages.iter().map(|e| (e, None)))
+                .collect();
+            let to_save = state::ToSave {
+                key,
+                started,
+                outputs: &outputs,
+                entries,
+                prints: &prints,
+            };
+            // Without a state the next build is a full one: nothing worse.
+            let _ = state::save(target, &to_save);
+        })
+    })?;
+    Ok(None)
+}
+
+/// Reads each post and page for `build_into`: from the saved state when its files did
+/// not change, otherwise its front matter (`outline`).
+struct Reading<'a> {
+    options: &'a BuildOptions,
+    saved: Option<&'a state::Saved>,
+    /// The fingerprints of each source when read, and whether the state held it.
+    prints: Mutex<foldhash::HashMap<PathBuf, (SourcePrints, bool)>>,
+    /// What lists show of each post the state held.
+    bodies: Mutex<BodyStore>,
+}
+
+impl Reading<'_> {
+    fn entry(
+        &self,
+        root: &Path,
+        source: &Source,
+        config: &SiteConfig,
+    ) -> std::result::Result<Entry, Vec<Diagnostic>> {
+        let prints = SourcePrints::of(root, source);
+        let saved = self.saved.and_then(|s| s.take(source, &prints));
+        unlocked_ref(&self.prints).insert(source.path.clone(), (prints, saved.is_some()));
+        let Some((entry, body)) = saved else {
+            return outline(root, source, config, self.options);
+        };
+        if let Some(body) = body {
+            unlocked_ref(&self.bodies).insert(source.path.clone(), body);
+        }
+        Ok(entry)
+    }
+}
+
+fn unlocked<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+fn unlocked_ref<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A post or page without its body and thread: its front matter, which is all the
 /// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
-/// whole, so that its thread's problems are reported as by a full load.
+/// whole, so that its thread's problems are reported as by a full load. Its revision
+/// is a digest of its files, the same in every build (`state::content_digest`).
 fn outline(
     root: &Path,
     source: &Source,
     config: &SiteConfig,
     options: &BuildOptions,
 ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-    let doc = match site::load_document(root, source, config) {
-        Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => doc,
-        _ => return site::load_entry(root, source, config).map(Conversation::slim),
+    let digest = |path: &Path| {
+        std::fs::read(root.join(path)).map_or(0, |bytes| state::content_digest(path, &bytes))
     };
-    let thread = Thread {
-        path: source.thread.clone().unwrap_or_default(),
-        ..Thread::default()
+    let (doc_digest, thread_digest) = (
+        digest(&source.path),
+        source.thread.as_deref().map_or(0, digest),
+    );
+    let mut entry = match site::load_document(root, source, config) {
+        Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
+            let thread = Thread {
+                path: source.thread.clone().unwrap_or_default(),
+                ..Thread::default()
+            };
+            let doc = Document {
+                body: String::new(),
+                ..doc
+            };
+            site::entry_of(doc, thread)
+        }
+        _ => site::load_entry(root, source, config).map(Conversation::slim)?,
     };
-    let doc = Document {
-        body: String::new(),
-        ..doc
-    };
-    Ok(site::entry_of(doc, thread))
+    entry.revision.doc = doc_digest;
+    entry.revision.thread = thread_digest;
+    Ok(entry)
 }
 
 /// What the site-wide pages use of a post's conversation: its figures and digest,
@@ -158,12 +338,14 @@ impl Conversation {
 /// conversation.
 type EntryLeft = (Option<(PathBuf, Body)>, (EntryRef, Conversation));
 
-/// Reads each post and page of `plan` whole, renders and writes its page; returns
+/// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
+/// and writes its page; returns
 /// what lists and feeds show of each post and what the site-wide pages use of each
 /// conversation. Every problem of every thread is reported at once.
 fn render_entries_read_whole(
     pass: &Pass<'_>,
     plan: &Plan<'_>,
+    wanted: &(dyn Fn(usize) -> bool + Sync),
     sink: &dyn Sink,
 ) -> Result<(BodyStore, Vec<(EntryRef, Conversation)>)> {
     let config = &pass.site.config;
@@ -171,7 +353,9 @@ fn render_entries_read_whole(
     let entries: Vec<(&Output, EntryRef)> = plan
         .outputs
         .iter()
-        .filter_map(|output| match output.job {
+        .enumerate()
+        .filter(|&(i, _)| wanted(i))
+        .filter_map(|(_, output)| match output.job {
             Job::Entry(at) => Some((output, at)),
             _ => None,
         })
@@ -354,7 +538,7 @@ pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<
 }
 
 /// What lists and feeds reuse of a rendered post.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Body {
     /// What lists show of it (`Pass::summary_html`).
     pub(crate) summary: String,

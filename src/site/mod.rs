@@ -14,6 +14,7 @@ pub mod plan;
 mod publish_update;
 mod related;
 mod site_pages;
+pub(crate) mod state;
 mod static_files;
 pub mod urls;
 
@@ -44,6 +45,8 @@ pub struct BuildOptions {
     pub now: Date,
     /// Told when the build waits for another one writing the same output.
     pub on_wait: output::OnWait,
+    /// Build everything, ignoring the state the last build saved beside the output.
+    pub fresh: bool,
 }
 
 impl BuildOptions {
@@ -55,6 +58,7 @@ impl BuildOptions {
             drafts: false,
             now: chrono::Utc::now(),
             on_wait: |_, _| {},
+            fresh: false,
         }
     }
 
@@ -66,7 +70,7 @@ impl BuildOptions {
 }
 
 /// A post or page with its conversation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub doc: Document,
     pub thread: Thread,
@@ -85,7 +89,7 @@ pub struct Entry {
 /// What an update compares to tell which outputs an edit changed. `doc` and
 /// `thread` change when an entry is read again: the document's on every reading, the
 /// thread's only when the thread differs from the one read before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     pub doc: u64,
     pub thread: u64,

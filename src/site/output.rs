@@ -77,13 +77,24 @@ impl OutputDir {
         })
     }
 
+    /// The output folder, its links resolved.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Replaces the target with the staged build in one step where the system can
     /// (Linux), so that the output is at every moment the old build or the new one.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_then(|_| {})
+    }
+
+    /// `commit`, then `then` with the output folder, still holding the output's lock.
+    pub(crate) fn commit_then(mut self, then: impl FnOnce(&Path)) -> Result<()> {
         if self.target.symlink_metadata().is_err() {
             std::fs::rename(&self.staging, &self.target)
                 .map_err(|e| Error::io(&self.target, "cannot move the new build into place", e))?;
             self.committed = true;
+            then(&self.target);
             return Ok(());
         }
         let old = match exchange(&self.staging, &self.target) {
@@ -92,7 +103,49 @@ impl OutputDir {
             Err(_) => self.swap_in_two_steps()?,
         };
         self.committed = true;
+        then(&self.target);
         remove(&old)
+    }
+
+    /// Puts the published files at `files` (relative paths) into the staged build as
+    /// they are: hard links where the file system has them, copies elsewhere. Returns
+    /// false, having done nothing worth keeping, when one of them is missing.
+    pub(crate) fn link_published(&self, files: &[&str]) -> Result<bool> {
+        use rayon::prelude::*;
+        let mut folders = std::collections::BTreeSet::new();
+        for file in files {
+            folders.extend(file.match_indices('/').map(|(slash, _)| &file[..slash]));
+        }
+        // A folder sorts before what is in it.
+        for folder in folders {
+            let path = contained(&self.staging, folder)?;
+            match std::fs::create_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io(&path, "cannot create", e)),
+            }
+        }
+        // `Ok(false)`: a published file is missing.
+        files
+            .par_iter()
+            .try_fold(
+                || true,
+                |found, file| {
+                    let (from, to) = (
+                        contained(&self.target, file)?,
+                        contained(&self.staging, file)?,
+                    );
+                    if !found || std::fs::hard_link(&from, &to).is_ok() {
+                        return Ok(found);
+                    }
+                    match std::fs::copy(&from, &to) {
+                        Ok(_) => Ok(true),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                        Err(e) => Err(Error::io(&from, "cannot copy", e)),
+                    }
+                },
+            )
+            .try_reduce(|| true, |a, b| Ok(a && b))
     }
 
     /// Where an exchange in one step is not available: the previous build is moved

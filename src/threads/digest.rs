@@ -8,7 +8,7 @@ use crate::threads::metrics::reader_key;
 use crate::threads::{Role, Thread, Tree};
 
 /// The digest of one thread. Comments are named by their index in `thread.comments`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Digest {
     /// How many comments the thread has, of every kind.
     pub comments: usize,

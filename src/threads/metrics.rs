@@ -9,7 +9,7 @@ use crate::dates::Date;
 use crate::threads::{Comment, Role, Thread, Tree};
 
 /// The conversation figures of one post.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Engagement {
     /// Reader and author comments (mentions excluded).
     pub comments: usize,
@@ -31,6 +31,7 @@ pub struct Engagement {
     pub back_and_forth: usize,
     /// Median, over answered reader comments with dates, of the time to the first
     /// direct author reply.
+    #[serde(with = "crate::site::state::duration_option")]
     pub median_reply_time: Option<Duration>,
     /// Date of the newest comment.
     pub last_activity: Option<Date>,
@@ -39,6 +40,7 @@ pub struct Engagement {
     pub reader_dates: Vec<(Date, bool)>,
     /// The times to a first author reply behind `median_reply_time`, sorted: this
     /// post's share of the site-wide median.
+    #[serde(with = "crate::site::state::durations")]
     pub reply_times: Vec<Duration>,
 }
 

@@ -50,7 +50,7 @@ pub enum State {
 }
 
 /// One comment, validated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: String,
     pub parent: Option<String>,
@@ -99,7 +99,7 @@ impl Comment {
 
 /// The validated conversation of one post: ids are unique, every parent exists and
 /// there are no cycles.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Thread {
     /// The thread file, relative to the site root.
     pub path: PathBuf,
@@ -110,7 +110,7 @@ pub struct Thread {
 
 /// Reactions to a post, each kind a list of the ids its source gave them (so that a
 /// fetch counts each once); only the counts are published, never who reacted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reactions {
     #[serde(default)]

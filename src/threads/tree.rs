@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::threads::Thread;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tree {
     /// Index of each comment's parent in `thread.comments`.
     pub parent: Vec<Option<usize>>,

@@ -205,7 +205,8 @@ fn failed_build_leaves_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("rapport") && n != ".public.rapport-lock")
+        .filter(|n| n.contains("rapport"))
+        .filter(|n| n != ".public.rapport-lock" && n != ".public.rapport-state")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

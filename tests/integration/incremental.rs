@@ -72,7 +72,9 @@ impl Session {
             let (state, _) = Incremental::build(&options(&self.site, "served")).unwrap();
             self.state = state;
         }
-        rapport::build(&options(&self.site, "fresh")).unwrap();
+        let mut full = options(&self.site, "fresh");
+        full.fresh = true;
+        rapport::build(&full).unwrap();
         let served = tree(&self.site.root.join("served"));
         let fresh = tree(&self.site.root.join("fresh"));
         let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();

@@ -36,3 +36,4 @@ mod taxonomies;
 mod theme;
 mod threads;
 mod toml_front_matter;
+mod warm_start;

@@ -134,14 +134,14 @@ fn two_builds_at_once_published_an_incomplete_site() {
     );
     assert_eq!(missing_from_build(&public, POSTS), Vec::<String>::new());
     assert_eq!(post_folders(&public), POSTS);
-    // Nothing is left beside the output but the lock.
+    // Nothing is left beside the output but the lock and the build state.
     let mut beside: Vec<String> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("rapport"))
         .collect();
     beside.sort();
-    assert_eq!(beside, [".public.rapport-lock"]);
+    assert_eq!(beside, [".public.rapport-lock", ".public.rapport-state"]);
 }
 
 #[test]

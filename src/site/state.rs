@@ -1,0 +1,477 @@
+//! The build state: what a build saves beside its output (`.public.rapport-state`
+//! beside `public/`, never inside it) so that the next build of the same output reads
+//! again only the sources that changed and renders only the outputs whose inputs
+//! changed. It holds each source's fingerprint and what lists, feeds and the
+//! conversation pages need of it, and each output's digest from the plan.
+//!
+//! A state counts only for the very folder it was saved with, by the same rapport,
+//! with the same site.toml, templates, themes and translations and the same build
+//! options; anything else about it (missing, cut short, damaged, another version)
+//! makes the build a full one. It is removed before a build publishes and written
+//! again after, under the output's lock.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{BuildHasher, Hash};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::SiteConfig;
+use crate::content::Source;
+use crate::site::build::Body;
+use crate::site::plan::Output;
+use crate::site::{BuildOptions, Entry};
+
+/// The first bytes of a state file; the last one is the format's version.
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x01";
+
+/// A file's size and modification time: a file whose fingerprint is the one saved is
+/// taken to be the file read then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct Print {
+    len: u64,
+    /// Nanoseconds since 1970.
+    modified: i128,
+}
+
+impl Print {
+    /// The fingerprint of the file at `path`, `None` when it cannot be read.
+    pub(crate) fn of(path: &Path) -> Option<Print> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = match meta.modified().ok()?.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        };
+        Some(Print {
+            len: meta.len(),
+            modified,
+        })
+    }
+
+    /// The fingerprint to save for a file read by a build started at `started`. A
+    /// file modified that recently may be modified again within the same tick of its
+    /// clock without its time changing (FAT and HFS+ count whole seconds): it is
+    /// saved as a fingerprint no file has, so the next build reads it again.
+    fn to_save(self, started: SystemTime) -> Print {
+        const TICK: Duration = Duration::from_secs(2);
+        let settled = started
+            .checked_sub(TICK)
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        if self.modified < settled {
+            self
+        } else {
+            Print {
+                len: u64::MAX,
+                modified: 0,
+            }
+        }
+    }
+}
+
+/// The fingerprints of a source as a build read it: its markdown file and its thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SourcePrints {
+    md: Option<Print>,
+    thread: Option<Print>,
+}
+
+impl SourcePrints {
+    /// Taken before the files are read: a file changed meanwhile is read again next time.
+    pub(crate) fn of(root: &Path, source: &Source) -> SourcePrints {
+        SourcePrints {
+            md: Print::of(&root.join(&source.path)),
+            thread: source
+                .thread
+                .as_ref()
+                .and_then(|t| Print::of(&root.join(t))),
+        }
+    }
+}
+
+/// A digest of a file's path and bytes: the revision of a post read from it, the same
+/// in every build (`Revision`), so that the digests of a plan can be compared with
+/// those of the plan a build saved.
+pub(crate) fn content_digest(path: &Path, bytes: &[u8]) -> u64 {
+    foldhash::quality::FixedState::with_seed(0).hash_one((path, bytes))
+}
+
+/// What a post or page was when saved.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    md: Print,
+    thread: Option<Print>,
+    /// Without its body and its comments' text (`build::Conversation`).
+    entry: Entry,
+    /// What lists and feeds show of a post.
+    body: Option<Body>,
+}
+
+#[derive(Serialize)]
+struct RecordRef<'a> {
+    md: Print,
+    thread: Option<Print>,
+    entry: &'a Entry,
+    body: Option<&'a Body>,
+}
+
+/// The state file after its header.
+#[derive(Deserialize)]
+struct Payload {
+    output: Identity,
+    outputs: Vec<(String, u64)>,
+    copied: Vec<(PathBuf, Print)>,
+    records: Vec<Record>,
+}
+
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    output: Identity,
+    outputs: Vec<(&'a str, u64)>,
+    copied: Vec<(&'a Path, Print)>,
+    records: Vec<RecordRef<'a>>,
+}
+
+/// Which folder a state was saved with: its device, inode and change time. Another
+/// build (an older rapport, a copy, a restore) leaves another folder there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Identity(u64, u64, i64, i64);
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(dir: &Path) -> Option<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(dir).ok()?;
+        m.is_dir()
+            .then(|| Identity(m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
+    }
+
+    /// Without a way to tell one folder from another, no state is trusted.
+    #[cfg(not(unix))]
+    fn of(_: &Path) -> Option<Identity> {
+        None
+    }
+}
+
+/// A saved state that holds for this build.
+pub(crate) struct Saved {
+    /// The digest of each output file.
+    outputs: foldhash::HashMap<String, u64>,
+    /// The fingerprint of each file copied as it is, by its path.
+    copied: HashMap<PathBuf, Print>,
+    /// Each post and page by its markdown file, taken by the build that reuses it.
+    records: foldhash::HashMap<PathBuf, Mutex<Option<Record>>>,
+}
+
+impl Saved {
+    /// The saved entry of `source` and what lists show of it, if neither its file nor
+    /// its thread changed since.
+    pub(crate) fn take(
+        &self,
+        source: &Source,
+        now: &SourcePrints,
+    ) -> Option<(Entry, Option<Body>)> {
+        let slot = self.records.get(&source.path)?;
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let record = slot.as_ref()?;
+        let same = now.md == Some(record.md)
+            && now.thread == record.thread
+            && source.thread == record.entry.doc.thread_file;
+        if !same || now.md.is_none() {
+            return None;
+        }
+        slot.take().map(|r| (r.entry, r.body))
+    }
+
+    /// Whether the output at `output.file` is the one this state's build wrote there.
+    pub(crate) fn has(&self, output: &Output) -> bool {
+        let same_inputs = self.outputs.get(&output.file) == Some(&output.inputs);
+        same_inputs
+            && output.job.source_file().is_none_or(|path| {
+                self.copied
+                    .get(path)
+                    .is_some_and(|p| Print::of(path) == Some(*p))
+            })
+    }
+}
+
+/// The key a state is saved under: everything that changes every output without the
+/// plan's digests seeing it. `None` when a file of it cannot be read.
+pub(crate) fn key(options: &BuildOptions, config: &SiteConfig) -> Option<u64> {
+    let mut h = foldhash::quality::FixedState::with_seed(0).build_hasher();
+    (MAGIC, env!("CARGO_PKG_VERSION")).hash(&mut h);
+    // A rebuilt rapport of the same version may render otherwise.
+    let exe = std::env::current_exe().ok()?;
+    Print::of(&exe)?.hash(&mut h);
+    (&options.base_url, options.drafts).hash(&mut h);
+    let root = &config.root;
+    std::fs::read(root.join("site.toml")).ok()?.hash(&mut h);
+    for dir in ["templates", "themes", "i18n"] {
+        let walk = walkdir::WalkDir::new(root.join(dir))
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e)
+                    if e.depth() == 0
+                        && e.io_error()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    break
+                }
+                Err(_) => return None,
+            };
+            if entry.file_type().is_file() {
+                (entry.path(), std::fs::read(entry.path()).ok()?).hash(&mut h);
+            }
+        }
+    }
+    Some(std::hash::Hasher::finish(&h))
+}
+
+/// Where the state of the output folder `target` is kept: beside it.
+pub(crate) fn path_for(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    target
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.rapport-state"))
+}
+
+/// The state saved for `target` under `key`, if there is one that holds.
+pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
+    let file = File::open(path_for(target)).ok()?;
+    let size = file.metadata().ok()?.len();
+    let mut file = BufReader::with_capacity(1 << 16, file);
+    let mut header = [0u8; 16 + 8 + 8 + 4];
+    file.read_exact(&mut header).ok()?;
+    let (magic, rest) = header.split_at(16);
+    let word = |at: usize| u64::from_le_bytes(rest[at..at + 8].try_into().expect("8 bytes"));
+    if magic != MAGIC || word(0) != key {
+        return None;
+    }
+    let len = word(8);
+    if size != header.len() as u64 + len {
+        return None;
+    }
+    let sum = u32::from_le_bytes(rest[16..20].try_into().expect("4 bytes"));
+    let mut reader = Summing::new(file.take(len));
+    let payload: Payload = bincode::DefaultOptions::new()
+        .with_limit(len)
+        .deserialize_from(&mut reader)
+        .ok()?;
+    if reader.read(&mut [0u8; 1]).ok()? != 0 || reader.count != len || reader.sum() != sum {
+        return None;
+    }
+    if Identity::of(target) != Some(payload.output) {
+        return None;
+    }
+    Some(Saved {
+        outputs: payload.outputs.into_iter().collect(),
+        copied: payload.copied.into_iter().collect(),
+        records: payload
+            .records
+            .into_iter()
+            .map(|r| (r.entry.doc.source.clone(), Mutex::new(Some(r))))
+            .collect(),
+    })
+}
+
+/// Removes the state of `target`: its folder is about to change.
+pub(crate) fn remove(target: &Path) {
+    let _ = std::fs::remove_file(path_for(target));
+}
+
+/// What a build saves.
+pub(crate) struct ToSave<'a> {
+    pub(crate) key: u64,
+    pub(crate) started: SystemTime,
+    pub(crate) outputs: &'a [Output],
+    pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
+    /// The fingerprints of each source, taken when it was read.
+    pub(crate) prints: &'a foldhash::HashMap<PathBuf, SourcePrints>,
+}
+
+/// Saves the state of the folder `target` has just become. Written under another name
+/// and renamed into place: a state is whole or absent.
+pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
+    let Some(output) = Identity::of(target) else {
+        return Ok(());
+    };
+    let copied = what
+        .outputs
+        .iter()
+        .filter_map(|o| o.job.source_file())
+        .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
+        .collect();
+    let records = what
+        .entries
+        .iter()
+        .filter_map(|&(entry, body)| {
+            let prints = what.prints.get(&entry.doc.source)?;
+            Some(RecordRef {
+                md: prints.md?.to_save(what.started),
+                thread: prints.thread.map(|p| p.to_save(what.started)),
+                entry,
+                body,
+            })
+        })
+        .collect();
+    let payload = PayloadRef {
+        output,
+        outputs: what
+            .outputs
+            .iter()
+            .map(|o| (o.file.as_str(), o.inputs))
+            .collect(),
+        copied,
+        records,
+    };
+    let path = path_for(target);
+    let temporary = path.with_extension("rapport-state-new");
+    let written =
+        write(&temporary, what.key, &payload).and_then(|()| std::fs::rename(&temporary, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+fn write(path: &Path, key: u64, payload: &PayloadRef<'_>) -> std::io::Result<()> {
+    let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
+    file.write_all(MAGIC)?;
+    file.write_all(&key.to_le_bytes())?;
+    // The length and sum, once known.
+    file.write_all(&[0u8; 12])?;
+    let mut writer = Summing::new(&mut file);
+    bincode::DefaultOptions::new()
+        .serialize_into(&mut writer, payload)
+        .map_err(std::io::Error::other)?;
+    let (len, sum) = (writer.count, writer.sum());
+    let mut file = file.into_inner().map_err(|e| e.into_error())?;
+    file.seek(SeekFrom::Start(16 + 8))?;
+    file.write_all(&len.to_le_bytes())?;
+    file.write_all(&sum.to_le_bytes())?;
+    Ok(())
+}
+
+/// Counts and sums the bytes going through it.
+struct Summing<T> {
+    inner: T,
+    crc: crc32fast::Hasher,
+    count: u64,
+}
+
+impl<T> Summing<T> {
+    fn new(inner: T) -> Self {
+        Summing {
+            inner,
+            crc: crc32fast::Hasher::new(),
+            count: 0,
+        }
+    }
+
+    fn sum(&self) -> u32 {
+        self.crc.clone().finalize()
+    }
+}
+
+impl<R: Read> Read for Summing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Summing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+use bincode::Options as _;
+
+/// The extra front matter of a post (any shape) as JSON text: the state's format
+/// writes no self-describing values.
+pub(crate) mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(value: &tera::Value, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(value)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<tera::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Durations as whole seconds and nanoseconds.
+pub(crate) mod durations {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn parts(d: &Duration) -> (i64, i32) {
+        (d.num_seconds(), d.subsec_nanos())
+    }
+
+    pub(super) fn from_parts<E: serde::de::Error>(
+        (secs, nanos): (i64, i32),
+    ) -> Result<Duration, E> {
+        let nanos = Duration::nanoseconds(nanos.into());
+        Duration::try_seconds(secs)
+            .and_then(|d| d.checked_add(&nanos))
+            .ok_or_else(|| E::custom("duration out of range"))
+    }
+
+    pub(crate) fn serialize<S: Serializer>(list: &[Duration], s: S) -> Result<S::Ok, S::Error> {
+        let parts: Vec<(i64, i32)> = list.iter().map(parts).collect();
+        parts.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+        Vec::<(i64, i32)>::deserialize(d)?
+            .into_iter()
+            .map(from_parts)
+            .collect()
+    }
+}
+
+/// An optional duration as whole seconds and nanoseconds.
+pub(crate) mod duration_option {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::durations::{from_parts, parts};
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        d.as_ref().map(parts).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Option::<(i64, i32)>::deserialize(d)?
+            .map(from_parts)
+            .transpose()
+    }
+}

@@ -1,0 +1,408 @@
+//! A build with the state the last build saved beside its output must write exactly
+//! what a full build writes, after every kind of edit, and a missing or damaged state
+//! costs only a full build. Each step edits the site, builds `public/` with its
+//! state, builds `fresh/` ignoring any state, and compares the two trees.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rapport::{BuildOptions, BuildReport};
+
+use crate::harness::SiteTest;
+
+fn options(site: &SiteTest, output: &str) -> BuildOptions {
+    let mut o = BuildOptions::new(&site.root);
+    o.output = Some(site.root.join(output));
+    o.now = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .into();
+    o
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Sets the modification time of the files under `dir` written in the last minute an
+/// hour back: files written within the last seconds are read again by every build
+/// (their time may not change on the next save), which would hide what a build reuses.
+fn settle(dir: &Path) {
+    let now = SystemTime::now();
+    for entry in walk(dir) {
+        let modified = std::fs::metadata(&entry).unwrap().modified().unwrap();
+        if modified + Duration::from_secs(60) > now {
+            let file = std::fs::File::options().write(true).open(&entry).unwrap();
+            file.set_modified(now - Duration::from_secs(3600)).unwrap();
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn state_file(site: &SiteTest) -> PathBuf {
+    site.root.join(".public.rapport-state")
+}
+
+/// A site built into `public/` with its state, and compared with full builds.
+struct Session {
+    site: SiteTest,
+}
+
+impl Session {
+    fn start(site: SiteTest) -> Session {
+        settle(&site.root);
+        let s = Session { site };
+        let report = s.warm_build("first build");
+        assert_eq!(report.reused, 0);
+        assert!(
+            state_file(&s.site).is_file(),
+            "the state is saved beside public/"
+        );
+        s
+    }
+
+    #[track_caller]
+    fn warm_build(&self, what: &str) -> BuildReport {
+        rapport::build(&options(&self.site, "public")).unwrap_or_else(|e| panic!("{what}: {e}"))
+    }
+
+    /// Applies an edit (its files then settled, as if saved a while ago), builds with
+    /// the state, and compares with a full build.
+    #[track_caller]
+    fn step(&self, what: &str, edit: impl FnOnce(&Path)) -> BuildReport {
+        edit(&self.site.root);
+        for dir in ["content", "static", "templates", "themes"] {
+            if self.site.root.join(dir).is_dir() {
+                settle(&self.site.root.join(dir));
+            }
+        }
+        let report = self.warm_build(what);
+        self.matches_a_full_build(what);
+        report
+    }
+
+    #[track_caller]
+    fn matches_a_full_build(&self, what: &str) {
+        let mut full = options(&self.site, "fresh");
+        full.fresh = true;
+        rapport::build(&full).unwrap();
+        let warm = tree(&self.site.root.join("public"));
+        let fresh = tree(&self.site.root.join("fresh"));
+        let only_warm: Vec<&String> = warm.keys().filter(|k| !fresh.contains_key(*k)).collect();
+        let only_fresh: Vec<&String> = fresh.keys().filter(|k| !warm.contains_key(*k)).collect();
+        assert!(
+            only_warm.is_empty() && only_fresh.is_empty(),
+            "{what}: only in the warm build {only_warm:?}, only in the full one {only_fresh:?}"
+        );
+        for (name, bytes) in &fresh {
+            assert!(
+                warm[name] == *bytes,
+                "{what}: {name} differs from a full build"
+            );
+        }
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[track_caller]
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    write(root, rel, &text.replacen(from, to, 1));
+}
+
+#[test]
+fn a_build_with_state_after_each_kind_of_edit_matches_a_full_build() {
+    let s = Session::start(SiteTest::example());
+    let r = s.step("nothing changed", |_| {});
+    let entries = r.posts + r.pages;
+    assert_eq!((r.reused, r.rendered), (entries, 0), "{r:?}");
+    let r = s.step("edit a body", |r| {
+        edit(
+            r,
+            "content/posts/slow-blogging.md",
+            "\n\n",
+            "\n\nA new first line.\n\n",
+        )
+    });
+    assert_eq!(
+        r.reused,
+        entries - 1,
+        "only the edited post is read again: {r:?}"
+    );
+    assert!(r.rendered < r.files / 2, "{r:?}");
+    s.step("retitle a post", |r| {
+        edit(
+            r,
+            "content/posts/slow-blogging.md",
+            "title: ",
+            "title: Retitled ",
+        )
+    });
+    s.step("move a post in time", |r| {
+        edit(
+            r,
+            "content/posts/answer-every-comment.md",
+            "date: 20",
+            "date: 19",
+        )
+    });
+    let thread = "content/posts/slow-blogging.comments.yaml";
+    let r = s.step("add a comment", |r| {
+        let text = std::fs::read_to_string(r.join(thread)).unwrap();
+        write(r, thread, &format!("{text}  - id: \"warm-1\"\n    author: \"Joel\"\n    date: 2024-03-04T09:00:00Z\n    body: \"A late word.\"\n"));
+    });
+    assert_eq!(r.reused, entries - 1, "{r:?}");
+    s.step("tag a post", |r| {
+        edit(
+            r,
+            "content/posts/slow-blogging.md",
+            "tags: [blogging,",
+            "tags: [Warm, blogging,",
+        )
+    });
+    s.step("new post", |r| {
+        write(r, "content/posts/later.md", "---\ntitle: Later\ndate: 2025-01-01\ntags: [Warm]\naliases: [/old/later/]\n---\nLater.\n\nMore.\n")
+    });
+    s.step("new thread", |r| {
+        write(r, "content/posts/later.comments.yaml", "comments:\n  - id: \"1\"\n    author: Joel\n    date: 2025-01-02T00:00:00Z\n    body: First!\n")
+    });
+    s.step("delete a thread", |r| {
+        std::fs::remove_file(r.join("content/posts/later.comments.yaml")).unwrap()
+    });
+    s.step("delete a post", |r| {
+        std::fs::remove_file(r.join("content/posts/later.md")).unwrap()
+    });
+    s.step("publish a draft", |r| {
+        edit(
+            r,
+            "content/posts/a-draft-in-progress.md",
+            "draft: true",
+            "draft: false",
+        )
+    });
+    s.step("edit a page", |r| {
+        edit(r, "content/about.md", "\n\n", "\n\nHello.\n\n")
+    });
+    s.step("edit a static file", |r| {
+        edit(r, "static/favicon.svg", "<svg", "<svg data-warm=\"1\"")
+    });
+    s.step("add a static file", |r| {
+        write(r, "static/extra.txt", "extra\n")
+    });
+    s.step("delete a static file", |r| {
+        std::fs::remove_file(r.join("static/extra.txt")).unwrap()
+    });
+    s.step("add a file beside a post", |r| {
+        write(r, "content/posts/notes.txt", "notes\n")
+    });
+    let r = s.step("edit a template", |r| {
+        edit(
+            r,
+            "themes/default/templates/post.html",
+            "</article>",
+            "</article><!-- warm -->",
+        )
+    });
+    assert_eq!(
+        r.reused, 0,
+        "a template change reads everything again: {r:?}"
+    );
+    let r = s.step("edit site.toml", |r| {
+        edit(r, "site.toml", "posts_per_page = 2", "posts_per_page = 3")
+    });
+    assert_eq!(
+        r.reused, 0,
+        "a site.toml change reads everything again: {r:?}"
+    );
+    let r = s.step("nothing changed again", |_| {});
+    assert_eq!(r.rendered, 0, "{r:?}");
+}
+
+#[test]
+fn comments_and_tags_edited_on_a_ranked_site_match_a_full_build() {
+    let s = Session::start(SiteTest::fixture("engagement/ranking"));
+    let thread = "content/posts/two.comments.yaml";
+    s.step("add a reply", |r| {
+        let text = std::fs::read_to_string(r.join(thread)).unwrap();
+        write(r, thread, &format!("{text}  - id: \"new\"\n    parent: \"j\"\n    author: \"Pauline\"\n    role: author\n    date: 2016-03-04T09:00:00Z\n    body: \"Welcome back.\"\n"));
+    });
+    s.step("retitle a post with comments", |r| {
+        edit(r, "content/posts/many.md", "title: ", "title: Retitled ")
+    });
+    s.step("tag two posts", |r| {
+        edit(
+            r,
+            "content/posts/deep.md",
+            "date:",
+            "tags: [Fresh, talk]\ndate:",
+        );
+        edit(r, "content/posts/none.md", "date:", "tags: [talk]\ndate:");
+    });
+    s.step("untag", |r| {
+        edit(r, "content/posts/deep.md", "tags: [Fresh, talk]\n", "")
+    });
+    s.step("delete a commented post", |r| {
+        std::fs::remove_file(r.join("content/posts/two.md")).unwrap();
+        std::fs::remove_file(r.join(thread)).unwrap();
+    });
+}
+
+/// Makes a state file unusable.
+type Damage = fn(&Path);
+
+/// Each way a state can be unusable, then the build that finds it.
+#[test]
+fn a_missing_or_damaged_state_costs_only_a_full_build() {
+    let s = Session::start(SiteTest::example());
+    let state = state_file(&s.site);
+    let post = "content/posts/slow-blogging.md";
+    let damages: Vec<(&str, Damage)> = vec![
+        ("missing", |p| std::fs::remove_file(p).unwrap()),
+        ("empty", |p| std::fs::write(p, "").unwrap()),
+        ("cut in half", |p| {
+            let bytes = std::fs::read(p).unwrap();
+            std::fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
+        }),
+        ("cut by one byte", |p| {
+            let bytes = std::fs::read(p).unwrap();
+            std::fs::write(p, &bytes[..bytes.len() - 1]).unwrap();
+        }),
+        ("a byte changed", |p| {
+            let mut bytes = std::fs::read(p).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x20;
+            std::fs::write(p, bytes).unwrap();
+        }),
+        ("a byte added", |p| {
+            let mut bytes = std::fs::read(p).unwrap();
+            bytes.push(0);
+            std::fs::write(p, bytes).unwrap();
+        }),
+        ("another file", |p| {
+            std::fs::write(p, "rapport state, not really\n").unwrap()
+        }),
+        ("a folder", |p| {
+            std::fs::remove_file(p).unwrap();
+            std::fs::create_dir(p).unwrap();
+        }),
+    ];
+    for (n, (what, damage)) in damages.iter().enumerate() {
+        edit(&s.site.root, post, "\n\n", &format!("\n\nEdit {n}.\n\n"));
+        settle(&s.site.root.join("content"));
+        damage(&state);
+        let report = s.warm_build(what);
+        assert_eq!(report.reused, 0, "{what}: {report:?}");
+        s.matches_a_full_build(what);
+        if state.is_dir() {
+            std::fs::remove_dir(&state).unwrap();
+            s.warm_build("after a folder");
+        }
+        assert!(state.is_file(), "{what}: a new state is saved");
+    }
+}
+
+#[test]
+fn a_state_is_not_used_for_another_output_or_one_changed_by_hand() {
+    let s = Session::start(SiteTest::example());
+    let public = s.site.root.join("public");
+    // Another build (an older rapport, a restored copy) replaced the folder.
+    let copy = s.site.root.join("copy");
+    std::fs::rename(&public, &copy).unwrap();
+    crate::harness::copy_dir(&copy, &public);
+    let report = s.step("a copied output", |r| {
+        edit(r, "content/about.md", "\n\n", "\n\nCopied.\n\n")
+    });
+    assert_eq!(report.reused, 0, "{report:?}");
+    // A published file removed by hand is written again.
+    std::fs::remove_file(public.join("tags/index.html")).unwrap();
+    s.step("a removed file", |r| {
+        edit(r, "content/about.md", "Copied.", "Removed.")
+    });
+    assert!(public.join("tags/index.html").is_file());
+}
+
+#[test]
+fn the_state_lies_beside_the_output_and_nothing_else_is_published() {
+    let site = SiteTest::example();
+    site.build();
+    let beside: Vec<String> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    assert!(
+        beside.contains(&".public.rapport-state".to_string()),
+        "{beside:?}"
+    );
+    assert!(!walk(&site.root.join("public"))
+        .iter()
+        .any(|p| p.to_string_lossy().contains("rapport")));
+    site.run(&["check"]).success();
+    // A second build through the binary reuses it, and writes the same site.
+    let before = tree(&site.root.join("public"));
+    let run = site.run(&["build"]).success();
+    assert!(run.stdout.contains("read state"), "{}", run.stdout);
+    assert!(tree(&site.root.join("public")) == before);
+}
+
+/// What a one-post edit renders does not grow with the site (both sizes beyond the
+/// posts feed's twenty).
+#[test]
+fn a_one_post_edit_renders_as_much_at_twice_the_posts() {
+    let rendered = |n: usize| {
+        let site = SiteTest::with_files(&[]);
+        for i in 0..n {
+            site.write(
+                &format!("content/posts/p{i:03}.md"),
+                &format!("---\ntitle: Post {i}\ndate: 2020-01-01T00:{:02}:{:02}Z\ntags: [t{}]\n---\nBody {i}.\n", i / 60, i % 60, i % 3),
+            );
+        }
+        let s = Session::start(site);
+        let r = s.step("edit the oldest post", |r| {
+            edit(r, "content/posts/p000.md", "Body 0.", "Body zero.")
+        });
+        assert_eq!(r.reused, n - 1, "{r:?}");
+        r.rendered
+    };
+    let (n, twice) = (rendered(30), rendered(60));
+    assert_eq!(n, twice, "files rendered after one edit at 30 and 60 posts");
+}
