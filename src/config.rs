@@ -708,6 +708,21 @@ fn resolve_fetch(
                 )
                 .into());
             }
+            // Its files hold what the form sent, e-mail hashes included.
+            let published = ["content", "static", "templates", "themes", "public"];
+            let top = folder.components().next().map(|c| c.as_os_str());
+            if let Some(top) = top.filter(|t| published.iter().any(|p| t == p)) {
+                return Err(Diagnostic::new(
+                    at(s.folder.span()),
+                    format!(
+                        "staticman folder {:?} is inside {}/, whose files are built or published; the comment files hold what the form sent, e-mails included",
+                        s.folder.get_ref(),
+                        top.to_string_lossy()
+                    ),
+                    "keep the comment files in a folder of their own, e.g. staticman = { folder = \"data/comments\" }",
+                )
+                .into());
+            }
             Some(folder.to_path_buf())
         }
     };

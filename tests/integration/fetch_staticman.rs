@@ -269,7 +269,7 @@ fn comments_reached_through_a_link_outside_the_site_are_refused() {
 }
 
 #[test]
-fn a_staticman_folder_outside_the_site_is_refused_in_site_toml() {
+fn a_staticman_folder_outside_the_site_or_in_a_published_one_is_refused() {
     let site = site();
     site.write(
         "site.toml",
@@ -280,6 +280,16 @@ fn a_staticman_folder_outside_the_site_is_refused_in_site_toml() {
     assert!(
         run.stderr
             .contains("staticman folder \"../comments\" is not a folder inside the site"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n[fetch]\nstaticman = { folder = \"static/comments\" }\n",
+    );
+    let run = site.run(&["fetch"]).failure(1);
+    assert!(
+        run.stderr.contains("site.toml:4: staticman folder \"static/comments\" is inside static/, whose files are built or published"),
         "{}",
         run.stderr
     );
