@@ -96,10 +96,11 @@ pub struct DateView {
 impl DateView {
     /// `d` in the words of `strings`.
     pub fn new(d: &Date, strings: &Strings) -> Self {
+        let human = strings.date(d);
         DateView {
             iso: dates::rfc3339(d),
-            human: strings.date(d),
-            human_time: strings.date_time(d),
+            human_time: strings.date_time_of(d, &human),
+            human,
         }
     }
 }

@@ -264,16 +264,17 @@ impl Strings {
 
     /// `2 March 2015, 10:15`; the date alone for a date written without a time.
     pub fn date_time(&self, d: &Date) -> String {
+        self.date_time_of(d, &self.date(d))
+    }
+
+    /// `date_time`, given `date` = `self.date(d)` (a comment shows both).
+    pub fn date_time_of(&self, d: &Date, date: &str) -> String {
+        use chrono::Timelike;
         if dates::written_without_time(d) {
-            return self.date(d);
+            return date.to_string();
         }
-        fill(
-            self.text("date_time"),
-            &[
-                ("date", &self.date(d)),
-                ("time", &d.format("%H:%M").to_string()),
-            ],
-        )
+        let time = format!("{:02}:{:02}", d.hour(), d.minute());
+        fill(self.text("date_time"), &[("date", date), ("time", &time)])
     }
 
     /// A duration as a person would say it, to the largest whole unit: `5 hours`.

@@ -378,10 +378,7 @@ fn render_entries_read_whole(
             let body = match at {
                 EntryRef::Post(i) => Some((
                     entry.doc.source.clone(),
-                    Body {
-                        summary: pass.summary_html(&entry, &content),
-                        content: (i < in_feed).then_some(content),
-                    },
+                    Body::of(pass, &entry, content, i < in_feed),
                 )),
                 EntryRef::Page(_) => None,
             };
@@ -544,6 +541,20 @@ pub(crate) struct Body {
     pub(crate) summary: String,
     /// Its body as HTML, when kept.
     pub(crate) content: Option<String>,
+    /// Its entry in the search index (`Pass::search_entry`), made once: the index
+    /// is written again on every update that touches a post.
+    pub(crate) search: String,
+}
+
+impl Body {
+    fn of(pass: &Pass<'_>, entry: &Entry, content: String, keep_content: bool) -> Body {
+        let summary = pass.summary_html(entry, &content);
+        Body {
+            search: pass.search_entry(entry, &summary),
+            summary,
+            content: keep_content.then_some(content),
+        }
+    }
 }
 
 /// The bodies of posts, by source file.
@@ -563,6 +574,10 @@ impl Bodies<'_> {
 
     pub(crate) fn summary(&self, entry: &Entry) -> &str {
         self.get(entry).map_or("", |b| b.summary.as_str())
+    }
+
+    pub(crate) fn search(&self, entry: &Entry) -> Option<&str> {
+        self.get(entry).map(|b| b.search.as_str())
     }
 
     pub(crate) fn content(&self, entry: &Entry) -> &str {
@@ -614,10 +629,7 @@ pub(crate) fn render_plan(
                 return Ok(None);
             };
             let entry = pass.entry(at);
-            let body = Body {
-                summary: pass.summary_html(entry, &content),
-                content: (keep_all || i < in_feed).then_some(content),
-            };
+            let body = Body::of(pass, entry, content, keep_all || i < in_feed);
             Ok(Some((entry.doc.source.clone(), body)))
         })
         .filter_map(Result::transpose)

@@ -18,6 +18,7 @@ use crate::site::build::{build_keeping, render_plan, BodyStore, BuildReport, Bui
 use crate::site::pages::Pass;
 use crate::site::plan::{self, Output};
 use crate::site::publish_update::Staged;
+use crate::site::related::KeptRelated;
 use crate::site::static_files::StaticSource;
 use crate::site::{self, BuildOptions, Entry, Site};
 
@@ -30,6 +31,7 @@ pub struct Incremental {
     /// The outputs of the plan last published.
     outputs: Vec<Output>,
     bodies: BodyStore,
+    related: KeptRelated,
     /// Publishing failed midway: the output may be partly updated, so the next
     /// update is a full build.
     dirty: bool,
@@ -88,6 +90,7 @@ impl Incremental {
                 statics,
                 outputs,
                 bodies,
+                related: KeptRelated::default(),
                 dirty: false,
             },
             report,
@@ -262,7 +265,7 @@ impl Incremental {
     fn publish(&mut self, change: &Change) -> Result<Update> {
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
-        let pass = Pass::new(&self.site, &self.renderer);
+        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
         let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
         if !copied.is_empty() {

@@ -1,6 +1,8 @@
 //! Posts, standalone pages and their aliases, and what every rendering pass over a
 //! site shares (`Pass`): the URL scheme, the site-wide view and the tag index.
 
+use std::sync::Arc;
+
 use crate::content::{Kind, Taxonomy};
 use crate::error::{Diagnostic, Location, Result};
 use crate::render::context::*;
@@ -9,7 +11,7 @@ use crate::render::sanitize::safe_website;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::lists::{collect_taxonomies, term_links, Taxonomies};
-use crate::site::related::related_posts;
+use crate::site::related::KeptRelated;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::excerpt;
@@ -26,7 +28,7 @@ pub(crate) struct Pass<'a> {
     /// `0..site.posts.len()`: the members of the index.
     pub(crate) all_posts: Vec<usize>,
     /// The related posts of each post (`related::related_posts`).
-    pub(crate) related: Vec<Vec<usize>>,
+    pub(crate) related: Arc<Vec<Vec<usize>>>,
 }
 
 /// A post or page as a plan names it.
@@ -40,20 +42,25 @@ pub(crate) enum EntryRef {
 
 impl<'a> Pass<'a> {
     pub(crate) fn new(site: &'a Site, renderer: &'a Renderer) -> Self {
+        Self::keeping(site, renderer, &mut KeptRelated::default())
+    }
+
+    /// `new`, with the related posts `kept` holds when they still hold.
+    pub(crate) fn keeping(site: &'a Site, renderer: &'a Renderer, kept: &mut KeptRelated) -> Self {
         let urls = Urls::new(&site.config.base_url, &site.config.base_path);
         let config = &site.config;
         let taxonomies =
             collect_taxonomies(&site.posts, &urls, &config.feed_formats, &config.taxonomies);
         let mut pass = Pass {
             site_view: site_view(site, &urls),
-            related: Vec::new(),
+            related: Default::default(),
             taxonomies,
             all_posts: (0..site.posts.len()).collect(),
             site,
             renderer,
             urls,
         };
-        pass.related = related_posts(&site.posts, pass.terms(Taxonomy::Tags));
+        pass.related = kept.of(&site.posts, pass.terms(Taxonomy::Tags));
         pass
     }
 

@@ -3,6 +3,9 @@
 //! date are looked at: a site where every post carries the tag `blog` would otherwise
 //! compare every pair of its posts.
 
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
+
 use crate::site::lists::TermIndex;
 use crate::site::Entry;
 
@@ -17,6 +20,40 @@ const NEAREST_IN_TAG: usize = 25;
 pub(crate) fn related_posts(posts: &[Entry], tags: &TermIndex) -> Vec<Vec<usize>> {
     let members = |slug: &str| tags.get(slug).map_or(&[][..], |(_, m)| m.as_slice());
     related_by_tags(posts.len(), &|i| &posts[i].tag_slugs, &members).0
+}
+
+/// Related posts kept from one update to the next, with a fingerprint of what they
+/// were computed from (the posts in order and their tags): an edit that leaves those
+/// alone (a comment, a paragraph) reuses them instead of weighing every post again.
+#[derive(Default)]
+pub(crate) struct KeptRelated {
+    fingerprint: u64,
+    related: Option<Arc<Vec<Vec<usize>>>>,
+}
+
+impl KeptRelated {
+    /// The related posts of `posts`, computed again only if their tags or order
+    /// changed since the last call.
+    pub(crate) fn of(&mut self, posts: &[Entry], tags: &TermIndex) -> Arc<Vec<Vec<usize>>> {
+        let fingerprint = fingerprint(posts);
+        match &self.related {
+            Some(related) if self.fingerprint == fingerprint => related.clone(),
+            _ => {
+                let related = Arc::new(related_posts(posts, tags));
+                self.fingerprint = fingerprint;
+                self.related = Some(related.clone());
+                related
+            }
+        }
+    }
+}
+
+fn fingerprint(posts: &[Entry]) -> u64 {
+    let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
+    for post in posts {
+        (&post.doc.source, &post.tag_slugs).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// `related_posts` over `n` posts whose tag slugs `tags_of` gives and whose tags'
@@ -55,7 +92,15 @@ fn related_by_tags<'a>(
                     (shared, i.abs_diff(j), j)
                 })
                 .collect();
-            scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+            let best_first = |a: &(usize, usize, usize), b: &(usize, usize, usize)| {
+                b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+            };
+            // Only the first few are shown: pick them before sorting.
+            if scored.len() > RELATED_POSTS {
+                scored.select_nth_unstable_by(RELATED_POSTS - 1, best_first);
+                scored.truncate(RELATED_POSTS);
+            }
+            scored.sort_unstable_by(best_first);
             scored
                 .into_iter()
                 .take(RELATED_POSTS)

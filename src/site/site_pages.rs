@@ -16,6 +16,7 @@ use crate::site::build::Bodies;
 use crate::site::engagement;
 use crate::site::pages::Pass;
 use crate::site::urls::{self, SitePage};
+use crate::site::Entry;
 use crate::threads::conversations::excerpt;
 
 /// One post in the search index.
@@ -137,38 +138,44 @@ impl Pass<'_> {
     /// post, newest first. Text from readers (their names) is data in JSON, which the
     /// script writes into the page as text, never as markup.
     fn search_index(&self, bodies: &Bodies<'_>) -> String {
-        let urls = &self.urls;
-        let entries: Vec<SearchEntry<'_>> = self
-            .site
-            .posts
-            .iter()
-            .map(|e| {
-                let mut authors: Vec<Cow<'_, str>> = e
-                    .digest
-                    .authors()
-                    .map(drop_forbidden)
-                    .filter(|a| !a.is_empty())
-                    .collect();
-                authors.sort_unstable();
-                authors.dedup();
-                SearchEntry {
-                    title: drop_forbidden(&e.doc.title),
-                    url: urls.path(&e.doc.path),
-                    date: e
-                        .doc
-                        .date
-                        .as_ref()
-                        .map(|d| DateView::new(d, &self.site.config.strings).human),
-                    tags: &e.doc.tags,
-                    categories: &e.doc.categories,
-                    summary: excerpt(bodies.summary(e), 300),
-                    authors,
-                }
-            })
-            .collect();
-        let mut json = serde_json::to_string(&entries).expect("the index serialises");
-        json.push('\n');
+        let mut json = String::from("[");
+        for (i, e) in self.site.posts.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            match bodies.search(e) {
+                Some(entry) => json.push_str(entry),
+                None => json.push_str(&self.search_entry(e, "")),
+            }
+        }
+        json.push_str("]\n");
         json
+    }
+
+    /// A post's entry in `search/index.json`; `summary` is its `summary_html`.
+    pub(crate) fn search_entry(&self, e: &Entry, summary: &str) -> String {
+        let mut authors: Vec<Cow<'_, str>> = e
+            .digest
+            .authors()
+            .map(drop_forbidden)
+            .filter(|a| !a.is_empty())
+            .collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let entry = SearchEntry {
+            title: drop_forbidden(&e.doc.title),
+            url: self.urls.path(&e.doc.path),
+            date: e
+                .doc
+                .date
+                .as_ref()
+                .map(|d| DateView::new(d, &self.site.config.strings).human),
+            tags: &e.doc.tags,
+            categories: &e.doc.categories,
+            summary: excerpt(summary, 300),
+            authors,
+        };
+        serde_json::to_string(&entry).expect("a search entry serialises")
     }
 
     /// The rules of the site's own `static/_redirects`, then every alias of a post or

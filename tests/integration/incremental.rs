@@ -133,6 +133,26 @@ fn a_sequence_of_edits_matches_a_full_build() {
         &[thread],
     );
     assert!(partial(u));
+    // The comments feed shows a comment's text, the conversations page its author.
+    let u = s.step(
+        "edit a comment",
+        |r| {
+            edit(r, thread, "Welcome back.", "Welcome back, *again*.");
+            edit(r, thread, "author: \"Pauline\"", "author: \"Pauline R.\"");
+        },
+        &[thread],
+    );
+    assert!(partial(u));
+    let u = s.step(
+        "remove a comment",
+        |r| {
+            let text = std::fs::read_to_string(r.join(thread)).unwrap();
+            let at = text.find("  - id: \"new\"").unwrap();
+            write(r, thread, &text[..at]);
+        },
+        &[thread],
+    );
+    assert!(partial(u));
     let u = s.step(
         "move a post in time",
         |r| edit(r, "content/posts/many.md", "2016-01-01", "2016-02-20"),
