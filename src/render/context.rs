@@ -167,6 +167,8 @@ pub struct PageView {
     /// The posts that announced this one elsewhere (front matter `syndication:`),
     /// where a reader can answer: "Reply on Mastodon".
     pub reply_elsewhere: Vec<ReplyElsewhereView>,
+    /// `mailto:` address of `[comments] reply_email`, the post's title as subject.
+    pub reply_email: Option<String>,
     /// The next newer and older posts (posts only).
     pub newer: Option<LinkView>,
     pub older: Option<LinkView>,
@@ -377,6 +379,16 @@ pub struct EngagementPageView {
     pub reply_rate: Option<u32>,
     /// Site-wide median time to the first author reply, e.g. "5 hours".
     pub median_reply_time: Option<String>,
+    /// Comments by where they came from, those with any, when some came from
+    /// elsewhere (Mastodon, Bluesky, webmentions) than this site.
+    pub sources: Vec<SourceCountView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCountView {
+    /// `Mastodon`, `Bluesky`, or the site's words for webmentions and this site.
+    pub name: String,
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

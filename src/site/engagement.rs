@@ -5,12 +5,14 @@ use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
+use crate::render::i18n::Strings;
 use crate::render::sanitize::comment_body;
 use crate::render::Renderer;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::{self, Period, PostThread};
 use crate::threads::digest::Digest;
+use crate::threads::metrics::BySource;
 
 const EXCERPT_LENGTH: usize = 140;
 /// The page is read by people: the best conversations, not every post that has a
@@ -132,6 +134,7 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
         answered,
         reply_rate: percent(answered, all_readers),
         median_reply_time: conversations::median_reply_time(&posts).map(|d| strings.duration(d)),
+        sources: source_counts(entries.iter().map(|e| &e.engagement.by_source), strings),
     }
 }
 
@@ -285,4 +288,30 @@ fn newest_comments(site: &Site, entries: &[&Entry]) -> Vec<(Date, usize, usize)>
     latest.truncate(keep);
     latest.sort_by(newest_first);
     latest
+}
+
+/// The site's comments by where they came from, for the Conversations page: none
+/// when every one was written on this site, where the split says nothing.
+fn source_counts<'a>(
+    per_post: impl Iterator<Item = &'a BySource>,
+    strings: &Strings,
+) -> Vec<SourceCountView> {
+    let mut total = BySource::default();
+    per_post.for_each(|b| total.add(b));
+    if !total.any_fetched() {
+        return Vec::new();
+    }
+    [
+        ("Mastodon".to_string(), total.mastodon),
+        ("Bluesky".to_string(), total.bluesky),
+        (
+            strings.text("source_webmentions").to_string(),
+            total.webmention,
+        ),
+        (strings.text("source_site").to_string(), total.site),
+    ]
+    .into_iter()
+    .filter(|(_, count)| *count > 0)
+    .map(|(name, count)| SourceCountView { name, count })
+    .collect()
 }

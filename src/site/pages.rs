@@ -140,6 +140,11 @@ impl<'a> Pass<'a> {
                 .iter()
                 .filter_map(|u| reply_elsewhere(u))
                 .collect(),
+            reply_email: site
+                .config
+                .reply_email
+                .as_deref()
+                .map(|address| reply_email(address, &doc.title)),
             newer: newer.map(link),
             older: older.map(link),
             toc: TocEntry::nest(&outline.headings),
@@ -223,6 +228,16 @@ impl<'a> Pass<'a> {
             engagement: EngagementView::new(&entry.engagement, strings),
         }
     }
+}
+
+/// The `mailto:` link of "Reply by email": the post's title as the subject, every
+/// character but letters and digits percent-encoded so no title can end the address.
+fn reply_email(address: &str, title: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    format!(
+        "mailto:{address}?subject={}",
+        utf8_percent_encode(title, NON_ALPHANUMERIC)
+    )
 }
 
 /// A `syndication:` address as a "Reply on …" link: named by its network when the

@@ -42,6 +42,46 @@ pub struct Engagement {
     /// post's share of the site-wide median.
     #[serde(with = "crate::site::state::durations")]
     pub reply_times: Vec<Duration>,
+    /// `comments` by where they came from.
+    #[serde(default)]
+    pub by_source: BySource,
+}
+
+/// Comments (mentions excluded) by the network they came through (`via:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BySource {
+    pub mastodon: usize,
+    pub bluesky: usize,
+    pub webmention: usize,
+    /// Written on this site: imported, sent through a form, or by hand.
+    pub site: usize,
+}
+
+impl BySource {
+    fn of<'a>(comments: impl Iterator<Item = &'a Comment>) -> BySource {
+        let mut counts = BySource::default();
+        for c in comments {
+            match c.via.as_deref() {
+                Some("mastodon") => counts.mastodon += 1,
+                Some("bluesky") => counts.bluesky += 1,
+                Some("webmention") => counts.webmention += 1,
+                _ => counts.site += 1,
+            }
+        }
+        counts
+    }
+
+    pub fn add(&mut self, other: &BySource) {
+        self.mastodon += other.mastodon;
+        self.bluesky += other.bluesky;
+        self.webmention += other.webmention;
+        self.site += other.site;
+    }
+
+    /// Whether any came from elsewhere than this site.
+    pub fn any_fetched(&self) -> bool {
+        self.mastodon + self.bluesky + self.webmention > 0
+    }
 }
 
 /// Computes the figures of `thread`, whose tree is `tree`.
@@ -97,6 +137,7 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
             median(&reply_times)
         },
         reply_times,
+        by_source: BySource::of(comments.iter().filter(counted)),
     }
 }
 

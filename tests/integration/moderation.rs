@@ -402,3 +402,94 @@ fn a_bad_deny_entry_is_an_error_at_its_line() {
         run.stderr
     );
 }
+
+#[test]
+fn a_post_offers_reply_by_email_with_its_title_as_subject() {
+    let site = SiteTest::with_files(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[comments]\nreply_email = \"pauline@example.org\"\n",
+        ),
+        (
+            "content/posts/a.md",
+            "---\ntitle: \"Cakes & ale? 100% \\\"true\\\" #1\"\ndate: 2024-01-01\nsyndication: [\"https://social.example/@pauline/100\"]\n---\nHi.\n",
+        ),
+    ]);
+    site.build();
+    let html = site.html("posts/a/index.html");
+    let links = select(&html, ".reply-elsewhere a");
+    assert_eq!(text(&links[0]), "Reply on Mastodon");
+    assert_eq!(text(&links[1]), "Reply by email");
+    assert_eq!(
+        links[1].value().attr("href"),
+        Some(
+            "mailto:pauline@example.org?subject=Cakes%20%26%20ale%3F%20100%25%20%22true%22%20%231"
+        )
+    );
+
+    // In the site's language; a bad address is an error at its line.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"fr\"\n\n[comments]\nreply_email = \"pauline@example.org\"\n",
+    );
+    site.build();
+    let html = site.html("posts/a/index.html");
+    assert_eq!(
+        text(&select(&html, ".reply-elsewhere a")[1]),
+        "Répondre par e-mail"
+    );
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[comments]\nreply_email = \"Pauline <pauline@example.org>\"\n",
+    );
+    let run = site.run(&["build"]).failure(1);
+    assert!(
+        run.stderr.contains(
+            "site.toml:5: reply_email \"Pauline <pauline@example.org>\" is not an e-mail address"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_conversations_page_counts_replies_by_source() {
+    let (server, site) = setup();
+    site.write(
+        "content/posts/other.comments.yaml",
+        "comments:\n  - id: \"1\"\n    author: \"Una\"\n    body: \"Written here\"\n",
+    );
+    fetch(&site, &server, &[]).success();
+    site.build();
+    let html = site.html("engagement/index.html");
+    let names: Vec<String> = select(&html, ".replies-by-source dt")
+        .iter()
+        .map(text)
+        .collect();
+    let counts: Vec<String> = select(&html, ".replies-by-source dd")
+        .iter()
+        .map(text)
+        .collect();
+    // Six toots (the impostor's too), three webmention replies (the mention is not
+    // one), one comment written here.
+    assert_eq!(names, ["Mastodon", "Webmentions", "On this site"]);
+    assert_eq!(counts, ["6", "3", "1"]);
+
+    // A site whose comments were all written on it shows no split.
+    let plain = SiteTest::with_files(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        ),
+        (
+            "content/posts/a.md",
+            "---\ntitle: A\ndate: 2024-01-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/a.comments.yaml",
+            "comments:\n  - id: \"1\"\n    author: \"Una\"\n    body: \"Hi\"\n",
+        ),
+    ]);
+    plain.build();
+    assert!(select(&plain.html("engagement/index.html"), ".replies-by-source").is_empty());
+}
