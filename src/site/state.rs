@@ -27,15 +27,20 @@ use crate::site::plan::Output;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x01";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x02";
 
-/// A file's size and modification time: a file whose fingerprint is the one saved is
-/// taken to be the file read then.
+/// A file's size, modification time, inode and change time: a file whose fingerprint
+/// is the one saved is taken to be the file read then. The modification time alone
+/// can be set back (`touch -d`, an archive, a copy keeping times); the change time
+/// cannot, and a file saved under another name has another inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) struct Print {
     len: u64,
     /// Nanoseconds since 1970.
     modified: i128,
+    inode: u64,
+    /// Nanoseconds since 1970; 0 where it is not known or not kept.
+    changed: i128,
 }
 
 impl Print {
@@ -46,10 +51,19 @@ impl Print {
             Ok(d) => d.as_nanos() as i128,
             Err(e) => -(e.duration().as_nanos() as i128),
         };
+        let (inode, changed) = inode_and_change(&meta);
         Some(Print {
             len: meta.len(),
             modified,
+            inode,
+            changed,
         })
+    }
+
+    /// The fingerprint of a published file: without its change time, which moves when
+    /// the next build links the file into its own folder.
+    fn of_published(path: &Path) -> Option<Print> {
+        Print::of(path).map(|p| Print { changed: 0, ..p })
     }
 
     /// The fingerprint to save for a file read by a build started at `started`. A
@@ -68,9 +82,23 @@ impl Print {
             Print {
                 len: u64::MAX,
                 modified: 0,
+                inode: 0,
+                changed: 0,
             }
         }
     }
+}
+
+#[cfg(unix)]
+fn inode_and_change(meta: &std::fs::Metadata) -> (u64, i128) {
+    use std::os::unix::fs::MetadataExt;
+    let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+    (meta.ino(), changed)
+}
+
+#[cfg(not(unix))]
+fn inode_and_change(_: &std::fs::Metadata) -> (u64, i128) {
+    (0, 0)
 }
 
 /// The fingerprints of a source as a build read it: its markdown file and its thread.
@@ -123,7 +151,8 @@ struct RecordRef<'a> {
 #[derive(Deserialize)]
 struct Payload {
     output: Identity,
-    outputs: Vec<(String, u64)>,
+    /// Each output's file, digest and fingerprint as published.
+    outputs: Vec<(String, u64, Print)>,
     copied: Vec<(PathBuf, Print)>,
     records: Vec<Record>,
 }
@@ -131,7 +160,7 @@ struct Payload {
 #[derive(Serialize)]
 struct PayloadRef<'a> {
     output: Identity,
-    outputs: Vec<(&'a str, u64)>,
+    outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
     records: Vec<RecordRef<'a>>,
 }
@@ -159,8 +188,11 @@ impl Identity {
 
 /// A saved state that holds for this build.
 pub(crate) struct Saved {
-    /// The digest of each output file.
-    outputs: foldhash::HashMap<String, u64>,
+    /// The output folder.
+    target: PathBuf,
+    /// The digest of each output file and its fingerprint as published: a file edited
+    /// by hand since is written again.
+    outputs: foldhash::HashMap<String, (u64, Print)>,
     /// The fingerprint of each file copied as it is, by its path.
     copied: HashMap<PathBuf, Print>,
     /// Each post and page by its markdown file, taken by the build that reuses it.
@@ -189,7 +221,13 @@ impl Saved {
 
     /// Whether the output at `output.file` is the one this state's build wrote there.
     pub(crate) fn has(&self, output: &Output) -> bool {
-        let same_inputs = self.outputs.get(&output.file) == Some(&output.inputs);
+        let same_inputs = self
+            .outputs
+            .get(&output.file)
+            .is_some_and(|&(inputs, print)| {
+                inputs == output.inputs
+                    && Print::of_published(&self.target.join(&output.file)) == Some(print)
+            });
         same_inputs
             && output.job.source_file().is_none_or(|path| {
                 self.copied
@@ -248,7 +286,12 @@ pub(crate) fn path_for(target: &Path) -> PathBuf {
 
 /// The state saved for `target` under `key`, if there is one that holds.
 pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
-    let file = File::open(path_for(target)).ok()?;
+    let path = path_for(target);
+    // Opening a pipe or a device put there would wait for a writer.
+    if !std::fs::metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let file = File::open(path).ok()?;
     let size = file.metadata().ok()?.len();
     let mut file = BufReader::with_capacity(1 << 16, file);
     let mut header = [0u8; 16 + 8 + 8 + 4];
@@ -275,7 +318,10 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         return None;
     }
     Some(Saved {
-        outputs: payload.outputs.into_iter().collect(),
+        target: target.to_path_buf(),
+        outputs: (payload.outputs.into_iter())
+            .map(|(file, inputs, print)| (file, (inputs, print)))
+            .collect(),
         copied: payload.copied.into_iter().collect(),
         records: payload
             .records
@@ -330,7 +376,10 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         outputs: what
             .outputs
             .iter()
-            .map(|o| (o.file.as_str(), o.inputs))
+            .filter_map(|o| {
+                let print = Print::of_published(&target.join(&o.file))?;
+                Some((o.file.as_str(), o.inputs, print))
+            })
             .collect(),
         copied,
         records,
@@ -346,7 +395,13 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
 }
 
 fn write(path: &Path, key: u64, payload: &PayloadRef<'_>) -> std::io::Result<()> {
-    let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
+    // A link left at this name is replaced, never written through.
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let file = File::options().write(true).create_new(true).open(path)?;
+    let mut file = BufWriter::with_capacity(1 << 16, file);
     file.write_all(MAGIC)?;
     file.write_all(&key.to_le_bytes())?;
     // The length and sum, once known.

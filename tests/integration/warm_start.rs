@@ -406,3 +406,62 @@ fn a_one_post_edit_renders_as_much_at_twice_the_posts() {
     let (n, twice) = (rendered(30), rendered(60));
     assert_eq!(n, twice, "files rendered after one edit at 30 and 60 posts");
 }
+
+#[test]
+fn an_edit_that_kept_the_size_and_time_of_a_post_was_not_read_again() {
+    let s = Session::start(SiteTest::example());
+    s.step("one letter changed, its time set back", |r| {
+        let path = r.join("content/posts/slow-blogging.md");
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.rfind('e').unwrap();
+        let mut text = text.into_bytes();
+        text[at] = b'a';
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(before).unwrap();
+    });
+}
+
+#[test]
+fn a_published_file_edited_by_hand_was_kept_by_the_next_build() {
+    let s = Session::start(SiteTest::example());
+    let page = s.site.root.join("public/tags/index.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}<!-- edited by hand -->")).unwrap();
+    s.step("nothing changed in the sources", |_| {});
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_where_the_state_is_written_was_written_through() {
+    let site = SiteTest::example();
+    let victim = site.root.join("victim.txt");
+    std::fs::write(&victim, "not a state\n").unwrap();
+    for name in [".public.rapport-state", ".public.rapport-state-new"] {
+        std::os::unix::fs::symlink(&victim, site.root.join(name)).unwrap();
+        site.run(&["build"]).success();
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "not a state\n",
+            "{name}"
+        );
+        let _ = std::fs::remove_file(site.root.join(".public.rapport-state-new"));
+    }
+    let state = std::fs::symlink_metadata(site.root.join(".public.rapport-state")).unwrap();
+    assert!(state.is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_where_the_state_is_kept_made_the_build_wait_forever() {
+    let site = SiteTest::example();
+    let state = site.root.join(".public.rapport-state");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&state)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    site.run(&["build"]).success();
+    assert!(std::fs::symlink_metadata(&state).unwrap().is_file());
+}
