@@ -140,6 +140,13 @@ fn build_into(
                 fresh || body_due || !prints.get(source).is_some_and(|p| p.1)
             })
             .collect();
+        let published = saved
+            .as_ref()
+            .is_some_and(|s| s.outputs() == plan.outputs.len());
+        if published && !fresh.iter().chain(&read_whole).any(|changed| *changed) {
+            // The published folder is this very build.
+            return Ok(Some(None));
+        }
         if saved.is_some() {
             let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
                 .filter(|&(i, _)| !fresh[i] && !read_whole[i])
@@ -152,11 +159,29 @@ fn build_into(
         let (bodies, conversations) =
             render_entries_read_whole(&pass, &plan, &|i| read_whole[i], &out)?;
         let rendered = read_whole.iter().filter(|r| **r).count();
-        Ok(Some((plan.outputs, fresh, rendered, bodies, conversations)))
+        Ok(Some(Some((
+            plan.outputs,
+            fresh,
+            rendered,
+            bodies,
+            conversations,
+        ))))
     })?;
-    let Some((outputs, fresh, rendered, bodies, conversations)) = first else {
-        return Ok(Some(out));
+    let first = match first {
+        None => return Ok(Some(out)),
+        Some(None) => {
+            report.reused = prints.values().filter(|p| p.1).count();
+            report.posts = site.posts.len();
+            report.pages = site.pages.len();
+            report.comments = (site.posts.iter().chain(&site.pages))
+                .map(|e| e.digest.comments)
+                .sum();
+            report.files = saved.as_ref().map_or(0, state::Saved::outputs);
+            return Ok(None);
+        }
+        Some(Some(first)) => first,
     };
+    let (outputs, fresh, rendered, bodies, conversations) = first;
     for (at, conversation) in conversations {
         let entry = match at {
             EntryRef::Post(i) => &mut site.posts[i],

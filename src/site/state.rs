@@ -219,6 +219,11 @@ impl Saved {
         slot.take().map(|r| (r.entry, r.body))
     }
 
+    /// How many files the build that saved it wrote.
+    pub(crate) fn outputs(&self) -> usize {
+        self.outputs.len()
+    }
+
     /// Whether the output at `output.file` is the one this state's build wrote there.
     pub(crate) fn has(&self, output: &Output) -> bool {
         let same_inputs = self
