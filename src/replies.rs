@@ -140,21 +140,17 @@ pub fn render_text(awaiting: &Awaiting) -> String {
         text.push_str("Every reader comment has an answer.\n");
         return text;
     }
-    let mut current: Option<&str> = None;
-    for w in &waiting {
-        if current != Some(w.file.as_str()) {
-            if current.is_some() {
-                text.push('\n');
-            }
-            text.push_str(&format!("{} ({})\n", w.title, w.file));
-            current = Some(&w.file);
-        }
-        let date = w.date.as_deref().map_or("undated", |d| &d[..10]);
+    push_by_post(&mut text, waiting.iter().copied(), |text, w| {
         text.push_str(&format!(
             "  {}:{}  #{}  {}, {}: {}\n",
-            w.file, w.line, w.id, w.author, date, w.excerpt
+            w.file,
+            w.line,
+            w.id,
+            w.author,
+            day(w),
+            w.excerpt
         ));
-    }
+    });
     text.push_str(&format!(
         "\n{} comment{} waiting.{} To answer one, add to its thread file:\n{}",
         waiting.len(),
@@ -176,16 +172,8 @@ fn review_text(pending: &[&Waiting]) -> String {
         return String::new();
     }
     let mut text = String::new();
-    let mut current: Option<&str> = None;
-    for w in pending {
-        if current != Some(w.file.as_str()) {
-            if current.is_some() {
-                text.push('\n');
-            }
-            text.push_str(&format!("{} ({})\n", w.title, w.file));
-            current = Some(&w.file);
-        }
-        let date = w.date.as_deref().map_or("undated", |d| &d[..10]);
+    push_by_post(&mut text, pending.iter().copied(), |text, w| {
+        let date = day(w);
         let who = match &w.author_url {
             Some(url) => format!("{} <{url}>", w.author),
             None => w.author.clone(),
@@ -201,13 +189,38 @@ fn review_text(pending: &[&Waiting]) -> String {
             (None, None) => "written in the file".into(),
         };
         text.push_str(&format!("      from {from}\n"));
-    }
+    });
     text.push_str(&format!(
         "\n{} response{} waiting for review: rapport approve ID publishes one, rapport reject ID turns it down.\n\n",
         pending.len(),
         if pending.len() == 1 { " is" } else { "s are" },
     ));
     text
+}
+
+/// Each comment's lines under its post's heading (title and thread file), a blank
+/// line between posts; the comments come grouped by file.
+fn push_by_post<'a>(
+    text: &mut String,
+    comments: impl Iterator<Item = &'a Waiting>,
+    mut push_comment: impl FnMut(&mut String, &Waiting),
+) {
+    let mut current: Option<&str> = None;
+    for w in comments {
+        if current != Some(w.file.as_str()) {
+            if current.is_some() {
+                text.push('\n');
+            }
+            text.push_str(&format!("{} ({})\n", w.title, w.file));
+            current = Some(&w.file);
+        }
+        push_comment(text, w);
+    }
+}
+
+/// The comment's day as `YYYY-MM-DD`, or "undated".
+fn day(w: &Waiting) -> &str {
+    w.date.as_deref().map_or("undated", |d| &d[..10])
 }
 
 /// A thread-file item answering a comment, complete as it is once the two ids are
