@@ -87,7 +87,7 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
         return Err(Diagnostic::new(
             Location::new(shown, None),
             message,
-            "add a [fetch] table, with mastodon = true and/or webmention_io = { domain = \"example.org\" } (README: Fetching replies)",
+            "add a [fetch] table naming one or more of: mastodon = true, bluesky = true, webmention_io = { domain = \"example.org\" }, staticman = { folder = \"data/comments\" } (README: Fetching replies)",
         )
         .into());
     }

@@ -434,7 +434,7 @@ const CATALOGUE: &[Mistake] = &[
         mistake: "fetch: no source set up",
         files: &[],
         args: &["fetch"],
-        stderr: "error: site.toml: there is no source to fetch from: no [fetch] table names one\n  help: add a [fetch] table, with mastodon = true and/or webmention_io = { domain = \"example.org\" } (README: Fetching replies)\n",
+        stderr: "error: site.toml: there is no source to fetch from: no [fetch] table names one\n  help: add a [fetch] table naming one or more of: mastodon = true, bluesky = true, webmention_io = { domain = \"example.org\" }, staticman = { folder = \"data/comments\" } (README: Fetching replies)\n",
     },
 ];
 
