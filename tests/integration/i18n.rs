@@ -483,7 +483,7 @@ fn the_conversations_page_said_the_author_answered_when_the_author_has_a_name() 
         ),
         (
             "zh",
-            "Pauline Stockhausen回复了 10 条读者评论中的 7 条 (70%)",
+            "Pauline Stockhausen回复了 10 条读者评论中的 7 条（70%）。",
             "各时期（有评论的）Pauline Stockhausen回复的读者评论",
         ),
     ] {
