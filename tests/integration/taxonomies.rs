@@ -488,3 +488,27 @@ fn a_french_sites_category_pages_speak_french() {
         "{feed}"
     );
 }
+
+#[test]
+fn a_tags_page_did_not_show_where_it_sits_in_the_navigation() {
+    let site = SiteTest::fixture("permalinks/dated");
+    site.build();
+    let current = |page: &str| -> Vec<(String, String)> {
+        select(&site.html(page), ".site-nav a[aria-current]")
+            .iter()
+            .map(|a| {
+                let attr = |name| a.value().attr(name).unwrap_or_default().to_string();
+                (attr("href"), attr("aria-current"))
+            })
+            .collect()
+    };
+    assert_eq!(
+        current("tags/index.html"),
+        [("/blog/tags/".to_string(), "page".to_string())]
+    );
+    // A tag's own list sits under the tags: marked, but not as the page itself.
+    assert_eq!(
+        current("tags/travel/index.html"),
+        [("/blog/tags/".to_string(), "true".to_string())]
+    );
+}
