@@ -248,3 +248,20 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// How long a test waits for something another process does (a server releasing a
+/// stream, a signal handled): a bound so a hang fails the test, not a speed claim.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Polls `ready` until it holds; fails naming `what` once [`PATIENCE`] has passed.
+#[track_caller]
+pub fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let give_up = std::time::Instant::now() + PATIENCE;
+    while !ready() {
+        assert!(
+            std::time::Instant::now() < give_up,
+            "never happened: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -2,7 +2,7 @@
 //! never in minutes of CPU or an allocation abort. The inputs are the shapes that
 //! did; the limits they meet are in README.md ("Limits").
 
-use crate::harness::SiteTest;
+use crate::harness::{wait_for, SiteTest};
 
 /// A site with one post and, if given, its thread file.
 fn site(front_matter_extra: &str, thread: Option<&str>) -> SiteTest {
@@ -225,14 +225,9 @@ fn open_live_reload_streams_were_not_capped() {
     let page = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     assert_eq!(server.status_line(page).1, "HTTP/1.1 200 OK");
     drop(streams);
-    let start = std::time::Instant::now();
-    while server.events().1 != "HTTP/1.1 200 OK" {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(30),
-            "closed streams were never released"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    wait_for("closed streams released", || {
+        server.events().1 == "HTTP/1.1 200 OK"
+    });
 }
 
 /// A thread of 1,000,000 comments (140 MB) aborted at 6 GB; 250,000 took 1.8 GB: a

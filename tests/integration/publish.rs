@@ -7,13 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::harness::SiteTest;
-
-/// How long anything may take to show up; generous, since tests share two cores.
-const PATIENCE: Duration = Duration::from_secs(60);
-const POLL: Duration = Duration::from_millis(20);
+use crate::harness::{wait_for, SiteTest};
 
 fn rapport(site: &SiteTest, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rapport"));
@@ -78,15 +74,6 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
         }
     });
     text
-}
-
-#[track_caller]
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < PATIENCE, "never happened: {what}");
-        std::thread::sleep(POLL);
-    }
 }
 
 #[test]
@@ -517,11 +504,9 @@ fn serve_left_its_temp_folder_behind_on_ctrl_c_and_sigterm() {
             .unwrap()
             .contains(&*tmp.path().to_string_lossy()));
         server.signal(signal);
-        let start = Instant::now();
-        while server.child.try_wait().unwrap().is_none() {
-            assert!(start.elapsed() < PATIENCE, "{signal}: serve did not stop");
-            std::thread::sleep(POLL);
-        }
+        wait_for(&format!("serve stopped on {signal}"), || {
+            server.child.try_wait().unwrap().is_some()
+        });
         assert_eq!(entries(tmp.path()), Vec::<String>::new(), "{signal}");
     }
 }
