@@ -181,7 +181,7 @@ struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     open: bool,
-    /// Where to write the served build (default: a temporary folder; never ROOT/public)
+    /// Where to write the served build (default: the site's folder in the user's cache; never ROOT/public)
     #[arg(long)]
     output: Option<PathBuf>,
 }

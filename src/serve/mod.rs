@@ -1,5 +1,5 @@
-//! `rapport serve`: builds the site into a folder of its own, serves it over HTTP on
-//! loopback, and with `--watch` rebuilds on every save and reloads the browser. A
+//! `rapport serve`: builds the site into a folder of its own (kept for the next server
+//! of the same site, `output`), serves it over HTTP on loopback, and with `--watch` rebuilds on every save and reloads the browser. A
 //! failed rebuild keeps the last good build online, with the error over every page.
 //! The parts: `watch` (what changed), `rebuild` (the one way to build), `state` (what
 //! is live), `resolve` + `http` (answering requests), `reload` (script, overlay,
@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub use watch::{Change, ChangeKind};
 
 use crate::error::{Error, Result};
+use crate::site::output::OutputLock;
 use crate::site::BuildOptions;
 use http::Handler;
 use output::ServedOutput;
@@ -31,8 +32,8 @@ use watch::Watch;
 /// How to serve.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// `output` is where to build (default: a temporary folder); `base_url` is always
-    /// replaced by the server's own address.
+    /// `output` is where to build (default: the site's folder in the user's cache);
+    /// `base_url` is always replaced by the server's own address.
     pub build: BuildOptions,
     pub bind: IpAddr,
     /// 0 lets the system pick a free port (the notice says which).
@@ -63,7 +64,7 @@ pub fn run(options: &ServeOptions, notice: &(dyn Fn(Notice) + Sync)) -> Result<(
     let mut rebuilder = Rebuilder::new(build, address);
     let state = {
         let _busy = output.busy();
-        first_build(&mut rebuilder, options.watch, notice)?
+        first_build(&mut rebuilder, output.lock(), options.watch, notice)?
     };
 
     // Accepted connections inherit TCP_NODELAY from the listener. Without it a reused
@@ -137,10 +138,11 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
 /// server starts anyway and shows the error until a save fixes it.
 fn first_build(
     rebuilder: &mut Rebuilder,
+    held: &OutputLock,
     watch: bool,
     notice: &(dyn Fn(Notice) + Sync),
 ) -> Result<State> {
-    match rebuilder.rebuild(&[]) {
+    match rebuilder.rebuild(&[], held) {
         Ok(built) => {
             notice(Notice::Built {
                 changes: Vec::new(),
@@ -180,7 +182,7 @@ fn rebuild_on_changes(
         let changes: Vec<PathBuf> = batch.changes.iter().map(|c| c.path.clone()).collect();
         let rebuilt = {
             let _busy = output.busy();
-            rebuilder.rebuild(&batch.changes)
+            rebuilder.rebuild(&batch.changes, output.lock())
         };
         match rebuilt {
             Ok(built) => {

@@ -1,13 +1,18 @@
-//! The folder `serve` builds into: `--output` when given, otherwise a folder of its own
-//! under the system's temporary folder, never the site's `public/` (which holds what
-//! the author uploads, with the real base URL). A temporary folder is removed when the
-//! server stops, by Ctrl+C or a signal too.
+//! The folder `serve` builds into, never the site's `public/` (which holds what the
+//! author uploads, with the real base URL): `--output` when given, otherwise a folder
+//! of the site's own in the user's cache folder
+//! (`$XDG_CACHE_HOME/rapport/serve/<site>-<digest of its path>/site`). The build and
+//! the state saved beside it outlive the server, so the next `serve` of the same site
+//! starts from them. A server holds the folder's lock for as long as it runs: a second
+//! server of the same site builds into a temporary folder of its own instead, removed
+//! when it stops (by Ctrl+C or a signal too), as does a server without a cache folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::site::guard::resolve;
+use crate::site::output::OutputLock;
 
 const TEMP_PREFIX: &str = "rapport-serve-";
 
@@ -18,43 +23,79 @@ pub(super) struct ServedOutput {
     path: PathBuf,
     /// The temporary folder holding `path` and the build's staging folders.
     temp: Option<PathBuf>,
+    /// The output's lock, held while the server runs.
+    lock: OutputLock,
     /// Held while a build writes, so that the folder is not removed under it.
     busy: Arc<Mutex<()>>,
 }
 
 impl ServedOutput {
-    /// Creates the folder (`output`, or a temporary one) so that it can be served,
-    /// and its path made canonical, before the first build succeeds.
+    /// Creates the folder (`output`, the site's folder in the cache, or a temporary
+    /// one) and takes its lock, so that it can be served, and its path made canonical,
+    /// before the first build succeeds.
     pub(super) fn prepare(output: Option<&Path>, root: &Path) -> Result<ServedOutput> {
-        let (path, temp) = match output {
-            Some(dir) => {
-                refuse_published(dir, root)?;
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create", e))?;
-                (dir.to_path_buf(), None)
+        if let Some(dir) = output {
+            refuse_published(dir, root)?;
+            create_private(dir)?;
+            let path = canonical(dir)?;
+            let Some(lock) = OutputLock::try_take(&path)? else {
+                return Err(Error::problem(
+                    format!(
+                        "cannot serve from {}: another rapport serve or build is writing it",
+                        dir.display()
+                    ),
+                    "stop the other one, or pass another --output",
+                ));
+            };
+            return Ok(ServedOutput::new(path, None, lock));
+        }
+        if let Some(folder) = cache_folder(root) {
+            let site = folder.join("site");
+            if create_private(&folder)
+                .and_then(|()| create_private(&site))
+                .is_ok()
+            {
+                let path = canonical(&site)?;
+                if let Some(lock) = OutputLock::try_take(&path)? {
+                    return Ok(ServedOutput::new(path, None, lock));
+                }
             }
-            None => {
-                remove_abandoned(&std::env::temp_dir());
-                let temp = create_temp(&std::env::temp_dir())?;
-                // The build swaps `site` in and out beside its staging folders, all
-                // inside `temp`.
-                (temp.join("site"), Some(temp))
+        }
+        remove_abandoned(&std::env::temp_dir());
+        let temp = create_temp(&std::env::temp_dir())?;
+        // The build swaps `site` in and out beside its staging folders, all inside
+        // `temp`.
+        let site = temp.join("site");
+        let locked = canonical(&site).and_then(|path| {
+            let lock = OutputLock::try_take(&path)?
+                .ok_or_else(|| Error::Other(format!("{} is locked", path.display())))?;
+            Ok((path, lock))
+        });
+        match locked {
+            Ok((path, lock)) => Ok(ServedOutput::new(path, Some(temp), lock)),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&temp);
+                Err(e)
             }
-        };
-        // Owned before anything else can fail, so a temporary folder is removed then.
-        let mut served = ServedOutput {
+        }
+    }
+
+    fn new(path: PathBuf, temp: Option<PathBuf>, lock: OutputLock) -> ServedOutput {
+        ServedOutput {
             path,
             temp,
+            lock,
             busy: Arc::default(),
-        };
-        served.path = served
-            .path
-            .canonicalize()
-            .map_err(|e| Error::io(&served.path, "cannot resolve", e))?;
-        Ok(served)
+        }
     }
 
     pub(super) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The output's lock, which builds of this server run under.
+    pub(super) fn lock(&self) -> &OutputLock {
+        &self.lock
     }
 
     /// Held by a build while it writes into the folder.
@@ -64,7 +105,8 @@ impl ServedOutput {
     }
 
     /// On Ctrl+C, SIGTERM or SIGHUP: waits for a build writing to finish, removes the
-    /// temporary folder and ends the process (status 128 + the signal's number).
+    /// temporary folder (if it is one) and ends the process (status 128 + the
+    /// signal's number).
     #[cfg(unix)]
     pub(super) fn remove_when_stopped(&self) -> Result<()> {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -90,6 +132,60 @@ impl ServedOutput {
     }
 }
 
+fn canonical(path: &Path) -> Result<PathBuf> {
+    path.canonicalize()
+        .map_err(|e| Error::io(path, "cannot resolve", e))
+}
+
+/// Where the builds of the site at `root` are kept between servers: a folder named
+/// after the site and a digest of its canonical path, in the user's cache folder
+/// (`$XDG_CACHE_HOME`, else `~/.cache`; `%LOCALAPPDATA%` on Windows). `None` when
+/// there is none.
+fn cache_folder(root: &Path) -> Option<PathBuf> {
+    let absolute = |var: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let cache = if cfg!(windows) {
+        absolute("LOCALAPPDATA")?
+    } else {
+        absolute("XDG_CACHE_HOME").or_else(|| Some(absolute("HOME")?.join(".cache")))?
+    };
+    let root = root.canonicalize().ok()?;
+    Some(cache.join("rapport").join("serve").join(folder_name(&root)))
+}
+
+/// `my-blog-0123456789abcdef`: readable, and one folder per site however named.
+fn folder_name(root: &Path) -> String {
+    use std::hash::BuildHasher;
+    let digest = foldhash::quality::FixedState::with_seed(0).hash_one(root.as_os_str());
+    let name: String = (root
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default())
+    .chars()
+    .map(|c| match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' => c,
+        _ => '_',
+    })
+    .take(40)
+    .collect();
+    format!("{}-{digest:016x}", name.trim_start_matches('.'))
+}
+
+/// Creates `dir` (and its parents) if need be; a folder made here is readable by its
+/// owner only, since a served build includes drafts.
+fn create_private(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(dir, "cannot create", e))
+}
+
 /// `public/` holds what `build` made for publishing: a served build (drafts, links to
 /// this machine) must never land there, however the folder is named.
 fn refuse_published(output: &Path, root: &Path) -> Result<()> {
@@ -101,7 +197,7 @@ fn refuse_published(output: &Path, root: &Path) -> Result<()> {
             "refusing to serve from {}: it is the folder `rapport build` publishes, and a served build has drafts and local links",
             output.display()
         ),
-        "leave out --output (serve then builds into a temporary folder of its own), or pass another folder",
+        "leave out --output (serve then builds into a folder of its own), or pass another folder",
     ))
 }
 
@@ -183,5 +279,16 @@ mod tests {
         assert!(!gone.exists());
         assert!(other.exists());
         assert!(no_pid.exists());
+    }
+
+    #[test]
+    fn each_site_has_a_folder_named_after_it() {
+        let a = folder_name(Path::new("/home/ann/my blog"));
+        assert!(
+            a.starts_with("my_blog-") && a.len() == "my_blog-".len() + 16,
+            "{a}"
+        );
+        assert_ne!(a, folder_name(Path::new("/home/bob/my blog")));
+        assert!(folder_name(Path::new("/")).starts_with('-'));
     }
 }

@@ -1,6 +1,7 @@
-//! The one place `serve` builds the site: a full build first, then for edits to
-//! posts, pages and threads an incremental update of the served folder
-//! (`site::incremental`), falling back to a full build for everything else.
+//! The one place `serve` builds the site: a build first, starting from the state the
+//! last build of the served folder saved beside it (a server before this one), then
+//! for edits to posts, pages and threads an incremental update of the served folder
+//! (`site::incremental`), falling back to such a build for everything else.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -8,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::error::Result;
 use crate::serve::watch::{Change, ChangeKind};
+use crate::site::build::BuildReport;
 use crate::site::incremental::{Incremental, Update};
+use crate::site::output::OutputLock;
 use crate::site::BuildOptions;
 
 /// What a rebuild re-rendered, for the terminal line.
@@ -16,6 +19,9 @@ use crate::site::BuildOptions;
 pub enum Rerendered {
     /// The whole site was built again.
     Full { files: usize },
+    /// The build saved beside the folder was reused: only `rendered` of its `files`
+    /// files were rendered again.
+    Reused { files: usize, rendered: usize },
     /// Only what the change affects: `entries` posts and pages, `files` files.
     Partial { entries: usize, files: usize },
 }
@@ -24,6 +30,10 @@ impl fmt::Display for Rerendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rerendered::Full { files } => write!(f, "full rebuild, {files} files"),
+            Rerendered::Reused { files, rendered } => write!(
+                f,
+                "reused the saved build, {rendered} of {files} files rendered again"
+            ),
             Rerendered::Partial { entries, files } => {
                 let s = if *entries == 1 { "" } else { "s" };
                 write!(f, "{entries} page{s} and the lists, feeds and aggregates showing them, {files} files")
@@ -62,7 +72,7 @@ impl fmt::Debug for Rebuilder {
 
 impl Rebuilder {
     /// `options.output` must be set: serve never builds into the site's `public/`.
-    pub fn new(options: BuildOptions, host: SocketAddr) -> Self {
+    pub(crate) fn new(options: BuildOptions, host: SocketAddr) -> Self {
         debug_assert!(options.output.is_some(), "serve builds into its own folder");
         Rebuilder {
             options,
@@ -71,9 +81,9 @@ impl Rebuilder {
         }
     }
 
-    /// Brings the output up to date with `changes` (empty for the first build). The
-    /// previous output stays in place when this fails.
-    pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt> {
+    /// Brings the output up to date with `changes` (empty for the first build), under
+    /// the output's lock `held`. The previous output stays in place when this fails.
+    pub(crate) fn rebuild(&mut self, changes: &[Change], held: &OutputLock) -> Result<Rebuilt> {
         let start = Instant::now();
         // Read base_url anew each time: site.toml may have moved the site to another
         // path prefix, and the served links must follow.
@@ -95,15 +105,27 @@ impl Rebuilder {
         self.last = None;
         let mut options = self.options.clone();
         options.base_url = Some(local_base_url(self.host, &config.base_path));
-        let (last, report) = Incremental::build(&options)?;
+        let (last, report) = Incremental::build_warm(&options, held)?;
         self.last = Some(last);
         Ok(Rebuilt {
             base_path: config.base_path,
-            rerendered: Rerendered::Full {
-                files: report.files,
-            },
+            rerendered: rerendered(&report),
             elapsed: start.elapsed(),
         })
+    }
+}
+
+/// What a build that may have reused the saved one rendered.
+fn rerendered(report: &BuildReport) -> Rerendered {
+    if report.reused > 0 || report.rendered < report.files {
+        Rerendered::Reused {
+            files: report.files,
+            rendered: report.rendered,
+        }
+    } else {
+        Rerendered::Full {
+            files: report.files,
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use crate::config::{self, SiteConfig};
 use crate::content::{Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
-use crate::site::output::{OutputDir, Sink};
+use crate::site::output::{OutputDir, OutputLock, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::state::{self, SourcePrints};
@@ -60,6 +60,17 @@ impl BuildReport {
 /// only the posts and pages whose files changed, renders only the outputs whose inputs
 /// changed, and links the others from the published folder into the staged one.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_warm(options, None).map(|(report, _)| report)
+}
+
+/// `build`, returning what an incremental update starts from: the site as outlines
+/// (`outline`: no post or page holds its body or its comments) and the bodies lists
+/// and feeds show. With `held`, the build runs under the output's lock its caller
+/// holds (a server, for as long as it runs).
+pub(crate) fn build_warm(
+    options: &BuildOptions,
+    held: Option<&OutputLock>,
+) -> Result<(BuildReport, Built)> {
     let started = SystemTime::now();
     let mut report = BuildReport {
         output: options.output_dir(),
@@ -68,29 +79,56 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let config = config::load(&options.root)?;
     guard::check_output_location(&config, &report.output)?;
     let target = report.output.clone();
-    let out = report.step("prepare output", || {
-        OutputDir::create(&target, options.on_wait)
-    })?;
+    let open = || match held {
+        Some(lock) => OutputDir::create_holding(lock),
+        None => OutputDir::create(&target, options.on_wait),
+    };
+    let mut out = report.step("prepare output", open)?;
     let key = state::key(options, &config);
-    let saved = match key {
+    let mut saved = match key {
         Some(key) if !options.fresh => {
             report.step("read state", || Ok(state::read(out.target(), key)))?
         }
         _ => None,
     };
-    let out = match build_into(options, &mut report, out, saved, key, started)? {
-        None => return Ok(report),
-        // The published folder lacks a file the state says it has: build it all.
-        Some(out) => out,
-    };
-    drop(out);
-    let out = OutputDir::create(&target, options.on_wait)?;
-    build_into(options, &mut report, out, None, key, started)?;
-    Ok(report)
+    loop {
+        match build_into(options, &mut report, out, saved.take(), key, started)? {
+            Outcome::Done(built) => return Ok((report, *built)),
+            // The published folder lacks a file the state says it has: build it all
+            // (without a state, a build never comes back here).
+            Outcome::Retry(back) => {
+                drop(back);
+                out = open()?;
+            }
+        }
+    }
 }
 
-/// The build of `build`, reusing `saved` if there is one. Returns the output folder
-/// back when `saved` did not hold after all (before anything was rendered).
+/// How `build_into` ended.
+enum Outcome {
+    Done(Box<Built>),
+    /// The state did not hold after all (found before anything was rendered): the
+    /// output folder, given back to build again without it.
+    Retry(OutputDir),
+}
+
+/// What the first pass of `build_into` did.
+enum FirstPass {
+    /// The state did not hold.
+    Retry,
+    /// Nothing changed: the published folder is this very build, of these outputs.
+    Unchanged(Vec<Output>),
+    /// The posts and pages read whole were rendered.
+    Rendered {
+        outputs: Vec<Output>,
+        fresh: Vec<bool>,
+        rendered: usize,
+        bodies: BodyStore,
+        conversations: Vec<(EntryRef, Conversation)>,
+    },
+}
+
+/// The build of `build`, reusing `saved` if there is one.
 fn build_into(
     options: &BuildOptions,
     report: &mut BuildReport,
@@ -98,7 +136,7 @@ fn build_into(
     saved: Option<state::Saved>,
     key: Option<u64>,
     started: SystemTime,
-) -> Result<Option<OutputDir>> {
+) -> Result<Outcome> {
     let reading = Reading {
         options,
         saved: saved.as_ref(),
@@ -144,8 +182,7 @@ fn build_into(
             .as_ref()
             .is_some_and(|s| s.outputs() == plan.outputs.len());
         if published && !fresh.iter().chain(&read_whole).any(|changed| *changed) {
-            // The published folder is this very build.
-            return Ok(Some(None));
+            return Ok(FirstPass::Unchanged(plan.outputs));
         }
         if saved.is_some() {
             let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
@@ -153,35 +190,46 @@ fn build_into(
                 .map(|(_, o)| o.file.as_str())
                 .collect();
             if !out.link_published(&unchanged)? {
-                return Ok(None);
+                return Ok(FirstPass::Retry);
             }
         }
         let (bodies, conversations) =
             render_entries_read_whole(&pass, &plan, &|i| read_whole[i], &out)?;
         let rendered = read_whole.iter().filter(|r| **r).count();
-        Ok(Some(Some((
-            plan.outputs,
+        Ok(FirstPass::Rendered {
+            outputs: plan.outputs,
             fresh,
             rendered,
             bodies,
             conversations,
-        ))))
+        })
     })?;
-    let first = match first {
-        None => return Ok(Some(out)),
-        Some(None) => {
+    let (outputs, fresh, rendered, bodies, conversations) = match first {
+        FirstPass::Retry => return Ok(Outcome::Retry(out)),
+        FirstPass::Unchanged(outputs) => {
             report.reused = prints.values().filter(|p| p.1).count();
             report.posts = site.posts.len();
             report.pages = site.pages.len();
             report.comments = (site.posts.iter().chain(&site.pages))
                 .map(|e| e.digest.comments)
                 .sum();
-            report.files = saved.as_ref().map_or(0, state::Saved::outputs);
-            return Ok(None);
+            report.files = outputs.len();
+            return Ok(Outcome::Done(Box::new(Built {
+                site,
+                renderer,
+                statics,
+                outputs,
+                bodies: reused,
+            })));
         }
-        Some(Some(first)) => first,
+        FirstPass::Rendered {
+            outputs,
+            fresh,
+            rendered,
+            bodies,
+            conversations,
+        } => (outputs, fresh, rendered, bodies, conversations),
     };
-    let (outputs, fresh, rendered, bodies, conversations) = first;
     for (at, conversation) in conversations {
         let entry = match at {
             EntryRef::Post(i) => &mut site.posts[i],
@@ -252,7 +300,13 @@ fn build_into(
             let _ = state::save(target, &to_save);
         })
     })?;
-    Ok(None)
+    Ok(Outcome::Done(Box::new(Built {
+        site,
+        renderer,
+        statics,
+        outputs,
+        bodies,
+    })))
 }
 
 /// Reads each post and page for `build_into`: from the saved state when its files did
@@ -432,7 +486,7 @@ fn render_entries_read_whole(
 }
 
 /// Whether a second reading of an entry shows other pages what the first did.
-fn same_front_matter(first: &Entry, second: &Entry) -> bool {
+pub(crate) fn same_front_matter(first: &Entry, second: &Entry) -> bool {
     let (a, b) = (&first.doc, &second.doc);
     first.revision.shown == second.revision.shown
         && (&a.tags, &a.categories, &a.aliases, &a.summary, &a.template)
@@ -572,7 +626,7 @@ pub(crate) struct Body {
 }
 
 impl Body {
-    fn of(pass: &Pass<'_>, entry: &Entry, content: String, keep_content: bool) -> Body {
+    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, content: String, keep_content: bool) -> Body {
         let summary = pass.summary_html(entry, &content);
         Body {
             search: pass.search_entry(entry, &summary),
@@ -700,7 +754,7 @@ fn render_output(
 
 /// How many of the newest posts the posts feed can show: up to the `feed_posts`-th
 /// dated one (undated posts are left out of it).
-fn feed_window(site: &Site) -> usize {
+pub(crate) fn feed_window(site: &Site) -> usize {
     let mut dated = 0;
     for (i, post) in site.posts.iter().enumerate() {
         if dated == site.config.feed_posts {

@@ -14,13 +14,15 @@ use foldhash::{HashMap, HashSet};
 use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
-use crate::site::build::{build_keeping, render_plan, BodyStore, BuildReport, Built};
-use crate::site::pages::Pass;
-use crate::site::plan::{self, Output};
+use crate::site::build::{self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built};
+use crate::site::output::OutputLock;
+use crate::site::pages::{EntryRef, Pass};
+use crate::site::plan::{self, Job, Output};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
 use crate::site::static_files::StaticSource;
-use crate::site::{self, BuildOptions, Entry, Site};
+use crate::site::urls::SitePage;
+use crate::site::{self, engagement, state, BuildOptions, Entry, Site};
 
 /// The site as last built, kept between updates.
 pub struct Incremental {
@@ -35,6 +37,10 @@ pub struct Incremental {
     /// Publishing failed midway: the output may be partly updated, so the next
     /// update is a full build.
     dirty: bool,
+    /// The posts and pages held as outlines, without their body and comments (after
+    /// a build with the saved state): each is read whole once an update renders its
+    /// page, shows one of its comments or puts it in the posts feed.
+    outlines: HashSet<PathBuf>,
 }
 
 /// What an update did.
@@ -75,6 +81,25 @@ impl Incremental {
     /// A full, atomic build into `options.output`, kept for later updates.
     pub fn build(options: &BuildOptions) -> Result<(Incremental, BuildReport)> {
         let (report, built) = build_keeping(options)?;
+        let incremental = Incremental::of(options, built, HashSet::default());
+        Ok((incremental, report))
+    }
+
+    /// A build that starts from the state the last build of `options.output` saved
+    /// beside it, rendering only what changed since (`build::build_warm`), under the
+    /// output's lock `held`; kept for later updates, its posts and pages as outlines.
+    pub(crate) fn build_warm(
+        options: &BuildOptions,
+        held: &OutputLock,
+    ) -> Result<(Incremental, BuildReport)> {
+        let (report, built) = build::build_warm(options, Some(held))?;
+        let outlines = (built.site.posts.iter().chain(&built.site.pages))
+            .map(|e| e.doc.source.clone())
+            .collect();
+        Ok((Incremental::of(options, built, outlines), report))
+    }
+
+    fn of(options: &BuildOptions, built: Built, outlines: HashSet<PathBuf>) -> Incremental {
         let Built {
             site,
             renderer,
@@ -82,19 +107,101 @@ impl Incremental {
             outputs,
             bodies,
         } = built;
-        Ok((
-            Incremental {
-                options: options.clone(),
-                site,
-                renderer,
-                statics,
-                outputs,
-                bodies,
-                related: KeptRelated::default(),
-                dirty: false,
-            },
-            report,
-        ))
+        Incremental {
+            options: options.clone(),
+            site,
+            renderer,
+            statics,
+            outputs,
+            bodies,
+            related: KeptRelated::default(),
+            dirty: false,
+            outlines,
+        }
+    }
+
+    /// Before an update publishes: the state saved beside the output no longer
+    /// describes it, and the outlines this update needs whole are read whole. `false`
+    /// when one of them changed since it was read (the update is then a full build).
+    fn prepare_to_publish(&mut self, change: &Change) -> Result<bool> {
+        state::remove(&self.options.output_dir());
+        for source in &change.sources {
+            self.outlines.remove(source);
+        }
+        if self.outlines.is_empty() {
+            return Ok(true);
+        }
+        let (due, feed_due) = self.outlines_due(change)?;
+        let config = &self.site.config;
+        for at in due {
+            let entry = match at {
+                EntryRef::Post(i) => &mut self.site.posts[i],
+                EntryRef::Page(i) => &mut self.site.pages[i],
+            };
+            if !self.outlines.remove(&entry.doc.source) {
+                continue;
+            }
+            let source = Source {
+                kind: entry.doc.kind,
+                path: entry.doc.source.clone(),
+                thread: entry.doc.thread_file.clone(),
+            };
+            let Ok(mut whole) = site::load_entry(&self.options.root, &source, config) else {
+                return Ok(false);
+            };
+            if !build::same_front_matter(entry, &whole) || whole.digest != entry.digest {
+                return Ok(false);
+            }
+            whole.revision = entry.revision;
+            *entry = whole;
+        }
+        if !feed_due.is_empty() {
+            let pass = Pass::new(&self.site, &self.renderer);
+            for p in feed_due {
+                let (_, content) = pass.render_entry(EntryRef::Post(p))?;
+                let entry = &self.site.posts[p];
+                let body = Body::of(&pass, entry, content, true);
+                self.bodies.insert(entry.doc.source.clone(), body);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The posts and pages this update renders a page of or shows a comment of, and
+    /// the posts the posts feed shows whose body was not kept.
+    fn outlines_due(&mut self, change: &Change) -> Result<(Vec<EntryRef>, Vec<usize>)> {
+        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
+        let (changed, _) = compare(&self.outputs, &plan.outputs);
+        let mut due = Vec::new();
+        let mut shows_comments = false;
+        for (output, &changed) in plan.outputs.iter().zip(&changed) {
+            match output.job {
+                Job::Entry(at) if changed => due.push(at),
+                Job::Site(SitePage::Engagement | SitePage::CommentsFeed(_)) => {
+                    shows_comments |= changed;
+                }
+                _ => {}
+            }
+        }
+        let site = &self.site;
+        if shows_comments {
+            let posts = site.posts.len();
+            let shown = engagement::shown_comments(site).into_iter();
+            due.extend(shown.map(|(p, _)| match p.checked_sub(posts) {
+                None => EntryRef::Post(p),
+                Some(i) => EntryRef::Page(i),
+            }));
+        }
+        let feed_due: Vec<usize> = (0..build::feed_window(site))
+            .filter(|&p| {
+                let source = &site.posts[p].doc.source;
+                !change.sources.contains(source)
+                    && (self.bodies.get(source)).is_none_or(|b| b.content.is_none())
+            })
+            .collect();
+        due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
+        Ok((due, feed_due))
     }
 
     /// Brings the output up to date with `changed` (paths relative to the site root).
@@ -263,6 +370,9 @@ impl Incremental {
 
     /// Plans the site again, renders what differs from the last plan and publishes it.
     fn publish(&mut self, change: &Change) -> Result<Update> {
+        if !self.prepare_to_publish(change)? {
+            return Ok(Update::NeedsFullBuild);
+        }
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);

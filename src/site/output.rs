@@ -52,19 +52,24 @@ impl OutputDir {
     /// `on_wait` with the output and the lock file), then prepares a fresh staging
     /// folder next to `target`.
     pub fn create(target: &Path, on_wait: OnWait) -> Result<Self> {
-        // Links are resolved once: the folder checked is the folder written.
-        let target = crate::site::guard::resolve(target);
+        let (target, lock_path) = lock_path(target)?;
+        let lock = lock(&lock_path, &target, on_wait)?;
+        OutputDir::staged(target, lock)
+    }
+
+    /// `create` for the holder of the output's lock (a server, for its whole run).
+    pub(crate) fn create_holding(held: &OutputLock) -> Result<Self> {
+        let lock = (held.file.try_clone())
+            .map_err(|e| Error::io(&held.target, "cannot lock the output", e))?;
+        OutputDir::staged(held.target.clone(), lock)
+    }
+
+    fn staged(target: PathBuf, lock: File) -> Result<Self> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let parent = target.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
-        let lock = lock(
-            &parent.join(format!(".{name}.rapport-lock")),
-            &target,
-            on_wait,
-        )?;
         let staging = parent.join(format!(".{name}.rapport-new"));
         remove_leftover(&staging)?;
         remove_leftover(&staging.with_extension("rapport-old"))?;
@@ -167,15 +172,56 @@ impl OutputDir {
     }
 }
 
-/// Takes the lock at `path` (created if need be, and left in place: removing a lock
-/// file while another process waits on it would let a third one in).
-fn lock(path: &Path, target: &Path, on_wait: OnWait) -> Result<File> {
-    let file = File::options()
+/// The output's lock held for longer than one build: by a server, so that no other
+/// server or build writes the folder it serves and keeps a state of.
+#[derive(Debug)]
+pub(crate) struct OutputLock {
+    /// The output folder, its links resolved.
+    target: PathBuf,
+    file: File,
+}
+
+impl OutputLock {
+    /// The lock of the output `target`, or `None` when another process holds it.
+    pub(crate) fn try_take(target: &Path) -> Result<Option<OutputLock>> {
+        let (target, path) = lock_path(target)?;
+        let file = open_lock(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(OutputLock { target, file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(Error::io(&path, "cannot lock", e)),
+        }
+    }
+}
+
+/// The output `target` with its links resolved (the folder checked is the folder
+/// written), and the path of its lock beside it, whose folder is created.
+fn lock_path(target: &Path) -> Result<(PathBuf, PathBuf)> {
+    let target = crate::site::guard::resolve(target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
+    let lock = parent.join(format!(".{name}.rapport-lock"));
+    Ok((target, lock))
+}
+
+/// Created if need be, and left in place: removing a lock file while another process
+/// waits on it would let a third one in.
+fn open_lock(path: &Path) -> Result<File> {
+    File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(|e| Error::io(path, "cannot create the build's lock", e))?;
+        .map_err(|e| Error::io(path, "cannot create the build's lock", e))
+}
+
+/// Takes the lock at `path`, waiting for another build holding it.
+fn lock(path: &Path, target: &Path, on_wait: OnWait) -> Result<File> {
+    let file = open_lock(path)?;
     match file.try_lock() {
         Ok(()) => return Ok(file),
         Err(TryLockError::WouldBlock) => on_wait(target, path),

@@ -149,6 +149,12 @@ impl SiteTest {
         self
     }
 
+    /// The user's cache folder for the binary run on this site (`XDG_CACHE_HOME`),
+    /// beside the site and removed with it: where `serve` keeps its builds.
+    pub fn cache_home(&self) -> PathBuf {
+        self.root.parent().unwrap().join("cache")
+    }
+
     /// Runs `rapport ARGS` in the site's folder.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_env(args, &[], &[])
@@ -157,7 +163,10 @@ impl SiteTest {
     /// Runs `rapport ARGS` with the variables `set` set and `unset` removed.
     pub fn run_with_env(&self, args: &[&str], set: &[(&str, &str)], unset: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_rapport"));
-        command.args(args).current_dir(&self.root);
+        command
+            .args(args)
+            .current_dir(&self.root)
+            .env("XDG_CACHE_HOME", self.cache_home());
         for (key, value) in set {
             command.env(key, value);
         }
@@ -264,4 +273,67 @@ pub fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// Every file under `dir` by its path inside it, with its bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Fails naming the files that differ between the trees at `a` and `b`.
+#[track_caller]
+pub fn assert_same_tree(a: &Path, b: &Path, what: &str) {
+    let (a, b) = (tree(a), tree(b));
+    let only_a: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "{what}: only in the first {only_a:?}, only in the second {only_b:?}"
+    );
+    for (name, bytes) in &b {
+        assert!(a[name] == *bytes, "{what}: {name} differs");
+    }
+}
+
+/// Sets the modification time of the files under `dir` written in the last minute an
+/// hour back: files written within the last seconds are read again by every build
+/// (their time may not change on the next save), which would hide what a build reuses.
+pub fn settle(dir: &Path) {
+    let now = std::time::SystemTime::now();
+    let minute = std::time::Duration::from_secs(60);
+    for entry in files_under(dir) {
+        let modified = std::fs::metadata(&entry).unwrap().modified().unwrap();
+        if modified + minute > now {
+            let file = std::fs::File::options().write(true).open(&entry).unwrap();
+            file.set_modified(now - 60 * minute).unwrap();
+        }
+    }
+}
+
+/// The files under `dir`, in no particular order.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }

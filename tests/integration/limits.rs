@@ -145,6 +145,7 @@ impl Serving {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
             .args(["serve", "--watch", "--port", "0"])
             .current_dir(&site.root)
+            .env("XDG_CACHE_HOME", site.cache_home())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())

@@ -442,6 +442,7 @@ impl Serving {
         let mut child = rapport(site, &["serve", "--port", "0"])
             .args(args)
             .env("TMPDIR", tmp)
+            .env("XDG_CACHE_HOME", site.cache_home())
             .spawn()
             .unwrap();
         let stdout = collect(child.stdout.take().unwrap());
@@ -495,6 +496,11 @@ fn entries(dir: &Path) -> Vec<String> {
 fn serve_left_its_temp_folder_behind_on_ctrl_c_and_sigterm() {
     for signal in ["INT", "TERM", "HUP"] {
         let site = SiteTest::fixture("serve/blog");
+        // The first server of a site builds into its folder in the cache, which it
+        // keeps; a second one at the same time, into a temporary folder.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let first = Serving::start(&site, elsewhere.path(), &["--watch"]);
+        assert!(first.folder().starts_with(site.cache_home()), "{signal}");
         let tmp = tempfile::tempdir().unwrap();
         let mut server = Serving::start(&site, tmp.path(), &["--watch"]);
         assert_eq!(entries(tmp.path()).len(), 1, "{signal}");
@@ -508,6 +514,8 @@ fn serve_left_its_temp_folder_behind_on_ctrl_c_and_sigterm() {
             server.child.try_wait().unwrap().is_some()
         });
         assert_eq!(entries(tmp.path()), Vec::<String>::new(), "{signal}");
+        drop(first);
+        assert!(site.cache_home().join("rapport/serve").is_dir(), "{signal}");
     }
 }
 
@@ -529,7 +537,7 @@ fn serve_output_public_mixed_development_pages_into_the_published_site() {
         assert_eq!(run.status.code(), Some(1));
         assert_eq!(
             String::from_utf8_lossy(&run.stderr).trim_end(),
-            format!("error: refusing to serve from {output}: it is the folder `rapport build` publishes, and a served build has drafts and local links\n  help: leave out --output (serve then builds into a temporary folder of its own), or pass another folder"),
+            format!("error: refusing to serve from {output}: it is the folder `rapport build` publishes, and a served build has drafts and local links\n  help: leave out --output (serve then builds into a folder of its own), or pass another folder"),
         );
         assert_eq!(site.read("index.html"), published);
     }

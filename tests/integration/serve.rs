@@ -47,10 +47,17 @@ impl Server {
     /// `rapport serve --port 0 ARGS` in the site's folder, once it says it is serving.
     #[track_caller]
     fn start(site: &SiteTest, args: &[&str]) -> Server {
+        Server::start_on(site, 0, args)
+    }
+
+    /// `rapport serve --port PORT ARGS`, its builds kept in the site's own cache.
+    #[track_caller]
+    fn start_on(site: &SiteTest, port: u16, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(["serve", "--port", "0"])
+            .args(["serve", "--port", &port.to_string()])
             .args(args)
             .current_dir(&site.root)
+            .env("XDG_CACHE_HOME", site.cache_home())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -634,5 +641,131 @@ fn rapid_saves_served_empty_pages_and_feeds() {
         "{} of {fetched} replies were empty or cut, e.g. {:?}",
         cut.len(),
         &cut[..cut.len().min(3)]
+    );
+}
+
+/// A free port on loopback, for a server that must come back on the same one.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The folder `server` serves holds what `rapport build` writes for its address.
+#[track_caller]
+fn serves_a_full_build(site: &SiteTest, server: &Server, what: &str) {
+    let full = site.root.parent().unwrap().join("full");
+    let out = full.to_str().unwrap();
+    let args = ["build", "--full", "--drafts", "--base-url", &server.url];
+    site.run(&[&args[..], &["--output", out]].concat())
+        .success();
+    crate::harness::assert_same_tree(&output_file(server, ""), &full, what);
+}
+
+/// A comment appended to hello's thread, answering comment 2.
+fn reply_to_hello(site: &SiteTest, id: usize, body: &str) {
+    let thread = std::fs::read_to_string(site.root.join(HELLO_THREAD)).unwrap();
+    site.write(
+        HELLO_THREAD,
+        &format!(
+            "{thread}  - id: \"{id}\"\n    parent: \"2\"\n    author: Fiona\n    body: {body}\n"
+        ),
+    );
+}
+
+#[test]
+fn a_second_start_reuses_the_last_build_and_updates_as_after_a_full_one() {
+    let site = blog();
+    // Posts enough to push one out of a posts feed of three.
+    for n in 1..=3 {
+        site.write(
+            &format!("content/posts/more-{n}.md"),
+            &format!("---\ntitle: More {n}\ndate: 2023-0{n}-01\n---\nMore, the {n}th.\n"),
+        );
+    }
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", &format!("{config}\n[feeds]\nposts = 3\n"));
+    crate::harness::settle(&site.root);
+    let port = free_port();
+    let mut server = Server::start_on(&site, port, &["--watch"]);
+    server.wait_for_output("Built the site: full rebuild");
+    let folder = output_file(&server, "");
+    assert!(folder.starts_with(site.cache_home()), "{folder:?}");
+    drop(server);
+
+    let mut server = Server::start_on(&site, port, &["--watch"]);
+    let line = server.wait_for_output("Built the site: ");
+    assert!(
+        line.contains("reused the saved build, 0 of "),
+        "{line}\n{}",
+        server.output()
+    );
+    assert_eq!(output_file(&server, ""), folder);
+    serves_a_full_build(&site, &server, "a warm start");
+
+    // Live updates start from the reused build: a post, a comment (the conversation
+    // pages and the comments feed show it), a post gone from the posts feed (the one
+    // it shows instead was never rendered by this server).
+    site.write(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2024-01-01\ntags: [notes]\n---\nThe second version of hello.\n",
+    );
+    server.wait_for("/posts/hello/", "showed the edit", |r| {
+        r.body.contains("The second version of hello.")
+    });
+    server.wait_for_output("Changed content/posts/hello.md: 1 page");
+    serves_a_full_build(&site, &server, "a post edited after a warm start");
+    reply_to_hello(&site, 3, "A reply after the warm start.");
+    server.wait_for_output("Changed content/posts/hello.comments.yaml");
+    serves_a_full_build(&site, &server, "a comment after a warm start");
+    std::fs::remove_file(site.root.join("content/posts/other.md")).unwrap();
+    server.wait_for_output("Changed content/posts/other.md");
+    serves_a_full_build(&site, &server, "a post removed after a warm start");
+    drop(server);
+
+    // Another port is another address in every link: a full build.
+    let mut server = Server::start_on(&site, free_port(), &[]);
+    server.wait_for_output("Built the site: full rebuild");
+    serves_a_full_build(&site, &server, "another port");
+}
+
+#[test]
+fn a_damaged_serve_state_costs_a_full_build() {
+    let site = blog();
+    crate::harness::settle(&site.root);
+    let port = free_port();
+    let server = Server::start_on(&site, port, &[]);
+    let folder = output_file(&server, "");
+    drop(server);
+    let state = folder.parent().unwrap().join(".site.rapport-state");
+    let mut bytes = std::fs::read(&state).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&state, bytes).unwrap();
+    let mut server = Server::start_on(&site, port, &[]);
+    server.wait_for_output("Built the site: full rebuild");
+    serves_a_full_build(&site, &server, "a damaged state");
+}
+
+#[test]
+fn two_servers_of_one_site_never_write_the_same_folder() {
+    let site = blog();
+    let first = Server::start(&site, &["--watch"]);
+    let second = Server::start(&site, &["--watch"]);
+    let (a, b) = (output_file(&first, ""), output_file(&second, ""));
+    assert!(a.starts_with(site.cache_home()), "{a:?}");
+    assert!(!b.starts_with(site.cache_home()), "{b:?}");
+    // Given the same --output, the second one says who holds it.
+    let out = site.root.parent().unwrap().join("served");
+    let out = out.to_str().unwrap();
+    let _third = Server::start(&site, &["--output", out]);
+    let run = site
+        .run(&["serve", "--port", "0", "--output", out])
+        .failure(1);
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!("error: cannot serve from {out}: another rapport serve or build is writing it\n  help: stop the other one, or pass another --output")
     );
 }

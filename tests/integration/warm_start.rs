@@ -3,13 +3,11 @@
 //! costs only a full build. Each step edits the site, builds `public/` with its
 //! state, builds `fresh/` ignoring any state, and compares the two trees.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use rapport::{BuildOptions, BuildReport};
 
-use crate::harness::SiteTest;
+use crate::harness::{files_under as walk, settle, tree, SiteTest};
 
 fn options(site: &SiteTest, output: &str) -> BuildOptions {
     let mut o = BuildOptions::new(&site.root);
@@ -18,57 +16,6 @@ fn options(site: &SiteTest, output: &str) -> BuildOptions {
         .unwrap()
         .into();
     o
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
-/// Sets the modification time of the files under `dir` written in the last minute an
-/// hour back: files written within the last seconds are read again by every build
-/// (their time may not change on the next save), which would hide what a build reuses.
-fn settle(dir: &Path) {
-    let now = SystemTime::now();
-    for entry in walk(dir) {
-        let modified = std::fs::metadata(&entry).unwrap().modified().unwrap();
-        if modified + Duration::from_secs(60) > now {
-            let file = std::fs::File::options().write(true).open(&entry).unwrap();
-            file.set_modified(now - Duration::from_secs(3600)).unwrap();
-        }
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }
 
 fn state_file(site: &SiteTest) -> PathBuf {
