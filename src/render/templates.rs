@@ -154,9 +154,38 @@ pub fn load(config: &SiteConfig) -> Result<(tera::Tera, Sources)> {
     // Tera's own escaper also escapes `/`, which makes every URL unreadable in the
     // output; ours escapes exactly what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::render::escape::escape_html);
-    tera.add_raw_templates(aliases.into_iter().chain(theme))
+    add_templates(&mut tera, aliases.into_iter().chain(theme))
         .map_err(|e| sources.error("", &e, None))?;
     Ok((tera, sources))
+}
+
+/// `tera.add_raw_templates(named)`, parsing each distinct text once and the texts in
+/// parallel: a template is registered under up to three names (its own, `theme/` and
+/// `default/`), and parsing was a build's only serial step of any length.
+fn add_templates(
+    tera: &mut tera::Tera,
+    named: impl Iterator<Item = (String, String)>,
+) -> tera::Result<()> {
+    use rayon::prelude::*;
+    let named: Vec<(String, String)> = named.collect();
+    let mut texts: Vec<&str> = named.iter().map(|(_, t)| t.as_str()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let parsed: Option<BTreeMap<&str, tera::Template>> = texts
+        .par_iter()
+        .map(|&text| Some((text, tera::Template::new("", None, text).ok()?)))
+        .collect();
+    let Some(parsed) = parsed else {
+        // The error names the first template that does not parse, as tera does.
+        return tera.add_raw_templates(named.iter().map(|(n, t)| (n, t)));
+    };
+    for (name, text) in &named {
+        let mut template = parsed[text.as_str()].clone();
+        template.name.clone_from(name);
+        tera.templates.insert(name.clone(), template);
+    }
+    tera.build_inheritance_chains()?;
+    tera.check_macro_files()
 }
 
 /// Follows every `{% extends %}` chain: tera overflows its stack on a template that
