@@ -183,24 +183,47 @@ fn value(lines: &mut Lines<'_>, raw: &str, column: usize) -> Option<Value> {
 /// A plain scalar written with letters, digits, spaces and a few marks only, not
 /// starting with a YAML indicator and holding no `: ` or ` #`.
 fn plain(raw: &str) -> Option<&str> {
-    let allowed = |c: char| c.is_alphanumeric() || " -_.:+/@,()!?'=&%~;".contains(c);
+    let allowed = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '-'
+                    | '_'
+                    | '.'
+                    | ':'
+                    | '+'
+                    | '/'
+                    | '@'
+                    | ','
+                    | '('
+                    | ')'
+                    | '!'
+                    | '?'
+                    | '\''
+                    | '='
+                    | '&'
+                    | '%'
+                    | '~'
+                    | ';'
+            )
+    };
     let starts_well = raw.starts_with(|c: char| c.is_alphanumeric());
+    let holds = |pair: &[u8]| raw.as_bytes().windows(2).any(|w| w == pair);
     (starts_well
         && raw.chars().all(allowed)
-        && !raw.contains(": ")
+        && !holds(b": ")
         && !raw.ends_with(':')
-        && !raw.contains(" #"))
+        && !holds(b" #"))
     .then_some(raw)
 }
 
 /// Whether YAML reads the plain scalar `text` as the same text: not null, a boolean
 /// or a number. An id may be a whole number, which reads as its digits.
 fn plain_reads_as_text(text: &str, is_id: bool) -> bool {
-    let lower = text.to_ascii_lowercase();
     let special = [
         "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf",
     ];
-    if special.contains(&lower.as_str()) {
+    if special.iter().any(|s| s.eq_ignore_ascii_case(text)) {
         return false;
     }
     if text.starts_with(|c: char| c.is_ascii_digit()) {
@@ -234,7 +257,7 @@ fn double_quoted(raw: &str) -> Option<String> {
     let mut rest = &raw[1..];
     loop {
         // Runs of ordinary text are copied whole.
-        let special = rest.find(['"', '\\'])?;
+        let special = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
         let run = &rest[..special];
         if !run.bytes().all(|b| (0x20..0x7f).contains(&b)) && run.chars().any(unusual) {
             return None;
