@@ -7,7 +7,6 @@
 //! [`Strings::text`], [`Strings::fill`] and [`Strings::count`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
@@ -42,7 +41,8 @@ enum Text {
 pub struct Strings {
     /// Primary language subtag, lower case: `fr` for `fr-CA`.
     language: String,
-    texts: HashMap<String, Text>,
+    /// Read for every label of every page: hashed with foldhash, not SipHash.
+    texts: foldhash::HashMap<String, Text>,
     months: Vec<String>,
 }
 
@@ -57,7 +57,7 @@ impl Strings {
     pub fn english() -> Self {
         let mut strings = Strings {
             language: "en".into(),
-            texts: HashMap::new(),
+            texts: foldhash::HashMap::default(),
             months: Vec::new(),
         };
         for (key, value) in parse_built_in("en") {
@@ -273,8 +273,12 @@ impl Strings {
         if dates::written_without_time(d) {
             return date.to_string();
         }
-        let time = format!("{:02}:{:02}", d.hour(), d.minute());
-        fill(self.text("date_time"), &[("date", date), ("time", &time)])
+        let two_digits = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+        let [h1, h2] = two_digits(d.hour());
+        let [m1, m2] = two_digits(d.minute());
+        let time = [h1, h2, b':', m1, m2];
+        let time = std::str::from_utf8(&time).expect("digits and a colon");
+        fill(self.text("date_time"), &[("date", date), ("time", time)])
     }
 
     /// A duration as a person would say it, to the largest whole unit: `5 hours`.
@@ -493,7 +497,7 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
         });
         match value {
             Some((v, close)) => {
-                let _ = write!(out, "{v}");
+                out.push_str(v);
                 rest = &after[close + 1..];
             }
             None => {
