@@ -241,6 +241,8 @@ pub struct ReplyElsewhereView {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ThreadView {
     pub comments: Vec<CommentView>,
+    /// How many comments `comments` holds.
+    pub count: usize,
     /// The `comments.max_depth` setting: nesting stops at this level.
     pub max_depth: usize,
     /// The default theme's markup of the whole thread (`<ol class="thread">…</ol>`),

@@ -22,6 +22,9 @@ use sanitize::Sanitizer;
 pub struct Renderer {
     tera: tera::Tera,
     sources: templates::Sources,
+    /// The templates that may read `page.thread.comments`
+    /// (`templates::reading_comment_lists`).
+    comment_lists: std::collections::BTreeSet<String>,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
@@ -31,6 +34,7 @@ impl Renderer {
         let (mut tera, sources) = templates::load(config)?;
         tera.register_function("t", i18n::Translate(config.strings.clone()));
         Ok(Renderer {
+            comment_lists: templates::reading_comment_lists(&tera),
             tera,
             sources,
             markdown: Markdown::new(&config.base_path).with_labels(
@@ -45,6 +49,12 @@ impl Renderer {
     /// Whether a template of this name exists (theme or site).
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// Whether rendering `template` may read `page.thread.comments`; without it, a
+    /// page needs only the thread's count and markup.
+    pub fn reads_comment_list(&self, template: &str) -> bool {
+        self.comment_lists.contains(template)
     }
 
     /// Renders `template` with `context`.

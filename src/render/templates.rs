@@ -4,9 +4,10 @@
 //! site override can `{% extends "theme/post.html" %}`, and every default template
 //! as `default/<name>` so a theme can extend those.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
@@ -186,6 +187,186 @@ fn add_templates(
     }
     tera.build_inheritance_chains()?;
     tera.check_macro_files()
+}
+
+/// The templates whose rendering may read `page.thread.comments`: those that name it,
+/// or `page.thread` or `page` as a whole (a `set`, a macro's argument, a loop over
+/// the page), or the whole context, in themselves or in a template they extend,
+/// include or import macros from. Template names in tera are written out, so this
+/// finds every template a rendering can reach. The others are given the comments'
+/// count and markup without the list, which was most of the values a post's page
+/// handed tera.
+pub fn reading_comment_lists(tera: &tera::Tera) -> BTreeSet<String> {
+    let reads: BTreeMap<&str, bool> = (tera.templates.iter())
+        .map(|(name, t)| (name.as_str(), template_reads_comments(t)))
+        .collect();
+    (tera.templates.keys())
+        .filter(|name| {
+            let mut seen = BTreeSet::new();
+            let mut due = vec![name.as_str()];
+            while let Some(n) = due.pop() {
+                let Some(t) = tera.templates.get(n).filter(|_| seen.insert(n)) else {
+                    continue;
+                };
+                if reads[n] {
+                    return true;
+                }
+                due.extend(reached_from(t));
+            }
+            false
+        })
+        .cloned()
+        .collect()
+}
+
+/// The templates `t` extends, includes or imports macros from.
+fn reached_from(t: &tera::Template) -> Vec<&str> {
+    let mut names: Vec<&str> = t.parents.iter().map(String::as_str).collect();
+    names.extend(t.parent.as_deref());
+    names.extend(t.imported_macro_files.iter().map(|(file, _)| file.as_str()));
+    let mut nodes: Vec<&Node> = t.ast.iter().collect();
+    while let Some(node) = nodes.pop() {
+        if let Node::Include(_, included, _) = node {
+            names.extend(included.iter().map(String::as_str));
+        }
+        nodes.extend(children(node));
+    }
+    for m in t.macros.values() {
+        let mut nodes: Vec<&Node> = m.body.iter().collect();
+        while let Some(node) = nodes.pop() {
+            if let Node::Include(_, included, _) = node {
+                names.extend(included.iter().map(String::as_str));
+            }
+            nodes.extend(children(node));
+        }
+    }
+    names
+}
+
+/// The nodes inside `node`.
+fn children(node: &Node) -> Vec<&Node> {
+    match node {
+        Node::MacroDefinition(_, m, _) => m.body.iter().collect(),
+        Node::FilterSection(_, f, _) => f.body.iter().collect(),
+        Node::Block(_, b, _) => b.body.iter().collect(),
+        Node::Forloop(_, f, _) => f.body.iter().chain(f.empty_body.iter().flatten()).collect(),
+        Node::If(i, _) => (i.conditions.iter())
+            .flat_map(|(_, _, body)| body)
+            .chain(i.otherwise.iter().flat_map(|(_, body)| body))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The expressions of `node` itself (not of the nodes inside it).
+fn expressions(node: &Node) -> Vec<&Expr> {
+    match node {
+        Node::VariableBlock(_, e) => vec![e],
+        Node::Set(_, set) => vec![&set.value],
+        Node::Forloop(_, f, _) => vec![&f.container],
+        Node::If(i, _) => i.conditions.iter().map(|(_, e, _)| e).collect(),
+        Node::FilterSection(_, f, _) => f.filter.args.values().collect(),
+        Node::MacroDefinition(_, m, _) => m.args.values().flatten().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `t` itself (its blocks and macros included) may read the comment list.
+fn template_reads_comments(t: &tera::Template) -> bool {
+    let mut nodes: Vec<&Node> = t.ast.iter().collect();
+    nodes.extend(t.macros.values().flat_map(|m| &m.body));
+    // Each expression, and whether only its truth is used: `{% if page %}` does not
+    // read the comments, the page being no emptier without them.
+    let mut exprs: Vec<(&Expr, bool)> = (t.macros.values())
+        .flat_map(|m| m.args.values().flatten())
+        .map(|e| (e, false))
+        .collect();
+    while let Some(node) = nodes.pop() {
+        match node {
+            Node::If(i, _) => exprs.extend(i.conditions.iter().map(|(_, e, _)| (e, true))),
+            _ => exprs.extend(expressions(node).into_iter().map(|e| (e, false))),
+        }
+        nodes.extend(children(node));
+    }
+    while let Some((e, truth)) = exprs.pop() {
+        let truth = truth && e.filters.is_empty();
+        exprs.extend(
+            e.filters
+                .iter()
+                .flat_map(|f| f.args.values())
+                .map(|a| (a, false)),
+        );
+        let idents: Vec<&str> = match &e.val {
+            ExprVal::Ident(ident) if truth && matches!(ident.as_str(), "page" | "page.thread") => {
+                vec![]
+            }
+            ExprVal::Ident(ident) => vec![ident],
+            ExprVal::Test(test) => {
+                exprs.extend(test.args.iter().map(|a| (a, false)));
+                vec![&test.ident]
+            }
+            ExprVal::Logic(l) => {
+                let both = truth && matches!(l.operator, LogicOperator::And | LogicOperator::Or);
+                exprs.extend([(&*l.lhs, both), (&*l.rhs, both)]);
+                vec![]
+            }
+            ExprVal::Math(m) => {
+                exprs.extend([(&*m.lhs, false), (&*m.rhs, false)]);
+                vec![]
+            }
+            ExprVal::In(i) => {
+                exprs.extend([(&*i.lhs, false), (&*i.rhs, false)]);
+                vec![]
+            }
+            ExprVal::MacroCall(m) => {
+                exprs.extend(m.args.values().map(|a| (a, false)));
+                vec![]
+            }
+            ExprVal::FunctionCall(f) => {
+                exprs.extend(f.args.values().map(|a| (a, false)));
+                vec![]
+            }
+            ExprVal::Array(items) => {
+                exprs.extend(items.iter().map(|a| (a, false)));
+                vec![]
+            }
+            ExprVal::StringConcat(c) => (c.values.iter())
+                .filter_map(|v| match v {
+                    ExprVal::Ident(ident) => Some(ident.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            ExprVal::String(_) | ExprVal::Int(_) | ExprVal::Float(_) | ExprVal::Bool(_) => {
+                vec![]
+            }
+        };
+        if idents.into_iter().any(may_read_comments) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a variable written `ident` may be, or hold, the list of comments: the
+/// whole context, `page`, `page.thread`, or a part of `page.thread` other than
+/// those that do not hold it.
+fn may_read_comments(ident: &str) -> bool {
+    if ident.starts_with("__tera_context") {
+        return true;
+    }
+    let mut path = ident.split('.');
+    let root = path.next().unwrap_or_default();
+    if root != "page" {
+        return root.starts_with("page[");
+    }
+    match path.next() {
+        None => true,
+        Some("thread") => !matches!(
+            path.next(),
+            Some("count" | "html" | "max_depth" | "reactions")
+        ),
+        Some(field) => field.starts_with("thread["),
+    }
 }
 
 /// Follows every `{% extends %}` chain: tera overflows its stack on a template that
@@ -471,6 +652,64 @@ mod tests {
         assert_eq!(near("pag.title").as_deref(), Some("page.title"));
         assert_eq!(near("page.extra.moood").as_deref(), Some("page.extra.mood"));
         assert_eq!(near("page.extra.subtitle"), None);
+    }
+
+    #[test]
+    fn finds_every_template_that_may_read_the_comment_list() {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates([
+            ("base.html", "{% if page and page.title %}{{ page.title }}{% endif %}{% block b %}{% endblock b %}"),
+            ("count.html", "{% extends \"base.html\" %}{% block b %}{% if page.thread.count > 0 %}{{ page.thread.html | safe }}{{ page.thread.reactions.total }}{% endif %}{% endblock b %}"),
+            ("loop.html", "{% for c in page.thread.comments %}{{ c.author }}{% endfor %}"),
+            ("includes.html", "{% include \"loop.html\" %}"),
+            ("child.html", "{% extends \"includes.html\" %}"),
+            ("set.html", "{% set t = page.thread %}{{ t.max_depth }}"),
+            ("m.html", "{% macro show(p) %}{{ p.title }}{% endmacro show %}{% macro all() %}{{ page.thread.comments | length }}{% endmacro all %}"),
+            ("passes.html", "{% import \"m.html\" as m %}{{ m::show(p=page) }}"),
+            ("imports.html", "{% import \"m.html\" as m %}{{ m::show(p=site) }}"),
+            ("json.html", "{{ page | json_encode }}"),
+            ("index.html", "{{ page[\"thread\"] }}"),
+            ("dump.html", "{{ __tera_context }}"),
+            ("compared.html", "{% if page.thread == site %}x{% endif %}"),
+            ("tested.html", "{% if page.thread.comments %}x{% endif %}"),
+            ("engagement.html", "{{ page.engagement.comments }}{{ e.comments }}"),
+        ])
+        .unwrap();
+        let reading = reading_comment_lists(&tera);
+        let reads = |name: &str| reading.contains(name);
+        for name in ["base.html", "count.html", "engagement.html"] {
+            assert!(!reads(name), "{name}");
+        }
+        for name in [
+            "loop.html",
+            "includes.html",
+            "child.html",
+            "set.html",
+            "m.html",
+            "passes.html",
+            "imports.html",
+            "json.html",
+            "index.html",
+            "dump.html",
+            "compared.html",
+            "tested.html",
+        ] {
+            assert!(reads(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_default_posts_do_not_read_the_comment_list() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://e.org/\"\n",
+        )
+        .unwrap();
+        let (tera, _) = load(&crate::config::load(dir.path()).unwrap()).unwrap();
+        let reading = reading_comment_lists(&tera);
+        assert!(!reading.contains("post.html") && !reading.contains("page.html"));
+        assert!(reading.contains("partials/thread-loop.html"));
     }
 
     #[test]

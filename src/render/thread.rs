@@ -73,6 +73,7 @@ pub fn thread_view(
     let (likes, reposts, bookmarks) = (r.likes.len(), r.reposts.len(), r.bookmarks.len());
     ThreadView {
         html: thread_html(&views, &Labels::new(strings)),
+        count: views.len(),
         comments: views,
         max_depth,
         reactions: ReactionsView {

@@ -108,7 +108,7 @@ impl<'a> Pass<'a> {
             .summary
             .as_deref()
             .map(|s| renderer.markdown.render_document(s));
-        let page = PageView {
+        let mut page = PageView {
             title: doc.title.clone(),
             url: urls.path(&doc.path),
             permalink: urls.permalink(&doc.path),
@@ -176,6 +176,9 @@ impl<'a> Pass<'a> {
                 "create it in templates/, or remove the template: key",
             )
             .into());
+        }
+        if !renderer.reads_comment_list(template) {
+            page.thread.comments = Vec::new();
         }
         let mut ctx =
             TemplateContext::new(&self.site_view, page.url.clone(), page.permalink.clone());

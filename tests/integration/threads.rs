@@ -226,6 +226,33 @@ fn the_ready_made_thread_markup_equals_the_template_loop() {
     }
 }
 
+/// Posts whose templates do not read `page.thread.comments` are rendered without the
+/// list; a template that reaches it another way (a variable holding the thread, a
+/// macro given the page) still gets every comment.
+#[test]
+fn a_template_reaching_the_comments_through_a_variable_or_a_macro_gets_them_all() {
+    for (template, text) in [
+        (
+            "templates/partials/thread.html",
+            "{% set t = page.thread %}<ul class=\"talk\">{% for c in t.comments %}<li>{{ c.author }}</li>{% endfor %}</ul>",
+        ),
+        (
+            "templates/post.html",
+            "{% import \"talk.html\" as talk %}<html><body>{{ talk::list(p=page) }}</body></html>",
+        ),
+    ] {
+        let site = SiteTest::fixture("threads/nested");
+        site.write(template, text);
+        site.write(
+            "templates/talk.html",
+            "{% macro list(p) %}<ul class=\"talk\">{% for c in p.thread.comments %}<li>{{ c.author }}</li>{% endfor %}</ul>{% endmacro list %}",
+        );
+        site.build();
+        let html = site.html("posts/hello/index.html");
+        assert_eq!(select(&html, "ul.talk li").len(), 11, "{template}");
+    }
+}
+
 /// A theme changes the thread's markup with its own `partials/thread.html`, keeping
 /// the default theme's conversation section around it.
 #[test]
