@@ -506,7 +506,7 @@ fn changed_while_building(path: &Path) -> Error {
 /// comments alone.
 fn read_shown_comments(site: &mut Site) -> Result<()> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (p, c) in engagement::shown_comments(site) {
+    for (p, c) in engagement::shown_comments(site, &engagement::totals_of(site)) {
         wanted.entry(p).or_default().push(c);
     }
     let posts = site.posts.len();

@@ -1,5 +1,8 @@
 //! The site-wide conversation outputs: the `/engagement/` page and the
-//! comments feeds (`/comments.xml` and its other formats), built from the figures of `threads::conversations`.
+//! comments feeds (`/comments.xml` and its other formats), built from the running
+//! totals of `threads::conversations`.
+
+use std::sync::OnceLock;
 
 use crate::dates::Date;
 use crate::error::Result;
@@ -10,8 +13,7 @@ use crate::render::sanitize::comment_body;
 use crate::render::Renderer;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
-use crate::threads::conversations::{self, Period, PostThread};
-use crate::threads::digest::Digest;
+use crate::threads::conversations::{self, Period, PostThread, Share, Totals};
 use crate::threads::metrics::BySource;
 
 const EXCERPT_LENGTH: usize = 140;
@@ -24,6 +26,43 @@ const REGULARS_SHOWN: usize = 100;
 /// Posts then standalone pages: a page's conversation counts like a post's.
 pub fn conversations(site: &Site) -> Vec<&Entry> {
     site.posts.iter().chain(&site.pages).collect()
+}
+
+/// The site-wide figures a rendering pass uses: those an incremental update keeps
+/// up to date, or else made from every post's share on first use.
+#[derive(Default)]
+pub(crate) struct SiteTotals<'a> {
+    kept: Option<&'a Totals>,
+    made: OnceLock<Totals>,
+}
+
+impl<'a> SiteTotals<'a> {
+    pub(crate) fn kept(totals: &'a Totals) -> Self {
+        SiteTotals {
+            kept: Some(totals),
+            made: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, site: &Site) -> &Totals {
+        match self.kept {
+            Some(totals) => totals,
+            None => self.made.get_or_init(|| totals_of(site)),
+        }
+    }
+}
+
+/// The totals of every post's and page's thread.
+pub(crate) fn totals_of(site: &Site) -> Totals {
+    Totals::of(conversations(site).into_iter().map(share))
+}
+
+/// What `entry`'s thread adds to the site-wide totals.
+pub(crate) fn share(entry: &Entry) -> Share<'_> {
+    Share {
+        engagement: &entry.engagement,
+        digest: &entry.digest,
+    }
 }
 
 pub fn post_threads<'a>(entries: &[&'a Entry]) -> Vec<PostThread<'a>> {
@@ -43,8 +82,9 @@ pub fn render_engagement_page(
     renderer: &Renderer,
     urls: &Urls,
     site_view: &SiteView,
+    totals: &Totals,
 ) -> Result<String> {
-    let view = engagement_view(site, renderer, urls);
+    let view = engagement_view(site, renderer, urls, totals);
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = site.config.strings.text("conversations").into();
@@ -52,10 +92,14 @@ pub fn render_engagement_page(
     renderer.render("engagement.html", &ctx)
 }
 
-fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementPageView {
+fn engagement_view(
+    site: &Site,
+    renderer: &Renderer,
+    urls: &Urls,
+    totals: &Totals,
+) -> EngagementPageView {
     let strings = &*site.config.strings;
     let entries = conversations(site);
-    let posts = post_threads(&entries);
     // Excerpts are for the ranking; a regular's links show post titles only, and at ten
     // links per regular, excerpts of them all would be most of the page's cost.
     let comment_link = |p: usize, c: usize, with_excerpt: bool| {
@@ -80,8 +124,8 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
             },
         }
     };
-    let ranking = conversations::rank_posts(&posts)
-        .into_iter()
+    let ranking = totals
+        .ranked()
         .take(RANKED_POSTS)
         .enumerate()
         .map(|(rank, p)| RankedPostView {
@@ -95,26 +139,26 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
                 .map(|c| comment_link(p, c as usize, true)),
         })
         .collect();
-    let all_regulars = conversations::regulars(&digests(&entries));
-    let more_regulars = all_regulars.len().saturating_sub(REGULARS_SHOWN);
-    let regulars = all_regulars
-        .into_iter()
+    let more_regulars = totals.regulars().len().saturating_sub(REGULARS_SHOWN);
+    let regulars = totals
+        .regulars()
         .take(REGULARS_SHOWN)
         .map(|r| RegularView {
-            name: r.name,
+            name: r.name.to_string(),
             posts: r.posts,
             comments: r
                 .comments
                 .iter()
                 .take(LINKS_PER_REGULAR)
-                .map(|&(p, c)| comment_link(p, c, false))
+                .map(|&(p, c)| comment_link(p as usize, c as usize, false))
                 .collect(),
             more_comments: r.comments.len().saturating_sub(LINKS_PER_REGULAR),
         })
         .collect();
     // A period without reader comments has no rate to show: a row of dashes for each
     // quiet month pushed the months that had conversations off the screen.
-    let series: Vec<Period> = conversations::reply_rate_series(&posts)
+    let series: Vec<Period> = totals
+        .reply_rate_series()
         .into_iter()
         .filter(|p| p.reader_comments > 0)
         .map(|p| Period {
@@ -122,8 +166,7 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
             ..p
         })
         .collect();
-    let answered: usize = entries.iter().map(|e| e.engagement.answered).sum();
-    let all_readers: usize = entries.iter().map(|e| e.engagement.reader_comments).sum();
+    let (answered, all_readers) = (totals.answered, totals.reader_comments);
     EngagementPageView {
         ranking,
         regulars,
@@ -133,8 +176,8 @@ fn engagement_view(site: &Site, renderer: &Renderer, urls: &Urls) -> EngagementP
         reader_comments: all_readers,
         answered,
         reply_rate: percent(answered, all_readers),
-        median_reply_time: conversations::median_reply_time(&posts).map(|d| strings.duration(d)),
-        sources: source_counts(entries.iter().map(|e| &e.engagement.by_source), strings),
+        median_reply_time: totals.median_reply_time().map(|d| strings.duration(d)),
+        sources: source_counts(&totals.by_source, strings),
     }
 }
 
@@ -191,10 +234,16 @@ fn chart(series: &[Period]) -> ChartView {
 
 /// The comments feed in `format` (`comments.xml` in Atom): the latest comments across
 /// the site, newest first.
-pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: FeedFormat) -> String {
+pub fn comments_feed(
+    site: &Site,
+    renderer: &Renderer,
+    urls: &Urls,
+    format: FeedFormat,
+    totals: &Totals,
+) -> String {
     let strings = &*site.config.strings;
     let entries = conversations(site);
-    let latest = newest_comments(site, &entries);
+    let latest = newest_comments(site, &entries, totals);
     let owned: Vec<(String, String, String, Date, String)> = latest
         .iter()
         .map(|&(date, p, c)| {
@@ -237,67 +286,33 @@ pub fn comments_feed(site: &Site, renderer: &Renderer, urls: &Urls, format: Feed
     .render(format)
 }
 
-fn digests<'a>(entries: &[&'a Entry]) -> Vec<&'a Digest> {
-    entries.iter().map(|e| &e.digest).collect()
-}
-
 /// The (post, comment) of each comment the site-wide pages show: the deepest comment
 /// of each ranked post, the links of the regulars shown and the comments of the
 /// comments feed. Posts are numbered as in `conversations`. Only these need more of
 /// their thread than its digest.
-pub(crate) fn shown_comments(site: &Site) -> Vec<(usize, usize)> {
+pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)> {
     let entries = conversations(site);
-    let posts = post_threads(&entries);
-    let deepest = conversations::rank_posts(&posts)
-        .into_iter()
+    let deepest = totals
+        .ranked()
         .take(RANKED_POSTS)
         .filter_map(|p| Some((p, entries[p].digest.deepest? as usize)));
-    let regulars = conversations::regulars(&digests(&entries))
-        .into_iter()
-        .take(REGULARS_SHOWN)
-        .flat_map(|r| r.comments.into_iter().take(LINKS_PER_REGULAR));
-    let feed = newest_comments(site, &entries)
+    let regulars = totals.regulars().take(REGULARS_SHOWN).flat_map(|r| {
+        (r.comments.iter().take(LINKS_PER_REGULAR)).map(|&(p, c)| (p as usize, c as usize))
+    });
+    let feed = newest_comments(site, &entries, totals)
         .into_iter()
         .map(|(_, p, c)| (p, c));
     deepest.chain(regulars).chain(feed).collect()
 }
 
 /// The comments of the comments feed, newest first, as (date, post, comment).
-fn newest_comments(site: &Site, entries: &[&Entry]) -> Vec<(Date, usize, usize)> {
-    let mut latest: Vec<(Date, usize, usize)> = Vec::new();
-    for (p, entry) in entries.iter().enumerate() {
-        let keep = site.config.feed_comments;
-        latest.extend(
-            entry
-                .digest
-                .newest()
-                .take(keep)
-                .map(|(date, c)| (date, p, c)),
-        );
-    }
-    // Newest first; only the first `feed_comments` of all the site's comments are
-    // needed (each post's digest lists its own newest first), so select them before
-    // sorting.
-    let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
-        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
-    let keep = site.config.feed_comments;
-    if latest.len() > keep && keep > 0 {
-        latest.select_nth_unstable_by(keep - 1, newest_first);
-    }
-    latest.truncate(keep);
-    latest.sort_by(newest_first);
-    latest
+fn newest_comments(site: &Site, entries: &[&Entry], totals: &Totals) -> Vec<(Date, usize, usize)> {
+    totals.newest(site.config.feed_comments, &|p| &entries[p].digest)
 }
 
 /// The site's comments by where they came from, for the Conversations page: none
 /// when every one was written on this site, where the split says nothing.
-fn source_counts<'a>(
-    per_post: impl Iterator<Item = &'a BySource>,
-    strings: &Strings,
-) -> Vec<SourceCountView> {
-    let mut total = BySource::default();
-    per_post.for_each(|b| total.add(b));
+fn source_counts(total: &BySource, strings: &Strings) -> Vec<SourceCountView> {
     if !total.any_fetched() {
         return Vec::new();
     }

@@ -23,6 +23,7 @@ use crate::site::related::KeptRelated;
 use crate::site::static_files::StaticSource;
 use crate::site::urls::SitePage;
 use crate::site::{self, engagement, state, BuildOptions, Entry, Site};
+use crate::threads::conversations::Totals;
 
 /// The site as last built, kept between updates.
 pub struct Incremental {
@@ -34,6 +35,8 @@ pub struct Incremental {
     outputs: Vec<Output>,
     bodies: BodyStore,
     related: KeptRelated,
+    /// The site-wide conversation figures of `site`.
+    totals: Totals,
     /// Publishing failed midway: the output may be partly updated, so the next
     /// update is a full build.
     dirty: bool,
@@ -109,6 +112,7 @@ impl Incremental {
         } = built;
         Incremental {
             options: options.clone(),
+            totals: engagement::totals_of(&site),
             site,
             renderer,
             statics,
@@ -187,7 +191,7 @@ impl Incremental {
         let site = &self.site;
         if shows_comments {
             let posts = site.posts.len();
-            let shown = engagement::shown_comments(site).into_iter();
+            let shown = engagement::shown_comments(site, &self.totals).into_iter();
             due.extend(shown.map(|(p, _)| match p.checked_sub(posts) {
                 None => EntryRef::Post(p),
                 Some(i) => EntryRef::Page(i),
@@ -213,13 +217,62 @@ impl Incremental {
             _ => return Ok(Update::NeedsFullBuild),
         };
         let reloaded = self.reload(&root, &change)?;
+        let before = self.places(&change);
         let undo = self.apply(&change, reloaded);
+        self.recount(&change, &before, &undo);
         match self.publish(&change) {
             Ok(update) => Ok(update),
             Err(e) => {
                 self.undo(&change, undo);
+                self.totals = engagement::totals_of(&self.site);
                 Err(e)
             }
+        }
+    }
+
+    /// Where the entries read from `change`'s sources are among the site's posts
+    /// then pages (the numbering of the site-wide totals).
+    fn places(&self, change: &Change) -> Vec<usize> {
+        let site = &self.site;
+        (site.posts.iter().chain(&site.pages))
+            .enumerate()
+            .filter(|(_, e)| change.has(e))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    /// Brings the site-wide totals up to date with the entries `apply` replaced (in
+    /// `undo`, which were at `before`): by each changed thread's old and new share
+    /// when every entry stayed where it was, which a new comment or a paragraph
+    /// leaves alone; made anew when posts came, went or moved.
+    fn recount(&mut self, change: &Change, before: &[usize], undo: &Undo) {
+        let after = self.places(change);
+        let site = &self.site;
+        let entries: Vec<&Entry> = site.posts.iter().chain(&site.pages).collect();
+        let old = |e: &Entry| {
+            let source = e.doc.source.as_os_str();
+            (undo.entries.iter()).find(|u| u.doc.source.as_os_str() == source)
+        };
+        let replaced: Option<Vec<_>> = (before == after && undo.entries.len() == after.len())
+            .then(|| {
+                (after.iter())
+                    .map(|&p| {
+                        let old = old(entries[p])?;
+                        Some((p, engagement::share(old), engagement::share(entries[p])))
+                    })
+                    .collect()
+            })
+            .flatten();
+        match replaced {
+            Some(replaced) => {
+                let changed: Vec<_> = (replaced.into_iter())
+                    .filter(|(_, old, new)| {
+                        old.digest != new.digest || old.engagement != new.engagement
+                    })
+                    .collect();
+                self.totals.replace(&changed, &|p| &entries[p].digest)
+            }
+            None => self.totals = engagement::totals_of(site),
         }
     }
 
@@ -375,7 +428,8 @@ impl Incremental {
         }
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
-        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        pass.totals = engagement::SiteTotals::kept(&self.totals);
         let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
         let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
         if !copied.is_empty() {

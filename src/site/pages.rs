@@ -10,6 +10,7 @@ use crate::render::feeds::FeedFormat;
 use crate::render::sanitize::safe_website;
 use crate::render::thread::thread_view;
 use crate::render::Renderer;
+use crate::site::engagement::SiteTotals;
 use crate::site::lists::{collect_taxonomies, term_links, Taxonomies};
 use crate::site::related::KeptRelated;
 use crate::site::urls::{SitePage, Urls};
@@ -29,6 +30,8 @@ pub(crate) struct Pass<'a> {
     pub(crate) all_posts: Vec<usize>,
     /// The related posts of each post (`related::related_posts`).
     pub(crate) related: Arc<Vec<Vec<usize>>>,
+    /// The site-wide conversation figures.
+    pub(crate) totals: SiteTotals<'a>,
 }
 
 /// A post or page as a plan names it.
@@ -56,6 +59,7 @@ impl<'a> Pass<'a> {
             related: Default::default(),
             taxonomies,
             all_posts: (0..site.posts.len()).collect(),
+            totals: SiteTotals::default(),
             site,
             renderer,
             urls,

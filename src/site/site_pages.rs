@@ -51,10 +51,11 @@ impl Pass<'_> {
                 renderer.render("404.html", &ctx)?
             }
             SitePage::Engagement => {
-                engagement::render_engagement_page(site, renderer, urls, &self.site_view)?
+                let totals = self.totals.get(site);
+                engagement::render_engagement_page(site, renderer, urls, &self.site_view, totals)?
             }
             SitePage::CommentsFeed(format) => {
-                engagement::comments_feed(site, renderer, urls, format)
+                engagement::comments_feed(site, renderer, urls, format, self.totals.get(site))
             }
             SitePage::PostsFeed(format) => self.posts_feed(format, bodies),
             SitePage::Sitemap => self.sitemap(),

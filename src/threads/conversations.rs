@@ -4,12 +4,14 @@
 //! README; these functions are the reference.
 
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration};
+use foldhash::HashMap;
 
 use crate::dates::Date;
 use crate::threads::digest::Digest;
-use crate::threads::metrics::{median, Engagement};
+use crate::threads::metrics::{median, BySource, Engagement};
 use crate::threads::{Comment, Thread, Tree};
 
 /// One post's conversation, as the site-wide functions see it.
@@ -20,66 +22,86 @@ pub struct PostThread<'a> {
     pub engagement: &'a Engagement,
 }
 
-/// Indices of posts with comments, best conversation first: more back-and-forth
-/// threads, then a deeper thread, then more participants, then more recent activity,
-/// then the original order.
-pub fn rank_posts(posts: &[PostThread<'_>]) -> Vec<usize> {
-    let mut ranked: Vec<usize> = (0..posts.len())
-        .filter(|&i| posts[i].engagement.comments > 0)
-        .collect();
-    ranked.sort_by_key(|&i| {
-        let e = posts[i].engagement;
-        (
-            Reverse(e.back_and_forth),
-            Reverse(e.deepest),
-            Reverse(e.participants),
-            Reverse(e.last_activity),
-        )
-    });
-    ranked
+/// The site-wide figures of the conversations page and the comments feed, kept as
+/// running totals: each post adds its thread's share (its figures and digest), and
+/// an update takes a changed thread's old share out and puts its new one in, instead
+/// of going over every comment of the site again. Posts are named by their index
+/// among the site's posts then pages (`site::engagement::conversations`): when posts
+/// are added, removed or reordered, the totals are made again.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// Posts with comments, best conversation first (`rank_key`).
+    ranking: BTreeSet<RankKey>,
+    /// Each named reader (`metrics::reader_key`) and their comments.
+    readers: HashMap<Box<str>, Reader>,
+    /// Readers on more than one post, in the order the page lists them.
+    regulars: BTreeSet<RegularKey>,
+    /// Dated reader comments and how many the author answered, by month
+    /// (`year * 12 + month0`); months without any are left out.
+    months: BTreeMap<i32, (usize, usize)>,
+    /// The times to a first author reply, sorted.
+    reply_times: Vec<Duration>,
+    /// Posts whose thread has a comment a comments feed may show, by the date of the
+    /// newest one: the feed's comments come from the first few.
+    by_newest: BTreeSet<(Reverse<Date>, usize)>,
+    pub reader_comments: usize,
+    pub answered: usize,
+    pub by_source: BySource,
+}
+
+/// One post's share of the totals.
+#[derive(Clone, Copy)]
+pub struct Share<'a> {
+    pub engagement: &'a Engagement,
+    pub digest: &'a Digest,
+}
+
+/// Back-and-forth threads, then a deeper thread, then more participants, then more
+/// recent activity, each best first, then the post's order.
+type RankKey = (
+    Reverse<usize>,
+    Reverse<usize>,
+    Reverse<usize>,
+    Reverse<Option<Date>>,
+    usize,
+);
+
+/// Most posts joined first, then most comments, then by name (ignoring case), then
+/// by key: (posts, comments, lowercase name, reader key).
+type RegularKey = (Reverse<usize>, Reverse<usize>, Box<str>, Box<str>);
+
+#[derive(Debug, Clone, Default)]
+struct Reader {
+    /// (post, comment) of each of their comments, in post order, each post's in
+    /// reading order.
+    comments: Vec<(u32, u32)>,
+    posts: usize,
+    /// The name as written on the first of their posts (posts are newest first).
+    name: Box<str>,
+}
+
+impl Reader {
+    fn regular_key(&self, key: &str) -> Option<RegularKey> {
+        (self.posts > 1).then(|| {
+            (
+                Reverse(self.posts),
+                Reverse(self.comments.len()),
+                self.name.to_lowercase().into(),
+                key.into(),
+            )
+        })
+    }
 }
 
 /// A reader who commented on more than one post.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Regular {
+pub struct Regular<'a> {
     /// Display name as written on the newest post they joined (posts are newest first).
-    pub name: String,
+    pub name: &'a str,
     /// (post index, comment index) of each of their comments, in post order.
-    pub comments: Vec<(usize, usize)>,
+    pub comments: &'a [(u32, u32)],
     /// Number of distinct posts.
     pub posts: usize,
-}
-
-/// Readers (same name ignoring case and spacing, same website host) with comments on
-/// more than one post; most posts joined first, then most comments, then by name.
-/// `digests[p]` is the digest of post `p`'s thread, which holds each named reader's
-/// comment with its key (`metrics::reader_key`), computed once when it was loaded.
-pub fn regulars(digests: &[&Digest]) -> Vec<Regular> {
-    // Every comment of the site is looked up here: foldhash is several times faster
-    // than the default hasher on short keys, and still seeded per run, so names
-    // chosen by readers cannot be made to collide.
-    let mut by_reader: foldhash::HashMap<&str, Regular> = foldhash::HashMap::default();
-    for (p, digest) in digests.iter().enumerate() {
-        for reader in digest.readers() {
-            let entry = by_reader.entry(reader.key).or_insert_with(|| Regular {
-                name: reader.name.to_string(),
-                comments: Vec::new(),
-                posts: 0,
-            });
-            if entry.comments.last().is_none_or(|&(last, _)| last != p) {
-                entry.posts += 1;
-            }
-            entry.comments.push((p, reader.comment));
-        }
-    }
-    let mut regulars: Vec<Regular> = by_reader.into_values().filter(|r| r.posts > 1).collect();
-    regulars.sort_by(|a, b| {
-        b.posts
-            .cmp(&a.posts)
-            .then(b.comments.len().cmp(&a.comments.len()))
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
-    regulars
 }
 
 /// Reader comments and how many got a direct author reply, in one period.
@@ -91,56 +113,250 @@ pub struct Period {
     pub answered: usize,
 }
 
-/// Reply rate per month of the reader comments' dates; per quarter when the history
-/// spans two years or more, per year from twelve years. Empty periods inside the range are kept (as zero) so
-/// the chart's time axis is honest. Undated comments are left out.
-pub fn reply_rate_series(posts: &[PostThread<'_>]) -> Vec<Period> {
-    // Each post's dated reader comments were gathered when its figures were computed.
-    let dated = || posts.iter().flat_map(|p| &p.engagement.reader_dates);
-    let (Some(first), Some(last)) = (dated().map(|d| d.0).min(), dated().map(|d| d.0).max()) else {
-        return Vec::new();
-    };
-    let months = |d: &Date| d.year() * 12 + d.month0() as i32;
-    // Months while they fit a chart, then quarters, then years: a span from a
-    // mistyped date (year 1015) must not produce thousands of bars.
-    let span = months(&last) - months(&first);
-    let months_per_period = match span {
-        0..24 => 1,
-        24..144 => 3,
-        _ => 12,
-    };
-    let period_of = |d: &Date| months(d).div_euclid(months_per_period);
-    let start = period_of(&first);
-    let mut counts = vec![(0, 0); (period_of(&last) - start) as usize + 1];
-    for (date, answered) in dated() {
-        let slot = &mut counts[(period_of(date) - start) as usize];
-        slot.0 += 1;
-        slot.1 += usize::from(*answered);
-    }
-    let per_year = 12 / months_per_period;
-    (start..)
-        .zip(counts)
-        .map(|(p, (reader_comments, answered))| Period {
-            label: match months_per_period {
-                1 => format!("{}-{:02}", p.div_euclid(12), p.rem_euclid(12) + 1),
-                3 => format!("{} Q{}", p.div_euclid(4), p.rem_euclid(4) + 1),
-                _ => format!("{}", p.div_euclid(per_year)),
-            },
-            reader_comments,
-            answered,
-        })
-        .collect()
+fn rank_key(p: usize, e: &Engagement) -> Option<RankKey> {
+    (e.comments > 0).then_some((
+        Reverse(e.back_and_forth),
+        Reverse(e.deepest),
+        Reverse(e.participants),
+        Reverse(e.last_activity),
+        p,
+    ))
 }
 
-/// Median, over the whole site, of the time from a reader comment to its first direct
-/// author reply (dated pairs only).
-pub fn median_reply_time(posts: &[PostThread<'_>]) -> Option<Duration> {
-    let mut times: Vec<Duration> = posts
-        .iter()
-        .flat_map(|p| p.engagement.reply_times.iter().copied())
-        .collect();
-    times.sort_unstable();
-    median(&times)
+fn month(d: &Date) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+impl Totals {
+    /// The totals of `shares`, post `p` being the `p`-th.
+    pub fn of<'a>(shares: impl IntoIterator<Item = Share<'a>>) -> Totals {
+        let mut totals = Totals::default();
+        let shares: Vec<Share<'a>> = shares.into_iter().collect();
+        for (p, share) in shares.iter().enumerate() {
+            totals.count(p, *share, true);
+            for reader in share.digest.readers() {
+                let entry = totals.readers.entry(reader.key.into()).or_default();
+                if entry
+                    .comments
+                    .last()
+                    .is_none_or(|&(last, _)| last as usize != p)
+                {
+                    entry.posts += 1;
+                    if entry.posts == 1 {
+                        entry.name = reader.name.into();
+                    }
+                }
+                entry.comments.push((p as u32, reader.comment as u32));
+            }
+        }
+        totals.reply_times.sort_unstable();
+        totals.regulars = (totals.readers.iter())
+            .filter_map(|(key, r)| r.regular_key(key))
+            .collect();
+        totals
+    }
+
+    /// Replaces the shares of posts whose thread changed: each (post, old share, new
+    /// share), the posts staying where they were. `digest_of(p)` is post `p`'s digest
+    /// once they are replaced.
+    pub fn replace<'a>(
+        &mut self,
+        changed: &[(usize, Share<'_>, Share<'_>)],
+        digest_of: &dyn Fn(usize) -> &'a Digest,
+    ) {
+        let mut touched: BTreeSet<Box<str>> = BTreeSet::new();
+        for &(p, old, new) in changed {
+            self.count(p, old, false);
+            self.count(p, new, true);
+            let keys = old
+                .digest
+                .readers()
+                .chain(new.digest.readers())
+                .map(|r| r.key);
+            for key in keys {
+                if !touched.contains(key) {
+                    if let Some(reader) = self.readers.get(key) {
+                        if let Some(k) = reader.regular_key(key) {
+                            self.regulars.remove(&k);
+                        }
+                    }
+                    touched.insert(key.into());
+                }
+            }
+            for key in old.digest.readers().map(|r| r.key) {
+                if let Some(reader) = self.readers.get_mut(key) {
+                    reader.comments.retain(|&(q, _)| q as usize != p);
+                }
+            }
+            for reader in new.digest.readers() {
+                let entry = self.readers.entry(reader.key.into()).or_default();
+                let at = entry.comments.partition_point(|&(q, _)| q as usize <= p);
+                entry.comments.insert(at, (p as u32, reader.comment as u32));
+            }
+        }
+        for key in touched {
+            let Some(reader) = self.readers.get_mut(&key) else {
+                continue;
+            };
+            let Some(&(first, c)) = reader.comments.first() else {
+                self.readers.remove(&key);
+                continue;
+            };
+            reader.posts = 1
+                + (reader.comments.windows(2))
+                    .filter(|w| w[0].0 != w[1].0)
+                    .count();
+            let digest = digest_of(first as usize);
+            if let Some(name) = digest.readers().find(|r| r.comment == c as usize) {
+                reader.name = name.name.into();
+            }
+            if let Some(k) = reader.regular_key(&key) {
+                self.regulars.insert(k);
+            }
+        }
+    }
+
+    /// Adds (or with `add` false, takes out) what post `p`'s share counts, but for
+    /// its readers.
+    fn count(&mut self, p: usize, share: Share<'_>, add: bool) {
+        let e = share.engagement;
+        let step = |total: &mut usize, n: usize| {
+            if add {
+                *total += n
+            } else {
+                *total -= n
+            }
+        };
+        if let Some(key) = rank_key(p, e) {
+            if add {
+                self.ranking.insert(key);
+            } else {
+                self.ranking.remove(&key);
+            }
+        }
+        for (date, answered) in &e.reader_dates {
+            let slot = self.months.entry(month(date)).or_default();
+            step(&mut slot.0, 1);
+            step(&mut slot.1, usize::from(*answered));
+            if *slot == (0, 0) {
+                self.months.remove(&month(date));
+            }
+        }
+        for time in &e.reply_times {
+            let at = self.reply_times.partition_point(|t| t < time);
+            if add {
+                self.reply_times.insert(at, *time);
+            } else if self.reply_times.get(at) == Some(time) {
+                self.reply_times.remove(at);
+            }
+        }
+        if let Some((date, _)) = share.digest.newest().next() {
+            if add {
+                self.by_newest.insert((Reverse(date), p));
+            } else {
+                self.by_newest.remove(&(Reverse(date), p));
+            }
+        }
+        step(&mut self.reader_comments, e.reader_comments);
+        step(&mut self.answered, e.answered);
+        if add {
+            self.by_source.add(&e.by_source);
+        } else {
+            self.by_source.sub(&e.by_source);
+        }
+    }
+
+    /// Indices of posts with comments, best conversation first: more back-and-forth
+    /// threads, then a deeper thread, then more participants, then more recent
+    /// activity, then the original order.
+    pub fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ranking.iter().map(|k| k.4)
+    }
+
+    /// Readers (same name ignoring case and spacing, same website host) with comments
+    /// on more than one post; most posts joined first, then most comments, then by
+    /// name.
+    pub fn regulars(&self) -> impl ExactSizeIterator<Item = Regular<'_>> {
+        self.regulars.iter().map(|(_, _, _, key)| {
+            let reader = &self.readers[key];
+            Regular {
+                name: &reader.name,
+                comments: &reader.comments,
+                posts: reader.posts,
+            }
+        })
+    }
+
+    /// Reply rate per month of the reader comments' dates; per quarter when the
+    /// history spans two years or more, per year from twelve years. Empty periods
+    /// inside the range are kept (as zero) so the chart's time axis is honest.
+    /// Undated comments are left out.
+    pub fn reply_rate_series(&self) -> Vec<Period> {
+        let (Some((&first, _)), Some((&last, _))) =
+            (self.months.first_key_value(), self.months.last_key_value())
+        else {
+            return Vec::new();
+        };
+        // Months while they fit a chart, then quarters, then years: a span from a
+        // mistyped date (year 1015) must not produce thousands of bars.
+        let months_per_period = match last - first {
+            0..24 => 1,
+            24..144 => 3,
+            _ => 12,
+        };
+        let period_of = |m: i32| m.div_euclid(months_per_period);
+        let start = period_of(first);
+        let mut counts = vec![(0, 0); (period_of(last) - start) as usize + 1];
+        for (&m, &(readers, answered)) in &self.months {
+            let slot = &mut counts[(period_of(m) - start) as usize];
+            slot.0 += readers;
+            slot.1 += answered;
+        }
+        let per_year = 12 / months_per_period;
+        (start..)
+            .zip(counts)
+            .map(|(p, (reader_comments, answered))| Period {
+                label: match months_per_period {
+                    1 => format!("{}-{:02}", p.div_euclid(12), p.rem_euclid(12) + 1),
+                    3 => format!("{} Q{}", p.div_euclid(4), p.rem_euclid(4) + 1),
+                    _ => format!("{}", p.div_euclid(per_year)),
+                },
+                reader_comments,
+                answered,
+            })
+            .collect()
+    }
+
+    /// Median, over the whole site, of the time from a reader comment to its first
+    /// direct author reply (dated pairs only).
+    pub fn median_reply_time(&self) -> Option<Duration> {
+        median(&self.reply_times)
+    }
+
+    /// The `keep` newest comments a comments feed may show, newest first, as (date,
+    /// post, comment); `digest_of(p)` is post `p`'s digest.
+    pub fn newest<'a>(
+        &self,
+        keep: usize,
+        digest_of: &dyn Fn(usize) -> &'a Digest,
+    ) -> Vec<(Date, usize, usize)> {
+        let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        let mut latest: Vec<(Date, usize, usize)> = Vec::new();
+        for &(Reverse(date), p) in &self.by_newest {
+            // Every comment of this post and the next ones is older than the last
+            // one kept.
+            if latest.len() >= keep && latest.last().is_some_and(|l| date < l.0) {
+                break;
+            }
+            let digest = digest_of(p);
+            latest.extend(digest.newest().take(keep).map(|(d, c)| (d, p, c)));
+            latest.sort_by(newest_first);
+            latest.truncate(keep);
+        }
+        latest
+    }
 }
 
 /// Whether reader comment `i` has a direct reply by the author.
@@ -246,6 +462,7 @@ mod tests {
         thread: Thread,
         tree: Tree,
         engagement: Engagement,
+        digest: Digest,
     }
 
     fn owned(text: &str) -> Owned {
@@ -253,10 +470,37 @@ mod tests {
         let tree = Tree::build(&thread);
         let engagement = metrics::engagement(&thread, &tree);
         Owned {
+            digest: Digest::of(&thread, &tree, None),
             thread,
             tree,
             engagement,
         }
+    }
+
+    fn share(o: &Owned) -> Share<'_> {
+        Share {
+            engagement: &o.engagement,
+            digest: &o.digest,
+        }
+    }
+
+    fn totals(posts: &[Owned]) -> Totals {
+        Totals::of(posts.iter().map(share))
+    }
+
+    /// What the pages show of `totals`, to compare two ways of making them.
+    fn shown(totals: &Totals, posts: &[Owned]) -> String {
+        let regulars: Vec<_> = totals.regulars().collect();
+        let newest = totals.newest(3, &|p| &posts[p].digest);
+        format!(
+            "{:?}\n{regulars:?}\n{:?}\n{:?}\n{newest:?}\n{} {} {:?}",
+            totals.ranked().collect::<Vec<_>>(),
+            totals.reply_rate_series(),
+            totals.median_reply_time(),
+            totals.reader_comments,
+            totals.answered,
+            totals.by_source,
+        )
     }
 
     fn views(posts: &[Owned]) -> Vec<PostThread<'_>> {
@@ -287,7 +531,7 @@ mod tests {
             ));
         }
         let posts = [owned(&many), owned(&deep), owned("comments: []\n")];
-        assert_eq!(rank_posts(&views(&posts)), vec![1, 0]);
+        assert_eq!(totals(&posts).ranked().collect::<Vec<_>>(), vec![1, 0]);
         let deep = &posts[1];
         assert_eq!(Digest::of(&deep.thread, &deep.tree, None).deepest, Some(7));
     }
@@ -299,14 +543,10 @@ mod tests {
             owned("comments:\n- {id: a, author: ' joel '}\n- {id: b, author: Fiona}\n- {id: c, author: Linda, url: 'https://linda.example'}\n"),
             owned("comments:\n- {id: a, author: LINDA}\n"),
         ];
-        let digests: Vec<Digest> = posts
-            .iter()
-            .map(|o| Digest::of(&o.thread, &o.tree, None))
-            .collect();
-        let regulars = regulars(&digests.iter().collect::<Vec<_>>());
-        let summary: Vec<(&str, usize, usize)> = regulars
-            .iter()
-            .map(|r| (r.name.as_str(), r.posts, r.comments.len()))
+        let totals = totals(&posts);
+        let summary: Vec<(&str, usize, usize)> = totals
+            .regulars()
+            .map(|r| (r.name, r.posts, r.comments.len()))
             .collect();
         assert_eq!(summary, [("Joel", 2, 3), ("Linda", 2, 2)]);
     }
@@ -321,7 +561,7 @@ mod tests {
 - {id: d, role: author, date: 2015-03-02}
 ",
         )];
-        let series = reply_rate_series(&views(&posts));
+        let series = totals(&posts).reply_rate_series();
         let rows: Vec<(&str, usize, usize)> = series
             .iter()
             .map(|p| (p.label.as_str(), p.reader_comments, p.answered))
@@ -330,7 +570,37 @@ mod tests {
             rows,
             [("2015-01", 1, 1), ("2015-02", 0, 0), ("2015-03", 1, 0)]
         );
-        assert_eq!(median_reply_time(&views(&posts)), Some(Duration::days(1)));
+        assert_eq!(totals(&posts).median_reply_time(), Some(Duration::days(1)));
+    }
+
+    #[test]
+    fn replacing_a_threads_share_is_counting_anew() {
+        let threads = [
+            "comments:\n- {id: a, author: Joel, date: 2015-01-10}\n- {id: b, parent: a, role: author, date: 2015-01-11}\n",
+            "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: m, role: mention, date: 2015-05-01}\n",
+            "comments:\n- {id: a, author: Fiona, via: mastodon, date: 2015-03-01}\n",
+            "comments: []\n",
+        ];
+        // Each edit of thread 1: a comment added, a reader becoming a regular, a
+        // month's reply rate changing, a newest comment, comments removed.
+        let edits = [
+            "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, author: ' JOEL ', date: 2015-06-01}\n",
+            "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, parent: a, role: author, date: 2015-02-03}\n- {id: c, author: Fiona, date: 2016-01-01}\n",
+            "comments:\n- {id: x, author: Joel, date: 2014-12-01, via: bluesky}\n- {id: y, parent: x, author: Linda, date: 2014-12-02}\n",
+            "comments: []\n",
+            threads[1],
+        ];
+        let mut posts: Vec<Owned> = threads.iter().map(|t| owned(t)).collect();
+        let mut kept = totals(&posts);
+        for edit in edits {
+            let old = std::mem::replace(&mut posts[1], owned(edit));
+            kept.replace(&[(1, share(&old), share(&posts[1]))], &|p| &posts[p].digest);
+            assert_eq!(
+                shown(&kept, &posts),
+                shown(&totals(&posts), &posts),
+                "{edit}"
+            );
+        }
     }
 
     #[test]
@@ -338,7 +608,7 @@ mod tests {
         let posts = [owned(
             "comments:\n- {id: a, date: 1015-01-10}\n- {id: b, date: 2017-02-01}\n",
         )];
-        let series = reply_rate_series(&views(&posts));
+        let series = totals(&posts).reply_rate_series();
         assert_eq!(series.first().unwrap().label, "1015");
         assert_eq!(series.len(), 1003);
     }
@@ -348,7 +618,7 @@ mod tests {
         let posts = [owned(
             "comments:\n- {id: a, date: 2015-01-10}\n- {id: b, date: 2017-02-01}\n",
         )];
-        let series = reply_rate_series(&views(&posts));
+        let series = totals(&posts).reply_rate_series();
         assert_eq!(series.first().unwrap().label, "2015 Q1");
         assert_eq!(series.last().unwrap().label, "2017 Q1");
         assert_eq!(series.len(), 9);

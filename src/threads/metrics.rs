@@ -78,6 +78,14 @@ impl BySource {
         self.site += other.site;
     }
 
+    /// Takes out what `add` put in.
+    pub fn sub(&mut self, other: &BySource) {
+        self.mastodon -= other.mastodon;
+        self.bluesky -= other.bluesky;
+        self.webmention -= other.webmention;
+        self.site -= other.site;
+    }
+
     /// Whether any came from elsewhere than this site.
     pub fn any_fetched(&self) -> bool {
         self.mastodon + self.bluesky + self.webmention > 0

@@ -484,3 +484,69 @@ fn a_category_edit_updates_its_pages_and_feeds_as_a_full_build() {
         &["content/posts/new.md"],
     );
 }
+
+/// Appends a comment to the thread file `rel`.
+fn add_comment(root: &Path, rel: &str, comment: &str) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap_or_else(|_| "comments:\n".into());
+    write(root, rel, &format!("{text}{comment}"));
+}
+
+#[track_caller]
+fn one_post(update: Update) {
+    assert!(
+        matches!(update, Update::Partial { entries: 1, .. }),
+        "{update:?}"
+    );
+}
+
+#[test]
+fn new_comments_update_the_site_wide_pages_as_a_full_build_makes_them() {
+    let mut s = Session::start("engagement/ranking");
+    let many = "content/posts/many.comments.yaml";
+    let fiona = "  - id: \"fi\"\n    author: \"fiona\"\n    date: 2016-01-20T10:00:00Z\n    body: \"Back again.\"\n";
+    let u = s.step(
+        "a reader becomes a regular",
+        |r| add_comment(r, many, fiona),
+        &[many],
+    );
+    one_post(u);
+    let u = s.step(
+        "a month's reply rate changes",
+        |r| add_comment(r, many, "  - id: \"re\"\n    parent: \"1\"\n    role: author\n    date: 2016-01-03T10:00:00Z\n    body: \"Thanks.\"\n"),
+        &[many],
+    );
+    one_post(u);
+    let deep = "content/posts/deep.comments.yaml";
+    let u = s.step(
+        "a comment becomes the newest in the feed",
+        |r| add_comment(r, deep, "  - id: \"late\"\n    author: \"Ruth\"\n    date: 2020-05-01T10:00:00Z\n    body: \"Years later.\"\n"),
+        &[deep],
+    );
+    one_post(u);
+    let u = s.step(
+        "a comment removed: no longer a regular",
+        |r| edit(r, many, fiona, ""),
+        &[many],
+    );
+    one_post(u);
+    let none = "content/posts/none.comments.yaml";
+    let u = s.step(
+        "a first comment on a post",
+        |r| add_comment(r, none, "  - id: \"1\"\n    author: \"Joel\"\n    date: 2016-03-05T10:00:00Z\n    body: \"First.\"\n"),
+        &[none],
+    );
+    one_post(u);
+    s.step(
+        "comments on two posts at once",
+        |r| {
+            add_comment(r, none, "  - id: \"2\"\n    parent: \"1\"\n    role: author\n    date: 2016-03-06T10:00:00Z\n    body: \"Hello Joel.\"\n");
+            edit(r, deep, "Years later.", "Years *later*.");
+        },
+        &[none, deep],
+    );
+    s.step(
+        "a thread deleted",
+        |r| std::fs::remove_file(r.join(none)).unwrap(),
+        &[none],
+    );
+}
