@@ -60,6 +60,8 @@ pub enum Update {
 struct Change {
     /// Markdown files whose document or thread changed.
     sources: BTreeSet<PathBuf>,
+    /// Those of `sources` that changed themselves, not only their thread.
+    documents: BTreeSet<PathBuf>,
     /// Other files under `content/`, changed, added or deleted.
     assets: BTreeSet<PathBuf>,
 }
@@ -280,6 +282,7 @@ impl Incremental {
     fn classify(&self, root: &Path, changed: &[PathBuf]) -> Option<Change> {
         let mut change = Change {
             sources: BTreeSet::new(),
+            documents: BTreeSet::new(),
             assets: BTreeSet::new(),
         };
         for path in changed {
@@ -299,6 +302,7 @@ impl Incremental {
                     .insert(path.with_file_name(format!("{stem}.md")));
             } else if name.ends_with(".md") {
                 change.sources.insert(path.clone());
+                change.documents.insert(path.clone());
             } else if content::refused_asset(root, path).is_some() {
                 return None; // the full build says why
             } else if root.join(path).is_file() || self.site.assets.contains(path) {
@@ -343,10 +347,14 @@ impl Incremental {
             };
             match site::load_entry(root, &source, &self.site.config) {
                 Ok(mut e) => {
-                    // The conversation pages follow threads, not the text of posts.
+                    // The conversation pages follow threads, not the text of posts;
+                    // the feeds of posts their text, not their threads.
                     if let Some(before) = old.get(md.as_path()) {
                         if before.thread == e.thread {
                             e.revision.thread = before.revision.thread;
+                        }
+                        if !change.documents.contains(md) {
+                            e.revision.doc = before.revision.doc;
                         }
                     }
                     if self.options.drafts || site::is_published(&e.doc, &self.options.now) {

@@ -550,3 +550,26 @@ fn new_comments_update_the_site_wide_pages_as_a_full_build_makes_them() {
         &[none],
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_comment_rewrote_the_posts_feed() {
+    use std::os::unix::fs::MetadataExt;
+    let mut s = Session::start("engagement/ranking");
+    let feed = s.site.root.join("served/atom.xml");
+    let written = || std::fs::metadata(&feed).unwrap().ino();
+    let before = written();
+    let two = "content/posts/two.comments.yaml";
+    s.step(
+        "a comment",
+        |r| add_comment(r, two, "  - id: \"n\"\n    author: \"Ann\"\n    date: 2016-03-09T10:00:00Z\n    body: \"Hi.\"\n"),
+        &[two],
+    );
+    assert_eq!(written(), before, "the posts feed was written again");
+    s.step(
+        "an edit",
+        |r| edit(r, "content/posts/two.md", "Body of", "New body of"),
+        &["content/posts/two.md"],
+    );
+    assert_ne!(written(), before, "the posts feed shows the post's text");
+}
