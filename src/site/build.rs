@@ -16,6 +16,7 @@ use crate::render::Renderer;
 use crate::site::output::{OutputDir, OutputLock, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
+use crate::site::related::KeptRelated;
 use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
@@ -154,8 +155,10 @@ fn build_into(
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let statics = report.step("plan", || static_layers(&site.config))?;
+    // Weighed once, here, and kept for the updates of a server.
+    let mut related = KeptRelated::default();
     let first = report.step("render posts", || {
-        let pass = Pass::new(&site, &renderer);
+        let pass = Pass::keeping(&site, &renderer, &mut related);
         let plan = plan::plan(&pass, &statics, &[])?;
         let fresh: Vec<bool> = (plan.outputs.iter())
             .map(|o| saved.as_ref().is_none_or(|s| !s.has(o)))
@@ -220,6 +223,7 @@ fn build_into(
                 statics,
                 outputs,
                 bodies: reused,
+                related,
             })));
         }
         FirstPass::Rendered {
@@ -257,7 +261,7 @@ fn build_into(
         if shows_comments {
             read_shown_comments(&mut site)?;
         }
-        let pass = Pass::new(&site, &renderer);
+        let pass = Pass::keeping(&site, &renderer, &mut related);
         // The very files of the first plan: their collisions were checked then.
         let plan = plan::plan(&pass, &statics, &outputs)?;
         render_plan(&pass, &plan, &is_rest, &bodies, false, &out)
@@ -306,6 +310,7 @@ fn build_into(
         statics,
         outputs,
         bodies,
+        related,
     })))
 }
 
@@ -543,6 +548,8 @@ pub(crate) struct Built {
     pub(crate) outputs: Vec<Output>,
     /// The rendered body of every post.
     pub(crate) bodies: BodyStore,
+    /// The related posts the build weighed, for updates to reuse.
+    pub(crate) related: KeptRelated,
 }
 
 /// A full build that also returns the loaded site and what rendering produced.
@@ -560,7 +567,8 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
     let site = report.step("load", || site::load(options))?;
     guard::check_output_location(&site.config, &report.output)?;
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
-    let pass = Pass::new(&site, &renderer);
+    let mut related = KeptRelated::default();
+    let pass = Pass::keeping(&site, &renderer, &mut related);
     let (statics, plan) = report.step("plan", || {
         let statics = static_layers(&site.config)?;
         let plan = plan::plan(&pass, &statics, &[])?;
@@ -600,6 +608,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
             statics,
             outputs,
             bodies: rendered.bodies,
+            related,
         },
     ))
 }

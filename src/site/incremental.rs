@@ -111,6 +111,7 @@ impl Incremental {
             statics,
             outputs,
             bodies,
+            related,
         } = built;
         Incremental {
             options: options.clone(),
@@ -120,7 +121,7 @@ impl Incremental {
             statics,
             outputs,
             bodies,
-            related: KeptRelated::default(),
+            related,
             dirty: false,
             outlines,
         }
