@@ -108,6 +108,8 @@ pub fn run(options: &FetchOptions, log: &dyn Fn(&str)) -> Result<FetchReport> {
     let mut report = FetchReport::default();
     let per_post = assign(&posts, &harvests);
     let writer = ContentWriter::new(&options.root)?;
+    // A watching `serve` takes every thread written here as one change.
+    let _writing = (!options.dry_run).then(|| crate::serve::Writing::start(&options.root));
     // The comment ids each thread holds once this fetch is written.
     let mut kept: HashMap<usize, HashSet<String>> = HashMap::new();
     for (index, post) in posts.iter().enumerate() {

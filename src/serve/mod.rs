@@ -19,7 +19,7 @@ pub use notice::Notice;
 pub use rebuild::{Rebuilder, Rebuilt, Rerendered};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-pub use watch::{Change, ChangeKind};
+pub use watch::{Change, ChangeKind, Writing};
 
 use crate::error::{Error, Result};
 use crate::site::output::OutputLock;

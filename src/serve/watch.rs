@@ -3,11 +3,12 @@
 //! site.toml. Editor temp and swap files and the output folder are left out; what to
 //! rebuild is `rebuild.rs`'s business.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::{is_ignored, THREAD_SUFFIX};
@@ -21,9 +22,49 @@ const CONFIG_FILE: &str = "site.toml";
 /// Quiet time that ends a batch: editors save in several steps (write a temp file,
 /// rename it over, touch metadata), and one save must cause one rebuild.
 const QUIET: Duration = Duration::from_millis(20);
+/// Quiet time that ends a batch once every changed file was closed after writing or
+/// renamed into place: what is left of a save then follows within microseconds
+/// (its metadata), and the page should not wait for the whole `QUIET`.
+const SETTLED: Duration = Duration::from_millis(3);
 /// A batch ends after this long even if events keep coming (a large copy, a
 /// `git checkout`), so the browser does not wait for the end of the storm.
 const MAX_BATCH: Duration = Duration::from_secs(1);
+/// How long a batch waits for a command that holds `WRITING` (`rapport fetch`), and
+/// after how long a marker that was left behind (the command was killed) is ignored.
+const MAX_WRITING: Duration = Duration::from_secs(60);
+
+/// The file in the site's root that a command writing many sources at once holds
+/// while it writes them (`Writing`): the watcher makes one batch of all of them,
+/// however long each takes to reach the disk.
+const WRITING: &str = ".rapport-writing";
+
+/// Held by a command while it writes several sources of the site at `root`, so that
+/// `serve --watch` rebuilds once for all of them; the marker goes when it is dropped.
+pub struct Writing {
+    marker: PathBuf,
+}
+
+impl Writing {
+    /// Best effort: without the marker (a read-only root), a watcher may only
+    /// rebuild more than once.
+    pub fn start(root: &Path) -> Writing {
+        let marker = root.join(WRITING);
+        let _ = std::fs::write(&marker, std::process::id().to_string());
+        Writing { marker }
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.marker);
+    }
+}
+
+/// Whether a command is writing sources of the site at `root` now (`Writing`).
+fn writer_at_work(root: &Path) -> bool {
+    let modified = std::fs::metadata(root.join(WRITING)).and_then(|m| m.modified());
+    modified.is_ok_and(|t| t.elapsed().is_ok_and(|age| age < MAX_WRITING))
+}
 
 /// What kind of source a changed file is; decides how much has to be rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -134,13 +175,28 @@ impl Watch {
             let first = self.events.recv().ok()?;
             let mut batch = BatchBuilder::default();
             self.add(&mut batch, first);
-            let deadline = Instant::now() + MAX_BATCH;
+            let started = Instant::now();
+            let mut writing = false;
             loop {
-                let wait = QUIET.min(deadline.saturating_duration_since(Instant::now()));
-                match self.events.recv_timeout(wait) {
-                    Ok(event) => self.add(&mut batch, event),
-                    Err(RecvTimeoutError::Timeout) => break,
+                let quiet = match batch.unsettled.is_empty() {
+                    true => SETTLED,
+                    false => QUIET,
+                };
+                let left = MAX_BATCH.saturating_sub(started.elapsed());
+                let wait = if writing { quiet } else { quiet.min(left) };
+                let ended = match self.events.recv_timeout(wait) {
+                    Ok(event) => {
+                        self.add(&mut batch, event);
+                        !writing && left.is_zero()
+                    }
+                    Err(RecvTimeoutError::Timeout) => true,
                     Err(RecvTimeoutError::Disconnected) => break,
+                };
+                // A command writing many sources holds the marker until it has
+                // written them all: they are one change.
+                writing = ended && writer_at_work(&self.root) && started.elapsed() < MAX_WRITING;
+                if ended && !writing {
+                    break;
                 }
             }
             let batch = self.finish(batch);
@@ -153,6 +209,14 @@ impl Watch {
     fn add(&self, batch: &mut BatchBuilder, event: notify::Result<notify::Event>) {
         match event {
             Ok(event) => {
+                let complete = completes(&event.kind);
+                for change in sources_in(&event, &self.root, &self.output) {
+                    match complete {
+                        Some(true) => batch.unsettled.remove(&change.path),
+                        Some(false) => batch.unsettled.insert(change.path.clone()),
+                        None => false,
+                    };
+                }
                 for change in changes_in(&event, &self.root, &self.output) {
                     batch.changes.insert(change.path.clone(), change);
                 }
@@ -191,7 +255,24 @@ impl Watch {
 #[derive(Default)]
 struct BatchBuilder {
     changes: BTreeMap<PathBuf, Change>,
+    /// Changed files that may still be being written: not closed since, nor renamed
+    /// into place, or gone.
+    unsettled: BTreeSet<PathBuf>,
     errors: Vec<String>,
+}
+
+/// Whether an event leaves its files whole (`Some(true)`: closed after writing, or
+/// renamed into place), perhaps not (`Some(false)`: created, written, removed or
+/// renamed away), or says nothing of it (`None`).
+fn completes(kind: &EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(RenameMode::To)) => Some(true),
+        EventKind::Access(_)
+        | EventKind::Modify(ModifyKind::Metadata(_))
+        | EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => None,
+        _ => Some(false),
+    }
 }
 
 /// The relevant changes one event reports; reads (`Access`) change nothing.
@@ -199,6 +280,11 @@ fn changes_in(event: &notify::Event, root: &Path, output: &Path) -> Vec<Change> 
     if matches!(event.kind, EventKind::Access(_)) {
         return Vec::new();
     }
+    sources_in(event, root, output)
+}
+
+/// The sources one event is about, whatever happened to them.
+fn sources_in(event: &notify::Event, root: &Path, output: &Path) -> Vec<Change> {
     event
         .paths
         .iter()
@@ -279,6 +365,38 @@ mod tests {
             Reload::Page
         );
         assert_eq!(reload_for(&[change("content/a.css")]), Reload::Page);
+    }
+
+    #[test]
+    fn a_file_is_whole_once_closed_after_writing_or_renamed_into_place() {
+        use notify::event::{DataChange, MetadataKind, RemoveKind};
+        let whole = [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+        ];
+        let maybe_not = [
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            EventKind::Remove(RemoveKind::File),
+        ];
+        let silent = [
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+        ];
+        assert!(whole.iter().all(|k| completes(k) == Some(true)));
+        assert!(maybe_not.iter().all(|k| completes(k) == Some(false)));
+        assert!(silent.iter().all(|k| completes(k).is_none()));
+    }
+
+    #[test]
+    fn a_writer_at_work_is_seen_until_it_is_done() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!writer_at_work(dir.path()));
+        let writing = Writing::start(dir.path());
+        assert!(writer_at_work(dir.path()));
+        drop(writing);
+        assert!(!writer_at_work(dir.path()));
     }
 
     #[test]

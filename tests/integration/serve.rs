@@ -769,3 +769,60 @@ fn two_servers_of_one_site_never_write_the_same_folder() {
         format!("error: cannot serve from {out}: another rapport serve or build is writing it\n  help: stop the other one, or pass another --output")
     );
 }
+
+#[test]
+fn a_fetch_of_replies_to_a_hundred_posts_is_one_update_equal_to_a_full_build() {
+    const POSTS: usize = 120;
+    const REPLIED: usize = 100;
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[fetch]\nstaticman = { folder = \"data/comments\" }\n",
+    );
+    for i in 0..POSTS {
+        site.write(
+            &format!("content/posts/p{i:03}.md"),
+            &format!(
+                "---\ntitle: Post {i}\ndate: 2021-01-{:02}T10:{:02}:00Z\ntags: [t{}]\n---\nPost {i}.\n",
+                i % 28 + 1,
+                i % 60,
+                i % 7
+            ),
+        );
+        // A reader on several posts (a regular), the others once.
+        let name = if i % 10 == 0 {
+            "Rita".to_string()
+        } else {
+            format!("Reader {i}")
+        };
+        if i < REPLIED {
+            site.write(
+                &format!("data/comments/p{i:03}/entry{i}.yml"),
+                &format!(
+                    "_id: id-{i}\nmessage: Reply number {i}.\nname: {name}\nemail: e{i}\ndate: 2021-02-{:02}T09:{:02}:00Z\n",
+                    i % 28 + 1,
+                    i % 60
+                ),
+            );
+        }
+    }
+    let mut server = Server::start(&site, &["--watch"]);
+    let run = site.run(&["fetch"]).success();
+    assert_eq!(run.stdout.lines().count(), REPLIED, "{}", run.stdout);
+    let line = server.wait_for_output("Changed ");
+    assert!(
+        line.contains(&format!(
+            ": {REPLIED} pages and the lists, feeds and aggregates"
+        )),
+        "{line}"
+    );
+    let reply = server.wait_for("/posts/p042/", "showed the reply", |r| {
+        r.body.contains("Reply number 42.")
+    });
+    assert_eq!(reply.status, 200);
+    // Another update would come within the watcher's quiet time: wait well beyond it.
+    std::thread::sleep(Duration::from_millis(500));
+    let updates = server.stdout.lock().unwrap().matches("Changed ").count();
+    assert_eq!(updates, 1, "{}", server.output());
+    serves_a_full_build(&site, &server, "after the fetch");
+}
