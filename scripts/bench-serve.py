@@ -26,8 +26,8 @@ for Hugo). Servers are stopped by their PID whatever happens.
 Hugo is measured in its default mode (fast render: on a change it re-renders the pages
 a browser has visited, here the polled post, and serves from memory) unless
 --hugo-mode full (--disableFastRender: re-renders the whole site on every change).
-rapport serves from its own temporary folder (under $TMPDIR, /tmp by default) unless
---rapport-output DIR.
+rapport serves from its folder in the cache (XDG_CACHE_HOME pointed into the run's
+working folder, removed with it: a cold start each time) unless --rapport-output DIR.
 
 Environment: BENCH_ROOT (default /tmp/rapport-bench), CORPUS_GEN (gen.py), RAPPORT
 (binary, default target/release/rapport), HUGO (binary, default hugo on PATH).
@@ -91,12 +91,12 @@ def ensure_corpus(root, n, k, seed):
 class Server:
     """A server process whose output lines are collected, with arrival times, by a thread."""
 
-    def __init__(self, name, argv, cwd=None):
+    def __init__(self, name, argv, cwd=None, env=None):
         self.name = name
         self.argv = argv
         self.lines = queue.Queue()
         self.log = []
-        self.proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, text=True, bufsize=1)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -305,7 +305,10 @@ def bench_rapport(args, w, slug, work):
         shutil.rmtree(args.rapport_output, ignore_errors=True)
         argv += ["--output", args.rapport_output]
     print("== rapport: %s" % " ".join(argv), flush=True)
-    server = Server("rapport", argv)
+    # serve keeps its build in the user's cache folder: one under the working folder
+    # here, so that no run starts warm and none leaves a site's build behind.
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(work, "cache"))
+    server = Server("rapport", argv, env=env)
     try:
         t_start = time.perf_counter()
         _, line, m = server.wait_for(r"Serving http://127\.0\.0\.1:(\d+)/", args.startup_timeout)
@@ -322,7 +325,7 @@ def bench_rapport(args, w, slug, work):
             edit, also = (lambda marker: add_paragraph(md, marker)), []
         res = measure("rapport", server, port, "/posts/%s/" % slug, edit, args.runs, args.pause,
                       r"^Changed .*: .* in (\d+) ms", args.edit_timeout, args.edit_timeout, also)
-        out = "default temporary folder" if not args.rapport_output else "--output " + args.rapport_output
+        out = "its cache folder" if not args.rapport_output else "--output " + args.rapport_output
         return res, "%s, binary %s" % (out, sha)
     finally:
         pid = server.proc.pid
