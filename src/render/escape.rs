@@ -17,22 +17,61 @@ pub fn allowed_in_documents(c: char) -> bool {
 }
 
 /// Escapes text for HTML or XML content and quoted attribute values, dropping what
-/// `allowed_in_documents` refuses.
+/// `allowed_in_documents` refuses. Every value a template prints goes through it:
+/// runs of ordinary bytes are copied whole.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if allowed_in_documents(c) => out.push(c),
-            _ => {}
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // `text[copied..at]` is ordinary and not yet written.
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !NOT_ORDINARY[usize::from(bytes[at])] {
+            at += 1;
+            continue;
         }
+        let (replacement, len) = match bytes[at] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            0xEF if bytes[at + 1..].starts_with(&[0xBF, 0xBE])
+                || bytes[at + 1..].starts_with(&[0xBF, 0xBF]) =>
+            {
+                ("", 3)
+            }
+            0xEF => {
+                at += 1;
+                continue;
+            }
+            _ => ("", 1),
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(replacement);
+        at += len;
+        copied = at;
     }
+    out.push_str(&text[copied..]);
     out
 }
+
+/// The bytes `escape_html` looks at: what it escapes, the C0 controls it drops, and
+/// 0xEF, which starts U+FFFE and U+FFFF (and other characters it keeps).
+const NOT_ORDINARY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Markup made elsewhere (markdown, the sanitiser) without what
 /// `allowed_in_documents` refuses; borrowed when there is nothing to drop.
@@ -70,6 +109,42 @@ pub fn drop_forbidden_owned(markup: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `escape_html` a character at a time, as it was first written.
+    fn escape_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c if allowed_in_documents(c) => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_by_runs_equals_escaping_by_characters(text in "(\\PC|[\\x00-\\x1f&<>\"'\u{fffd}-\u{ffff}\u{f000}])*") {
+            proptest::prop_assert_eq!(escape_html(&text), escape_by_chars(&text));
+        }
+    }
+
+    #[test]
+    fn drops_the_two_noncharacters_and_keeps_their_neighbours() {
+        for text in [
+            "\u{fffe}",
+            "a\u{ffff}b",
+            "\u{fffd}\u{fffc}\u{f000}\u{efff}",
+            "x\u{1}\t\n\r",
+        ] {
+            assert_eq!(escape_html(text), escape_by_chars(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn escapes_markup_and_drops_what_xml_forbids() {
