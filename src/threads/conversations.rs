@@ -439,15 +439,20 @@ pub fn excerpt(body: &str, max: usize) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     let mut out = String::new();
+    // Characters in `out`, counted as they are added.
+    let mut length = 0;
     for word in words {
-        if out.chars().count() + word.chars().count() + 1 > max && !out.is_empty() {
+        let word_length = word.chars().count();
+        if length + word_length + 1 > max && !out.is_empty() {
             out.push('…');
             return out;
         }
         if !out.is_empty() {
             out.push(' ');
+            length += 1;
         }
         out.push_str(word);
+        length += word_length;
     }
     out
 }
