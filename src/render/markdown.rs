@@ -118,6 +118,10 @@ fn count_words(text: &str) -> (usize, usize) {
     let without_spaces = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}');
     let (mut words, mut characters) = (0, 0);
     for token in text.split_whitespace() {
+        if token.is_ascii() {
+            words += usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
+            continue;
+        }
         characters += token.chars().filter(|&c| without_spaces(c)).count();
         words += usize::from(
             token
@@ -176,19 +180,23 @@ impl Markdown {
         // A table sits in a box that scrolls on a narrow screen, instead of squeezing
         // its columns until words break letter by letter.
         let labelled = |event| match event {
-            Event::TaskListMarker(done) => vec![Event::InlineHtml(
-                self.task_markers[usize::from(!done)].as_str().into(),
-            )],
-            Event::Start(Tag::Table(alignments)) => vec![
-                Event::Html(self.table_open.as_str().into()),
-                Event::Start(Tag::Table(alignments)),
+            Event::TaskListMarker(done) => [
+                Some(Event::InlineHtml(
+                    self.task_markers[usize::from(!done)].as_str().into(),
+                )),
+                None,
             ],
-            Event::End(TagEnd::Table) => {
-                vec![Event::End(TagEnd::Table), Event::Html("</div>\n".into())]
-            }
-            other => vec![other],
+            Event::Start(Tag::Table(alignments)) => [
+                Some(Event::Html(self.table_open.as_str().into())),
+                Some(Event::Start(Tag::Table(alignments))),
+            ],
+            Event::End(TagEnd::Table) => [
+                Some(Event::End(TagEnd::Table)),
+                Some(Event::Html("</div>\n".into())),
+            ],
+            other => [Some(other), None],
         };
-        self.to_html(events.into_iter().flat_map(labelled), len)
+        self.to_html(events.into_iter().flat_map(labelled).flatten(), len)
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
