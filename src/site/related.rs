@@ -104,11 +104,9 @@ fn related_by_tags<'a>(
                 scored.truncate(RELATED_POSTS);
             }
             scored.sort_unstable_by(best_first);
-            scored
-                .into_iter()
-                .take(RELATED_POSTS)
-                .map(|(_, _, j)| j)
-                .collect()
+            // Collected from a borrow: from `into_iter` the list would reuse the
+            // allocation of every candidate weighed, kept for each post to the end.
+            scored.iter().map(|&(_, _, j)| j).collect()
         })
         .collect();
     (related, work)
@@ -152,6 +150,17 @@ mod tests {
         assert_eq!(related[1], Vec::<usize>::new());
         assert_eq!(related[3], [5, 0, 2]);
         assert_eq!(related[4], [3, 5, 0]);
+    }
+
+    #[test]
+    fn related_posts_hold_no_room_for_the_candidates_weighed() {
+        let posts: Vec<Vec<String>> = (0..200).map(|_| tags(&["rust", "web"])).collect();
+        let (related, work) = related(&posts);
+        assert!(work > related.len() * RELATED_POSTS);
+        for list in &related {
+            assert_eq!(list.len(), RELATED_POSTS);
+            assert!(list.capacity() <= RELATED_POSTS, "{}", list.capacity());
+        }
     }
 
     #[test]
