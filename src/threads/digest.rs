@@ -3,28 +3,66 @@
 //! post once its page is written instead of the thread: a million comments held as
 //! `Comment` values and trees were most of a big site's memory.
 
+use std::sync::{Mutex, OnceLock};
+
 use crate::dates::Date;
 use crate::threads::metrics::reader_key;
 use crate::threads::{Role, Thread, Tree};
 
-/// The digest of one thread. Comments are named by their index in `thread.comments`.
+/// The digest of one thread. Comments are named by their index in `thread.comments`;
+/// readers' keys and names by their number in `Names`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
 pub struct Digest {
     /// How many comments the thread has, of every kind.
     pub comments: usize,
     /// The deepest comment, the first one in reading order at that depth.
     pub deepest: Option<u32>,
-    /// Named readers' comments in reading order: which comment, and the end in `text`
-    /// of its reader key (`metrics::reader_key`) and of its author's name, which
-    /// follow each other there.
-    readers: Box<[(u32, u32, u32)]>,
+    /// Named readers' comments in reading order: which comment, its reader key
+    /// (`metrics::reader_key`) and its author's name.
+    readers: Box<[(u32, Name, Name)]>,
     /// The comments a comments feed may show (no mention, none withdrawn, dated by
     /// themselves or by their post), newest first, then in file order.
     newest: Box<[(Date, u32)]>,
-    /// The end in `text` of each distinct author name (trimmed) of a comment that is
-    /// not a mention, in file order, after the readers' keys and names.
-    authors: Box<[u32]>,
-    text: Box<str>,
+    /// Each distinct author name (trimmed) of a comment that is not a mention, in
+    /// file order.
+    authors: Box<[Name]>,
+}
+
+/// A reader's key or name, by its number in `Names`.
+type Name = u32;
+
+/// Readers' keys and names, each held once however many comments carry it: a big
+/// site's million comments come from a few thousand readers, and their keys and names
+/// held with every comment were a fifth of what a build kept of each post. They stay
+/// for the life of the process: a server's grow only with the names it reads.
+#[derive(Default)]
+struct Names {
+    numbers: foldhash::HashMap<&'static str, Name>,
+    texts: Vec<&'static str>,
+}
+
+fn names() -> std::sync::MutexGuard<'static, Names> {
+    static NAMES: OnceLock<Mutex<Names>> = OnceLock::new();
+    let names = NAMES.get_or_init(Mutex::default);
+    names.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Names {
+    fn number(&mut self, text: &str) -> Name {
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let text: &'static str = Box::leak(text.into());
+        let n = self.texts.len() as Name;
+        self.texts.push(text);
+        self.numbers.insert(text, n);
+        n
+    }
+
+    fn text(&self, n: Name) -> &'static str {
+        self.texts[n as usize]
+    }
 }
 
 /// A named reader's comment as the digest keeps it.
@@ -42,7 +80,6 @@ impl Digest {
     /// comments in the comments feed.
     pub fn of(thread: &Thread, tree: &Tree, post_date: Option<Date>) -> Digest {
         let comments = &thread.comments;
-        let mut text = String::new();
         let mut readers = Vec::new();
         for &c in &tree.order {
             let comment = &comments[c];
@@ -52,26 +89,15 @@ impl Digest {
             let Some(key) = reader_key(comment) else {
                 continue;
             };
-            text.push_str(&key);
-            let key_end = text.len();
-            text.push_str(comment.author.as_deref().unwrap_or_default());
-            readers.push((c as u32, key_end as u32, text.len() as u32));
+            readers.push((c as u32, key, comment.author.as_deref().unwrap_or_default()));
         }
-        let mut authors: Vec<u32> = Vec::new();
-        let names_from = text.len();
+        let mut authors: Vec<&str> = Vec::new();
         for c in comments.iter().filter(|c| c.role != Role::Mention) {
             let Some(name) = c.author.as_deref().map(str::trim) else {
                 continue;
             };
-            let mut start = names_from;
-            let seen = authors.iter().any(|&end| {
-                let known = &text[start..end as usize];
-                start = end as usize;
-                known == name
-            });
-            if !seen {
-                text.push_str(name);
-                authors.push(text.len() as u32);
+            if !authors.contains(&name) {
+                authors.push(name);
             }
         }
         let mut newest: Vec<(Date, u32)> = comments
@@ -85,29 +111,29 @@ impl Digest {
             let first = tree.order.iter().find(|&&i| tree.depth[i] == deepest);
             first.map(|&i| i as u32)
         });
+        let mut names = names();
         Digest {
             comments: comments.len(),
             deepest,
-            readers: readers.into(),
+            readers: (readers.iter())
+                .map(|(c, key, name)| (*c, names.number(key), names.number(name)))
+                .collect(),
             newest: newest.into(),
-            authors: authors.into(),
-            text: text.into(),
+            authors: authors.iter().map(|a| names.number(a)).collect(),
         }
     }
 
     /// Named readers' comments, in reading order.
-    pub fn readers(&self) -> impl Iterator<Item = ReaderComment<'_>> {
-        let mut start = 0;
-        self.readers.iter().map(move |&(c, key_end, name_end)| {
-            let (key_end, name_end) = (key_end as usize, name_end as usize);
-            let reader = ReaderComment {
+    pub fn readers(&self) -> impl Iterator<Item = ReaderComment<'static>> {
+        let names = names();
+        let readers: Vec<ReaderComment<'static>> = (self.readers.iter())
+            .map(|&(c, key, name)| ReaderComment {
                 comment: c as usize,
-                key: &self.text[start..key_end],
-                name: &self.text[key_end..name_end],
-            };
-            start = name_end;
-            reader
-        })
+                key: names.text(key),
+                name: names.text(name),
+            })
+            .collect();
+        readers.into_iter()
     }
 
     /// The comments a comments feed may show, newest first, as (date, comment).
@@ -117,13 +143,72 @@ impl Digest {
 
     /// The distinct names (trimmed) of the comments' authors, mentions left out, in
     /// the order they first comment.
-    pub fn authors(&self) -> impl Iterator<Item = &str> {
-        let mut start = self.readers.last().map_or(0, |r| r.2 as usize);
-        self.authors.iter().map(move |&end| {
-            let name = &self.text[start..end as usize];
-            start = end as usize;
-            name
-        })
+    pub fn authors(&self) -> impl Iterator<Item = &'static str> {
+        let names = names();
+        let authors: Vec<&'static str> = self.authors.iter().map(|&a| names.text(a)).collect();
+        authors.into_iter()
+    }
+}
+
+/// A digest as the build state saves it, its keys and names written out (they are
+/// not the same numbers in the next process): each reader's comment with the end in
+/// `text` of its key and of its name, which follow each other there, then the end of
+/// each author's name.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    comments: usize,
+    deepest: Option<u32>,
+    readers: Box<[(u32, u32, u32)]>,
+    newest: Box<[(Date, u32)]>,
+    authors: Box<[u32]>,
+    text: Box<str>,
+}
+
+impl From<Digest> for Stored {
+    fn from(d: Digest) -> Stored {
+        let mut text = String::new();
+        let end = |text: &mut String, part: &str| {
+            text.push_str(part);
+            text.len() as u32
+        };
+        let readers = (d.readers())
+            .map(|r| {
+                let key_end = end(&mut text, r.key);
+                (r.comment as u32, key_end, end(&mut text, r.name))
+            })
+            .collect();
+        let authors = d.authors().map(|a| end(&mut text, a)).collect();
+        Stored {
+            comments: d.comments,
+            deepest: d.deepest,
+            readers,
+            newest: d.newest,
+            authors,
+            text: text.into(),
+        }
+    }
+}
+
+impl From<Stored> for Digest {
+    fn from(s: Stored) -> Digest {
+        let mut names = names();
+        let mut start = 0;
+        let mut next = |end: u32| {
+            let part = s.text.get(start..end as usize).unwrap_or_default();
+            start = (end as usize).max(start);
+            names.number(part)
+        };
+        let readers = (s.readers.iter())
+            .map(|&(c, key_end, name_end)| (c, next(key_end), next(name_end)))
+            .collect();
+        let authors = s.authors.iter().map(|&end| next(end)).collect();
+        Digest {
+            comments: s.comments,
+            deepest: s.deepest,
+            readers,
+            newest: s.newest,
+            authors,
+        }
     }
 }
 
@@ -158,6 +243,27 @@ mod tests {
         let newest: Vec<usize> = d.newest().map(|(_, c)| c).collect();
         assert_eq!(newest, [3, 1, 2, 0]);
         assert_eq!((d.comments, d.deepest), (4, Some(1)));
+    }
+
+    #[test]
+    fn a_digest_holds_each_readers_key_and_name_once_and_saves_them_written_out() {
+        let yaml = "comments:\n\
+             - id: a\n  author: Joel  Q\n  date: 2024-01-01\n  body: x\n\
+             - id: b\n  author: Joel  Q\n  date: 2024-01-02\n  body: y\n";
+        let (one, two) = (digest(yaml), digest(yaml));
+        assert_eq!(one, two);
+        assert_eq!(one.readers[0].1, one.readers[1].1);
+        let saved = bincode::serialize(&one).unwrap();
+        let text = String::from_utf8_lossy(&saved);
+        assert!(text.contains("joel q|Joel  QJoel  Q"), "{text}");
+        let read: Digest = bincode::deserialize(&saved).unwrap();
+        assert_eq!(read, one);
+        let readers: Vec<(usize, &str, &str)> =
+            read.readers().map(|r| (r.comment, r.key, r.name)).collect();
+        assert_eq!(
+            readers,
+            [(0, "joel q|", "Joel  Q"), (1, "joel q|", "Joel  Q")]
+        );
     }
 
     #[test]
