@@ -469,18 +469,28 @@ fn render_entries_read_whole(
             Ok((body, (at, Conversation::of(entry))))
         })
         .collect();
-    let mut bodies = BodyStore::default();
-    let mut conversations = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
+    let mut bodies = BodyStore::with_capacity_and_hasher(results.len(), Default::default());
+    let (mut problems, mut failed) = (Vec::new(), None);
+    // Collected in place of the results: a second list beside them was the peak of a
+    // big site's build.
+    let conversations: Vec<(EntryRef, Conversation)> = (results.into_iter())
+        .filter_map(|result| match result {
             Ok((body, conversation)) => {
                 bodies.extend(body);
-                conversations.push(conversation);
+                Some(conversation)
             }
-            Err(Error::Content(ds)) => problems.extend(ds),
-            Err(other) => return Err(other),
-        }
+            Err(Error::Content(ds)) => {
+                problems.extend(ds);
+                None
+            }
+            Err(other) => {
+                failed.get_or_insert(other);
+                None
+            }
+        })
+        .collect();
+    if let Some(other) = failed {
+        return Err(other);
     }
     if problems.is_empty() {
         Ok((bodies, conversations))
