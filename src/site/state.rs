@@ -13,11 +13,12 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hash};
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
@@ -27,7 +28,7 @@ use crate::site::plan::Output;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x02";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x03";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -147,22 +148,25 @@ struct RecordRef<'a> {
     body: Option<&'a Body>,
 }
 
-/// The state file after its header.
+/// The state file after its header: `Head`'s length (8 bytes), `Head`, then each
+/// record's bytes, decoded only when the build asks for that record. Decoding every
+/// record at once, one after the other, was most of reading the state.
 #[derive(Deserialize)]
-struct Payload {
+struct Head {
     output: Identity,
     /// Each output's file, digest and fingerprint as published.
     outputs: Vec<(String, u64, Print)>,
     copied: Vec<(PathBuf, Print)>,
-    records: Vec<Record>,
+    /// Each record's markdown file and where its bytes end, after the previous one's.
+    records: Vec<(PathBuf, u64)>,
 }
 
 #[derive(Serialize)]
-struct PayloadRef<'a> {
+struct HeadRef<'a> {
     output: Identity,
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
-    records: Vec<RecordRef<'a>>,
+    records: Vec<(&'a Path, u64)>,
 }
 
 /// Which folder a state was saved with: its device, inode and change time. Another
@@ -195,8 +199,11 @@ pub(crate) struct Saved {
     outputs: foldhash::HashMap<String, (u64, Print)>,
     /// The fingerprint of each file copied as it is, by its path.
     copied: HashMap<PathBuf, Print>,
-    /// Each post and page by its markdown file, taken by the build that reuses it.
-    records: foldhash::HashMap<PathBuf, Mutex<Option<Record>>>,
+    /// The records' bytes.
+    bytes: Vec<u8>,
+    /// Where each post's and page's record lies in `bytes`, by its markdown file, and
+    /// whether the build took it already.
+    records: foldhash::HashMap<PathBuf, (std::ops::Range<usize>, AtomicBool)>,
 }
 
 impl Saved {
@@ -207,21 +214,28 @@ impl Saved {
         source: &Source,
         now: &SourcePrints,
     ) -> Option<(Entry, Option<Body>)> {
-        let slot = self.records.get(&source.path)?;
-        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-        let record = slot.as_ref()?;
-        let same = now.md == Some(record.md)
-            && now.thread == record.thread
-            && source.thread == record.entry.doc.thread_file;
-        if !same || now.md.is_none() {
+        let (at, taken) = self.records.get(&source.path)?;
+        if now.md.is_none() || taken.swap(true, Ordering::Relaxed) {
             return None;
         }
-        slot.take().map(|r| (r.entry, r.body))
+        let record: Record = bincode::DefaultOptions::new()
+            .deserialize(self.bytes.get(at.clone())?)
+            .ok()?;
+        let same = now.md == Some(record.md)
+            && now.thread == record.thread
+            && source.thread == record.entry.doc.thread_file
+            && record.entry.doc.source == source.path;
+        same.then_some((record.entry, record.body))
     }
 
     /// How many files the build that saved it wrote.
     pub(crate) fn outputs(&self) -> usize {
         self.outputs.len()
+    }
+
+    /// The files the build that saved it wrote.
+    pub(crate) fn files(&self) -> impl Iterator<Item = &str> {
+        self.outputs.keys().map(String::as_str)
     }
 
     /// Whether the output at `output.file` is the one this state's build wrote there.
@@ -296,43 +310,47 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     if !std::fs::metadata(&path).ok()?.is_file() {
         return None;
     }
-    let file = File::open(path).ok()?;
-    let size = file.metadata().ok()?.len();
-    let mut file = BufReader::with_capacity(1 << 16, file);
-    let mut header = [0u8; 16 + 8 + 8 + 4];
-    file.read_exact(&mut header).ok()?;
+    let bytes = std::fs::read(path).ok()?;
+    const HEADER: usize = 16 + 8 + 8 + 4;
+    let (header, payload) = bytes.split_at_checked(HEADER)?;
     let (magic, rest) = header.split_at(16);
     let word = |at: usize| u64::from_le_bytes(rest[at..at + 8].try_into().expect("8 bytes"));
-    if magic != MAGIC || word(0) != key {
-        return None;
-    }
-    let len = word(8);
-    if size != header.len() as u64 + len {
+    if magic != MAGIC || word(0) != key || word(8) != payload.len() as u64 {
         return None;
     }
     let sum = u32::from_le_bytes(rest[16..20].try_into().expect("4 bytes"));
-    let mut reader = Summing::new(file.take(len));
-    let payload: Payload = bincode::DefaultOptions::new()
-        .with_limit(len)
-        .deserialize_from(&mut reader)
-        .ok()?;
-    if reader.read(&mut [0u8; 1]).ok()? != 0 || reader.count != len || reader.sum() != sum {
+    if crc32fast::hash(payload) != sum {
         return None;
     }
-    if Identity::of(target) != Some(payload.output) {
+    let (len, payload) = payload.split_at_checked(8)?;
+    let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+    let (head, _) = payload.split_at_checked(len)?;
+    let head: Head = bincode::DefaultOptions::new()
+        .with_limit(len as u64)
+        .deserialize(head)
+        .ok()?;
+    if Identity::of(target) != Some(head.output) {
         return None;
+    }
+    let mut start = HEADER + 8 + len;
+    let mut records = foldhash::HashMap::default();
+    records.reserve(head.records.len());
+    for (path, end) in head.records {
+        let end = usize::try_from(end).ok()?.checked_add(HEADER + 8 + len)?;
+        if end < start || end > bytes.len() {
+            return None;
+        }
+        records.insert(path, (start..end, AtomicBool::new(false)));
+        start = end;
     }
     Some(Saved {
         target: target.to_path_buf(),
-        outputs: (payload.outputs.into_iter())
+        outputs: (head.outputs.into_iter())
             .map(|(file, inputs, print)| (file, (inputs, print)))
             .collect(),
-        copied: payload.copied.into_iter().collect(),
-        records: payload
-            .records
-            .into_iter()
-            .map(|r| (r.entry.doc.source.clone(), Mutex::new(Some(r))))
-            .collect(),
+        copied: head.copied.into_iter().collect(),
+        bytes,
+        records,
     })
 }
 
@@ -363,43 +381,56 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         .filter_map(|o| o.job.source_file())
         .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
         .collect();
-    let records = what
+    let records: Vec<(&Path, Vec<u8>)> = what
         .entries
-        .iter()
+        .par_iter()
         .filter_map(|&(entry, body)| {
             let prints = what.prints.get(&entry.doc.source)?;
-            Some(RecordRef {
+            let record = RecordRef {
                 md: prints.md?.to_save(what.started),
                 thread: prints.thread.map(|p| p.to_save(what.started)),
                 entry,
                 body,
-            })
+            };
+            let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
+            Some((entry.doc.source.as_path(), bytes))
         })
         .collect();
-    let payload = PayloadRef {
+    let mut end = 0;
+    let head = HeadRef {
         output,
         outputs: what
             .outputs
-            .iter()
+            .par_iter()
             .filter_map(|o| {
                 let print = Print::of_published(&target.join(&o.file))?;
                 Some((o.file.as_str(), o.inputs, print))
             })
             .collect(),
         copied,
-        records,
+        records: (records.iter())
+            .map(|(path, bytes)| {
+                end += bytes.len() as u64;
+                (*path, end)
+            })
+            .collect(),
     };
     let path = path_for(target);
     let temporary = path.with_extension("rapport-state-new");
-    let written =
-        write(&temporary, what.key, &payload).and_then(|()| std::fs::rename(&temporary, &path));
+    let written = write(&temporary, what.key, &head, &records)
+        .and_then(|()| std::fs::rename(&temporary, &path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
 }
 
-fn write(path: &Path, key: u64, payload: &PayloadRef<'_>) -> std::io::Result<()> {
+fn write(
+    path: &Path,
+    key: u64,
+    head: &HeadRef<'_>,
+    records: &[(&Path, Vec<u8>)],
+) -> std::io::Result<()> {
     // A link left at this name is replaced, never written through.
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
@@ -411,10 +442,15 @@ fn write(path: &Path, key: u64, payload: &PayloadRef<'_>) -> std::io::Result<()>
     file.write_all(&key.to_le_bytes())?;
     // The length and sum, once known.
     file.write_all(&[0u8; 12])?;
-    let mut writer = Summing::new(&mut file);
-    bincode::DefaultOptions::new()
-        .serialize_into(&mut writer, payload)
+    let head = bincode::DefaultOptions::new()
+        .serialize(head)
         .map_err(std::io::Error::other)?;
+    let mut writer = Summing::new(&mut file);
+    writer.write_all(&(head.len() as u64).to_le_bytes())?;
+    writer.write_all(&head)?;
+    for (_, bytes) in records {
+        writer.write_all(bytes)?;
+    }
     let (len, sum) = (writer.count, writer.sum());
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
     file.seek(SeekFrom::Start(16 + 8))?;
@@ -441,15 +477,6 @@ impl<T> Summing<T> {
 
     fn sum(&self) -> u32 {
         self.crc.clone().finalize()
-    }
-}
-
-impl<R: Read> Read for Summing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.crc.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
     }
 }
 
