@@ -16,6 +16,7 @@ use crate::render::Renderer;
 use crate::site::output::{OutputDir, OutputLock, Sink};
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
+use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
 use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
@@ -126,8 +127,16 @@ enum FirstPass {
         rendered: usize,
         bodies: BodyStore,
         conversations: Vec<(EntryRef, Conversation)>,
+        /// Held in memory, to be published in place (`IN_PLACE_SHARE`).
+        in_place: bool,
     },
 }
+
+/// A build that renders at most one file in this many publishes them in place, each
+/// renamed over the old one as an update of `serve` does, instead of linking every
+/// unchanged file into a new folder and swapping it in (most of the time of a build
+/// after a small edit). The files are held in memory until all of them rendered.
+const IN_PLACE_SHARE: usize = 32;
 
 /// The build of `build`, reusing `saved` if there is one.
 fn build_into(
@@ -138,6 +147,7 @@ fn build_into(
     key: Option<u64>,
     started: SystemTime,
 ) -> Result<Outcome> {
+    let staged = Staged::default();
     let reading = Reading {
         options,
         saved: saved.as_ref(),
@@ -187,7 +197,11 @@ fn build_into(
         if published && !fresh.iter().chain(&read_whole).any(|changed| *changed) {
             return Ok(FirstPass::Unchanged(plan.outputs));
         }
-        if saved.is_some() {
+        let changed = (fresh.iter().zip(&read_whole))
+            .filter(|&(a, b)| *a || *b)
+            .count();
+        let in_place = saved.is_some() && changed * IN_PLACE_SHARE <= plan.outputs.len();
+        if saved.is_some() && !in_place {
             let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
                 .filter(|&(i, _)| !fresh[i] && !read_whole[i])
                 .map(|(_, o)| o.file.as_str())
@@ -196,8 +210,9 @@ fn build_into(
                 return Ok(FirstPass::Retry);
             }
         }
+        let sink: &dyn Sink = if in_place { &staged } else { &out };
         let (bodies, conversations) =
-            render_entries_read_whole(&pass, &plan, &|i| read_whole[i], &out)?;
+            render_entries_read_whole(&pass, &plan, &|i| read_whole[i], sink)?;
         let rendered = read_whole.iter().filter(|r| **r).count();
         Ok(FirstPass::Rendered {
             outputs: plan.outputs,
@@ -205,9 +220,10 @@ fn build_into(
             rendered,
             bodies,
             conversations,
+            in_place,
         })
     })?;
-    let (outputs, fresh, rendered, bodies, conversations) = match first {
+    let (outputs, fresh, rendered, bodies, conversations, in_place) = match first {
         FirstPass::Retry => return Ok(Outcome::Retry(out)),
         FirstPass::Unchanged(outputs) => {
             report.reused = prints.values().filter(|p| p.1).count();
@@ -232,7 +248,8 @@ fn build_into(
             rendered,
             bodies,
             conversations,
-        } => (outputs, fresh, rendered, bodies, conversations),
+            in_place,
+        } => (outputs, fresh, rendered, bodies, conversations, in_place),
     };
     for (at, conversation) in conversations {
         let entry = match at {
@@ -264,7 +281,8 @@ fn build_into(
         let pass = Pass::keeping(&site, &renderer, &mut related);
         // The very files of the first plan: their collisions were checked then.
         let plan = plan::plan(&pass, &statics, &outputs)?;
-        render_plan(&pass, &plan, &is_rest, &bodies, false, &out)
+        let sink: &dyn Sink = if in_place { &staged } else { &out };
+        render_plan(&pass, &plan, &is_rest, &bodies, false, sink)
     })?;
     report.rendered = rendered + (0..outputs.len()).filter(|&i| is_rest(i)).count();
     report.reused = prints.values().filter(|p| p.1).count();
@@ -284,26 +302,39 @@ fn build_into(
             body.content = None;
         }
     }
+    let save_state = |target: &Path| {
+        let Some(key) = key else { return };
+        let prints = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
+        let entries = (site.posts.iter())
+            .map(|e| (e, bodies.get(&e.doc.source)))
+            .chain(site.pages.iter().map(|e| (e, None)))
+            .collect();
+        let to_save = state::ToSave {
+            key,
+            started,
+            outputs: &outputs,
+            entries,
+            prints: &prints,
+        };
+        // Without a state the next build is a full one: nothing worse.
+        let _ = state::save(target, &to_save);
+    };
+    // Until the new state is saved, the next build is a full one: a build stopped
+    // while it publishes in place leaves a folder no state describes.
     state::remove(out.target());
-    report.step("swap", || {
-        out.commit_then(|target| {
-            let Some(key) = key else { return };
-            let prints = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
-            let entries = (site.posts.iter())
-                .map(|e| (e, bodies.get(&e.doc.source)))
-                .chain(site.pages.iter().map(|e| (e, None)))
-                .collect();
-            let to_save = state::ToSave {
-                key,
-                started,
-                outputs: &outputs,
-                entries,
-                prints: &prints,
-            };
-            // Without a state the next build is a full one: nothing worse.
-            let _ = state::save(target, &to_save);
-        })
-    })?;
+    if in_place {
+        let planned: foldhash::HashSet<&str> = outputs.iter().map(|o| o.file.as_str()).collect();
+        let gone: Vec<&str> = (saved.iter().flat_map(state::Saved::files))
+            .filter(|f| !planned.contains(f))
+            .collect();
+        report.step("publish", || staged.publish(out.target(), &gone))?;
+        report.step("save state", || {
+            save_state(out.target());
+            Ok(())
+        })?;
+    } else {
+        report.step("swap", || out.commit_then(save_state))?;
+    }
     Ok(Outcome::Done(Box::new(Built {
         site,
         renderer,

@@ -412,3 +412,95 @@ fn a_pipe_where_the_state_is_kept_made_the_build_wait_forever() {
     site.run(&["build"]).success();
     assert!(std::fs::symlink_metadata(&state).unwrap().is_file());
 }
+
+/// A site of `n` posts, the oldest first, in three tags when `tagged` (a post's
+/// related posts are those of its tags).
+fn site_of_posts(n: usize, tagged: bool) -> SiteTest {
+    let site = SiteTest::with_files(&[]);
+    for i in 0..n {
+        let tags = if tagged {
+            format!("tags: [t{}]\n", i % 3)
+        } else {
+            String::new()
+        };
+        site.write(
+            &format!("content/posts/p{i:03}.md"),
+            &format!(
+                "---\ntitle: Post {i}\ndate: 2020-01-01T{:02}:{:02}:00Z\n{tags}---\nBody {i}.\n",
+                i / 60,
+                i % 60,
+            ),
+        );
+    }
+    site
+}
+
+fn steps(report: &BuildReport) -> Vec<&str> {
+    report.steps.iter().map(|(name, _)| *name).collect()
+}
+
+#[test]
+fn a_small_edit_is_published_in_place_as_a_full_build_writes_it() {
+    let s = Session::start(site_of_posts(300, false));
+    let public = s.site.root.join("public");
+    let untouched = public.join("posts/p150/index.html");
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let before = inode(&untouched);
+    let r = s.step("a post edited", |r| {
+        edit(r, "content/posts/p000.md", "Body 0.", "Body zero.")
+    });
+    assert!(steps(&r).contains(&"publish"), "{r:?}");
+    assert!(r.rendered * 32 <= r.files, "{r:?}");
+    // The folder stayed; files that did not change are the very files published.
+    assert_eq!(inode(&untouched), before);
+    let r = s.step("a post removed", |r| {
+        std::fs::remove_file(r.join("content/posts/p001.md")).unwrap()
+    });
+    assert!(steps(&r).contains(&"publish"), "{r:?}");
+    assert!(!public.join("posts/p001").exists());
+    // The newest post moves every list page: more than a few files.
+    s.step("a post added", |r| {
+        write(
+            r,
+            "content/posts/new.md",
+            "---\ntitle: New\ndate: 2021-01-01\n---\nNew.\n",
+        )
+    });
+    // Many files changed: the build swaps in a new folder.
+    let r = s.step("every post tagged", |r| {
+        for i in 0..300 {
+            let rel = format!("content/posts/p{i:03}.md");
+            if r.join(&rel).exists() {
+                edit(r, &rel, "title:", "tags: [t]\ntitle:");
+            }
+        }
+    });
+    assert!(steps(&r).contains(&"swap"), "{r:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_publish_in_place_costs_the_next_build_a_full_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Session::start(site_of_posts(300, true));
+    let folder = s.site.root.join("public/posts/p000");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    edit(
+        &s.site.root,
+        "content/posts/p000.md",
+        "Body 0.",
+        "Body zero.",
+    );
+    settle(&s.site.root.join("content"));
+    let failed = rapport::build(&options(&s.site, "public"));
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if failed.is_ok() {
+        return; // run as root, who may write anywhere
+    }
+    assert!(
+        !state_file(&s.site).exists(),
+        "no state describes the folder now"
+    );
+    let r = s.step("after the failure", |_| {});
+    assert_eq!(r.reused, 0, "{r:?}");
+}
