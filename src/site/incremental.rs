@@ -17,7 +17,7 @@ use crate::render::Renderer;
 use crate::site::build::{self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built};
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
-use crate::site::plan::{self, Job, Output};
+use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
 use crate::site::static_files::StaticSource;
@@ -127,18 +127,23 @@ impl Incremental {
         }
     }
 
-    /// Before an update publishes: the state saved beside the output no longer
-    /// describes it, and the outlines this update needs whole are read whole. `false`
-    /// when one of them changed since it was read (the update is then a full build).
-    fn prepare_to_publish(&mut self, change: &Change) -> Result<bool> {
-        state::remove(&self.options.output_dir());
+    /// Before an update publishes the `outputs` of its plan (`changed` tells which
+    /// differ from the last plan's): the outlines it needs whole are read whole.
+    /// `false` when one of them changed since it was read (the update is then a full
+    /// build).
+    fn prepare_to_publish(
+        &mut self,
+        change: &Change,
+        outputs: &[Output],
+        changed: &[bool],
+    ) -> Result<bool> {
         for source in &change.sources {
             self.outlines.remove(source);
         }
         if self.outlines.is_empty() {
             return Ok(true);
         }
-        let (due, feed_due) = self.outlines_due(change)?;
+        let (due, feed_due) = self.outlines_due(change, outputs, changed);
         let config = &self.site.config;
         for at in due {
             let entry = match at {
@@ -163,7 +168,7 @@ impl Incremental {
             *entry = whole;
         }
         if !feed_due.is_empty() {
-            let pass = Pass::new(&self.site, &self.renderer);
+            let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
             for p in feed_due {
                 let (_, content) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
@@ -176,13 +181,15 @@ impl Incremental {
 
     /// The posts and pages this update renders a page of or shows a comment of, and
     /// the posts the posts feed shows whose body was not kept.
-    fn outlines_due(&mut self, change: &Change) -> Result<(Vec<EntryRef>, Vec<usize>)> {
-        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
-        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
-        let (changed, _) = compare(&self.outputs, &plan.outputs);
+    fn outlines_due(
+        &self,
+        change: &Change,
+        outputs: &[Output],
+        changed: &[bool],
+    ) -> (Vec<EntryRef>, Vec<usize>) {
         let mut due = Vec::new();
         let mut shows_comments = false;
-        for (output, &changed) in plan.outputs.iter().zip(&changed) {
+        for (output, &changed) in outputs.iter().zip(changed) {
             match output.job {
                 Job::Entry(at) if changed => due.push(at),
                 Job::Site(SitePage::Engagement | SitePage::CommentsFeed(_)) => {
@@ -208,7 +215,7 @@ impl Incremental {
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
-        Ok((due, feed_due))
+        (due, feed_due)
     }
 
     /// Brings the output up to date with `changed` (paths relative to the site root).
@@ -430,17 +437,34 @@ impl Incremental {
         self.site.assets = undo.assets;
     }
 
+    /// The outputs of the site's plan, which of them differ from the last plan's, and
+    /// the files of the last plan the new one no longer has.
+    fn plan_again(&mut self) -> Result<(Vec<Output>, Vec<bool>, Vec<String>)> {
+        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
+        let (changed, gone) = compare(&self.outputs, &plan.outputs);
+        let gone = gone.into_iter().map(String::from).collect();
+        Ok((plan.outputs, changed, gone))
+    }
+
     /// Plans the site again, renders what differs from the last plan and publishes it.
     fn publish(&mut self, change: &Change) -> Result<Update> {
-        if !self.prepare_to_publish(change)? {
+        // The state saved beside the output no longer describes it.
+        state::remove(&self.options.output_dir());
+        let (outputs, mut changed, gone) = self.plan_again()?;
+        if !self.prepare_to_publish(change, &outputs, &changed)? {
             return Ok(Update::NeedsFullBuild);
         }
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         pass.totals = engagement::SiteTotals::kept(&self.totals);
-        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
-        let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
+        // Reading outlines whole changed none of the plan's inputs: it holds, with
+        // the lists of this pass.
+        let plan = Plan {
+            outputs,
+            lists: pass.lists(),
+        };
         if !copied.is_empty() {
             for (i, output) in plan.outputs.iter().enumerate() {
                 changed[i] |= output.job.source_file().is_some_and(|p| copied.contains(p));
@@ -453,6 +477,7 @@ impl Incremental {
             files: rendered.files + gone.len(),
         };
         let output = self.options.output_dir();
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
         let published = staged.publish(&output, &gone);
         let outputs = plan.outputs;
         drop(pass);
