@@ -251,11 +251,15 @@ fn build_into(
             in_place,
         } => (outputs, fresh, rendered, bodies, conversations, in_place),
     };
+    // The posts and pages whose record differs from the one saved: the others' are
+    // saved again as they were read.
+    let mut touched: foldhash::HashSet<PathBuf> = foldhash::HashSet::default();
     for (at, conversation) in conversations {
         let entry = match at {
             EntryRef::Post(i) => &mut site.posts[i],
             EntryRef::Page(i) => &mut site.pages[i],
         };
+        touched.insert(entry.doc.source.clone());
         conversation.into_entry(entry);
     }
     let mut bodies = bodies;
@@ -276,7 +280,7 @@ fn build_into(
     });
     report.step("render", || {
         if shows_comments {
-            read_shown_comments(&mut site)?;
+            touched.extend(read_shown_comments(&mut site)?);
         }
         let pass = Pass::keeping(&site, &renderer, &mut related);
         // The very files of the first plan: their collisions were checked then.
@@ -299,22 +303,29 @@ fn build_into(
     let in_feed = feed_window(&site);
     for post in &site.posts[in_feed..] {
         if let Some(body) = bodies.get_mut(&post.doc.source) {
-            body.content = None;
+            if body.content.take().is_some() {
+                touched.insert(post.doc.source.clone());
+            }
         }
     }
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
-        let prints = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
+        let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
         let entries = (site.posts.iter())
             .map(|e| (e, bodies.get(&e.doc.source)))
             .chain(site.pages.iter().map(|e| (e, None)))
+            .collect();
+        let as_read = (prints.iter())
+            .filter(|(path, p)| p.1 && !touched.contains(*path))
+            .map(|(path, _)| path.as_path())
             .collect();
         let to_save = state::ToSave {
             key,
             started,
             outputs: &outputs,
             entries,
-            prints: &prints,
+            prints: &prints_now,
+            as_read: saved.as_ref().map(|saved| (saved, as_read)),
         };
         // Without a state the next build is a full one: nothing worse.
         let _ = state::save(target, &to_save);
@@ -550,12 +561,14 @@ fn changed_while_building(path: &Path) -> Error {
 /// Reads again the threads of the comments the site-wide pages show (the build keeps
 /// only each thread's digest once its post is written), keeping the text of those
 /// comments alone.
-fn read_shown_comments(site: &mut Site) -> Result<()> {
+/// Returns the markdown files of the posts and pages it read again.
+fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, c) in engagement::shown_comments(site, &engagement::totals_of(site)) {
         wanted.entry(p).or_default().push(c);
     }
     let posts = site.posts.len();
+    let mut read = Vec::with_capacity(wanted.len());
     for (p, comments) in wanted {
         let entry = match p.checked_sub(posts) {
             None => &mut site.posts[p],
@@ -575,8 +588,9 @@ fn read_shown_comments(site: &mut Site) -> Result<()> {
         }
         entry.thread = thread;
         entry.tree = tree;
+        read.push(entry.doc.source.clone());
     }
-    Ok(())
+    Ok(read)
 }
 
 /// What a build leaves for an incremental update to start from.

@@ -10,6 +10,7 @@
 //! makes the build a full one. It is removed before a build publishes and written
 //! again after, under the output's lock.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hash};
@@ -233,6 +234,12 @@ impl Saved {
         self.outputs.len()
     }
 
+    /// The bytes of the record of `source`, as saved.
+    fn record(&self, source: &Path) -> Option<&[u8]> {
+        let (at, _) = self.records.get(source)?;
+        self.bytes.get(at.clone())
+    }
+
     /// The files the build that saved it wrote.
     pub(crate) fn files(&self) -> impl Iterator<Item = &str> {
         self.outputs.keys().map(String::as_str)
@@ -367,6 +374,9 @@ pub(crate) struct ToSave<'a> {
     pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
     /// The fingerprints of each source, taken when it was read.
     pub(crate) prints: &'a foldhash::HashMap<PathBuf, SourcePrints>,
+    /// The state this build read, and the posts and pages whose record in it holds
+    /// as it is: their bytes are copied, not encoded again.
+    pub(crate) as_read: Option<(&'a Saved, foldhash::HashSet<&'a Path>)>,
 }
 
 /// Saves the state of the folder `target` has just become. Written under another name
@@ -381,10 +391,17 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         .filter_map(|o| o.job.source_file())
         .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
         .collect();
-    let records: Vec<(&Path, Vec<u8>)> = what
+    let records: Vec<(&Path, Cow<'_, [u8]>)> = what
         .entries
         .par_iter()
         .filter_map(|&(entry, body)| {
+            let source = entry.doc.source.as_path();
+            if let Some((saved, as_read)) = &what.as_read {
+                let kept = as_read.contains(source).then(|| saved.record(source));
+                if let Some(bytes) = kept.flatten() {
+                    return Some((source, Cow::Borrowed(bytes)));
+                }
+            }
             let prints = what.prints.get(&entry.doc.source)?;
             let record = RecordRef {
                 md: prints.md?.to_save(what.started),
@@ -393,7 +410,7 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
                 body,
             };
             let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
-            Some((entry.doc.source.as_path(), bytes))
+            Some((source, Cow::Owned(bytes)))
         })
         .collect();
     let mut end = 0;
@@ -429,7 +446,7 @@ fn write(
     path: &Path,
     key: u64,
     head: &HeadRef<'_>,
-    records: &[(&Path, Vec<u8>)],
+    records: &[(&Path, Cow<'_, [u8]>)],
 ) -> std::io::Result<()> {
     // A link left at this name is replaced, never written through.
     match std::fs::remove_file(path) {
