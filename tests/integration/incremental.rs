@@ -21,8 +21,14 @@ fn options(site: &SiteTest, output: &str) -> BuildOptions {
     o
 }
 
+/// Every file under `dir` with its bytes; an update must leave no empty folder.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
+    assert_no_empty_folder(dir);
+    crate::harness::tree(dir)
+}
+
+#[track_caller]
+fn assert_no_empty_folder(dir: &Path) {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap() {
@@ -34,17 +40,9 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     path.display()
                 );
                 stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(rel, std::fs::read(&path).unwrap());
             }
         }
     }
-    files
 }
 
 struct Session {
@@ -75,20 +73,12 @@ impl Session {
         let mut full = options(&self.site, "fresh");
         full.fresh = true;
         rapport::build(&full).unwrap();
-        let served = tree(&self.site.root.join("served"));
-        let fresh = tree(&self.site.root.join("fresh"));
-        let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
-        let only_fresh: Vec<&String> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
-        assert!(
-            only_served.is_empty() && only_fresh.is_empty(),
-            "{what}: only served {only_served:?}, only fresh {only_fresh:?}"
+        assert_no_empty_folder(&self.site.root.join("served"));
+        crate::harness::assert_same_tree(
+            &self.site.root.join("served"),
+            &self.site.root.join("fresh"),
+            &format!("{what}: the served folder and a full build"),
         );
-        for (name, bytes) in &fresh {
-            assert!(
-                served[name] == *bytes,
-                "{what}: {name} differs from a full build"
-            );
-        }
         update
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rapport::{BuildOptions, BuildReport};
 
-use crate::harness::{files_under as walk, settle, tree, SiteTest};
+use crate::harness::{assert_same_tree, files_under as walk, settle, tree, SiteTest};
 
 fn options(site: &SiteTest, output: &str) -> BuildOptions {
     let mut o = BuildOptions::new(&site.root);
@@ -65,20 +65,11 @@ impl Session {
         let mut full = options(&self.site, "fresh");
         full.fresh = true;
         rapport::build(&full).unwrap();
-        let warm = tree(&self.site.root.join("public"));
-        let fresh = tree(&self.site.root.join("fresh"));
-        let only_warm: Vec<&String> = warm.keys().filter(|k| !fresh.contains_key(*k)).collect();
-        let only_fresh: Vec<&String> = fresh.keys().filter(|k| !warm.contains_key(*k)).collect();
-        assert!(
-            only_warm.is_empty() && only_fresh.is_empty(),
-            "{what}: only in the warm build {only_warm:?}, only in the full one {only_fresh:?}"
+        assert_same_tree(
+            &self.site.root.join("public"),
+            &self.site.root.join("fresh"),
+            &format!("{what}: the warm build and a full one"),
         );
-        for (name, bytes) in &fresh {
-            assert!(
-                warm[name] == *bytes,
-                "{what}: {name} differs from a full build"
-            );
-        }
     }
 }
 
