@@ -48,8 +48,18 @@ impl Writing {
     /// Best effort: without the marker (a read-only root), a watcher may only
     /// rebuild more than once.
     pub fn start(root: &Path) -> Writing {
+        use std::io::Write;
         let marker = root.join(WRITING);
-        let _ = std::fs::write(&marker, std::process::id().to_string());
+        // A new file only: whatever is at the name (a marker a killed command left, a
+        // link planted in the site) goes, and is never written through.
+        let _ = std::fs::remove_file(&marker);
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&marker);
+        if let Ok(mut file) = created {
+            let _ = write!(file, "{}", std::process::id());
+        }
         Writing { marker }
     }
 }

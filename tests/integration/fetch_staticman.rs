@@ -367,3 +367,16 @@ fn real_staticman_thread_of_11_comments_nests_by_replying_to_uid_and_publishes_n
         "the spam's raw HTML is sanitised"
     );
 }
+
+#[test]
+#[cfg(unix)]
+fn a_link_left_at_the_writing_marker_made_fetch_write_through_it() {
+    let site = site();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("profile");
+    std::fs::write(&target, "keep me\n").unwrap();
+    std::os::unix::fs::symlink(&target, site.root.join(".rapport-writing")).unwrap();
+    site.run(&["fetch"]).success();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+    assert!(!site.root.join(".rapport-writing").exists());
+}
