@@ -411,29 +411,54 @@ fn undated_last(c: &Comment) -> (bool, Option<Date>) {
 /// A one-line plain-text excerpt of a comment body (markdown or HTML): tags
 /// removed, whitespace collapsed, cut at a word boundary near `max` characters.
 pub fn excerpt(body: &str, max: usize) -> String {
+    // A long body is tried by its start first: an excerpt cut short there ("…") is the
+    // excerpt of the whole, since only the last word of a start can be cut in two, and
+    // a word that does not fit stops the excerpt whole or cut alike.
+    let start = body.floor_char_boundary(max.saturating_mul(8));
+    if start < body.len() {
+        let of_start = excerpt_of(&body[..start], max);
+        if of_start.ends_with('…') {
+            return of_start;
+        }
+    }
+    excerpt_of(body, max)
+}
+
+fn excerpt_of(body: &str, max: usize) -> String {
     // Where a tag was: a space, unless punctuation follows it (`<b>there</b>,`).
     // Punctuation after a space the text had keeps it: French writes `mot : bravo`.
     const TAG_BOUNDARY: char = '\u{1}';
+    const ENTITIES: [(&str, char); 6] = [
+        ("&nbsp;", ' '),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
     let mut text = String::with_capacity(body.len().min(max * 2));
     let mut in_tag = false;
-    for c in body.chars() {
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        let mut width = c.len_utf8();
         match c {
             '<' => in_tag = true,
             '>' if in_tag => {
                 in_tag = false;
                 text.push(TAG_BOUNDARY);
             }
+            '&' if !in_tag => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                Some(&(entity, decoded)) => {
+                    text.push(decoded);
+                    width = entity.len();
+                }
+                None => text.push(c),
+            },
             _ if !in_tag => text.push(c),
             _ => {}
         }
+        rest = &rest[width..];
     }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
     let mut joined = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -659,5 +684,46 @@ mod tests {
             "Un seul mot : bravo !"
         );
         assert_eq!(excerpt("one two three four", 9), "one two…");
+        assert_eq!(
+            excerpt(
+                "&amp;lt; a&nbsp;b &quot;q&quot; &#39;s&#39; &am<b>p; &lt;i&gt; &x",
+                80
+            ),
+            "&lt; a b \"q\" 's' &am p; <i> &x"
+        );
+        assert_eq!(excerpt("<a title=\"&amp;\">x</a>&", 80), "x &");
+    }
+
+    #[test]
+    fn an_excerpt_of_a_long_body_is_the_excerpt_of_all_of_it() {
+        let pieces = [
+            "<p>",
+            "word ",
+            "<b>bold</b>",
+            ", ",
+            "&amp;",
+            "&lt;tag&gt; ",
+            "été ",
+            "**x** ",
+            "<a href=\"https://example.com/a/long/address\">link</a>",
+            " : ",
+            "\n\n",
+            "mot",
+        ];
+        // Bodies that differ in where their pieces fall, so that the start a long
+        // body is tried by ends inside a tag, an entity, a word or a space.
+        for shift in 0..60 {
+            let mut body = "a".repeat(shift % 9);
+            for i in 0..300 {
+                body.push_str(pieces[(i * 7 + i / 3 + shift) % pieces.len()]);
+            }
+            for max in [1, 5, 13, 40, 80, 300] {
+                assert_eq!(
+                    excerpt(&body, max),
+                    excerpt_of(&body, max),
+                    "{max} {body:?}"
+                );
+            }
+        }
     }
 }
