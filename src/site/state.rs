@@ -29,7 +29,7 @@ use crate::site::plan::Output;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x04";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x05";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -149,8 +149,8 @@ struct RecordRef<'a> {
     body: Option<&'a Body>,
 }
 
-/// The state file after its header: `Head`'s length (8 bytes), `Head`, then each
-/// record's bytes, decoded only when the build asks for that record. Decoding every
+/// The state file after its header: each record's bytes, decoded only when the build
+/// asks for that record, then `Head` and its length (8 bytes). Decoding every
 /// record at once, one after the other, was most of reading the state.
 #[derive(Deserialize)]
 struct Head {
@@ -329,9 +329,9 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     if crc32fast::hash(payload) != sum {
         return None;
     }
-    let (len, payload) = payload.split_at_checked(8)?;
+    let (payload, len) = payload.split_at_checked(payload.len().checked_sub(8)?)?;
     let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-    let (head, _) = payload.split_at_checked(len)?;
+    let (stored, head) = payload.split_at_checked(payload.len().checked_sub(len)?)?;
     let head: Head = bincode::DefaultOptions::new()
         .with_limit(len as u64)
         .deserialize(head)
@@ -339,12 +339,12 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     if Identity::of(target) != Some(head.output) {
         return None;
     }
-    let mut start = HEADER + 8 + len;
+    let mut start = HEADER;
     let mut records = foldhash::HashMap::default();
     records.reserve(head.records.len());
     for (path, end) in head.records {
-        let end = usize::try_from(end).ok()?.checked_add(HEADER + 8 + len)?;
-        if end < start || end > bytes.len() {
+        let end = usize::try_from(end).ok()?.checked_add(HEADER)?;
+        if end < start || end > HEADER + stored.len() {
             return None;
         }
         records.insert(path, (start..end, AtomicBool::new(false)));
@@ -381,7 +381,7 @@ pub(crate) struct ToSave<'a> {
 
 /// Saves the state of the folder `target` has just become. Written under another name
 /// and renamed into place: a state is whole or absent.
-pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
+pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> {
     let Some(output) = Identity::of(target) else {
         return Ok(());
     };
@@ -391,10 +391,10 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         .filter_map(|o| o.job.source_file())
         .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
         .collect();
-    let records: Vec<(&Path, Cow<'_, [u8]>)> = what
-        .entries
-        .par_iter()
-        .filter_map(|&(entry, body)| {
+    // Encoded a chunk at a time and written as they come: all of a big site's records
+    // held at once were a third of its build's peak memory.
+    let encode =
+        |&(entry, body): &(&'a Entry, Option<&'a Body>)| -> Option<(&'a Path, Cow<'a, [u8]>)> {
             let source = entry.doc.source.as_path();
             if let Some((saved, as_read)) = &what.as_read {
                 let kept = as_read.contains(source).then(|| saved.record(source));
@@ -411,42 +411,52 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
             };
             let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
             Some((source, Cow::Owned(bytes)))
+        };
+    let outputs = what
+        .outputs
+        .par_iter()
+        .filter_map(|o| {
+            let print = Print::of_published(&target.join(&o.file))?;
+            Some((o.file.as_str(), o.inputs, print))
         })
         .collect();
-    let mut end = 0;
-    let head = HeadRef {
-        output,
-        outputs: what
-            .outputs
-            .par_iter()
-            .filter_map(|o| {
-                let print = Print::of_published(&target.join(&o.file))?;
-                Some((o.file.as_str(), o.inputs, print))
-            })
-            .collect(),
-        copied,
-        records: (records.iter())
-            .map(|(path, bytes)| {
-                end += bytes.len() as u64;
-                (*path, end)
-            })
-            .collect(),
-    };
     let path = path_for(target);
     let temporary = path.with_extension("rapport-state-new");
-    let written = write(&temporary, what.key, &head, &records)
-        .and_then(|()| std::fs::rename(&temporary, &path));
+    let written = write(&temporary, what.key, |writer| {
+        let mut records = Vec::with_capacity(what.entries.len());
+        let mut end = 0;
+        for chunk in what.entries.chunks(RECORDS_AT_ONCE) {
+            let encoded: Vec<(&Path, Cow<'a, [u8]>)> =
+                chunk.par_iter().filter_map(encode).collect();
+            for (source, bytes) in encoded {
+                writer.write_all(&bytes)?;
+                end += bytes.len() as u64;
+                records.push((source, end));
+            }
+        }
+        Ok(HeadRef {
+            output,
+            outputs,
+            copied,
+            records,
+        })
+    })
+    .and_then(|()| std::fs::rename(&temporary, &path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
 }
 
-fn write(
+/// How many records `save` encodes before writing them.
+const RECORDS_AT_ONCE: usize = 1024;
+
+/// Writes a state file: the header, the records `write_records` writes, then the head
+/// it returns and the head's length.
+fn write<'a>(
     path: &Path,
     key: u64,
-    head: &HeadRef<'_>,
-    records: &[(&Path, Cow<'_, [u8]>)],
+    write_records: impl FnOnce(&mut dyn Write) -> std::io::Result<HeadRef<'a>>,
 ) -> std::io::Result<()> {
     // A link left at this name is replaced, never written through.
     match std::fs::remove_file(path) {
@@ -459,15 +469,13 @@ fn write(
     file.write_all(&key.to_le_bytes())?;
     // The length and sum, once known.
     file.write_all(&[0u8; 12])?;
-    let head = bincode::DefaultOptions::new()
-        .serialize(head)
-        .map_err(std::io::Error::other)?;
     let mut writer = Summing::new(&mut file);
-    writer.write_all(&(head.len() as u64).to_le_bytes())?;
+    let head = write_records(&mut writer)?;
+    let head = bincode::DefaultOptions::new()
+        .serialize(&head)
+        .map_err(std::io::Error::other)?;
     writer.write_all(&head)?;
-    for (_, bytes) in records {
-        writer.write_all(bytes)?;
-    }
+    writer.write_all(&(head.len() as u64).to_le_bytes())?;
     let (len, sum) = (writer.count, writer.sum());
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
     file.seek(SeekFrom::Start(16 + 8))?;
