@@ -6,7 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Duration};
+use chrono::Duration;
 use foldhash::HashMap;
 
 use crate::dates::Date;
@@ -37,7 +37,7 @@ pub struct Totals {
     /// Readers on more than one post, in the order the page lists them.
     regulars: BTreeSet<RegularKey>,
     /// Dated reader comments and how many the author answered, by month
-    /// (`year * 12 + month0`); months without any are left out.
+    /// (`metrics::month_of`); months without any are left out.
     months: BTreeMap<i32, (usize, usize)>,
     /// The times to a first author reply, sorted.
     reply_times: Vec<Duration>,
@@ -121,10 +121,6 @@ fn rank_key(p: usize, e: &Engagement) -> Option<RankKey> {
         Reverse(e.last_activity),
         p,
     ))
-}
-
-fn month(d: &Date) -> i32 {
-    d.year() * 12 + d.month0() as i32
 }
 
 impl Totals {
@@ -238,12 +234,12 @@ impl Totals {
                 self.ranking.remove(&key);
             }
         }
-        for (date, answered) in &e.reader_dates {
-            let slot = self.months.entry(month(date)).or_default();
-            step(&mut slot.0, 1);
-            step(&mut slot.1, usize::from(*answered));
+        for &(month, readers, answered) in &e.reader_months {
+            let slot = self.months.entry(month).or_default();
+            step(&mut slot.0, readers as usize);
+            step(&mut slot.1, answered as usize);
             if *slot == (0, 0) {
-                self.months.remove(&month(date));
+                self.months.remove(&month);
             }
         }
         if let Some((date, _)) = share.digest.newest().next() {
