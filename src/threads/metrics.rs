@@ -188,22 +188,41 @@ fn participants(comments: &[Comment]) -> usize {
 /// spacing ignored) plus website host. `None` for unnamed comments.
 pub fn reader_key(c: &Comment) -> Option<String> {
     let name = c.author.as_deref()?;
-    let name: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-    if name.is_empty() {
+    // Written into one string: a key is made for every reader comment of a site.
+    let mut key = String::with_capacity(name.len() + 24);
+    for word in name.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        push_lowercase(&mut key, word);
+    }
+    if key.is_empty() {
         return None;
     }
-    let host = c.url.as_deref().map(url_host).unwrap_or_default();
-    Some(format!("{}|{}", name.join(" "), host))
+    key.push('|');
+    if let Some(url) = c.url.as_deref() {
+        push_lowercase(&mut key, url_host(url));
+    }
+    Some(key)
 }
 
-/// `https://www.Fiona.example/blog` → `fiona.example`.
-fn url_host(url: &str) -> String {
+fn push_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
+}
+
+/// `https://www.Fiona.example/blog` → `Fiona.example`; lowercased by the caller.
+fn url_host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit('@').next().unwrap_or_default().to_lowercase();
-    host.strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host)
+    let host = host.rsplit('@').next().unwrap_or_default();
+    match host.get(..4) {
+        Some(www) if www.eq_ignore_ascii_case("www.") => &host[4..],
+        _ => host,
+    }
 }
 
 fn back_and_forth(thread: &Thread, tree: &Tree) -> usize {
@@ -269,6 +288,30 @@ mod tests {
         assert_eq!(
             e.last_activity.unwrap().to_rfc3339(),
             "2015-03-03T10:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_reader_is_known_by_name_and_website_host_in_any_case() {
+        let thread = parse_thread(
+            "comments:
+- {id: a, author: '  Zoë   Van  Dyke ', url: 'https://WWW.Zoe.Example/blog?x=1'}
+- {id: b, author: ÉLODIE, url: 'http://user@www.élodie.example'}
+- {id: c, author: Wwwilma, url: 'wwwilma.example/'}
+- {id: d, author: '   '}
+",
+            Path::new("t"),
+        )
+        .unwrap();
+        let keys: Vec<Option<String>> = thread.comments.iter().map(reader_key).collect();
+        assert_eq!(
+            keys,
+            [
+                Some("zoë van dyke|zoe.example".to_string()),
+                Some("élodie|élodie.example".to_string()),
+                Some("wwwilma|wwwilma.example".to_string()),
+                None,
+            ]
         );
     }
 
