@@ -170,7 +170,8 @@ fn build_into(
     let first = report.step("render posts", || {
         let pass = Pass::keeping(&site, &renderer, &mut related);
         let plan = plan::plan(&pass, &statics, &[])?;
-        let fresh: Vec<bool> = (plan.outputs.iter())
+        // Each published file is looked at: in parallel.
+        let fresh: Vec<bool> = (plan.outputs.par_iter())
             .map(|o| saved.as_ref().is_none_or(|s| !s.has(o)))
             .collect();
         let in_feed = feed_window(pass.site);

@@ -159,6 +159,7 @@ struct Stored {
     comments: usize,
     deepest: Option<u32>,
     readers: Box<[(u32, u32, u32)]>,
+    #[serde(with = "crate::site::state::dated")]
     newest: Box<[(Date, u32)]>,
     authors: Box<[u32]>,
     text: Box<str>,

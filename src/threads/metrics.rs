@@ -34,9 +34,11 @@ pub struct Engagement {
     #[serde(with = "crate::site::state::duration_option")]
     pub median_reply_time: Option<Duration>,
     /// Date of the newest comment.
+    #[serde(with = "crate::site::state::date_option")]
     pub last_activity: Option<Date>,
     /// Each dated reader comment's date and whether the author answered it, sorted:
     /// this post's share of the site's reply rate over time.
+    #[serde(with = "crate::site::state::dated")]
     pub reader_dates: Vec<(Date, bool)>,
     /// The times to a first author reply behind `median_reply_time`, sorted: this
     /// post's share of the site-wide median.
