@@ -29,7 +29,9 @@ pub struct Document {
     /// Where it is published, relative to the site's base path: `posts/hello/`.
     pub path: String,
     pub title: String,
+    #[serde(with = "crate::site::state::date_option")]
     pub date: Option<Date>,
+    #[serde(with = "crate::site::state::date_option")]
     pub updated: Option<Date>,
     pub tags: Vec<String>,
     pub categories: Vec<String>,

@@ -124,6 +124,8 @@ enum FirstPass {
     Rendered {
         outputs: Vec<Output>,
         fresh: Vec<bool>,
+        /// The outputs neither rendered now nor due: the published files.
+        unchanged: Vec<bool>,
         rendered: usize,
         bodies: BodyStore,
         conversations: Vec<(EntryRef, Conversation)>,
@@ -170,7 +172,8 @@ fn build_into(
     let first = report.step("render posts", || {
         let pass = Pass::keeping(&site, &renderer, &mut related);
         let plan = plan::plan(&pass, &statics, &[])?;
-        let fresh: Vec<bool> = (plan.outputs.iter())
+        // Each published file is looked at: in parallel.
+        let fresh: Vec<bool> = (plan.outputs.par_iter())
             .map(|o| saved.as_ref().is_none_or(|s| !s.has(o)))
             .collect();
         let in_feed = feed_window(pass.site);
@@ -214,16 +217,20 @@ fn build_into(
         let (bodies, conversations) =
             render_entries_read_whole(&pass, &plan, &|i| read_whole[i], sink)?;
         let rendered = read_whole.iter().filter(|r| **r).count();
+        let unchanged = (fresh.iter().zip(&read_whole))
+            .map(|(&fresh, &read)| !fresh && !read)
+            .collect();
         Ok(FirstPass::Rendered {
             outputs: plan.outputs,
             fresh,
+            unchanged,
             rendered,
             bodies,
             conversations,
             in_place,
         })
     })?;
-    let (outputs, fresh, rendered, bodies, conversations, in_place) = match first {
+    let (outputs, fresh, unchanged, rendered, bodies, conversations, in_place) = match first {
         FirstPass::Retry => return Ok(Outcome::Retry(out)),
         FirstPass::Unchanged(outputs) => {
             report.reused = prints.values().filter(|p| p.1).count();
@@ -245,11 +252,20 @@ fn build_into(
         FirstPass::Rendered {
             outputs,
             fresh,
+            unchanged,
             rendered,
             bodies,
             conversations,
             in_place,
-        } => (outputs, fresh, rendered, bodies, conversations, in_place),
+        } => (
+            outputs,
+            fresh,
+            unchanged,
+            rendered,
+            bodies,
+            conversations,
+            in_place,
+        ),
     };
     // The posts and pages whose record differs from the one saved: the others' are
     // saved again as they were read.
@@ -308,6 +324,12 @@ fn build_into(
             }
         }
     }
+    // Until the new state is saved, the next build is a full one: a build stopped
+    // while it publishes in place leaves a folder no state describes.
+    let set_aside = saved.as_ref().is_some_and(state::Saved::set_aside);
+    if !set_aside {
+        state::remove(out.target());
+    }
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
         let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
@@ -323,16 +345,16 @@ fn build_into(
             key,
             started,
             outputs: &outputs,
+            unchanged: &unchanged,
             entries,
             prints: &prints_now,
             as_read: saved.as_ref().map(|saved| (saved, as_read)),
+            set_aside,
         };
         // Without a state the next build is a full one: nothing worse.
         let _ = state::save(target, &to_save);
     };
-    // Until the new state is saved, the next build is a full one: a build stopped
-    // while it publishes in place leaves a folder no state describes.
-    state::remove(out.target());
+
     if in_place {
         let planned: foldhash::HashSet<&str> = outputs.iter().map(|o| o.file.as_str()).collect();
         let gone: Vec<&str> = (saved.iter().flat_map(state::Saved::files))

@@ -4,7 +4,10 @@
 //! compare every pair of its posts.
 
 use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::site::lists::TermIndex;
 use crate::site::Entry;
@@ -64,13 +67,15 @@ fn fingerprint(posts: &[Entry]) -> u64 {
 /// candidates it weighed, the work it did.
 fn related_by_tags<'a>(
     n: usize,
-    tags_of: &dyn Fn(usize) -> &'a [String],
-    members_of: &dyn Fn(&str) -> &'a [usize],
+    tags_of: &(dyn Fn(usize) -> &'a [String] + Sync),
+    members_of: &(dyn Fn(&str) -> &'a [usize] + Sync),
 ) -> (Vec<Vec<usize>>, usize) {
-    let mut work = 0;
-    let mut candidates = Vec::new();
+    let work = AtomicUsize::new(0);
+    // Weighed in parallel: at 50,000 posts, on one core, it was a fifth of a build
+    // after a one-post edit.
     let related = (0..n)
-        .map(|i| {
+        .into_par_iter()
+        .map_init(Vec::new, |candidates, i| {
             let mine = tags_of(i);
             candidates.clear();
             for slug in mine {
@@ -82,7 +87,7 @@ fn related_by_tags<'a>(
             }
             candidates.sort_unstable();
             candidates.dedup();
-            work += candidates.len();
+            work.fetch_add(candidates.len(), Ordering::Relaxed);
             let mut scored: Vec<(usize, usize, usize)> = candidates
                 .iter()
                 .map(|&j| {
@@ -109,7 +114,7 @@ fn related_by_tags<'a>(
             scored.iter().map(|&(_, _, j)| j).collect()
         })
         .collect();
-    (related, work)
+    (related, work.into_inner())
 }
 
 #[cfg(test)]

@@ -10,11 +10,10 @@
 //! makes the build a full one. It is removed before a build publishes and written
 //! again after, under the output's lock.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hash};
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -149,17 +148,19 @@ struct RecordRef<'a> {
     body: Option<&'a Body>,
 }
 
-/// The state file after its header: each record's bytes, decoded only when the build
-/// asks for that record, then `Head` and its length (8 bytes). Decoding every
-/// record at once, one after the other, was most of reading the state.
+/// The state file: its header (`Header`), each record's bytes (decoded only when the
+/// build asks for that record), then `Head`, which says where each record lies. A
+/// build that changed a few records writes them after the others and a new `Head`
+/// after them, leaving the records it replaced where they were, until they are half
+/// of the file (`save`).
 #[derive(Deserialize)]
 struct Head {
     output: Identity,
     /// Each output's file, digest and fingerprint as published.
     outputs: Vec<(String, u64, Print)>,
     copied: Vec<(PathBuf, Print)>,
-    /// Each record's markdown file and where its bytes end, after the previous one's.
-    records: Vec<(PathBuf, u64)>,
+    /// Each record's markdown file and where its bytes lie in the file.
+    records: Vec<(PathBuf, u64, u64)>,
 }
 
 #[derive(Serialize)]
@@ -167,7 +168,47 @@ struct HeadRef<'a> {
     output: Identity,
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
-    records: Vec<(&'a Path, u64)>,
+    records: Vec<(&'a Path, u64, u64)>,
+}
+
+/// The first bytes of a state file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Header {
+    key: u64,
+    /// Where `Head` starts: the records lie between the header and it.
+    head_at: u64,
+    head_len: u64,
+    /// The sums of the records' bytes and of `Head`'s.
+    records_sum: u32,
+    head_sum: u32,
+}
+
+impl Header {
+    const LEN: usize = 16 + 8 + 8 + 8 + 4 + 4;
+
+    fn to_bytes(self) -> [u8; Header::LEN] {
+        let mut bytes = [0; Header::LEN];
+        bytes[..16].copy_from_slice(MAGIC);
+        bytes[16..24].copy_from_slice(&self.key.to_le_bytes());
+        bytes[24..32].copy_from_slice(&self.head_at.to_le_bytes());
+        bytes[32..40].copy_from_slice(&self.head_len.to_le_bytes());
+        bytes[40..44].copy_from_slice(&self.records_sum.to_le_bytes());
+        bytes[44..48].copy_from_slice(&self.head_sum.to_le_bytes());
+        bytes
+    }
+
+    fn of(bytes: &[u8]) -> Option<Header> {
+        let bytes = bytes.get(..Header::LEN)?;
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        (&bytes[..16] == MAGIC).then(|| Header {
+            key: word(16),
+            head_at: word(24),
+            head_len: word(32),
+            records_sum: half(40),
+            head_sum: half(44),
+        })
+    }
 }
 
 /// Which folder a state was saved with: its device, inode and change time. Another
@@ -195,12 +236,15 @@ impl Identity {
 pub(crate) struct Saved {
     /// The output folder.
     target: PathBuf,
+    /// The state file, open for the build to write its changes into (`set_aside`).
+    file: File,
+    header: Header,
     /// The digest of each output file and its fingerprint as published: a file edited
     /// by hand since is written again.
     outputs: foldhash::HashMap<String, (u64, Print)>,
     /// The fingerprint of each file copied as it is, by its path.
     copied: HashMap<PathBuf, Print>,
-    /// The records' bytes.
+    /// The file's bytes.
     bytes: Vec<u8>,
     /// Where each post's and page's record lies in `bytes`, by its markdown file, and
     /// whether the build took it already.
@@ -234,10 +278,28 @@ impl Saved {
         self.outputs.len()
     }
 
-    /// The bytes of the record of `source`, as saved.
-    fn record(&self, source: &Path) -> Option<&[u8]> {
-        let (at, _) = self.records.get(source)?;
-        self.bytes.get(at.clone())
+    /// Where the record of `source` lies in the file.
+    fn record(&self, source: &Path) -> Option<std::ops::Range<usize>> {
+        self.records.get(source).map(|(at, _)| at.clone())
+    }
+
+    /// The fingerprint of the file published at `file`, as saved.
+    fn published(&self, file: &str) -> Option<Print> {
+        self.outputs.get(file).map(|&(_, print)| print)
+    }
+
+    /// Makes the state file unusable until `save` has written this build's changes
+    /// into it: a build stopped while it publishes leaves a folder no state
+    /// describes. `false` if it could not: it is then removed.
+    pub(crate) fn set_aside(&self) -> bool {
+        let mut file = &self.file;
+        let written = (file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(&[0; 16]))
+            .is_ok();
+        if !written {
+            remove(&self.target);
+        }
+        written
     }
 
     /// The files the build that saved it wrote.
@@ -313,45 +375,49 @@ pub(crate) fn path_for(target: &Path) -> PathBuf {
 /// The state saved for `target` under `key`, if there is one that holds.
 pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     let path = path_for(target);
-    // Opening a pipe or a device put there would wait for a writer.
-    if !std::fs::metadata(&path).ok()?.is_file() {
+    // Opening a pipe or a device put there would wait for a writer; a link is not
+    // written through.
+    let before = std::fs::symlink_metadata(&path).ok()?;
+    if !before.is_file() {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
-    const HEADER: usize = 16 + 8 + 8 + 4;
-    let (header, payload) = bytes.split_at_checked(HEADER)?;
-    let (magic, rest) = header.split_at(16);
-    let word = |at: usize| u64::from_le_bytes(rest[at..at + 8].try_into().expect("8 bytes"));
-    if magic != MAGIC || word(0) != key || word(8) != payload.len() as u64 {
+    let mut file = File::options().read(true).write(true).open(&path).ok()?;
+    if !same_file(&before, &file.metadata().ok()?) {
         return None;
     }
-    let sum = u32::from_le_bytes(rest[16..20].try_into().expect("4 bytes"));
-    if crc32fast::hash(payload) != sum {
+    let mut bytes = Vec::with_capacity(usize::try_from(before.len()).ok()?);
+    file.read_to_end(&mut bytes).ok()?;
+    let header = Header::of(&bytes)?;
+    let head_at = usize::try_from(header.head_at).ok()?;
+    let head_len = usize::try_from(header.head_len).ok()?;
+    if header.key != key
+        || head_at < Header::LEN
+        || head_at.checked_add(head_len) != Some(bytes.len())
+        || crc32fast::hash(&bytes[Header::LEN..head_at]) != header.records_sum
+        || crc32fast::hash(&bytes[head_at..]) != header.head_sum
+    {
         return None;
     }
-    let (payload, len) = payload.split_at_checked(payload.len().checked_sub(8)?)?;
-    let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-    let (stored, head) = payload.split_at_checked(payload.len().checked_sub(len)?)?;
     let head: Head = bincode::DefaultOptions::new()
-        .with_limit(len as u64)
-        .deserialize(head)
+        .with_limit(header.head_len)
+        .deserialize(&bytes[head_at..])
         .ok()?;
     if Identity::of(target) != Some(head.output) {
         return None;
     }
-    let mut start = HEADER;
     let mut records = foldhash::HashMap::default();
     records.reserve(head.records.len());
-    for (path, end) in head.records {
-        let end = usize::try_from(end).ok()?.checked_add(HEADER)?;
-        if end < start || end > HEADER + stored.len() {
+    for (path, start, end) in head.records {
+        let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
+        if start < Header::LEN || end < start || end > head_at {
             return None;
         }
         records.insert(path, (start..end, AtomicBool::new(false)));
-        start = end;
     }
     Some(Saved {
         target: target.to_path_buf(),
+        file,
+        header,
         outputs: (head.outputs.into_iter())
             .map(|(file, inputs, print)| (file, (inputs, print)))
             .collect(),
@@ -359,6 +425,18 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         bytes,
         records,
     })
+}
+
+/// Whether two fingerprints are of the same file.
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Removes the state of `target`: its folder is about to change.
@@ -371,92 +449,128 @@ pub(crate) struct ToSave<'a> {
     pub(crate) key: u64,
     pub(crate) started: SystemTime,
     pub(crate) outputs: &'a [Output],
+    /// Which of `outputs` are the files the state read described, as they were then:
+    /// their fingerprints are not taken again.
+    pub(crate) unchanged: &'a [bool],
     pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
     /// The fingerprints of each source, taken when it was read.
     pub(crate) prints: &'a foldhash::HashMap<PathBuf, SourcePrints>,
     /// The state this build read, and the posts and pages whose record in it holds
-    /// as it is: their bytes are copied, not encoded again.
+    /// as it is: their bytes are kept, not encoded again.
     pub(crate) as_read: Option<(&'a Saved, foldhash::HashSet<&'a Path>)>,
+    /// Whether the state read was set aside (`Saved::set_aside`) to be written into.
+    pub(crate) set_aside: bool,
 }
 
-/// Saves the state of the folder `target` has just become. Written under another name
-/// and renamed into place: a state is whole or absent.
+/// A record to save: where it lies in the state read, or its bytes.
+enum RecordBytes {
+    Kept(std::ops::Range<usize>),
+    New(Vec<u8>),
+}
+
+/// Saves the state of the folder `target` has just become: into the state read, set
+/// aside, when most of its records still hold (only the changed ones and `Head` are
+/// written, after the others); otherwise whole, under another name and renamed into
+/// place. Either way a state is whole or unusable.
 pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> {
     let Some(output) = Identity::of(target) else {
         return Ok(());
     };
+    let saved = what.as_read.as_ref().map(|(saved, _)| *saved);
     let copied = what
         .outputs
         .iter()
         .filter_map(|o| o.job.source_file())
         .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
         .collect();
-    // Encoded a chunk at a time and written as they come: all of a big site's records
-    // held at once were a third of its build's peak memory.
-    let encode =
-        |&(entry, body): &(&'a Entry, Option<&'a Body>)| -> Option<(&'a Path, Cow<'a, [u8]>)> {
-            let source = entry.doc.source.as_path();
-            if let Some((saved, as_read)) = &what.as_read {
-                let kept = as_read.contains(source).then(|| saved.record(source));
-                if let Some(bytes) = kept.flatten() {
-                    return Some((source, Cow::Borrowed(bytes)));
-                }
+    let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
+        let source = entry.doc.source.as_path();
+        if let Some((saved, as_read)) = &what.as_read {
+            let kept = as_read.contains(source).then(|| saved.record(source));
+            if let Some(at) = kept.flatten() {
+                return Some((source, RecordBytes::Kept(at)));
             }
-            let prints = what.prints.get(&entry.doc.source)?;
-            let record = RecordRef {
-                md: prints.md?.to_save(what.started),
-                thread: prints.thread.map(|p| p.to_save(what.started)),
-                entry,
-                body,
-            };
-            let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
-            Some((source, Cow::Owned(bytes)))
+        }
+        let prints = what.prints.get(&entry.doc.source)?;
+        let record = RecordRef {
+            md: prints.md?.to_save(what.started),
+            thread: prints.thread.map(|p| p.to_save(what.started)),
+            entry,
+            body,
         };
-    let outputs = what
-        .outputs
-        .par_iter()
-        .filter_map(|o| {
-            let print = Print::of_published(&target.join(&o.file))?;
+        let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
+        Some((source, RecordBytes::New(bytes)))
+    };
+    let outputs = (what.outputs.par_iter().enumerate())
+        .filter_map(|(i, o)| {
+            let kept = (what.unchanged.get(i) == Some(&true))
+                .then(|| saved.and_then(|s| s.published(&o.file)));
+            let print = kept
+                .flatten()
+                .or_else(|| Print::of_published(&target.join(&o.file)))?;
             Some((o.file.as_str(), o.inputs, print))
         })
         .collect();
+    let mut head = HeadRef {
+        output,
+        outputs,
+        copied,
+        records: Vec::with_capacity(what.entries.len()),
+    };
     let path = path_for(target);
     let temporary = path.with_extension("rapport-state-new");
-    let written = write(&temporary, what.key, |writer| {
-        let mut records = Vec::with_capacity(what.entries.len());
-        let mut end = 0;
-        for chunk in what.entries.chunks(RECORDS_AT_ONCE) {
-            let encoded: Vec<(&Path, Cow<'a, [u8]>)> =
-                chunk.par_iter().filter_map(encode).collect();
-            for (source, bytes) in encoded {
-                writer.write_all(&bytes)?;
-                end += bytes.len() as u64;
-                records.push((source, end));
-            }
+    let write_whole = |head: &mut HeadRef<'a>, chunks: &mut dyn Iterator<Item = Records<'a>>| {
+        let written = write_new(&temporary, what.key, saved, head, chunks)
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
         }
-        Ok(HeadRef {
-            output,
-            outputs,
-            copied,
-            records,
-        })
-    })
-    .and_then(|()| std::fs::rename(&temporary, &path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+        written
+    };
+    let Some(saved) = saved else {
+        // Nothing to keep: encoded a chunk at a time and written as they come, since
+        // all of a big site's records held at once were a third of its build's peak.
+        let mut chunks = (what.entries.chunks(RECORDS_AT_ONCE))
+            .map(|chunk| chunk.par_iter().filter_map(encode).collect());
+        return write_whole(&mut head, &mut chunks);
+    };
+    let records: Records<'a> = what.entries.par_iter().filter_map(encode).collect();
+    // Written into the state read when the records it holds in vain (replaced or gone)
+    // stay under half of it.
+    let into = Some(saved).filter(|s| {
+        let live: usize = (records.iter())
+            .map(|(_, r)| match r {
+                RecordBytes::Kept(at) => at.len(),
+                RecordBytes::New(bytes) => bytes.len(),
+            })
+            .sum();
+        let new: usize = (records.iter())
+            .map(|(_, r)| match r {
+                RecordBytes::Kept(_) => 0,
+                RecordBytes::New(bytes) => bytes.len(),
+            })
+            .sum();
+        what.set_aside && live * 2 >= s.header.head_at as usize - Header::LEN + new
+    });
+    if let Some(saved) = into {
+        return write_into(saved, what.key, &mut head, &records);
     }
-    written
+    write_whole(&mut head, &mut std::iter::once(records))
 }
 
-/// How many records `save` encodes before writing them.
+/// Records to write, by their markdown file.
+type Records<'a> = Vec<(&'a Path, RecordBytes)>;
+
+/// How many records a state written whole encodes before writing them.
 const RECORDS_AT_ONCE: usize = 1024;
 
-/// Writes a state file: the header, the records `write_records` writes, then the head
-/// it returns and the head's length.
-fn write<'a>(
+/// Writes a whole state at `path`, its records as `chunks` gives them.
+fn write_new<'a>(
     path: &Path,
     key: u64,
-    write_records: impl FnOnce(&mut dyn Write) -> std::io::Result<HeadRef<'a>>,
+    saved: Option<&Saved>,
+    head: &mut HeadRef<'a>,
+    chunks: &mut dyn Iterator<Item = Records<'a>>,
 ) -> std::io::Result<()> {
     // A link left at this name is replaced, never written through.
     match std::fs::remove_file(path) {
@@ -465,30 +579,86 @@ fn write<'a>(
     }
     let file = File::options().write(true).create_new(true).open(path)?;
     let mut file = BufWriter::with_capacity(1 << 16, file);
-    file.write_all(MAGIC)?;
-    file.write_all(&key.to_le_bytes())?;
-    // The length and sum, once known.
-    file.write_all(&[0u8; 12])?;
+    file.write_all(&[0; Header::LEN])?;
     let mut writer = Summing::new(&mut file);
-    let head = write_records(&mut writer)?;
-    let head = bincode::DefaultOptions::new()
-        .serialize(&head)
+    let mut at = Header::LEN as u64;
+    for (source, record) in chunks.flatten() {
+        let bytes = match &record {
+            RecordBytes::Kept(range) => saved
+                .and_then(|s| s.bytes.get(range.clone()))
+                .ok_or_else(|| std::io::Error::other("a record kept is not in the state"))?,
+            RecordBytes::New(bytes) => bytes,
+        };
+        writer.write_all(bytes)?;
+        head.records.push((source, at, at + bytes.len() as u64));
+        at += bytes.len() as u64;
+    }
+    let records_sum = writer.sum();
+    let head_bytes = bincode::DefaultOptions::new()
+        .serialize(&*head)
         .map_err(std::io::Error::other)?;
-    writer.write_all(&head)?;
-    writer.write_all(&(head.len() as u64).to_le_bytes())?;
-    let (len, sum) = (writer.count, writer.sum());
+    file.write_all(&head_bytes)?;
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
-    file.seek(SeekFrom::Start(16 + 8))?;
-    file.write_all(&len.to_le_bytes())?;
-    file.write_all(&sum.to_le_bytes())?;
-    Ok(())
+    let header = Header {
+        key,
+        head_at: at,
+        head_len: head_bytes.len() as u64,
+        records_sum,
+        head_sum: crc32fast::hash(&head_bytes),
+    };
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&header.to_bytes())
 }
 
-/// Counts and sums the bytes going through it.
+/// Writes the records of `records` the state `saved` (set aside) does not hold after
+/// its own, then `head`, then its header, which makes it usable again.
+fn write_into<'a>(
+    saved: &Saved,
+    key: u64,
+    head: &mut HeadRef<'a>,
+    records: &[(&'a Path, RecordBytes)],
+) -> std::io::Result<()> {
+    let mut file = BufWriter::with_capacity(1 << 16, &saved.file);
+    let mut at = saved.header.head_at;
+    file.seek(SeekFrom::Start(at))?;
+    let records_len = at - Header::LEN as u64;
+    let mut sum = crc32fast::Hasher::new_with_initial_len(saved.header.records_sum, records_len);
+    for (source, record) in records {
+        match record {
+            RecordBytes::Kept(range) => {
+                head.records
+                    .push((source, range.start as u64, range.end as u64));
+            }
+            RecordBytes::New(bytes) => {
+                file.write_all(bytes)?;
+                sum.update(bytes);
+                head.records.push((source, at, at + bytes.len() as u64));
+                at += bytes.len() as u64;
+            }
+        }
+    }
+    let head_bytes = bincode::DefaultOptions::new()
+        .serialize(&*head)
+        .map_err(std::io::Error::other)?;
+    file.write_all(&head_bytes)?;
+    let mut file = file.into_inner().map_err(|e| e.into_error())?;
+    let end = at + head_bytes.len() as u64;
+    file.set_len(end)?;
+    let header = Header {
+        key,
+        head_at: at,
+        head_len: head_bytes.len() as u64,
+        records_sum: sum.finalize(),
+        head_sum: crc32fast::hash(&head_bytes),
+    };
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&header.to_bytes())
+}
+
+/// Sums the bytes going through it.
 struct Summing<T> {
     inner: T,
     crc: crc32fast::Hasher,
-    count: u64,
 }
 
 impl<T> Summing<T> {
@@ -496,7 +666,6 @@ impl<T> Summing<T> {
         Summing {
             inner,
             crc: crc32fast::Hasher::new(),
-            count: 0,
         }
     }
 
@@ -509,7 +678,6 @@ impl<W: Write> Write for Summing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.crc.update(&buf[..n]);
-        self.count += n as u64;
         Ok(n)
     }
 
@@ -585,5 +753,58 @@ pub(crate) mod duration_option {
         Option::<(i64, i32)>::deserialize(d)?
             .map(from_parts)
             .transpose()
+    }
+}
+
+/// Dates as seconds and nanoseconds since 1970: written as text, reading them back
+/// was a quarter of a build after a one-post edit.
+pub(crate) mod date_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::dates::Date;
+
+    pub(super) fn parts(d: &Date) -> (i64, u32) {
+        (d.timestamp(), d.timestamp_subsec_nanos())
+    }
+
+    pub(super) fn from_parts<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<Date, E> {
+        Date::from_timestamp(secs, nanos).ok_or_else(|| E::custom("date out of range"))
+    }
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        d.as_ref().map(parts).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<(i64, u32)>::deserialize(d)?
+            .map(from_parts)
+            .transpose()
+    }
+}
+
+/// Lists of dates with something each (`date_option`).
+pub(crate) mod dated {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::date_option::{from_parts, parts};
+    use crate::dates::Date;
+
+    pub(crate) fn serialize<S: Serializer, T: Serialize>(
+        list: &[(Date, T)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(|(d, t)| (parts(d), t)))
+    }
+
+    pub(crate) fn deserialize<'de, D, T, C>(d: D) -> Result<C, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+        C: FromIterator<(Date, T)>,
+    {
+        Vec::<((i64, u32), T)>::deserialize(d)?
+            .into_iter()
+            .map(|(d, t)| Ok((from_parts(d)?, t)))
+            .collect()
     }
 }

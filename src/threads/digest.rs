@@ -12,7 +12,7 @@ use crate::threads::{Role, Thread, Tree};
 /// The digest of one thread. Comments are named by their index in `thread.comments`;
 /// readers' keys and names by their number in `Names`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "Stored", into = "Stored")]
+#[serde(from = "Stored", into = "Stored")]
 pub struct Digest {
     /// How many comments the thread has, of every kind.
     pub comments: usize,
@@ -153,15 +153,14 @@ impl Digest {
 /// A digest as the build state saves it, its keys and names written out (they are
 /// not the same numbers in the next process): each reader's comment with the end in
 /// `text` of its key and of its name, which follow each other there, then the end of
-/// each author's name. Dates are kept as seconds and nanoseconds: written as text
-/// they were a twentieth of a full build's instructions, and parsed again most of
-/// reading a record back.
+/// each author's name.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Stored {
     comments: usize,
     deepest: Option<u32>,
     readers: Box<[(u32, u32, u32)]>,
-    newest: Box<[(i64, u32, u32)]>,
+    #[serde(with = "crate::site::state::dated")]
+    newest: Box<[(Date, u32)]>,
     authors: Box<[u32]>,
     text: Box<str>,
 }
@@ -184,23 +183,15 @@ impl From<Digest> for Stored {
             comments: d.comments,
             deepest: d.deepest,
             readers,
-            newest: (d.newest.iter())
-                .map(|&(date, c)| (date.timestamp(), date.timestamp_subsec_nanos(), c))
-                .collect(),
+            newest: d.newest,
             authors,
             text: text.into(),
         }
     }
 }
 
-impl TryFrom<Stored> for Digest {
-    type Error = &'static str;
-
-    fn try_from(s: Stored) -> Result<Digest, Self::Error> {
-        let newest = (s.newest.iter())
-            .map(|&(secs, nanos, c)| Some((Date::from_timestamp(secs, nanos)?, c)))
-            .collect::<Option<_>>()
-            .ok_or("a comment date out of range")?;
+impl From<Stored> for Digest {
+    fn from(s: Stored) -> Digest {
         let mut names = names();
         let mut start = 0;
         let mut next = |end: u32| {
@@ -212,13 +203,13 @@ impl TryFrom<Stored> for Digest {
             .map(|&(c, key_end, name_end)| (c, next(key_end), next(name_end)))
             .collect();
         let authors = s.authors.iter().map(|&end| next(end)).collect();
-        Ok(Digest {
+        Digest {
             comments: s.comments,
             deepest: s.deepest,
             readers,
-            newest,
+            newest: s.newest,
             authors,
-        })
+        }
     }
 }
 

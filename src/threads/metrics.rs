@@ -34,6 +34,7 @@ pub struct Engagement {
     #[serde(with = "crate::site::state::duration_option")]
     pub median_reply_time: Option<Duration>,
     /// Date of the newest comment.
+    #[serde(with = "crate::site::state::date_option")]
     pub last_activity: Option<Date>,
     /// Dated reader comments by month (`month_of`), with how many of them the author
     /// answered, in order of month: this post's share of the site's reply rate over

@@ -491,10 +491,50 @@ fn a_failed_publish_in_place_costs_the_next_build_a_full_one() {
         .expect_err("the page could not be published")
         .to_string();
     assert!(error.contains("index.html"), "{error}");
+    // Removed, or kept unusable until a build writes into it again.
+    let state = std::fs::read(state_file(&s.site)).unwrap_or_default();
     assert!(
-        !state_file(&s.site).exists(),
+        !state.starts_with(b"rapport state"),
         "no state describes the folder now"
     );
     let r = s.step("after the failure", |_| {});
     assert_eq!(r.reused, 0, "{r:?}");
+}
+
+/// A small edit writes its records into the state read, after the others; the
+/// records they replace are dropped once they would be half of it. Each build
+/// still reuses the state and writes what a full build writes.
+#[cfg(unix)]
+#[test]
+fn a_state_written_into_edit_after_edit_holds_and_stays_small() {
+    let s = Session::start(site_of_posts(30, true));
+    let state = state_file(&s.site);
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let (first, size) = (inode(&state), std::fs::metadata(&state).unwrap().len());
+    let mut inodes = Vec::new();
+    for n in 0..40 {
+        let r = s.step(&format!("edit {n}"), |r| {
+            let from = if n == 0 {
+                "Body 7.".to_string()
+            } else {
+                format!("Body 7 ({}).", n - 1)
+            };
+            edit(r, "content/posts/p007.md", &from, &format!("Body 7 ({n})."))
+        });
+        assert_eq!(r.reused, 29, "edit {n}: {r:?}");
+        inodes.push(inode(&state));
+        let now = std::fs::metadata(&state).unwrap().len();
+        assert!(
+            now < size * 5 / 2,
+            "edit {n}: the state grew from {size} to {now} bytes"
+        );
+    }
+    assert_eq!(
+        inodes[0], first,
+        "the first edit was written into the state read"
+    );
+    assert!(
+        inodes.iter().any(|&i| i != first),
+        "the state was written whole again"
+    );
 }
