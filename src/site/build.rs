@@ -184,7 +184,7 @@ fn build_into(
                 let source = &pass.entry(at).doc.source;
                 let body_due = match at {
                     EntryRef::Post(p) => reused
-                        .get(source)
+                        .get(source.as_os_str())
                         .is_none_or(|b| p < in_feed && b.content.is_none()),
                     EntryRef::Page(_) => false,
                 };
@@ -302,7 +302,7 @@ fn build_into(
     // What the posts feed no longer shows is not kept.
     let in_feed = feed_window(&site);
     for post in &site.posts[in_feed..] {
-        if let Some(body) = bodies.get_mut(&post.doc.source) {
+        if let Some(body) = bodies.get_mut(post.doc.source.as_os_str()) {
             if body.content.take().is_some() {
                 touched.insert(post.doc.source.clone());
             }
@@ -312,7 +312,7 @@ fn build_into(
         let Some(key) = key else { return };
         let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
         let entries = (site.posts.iter())
-            .map(|e| (e, bodies.get(&e.doc.source)))
+            .map(|e| (e, bodies.get(e.doc.source.as_os_str())))
             .chain(site.pages.iter().map(|e| (e, None)))
             .collect();
         let as_read = (prints.iter())
@@ -381,7 +381,7 @@ impl Reading<'_> {
             return outline(root, source, config, self.options);
         };
         if let Some(body) = body {
-            unlocked_ref(&self.bodies).insert(source.path.clone(), body);
+            unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
         }
         Ok(entry)
     }
@@ -462,7 +462,7 @@ impl Conversation {
 
 /// What rendering one post or page read whole leaves: its body (for a post) and its
 /// conversation.
-type EntryLeft = (Option<(PathBuf, Body)>, (EntryRef, Conversation));
+type EntryLeft = (Option<(std::ffi::OsString, Body)>, (EntryRef, Conversation));
 
 /// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
 /// and writes its page; returns
@@ -503,7 +503,7 @@ fn render_entries_read_whole(
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
                 EntryRef::Post(i) => Some((
-                    entry.doc.source.clone(),
+                    entry.doc.source.clone().into_os_string(),
                     Body::of(pass, &entry, content, i < in_feed),
                 )),
                 EntryRef::Page(_) => None,
@@ -715,7 +715,9 @@ impl Body {
 }
 
 /// The bodies of posts, by source file.
-pub(crate) type BodyStore = foldhash::HashMap<PathBuf, Body>;
+/// Keyed by the bytes of the path: hashing a `Path` goes over its components, and
+/// the search index looks up every post's body on each update.
+pub(crate) type BodyStore = foldhash::HashMap<std::ffi::OsString, Body>;
 
 /// Bodies rendered in this pass, then those rendered before.
 pub(crate) struct Bodies<'a> {
@@ -725,7 +727,7 @@ pub(crate) struct Bodies<'a> {
 
 impl Bodies<'_> {
     fn get(&self, entry: &Entry) -> Option<&Body> {
-        let source = &entry.doc.source;
+        let source = entry.doc.source.as_os_str();
         self.now.get(source).or_else(|| self.before.get(source))
     }
 
@@ -787,7 +789,7 @@ pub(crate) fn render_plan(
             };
             let entry = pass.entry(at);
             let body = Body::of(pass, entry, content, keep_all || i < in_feed);
-            Ok(Some((entry.doc.source.clone(), body)))
+            Ok(Some((entry.doc.source.clone().into_os_string(), body)))
         })
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;

@@ -173,7 +173,7 @@ impl Incremental {
                 let (_, content) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
                 let body = Body::of(&pass, entry, content, true);
-                self.bodies.insert(entry.doc.source.clone(), body);
+                self.bodies.insert(entry.doc.source.clone().into(), body);
             }
         }
         Ok(true)
@@ -211,7 +211,7 @@ impl Incremental {
             .filter(|&p| {
                 let source = &site.posts[p].doc.source;
                 !change.sources.contains(source)
-                    && (self.bodies.get(source)).is_none_or(|b| b.content.is_none())
+                    && (self.bodies.get(source.as_os_str())).is_none_or(|b| b.content.is_none())
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
@@ -487,7 +487,7 @@ impl Incremental {
         }
         self.outputs = outputs;
         for source in &change.sources {
-            self.bodies.remove(source);
+            self.bodies.remove(source.as_os_str());
         }
         self.bodies.extend(rendered.bodies);
         Ok(update)
