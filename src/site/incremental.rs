@@ -14,7 +14,9 @@ use foldhash::{HashMap, HashSet};
 use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
-use crate::site::build::{self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built};
+use crate::site::build::{
+    self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built, Rendered,
+};
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
@@ -127,23 +129,10 @@ impl Incremental {
         }
     }
 
-    /// Before an update publishes the `outputs` of its plan (`changed` tells which
-    /// differ from the last plan's): the outlines it needs whole are read whole.
-    /// `false` when one of them changed since it was read (the update is then a full
-    /// build).
-    fn prepare_to_publish(
-        &mut self,
-        change: &Change,
-        outputs: &[Output],
-        changed: &[bool],
-    ) -> Result<bool> {
-        for source in &change.sources {
-            self.outlines.remove(source);
-        }
-        if self.outlines.is_empty() {
-            return Ok(true);
-        }
-        let (due, feed_due) = self.outlines_due(change, outputs, changed);
+    /// Before an update publishes its plan: reads whole the outlines `due` and renders
+    /// the bodies of the posts feed's posts `feed_due` (`outlines_due`). `false` when
+    /// one of them changed since it was read (the update is then a full build).
+    fn read_due(&mut self, due: Vec<EntryRef>, feed_due: Vec<usize>) -> Result<bool> {
         let config = &self.site.config;
         for at in due {
             let entry = match at {
@@ -188,6 +177,9 @@ impl Incremental {
         changed: &[bool],
     ) -> (Vec<EntryRef>, Vec<usize>) {
         let mut due = Vec::new();
+        if self.outlines.is_empty() {
+            return (due, Vec::new());
+        }
         let mut shows_comments = false;
         for (output, &changed) in outputs.iter().zip(changed) {
             match output.job {
@@ -215,6 +207,14 @@ impl Incremental {
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
+        let posts = &site.posts;
+        due.retain(|&at| {
+            let entry = match at {
+                EntryRef::Post(i) => &posts[i],
+                EntryRef::Page(i) => &site.pages[i],
+            };
+            self.outlines.contains(&entry.doc.source)
+        });
         (due, feed_due)
     }
 
@@ -437,60 +437,83 @@ impl Incremental {
         self.site.assets = undo.assets;
     }
 
-    /// The outputs of the site's plan, which of them differ from the last plan's, and
-    /// the files of the last plan the new one no longer has.
-    fn plan_again(&mut self) -> Result<(Vec<Output>, Vec<bool>, Vec<String>)> {
-        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
-        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
-        let (changed, gone) = compare(&self.outputs, &plan.outputs);
-        let gone = gone.into_iter().map(String::from).collect();
-        Ok((plan.outputs, changed, gone))
-    }
-
     /// Plans the site again, renders what differs from the last plan and publishes it.
+    /// One pass serves both unless outlines have to be read whole first.
     fn publish(&mut self, change: &Change) -> Result<Update> {
         // The state saved beside the output no longer describes it.
         state::remove(&self.options.output_dir());
-        let (outputs, mut changed, gone) = self.plan_again()?;
-        if !self.prepare_to_publish(change, &outputs, &changed)? {
-            return Ok(Update::NeedsFullBuild);
+        for source in &change.sources {
+            self.outlines.remove(source);
         }
-        let root = &self.options.root;
-        let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         pass.totals = engagement::SiteTotals::kept(&self.totals);
-        // Reading outlines whole changed none of the plan's inputs: it holds, with
-        // the lists of this pass.
-        let plan = Plan {
-            outputs,
-            lists: pass.lists(),
-        };
+        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
+        let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
+        let gone: Vec<String> = gone.into_iter().map(String::from).collect();
+        let root = &self.options.root;
+        let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         if !copied.is_empty() {
             for (i, output) in plan.outputs.iter().enumerate() {
                 changed[i] |= output.job.source_file().is_some_and(|p| copied.contains(p));
             }
         }
-        let staged = Staged::default();
-        let rendered = render_plan(&pass, &plan, &|i| changed[i], &self.bodies, true, &staged)?;
-        let update = Update::Partial {
-            entries: rendered.entries,
-            files: rendered.files + gone.len(),
+        let (due, feed_due) = self.outlines_due(change, &plan.outputs, &changed);
+        let (rendered, outputs) = if due.is_empty() && feed_due.is_empty() {
+            let rendered = self.render_changed(&pass, &plan, &changed, &gone)?;
+            (rendered, plan.outputs)
+        } else {
+            let Plan { outputs, lists } = plan;
+            drop(lists);
+            drop(pass);
+            if !self.read_due(due, feed_due)? {
+                return Ok(Update::NeedsFullBuild);
+            }
+            let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+            pass.totals = engagement::SiteTotals::kept(&self.totals);
+            // Reading outlines whole changed none of the plan's inputs: it holds, with
+            // the lists of this pass.
+            let plan = Plan {
+                outputs,
+                lists: pass.lists(),
+            };
+            let rendered = self.render_changed(&pass, &plan, &changed, &gone)?;
+            (rendered, plan.outputs)
         };
-        let output = self.options.output_dir();
-        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
-        let published = staged.publish(&output, &gone);
-        let outputs = plan.outputs;
-        drop(pass);
-        if let Err(e) = published {
-            self.dirty = true;
-            return Err(e);
-        }
+        let (rendered, update) = match rendered {
+            Ok(done) => done,
+            Err(e) => {
+                self.dirty = true;
+                return Err(e);
+            }
+        };
         self.outputs = outputs;
         for source in &change.sources {
             self.bodies.remove(source.as_os_str());
         }
         self.bodies.extend(rendered.bodies);
         Ok(update)
+    }
+
+    /// Renders the outputs of `plan` that `changed` selects, in memory, then publishes
+    /// them and removes the files `gone`: an error rendering leaves the output as it
+    /// was (`Err`); one publishing may leave it partly updated (`Ok(Err)`).
+    fn render_changed(
+        &self,
+        pass: &Pass<'_>,
+        plan: &Plan<'_>,
+        changed: &[bool],
+        gone: &[String],
+    ) -> Result<Result<(Rendered, Update)>> {
+        let staged = Staged::default();
+        let rendered = render_plan(pass, plan, &|i| changed[i], &self.bodies, true, &staged)?;
+        let update = Update::Partial {
+            entries: rendered.entries,
+            files: rendered.files + gone.len(),
+        };
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+        Ok(staged
+            .publish(&self.options.output_dir(), &gone)
+            .map(|()| (rendered, update)))
     }
 }
 
