@@ -240,6 +240,7 @@ fn build_into(
                 outputs,
                 bodies: reused,
                 related,
+                quoted: Vec::new(),
             })));
         }
         FirstPass::Rendered {
@@ -278,9 +279,11 @@ fn build_into(
                 Some(SitePage::Engagement | SitePage::CommentsFeed(_))
             )
     });
+    let mut quoted = Vec::new();
     report.step("render", || {
         if shows_comments {
-            touched.extend(read_shown_comments(&mut site)?);
+            quoted = read_shown_comments(&mut site)?;
+            touched.extend(quoted.iter().map(|(source, _)| source.clone()));
         }
         let pass = Pass::keeping(&site, &renderer, &mut related);
         // The very files of the first plan: their collisions were checked then.
@@ -353,6 +356,7 @@ fn build_into(
         outputs,
         bodies,
         related,
+        quoted,
     })))
 }
 
@@ -561,8 +565,9 @@ fn changed_while_building(path: &Path) -> Error {
 /// Reads again the threads of the comments the site-wide pages show (the build keeps
 /// only each thread's digest once its post is written), keeping the text of those
 /// comments alone.
-/// Returns the markdown files of the posts and pages it read again.
-fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
+/// Returns the markdown files of the posts and pages it read again, each with the
+/// comments whose text it kept.
+fn read_shown_comments(site: &mut Site) -> Result<Vec<(PathBuf, Vec<usize>)>> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, c) in engagement::shown_comments(site, &engagement::totals_of(site)) {
         wanted.entry(p).or_default().push(c);
@@ -574,7 +579,7 @@ fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
     };
     // Read in parallel: a few hundred threads, which the build waited for on one core.
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
-    let results: Vec<Result<(usize, Thread, Tree)>> = wanted
+    let results: Vec<Result<_>> = wanted
         .into_par_iter()
         .map(|(p, comments)| {
             let entry = entry_at(p);
@@ -590,19 +595,19 @@ fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
                     comment.body = String::new();
                 }
             }
-            Ok((p, thread, tree))
+            Ok((p, thread, tree, comments))
         })
         .collect();
     let mut read = Vec::with_capacity(results.len());
     for result in results {
-        let (p, thread, tree) = result?;
+        let (p, thread, tree, comments) = result?;
         let entry = match p.checked_sub(posts) {
             None => &mut site.posts[p],
             Some(i) => &mut site.pages[i],
         };
         entry.thread = thread;
         entry.tree = tree;
-        read.push(entry.doc.source.clone());
+        read.push((entry.doc.source.clone(), comments));
     }
     Ok(read)
 }
@@ -619,6 +624,9 @@ pub(crate) struct Built {
     pub(crate) bodies: BodyStore,
     /// The related posts the build weighed, for updates to reuse.
     pub(crate) related: KeptRelated,
+    /// The comments whose text the build read again for the site-wide pages
+    /// (`read_shown_comments`), by the source of their post or page.
+    pub(crate) quoted: Vec<(PathBuf, Vec<usize>)>,
 }
 
 /// A full build that also returns the loaded site and what rendering produced.
@@ -678,6 +686,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
             outputs,
             bodies: rendered.bodies,
             related,
+            quoted: Vec::new(),
         },
     ))
 }

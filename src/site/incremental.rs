@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
@@ -46,6 +47,9 @@ pub struct Incremental {
     /// a build with the saved state): each is read whole once an update renders its
     /// page, shows one of its comments or puts it in the posts feed.
     outlines: HashSet<PathBuf>,
+    /// Of the outlines, the comments whose text the build read for the site-wide
+    /// pages (`Built::quoted`): showing these needs no outline read whole.
+    quoted: HashMap<PathBuf, Vec<usize>>,
 }
 
 /// What an update did.
@@ -114,6 +118,7 @@ impl Incremental {
             outputs,
             bodies,
             related,
+            quoted,
         } = built;
         Incremental {
             options: options.clone(),
@@ -126,6 +131,7 @@ impl Incremental {
             related,
             dirty: false,
             outlines,
+            quoted: quoted.into_iter().collect(),
         }
     }
 
@@ -133,26 +139,36 @@ impl Incremental {
     /// the bodies of the posts feed's posts `feed_due` (`outlines_due`). `false` when
     /// one of them changed since it was read (the update is then a full build).
     fn read_due(&mut self, due: Vec<EntryRef>, feed_due: Vec<usize>) -> Result<bool> {
-        let config = &self.site.config;
-        for at in due {
+        let site = &self.site;
+        let mut seen = HashSet::default();
+        let due: Vec<EntryRef> = (due.into_iter())
+            .filter(|&at| seen.insert(entry_at(site, at).doc.source.as_os_str()))
+            .collect();
+        // Read in parallel: after a start, the first update may read the threads of
+        // every comment the site-wide pages quote.
+        let read: Vec<Option<Entry>> = due
+            .par_iter()
+            .map(|&at| {
+                let entry = entry_at(site, at);
+                let source = Source {
+                    kind: entry.doc.kind,
+                    path: entry.doc.source.clone(),
+                    thread: entry.doc.thread_file.clone(),
+                };
+                let whole = site::load_entry(&self.options.root, &source, &site.config).ok()?;
+                let same = build::same_front_matter(entry, &whole) && whole.digest == entry.digest;
+                same.then_some(whole)
+            })
+            .collect();
+        for (at, whole) in due.into_iter().zip(read) {
+            let Some(mut whole) = whole else {
+                return Ok(false);
+            };
             let entry = match at {
                 EntryRef::Post(i) => &mut self.site.posts[i],
                 EntryRef::Page(i) => &mut self.site.pages[i],
             };
-            if !self.outlines.remove(&entry.doc.source) {
-                continue;
-            }
-            let source = Source {
-                kind: entry.doc.kind,
-                path: entry.doc.source.clone(),
-                thread: entry.doc.thread_file.clone(),
-            };
-            let Ok(mut whole) = site::load_entry(&self.options.root, &source, config) else {
-                return Ok(false);
-            };
-            if !build::same_front_matter(entry, &whole) || whole.digest != entry.digest {
-                return Ok(false);
-            }
+            self.outlines.remove(&entry.doc.source);
             whole.revision = entry.revision;
             *entry = whole;
         }
@@ -194,9 +210,13 @@ impl Incremental {
         if shows_comments {
             let posts = site.posts.len();
             let shown = engagement::shown_comments(site, &self.totals).into_iter();
-            due.extend(shown.map(|(p, _)| match p.checked_sub(posts) {
-                None => EntryRef::Post(p),
-                Some(i) => EntryRef::Page(i),
+            due.extend(shown.filter_map(|(p, c)| {
+                let at = match p.checked_sub(posts) {
+                    None => EntryRef::Post(p),
+                    Some(i) => EntryRef::Page(i),
+                };
+                let quoted = self.quoted.get(&entry_at(site, at).doc.source);
+                quoted.is_none_or(|q| !q.contains(&c)).then_some(at)
             }));
         }
         let feed_due: Vec<usize> = (0..build::feed_window(site))
@@ -207,14 +227,7 @@ impl Incremental {
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
-        let posts = &site.posts;
-        due.retain(|&at| {
-            let entry = match at {
-                EntryRef::Post(i) => &posts[i],
-                EntryRef::Page(i) => &site.pages[i],
-            };
-            self.outlines.contains(&entry.doc.source)
-        });
+        due.retain(|&at| self.outlines.contains(&entry_at(site, at).doc.source));
         (due, feed_due)
     }
 
@@ -514,6 +527,13 @@ impl Incremental {
         Ok(staged
             .publish(&self.options.output_dir(), &gone)
             .map(|()| (rendered, update)))
+    }
+}
+
+fn entry_at(site: &Site, at: EntryRef) -> &Entry {
+    match at {
+        EntryRef::Post(i) => &site.posts[i],
+        EntryRef::Page(i) => &site.pages[i],
     }
 }
 
