@@ -384,6 +384,9 @@ pub struct EngagementPageView {
     /// Comments by where they came from, those with any, when some came from
     /// elsewhere (Mastodon, Bluesky, webmentions) than this site.
     pub sources: Vec<SourceCountView>,
+    /// The default theme's markup of the page's sections (the ranking, the regulars,
+    /// the reply rate), rendered once in Rust from the fields above.
+    pub html: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -87,6 +87,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/thread-loop.html",
         include_str!("../../themes/default/templates/partials/thread-loop.html"),
     ),
+    (
+        "partials/engagement.html",
+        include_str!("../../themes/default/templates/partials/engagement.html"),
+    ),
+    (
+        "partials/engagement-loop.html",
+        include_str!("../../themes/default/templates/partials/engagement-loop.html"),
+    ),
 ];
 
 /// The default theme's static files.

@@ -187,7 +187,7 @@ fn build_into(
                 let source = &pass.entry(at).doc.source;
                 let body_due = match at {
                     EntryRef::Post(p) => reused
-                        .get(source)
+                        .get(source.as_os_str())
                         .is_none_or(|b| p < in_feed && b.content.is_none()),
                     EntryRef::Page(_) => false,
                 };
@@ -247,6 +247,7 @@ fn build_into(
                 outputs,
                 bodies: reused,
                 related,
+                quoted: Vec::new(),
             })));
         }
         FirstPass::Rendered {
@@ -294,9 +295,11 @@ fn build_into(
                 Some(SitePage::Engagement | SitePage::CommentsFeed(_))
             )
     });
+    let mut quoted = Vec::new();
     report.step("render", || {
         if shows_comments {
-            touched.extend(read_shown_comments(&mut site)?);
+            quoted = read_shown_comments(&mut site)?;
+            touched.extend(quoted.iter().map(|(source, _)| source.clone()));
         }
         let pass = Pass::keeping(&site, &renderer, &mut related);
         // The very files of the first plan: their collisions were checked then.
@@ -318,7 +321,7 @@ fn build_into(
     // What the posts feed no longer shows is not kept.
     let in_feed = feed_window(&site);
     for post in &site.posts[in_feed..] {
-        if let Some(body) = bodies.get_mut(&post.doc.source) {
+        if let Some(body) = bodies.get_mut(post.doc.source.as_os_str()) {
             if body.content.take().is_some() {
                 touched.insert(post.doc.source.clone());
             }
@@ -334,7 +337,7 @@ fn build_into(
         let Some(key) = key else { return };
         let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
         let entries = (site.posts.iter())
-            .map(|e| (e, bodies.get(&e.doc.source)))
+            .map(|e| (e, bodies.get(e.doc.source.as_os_str())))
             .chain(site.pages.iter().map(|e| (e, None)))
             .collect();
         let as_read = (prints.iter())
@@ -375,6 +378,7 @@ fn build_into(
         outputs,
         bodies,
         related,
+        quoted,
     })))
 }
 
@@ -403,7 +407,7 @@ impl Reading<'_> {
             return outline(root, source, config, self.options);
         };
         if let Some(body) = body {
-            unlocked_ref(&self.bodies).insert(source.path.clone(), body);
+            unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
         }
         Ok(entry)
     }
@@ -484,7 +488,7 @@ impl Conversation {
 
 /// What rendering one post or page read whole leaves: its body (for a post) and its
 /// conversation.
-type EntryLeft = (Option<(PathBuf, Body)>, (EntryRef, Conversation));
+type EntryLeft = (Option<(std::ffi::OsString, Body)>, (EntryRef, Conversation));
 
 /// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
 /// and writes its page; returns
@@ -525,7 +529,7 @@ fn render_entries_read_whole(
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
                 EntryRef::Post(i) => Some((
-                    entry.doc.source.clone(),
+                    entry.doc.source.clone().into_os_string(),
                     Body::of(pass, &entry, content, i < in_feed),
                 )),
                 EntryRef::Page(_) => None,
@@ -583,8 +587,9 @@ fn changed_while_building(path: &Path) -> Error {
 /// Reads again the threads of the comments the site-wide pages show (the build keeps
 /// only each thread's digest once its post is written), keeping the text of those
 /// comments alone.
-/// Returns the markdown files of the posts and pages it read again.
-fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
+/// Returns the markdown files of the posts and pages it read again, each with the
+/// comments whose text it kept.
+fn read_shown_comments(site: &mut Site) -> Result<Vec<(PathBuf, Vec<usize>)>> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, c) in engagement::shown_comments(site, &engagement::totals_of(site)) {
         wanted.entry(p).or_default().push(c);
@@ -596,7 +601,7 @@ fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
     };
     // Read in parallel: a few hundred threads, which the build waited for on one core.
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
-    let results: Vec<Result<(usize, Thread, Tree)>> = wanted
+    let results: Vec<Result<_>> = wanted
         .into_par_iter()
         .map(|(p, comments)| {
             let entry = entry_at(p);
@@ -612,19 +617,19 @@ fn read_shown_comments(site: &mut Site) -> Result<Vec<PathBuf>> {
                     comment.body = String::new();
                 }
             }
-            Ok((p, thread, tree))
+            Ok((p, thread, tree, comments))
         })
         .collect();
     let mut read = Vec::with_capacity(results.len());
     for result in results {
-        let (p, thread, tree) = result?;
+        let (p, thread, tree, comments) = result?;
         let entry = match p.checked_sub(posts) {
             None => &mut site.posts[p],
             Some(i) => &mut site.pages[i],
         };
         entry.thread = thread;
         entry.tree = tree;
-        read.push(entry.doc.source.clone());
+        read.push((entry.doc.source.clone(), comments));
     }
     Ok(read)
 }
@@ -641,6 +646,9 @@ pub(crate) struct Built {
     pub(crate) bodies: BodyStore,
     /// The related posts the build weighed, for updates to reuse.
     pub(crate) related: KeptRelated,
+    /// The comments whose text the build read again for the site-wide pages
+    /// (`read_shown_comments`), by the source of their post or page.
+    pub(crate) quoted: Vec<(PathBuf, Vec<usize>)>,
 }
 
 /// A full build that also returns the loaded site and what rendering produced.
@@ -700,6 +708,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
             outputs,
             bodies: rendered.bodies,
             related,
+            quoted: Vec::new(),
         },
     ))
 }
@@ -737,7 +746,9 @@ impl Body {
 }
 
 /// The bodies of posts, by source file.
-pub(crate) type BodyStore = foldhash::HashMap<PathBuf, Body>;
+/// Keyed by the bytes of the path: hashing a `Path` goes over its components, and
+/// the search index looks up every post's body on each update.
+pub(crate) type BodyStore = foldhash::HashMap<std::ffi::OsString, Body>;
 
 /// Bodies rendered in this pass, then those rendered before.
 pub(crate) struct Bodies<'a> {
@@ -747,7 +758,7 @@ pub(crate) struct Bodies<'a> {
 
 impl Bodies<'_> {
     fn get(&self, entry: &Entry) -> Option<&Body> {
-        let source = &entry.doc.source;
+        let source = entry.doc.source.as_os_str();
         self.now.get(source).or_else(|| self.before.get(source))
     }
 
@@ -809,7 +820,7 @@ pub(crate) fn render_plan(
             };
             let entry = pass.entry(at);
             let body = Body::of(pass, entry, content, keep_all || i < in_feed);
-            Ok(Some((entry.doc.source.clone(), body)))
+            Ok(Some((entry.doc.source.clone().into_os_string(), body)))
         })
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;

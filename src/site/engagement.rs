@@ -2,11 +2,13 @@
 //! comments feeds (`/comments.xml` and its other formats), built from the running
 //! totals of `threads::conversations`.
 
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
+use crate::render::escape::escape_html;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::render::i18n::Strings;
 use crate::render::sanitize::comment_body;
@@ -84,7 +86,8 @@ pub fn render_engagement_page(
     site_view: &SiteView,
     totals: &Totals,
 ) -> Result<String> {
-    let view = engagement_view(site, renderer, urls, totals);
+    let mut view = engagement_view(site, renderer, urls, totals);
+    view.html = sections_html(&view, site_view, &site.config.strings);
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = site.config.strings.text("conversations").into();
@@ -178,6 +181,233 @@ fn engagement_view(
         reply_rate: percent(answered, all_readers),
         median_reply_time: totals.median_reply_time().map(|d| strings.duration(d)),
         sources: source_counts(&totals.by_source, strings),
+        html: String::new(),
+    }
+}
+
+/// The default theme's markup of the conversations page's sections, written once
+/// here instead of by template loops: tera's lookups of the ranking's and the
+/// regulars' fields were most of an update after a new comment. The theme's
+/// `partials/engagement.html` prints it; `partials/engagement-loop.html` draws the
+/// same bytes with loops, for themes to copy and change.
+fn sections_html(view: &EngagementPageView, site: &SiteView, strings: &Strings) -> String {
+    let author = site.author.as_deref().filter(|a| !a.is_empty());
+    let who = author.unwrap_or_else(|| strings.text("the_author"));
+    let who_start = author.unwrap_or_else(|| strings.text("the_author_start"));
+    let text = |key| escape_html(strings.text(key));
+    let count =
+        |key, n: usize, args: &[(&str, &str)]| escape_html(&strings.count(key, n as u64, args));
+    let fill = |key, args: &[(&str, &str)]| escape_html(&strings.fill(key, args));
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str("<section class=\"engagement-section\" aria-labelledby=\"ranking-title\">\n");
+    let _ = writeln!(
+        out,
+        "<h2 id=\"ranking-title\">{}</h2>",
+        text("ranking_title")
+    );
+    if view.ranking.is_empty() {
+        let _ = write!(out, "<p>{}</p>", text("no_conversations"));
+    } else {
+        out.push_str("<ol class=\"ranking\">\n");
+        for r in &view.ranking {
+            let e = &r.engagement;
+            let _ = write!(
+                out,
+                "<li class=\"ranked-post\">\n<h3><a href=\"{}\">{}</a></h3>\n<p class=\"post-meta\">{}{}",
+                escape_html(&r.url),
+                escape_html(&r.title),
+                count("comment_count", e.reader_comments, &[]),
+                count("from_readers", e.participants, &[]),
+            );
+            if e.answered > 0 {
+                let _ = write!(
+                    out,
+                    " · {}",
+                    count("who_answered", e.answered, &[("who", who)])
+                );
+            }
+            if e.deepest > 1 {
+                let _ = write!(out, " · {}", count("chain_of", e.deepest, &[]));
+            }
+            if let Some(d) = &e.last_activity {
+                let _ = write!(
+                    out,
+                    " · {} <time datetime=\"{}\">{}</time>",
+                    text("latest"),
+                    escape_html(&d.iso),
+                    escape_html(&d.human)
+                );
+            }
+            out.push_str("</p>\n");
+            if let Some(c) = &r.deepest {
+                let _ = write!(
+                    out,
+                    "<blockquote class=\"exchange-excerpt\"><p>{}</p>\n<footer>— <a href=\"{}\">{}",
+                    escape_html(&c.excerpt),
+                    escape_html(&c.url),
+                    escape_html(&c.author)
+                );
+                if c.by_author {
+                    let _ = write!(out, " {}", text("by_author"));
+                }
+                if c.depth > 1 {
+                    out.push_str(&count("at_depth", c.depth, &[]));
+                }
+                out.push_str("</a></footer></blockquote>");
+            }
+            out.push_str("\n</li>\n");
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("\n</section>\n\n<section class=\"engagement-section\" aria-labelledby=\"regulars-title\">\n");
+    let _ = writeln!(out, "<h2 id=\"regulars-title\">{}</h2>", text("regulars"));
+    if view.regulars.is_empty() {
+        let _ = write!(out, "<p>{}</p>", text("no_regulars"));
+    } else {
+        out.push_str("<ul class=\"regulars\">\n");
+        for r in &view.regulars {
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong> {}\n\n<ul>",
+                escape_html(&r.name),
+                count("joined_posts", r.posts, &[])
+            );
+            write_regular_links(&mut out, &r.comments);
+            if r.more_comments > 0 {
+                let _ = write!(
+                    out,
+                    "<li>{}</li>",
+                    count("more_comments", r.more_comments, &[])
+                );
+            }
+            out.push_str("</ul>\n</li>\n");
+        }
+        out.push_str("</ul>");
+        if view.more_regulars > 0 {
+            let _ = write!(
+                out,
+                "<p>{}</p>",
+                count("more_regulars", view.more_regulars, &[])
+            );
+        }
+    }
+    out.push_str(
+        "\n</section>\n\n<section class=\"engagement-section\" aria-labelledby=\"rate-title\">\n",
+    );
+    let _ = write!(
+        out,
+        "<h2 id=\"rate-title\">{}</h2>\n<p>",
+        text("rate_title")
+    );
+    let answered = view.answered.to_string();
+    out.push_str(&count(
+        "answered_of",
+        view.reader_comments,
+        &[("answered", &answered), ("who", who_start)],
+    ));
+    if let Some(rate) = view.reply_rate {
+        let share = strings.fill("percent", &[("rate", &rate.to_string())]);
+        out.push_str(&fill("in_parentheses", &[("text", &share)]));
+    }
+    out.push_str(&text("full_stop"));
+    if let Some(time) = &view.median_reply_time {
+        let _ = write!(out, " {}", fill("median_first_reply", &[("time", time)]));
+    }
+    out.push_str("</p>\n");
+    if !view.periods.is_empty() {
+        let _ = write!(
+            out,
+            "<table class=\"data-table reply-rate-table\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+            fill("rate_table", &[("who", who)]),
+            text("period"),
+            text("answered"),
+            text("reply_rate"),
+        );
+        for p in &view.periods {
+            let rate = p.reply_rate.unwrap_or(0).to_string();
+            let (answered, total) = (p.answered.to_string(), p.reader_comments.to_string());
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"rate\"><span class=\"rate-bar\" aria-hidden=\"true\"><span style=\"width: {rate}%\"></span></span><span class=\"rate-value\">{}</span></td></tr>",
+                escape_html(&p.label),
+                fill("answered_count", &[("answered", &answered), ("total", &total)]),
+                fill("percent", &[("rate", &rate)]),
+            );
+        }
+        out.push_str("</tbody>\n</table>");
+    }
+    out.push('\n');
+    if !view.sources.is_empty() {
+        let _ = write!(
+            out,
+            "<h3 id=\"sources-title\">{}</h3>\n<dl class=\"engagement-figures replies-by-source\" aria-labelledby=\"sources-title\">\n",
+            text("replies_by_source")
+        );
+        for s in &view.sources {
+            let _ = writeln!(
+                out,
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                escape_html(&s.name),
+                s.count
+            );
+        }
+        out.push_str("</dl>\n");
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// A regular's links: one item per post, its comments' dates after its title; the
+/// title links to the first comment, each later date to its own.
+fn write_regular_links(out: &mut String, comments: &[CommentLinkView]) {
+    let mut open: Option<(&str, &str)> = None;
+    let mut dated = false;
+    let close = |out: &mut String, dated: bool| {
+        if dated {
+            out.push_str(")</span>");
+        }
+        out.push_str("</li>");
+    };
+    for c in comments {
+        let post = c.url.split('#').next().unwrap_or_default();
+        let first_url = match open {
+            Some((open_post, first_url)) if open_post == post => first_url,
+            _ => {
+                if open.is_some() {
+                    close(out, dated);
+                }
+                open = Some((post, &c.url));
+                dated = false;
+                let _ = write!(
+                    out,
+                    "<li><a href=\"{}\">{}</a>",
+                    escape_html(&c.url),
+                    escape_html(&c.post_title)
+                );
+                &c.url
+            }
+        };
+        if let Some(d) = &c.date {
+            out.push_str(if dated {
+                ", "
+            } else {
+                " <span class=\"comment-dates\">("
+            });
+            dated = true;
+            let time = format!(
+                "<time datetime=\"{}\">{}</time>",
+                escape_html(&d.iso),
+                escape_html(&d.human)
+            );
+            if c.url == first_url {
+                out.push_str(&time);
+            } else {
+                let _ = write!(out, "<a href=\"{}\">{time}</a>", escape_html(&c.url));
+            }
+        }
+    }
+    if open.is_some() {
+        close(out, dated);
     }
 }
 

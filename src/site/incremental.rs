@@ -10,11 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
-use crate::site::build::{self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built};
+use crate::site::build::{
+    self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built, Rendered,
+};
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
@@ -44,6 +47,9 @@ pub struct Incremental {
     /// a build with the saved state): each is read whole once an update renders its
     /// page, shows one of its comments or puts it in the posts feed.
     outlines: HashSet<PathBuf>,
+    /// Of the outlines, the comments whose text the build read for the site-wide
+    /// pages (`Built::quoted`): showing these needs no outline read whole.
+    quoted: HashMap<PathBuf, Vec<usize>>,
 }
 
 /// What an update did.
@@ -112,6 +118,7 @@ impl Incremental {
             outputs,
             bodies,
             related,
+            quoted,
         } = built;
         Incremental {
             options: options.clone(),
@@ -124,46 +131,44 @@ impl Incremental {
             related,
             dirty: false,
             outlines,
+            quoted: quoted.into_iter().collect(),
         }
     }
 
-    /// Before an update publishes the `outputs` of its plan (`changed` tells which
-    /// differ from the last plan's): the outlines it needs whole are read whole.
-    /// `false` when one of them changed since it was read (the update is then a full
-    /// build).
-    fn prepare_to_publish(
-        &mut self,
-        change: &Change,
-        outputs: &[Output],
-        changed: &[bool],
-    ) -> Result<bool> {
-        for source in &change.sources {
-            self.outlines.remove(source);
-        }
-        if self.outlines.is_empty() {
-            return Ok(true);
-        }
-        let (due, feed_due) = self.outlines_due(change, outputs, changed);
-        let config = &self.site.config;
-        for at in due {
+    /// Before an update publishes its plan: reads whole the outlines `due` and renders
+    /// the bodies of the posts feed's posts `feed_due` (`outlines_due`). `false` when
+    /// one of them changed since it was read (the update is then a full build).
+    fn read_due(&mut self, due: Vec<EntryRef>, feed_due: Vec<usize>) -> Result<bool> {
+        let site = &self.site;
+        let mut seen = HashSet::default();
+        let due: Vec<EntryRef> = (due.into_iter())
+            .filter(|&at| seen.insert(entry_at(site, at).doc.source.as_os_str()))
+            .collect();
+        // Read in parallel: after a start, the first update may read the threads of
+        // every comment the site-wide pages quote.
+        let read: Vec<Option<Entry>> = due
+            .par_iter()
+            .map(|&at| {
+                let entry = entry_at(site, at);
+                let source = Source {
+                    kind: entry.doc.kind,
+                    path: entry.doc.source.clone(),
+                    thread: entry.doc.thread_file.clone(),
+                };
+                let whole = site::load_entry(&self.options.root, &source, &site.config).ok()?;
+                let same = build::same_front_matter(entry, &whole) && whole.digest == entry.digest;
+                same.then_some(whole)
+            })
+            .collect();
+        for (at, whole) in due.into_iter().zip(read) {
+            let Some(mut whole) = whole else {
+                return Ok(false);
+            };
             let entry = match at {
                 EntryRef::Post(i) => &mut self.site.posts[i],
                 EntryRef::Page(i) => &mut self.site.pages[i],
             };
-            if !self.outlines.remove(&entry.doc.source) {
-                continue;
-            }
-            let source = Source {
-                kind: entry.doc.kind,
-                path: entry.doc.source.clone(),
-                thread: entry.doc.thread_file.clone(),
-            };
-            let Ok(mut whole) = site::load_entry(&self.options.root, &source, config) else {
-                return Ok(false);
-            };
-            if !build::same_front_matter(entry, &whole) || whole.digest != entry.digest {
-                return Ok(false);
-            }
+            self.outlines.remove(&entry.doc.source);
             whole.revision = entry.revision;
             *entry = whole;
         }
@@ -173,7 +178,7 @@ impl Incremental {
                 let (_, content) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
                 let body = Body::of(&pass, entry, content, true);
-                self.bodies.insert(entry.doc.source.clone(), body);
+                self.bodies.insert(entry.doc.source.clone().into(), body);
             }
         }
         Ok(true)
@@ -188,6 +193,9 @@ impl Incremental {
         changed: &[bool],
     ) -> (Vec<EntryRef>, Vec<usize>) {
         let mut due = Vec::new();
+        if self.outlines.is_empty() {
+            return (due, Vec::new());
+        }
         let mut shows_comments = false;
         for (output, &changed) in outputs.iter().zip(changed) {
             match output.job {
@@ -202,19 +210,24 @@ impl Incremental {
         if shows_comments {
             let posts = site.posts.len();
             let shown = engagement::shown_comments(site, &self.totals).into_iter();
-            due.extend(shown.map(|(p, _)| match p.checked_sub(posts) {
-                None => EntryRef::Post(p),
-                Some(i) => EntryRef::Page(i),
+            due.extend(shown.filter_map(|(p, c)| {
+                let at = match p.checked_sub(posts) {
+                    None => EntryRef::Post(p),
+                    Some(i) => EntryRef::Page(i),
+                };
+                let quoted = self.quoted.get(&entry_at(site, at).doc.source);
+                quoted.is_none_or(|q| !q.contains(&c)).then_some(at)
             }));
         }
         let feed_due: Vec<usize> = (0..build::feed_window(site))
             .filter(|&p| {
                 let source = &site.posts[p].doc.source;
                 !change.sources.contains(source)
-                    && (self.bodies.get(source)).is_none_or(|b| b.content.is_none())
+                    && (self.bodies.get(source.as_os_str())).is_none_or(|b| b.content.is_none())
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
+        due.retain(|&at| self.outlines.contains(&entry_at(site, at).doc.source));
         (due, feed_due)
     }
 
@@ -437,60 +450,90 @@ impl Incremental {
         self.site.assets = undo.assets;
     }
 
-    /// The outputs of the site's plan, which of them differ from the last plan's, and
-    /// the files of the last plan the new one no longer has.
-    fn plan_again(&mut self) -> Result<(Vec<Output>, Vec<bool>, Vec<String>)> {
-        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
-        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
-        let (changed, gone) = compare(&self.outputs, &plan.outputs);
-        let gone = gone.into_iter().map(String::from).collect();
-        Ok((plan.outputs, changed, gone))
-    }
-
     /// Plans the site again, renders what differs from the last plan and publishes it.
+    /// One pass serves both unless outlines have to be read whole first.
     fn publish(&mut self, change: &Change) -> Result<Update> {
         // The state saved beside the output no longer describes it.
         state::remove(&self.options.output_dir());
-        let (outputs, mut changed, gone) = self.plan_again()?;
-        if !self.prepare_to_publish(change, &outputs, &changed)? {
-            return Ok(Update::NeedsFullBuild);
+        for source in &change.sources {
+            self.outlines.remove(source);
         }
-        let root = &self.options.root;
-        let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         pass.totals = engagement::SiteTotals::kept(&self.totals);
-        // Reading outlines whole changed none of the plan's inputs: it holds, with
-        // the lists of this pass.
-        let plan = Plan {
-            outputs,
-            lists: pass.lists(),
-        };
+        let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
+        let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
+        let gone: Vec<String> = gone.into_iter().map(String::from).collect();
+        let root = &self.options.root;
+        let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
         if !copied.is_empty() {
             for (i, output) in plan.outputs.iter().enumerate() {
                 changed[i] |= output.job.source_file().is_some_and(|p| copied.contains(p));
             }
         }
+        let (due, feed_due) = self.outlines_due(change, &plan.outputs, &changed);
+        let (rendered, outputs) = if due.is_empty() && feed_due.is_empty() {
+            let rendered = self.render_changed(&pass, &plan, &changed, &gone)?;
+            (rendered, plan.outputs)
+        } else {
+            let Plan { outputs, lists } = plan;
+            drop(lists);
+            drop(pass);
+            if !self.read_due(due, feed_due)? {
+                return Ok(Update::NeedsFullBuild);
+            }
+            let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+            pass.totals = engagement::SiteTotals::kept(&self.totals);
+            // Reading outlines whole changed none of the plan's inputs: it holds, with
+            // the lists of this pass.
+            let plan = Plan {
+                outputs,
+                lists: pass.lists(),
+            };
+            let rendered = self.render_changed(&pass, &plan, &changed, &gone)?;
+            (rendered, plan.outputs)
+        };
+        let (rendered, update) = match rendered {
+            Ok(done) => done,
+            Err(e) => {
+                self.dirty = true;
+                return Err(e);
+            }
+        };
+        self.outputs = outputs;
+        for source in &change.sources {
+            self.bodies.remove(source.as_os_str());
+        }
+        self.bodies.extend(rendered.bodies);
+        Ok(update)
+    }
+
+    /// Renders the outputs of `plan` that `changed` selects, in memory, then publishes
+    /// them and removes the files `gone`: an error rendering leaves the output as it
+    /// was (`Err`); one publishing may leave it partly updated (`Ok(Err)`).
+    fn render_changed(
+        &self,
+        pass: &Pass<'_>,
+        plan: &Plan<'_>,
+        changed: &[bool],
+        gone: &[String],
+    ) -> Result<Result<(Rendered, Update)>> {
         let staged = Staged::default();
-        let rendered = render_plan(&pass, &plan, &|i| changed[i], &self.bodies, true, &staged)?;
+        let rendered = render_plan(pass, plan, &|i| changed[i], &self.bodies, true, &staged)?;
         let update = Update::Partial {
             entries: rendered.entries,
             files: rendered.files + gone.len(),
         };
-        let output = self.options.output_dir();
         let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
-        let published = staged.publish(&output, &gone);
-        let outputs = plan.outputs;
-        drop(pass);
-        if let Err(e) = published {
-            self.dirty = true;
-            return Err(e);
-        }
-        self.outputs = outputs;
-        for source in &change.sources {
-            self.bodies.remove(source);
-        }
-        self.bodies.extend(rendered.bodies);
-        Ok(update)
+        Ok(staged
+            .publish(&self.options.output_dir(), &gone)
+            .map(|()| (rendered, update)))
+    }
+}
+
+fn entry_at(site: &Site, at: EntryRef) -> &Entry {
+    match at {
+        EntryRef::Post(i) => &site.posts[i],
+        EntryRef::Page(i) => &site.pages[i],
     }
 }
 

@@ -395,7 +395,11 @@ pub fn paginated(first: &str, n: usize) -> String {
 /// The file a folder URL is written to.
 pub fn index_file(rel: &str) -> String {
     if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
+        // Not `format!`: a plan names every file of the site on each update.
+        let mut file = String::with_capacity(rel.len() + "index.html".len());
+        file.push_str(rel);
+        file.push_str("index.html");
+        file
     } else {
         rel.to_string()
     }

@@ -303,3 +303,50 @@ fn engagement_excerpt_quoted_the_text_of_a_removed_script() {
     let excerpt = select(&html, ".ranked-post .exchange-excerpt")[0];
     assert_eq!(text(&select_in(&excerpt, "p")[0]), "Exchange step 8.");
 }
+
+/// The default theme writes the conversations page's sections in Rust
+/// (`engagement.html`, printed by `partials/engagement.html`), for speed; the loops it
+/// ships for themes to copy (`partials/engagement-loop.html`), copied over a site's
+/// `templates/partials/engagement.html`, must give the very same page: in English and
+/// French, with and without the author's name, with replies fetched from elsewhere, a
+/// regular's several comments on one post, and more regulars than the page shows.
+#[test]
+fn the_ready_made_conversations_markup_equals_the_template_loops() {
+    let shipped_loop = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/engagement-loop.html"),
+    )
+    .unwrap();
+    assert!(shipped_loop.contains("{% for r in g.regulars %}"));
+    let extra_thread = "comments:\n  - id: \"m\"\n    author: \"Joel\"\n    via: mastodon\n    source: \"https://mastodon.example/@joel/1\"\n    date: 2016-04-01T10:00:00Z\n    body: \"From <b>elsewhere</b> & beyond.\"\n  - id: \"n\"\n    author: \"Joel\"\n    date: 2016-04-02T10:00:00Z\n    body: \"Again.\"\n  - id: \"o\"\n    author: \"Joel\"\n    body: \"Undated.\"\n  - id: \"q\"\n    author: \"Fiona\"\n    date: 2016-04-03T10:00:00Z\n    body: \"Me too.\"\n";
+    // The second: no author's name, and a thread of replies fetched from elsewhere.
+    let variants = [
+        ("engagement/ranking", false),
+        ("engagement/ranking", true),
+        ("french", false),
+        ("a11y", false),
+    ];
+    let change = |site: &SiteTest, changed: bool| {
+        if changed {
+            site.write(
+                "site.toml",
+                "title = \"Ranking\"\nbase_url = \"https://example.org/\"\n",
+            );
+            site.write("content/posts/none.comments.yaml", extra_thread);
+        }
+    };
+    for (fixture, changed) in variants {
+        let ready_made = SiteTest::fixture(fixture);
+        change(&ready_made, changed);
+        ready_made.build();
+        let with_loop = SiteTest::fixture(fixture);
+        change(&with_loop, changed);
+        with_loop.write("templates/partials/engagement.html", &shipped_loop);
+        with_loop.build();
+        let page = "engagement/index.html";
+        let html = ready_made.read(page);
+        assert!(html.contains("<ol class=\"ranking\">"), "{fixture}");
+        assert!(!changed || html.contains("replies-by-source"), "{fixture}");
+        assert_eq!(html, with_loop.read(page), "{fixture}");
+    }
+}

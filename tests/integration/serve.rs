@@ -826,3 +826,65 @@ fn a_fetch_of_replies_to_a_hundred_posts_is_one_update_equal_to_a_full_build() {
     assert_eq!(updates, 1, "{}", server.output());
     serves_a_full_build(&site, &server, "after the fetch");
 }
+
+/// After a start, the site-wide pages quote comments whose threads the build read
+/// again; an update that makes them quote another one (a comment moving into the
+/// comments feed when a newer one is deleted) still publishes what a full build
+/// writes.
+#[test]
+fn a_comment_quoted_after_a_start_that_the_build_did_not_quote_shows() {
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[feeds]\ncomments = 1\n",
+    );
+    let comment = |id: &str, parent: &str, date: &str, body: &str| {
+        let parent = match parent {
+            "" => String::new(),
+            p => format!("    parent: \"{p}\"\n"),
+        };
+        format!("  - id: \"{id}\"\n{parent}    author: \"Reader {id}\"\n    date: {date}\n    body: \"{body}\"\n")
+    };
+    for (i, slug) in ["a", "c"].iter().enumerate() {
+        site.write(
+            &format!("content/posts/{slug}.md"),
+            &format!(
+                "---\ntitle: Post {slug}\ndate: 2021-01-0{}\n---\nPost {slug}.\n",
+                i + 1
+            ),
+        );
+    }
+    // The comments feed shows a1; the ranking quotes the deepest comment of each
+    // post, a3 and c2: c3, second newest, is quoted by neither.
+    let a_thread = |with_a1: bool| {
+        let a1 = comment("a1", "", "2021-02-05T10:00:00Z", "The newest.");
+        format!(
+            "comments:\n{}{}{}",
+            if with_a1 { a1.as_str() } else { "" },
+            comment("a2", "", "2021-02-01T10:00:00Z", "Old."),
+            comment("a3", "a2", "2021-02-02T10:00:00Z", "A reply."),
+        )
+    };
+    site.write("content/posts/a.comments.yaml", &a_thread(true));
+    site.write(
+        "content/posts/c.comments.yaml",
+        &format!(
+            "comments:\n{}{}{}",
+            comment("c1", "", "2021-01-10T10:00:00Z", "Older."),
+            comment("c2", "c1", "2021-01-11T10:00:00Z", "Its reply."),
+            comment(
+                "c3",
+                "",
+                "2021-02-03T10:00:00Z",
+                "Second newest, quoted later."
+            ),
+        ),
+    );
+    let mut server = Server::start(&site, &["--watch"]);
+    server.wait_for_output("Built the site: full rebuild");
+    site.write("content/posts/a.comments.yaml", &a_thread(false));
+    server.wait_for_output("Changed content/posts/a.comments.yaml");
+    let feed = std::fs::read_to_string(output_file(&server, "comments.xml")).unwrap();
+    assert!(feed.contains("Second newest, quoted later."), "{feed}");
+    serves_a_full_build(&site, &server, "a comment quoted after a start");
+}
