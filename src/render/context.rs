@@ -483,6 +483,9 @@ pub struct TemplateContext<'a> {
     pub page: Option<&'a PageView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posts: Option<&'a [PostSummaryView]>,
+    /// The default theme's markup of `posts` (`partials/post-list.html`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posts_html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -516,6 +519,7 @@ impl<'a> TemplateContext<'a> {
             canonical,
             page: None,
             posts: None,
+            posts_html: None,
             pagination: None,
             tag: None,
             tags: None,

@@ -25,6 +25,8 @@ pub struct Renderer {
     /// The templates that may read `page.thread.comments`
     /// (`templates::reading_comment_lists`).
     comment_lists: std::collections::BTreeSet<String>,
+    /// Whether lists of posts may be drawn in Rust (`templates::default_post_list`).
+    default_post_list: bool,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
@@ -35,6 +37,7 @@ impl Renderer {
         tera.register_function("t", i18n::Translate(config.strings.clone()));
         Ok(Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
+            default_post_list: templates::default_post_list(&tera),
             tera,
             sources,
             markdown: Markdown::new(&config.base_path).with_labels(
@@ -55,6 +58,12 @@ impl Renderer {
     /// page needs only the thread's count and markup.
     pub fn reads_comment_list(&self, template: &str) -> bool {
         self.comment_lists.contains(template)
+    }
+
+    /// Whether the default theme's markup of a list of posts, written in Rust, is the
+    /// one the site's macros would draw.
+    pub fn draws_default_post_list(&self) -> bool {
+        self.default_post_list
     }
 
     /// Renders `template` with `context`.

@@ -95,6 +95,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/engagement-loop.html",
         include_str!("../../themes/default/templates/partials/engagement-loop.html"),
     ),
+    (
+        "partials/post-list.html",
+        include_str!("../../themes/default/templates/partials/post-list.html"),
+    ),
+    (
+        "partials/post-list-loop.html",
+        include_str!("../../themes/default/templates/partials/post-list-loop.html"),
+    ),
 ];
 
 /// The default theme's static files.
@@ -166,6 +174,20 @@ pub fn load(config: &SiteConfig) -> Result<(tera::Tera, Sources)> {
     add_templates(&mut tera, aliases.into_iter().chain(theme))
         .map_err(|e| sources.error("", &e, None))?;
     Ok((tera, sources))
+}
+
+/// Whether the `post_list` macro of `macros.html`, and the `comment_count` macro it
+/// calls, are the default theme's: only then may a list's posts be drawn by the
+/// markup written in Rust (`posts_html`), which a theme or site changing the macros
+/// would not see.
+pub fn default_post_list(tera: &tera::Tera) -> bool {
+    let macros = |name: &str| tera.templates.get(name).map(|t| &t.macros);
+    match (macros("macros.html"), macros("default/macros.html")) {
+        (Some(now), Some(default)) => ["post_list", "comment_count"]
+            .iter()
+            .all(|m| now.get(*m).is_some() && now.get(*m) == default.get(*m)),
+        _ => false,
+    }
 }
 
 /// `tera.add_raw_templates(named)`, parsing each distinct text once and the texts in

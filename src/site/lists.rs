@@ -2,11 +2,14 @@
 //! each taxonomy (a tag's, a category's), and each taxonomy's list of terms.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::content::Taxonomy;
 use crate::error::Result;
 use crate::render::context::*;
+use crate::render::escape::escape_html;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
+use crate::render::i18n::Strings;
 use crate::site::build::Bodies;
 use crate::site::pages::{feed_links, Pass};
 use crate::site::site_pages::feed_entry;
@@ -191,6 +194,9 @@ impl Pass<'_> {
             (None, 1) => String::new(),
             (None, _) => strings.fill("posts_page", &[("n", &page)]),
         };
+        if self.renderer.draws_default_post_list() {
+            ctx.posts_html = Some(post_list_html(&posts, strings));
+        }
         ctx.posts = Some(&posts);
         if let Some(t) = list.term {
             ctx.term = Some(t.link);
@@ -278,4 +284,68 @@ impl Pass<'_> {
             .find(|(t, _)| *t == taxonomy)
             .map_or(&NONE, |(_, terms)| terms)
     }
+}
+
+/// The default theme's list of `posts` (its `post_list` macro), written in Rust: a
+/// list page's posts drawn by the macro were most of the work of rendering the
+/// paginated lists. `partials/post-list-loop.html` draws the same bytes with the macro
+/// (a test holds the two equal).
+fn post_list_html(posts: &[PostSummaryView], strings: &Strings) -> String {
+    let text = |key| escape_html(strings.text(key));
+    if posts.is_empty() {
+        return format!("<p class=\"no-posts\">{}</p>", text("no_posts"));
+    }
+    let mut out = String::with_capacity(posts.len() * 1024);
+    out.push_str("<ol class=\"post-list\">\n");
+    for p in posts {
+        let (url, title) = (escape_html(&p.url), escape_html(&p.title));
+        let _ = write!(
+            out,
+            "<li class=\"post-summary\">\n<h2 class=\"post-summary-title\"><a href=\"{url}\">{title}</a></h2>\n<p class=\"post-meta\">"
+        );
+        if let Some(d) = &p.date {
+            let _ = write!(
+                out,
+                "<time datetime=\"{}\">{}</time>",
+                escape_html(&d.iso),
+                escape_html(&d.human)
+            );
+        }
+        if p.draft {
+            let _ = write!(
+                out,
+                " <span class=\"draft-marker\">{}</span>",
+                text("draft")
+            );
+        }
+        let e = &p.engagement;
+        if e.comments > 0 {
+            let count = strings.count("comment_count", e.comments as u64, &[]);
+            let _ = write!(
+                out,
+                " · <a class=\"comment-count\" href=\"{url}#conversation\">{}</a>",
+                escape_html(&count)
+            );
+            if e.in_conversation {
+                let _ = write!(
+                    out,
+                    " <span class=\"conversation-marker\">{}</span>",
+                    text("in_conversation")
+                );
+            }
+        }
+        out.push_str("</p>\n");
+        if !p.summary.is_empty() {
+            let _ = write!(out, "<div class=\"summary\">{}</div>", p.summary);
+        }
+        let read_more_of = strings.fill("read_more_of", &[("title", &p.title)]);
+        let _ = write!(
+            out,
+            "\n<a class=\"read-more\" href=\"{url}\">{}<span class=\"visually-hidden\">{}</span></a>\n</li>\n",
+            text("read_more"),
+            escape_html(&read_more_of)
+        );
+    }
+    out.push_str("</ol>");
+    out
 }

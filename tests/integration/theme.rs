@@ -537,3 +537,96 @@ fn a_post_s_reading_time_began_a_line_with_a_dot_on_a_phone() {
     );
     assert_eq!(meta("posts/undated/index.html"), "1 min read draft");
 }
+
+/// The default theme writes its lists of posts in Rust (`posts_html`, printed by
+/// `partials/post-list.html`), for speed; the loop it ships for themes to copy
+/// (`partials/post-list-loop.html`, the `post_list` macro), copied over a site's
+/// `templates/partials/post-list.html`, must give the very same pages: the index and
+/// its pages, tag and category pages, in English and French, with drafts shown, with
+/// comment counts and the mark of a conversation, and a post whose title needs
+/// escaping.
+#[test]
+fn the_ready_made_post_lists_equal_the_template_loop() {
+    let shipped_loop = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/post-list-loop.html"),
+    )
+    .unwrap();
+    assert!(shipped_loop.contains("m::post_list(posts=posts)"));
+    let odd_post = "---\ntitle: \"Tom & Jerry's <b>\\\"best\\\"</b> / worst\"\ndate: 2024-05-01\ntags: [\"C++ & co\"]\n---\nA body with **bold**.\n";
+    let variants = [
+        ("site/basic", true),
+        ("a11y", false),
+        ("french", false),
+        ("taxonomies/blog", false),
+        ("engagement/ranking", false),
+    ];
+    let (mut counted, mut in_conversation) = (false, false);
+    for (fixture, drafts) in variants {
+        let build = |with_loop: bool| {
+            let site = SiteTest::fixture(fixture);
+            site.write("content/posts/odd-title.md", odd_post);
+            if with_loop {
+                site.write("templates/partials/post-list.html", &shipped_loop);
+            }
+            let args: &[&str] = if drafts {
+                &["build", "--drafts"]
+            } else {
+                &["build"]
+            };
+            site.run(args).success();
+            site
+        };
+        let (ready_made, with_loop) = (build(false), build(true));
+        let lists: Vec<String> = walkdir::WalkDir::new(ready_made.root.join("public"))
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() == "index.html")
+            .map(|e| {
+                let rel = e.path().strip_prefix(ready_made.root.join("public"));
+                rel.unwrap().to_string_lossy().into_owned()
+            })
+            .filter(|rel| {
+                let html = ready_made.read(rel);
+                html.contains("<ol class=\"post-list\">") || html.contains("class=\"no-posts\"")
+            })
+            .collect();
+        assert!(lists.len() >= 2, "{fixture}: {lists:?}");
+        for rel in &lists {
+            assert_eq!(ready_made.read(rel), with_loop.read(rel), "{fixture} {rel}");
+        }
+        let marked = |mark: &str| lists.iter().any(|rel| ready_made.read(rel).contains(mark));
+        assert!(!drafts || marked("draft-marker"), "{fixture}");
+        assert!(marked("Tom &amp; Jerry"), "{fixture}");
+        counted |= marked("comment-count");
+        in_conversation |= marked("conversation-marker");
+    }
+    assert!(counted && in_conversation);
+}
+
+/// A site that changes the `post_list` macro in a `macros.html` of its own sees its
+/// markup on every list page, as before the default theme drew its lists in Rust.
+#[test]
+fn a_site_changing_the_post_list_macro_sees_it_on_list_pages() {
+    let macros = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/macros.html"),
+    )
+    .unwrap();
+    let mine = macros.replace(
+        "<li class=\"post-summary\">",
+        "<li class=\"post-summary mine\">",
+    );
+    assert_ne!(mine, macros);
+    let site = SiteTest::fixture("site/basic");
+    site.write("templates/macros.html", &mine);
+    site.build();
+    assert!(site
+        .read("index.html")
+        .contains("<li class=\"post-summary mine\">"));
+    let plain = SiteTest::fixture("site/basic");
+    plain.build();
+    assert!(plain
+        .read("index.html")
+        .contains("<li class=\"post-summary\">"));
+}
