@@ -145,7 +145,7 @@ fn build_into(
     options: &BuildOptions,
     report: &mut BuildReport,
     out: OutputDir,
-    saved: Option<state::Saved>,
+    mut saved: Option<state::Saved>,
     key: Option<u64>,
     started: SystemTime,
 ) -> Result<Outcome> {
@@ -167,8 +167,11 @@ fn build_into(
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let statics = report.step("plan", || static_layers(&site.config))?;
-    // Weighed once, here, and kept for the updates of a server.
-    let mut related = KeptRelated::default();
+    // Weighed once, here (unless the state holds them), and kept for the updates of
+    // a server.
+    let mut related = saved
+        .as_mut()
+        .map_or_else(KeptRelated::default, state::Saved::take_related);
     let first = report.step("render posts", || {
         let pass = Pass::keeping(&site, &renderer, &mut related);
         let plan = plan::plan(&pass, &statics, &[])?;
@@ -350,6 +353,7 @@ fn build_into(
             prints: &prints_now,
             as_read: saved.as_ref().map(|saved| (saved, as_read)),
             set_aside,
+            related: &related,
         };
         // Without a state the next build is a full one: nothing worse.
         let _ = state::save(target, &to_save);

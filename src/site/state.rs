@@ -25,6 +25,7 @@ use crate::config::SiteConfig;
 use crate::content::Source;
 use crate::site::build::Body;
 use crate::site::plan::Output;
+use crate::site::related::KeptRelated;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
@@ -161,6 +162,9 @@ struct Head {
     copied: Vec<(PathBuf, Print)>,
     /// Each record's markdown file and where its bytes lie in the file.
     records: Vec<(PathBuf, u64, u64)>,
+    /// The related posts of each post and the fingerprint of the posts they were
+    /// weighed from (`KeptRelated`).
+    related: Option<(u64, Vec<Vec<usize>>)>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +173,7 @@ struct HeadRef<'a> {
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
     records: Vec<(&'a Path, u64, u64)>,
+    related: Option<(u64, &'a [Vec<usize>])>,
 }
 
 /// The first bytes of a state file.
@@ -249,6 +254,8 @@ pub(crate) struct Saved {
     /// Where each post's and page's record lies in `bytes`, by its markdown file, and
     /// whether the build took it already.
     records: foldhash::HashMap<PathBuf, (std::ops::Range<usize>, AtomicBool)>,
+    /// The related posts the build that saved it weighed.
+    related: Option<(u64, Vec<Vec<usize>>)>,
 }
 
 impl Saved {
@@ -271,6 +278,15 @@ impl Saved {
             && source.thread == record.entry.doc.thread_file
             && record.entry.doc.source == source.path;
         same.then_some((record.entry, record.body))
+    }
+
+    /// The related posts the build that saved it weighed, to be weighed again only
+    /// if the posts or their tags changed.
+    pub(crate) fn take_related(&mut self) -> KeptRelated {
+        self.related
+            .take()
+            .map(|(fingerprint, related)| KeptRelated::saved(fingerprint, related))
+            .unwrap_or_default()
     }
 
     /// How many files the build that saved it wrote.
@@ -424,6 +440,7 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         copied: head.copied.into_iter().collect(),
         bytes,
         records,
+        related: head.related,
     })
 }
 
@@ -460,6 +477,7 @@ pub(crate) struct ToSave<'a> {
     pub(crate) as_read: Option<(&'a Saved, foldhash::HashSet<&'a Path>)>,
     /// Whether the state read was set aside (`Saved::set_aside`) to be written into.
     pub(crate) set_aside: bool,
+    pub(crate) related: &'a KeptRelated,
 }
 
 /// A record to save: where it lies in the state read, or its bytes.
@@ -520,6 +538,7 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         outputs,
         copied,
         records: Vec::with_capacity(records.len()),
+        related: what.related.kept(),
     };
     // Written into the state read when the records it holds in vain (replaced or gone)
     // stay under half of it.
