@@ -62,7 +62,11 @@ impl BuildReport {
 /// only the posts and pages whose files changed, renders only the outputs whose inputs
 /// changed, and links the others from the published folder into the staged one.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    build_warm(options, None).map(|(report, _)| report)
+    let (report, built) = build_warm(options, None)?;
+    // Given back on another thread: a big site's posts are a few hundred thousand
+    // allocations, and the caller (the command line, about to exit) need not wait.
+    std::thread::spawn(move || drop(built));
+    Ok(report)
 }
 
 /// `build`, returning what an incremental update starts from: the site as outlines
