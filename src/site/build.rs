@@ -2,7 +2,7 @@
 //! from the plan to files in a sink. Posts render in parallel; every file goes through
 //! the sink, which refuses paths outside the output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
@@ -154,11 +154,20 @@ fn build_into(
     started: SystemTime,
 ) -> Result<Outcome> {
     let staged = Staged::default();
+    // Sized for the posts and pages the state holds: grown under their locks, the
+    // maps kept the other threads waiting.
+    let records = saved.as_ref().map_or(0, state::Saved::records);
     let reading = Reading {
         options,
         saved: saved.as_ref(),
-        prints: Mutex::default(),
-        bodies: Mutex::default(),
+        prints: Mutex::new(HashMap::with_capacity_and_hasher(
+            records,
+            Default::default(),
+        )),
+        bodies: Mutex::new(HashMap::with_capacity_and_hasher(
+            records,
+            Default::default(),
+        )),
     };
     let read_outline =
         |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
