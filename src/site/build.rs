@@ -348,14 +348,9 @@ fn build_into(
     }
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
-        let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
         let entries = (site.posts.iter())
             .map(|e| (e, bodies.get(&e.doc.source)))
             .chain(site.pages.iter().map(|e| (e, None)))
-            .collect();
-        let as_read = (prints.iter())
-            .filter(|(path, p)| p.1 && !touched.contains(*path))
-            .map(|(path, _)| path.as_path())
             .collect();
         let to_save = state::ToSave {
             key,
@@ -363,8 +358,9 @@ fn build_into(
             outputs: &outputs,
             unchanged: &unchanged,
             entries,
-            prints: &prints_now,
-            as_read: saved.as_ref().map(|saved| (saved, as_read)),
+            prints: &prints,
+            touched: &touched,
+            saved: saved.as_ref(),
             set_aside,
             related: &related,
         };

@@ -475,11 +475,14 @@ pub(crate) struct ToSave<'a> {
     /// their fingerprints are not taken again.
     pub(crate) unchanged: &'a [bool],
     pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
-    /// The fingerprints of each source, taken when it was read.
-    pub(crate) prints: &'a foldhash::HashMap<PathBuf, SourcePrints>,
-    /// The state this build read, and the posts and pages whose record in it holds
-    /// as it is: their bytes are kept, not encoded again.
-    pub(crate) as_read: Option<(&'a Saved, foldhash::HashSet<&'a Path>)>,
+    /// The fingerprints of each source, taken when it was read, and whether the state
+    /// read held it.
+    pub(crate) prints: &'a foldhash::HashMap<PathBuf, (SourcePrints, bool)>,
+    /// The posts and pages held by the state read whose record changed since.
+    pub(crate) touched: &'a foldhash::HashSet<PathBuf>,
+    /// The state this build read: the records of it that hold as they are are kept,
+    /// not encoded again.
+    pub(crate) saved: Option<&'a Saved>,
     /// Whether the state read was set aside (`Saved::set_aside`) to be written into.
     pub(crate) set_aside: bool,
     pub(crate) related: &'a KeptRelated,
@@ -499,7 +502,7 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
     let Some(output) = Identity::of(target) else {
         return Ok(());
     };
-    let saved = what.as_read.as_ref().map(|(saved, _)| *saved);
+    let saved = what.saved;
     let copied = what
         .outputs
         .iter()
@@ -511,13 +514,12 @@ pub(crate) fn save(target: &Path, what: &ToSave<'_>) -> std::io::Result<()> {
         .par_iter()
         .filter_map(|&(entry, body)| {
             let source = entry.doc.source.as_path();
-            if let Some((saved, as_read)) = &what.as_read {
-                let kept = as_read.contains(source).then(|| saved.record(source));
-                if let Some(at) = kept.flatten() {
-                    return Some((source, RecordBytes::Kept(at)));
-                }
+            let &(prints, held) = what.prints.get(source)?;
+            let kept = (held && !what.touched.contains(source))
+                .then(|| saved.and_then(|s| s.record(source)));
+            if let Some(at) = kept.flatten() {
+                return Some((source, RecordBytes::Kept(at)));
             }
-            let prints = what.prints.get(&entry.doc.source)?;
             let record = RecordRef {
                 md: prints.md?.to_save(what.started),
                 thread: prints.thread.map(|p| p.to_save(what.started)),
