@@ -7,7 +7,7 @@ pub mod front_matter;
 mod private;
 mod taxonomy;
 
-use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -67,7 +67,8 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             let path = e.path().unwrap_or(&content).to_path_buf();
             Error::io(&path, "cannot list", e.into())
         })?;
-        let ignored = entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy());
+        let name = entry.file_name().to_string_lossy();
+        let ignored = entry.depth() > 0 && is_ignored(&name);
         let refused = match ignored || (entry.depth() > 0 && !entry.path_is_symlink()) {
             true => None,
             false => inside.refuse(entry.path()),
@@ -87,7 +88,6 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             .strip_prefix(root)
             .expect("walkdir yields paths under its root")
             .to_path_buf();
-        let name = entry.file_name().to_string_lossy();
         if name.ends_with(THREAD_SUFFIX) {
             threads.push(rel);
         } else if name.ends_with(".md") {
@@ -98,10 +98,21 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             inventory.assets.push(rel);
         }
     }
-    let mut unpaired: HashSet<PathBuf> = threads.into_iter().collect();
+    // Paired by their paths' bytes: hashing a path goes component by component, and
+    // a big site has a hundred thousand of them.
+    let at: foldhash::HashMap<&OsStr, usize> = (threads.iter().enumerate())
+        .map(|(i, t)| (t.as_os_str(), i))
+        .collect();
+    let mut paired = vec![false; threads.len()];
     for path in markdown {
         let thread = thread_path_for(&path);
-        let thread = unpaired.remove(&thread).then_some(thread);
+        let thread = match at.get(thread.as_os_str()) {
+            Some(&i) if !paired[i] => {
+                paired[i] = true;
+                Some(thread)
+            }
+            _ => None,
+        };
         let under_posts = path.strip_prefix("content/posts").is_ok();
         inventory.sources.push(Source {
             kind: if under_posts { Kind::Post } else { Kind::Page },
@@ -109,7 +120,11 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             thread,
         });
     }
-    inventory.orphan_threads = unpaired.into_iter().collect();
+    drop(at);
+    inventory.orphan_threads = (threads.into_iter().zip(paired))
+        .filter(|(_, paired)| !paired)
+        .map(|(thread, _)| thread)
+        .collect();
     inventory.orphan_threads.sort();
     Ok(inventory)
 }
@@ -125,6 +140,13 @@ pub fn refused_asset(root: &Path, rel: &Path) -> Option<Diagnostic> {
 
 /// `posts/x.md` → `posts/x.comments.yaml`.
 pub fn thread_path_for(markdown: &Path) -> PathBuf {
+    // The stem of `x.md`, a name no dot starts, without taking the path apart.
+    if let Some(stem) = (markdown.to_str())
+        .and_then(|p| p.strip_suffix(".md"))
+        .filter(|stem| !stem.ends_with('/') && !stem.contains("/.") && !stem.starts_with('.'))
+    {
+        return PathBuf::from(format!("{stem}{THREAD_SUFFIX}"));
+    }
     let stem = markdown
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -2,7 +2,7 @@
 //! from the plan to files in a sink. Posts render in parallel; every file goes through
 //! the sink, which refuses paths outside the output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
@@ -62,7 +62,11 @@ impl BuildReport {
 /// only the posts and pages whose files changed, renders only the outputs whose inputs
 /// changed, and links the others from the published folder into the staged one.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    build_warm(options, None).map(|(report, _)| report)
+    let (report, built) = build_warm(options, None)?;
+    // Given back on another thread: a big site's posts are a few hundred thousand
+    // allocations, and the caller (the command line, about to exit) need not wait.
+    std::thread::spawn(move || drop(built));
+    Ok(report)
 }
 
 /// `build`, returning what an incremental update starts from: the site as outlines
@@ -145,16 +149,25 @@ fn build_into(
     options: &BuildOptions,
     report: &mut BuildReport,
     out: OutputDir,
-    saved: Option<state::Saved>,
+    mut saved: Option<state::Saved>,
     key: Option<u64>,
     started: SystemTime,
 ) -> Result<Outcome> {
     let staged = Staged::default();
+    // Sized for the posts and pages the state holds: grown under their locks, the
+    // maps kept the other threads waiting.
+    let records = saved.as_ref().map_or(0, state::Saved::records);
     let reading = Reading {
         options,
         saved: saved.as_ref(),
-        prints: Mutex::default(),
-        bodies: Mutex::default(),
+        prints: Mutex::new(HashMap::with_capacity_and_hasher(
+            records,
+            Default::default(),
+        )),
+        bodies: Mutex::new(HashMap::with_capacity_and_hasher(
+            records,
+            Default::default(),
+        )),
     };
     let read_outline =
         |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
@@ -167,8 +180,11 @@ fn build_into(
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let statics = report.step("plan", || static_layers(&site.config))?;
-    // Weighed once, here, and kept for the updates of a server.
-    let mut related = KeptRelated::default();
+    // Weighed once, here (unless the state holds them), and kept for the updates of
+    // a server.
+    let mut related = saved
+        .as_mut()
+        .map_or_else(KeptRelated::default, state::Saved::take_related);
     let first = report.step("render posts", || {
         let pass = Pass::keeping(&site, &renderer, &mut related);
         let plan = plan::plan(&pass, &statics, &[])?;
@@ -335,14 +351,9 @@ fn build_into(
     }
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
-        let prints_now = prints.iter().map(|(path, p)| (path.clone(), p.0)).collect();
         let entries = (site.posts.iter())
             .map(|e| (e, bodies.get(e.doc.source.as_os_str())))
             .chain(site.pages.iter().map(|e| (e, None)))
-            .collect();
-        let as_read = (prints.iter())
-            .filter(|(path, p)| p.1 && !touched.contains(*path))
-            .map(|(path, _)| path.as_path())
             .collect();
         let to_save = state::ToSave {
             key,
@@ -350,9 +361,11 @@ fn build_into(
             outputs: &outputs,
             unchanged: &unchanged,
             entries,
-            prints: &prints_now,
-            as_read: saved.as_ref().map(|saved| (saved, as_read)),
+            prints: &prints,
+            touched: &touched,
+            saved: saved.as_ref(),
             set_aside,
+            related: &related,
         };
         // Without a state the next build is a full one: nothing worse.
         let _ = state::save(target, &to_save);

@@ -222,8 +222,13 @@ fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> 
 }
 
 /// Newest first, then by title: the order of the index and of newer/older links.
-pub(crate) fn sort_posts(posts: &mut [Entry]) {
-    posts.sort_by(post_order);
+/// Sorted by index, then each post moved once: moving posts (hundreds of bytes each)
+/// at every step of the sort was most of the time it took.
+pub(crate) fn sort_posts(posts: &mut Vec<Entry>) {
+    let mut order: Vec<usize> = (0..posts.len()).collect();
+    order.sort_by(|&a, &b| post_order(&posts[a], &posts[b]));
+    let mut unsorted: Vec<Option<Entry>> = posts.drain(..).map(Some).collect();
+    posts.extend(order.into_iter().filter_map(|i| unsorted[i].take()));
 }
 
 pub(crate) fn post_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {

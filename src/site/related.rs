@@ -35,6 +35,20 @@ pub(crate) struct KeptRelated {
 }
 
 impl KeptRelated {
+    /// Related posts weighed before (by the build that saved the state), for posts
+    /// whose fingerprint is `fingerprint`.
+    pub(crate) fn saved(fingerprint: u64, related: Vec<Vec<usize>>) -> KeptRelated {
+        KeptRelated {
+            fingerprint,
+            related: Some(Arc::new(related)),
+        }
+    }
+
+    /// The related posts last weighed and the fingerprint of their posts.
+    pub(crate) fn kept(&self) -> Option<(u64, &[Vec<usize>])> {
+        (self.related.as_ref()).map(|related| (self.fingerprint, related.as_slice()))
+    }
+
     /// The related posts of `posts`, computed again only if their tags or order
     /// changed since the last call.
     pub(crate) fn of(&mut self, posts: &[Entry], tags: &TermIndex) -> Arc<Vec<Vec<usize>>> {

@@ -25,10 +25,11 @@ use crate::config::SiteConfig;
 use crate::content::Source;
 use crate::site::build::Body;
 use crate::site::plan::Output;
+use crate::site::related::KeptRelated;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x06";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x07";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -161,6 +162,9 @@ struct Head {
     copied: Vec<(PathBuf, Print)>,
     /// Each record's markdown file and where its bytes lie in the file.
     records: Vec<(PathBuf, u64, u64)>,
+    /// The related posts of each post and the fingerprint of the posts they were
+    /// weighed from (`KeptRelated`).
+    related: Option<(u64, Vec<Vec<usize>>)>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +173,7 @@ struct HeadRef<'a> {
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
     records: Vec<(&'a Path, u64, u64)>,
+    related: Option<(u64, &'a [Vec<usize>])>,
 }
 
 /// The first bytes of a state file.
@@ -249,6 +254,8 @@ pub(crate) struct Saved {
     /// Where each post's and page's record lies in `bytes`, by its markdown file, and
     /// whether the build took it already.
     records: foldhash::HashMap<PathBuf, (std::ops::Range<usize>, AtomicBool)>,
+    /// The related posts the build that saved it weighed.
+    related: Option<(u64, Vec<Vec<usize>>)>,
 }
 
 impl Saved {
@@ -271,6 +278,20 @@ impl Saved {
             && source.thread == record.entry.doc.thread_file
             && record.entry.doc.source == source.path;
         same.then_some((record.entry, record.body))
+    }
+
+    /// The related posts the build that saved it weighed, to be weighed again only
+    /// if the posts or their tags changed.
+    pub(crate) fn take_related(&mut self) -> KeptRelated {
+        self.related
+            .take()
+            .map(|(fingerprint, related)| KeptRelated::saved(fingerprint, related))
+            .unwrap_or_default()
+    }
+
+    /// How many posts and pages it holds.
+    pub(crate) fn records(&self) -> usize {
+        self.records.len()
     }
 
     /// How many files the build that saved it wrote.
@@ -424,6 +445,7 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         copied: head.copied.into_iter().collect(),
         bytes,
         records,
+        related: head.related,
     })
 }
 
@@ -453,13 +475,17 @@ pub(crate) struct ToSave<'a> {
     /// their fingerprints are not taken again.
     pub(crate) unchanged: &'a [bool],
     pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
-    /// The fingerprints of each source, taken when it was read.
-    pub(crate) prints: &'a foldhash::HashMap<PathBuf, SourcePrints>,
-    /// The state this build read, and the posts and pages whose record in it holds
-    /// as it is: their bytes are kept, not encoded again.
-    pub(crate) as_read: Option<(&'a Saved, foldhash::HashSet<&'a Path>)>,
+    /// The fingerprints of each source, taken when it was read, and whether the state
+    /// read held it.
+    pub(crate) prints: &'a foldhash::HashMap<PathBuf, (SourcePrints, bool)>,
+    /// The posts and pages held by the state read whose record changed since.
+    pub(crate) touched: &'a foldhash::HashSet<PathBuf>,
+    /// The state this build read: the records of it that hold as they are are kept,
+    /// not encoded again.
+    pub(crate) saved: Option<&'a Saved>,
     /// Whether the state read was set aside (`Saved::set_aside`) to be written into.
     pub(crate) set_aside: bool,
+    pub(crate) related: &'a KeptRelated,
 }
 
 /// A record to save: where it lies in the state read, or its bytes.
@@ -476,7 +502,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
     let Some(output) = Identity::of(target) else {
         return Ok(());
     };
-    let saved = what.as_read.as_ref().map(|(saved, _)| *saved);
+    let saved = what.saved;
     let copied = what
         .outputs
         .iter()
@@ -485,13 +511,12 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
         let source = entry.doc.source.as_path();
-        if let Some((saved, as_read)) = &what.as_read {
-            let kept = as_read.contains(source).then(|| saved.record(source));
-            if let Some(at) = kept.flatten() {
-                return Some((source, RecordBytes::Kept(at)));
-            }
+        let &(prints, held) = what.prints.get(source)?;
+        let kept =
+            (held && !what.touched.contains(source)).then(|| saved.and_then(|s| s.record(source)));
+        if let Some(at) = kept.flatten() {
+            return Some((source, RecordBytes::Kept(at)));
         }
-        let prints = what.prints.get(&entry.doc.source)?;
         let record = RecordRef {
             md: prints.md?.to_save(what.started),
             thread: prints.thread.map(|p| p.to_save(what.started)),
@@ -516,6 +541,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         outputs,
         copied,
         records: Vec::with_capacity(what.entries.len()),
+        related: what.related.kept(),
     };
     let path = path_for(target);
     let temporary = path.with_extension("rapport-state-new");
