@@ -25,6 +25,9 @@ pub struct Renderer {
     /// The templates that may read `page.thread.comments`
     /// (`templates::reading_comment_lists`).
     comment_lists: std::collections::BTreeSet<String>,
+    /// The templates that may read the conversations page's lists
+    /// (`templates::ENGAGEMENT_LISTS`).
+    engagement_lists: std::collections::BTreeSet<String>,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
@@ -35,6 +38,7 @@ impl Renderer {
         tera.register_function("t", i18n::Translate(config.strings.clone()));
         Ok(Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
+            engagement_lists: templates::reading(&tera, &templates::ENGAGEMENT_LISTS),
             tera,
             sources,
             markdown: Markdown::new(&config.base_path).with_labels(
@@ -55,6 +59,12 @@ impl Renderer {
     /// page needs only the thread's count and markup.
     pub fn reads_comment_list(&self, template: &str) -> bool {
         self.comment_lists.contains(template)
+    }
+
+    /// Whether rendering `template` may read the conversations page's lists; without
+    /// them, it needs the page's figures and markup.
+    pub fn reads_engagement_lists(&self, template: &str) -> bool {
+        self.engagement_lists.contains(template)
     }
 
     /// Renders `template` with `context`.
