@@ -27,6 +27,9 @@ pub struct Renderer {
     comment_lists: std::collections::BTreeSet<String>,
     /// Whether lists of posts may be drawn in Rust (`templates::default_post_list`).
     default_post_list: bool,
+    /// The templates that may read the conversations page's lists
+    /// (`templates::ENGAGEMENT_LISTS`).
+    engagement_lists: std::collections::BTreeSet<String>,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
@@ -38,6 +41,7 @@ impl Renderer {
         Ok(Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
             default_post_list: templates::default_post_list(&tera),
+            engagement_lists: templates::reading(&tera, &templates::ENGAGEMENT_LISTS),
             tera,
             sources,
             markdown: Markdown::new(&config.base_path).with_labels(
@@ -64,6 +68,12 @@ impl Renderer {
     /// one the site's macros would draw.
     pub fn draws_default_post_list(&self) -> bool {
         self.default_post_list
+    }
+
+    /// Whether rendering `template` may read the conversations page's lists; without
+    /// them, it needs the page's figures and markup.
+    pub fn reads_engagement_lists(&self, template: &str) -> bool {
+        self.engagement_lists.contains(template)
     }
 
     /// Renders `template` with `context`.

@@ -227,8 +227,36 @@ fn add_templates(
 /// count and markup without the list, which was most of the values a post's page
 /// handed tera.
 pub fn reading_comment_lists(tera: &tera::Tera) -> BTreeSet<String> {
+    reading(tera, &COMMENT_LIST)
+}
+
+/// A part of the context that templates which do not read it are not given.
+pub struct Part {
+    /// Whether a variable written so may be, or hold, the part.
+    may_read: fn(&str) -> bool,
+    /// The variables holding the part whose truth alone does not read it.
+    tested: &'static [&'static str],
+}
+
+/// `page.thread.comments`.
+pub const COMMENT_LIST: Part = Part {
+    may_read: may_read_comments,
+    tested: &["page", "page.thread"],
+};
+
+/// The lists of the conversations page (`engagement.ranking`, `regulars`,
+/// `periods`, `chart`, `sources`), which its default theme's markup
+/// (`engagement.html`) is written from.
+pub const ENGAGEMENT_LISTS: Part = Part {
+    may_read: may_read_engagement_lists,
+    tested: &["engagement"],
+};
+
+/// The templates whose rendering may read `part`, as `reading_comment_lists` finds
+/// them for the comment list.
+pub fn reading(tera: &tera::Tera, part: &Part) -> BTreeSet<String> {
     let reads: BTreeMap<&str, bool> = (tera.templates.iter())
-        .map(|(name, t)| (name.as_str(), template_reads_comments(t)))
+        .map(|(name, t)| (name.as_str(), template_reads(t, part)))
         .collect();
     (tera.templates.keys())
         .filter(|name| {
@@ -301,8 +329,8 @@ fn expressions(node: &Node) -> Vec<&Expr> {
     }
 }
 
-/// Whether `t` itself (its blocks and macros included) may read the comment list.
-fn template_reads_comments(t: &tera::Template) -> bool {
+/// Whether `t` itself (its blocks and macros included) may read `part`.
+fn template_reads(t: &tera::Template, part: &Part) -> bool {
     let mut nodes: Vec<&Node> = t.ast.iter().collect();
     nodes.extend(t.macros.values().flat_map(|m| &m.body));
     // Each expression, and whether only its truth is used: `{% if page %}` does not
@@ -327,7 +355,7 @@ fn template_reads_comments(t: &tera::Template) -> bool {
                 .map(|a| (a, false)),
         );
         let idents: Vec<&str> = match &e.val {
-            ExprVal::Ident(ident) if truth && matches!(ident.as_str(), "page" | "page.thread") => {
+            ExprVal::Ident(ident) if truth && part.tested.contains(&ident.as_str()) => {
                 vec![]
             }
             ExprVal::Ident(ident) => vec![ident],
@@ -370,7 +398,7 @@ fn template_reads_comments(t: &tera::Template) -> bool {
                 vec![]
             }
         };
-        if idents.into_iter().any(may_read_comments) {
+        if idents.into_iter().any(part.may_read) {
             return true;
         }
     }
@@ -396,6 +424,29 @@ fn may_read_comments(ident: &str) -> bool {
             Some("count" | "html" | "max_depth" | "reactions")
         ),
         Some(field) => field.starts_with("thread["),
+    }
+}
+
+/// Whether a variable written `ident` may be, or hold, a list of the conversations
+/// page: the whole context, `engagement`, or one of its lists.
+fn may_read_engagement_lists(ident: &str) -> bool {
+    if ident.starts_with("__tera_context") {
+        return true;
+    }
+    let mut path = ident.split('.');
+    let root = path.next().unwrap_or_default();
+    if root != "engagement" {
+        return root.starts_with("engagement[");
+    }
+    match path.next() {
+        None => true,
+        Some(field) => {
+            field.starts_with('[')
+                || matches!(
+                    field.split('[').next(),
+                    Some("ranking" | "regulars" | "periods" | "chart" | "sources")
+                )
+        }
     }
 }
 
@@ -740,6 +791,36 @@ mod tests {
         let reading = reading_comment_lists(&tera);
         assert!(!reading.contains("post.html") && !reading.contains("page.html"));
         assert!(reading.contains("partials/thread-loop.html"));
+    }
+
+    #[test]
+    fn the_default_conversations_page_does_not_read_its_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://e.org/\"\n",
+        )
+        .unwrap();
+        let (mut tera, _) = load(&crate::config::load(dir.path()).unwrap()).unwrap();
+        tera.add_raw_templates([
+            ("mine.html", "{% if engagement %}{{ engagement.html | safe }}{{ engagement.more_regulars }}{% endif %}"),
+            ("ranked.html", "{% for r in engagement.ranking %}{{ r.title }}{% endfor %}"),
+            ("whole.html", "{% set g = engagement %}{{ g.reader_comments }}"),
+            ("tested.html", "{% if engagement.regulars %}x{% endif %}"),
+        ])
+        .unwrap();
+        let reading = reading(&tera, &ENGAGEMENT_LISTS);
+        for name in ["engagement.html", "partials/engagement.html", "mine.html"] {
+            assert!(!reading.contains(name), "{name}");
+        }
+        for name in [
+            "partials/engagement-loop.html",
+            "ranked.html",
+            "whole.html",
+            "tested.html",
+        ] {
+            assert!(reading.contains(name), "{name}");
+        }
     }
 
     #[test]

@@ -88,6 +88,14 @@ pub fn render_engagement_page(
 ) -> Result<String> {
     let mut view = engagement_view(site, renderer, urls, totals);
     view.html = sections_html(&view, site_view, &site.config.strings);
+    if !renderer.reads_engagement_lists("engagement.html") {
+        // Copied into tera's context, the lists were a quarter of the page's work.
+        view.ranking.clear();
+        view.regulars.clear();
+        view.periods.clear();
+        view.chart.bars.clear();
+        view.sources.clear();
+    }
     let rel = SitePage::Engagement.rel();
     let mut ctx = TemplateContext::new(site_view, urls.path(rel), urls.permalink(rel));
     ctx.page_title = site.config.strings.text("conversations").into();

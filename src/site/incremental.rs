@@ -399,14 +399,38 @@ impl Incremental {
         let assets = self.site.assets.clone();
         let site = &mut self.site;
         // In place, and without sorting again: ten thousand entries moved to new
-        // vectors, or sorted with a scratch copy, were most of a one-post update.
+        // vectors, or sorted with a scratch copy, were most of a one-post update. An
+        // entry that stays where it was (a new comment, a paragraph) takes its old
+        // one's place; the others are taken out and put where they now go.
         let mut removed = Vec::new();
+        let mut moved = Vec::new();
+        for entry in reloaded {
+            let list = match entry.doc.kind {
+                Kind::Post => &mut site.posts,
+                Kind::Page => &mut site.pages,
+            };
+            let source = entry.doc.source.as_os_str();
+            let at = list.iter().position(|e| e.doc.source.as_os_str() == source);
+            match at.filter(|&i| stays_at(list, i, &entry, change)) {
+                Some(i) => removed.push(std::mem::replace(&mut list[i], entry)),
+                None => moved.push(entry),
+            }
+        }
+        let replaced: Vec<std::ffi::OsString> = (removed.iter())
+            .map(|e| e.doc.source.clone().into_os_string())
+            .collect();
         for list in [&mut site.posts, &mut site.pages] {
-            while let Some(i) = list.iter().rposition(|e| change.has(e)) {
+            let taken_out = |e: &Entry| {
+                change.has(e)
+                    && !replaced
+                        .iter()
+                        .any(|r| r.as_os_str() == e.doc.source.as_os_str())
+            };
+            while let Some(i) = list.iter().rposition(taken_out) {
                 removed.push(list.remove(i));
             }
         }
-        self.insert(reloaded);
+        self.insert(moved);
         let root = &self.options.root;
         let site = &mut self.site;
         site.assets.retain(|a| !change.assets.contains(a));
@@ -527,6 +551,24 @@ impl Incremental {
         Ok(staged
             .publish(&self.options.output_dir(), &gone)
             .map(|()| (rendered, update)))
+    }
+}
+
+/// Whether `entry`, a new reading of `list[i]`, goes where `list[i]` is: where
+/// `Incremental::insert` would put it once the old one is taken out, its neighbours
+/// being unchanged.
+fn stays_at(list: &[Entry], i: usize, entry: &Entry, change: &Change) -> bool {
+    let before = i.checked_sub(1).map(|j| &list[j]);
+    let after = list.get(i + 1);
+    if before.is_some_and(|e| change.has(e)) || after.is_some_and(|e| change.has(e)) {
+        return false;
+    }
+    match entry.doc.kind {
+        Kind::Post => {
+            before.is_none_or(|b| site::post_order(b, entry).is_le())
+                && after.is_none_or(|a| site::post_order(a, entry).is_gt())
+        }
+        Kind::Page => true,
     }
 }
 

@@ -168,12 +168,10 @@ impl Totals {
             self.count(p, old, false);
             self.count(p, new, true);
             self.replace_reply_times(old.engagement, new.engagement);
-            let keys = old
-                .digest
-                .readers()
-                .chain(new.digest.readers())
-                .map(|r| r.key);
-            for key in keys {
+            // Only the readers whose comments on this post changed: a regular's list
+            // of comments is long, and a new comment leaves the others' alone.
+            let keys = changed_readers(old.digest, new.digest);
+            for &key in &keys {
                 if !touched.contains(key) {
                     if let Some(reader) = self.readers.get(key) {
                         if let Some(k) = reader.regular_key(key) {
@@ -182,13 +180,11 @@ impl Totals {
                     }
                     touched.insert(key.into());
                 }
-            }
-            for key in old.digest.readers().map(|r| r.key) {
                 if let Some(reader) = self.readers.get_mut(key) {
                     reader.comments.retain(|&(q, _)| q as usize != p);
                 }
             }
-            for reader in new.digest.readers() {
+            for reader in new.digest.readers().filter(|r| keys.contains(r.key)) {
                 let entry = self.readers.entry(reader.key.into()).or_default();
                 let at = entry.comments.partition_point(|&(q, _)| q as usize <= p);
                 entry.comments.insert(at, (p as u32, reader.comment as u32));
@@ -258,15 +254,31 @@ impl Totals {
         }
     }
 
-    /// Takes `old`'s reply times out of the sorted list and puts `new`'s in.
+    /// Takes `old`'s reply times out of the sorted list and puts `new`'s in: those
+    /// of both are left where they are (the list holds every reply time of the site).
     fn replace_reply_times(&mut self, old: &Engagement, new: &Engagement) {
-        for time in &old.reply_times {
+        let mut gone = old.reply_times.clone();
+        let mut added = new.reply_times.clone();
+        gone.sort_unstable();
+        added.sort_unstable();
+        let (mut i, mut j) = (0, 0);
+        while i < gone.len() && j < added.len() {
+            match gone[i].cmp(&added[j]) {
+                std::cmp::Ordering::Equal => {
+                    gone.remove(i);
+                    added.remove(j);
+                }
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+            }
+        }
+        for time in &gone {
             let at = self.reply_times.partition_point(|t| t < time);
             if self.reply_times.get(at) == Some(time) {
                 self.reply_times.remove(at);
             }
         }
-        for time in &new.reply_times {
+        for time in &added {
             let at = self.reply_times.partition_point(|t| t < time);
             self.reply_times.insert(at, *time);
         }
@@ -363,6 +375,23 @@ impl Totals {
         }
         latest
     }
+}
+
+/// The keys of the readers whose comments (which, and the name written on each)
+/// differ between two digests of one thread.
+fn changed_readers<'a>(old: &'a Digest, new: &'a Digest) -> BTreeSet<&'a str> {
+    let by_reader = |d: &'a Digest| {
+        let mut readers: BTreeMap<&'a str, Vec<(usize, &'a str)>> = BTreeMap::new();
+        for r in d.readers() {
+            readers.entry(r.key).or_default().push((r.comment, r.name));
+        }
+        readers
+    };
+    let (old, new) = (by_reader(old), by_reader(new));
+    (old.keys().chain(new.keys()))
+        .filter(|&key| old.get(key) != new.get(key))
+        .copied()
+        .collect()
 }
 
 /// Whether reader comment `i` has a direct reply by the author.
@@ -622,6 +651,10 @@ mod tests {
         let edits = [
             "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, author: ' JOEL ', date: 2015-06-01}\n",
             "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, parent: a, role: author, date: 2015-02-03}\n- {id: c, author: Fiona, date: 2016-01-01}\n",
+            // Only the name a regular wrote changes: the page shows the new one.
+            "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, parent: a, role: author, date: 2015-02-03}\n- {id: c, author: FIONA, date: 2016-01-01}\n",
+            // A comment added, the other readers' left as they were.
+            "comments:\n- {id: a, author: Linda, date: 2015-02-01}\n- {id: b, parent: a, role: author, date: 2015-02-03}\n- {id: c, author: FIONA, date: 2016-01-01}\n- {id: d, author: Ann, date: 2016-01-02}\n",
             "comments:\n- {id: x, author: Joel, date: 2014-12-01, via: bluesky}\n- {id: y, parent: x, author: Linda, date: 2014-12-02}\n",
             "comments: []\n",
             threads[1],
