@@ -182,6 +182,8 @@ fn scan_yaml(text: &str) -> Option<Finding> {
             what,
         };
         let mut token_start = true;
+        // Whether a key or `-` of this line set `block_column`.
+        let mut keyed = false;
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii_whitespace() {
@@ -211,14 +213,18 @@ fn scan_yaml(text: &str) -> Option<Finding> {
                 // In brackets a `:` at a token's start is an indicator, blank or not.
                 b'-' | b'?' | b':' if next_blank || (depth > 0 && b == b':') => {
                     if depth == 0 && b != b':' {
-                        block_column = Some(i);
+                        (block_column, keyed) = (Some(i), true);
+                    } else if depth == 0 && !keyed {
+                        // The key was no scalar of its own (a tag, an anchor, nothing):
+                        // it starts where the line does.
+                        (block_column, keyed) = (Some(indent), true);
                     }
                     i += 1;
                 }
                 b'\'' | b'"' => match skip_quoted(bytes, i + 1, b) {
                     Some(end) => {
                         if depth == 0 && key_follows(bytes, end) {
-                            block_column = Some(i);
+                            (block_column, keyed) = (Some(i), true);
                         }
                         i = end;
                     }
@@ -242,7 +248,7 @@ fn scan_yaml(text: &str) -> Option<Finding> {
                     // flow indicator; at the end of the line it may go on below.
                     let end = skip_plain(bytes, i, depth > 0);
                     if depth == 0 && end < bytes.len() && bytes[end] == b':' {
-                        block_column = Some(i);
+                        (block_column, keyed) = (Some(i), true);
                     }
                     if end == bytes.len() {
                         open = Open::Plain(block_column);
@@ -361,6 +367,11 @@ mod tests {
         assert_eq!(
             found("title: a\n  'b\nextra: *x\n"),
             Some((3, 8, Found::Alias("x".into())))
+        );
+        // A key that is only a tag (or an anchor) still starts where its line does.
+        assert_eq!(
+            found("!t : |\na: *x"),
+            Some((2, 4, Found::Alias("x".into())))
         );
     }
 
