@@ -405,42 +405,57 @@ fn template_reads(t: &tera::Template, part: &Part) -> bool {
     false
 }
 
+/// How much of the variable `root` a variable written `ident` may hold.
+enum Reach<'a> {
+    Nothing,
+    /// All of it: the whole context, `root` itself, or `root` indexed by an expression.
+    Whole,
+    /// The field of `root` it names, and the path below that field.
+    Field(&'a str, std::str::Split<'a, char>),
+}
+
+fn reach<'a>(ident: &'a str, root: &str) -> Reach<'a> {
+    if ident.starts_with("__tera_context") {
+        return Reach::Whole;
+    }
+    let mut path = ident.split('.');
+    let first = path.next().unwrap_or_default();
+    if first != root {
+        let indexed = first.strip_prefix(root).is_some_and(|r| r.starts_with('['));
+        return if indexed {
+            Reach::Whole
+        } else {
+            Reach::Nothing
+        };
+    }
+    match path.next() {
+        None => Reach::Whole,
+        Some(field) => Reach::Field(field, path),
+    }
+}
+
 /// Whether a variable written `ident` may be, or hold, the list of comments: the
 /// whole context, `page`, `page.thread`, or a part of `page.thread` other than
 /// those that do not hold it.
 fn may_read_comments(ident: &str) -> bool {
-    if ident.starts_with("__tera_context") {
-        return true;
-    }
-    let mut path = ident.split('.');
-    let root = path.next().unwrap_or_default();
-    if root != "page" {
-        return root.starts_with("page[");
-    }
-    match path.next() {
-        None => true,
-        Some("thread") => !matches!(
-            path.next(),
+    match reach(ident, "page") {
+        Reach::Nothing => false,
+        Reach::Whole => true,
+        Reach::Field("thread", mut below) => !matches!(
+            below.next(),
             Some("count" | "html" | "max_depth" | "reactions")
         ),
-        Some(field) => field.starts_with("thread["),
+        Reach::Field(field, _) => field.starts_with("thread["),
     }
 }
 
 /// Whether a variable written `ident` may be, or hold, a list of the conversations
 /// page: the whole context, `engagement`, or one of its lists.
 fn may_read_engagement_lists(ident: &str) -> bool {
-    if ident.starts_with("__tera_context") {
-        return true;
-    }
-    let mut path = ident.split('.');
-    let root = path.next().unwrap_or_default();
-    if root != "engagement" {
-        return root.starts_with("engagement[");
-    }
-    match path.next() {
-        None => true,
-        Some(field) => {
+    match reach(ident, "engagement") {
+        Reach::Nothing => false,
+        Reach::Whole => true,
+        Reach::Field(field, _) => {
             field.starts_with('[')
                 || matches!(
                     field.split('[').next(),

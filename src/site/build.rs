@@ -125,17 +125,20 @@ enum FirstPass {
     /// Nothing changed: the published folder is this very build, of these outputs.
     Unchanged(Vec<Output>),
     /// The posts and pages read whole were rendered.
-    Rendered {
-        outputs: Vec<Output>,
-        fresh: Vec<bool>,
-        /// The outputs neither rendered now nor due: the published files.
-        unchanged: Vec<bool>,
-        rendered: usize,
-        bodies: BodyStore,
-        conversations: Vec<(EntryRef, Conversation)>,
-        /// Held in memory, to be published in place (`IN_PLACE_SHARE`).
-        in_place: bool,
-    },
+    Rendered(FirstRender),
+}
+
+/// What the first pass of `build_into` rendered, and what is left to do.
+struct FirstRender {
+    outputs: Vec<Output>,
+    fresh: Vec<bool>,
+    /// The outputs neither rendered now nor due: the published files.
+    unchanged: Vec<bool>,
+    rendered: usize,
+    bodies: BodyStore,
+    conversations: Vec<(EntryRef, Conversation)>,
+    /// Held in memory, to be published in place (`IN_PLACE_SHARE`).
+    in_place: bool,
 }
 
 /// A build that renders at most one file in this many publishes them in place, each
@@ -236,7 +239,7 @@ fn build_into(
         let unchanged = (fresh.iter().zip(&read_whole))
             .map(|(&fresh, &read)| !fresh && !read)
             .collect();
-        Ok(FirstPass::Rendered {
+        Ok(FirstPass::Rendered(FirstRender {
             outputs: plan.outputs,
             fresh,
             unchanged,
@@ -244,9 +247,17 @@ fn build_into(
             bodies,
             conversations,
             in_place,
-        })
+        }))
     })?;
-    let (outputs, fresh, unchanged, rendered, bodies, conversations, in_place) = match first {
+    let FirstRender {
+        outputs,
+        fresh,
+        unchanged,
+        rendered,
+        bodies,
+        conversations,
+        in_place,
+    } = match first {
         FirstPass::Retry => return Ok(Outcome::Retry(out)),
         FirstPass::Unchanged(outputs) => {
             report.reused = prints.values().filter(|p| p.1).count();
@@ -266,23 +277,7 @@ fn build_into(
                 quoted: Vec::new(),
             })));
         }
-        FirstPass::Rendered {
-            outputs,
-            fresh,
-            unchanged,
-            rendered,
-            bodies,
-            conversations,
-            in_place,
-        } => (
-            outputs,
-            fresh,
-            unchanged,
-            rendered,
-            bodies,
-            conversations,
-            in_place,
-        ),
+        FirstPass::Rendered(first) => first,
     };
     // The posts and pages whose record differs from the one saved: the others' are
     // saved again as they were read.

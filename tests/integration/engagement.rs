@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use rapport::threads::conversations::{awaiting_reply, has_author_reply, PostThread};
 use rapport::threads::{metrics, parse_thread, Tree};
 
-use crate::harness::{select, text, SiteTest};
+use crate::harness::{default_template, select, text, SiteTest};
 
 #[test]
 fn ranking_puts_exchanges_before_counts() {
@@ -312,11 +312,7 @@ fn engagement_excerpt_quoted_the_text_of_a_removed_script() {
 /// regular's several comments on one post, and more regulars than the page shows.
 #[test]
 fn the_ready_made_conversations_markup_equals_the_template_loops() {
-    let shipped_loop = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/partials/engagement-loop.html"),
-    )
-    .unwrap();
+    let shipped_loop = default_template("partials/engagement-loop.html");
     assert!(shipped_loop.contains("{% for r in g.regulars %}"));
     let extra_thread = "comments:\n  - id: \"m\"\n    author: \"Joel\"\n    via: mastodon\n    source: \"https://mastodon.example/@joel/1\"\n    date: 2016-04-01T10:00:00Z\n    body: \"From <b>elsewhere</b> & beyond.\"\n  - id: \"n\"\n    author: \"Joel\"\n    date: 2016-04-02T10:00:00Z\n    body: \"Again.\"\n  - id: \"o\"\n    author: \"Joel\"\n    body: \"Undated.\"\n  - id: \"q\"\n    author: \"Fiona\"\n    date: 2016-04-03T10:00:00Z\n    body: \"Me too.\"\n";
     // The second: no author's name, and a thread of replies fetched from elsewhere.

@@ -51,6 +51,16 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The text of the default theme's template `name` (`partials/thread-loop.html`), as
+/// the repository ships it for themes to copy.
+#[track_caller]
+pub fn default_template(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("themes/default/templates")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 /// The environment variable naming the folder of real export files (relative to the
 /// repository root, or absolute). They are not part of the repository: some carry no
 /// licence or a non-commercial one. CI sets it; a fresh clone runs without them.

@@ -2,9 +2,7 @@
 //! site's language, dates and counts included; site.toml and a theme word things
 //! their own way; a language or string rapport does not know is an error at its line.
 
-use std::path::Path;
-
-use crate::harness::{select, text, SiteTest};
+use crate::harness::{default_template, select, text, SiteTest};
 
 /// Words and phrases of the English catalogue that no French or Chinese page may
 /// show. The fixture's own text is French, so any of these was written by rapport.
@@ -442,11 +440,7 @@ fn a_template_asking_for_a_string_that_does_not_exist_is_an_error_at_its_line() 
 /// The thread markup written in Rust and the loop themes copy give the same French.
 #[test]
 fn the_ready_made_thread_markup_equals_the_template_loop_in_french() {
-    let shipped_loop = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/partials/thread-loop.html"),
-    )
-    .unwrap();
+    let shipped_loop = default_template("partials/thread-loop.html");
     let ready_made = SiteTest::fixture("french");
     ready_made.build();
     let with_loop = SiteTest::fixture("french");

@@ -2,7 +2,7 @@
 //! conversations page in the site's own words, comment links, tag addresses, code
 //! colours.
 
-use crate::harness::{select, text, SiteTest};
+use crate::harness::{default_template, select, text, SiteTest};
 
 const SITE_TOML: &str =
     "title = \"Test\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"Pauline Stockhausen\"\n";
@@ -547,11 +547,7 @@ fn a_post_s_reading_time_began_a_line_with_a_dot_on_a_phone() {
 /// escaping.
 #[test]
 fn the_ready_made_post_lists_equal_the_template_loop() {
-    let shipped_loop = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/partials/post-list-loop.html"),
-    )
-    .unwrap();
+    let shipped_loop = default_template("partials/post-list-loop.html");
     assert!(shipped_loop.contains("m::post_list(posts=posts)"));
     let odd_post = "---\ntitle: \"Tom & Jerry's <b>\\\"best\\\"</b> / worst\"\ndate: 2024-05-01\ntags: [\"C++ & co\"]\n---\nA body with **bold**.\n";
     let variants = [
@@ -608,11 +604,7 @@ fn the_ready_made_post_lists_equal_the_template_loop() {
 /// markup on every list page, as before the default theme drew its lists in Rust.
 #[test]
 fn a_site_changing_the_post_list_macro_sees_it_on_list_pages() {
-    let macros = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/macros.html"),
-    )
-    .unwrap();
+    let macros = default_template("macros.html");
     let mine = macros.replace(
         "<li class=\"post-summary\">",
         "<li class=\"post-summary mine\">",

@@ -1,7 +1,7 @@
 //! Conversations on the page: the markup contract (`id="comment-<id>"`,
 //! `data-depth`, `by-author`), nesting and its cap, names, websites, figures.
 
-use crate::harness::{select, text, SiteTest};
+use crate::harness::{default_template, select, text, SiteTest};
 
 fn comment_rows(site: &SiteTest) -> Vec<(String, String, bool)> {
     let html = site.html("posts/hello/index.html");
@@ -205,11 +205,7 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
 /// as the README says, must give the very same page.
 #[test]
 fn the_ready_made_thread_markup_equals_the_template_loop() {
-    let shipped_loop = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/partials/thread-loop.html"),
-    )
-    .unwrap();
+    let shipped_loop = default_template("partials/thread-loop.html");
     assert!(shipped_loop.contains("{% for c in page.thread.comments %}"));
     for (fixture, page) in [
         ("threads/nested", "posts/hello/index.html"),
