@@ -3,6 +3,7 @@
 //! loading templates.
 
 pub mod context;
+pub mod default_theme;
 pub mod escape;
 pub mod feeds;
 pub mod highlight;
@@ -30,6 +31,10 @@ pub struct Renderer {
     /// The templates that may read the conversations page's lists
     /// (`templates::ENGAGEMENT_LISTS`).
     engagement_lists: std::collections::BTreeSet<String>,
+    /// Whether `post.html` and all it reaches are the default theme's: posts are then
+    /// written by `default_theme::post_page`.
+    default_post_page: bool,
+    strings: std::sync::Arc<i18n::Strings>,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
 }
@@ -42,6 +47,8 @@ impl Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
             default_post_list: templates::default_post_list(&tera),
             engagement_lists: templates::reading(&tera, &templates::ENGAGEMENT_LISTS),
+            default_post_page: templates::default_tree(&tera, "post.html"),
+            strings: config.strings.clone(),
             tera,
             sources,
             markdown: Markdown::new(&config.base_path).with_labels(
@@ -78,6 +85,11 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
+        if let Some(page) = context.page.filter(|_| template == "post.html") {
+            if self.default_post_page {
+                return Ok(default_theme::post_page(context, page, &self.strings));
+            }
+        }
         let ctx = tera::Context::from_serialize(context)
             .map_err(|e| self.sources.error(template, &e, None))?;
         self.tera

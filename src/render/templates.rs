@@ -190,6 +190,28 @@ pub fn default_post_list(tera: &tera::Tera) -> bool {
     }
 }
 
+/// Whether `name` and every template it reaches (those it extends, includes or
+/// imports macros from, and theirs) are the default theme's: only then may its pages
+/// be written by the default theme's markup in Rust (`render::default_theme`).
+pub fn default_tree(tera: &tera::Tera, name: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut due = vec![name.to_string()];
+    while let Some(n) = due.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        let default = tera.templates.get(&format!("default/{n}"));
+        let (Some(now), Some(default)) = (tera.templates.get(&n), default) else {
+            return false;
+        };
+        if (&now.ast, &now.parent) != (&default.ast, &default.parent) {
+            return false;
+        }
+        due.extend(reached_from(now).into_iter().map(str::to_string));
+    }
+    true
+}
+
 /// `tera.add_raw_templates(named)`, parsing each distinct text once and the texts in
 /// parallel: a template is registered under up to three names (its own, `theme/` and
 /// `default/`), and parsing was a build's only serial step of any length.

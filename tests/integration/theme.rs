@@ -622,3 +622,133 @@ fn a_site_changing_the_post_list_macro_sees_it_on_list_pages() {
         .read("index.html")
         .contains("<li class=\"post-summary\">"));
 }
+
+/// The post pages of a site whose templates are all the default theme's are written
+/// in Rust (`render::default_theme`), for speed; drawn by tera from the very same
+/// templates (here, a `base.html` with an inert `{% if false %}` tag added, which
+/// sends every page through tera), they must be the same bytes: in English and
+/// French, with drafts, categories, figures, related posts and neighbours, and
+/// on a site using every part of the layout (description, favicon, author links,
+/// three feed formats, a menu, code colours, a sharing image, a webmention endpoint,
+/// "Reply by email") with a post showing its contents, an update date, "Reply on
+/// Mastodon", reactions and an escaped title.
+#[test]
+fn the_ready_made_post_pages_equal_the_templates() {
+    let through_tera = default_template("base.html") + "{% if false %}never{% endif %}";
+    let variants = [
+        ("site/basic", true),
+        ("a11y", false),
+        ("french", false),
+        ("taxonomies/blog", false),
+        ("engagement/ranking", false),
+        ("site/basic", false),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, (fixture, drafts)) in variants.into_iter().enumerate() {
+        let build = |with_tera: bool| {
+            let site = SiteTest::fixture(fixture);
+            if n == 5 {
+                dress_up(&site);
+            }
+            if with_tera {
+                site.write("templates/base.html", &through_tera);
+            }
+            let args: &[&str] = if drafts {
+                &["build", "--drafts"]
+            } else {
+                &["build"]
+            };
+            site.run(args).success();
+            site
+        };
+        let (ready_made, with_tera) = (build(false), build(true));
+        let public = ready_made.root.join("public");
+        let posts: Vec<String> = walkdir::WalkDir::new(&public)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() == "index.html")
+            .map(|e| {
+                let rel = e.path().strip_prefix(&public).unwrap();
+                rel.to_string_lossy().into_owned()
+            })
+            .filter(|rel| ready_made.read(rel).contains("<article class=\"post\">"))
+            .collect();
+        assert!(posts.len() >= 2, "{fixture}: {posts:?}");
+        for rel in &posts {
+            let html = ready_made.read(rel);
+            assert_eq!(html, with_tera.read(rel), "{fixture} {rel}");
+            for mark in [
+                "draft-marker",
+                "category-list",
+                "related-posts",
+                "rel=\"prev\"",
+                "lang=\"fr\"",
+                "class=\"toc\"",
+                "class=\"updated\"",
+                "class=\"reactions\"",
+                "class=\"reply-elsewhere\"",
+                "image/svg+xml",
+                "rel=\"webmention\"",
+                "og:image",
+                "(RSS)",
+                "class=\"author-links\"",
+                "engagement-figures",
+                "class=\"no-comments\"",
+                "Tom &amp; Jerry",
+            ] {
+                if html.contains(mark) {
+                    seen.insert(mark);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        17,
+        "parts of the page never drawn: only {seen:?}"
+    );
+}
+
+/// Every part of the default layout and post page in use on `site` (a copy of
+/// `site/basic`).
+fn dress_up(site: &SiteTest) {
+    site.write(
+        "site.toml",
+        "title = \"Basic & Co\"\nbase_url = \"https://example.org/\"\ndescription = \"Notes & <asides>\"\nposts_per_page = 2\ntaxonomies = [\"tags\", \"categories\"]\nfavicon = \"favicon.svg\"\n\n[author]\nname = \"Pauline Stockhausen\"\nlinks = [\"https://social.example/@pauline/\"]\n\n[comments]\nreply_email = \"pauline@example.org\"\n\n[feeds]\nformats = [\"atom\", \"rss\", \"json\"]\n\n[[menu]]\nname = \"Now\"\nurl = \"/now/\"\n\n[highlight]\nlight = \"InspiredGitHub\"\n\n[fetch]\nwebmention_io = { domain = \"example.org\" }\n\n[extra]\nimage = \"/images/card.png\"\n",
+    );
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write(
+        "content/posts/odd.md",
+        "---\ntitle: \"Tom & Jerry's <b>\\\"best\\\"</b>\"\ndate: 2021-02-01\nupdated: 2021-03-01T10:00:00Z\ntoc: true\ntags: [Life]\ncategories: [Notes]\nsyndication: [\"https://mastodon.example/@pauline/1\"]\n---\n## One\n\nText.\n\n### One & a half\n\n## Two\n\nMore.\n",
+    );
+    site.write(
+        "content/posts/odd.comments.yaml",
+        "reactions:\n  likes: [\"a\", \"b\"]\n  reposts: [\"c\"]\ncomments:\n  - id: \"1\"\n    author: \"Joel\"\n    date: 2021-02-02T10:00:00Z\n    body: \"Bravo\"\n  - id: \"2\"\n    parent: \"1\"\n    author: \"Pauline Stockhausen\"\n    role: author\n    date: 2021-02-02T12:00:00Z\n    body: \"Thanks\"\n  - id: \"3\"\n    parent: \"2\"\n    author: \"Joel\"\n    date: 2021-02-03T12:00:00Z\n    body: \"More\"\n",
+    );
+}
+
+/// A site changing a template the post page reaches sees its change on every post,
+/// as before the default theme wrote its posts in Rust.
+#[test]
+fn a_site_changing_the_conversation_template_sees_it_on_posts() {
+    let thread = default_template("thread.html");
+    let mine = thread.replace(
+        "<section class=\"conversation\"",
+        "<section class=\"conversation mine\"",
+    );
+    assert_ne!(mine, thread);
+    let site = SiteTest::fixture("site/basic");
+    site.write("templates/thread.html", &mine);
+    site.build();
+    assert!(site
+        .read("posts/first/index.html")
+        .contains("<section class=\"conversation mine\""));
+    let plain = SiteTest::fixture("site/basic");
+    plain.build();
+    assert!(plain
+        .read("posts/first/index.html")
+        .contains("<section class=\"conversation\""));
+}
