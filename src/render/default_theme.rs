@@ -1,17 +1,31 @@
-//! The default theme's page of a post, written in Rust: the bytes `post.html` (with
-//! `base.html`, `thread.html` and the partials they include) draws, without tera.
-//! Tera looks every variable up by its dotted path and is handed the page as a tree
-//! of values; together that was a fifth of a build. `Renderer` writes a post here
-//! only while every template `post.html` reaches is the default theme's
-//! (`templates::default_tree`); a theme or site changing any of them gets its own
-//! markup through tera, and a test checks both give the same pages.
+//! The default theme's pages of posts and lists of posts, written in Rust: the bytes
+//! `post.html`, `index.html`, `tag.html` and `category.html` (with `base.html` and
+//! what they include) draw, without tera. Tera looks every variable up by its dotted
+//! path and is handed the page as a tree of values; together that was a fifth of a
+//! build. `Renderer` writes a page here only while every template its template
+//! reaches is the default theme's (`templates::default_tree`); a theme or site
+//! changing any of them gets its own markup through tera, and a test checks both
+//! give the same pages.
 
-use crate::render::context::{DateView, LinkView, PageView, TemplateContext};
+use crate::render::context::{DateView, FeedLinkView, LinkView, PageView, TemplateContext};
 use crate::render::escape::escape_html;
 use crate::render::i18n::Strings;
 
+/// The templates this module can draw.
+pub const TEMPLATES: [&str; 4] = ["post.html", "index.html", "tag.html", "category.html"];
+
+/// The page `template` (one of `TEMPLATES`) draws with `ctx`; `None` when `ctx` is
+/// not what that template is given.
+pub fn page(template: &str, ctx: &TemplateContext<'_>, strings: &Strings) -> Option<String> {
+    match template {
+        "post.html" => Some(post_page(ctx, ctx.page?, strings)),
+        "index.html" | "tag.html" | "category.html" => list_page(template, ctx, strings),
+        _ => None,
+    }
+}
+
 /// A post's page, as `post.html` draws `ctx` (whose `page` is the post).
-pub fn post_page(ctx: &TemplateContext<'_>, page: &PageView, strings: &Strings) -> String {
+fn post_page(ctx: &TemplateContext<'_>, page: &PageView, strings: &Strings) -> String {
     let mut out = String::with_capacity(page.content.len() + page.thread.html.len() + 8192);
     let w = Writer {
         out: &mut out,
@@ -25,6 +39,87 @@ pub fn post_page(ctx: &TemplateContext<'_>, page: &PageView, strings: &Strings) 
         &mut |w| w.post_content(page, ctx),
     );
     out
+}
+
+/// A page of a list of posts: the index's (`index.html`), a tag's (`tag.html`) or a
+/// category's (`category.html`).
+fn list_page(template: &str, ctx: &TemplateContext<'_>, strings: &Strings) -> Option<String> {
+    let (posts, pagination) = (ctx.posts_html.as_deref()?, ctx.pagination.as_ref()?);
+    let (title, feeds): (String, &[FeedLinkView]) = match template {
+        "tag.html" => {
+            let tag = ctx.tag?;
+            (strings.fill("tagged", &[("tag", &tag.name)]), &tag.feeds)
+        }
+        "category.html" => {
+            let term = ctx.term?;
+            let title = strings.fill("in_category", &[("category", &term.name)]);
+            (title, &term.feeds)
+        }
+        _ if pagination.current > 1 => {
+            let title = strings.count("posts_page", pagination.current as u64, &[]);
+            (title, &[])
+        }
+        _ => (strings.fill("latest_posts", &[]), &[]),
+    };
+    let mut out = String::with_capacity(posts.len() + 8192);
+    let w = Writer {
+        out: &mut out,
+        strings,
+    };
+    w.layout(
+        ctx,
+        None,
+        "website",
+        &mut |w| {
+            for feed in feeds {
+                w.raw("<link rel=\"alternate\" type=\"");
+                w.text(&feed.media_type);
+                w.raw("\" title=\"");
+                w.text(&title);
+                if feeds.len() > 1 {
+                    w.raw(" (");
+                    w.text(&feed.format);
+                    w.raw(")");
+                }
+                w.raw("\" href=\"");
+                w.text(&feed.url);
+                w.raw("\">\n");
+            }
+        },
+        &mut |w| {
+            w.raw("\n<h1 class=\"page-title\">");
+            w.text(&title);
+            w.raw("</h1>\n");
+            w.raw(posts);
+            w.raw("\n");
+            if pagination.total > 1 {
+                w.raw("<nav class=\"pagination\" aria-label=\"");
+                w.t("pagination");
+                w.raw("\">\n");
+                if let Some(prev) = &pagination.prev {
+                    w.raw("<a rel=\"prev\" href=\"");
+                    w.text(prev);
+                    w.raw("\">");
+                    w.t("newer_posts");
+                    w.raw("</a>");
+                }
+                w.raw("\n<span class=\"page-number\">");
+                let total = pagination.total.to_string();
+                w.count("page_of", pagination.current, &[("total", &total)]);
+                w.raw("</span>\n");
+                if let Some(next) = &pagination.next {
+                    w.raw("<a rel=\"next\" href=\"");
+                    w.text(next);
+                    w.raw("\">");
+                    w.t("older_posts");
+                    w.raw("</a>");
+                }
+                w.raw("\n</nav>");
+            }
+            w.raw("\n");
+        },
+    );
+    Some(out)
 }
 
 /// Writes markup into `out`, text escaped, words from `strings`.

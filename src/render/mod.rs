@@ -31,9 +31,9 @@ pub struct Renderer {
     /// The templates that may read the conversations page's lists
     /// (`templates::ENGAGEMENT_LISTS`).
     engagement_lists: std::collections::BTreeSet<String>,
-    /// Whether `post.html` and all it reaches are the default theme's: posts are then
-    /// written by `default_theme::post_page`.
-    default_post_page: bool,
+    /// Those of `default_theme::TEMPLATES` that, with all they reach, are the default
+    /// theme's: their pages are written by `default_theme::page`.
+    default_pages: Vec<&'static str>,
     strings: std::sync::Arc<i18n::Strings>,
     pub markdown: Markdown,
     pub sanitizer: Sanitizer,
@@ -47,7 +47,9 @@ impl Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
             default_post_list: templates::default_post_list(&tera),
             engagement_lists: templates::reading(&tera, &templates::ENGAGEMENT_LISTS),
-            default_post_page: templates::default_tree(&tera, "post.html"),
+            default_pages: (default_theme::TEMPLATES.into_iter())
+                .filter(|name| templates::default_tree(&tera, name))
+                .collect(),
             strings: config.strings.clone(),
             tera,
             sources,
@@ -85,9 +87,9 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
-        if let Some(page) = context.page.filter(|_| template == "post.html") {
-            if self.default_post_page {
-                return Ok(default_theme::post_page(context, page, &self.strings));
+        if self.default_pages.contains(&template) {
+            if let Some(html) = default_theme::page(template, context, &self.strings) {
+                return Ok(html);
             }
         }
         let ctx = tera::Context::from_serialize(context)

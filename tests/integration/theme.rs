@@ -623,17 +623,18 @@ fn a_site_changing_the_post_list_macro_sees_it_on_list_pages() {
         .contains("<li class=\"post-summary\">"));
 }
 
-/// The post pages of a site whose templates are all the default theme's are written
-/// in Rust (`render::default_theme`), for speed; drawn by tera from the very same
-/// templates (here, a `base.html` with an inert `{% if false %}` tag added, which
-/// sends every page through tera), they must be the same bytes: in English and
-/// French, with drafts, categories, figures, related posts and neighbours, and
-/// on a site using every part of the layout (description, favicon, author links,
-/// three feed formats, a menu, code colours, a sharing image, a webmention endpoint,
-/// "Reply by email") with a post showing its contents, an update date, "Reply on
-/// Mastodon", reactions and an escaped title.
+/// The pages of posts and of lists of posts of a site whose templates are all the
+/// default theme's are written in Rust (`render::default_theme`), for speed; drawn by
+/// tera from the very same templates (here, a `base.html` with an inert
+/// `{% if false %}` tag added, which sends every page through tera), every page must
+/// be the same bytes: in English and French, with drafts, categories, figures,
+/// related posts and neighbours, pagination, and on a site using every part of the
+/// layout (description, favicon, author links, three feed formats, a menu, code
+/// colours, a sharing image, a webmention endpoint, "Reply by email") with a post
+/// showing its contents, an update date, "Reply on Mastodon", reactions and an
+/// escaped title.
 #[test]
-fn the_ready_made_post_pages_equal_the_templates() {
+fn the_ready_made_pages_equal_the_templates() {
     let through_tera = default_template("base.html") + "{% if false %}never{% endif %}";
     let variants = [
         ("site/basic", true),
@@ -663,18 +664,19 @@ fn the_ready_made_post_pages_equal_the_templates() {
         };
         let (ready_made, with_tera) = (build(false), build(true));
         let public = ready_made.root.join("public");
-        let posts: Vec<String> = walkdir::WalkDir::new(&public)
+        let pages: Vec<String> = walkdir::WalkDir::new(&public)
             .into_iter()
             .map(|e| e.unwrap())
-            .filter(|e| e.file_name() == "index.html")
+            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
             .map(|e| {
                 let rel = e.path().strip_prefix(&public).unwrap();
                 rel.to_string_lossy().into_owned()
             })
-            .filter(|rel| ready_made.read(rel).contains("<article class=\"post\">"))
             .collect();
-        assert!(posts.len() >= 2, "{fixture}: {posts:?}");
-        for rel in &posts {
+        let drawn = |mark: &str| pages.iter().any(|rel| ready_made.read(rel).contains(mark));
+        assert!(drawn("<article class=\"post\">"), "{fixture}");
+        assert!(drawn("<ol class=\"post-list\">"), "{fixture}");
+        for rel in &pages {
             let html = ready_made.read(rel);
             assert_eq!(html, with_tera.read(rel), "{fixture} {rel}");
             for mark in [
@@ -695,6 +697,8 @@ fn the_ready_made_post_pages_equal_the_templates() {
                 "engagement-figures",
                 "class=\"no-comments\"",
                 "Tom &amp; Jerry",
+                "class=\"pagination\"",
+                "aria-current=\"true\"",
             ] {
                 if html.contains(mark) {
                     seen.insert(mark);
@@ -704,8 +708,8 @@ fn the_ready_made_post_pages_equal_the_templates() {
     }
     assert_eq!(
         seen.len(),
-        17,
-        "parts of the page never drawn: only {seen:?}"
+        19,
+        "parts of the pages never drawn: only {seen:?}"
     );
 }
 
