@@ -156,6 +156,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Reads a user file as UTF-8, with errors that name the file and what to do.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read", e))?;
+    text_of(path, bytes)
+}
+
+/// The bytes read from the user file `path` as UTF-8, with `read_text`'s error.
+pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::{Source, Taxonomy};
 use crate::dates::{self, Date};
-use crate::error::{read_text, Diagnostic, Error, Location};
+use crate::error::{text_of, Diagnostic, Error, Location};
 use crate::site::urls::{PostFacts, PostPattern};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -104,8 +104,28 @@ pub fn load_document(
     source: &Source,
     permalinks: &PostPattern,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let text = read_text(&root.join(&source.path)).map_err(|e| match e {
-        Error::Content(d) => relocate(d, &source.path),
+    document_of(read_document(root, source)?, source, permalinks)
+}
+
+/// The bytes of the markdown file of `source`.
+pub fn read_document(root: &Path, source: &Source) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    std::fs::read(root.join(&source.path)).map_err(|e| {
+        vec![Diagnostic::new(
+            Location::new(&source.path, None),
+            Error::io(&root.join(&source.path), "cannot read", e).to_string(),
+            "check the file's permissions",
+        )]
+    })
+}
+
+/// Parses `bytes`, read from the markdown file of `source` (`read_document`).
+pub fn document_of(
+    bytes: Vec<u8>,
+    source: &Source,
+    permalinks: &PostPattern,
+) -> Result<Document, Vec<Diagnostic>> {
+    let text = text_of(&source.path, bytes).map_err(|e| match e {
+        Error::Content(d) => d,
         other => vec![Diagnostic::new(
             Location::new(&source.path, None),
             other.to_string(),
@@ -115,15 +135,11 @@ pub fn load_document(
     parse_document_with(&text, source, permalinks)
 }
 
-/// Errors from reading carry the absolute path; users see paths from the site root.
-fn relocate(diagnostics: Vec<Diagnostic>, path: &Path) -> Vec<Diagnostic> {
-    diagnostics
-        .into_iter()
-        .map(|mut d| {
-            d.location.path = path.to_path_buf();
-            d
-        })
-        .collect()
+/// The body of the markdown file read as `bytes`, as `document_of` takes it; `None`
+/// for a file `document_of` refuses.
+pub fn body_of(bytes: &[u8], path: &Path) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(front_matter::split(text, path).ok()?.body.to_string())
 }
 
 /// Parses a markdown file of a site that sets no permalink pattern.

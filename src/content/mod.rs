@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-pub use document::{load_document, parse_document, slugify, tag_slug, Document, Kind};
+pub use document::{
+    body_of, document_of, load_document, parse_document, read_document, slugify, tag_slug,
+    Document, Kind,
+};
 pub use taxonomy::{config_line, Taxonomy, TaxonomyStrings};
 
 use crate::error::{Diagnostic, Error, Result};

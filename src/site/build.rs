@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::config::{self, SiteConfig};
-use crate::content::{Document, Source};
+use crate::content::{self, Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, OutputLock, Sink};
@@ -442,11 +442,10 @@ fn outline(
     let digest = |path: &Path| {
         std::fs::read(root.join(path)).map_or(0, |bytes| state::content_digest(path, &bytes))
     };
-    let (doc_digest, thread_digest) = (
-        digest(&source.path),
-        source.thread.as_deref().map_or(0, digest),
-    );
-    let mut entry = match site::load_document(root, source, config) {
+    let thread_digest = source.thread.as_deref().map_or(0, digest);
+    let bytes = content::read_document(root, source);
+    let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
+    let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
             let thread = Thread {
                 path: source.thread.clone().unwrap_or_default(),
@@ -529,7 +528,8 @@ fn render_entries_read_whole(
                 path: outline.doc.source.clone(),
                 thread: outline.doc.thread_file.clone(),
             };
-            let entry = site::load_entry(&config.root, &source, config).map_err(Error::Content)?;
+            let entry = site::load_entry_again(&config.root, &source, outline, config)
+                .map_err(Error::Content)?;
             if !same_front_matter(outline, &entry) {
                 return Err(changed_while_building(&outline.doc.source));
             }

@@ -246,7 +246,37 @@ pub(crate) fn load_entry(
     source: &Source,
     config: &SiteConfig,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    let doc = load_document(root, source, config);
+    entry_with(root, source, config, load_document(root, source, config))
+}
+
+/// `load_entry` of a post or page read before as `known` (without its body and its
+/// comments): the front matter `known` holds is taken again while the file is the one
+/// it was read from (its digest is `known.revision.doc`), not parsed a second time.
+pub(crate) fn load_entry_again(
+    root: &Path,
+    source: &Source,
+    known: &Entry,
+    config: &SiteConfig,
+) -> Result<Entry, Vec<Diagnostic>> {
+    let doc = content::read_document(root, source).and_then(|bytes| {
+        let same = known.revision.doc == state::content_digest(&source.path, &bytes);
+        match same.then(|| content::body_of(&bytes, &source.path)) {
+            Some(Some(body)) => Ok(Document {
+                body,
+                ..known.doc.clone()
+            }),
+            _ => document_of(bytes, source, config),
+        }
+    });
+    entry_with(root, source, config, doc)
+}
+
+fn entry_with(
+    root: &Path,
+    source: &Source,
+    config: &SiteConfig,
+    doc: Result<Document, Vec<Diagnostic>>,
+) -> Result<Entry, Vec<Diagnostic>> {
     let thread = match &source.thread {
         Some(path) => load_entry_thread(root, path, config),
         None => Ok(Thread::default()),
@@ -269,7 +299,16 @@ pub(crate) fn load_document(
     source: &Source,
     config: &SiteConfig,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let doc = content::load_document(root, source, &config.permalinks)?;
+    document_of(content::read_document(root, source)?, source, config)
+}
+
+/// `load_document` of the bytes read from the file of `source`.
+pub(crate) fn document_of(
+    bytes: Vec<u8>,
+    source: &Source,
+    config: &SiteConfig,
+) -> Result<Document, Vec<Diagnostic>> {
+    let doc = content::document_of(bytes, source, &config.permalinks)?;
     let problems = doc.unconfigured_taxonomies(&config.taxonomies);
     if problems.is_empty() {
         Ok(doc)
