@@ -89,8 +89,6 @@ pub fn load_thread(root: &Path, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
 
 /// Parses and validates the text of a thread file at `path`.
 pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> {
-    let item_lines = yaml::sequence_item_lines(text, "comments");
-    // Counted before parsing too, so a huge file is refused before it takes memory.
     let too_many = |count: usize, line: usize| {
         limits::too_many_comments(count).map(|problem| {
             vec![Diagnostic::new(
@@ -100,30 +98,37 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
             )]
         })
     };
-    if let Some(problems) = too_many(
-        item_lines.len(),
-        item_lines.get(limits::MAX_COMMENTS).copied().unwrap_or(1),
-    ) {
-        return Err(problems);
-    }
-    let raw: RawThread = if text.trim().is_empty() {
-        RawThread {
+    let first_too_many = |items: &[usize]| items.get(limits::MAX_COMMENTS).copied();
+    let (raw, item_lines): (RawThread, Vec<usize>) = if text.trim().is_empty() {
+        let empty = RawThread {
             reactions: Reactions::default(),
             comments: Vec::new(),
-        }
-    } else if let Some(raw) = simple::parse(text) {
-        raw
+        };
+        (empty, Vec::new())
+    } else if let Some(read) = simple::parse(text) {
+        read
     } else {
-        yaml::from_str_at(text, path, 1).map_err(|d| vec![bare_list(text, path).unwrap_or(d)])?
+        // Counted before parsing, so a huge file is refused before the YAML parser
+        // takes memory for it.
+        let items = yaml::sequence_item_lines(text, "comments");
+        if let Some(problems) = too_many(items.len(), first_too_many(&items).unwrap_or(1)) {
+            return Err(problems);
+        }
+        let raw = yaml::from_str_at(text, path, 1)
+            .map_err(|d| vec![bare_list(text, path).unwrap_or(d)])?;
+        (raw, items)
     };
-    if let Some(problems) = too_many(raw.comments.len(), 1) {
+    let line = first_too_many(&item_lines).unwrap_or(1);
+    if let Some(problems) = too_many(raw.comments.len(), line) {
         return Err(problems);
     }
-    let lines: Vec<&str> = text.lines().collect();
+    // Split only to point at a key, on a problem.
+    let lines: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
     let line_of = |i: usize| item_lines.get(i).copied().unwrap_or(1);
     let end_of = |i: usize| item_lines.get(i + 1).copied().unwrap_or(usize::MAX);
     let key_at = |i: usize, key: &str| {
-        yaml::key_line_within(&lines, line_of(i), end_of(i), key).unwrap_or(line_of(i))
+        let lines = lines.get_or_init(|| text.lines().collect());
+        yaml::key_line_within(lines, line_of(i), end_of(i), key).unwrap_or(line_of(i))
     };
 
     let mut problems = Vec::new();

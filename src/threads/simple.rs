@@ -11,8 +11,10 @@
 use crate::threads::load::{RawComment, RawThread};
 use crate::threads::{Role, State};
 
-/// The thread in `text`, or `None` when the file is not in the plain shape.
-pub(super) fn parse(text: &str) -> Option<RawThread> {
+/// The thread in `text` and the line of each of its comments (as
+/// `yaml::sequence_item_lines` finds them), or `None` when the file is not in the
+/// plain shape.
+pub(super) fn parse(text: &str) -> Option<(RawThread, Vec<usize>)> {
     if text.contains('\r') || text.starts_with('\u{feff}') {
         return None;
     }
@@ -28,14 +30,15 @@ pub(super) fn parse(text: &str) -> Option<RawThread> {
     match lines.next()?.trim_end_matches(' ') {
         "comments:" => {}
         "comments: []" => {
-            return lines.all_blank().then(|| RawThread {
+            let empty = RawThread {
                 reactions: Default::default(),
                 comments: vec![],
-            })
+            };
+            return lines.all_blank().then_some((empty, vec![]));
         }
         _ => return None,
     }
-    let mut comments = Vec::new();
+    let (mut comments, mut at) = (Vec::new(), Vec::new());
     let mut indent = None;
     loop {
         lines.skip_blank();
@@ -44,13 +47,15 @@ pub(super) fn parse(text: &str) -> Option<RawThread> {
         if *indent.get_or_insert(dash) != dash || !line[dash..].starts_with("- ") {
             return None;
         }
+        at.push(lines.taken);
         comments.push(item(&mut lines, &line[dash + 2..], dash + 2)?);
     }
     // `comments:` with nothing under it is null to YAML, which the YAML parser reports.
-    (!comments.is_empty()).then_some(RawThread {
+    let thread = RawThread {
         reactions: Default::default(),
         comments,
-    })
+    };
+    (!thread.comments.is_empty()).then_some((thread, at))
 }
 
 /// One comment: its first key is on the item's line (`first`), the others on the
@@ -366,6 +371,8 @@ fn literal_block(lines: &mut Lines<'_>, header: &str, column: usize) -> Option<S
 /// The lines of a file, with a look at the next one.
 struct Lines<'a> {
     rest: std::iter::Peekable<std::str::Split<'a, char>>,
+    /// How many lines were taken: the 1-based line of the last one.
+    taken: usize,
 }
 
 impl<'a> Lines<'a> {
@@ -376,6 +383,7 @@ impl<'a> Lines<'a> {
                 .unwrap_or(text)
                 .split('\n')
                 .peekable(),
+            taken: 0,
         }
     }
 
@@ -384,7 +392,9 @@ impl<'a> Lines<'a> {
     }
 
     fn next(&mut self) -> Option<&'a str> {
-        self.rest.next()
+        let line = self.rest.next()?;
+        self.taken += 1;
+        Some(line)
     }
 
     fn skip_blank(&mut self) {
@@ -423,11 +433,10 @@ mod tests {
 
     /// What this reader makes of `text`, which the YAML parser must read the same.
     fn read(text: &str) -> Option<Vec<RawComment>> {
-        let quick = parse(text).map(|t| t.comments);
-        if let Some(quick) = &quick {
-            assert_eq!(Some(quick), by_yaml(text).as_ref(), "{text:?}");
-        }
-        quick
+        let (quick, at) = parse(text)?;
+        assert_eq!(Some(&quick.comments), by_yaml(text).as_ref(), "{text:?}");
+        assert_eq!(at, yaml::sequence_item_lines(text, "comments"), "{text:?}");
+        Some(quick.comments)
     }
 
     #[test]

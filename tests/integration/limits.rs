@@ -246,3 +246,25 @@ fn a_thread_of_a_million_comments_aborted_the_build() {
         "{err}"
     );
 }
+
+/// A thread of more comments than one page renders is refused at the first comment
+/// past the limit, whether the file is in the plain shape imports write or needs the
+/// YAML parser (a flow map on one comment sends it there).
+#[test]
+fn a_thread_past_the_comment_limit_names_the_first_comment_too_many() {
+    for yaml_only in [false, true] {
+        let mut thread = String::from("comments:\n");
+        for i in 0..=100_000 {
+            thread.push_str(&format!("  - id: \"{i}\"\n    body: x\n"));
+        }
+        if yaml_only {
+            thread.push_str("  - {id: last, body: y}\n");
+        }
+        let err = refused(&site("", Some(&thread)));
+        let count = if yaml_only { 100_002 } else { 100_001 };
+        assert!(
+            err.starts_with(&format!("error: content/posts/p.comments.yaml:200002: this thread holds {count} comments; rapport renders threads of up to 100000 on one page")),
+            "{err}"
+        );
+    }
+}
