@@ -250,16 +250,19 @@ impl Strings {
     /// `2 March 2015`, `2 mars 2015`, `2015年3月2日`.
     pub fn date(&self, d: &Date) -> String {
         use chrono::Datelike;
-        let month = d.month() as usize;
-        fill(
-            self.text("date"),
-            &[
-                ("day", &d.day().to_string()),
-                ("month", &self.months[month - 1]),
-                ("month_number", &month.to_string()),
-                ("year", &d.year().to_string()),
-            ],
-        )
+        let d = d.naive_utc();
+        let month = d.month();
+        fill_by(self.text("date"), |name, out| {
+            match name {
+                "day" => dates::push_digits(out, d.day(), 1),
+                "month" => out.push_str(&self.months[month as usize - 1]),
+                "month_number" => dates::push_digits(out, month, 1),
+                "year" if d.year() >= 0 => dates::push_digits(out, d.year() as u32, 1),
+                "year" => out.push_str(&d.year().to_string()),
+                _ => return false,
+            }
+            true
+        })
     }
 
     /// `2 March 2015, 10:15`; the date alone for a date written without a time.
@@ -273,12 +276,19 @@ impl Strings {
         if dates::written_without_time(d) {
             return date.to_string();
         }
-        let two_digits = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-        let [h1, h2] = two_digits(d.hour());
-        let [m1, m2] = two_digits(d.minute());
-        let time = [h1, h2, b':', m1, m2];
-        let time = std::str::from_utf8(&time).expect("digits and a colon");
-        fill(self.text("date_time"), &[("date", date), ("time", time)])
+        let time = d.naive_utc().time();
+        fill_by(self.text("date_time"), |name, out| {
+            match name {
+                "date" => out.push_str(date),
+                "time" => {
+                    dates::push_digits(out, time.hour(), 2);
+                    out.push(':');
+                    dates::push_digits(out, time.minute(), 2);
+                }
+                _ => return false,
+            }
+            true
+        })
     }
 
     /// A duration as a person would say it, to the largest whole unit: `5 hours`.
@@ -481,26 +491,28 @@ fn check_placeholders(
 
 /// `text` with each `{name}` of `args` replaced by its value; other braces are kept.
 fn fill(text: &str, args: &[(&str, &str)]) -> String {
-    if !text.contains('{') {
-        return text.to_string();
-    }
+    fill_by(text, |name, out| {
+        match args.iter().find(|(k, _)| *k == name) {
+            Some((_, value)) => {
+                out.push_str(value);
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+/// `text` with each `{name}` replaced by what `value` writes for it; braces around a
+/// name `value` does not know (it returns `false`, writing nothing) are kept.
+fn fill_by(text: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            args.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v, close))
-        });
-        match value {
-            Some((v, close)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
+        match memchr::memchr(b'}', after.as_bytes()) {
+            Some(close) if value(&after[..close], &mut out) => rest = &after[close + 1..],
+            _ => {
                 out.push('{');
                 rest = after;
             }
