@@ -144,7 +144,7 @@ pub(crate) fn html_nests_deeper_than(html: &str, limit: usize) -> bool {
     let bytes = html.as_bytes();
     let mut open: Vec<&str> = Vec::new();
     let mut i = 0;
-    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
         i += at + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = i + usize::from(closing);
