@@ -744,7 +744,8 @@ pub(crate) struct Body {
 
 impl Body {
     pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, content: String, keep_content: bool) -> Body {
-        let summary = pass.summary_html(entry, &content);
+        let mut summary = pass.summary_html(entry, &content);
+        summary.shrink_to_fit();
         Body {
             search: pass.search_entry(entry, &summary),
             summary,

@@ -9,7 +9,7 @@ use crate::config::DeployHost;
 use crate::content::Taxonomy;
 use crate::dates::Date;
 use crate::error::{read_text, Result};
-use crate::render::context::{DateView, TemplateContext};
+use crate::render::context::TemplateContext;
 use crate::render::escape::drop_forbidden;
 use crate::render::feeds::{self, Feed, FeedEntry, FeedFormat};
 use crate::site::build::Bodies;
@@ -177,13 +177,16 @@ impl Pass<'_> {
                 .doc
                 .date
                 .as_ref()
-                .map(|d| DateView::new(d, &self.site.config.strings).human),
+                .map(|d| self.site.config.strings.date(d)),
             tags: &e.doc.tags,
             categories: &e.doc.categories,
             summary: excerpt(summary, 300),
             authors,
         };
-        serde_json::to_string(&entry).expect("a search entry serialises")
+        let mut json = serde_json::to_string(&entry).expect("a search entry serialises");
+        // Kept until the index is written: without the room its writing left.
+        json.shrink_to_fit();
+        json
     }
 
     /// The rules of the site's own `static/_redirects`, then every alias of a post or
