@@ -436,6 +436,11 @@ fn link_bare_addresses(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         if text.is_empty() {
             return;
         }
+        // The finder looks for addresses with a scheme only (`https://`).
+        if !text.contains("://") {
+            out.push(Event::Text(std::mem::take(text).into()));
+            return;
+        }
         for span in finder.spans(text) {
             let piece = span.as_str().to_string();
             let web = span.kind().is_some() && {

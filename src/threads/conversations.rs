@@ -462,27 +462,36 @@ fn excerpt_of(body: &str, max: usize) -> String {
         ("&amp;", '&'),
     ];
     let mut text = String::with_capacity(body.len().min(max * 2));
-    let mut in_tag = false;
-    let mut rest = body;
-    while let Some(c) = rest.chars().next() {
-        let mut width = c.len_utf8();
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(TAG_BOUNDARY);
-            }
-            '&' if !in_tag => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
-                Some(&(entity, decoded)) => {
-                    text.push(decoded);
-                    width = entity.len();
+    // Runs of text between tags and entities are copied whole.
+    let (bytes, mut at) = (body.as_bytes(), 0);
+    while at < bytes.len() {
+        let Some(next) = memchr::memchr2(b'<', b'&', &bytes[at..]) else {
+            text.push_str(&body[at..]);
+            break;
+        };
+        text.push_str(&body[at..at + next]);
+        at += next;
+        if bytes[at] == b'<' {
+            match memchr::memchr(b'>', &bytes[at..]) {
+                Some(end) => {
+                    at += end + 1;
+                    text.push(TAG_BOUNDARY);
                 }
-                None => text.push(c),
-            },
-            _ if !in_tag => text.push(c),
-            _ => {}
+                None => break,
+            }
+            continue;
         }
-        rest = &rest[width..];
+        let rest = &body[at..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some(&(entity, decoded)) => {
+                text.push(decoded);
+                at += entity.len();
+            }
+            None => {
+                text.push('&');
+                at += 1;
+            }
+        }
     }
     let mut joined = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -713,6 +722,9 @@ mod tests {
             "Un seul mot : bravo !"
         );
         assert_eq!(excerpt("one two three four", 9), "one two…");
+        assert_eq!(excerpt("x > y, a <b>c</b> d", 80), "x > y, a c d");
+        assert_eq!(excerpt("before <p unclosed", 80), "before");
+        assert_eq!(excerpt("<a title=\"x > y\">link</a>", 80), "y\">link");
         assert_eq!(
             excerpt(
                 "&amp;lt; a&nbsp;b &quot;q&quot; &#39;s&#39; &am<b>p; &lt;i&gt; &x",
