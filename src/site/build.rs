@@ -14,7 +14,7 @@ use crate::content::{self, Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::output::{OutputDir, OutputLock, Sink};
-use crate::site::pages::{EntryRef, Pass};
+use crate::site::pages::{EntryRef, Made, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
@@ -533,12 +533,12 @@ fn render_entries_read_whole(
             if !same_front_matter(outline, &entry) {
                 return Err(changed_while_building(&outline.doc.source));
             }
-            let (html, content) = pass.render_entry_as(at, &entry)?;
+            let (html, made) = pass.render_entry_as(at, &entry)?;
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
                 EntryRef::Post(i) => Some((
                     entry.doc.source.clone().into_os_string(),
-                    Body::of(pass, &entry, content, i < in_feed),
+                    Body::of(pass, &entry, made, i < in_feed),
                 )),
                 EntryRef::Page(_) => None,
             };
@@ -743,11 +743,15 @@ pub(crate) struct Body {
 }
 
 impl Body {
-    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, content: String, keep_content: bool) -> Body {
-        let mut summary = pass.summary_html(entry, &content);
+    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, made: Made, keep_content: bool) -> Body {
+        let Made {
+            content,
+            mut summary,
+            description,
+        } = made;
         summary.shrink_to_fit();
         Body {
-            search: pass.search_entry(entry, &summary),
+            search: pass.search_entry_of(entry, description),
             summary,
             content: keep_content.then_some(content),
         }
@@ -822,13 +826,13 @@ pub(crate) fn render_plan(
     let bodies: BodyStore = entries
         .par_iter()
         .map(|&(output, at)| {
-            let (html, content) = pass.render_entry(at)?;
+            let (html, made) = pass.render_entry(at)?;
             sink.write(&output.file, html.as_bytes())?;
             let EntryRef::Post(i) = at else {
                 return Ok(None);
             };
             let entry = pass.entry(at);
-            let body = Body::of(pass, entry, content, keep_all || i < in_feed);
+            let body = Body::of(pass, entry, made, keep_all || i < in_feed);
             Ok(Some((entry.doc.source.clone().into_os_string(), body)))
         })
         .filter_map(Result::transpose)

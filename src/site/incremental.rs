@@ -175,9 +175,9 @@ impl Incremental {
         if !feed_due.is_empty() {
             let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
             for p in feed_due {
-                let (_, content) = pass.render_entry(EntryRef::Post(p))?;
+                let (_, made) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
-                let body = Body::of(&pass, entry, content, true);
+                let body = Body::of(&pass, entry, made, true);
                 self.bodies.insert(entry.doc.source.clone().into(), body);
             }
         }

@@ -17,6 +17,17 @@ use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::excerpt;
 
+/// What rendering a post or page made besides its page, which lists, feeds and the
+/// search index reuse.
+pub(crate) struct Made {
+    /// Its body as HTML.
+    pub(crate) content: String,
+    /// What lists show of it: its summary, or the first paragraph of its body.
+    pub(crate) summary: String,
+    /// `summary` as plain text, shortened: its `<meta name="description">`.
+    pub(crate) description: String,
+}
+
 /// Everything one rendering pass over a loaded site shares. The full build renders
 /// every output of its plan with it; an incremental update only those that changed.
 pub(crate) struct Pass<'a> {
@@ -86,15 +97,15 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// Renders a post or page; returns its HTML and its body's HTML, which lists and
-    /// feeds reuse.
-    pub(crate) fn render_entry(&self, at: EntryRef) -> Result<(String, String)> {
+    /// Renders a post or page; returns its HTML and what lists, feeds and the search
+    /// index reuse.
+    pub(crate) fn render_entry(&self, at: EntryRef) -> Result<(String, Made)> {
         self.render_entry_as(at, self.entry(at))
     }
 
     /// Renders the post or page at `at` as `entry`, a reading of it with its body
     /// and thread (the site a streaming build holds has neither).
-    pub(crate) fn render_entry_as(&self, at: EntryRef, entry: &Entry) -> Result<(String, String)> {
+    pub(crate) fn render_entry_as(&self, at: EntryRef, entry: &Entry) -> Result<(String, Made)> {
         let (site, renderer, urls) = (self.site, self.renderer, &self.urls);
         let strings = &*site.config.strings;
         let doc = &entry.doc;
@@ -189,7 +200,16 @@ impl<'a> Pass<'a> {
         ctx.page_title = doc.title.clone();
         ctx.page = Some(&page);
         let html = renderer.render(template, &ctx)?;
-        Ok((html, page.content))
+        let summary = match page.summary {
+            Some(summary) => summary,
+            None => first_paragraph(&page.content).to_string(),
+        };
+        let made = Made {
+            content: page.content,
+            summary,
+            description: page.description,
+        };
+        Ok((html, made))
     }
 
     /// The page at an entry's `alias`, which sends the reader to the entry.
@@ -204,15 +224,6 @@ impl<'a> Pass<'a> {
         ctx.page_title = doc.title.clone();
         ctx.redirect_to = Some(permalink);
         self.renderer.render("alias.html", &ctx)
-    }
-
-    /// What lists show of a post whose body is `content`: its summary, or the first
-    /// paragraph of its body.
-    pub(crate) fn summary_html(&self, entry: &Entry, content: &str) -> String {
-        match &entry.doc.summary {
-            Some(s) => self.renderer.markdown.render_document(s),
-            None => first_paragraph(content).to_string(),
-        }
     }
 
     /// A post as lists show it; `summary` is its `summary_html`.

@@ -162,6 +162,11 @@ impl Pass<'_> {
 
     /// A post's entry in `search/index.json`; `summary` is its `summary_html`.
     pub(crate) fn search_entry(&self, e: &Entry, summary: &str) -> String {
+        self.search_entry_of(e, excerpt(summary, 300))
+    }
+
+    /// `search_entry`, given `summary` made plain and short (`Made::description`).
+    pub(crate) fn search_entry_of(&self, e: &Entry, summary: String) -> String {
         let mut authors: Vec<Cow<'_, str>> = e
             .digest
             .authors()
@@ -180,7 +185,7 @@ impl Pass<'_> {
                 .map(|d| self.site.config.strings.date(d)),
             tags: &e.doc.tags,
             categories: &e.doc.categories,
-            summary: excerpt(summary, 300),
+            summary,
             authors,
         };
         let mut json = serde_json::to_string(&entry).expect("a search entry serialises");
