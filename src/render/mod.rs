@@ -79,6 +79,12 @@ impl Renderer {
         self.default_post_list
     }
 
+    /// Whether pages of `template` are written in Rust (`default_theme`), so that no
+    /// value of their context is read by a template.
+    pub fn draws_natively(&self, template: &str) -> bool {
+        self.default_pages.contains(&template)
+    }
+
     /// Whether rendering `template` may read the conversations page's lists; without
     /// them, it needs the page's figures and markup.
     pub fn reads_engagement_lists(&self, template: &str) -> bool {
@@ -87,7 +93,7 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &TemplateContext<'_>) -> Result<String> {
-        if self.default_pages.contains(&template) {
+        if self.draws_natively(template) {
             if let Some(html) = default_theme::page(template, context, &self.strings) {
                 return Ok(html);
             }

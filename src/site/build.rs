@@ -865,7 +865,7 @@ fn render_output(
         Job::TagAlias { list } => pass.render_list_alias(&plan.lists[*list], &output.file)?,
         Job::List { list, page } => {
             let posts = &pass.site.posts;
-            let summary = |i: usize| pass.summary_view(&posts[i], bodies.summary(&posts[i]));
+            let summary = |i: usize| bodies.summary(&posts[i]);
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::content::Taxonomy;
+use crate::dates;
 use crate::error::Result;
 use crate::render::context::*;
 use crate::render::escape::escape_html;
@@ -166,19 +167,24 @@ impl Pass<'_> {
         self.renderer.render("alias.html", &ctx)
     }
 
-    /// Renders page `n` of `list`; `summary(i)` is the summary of `site.posts[i]`.
-    pub(crate) fn render_list_page(
+    /// Renders page `n` of `list`; `summary(i)` is what lists show of `site.posts[i]`.
+    pub(crate) fn render_list_page<'s>(
         &self,
         list: &PostList<'_>,
         n: usize,
-        summary: &dyn Fn(usize) -> PostSummaryView,
+        summary: &dyn Fn(usize) -> &'s str,
     ) -> Result<String> {
         let urls = &self.urls;
         let per_page = self.site.config.posts_per_page;
         let total = list.page_count(per_page);
         let rel = paginated(&list.first, n);
-        let posts: Vec<PostSummaryView> =
-            list.page(n, per_page).iter().map(|&i| summary(i)).collect();
+        let members = list.page(n, per_page);
+        let posts: Vec<PostSummaryView> = if self.renderer.draws_natively(list.template) {
+            Vec::new()
+        } else {
+            let view = |&i: &usize| self.summary_view(&self.site.posts[i], summary(i));
+            members.iter().map(view).collect()
+        };
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));
         let strings = &self.site.config.strings;
         let page = n.to_string();
@@ -195,7 +201,7 @@ impl Pass<'_> {
             (None, _) => strings.fill("posts_page", &[("n", &page)]),
         };
         if self.renderer.draws_default_post_list() {
-            ctx.posts_html = Some(post_list_html(&posts, strings));
+            ctx.posts_html = Some(self.post_list_html(members, summary));
         }
         ctx.posts = Some(&posts);
         if let Some(t) = list.term {
@@ -290,25 +296,59 @@ impl Pass<'_> {
 /// list page's posts drawn by the macro were most of the work of rendering the
 /// paginated lists. `partials/post-list-loop.html` draws the same bytes with the macro
 /// (a test holds the two equal).
-fn post_list_html(posts: &[PostSummaryView], strings: &Strings) -> String {
+impl Pass<'_> {
+    fn post_list_html<'s>(&self, posts: &[usize], summary: &dyn Fn(usize) -> &'s str) -> String {
+        let listed = posts.iter().map(|&i| {
+            let (entry, strings) = (&self.site.posts[i], &*self.site.config.strings);
+            Listed {
+                title: &entry.doc.title,
+                url: self.urls.path(&entry.doc.path),
+                date: (entry.doc.date.as_ref()).map(|d| (dates::rfc3339(d), strings.date(d))),
+                draft: entry.doc.draft,
+                comments: entry.engagement.comments,
+                in_conversation: entry.engagement.author_replies > 0,
+                summary: summary(i),
+            }
+        });
+        post_list_html(listed, posts.len(), &self.site.config.strings)
+    }
+}
+
+/// What a list shows of a post.
+struct Listed<'a> {
+    title: &'a str,
+    url: String,
+    /// As RFC 3339 and in words.
+    date: Option<(String, String)>,
+    draft: bool,
+    comments: usize,
+    in_conversation: bool,
+    summary: &'a str,
+}
+
+fn post_list_html<'a>(
+    posts: impl Iterator<Item = Listed<'a>>,
+    count: usize,
+    strings: &Strings,
+) -> String {
     let text = |key| escape_html(strings.text(key));
-    if posts.is_empty() {
+    if count == 0 {
         return format!("<p class=\"no-posts\">{}</p>", text("no_posts"));
     }
-    let mut out = String::with_capacity(posts.len() * 1024);
+    let mut out = String::with_capacity(count * 1024);
     out.push_str("<ol class=\"post-list\">\n");
     for p in posts {
-        let (url, title) = (escape_html(&p.url), escape_html(&p.title));
+        let (url, title) = (escape_html(&p.url), escape_html(p.title));
         let _ = write!(
             out,
             "<li class=\"post-summary\">\n<h2 class=\"post-summary-title\"><a href=\"{url}\">{title}</a></h2>\n<p class=\"post-meta\">"
         );
-        if let Some(d) = &p.date {
+        if let Some((iso, human)) = &p.date {
             let _ = write!(
                 out,
                 "<time datetime=\"{}\">{}</time>",
-                escape_html(&d.iso),
-                escape_html(&d.human)
+                escape_html(iso),
+                escape_html(human)
             );
         }
         if p.draft {
@@ -318,15 +358,14 @@ fn post_list_html(posts: &[PostSummaryView], strings: &Strings) -> String {
                 text("draft")
             );
         }
-        let e = &p.engagement;
-        if e.comments > 0 {
-            let count = strings.count("comment_count", e.comments as u64, &[]);
+        if p.comments > 0 {
+            let count = strings.count("comment_count", p.comments as u64, &[]);
             let _ = write!(
                 out,
                 " · <a class=\"comment-count\" href=\"{url}#conversation\">{}</a>",
                 escape_html(&count)
             );
-            if e.in_conversation {
+            if p.in_conversation {
                 let _ = write!(
                     out,
                     " <span class=\"conversation-marker\">{}</span>",
@@ -338,7 +377,7 @@ fn post_list_html(posts: &[PostSummaryView], strings: &Strings) -> String {
         if !p.summary.is_empty() {
             let _ = write!(out, "<div class=\"summary\">{}</div>", p.summary);
         }
-        let read_more_of = strings.fill("read_more_of", &[("title", &p.title)]);
+        let read_more_of = strings.fill("read_more_of", &[("title", p.title)]);
         let _ = write!(
             out,
             "\n<a class=\"read-more\" href=\"{url}\">{}<span class=\"visually-hidden\">{}</span></a>\n</li>\n",
