@@ -264,7 +264,7 @@ fn double_quoted(raw: &str) -> Option<String> {
         // Runs of ordinary text are copied whole.
         let special = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
         let run = &rest[..special];
-        if !run.bytes().all(|b| (0x20..0x7f).contains(&b)) && run.chars().any(unusual) {
+        if !printable_ascii(run.as_bytes()) && run.chars().any(unusual) {
             return None;
         }
         out.push_str(run);
@@ -300,6 +300,14 @@ fn double_quoted(raw: &str) -> Option<String> {
         });
         rest = chars.as_str();
     }
+}
+
+/// Whether every byte of `bytes` is printable ASCII (space to `~`). Folded without
+/// stopping early, so that it is checked many bytes at a time.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
 }
 
 /// `'...'` closed on its line, with nothing after it; `''` is a quote.
@@ -437,6 +445,14 @@ mod tests {
         assert_eq!(Some(&quick.comments), by_yaml(text).as_ref(), "{text:?}");
         assert_eq!(at, yaml::sequence_item_lines(text, "comments"), "{text:?}");
         Some(quick.comments)
+    }
+
+    #[test]
+    fn printable_ascii_is_space_to_tilde() {
+        assert!(printable_ascii(b" az~09\"\\") && printable_ascii(b""));
+        for b in [0x1f, 0x7f, 0x80, 0xff, b'\n'] {
+            assert!(!printable_ascii(&[b'a', b]), "{b:#x}");
+        }
     }
 
     #[test]
