@@ -70,22 +70,7 @@ fn list_page(template: &str, ctx: &TemplateContext<'_>, strings: &Strings) -> Op
         ctx,
         None,
         "website",
-        &mut |w| {
-            for feed in feeds {
-                w.raw("<link rel=\"alternate\" type=\"");
-                w.text(&feed.media_type);
-                w.raw("\" title=\"");
-                w.text(&title);
-                if feeds.len() > 1 {
-                    w.raw(" (");
-                    w.text(&feed.format);
-                    w.raw(")");
-                }
-                w.raw("\" href=\"");
-                w.text(&feed.url);
-                w.raw("\">\n");
-            }
-        },
+        &mut |w| w.feed_links(feeds, &title),
         &mut |w| {
             w.raw("\n<h1 class=\"page-title\">");
             w.text(&title);
@@ -239,37 +224,9 @@ impl Writer<'_> {
             self.text(&css);
             self.raw("\">\n");
         }
-        let several = site.feeds.posts.len() > 1;
-        for feed in &site.feeds.posts {
-            self.raw("<link rel=\"alternate\" type=\"");
-            self.text(&feed.media_type);
-            self.raw("\" title=\"");
-            self.text(&site.title);
-            if several {
-                self.raw(" (");
-                self.text(&feed.format);
-                self.raw(")");
-            }
-            self.raw("\" href=\"");
-            self.text(&feed.url);
-            self.raw("\">\n");
-        }
-        let several = site.feeds.comments.len() > 1;
+        self.feed_links(&site.feeds.posts, &site.title);
         let comments_title = (self.strings).fill("comments_feed_title", &[("site", &site.title)]);
-        for feed in &site.feeds.comments {
-            self.raw("<link rel=\"alternate\" type=\"");
-            self.text(&feed.media_type);
-            self.raw("\" title=\"");
-            self.text(&comments_title);
-            if several {
-                self.raw(" (");
-                self.text(&feed.format);
-                self.raw(")");
-            }
-            self.raw("\" href=\"");
-            self.text(&feed.url);
-            self.raw("\">\n");
-        }
+        self.feed_links(&site.feeds.comments, &comments_title);
         head(&mut self);
         self.raw("\n</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">");
         self.t("skip_to_content");
@@ -342,6 +299,25 @@ impl Writer<'_> {
         self.raw("\">");
         self.t("comments_feed");
         self.raw("</a></p>\n</footer>\n</body>\n</html>\n");
+    }
+
+    /// `<link rel="alternate">` to each of `feeds`, titled `title` (and the feed's
+    /// format when there are several).
+    fn feed_links(&mut self, feeds: &[FeedLinkView], title: &str) {
+        for feed in feeds {
+            self.raw("<link rel=\"alternate\" type=\"");
+            self.text(&feed.media_type);
+            self.raw("\" title=\"");
+            self.text(title);
+            if feeds.len() > 1 {
+                self.raw(" (");
+                self.text(&feed.format);
+                self.raw(")");
+            }
+            self.raw("\" href=\"");
+            self.text(&feed.url);
+            self.raw("\">\n");
+        }
     }
 
     /// An item of the site's navigation, its words the string `key`.
