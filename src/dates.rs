@@ -59,6 +59,14 @@ pub fn rfc3339(d: &Date) -> String {
 
 /// `n` in decimal, padded with zeros to `width` digits.
 pub fn push_digits(out: &mut String, n: u32, width: usize) {
+    // Most are a day, a month, an hour or a minute.
+    if n < 100 && width <= 2 {
+        if n >= 10 || width == 2 {
+            out.push(char::from(b'0' + (n / 10) as u8));
+        }
+        out.push(char::from(b'0' + (n % 10) as u8));
+        return;
+    }
     let (mut digits, mut len, mut n) = ([0u8; 10], 0, n);
     loop {
         digits[len] = b'0' + (n % 10) as u8;
@@ -104,6 +112,17 @@ mod tests {
         push_digits(&mut out, 0, 1);
         push_digits(&mut out, 12345, 2);
         assert_eq!(out, "07012345");
+        for (n, width, shown) in [
+            (0, 2, "00"),
+            (9, 1, "9"),
+            (10, 1, "10"),
+            (99, 2, "99"),
+            (5, 4, "0005"),
+        ] {
+            let mut out = String::new();
+            push_digits(&mut out, n, width);
+            assert_eq!(out, shown);
+        }
     }
 
     #[test]

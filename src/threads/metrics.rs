@@ -209,7 +209,9 @@ pub fn reader_key(c: &Comment) -> Option<String> {
 
 fn push_lowercase(out: &mut String, text: &str) {
     if text.is_ascii() {
-        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let from = out.len();
+        out.push_str(text);
+        out[from..].make_ascii_lowercase();
     } else {
         out.push_str(&text.to_lowercase());
     }
