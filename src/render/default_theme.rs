@@ -8,7 +8,7 @@
 //! give the same pages.
 
 use crate::render::context::{DateView, FeedLinkView, LinkView, PageView, TemplateContext};
-use crate::render::escape::escape_html;
+use crate::render::escape::{drop_forbidden, escape_html, print_alike, prints};
 use crate::render::i18n::Strings;
 
 /// The templates this module can draw.
@@ -81,7 +81,7 @@ fn list_page(template: &str, ctx: &TemplateContext<'_>, strings: &Strings) -> Op
                 w.raw("<nav class=\"pagination\" aria-label=\"");
                 w.t("pagination");
                 w.raw("\">\n");
-                if let Some(prev) = &pagination.prev {
+                if let Some(prev) = pagination.prev.as_deref().filter(|p| prints(p)) {
                     w.raw("<a rel=\"prev\" href=\"");
                     w.text(prev);
                     w.raw("\">");
@@ -92,7 +92,7 @@ fn list_page(template: &str, ctx: &TemplateContext<'_>, strings: &Strings) -> Op
                 let total = pagination.total.to_string();
                 w.count("page_of", pagination.current, &[("total", &total)]);
                 w.raw("</span>\n");
-                if let Some(next) = &pagination.next {
+                if let Some(next) = pagination.next.as_deref().filter(|n| prints(n)) {
                     w.raw("<a rel=\"next\" href=\"");
                     w.text(next);
                     w.raw("\">");
@@ -144,27 +144,28 @@ impl Writer<'_> {
         content: &mut dyn FnMut(&mut Self),
     ) {
         let site = ctx.site;
-        let non_empty = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
+        // Values are tested as a template tests them: as they print (`escape::prints`).
+        let shown = |s: &Option<String>| s.clone().filter(|s| prints(s));
         self.raw("<!DOCTYPE html>\n<html lang=\"");
         self.text(&site.language);
         self.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
-        if !ctx.page_title.is_empty() {
+        if prints(&ctx.page_title) {
             self.text(&ctx.page_title);
             self.raw(" · ");
         }
         self.text(&site.title);
         self.raw("</title>\n");
         let mut description = site.description.clone();
-        let mut image = non_empty(&site.image);
+        let mut image = shown(&site.image);
         if let Some(page) = page {
-            if !page.description.is_empty() {
+            if prints(&page.description) {
                 description.clone_from(&page.description);
             }
-            if let Some(own) = non_empty(&page.image) {
+            if let Some(own) = shown(&page.image) {
                 image = Some(own);
             }
         }
-        if !description.is_empty() {
+        if prints(&description) {
             self.raw("<meta name=\"description\" content=\"");
             self.text(&description);
             self.raw("\">\n");
@@ -174,7 +175,7 @@ impl Writer<'_> {
         self.raw("\">\n<meta property=\"og:site_name\" content=\"");
         self.text(&site.title);
         self.raw("\">\n<meta property=\"og:title\" content=\"");
-        if ctx.page_title.is_empty() {
+        if !prints(&ctx.page_title) {
             self.text(&site.title);
         } else {
             self.text(&ctx.page_title);
@@ -184,7 +185,7 @@ impl Writer<'_> {
         self.raw("\">\n<meta property=\"og:url\" content=\"");
         self.text(&ctx.canonical);
         self.raw("\">\n");
-        if !description.is_empty() {
+        if prints(&description) {
             self.raw("<meta property=\"og:description\" content=\"");
             self.text(&description);
             self.raw("\">\n");
@@ -197,11 +198,11 @@ impl Writer<'_> {
             }
             None => self.raw("<meta name=\"twitter:card\" content=\"summary\">\n"),
         }
-        if let Some(favicon) = non_empty(&site.favicon) {
+        if let Some(favicon) = shown(&site.favicon) {
             self.raw("<link rel=\"icon\" href=\"");
             self.text(&favicon);
             self.raw("\"");
-            if favicon.ends_with(".svg") {
+            if drop_forbidden(&favicon).ends_with(".svg") {
                 self.raw(" type=\"image/svg+xml\"");
             }
             self.raw(">\n");
@@ -211,7 +212,7 @@ impl Writer<'_> {
             self.text(link);
             self.raw("\">\n");
         }
-        if let Some(endpoint) = non_empty(&site.webmention_endpoint) {
+        if let Some(endpoint) = shown(&site.webmention_endpoint) {
             self.raw("<link rel=\"webmention\" href=\"");
             self.text(&endpoint);
             self.raw("\">\n");
@@ -219,7 +220,7 @@ impl Writer<'_> {
         self.raw("<link rel=\"stylesheet\" href=\"");
         self.text(&site.base_path);
         self.raw("style.css\">\n");
-        if let Some(css) = non_empty(&site.highlight_css) {
+        if let Some(css) = shown(&site.highlight_css) {
             self.raw("<link rel=\"stylesheet\" href=\"");
             self.text(&css);
             self.raw("\">\n");
@@ -235,7 +236,7 @@ impl Writer<'_> {
         self.raw("\">");
         self.text(&site.title);
         self.raw("</a>\n");
-        if !site.description.is_empty() {
+        if prints(&site.description) {
             self.raw("<p class=\"site-description\">");
             self.text(&site.description);
             self.raw("</p>");
@@ -244,26 +245,30 @@ impl Writer<'_> {
         self.t("site_navigation");
         self.raw("\">\n<ul>\n");
         let current = ctx.current_path.as_str();
-        self.nav_link(&site.base_path, "posts", current);
+        self.nav_link(
+            &site.base_path,
+            "posts",
+            print_alike(current, &site.base_path),
+        );
         for x in &site.taxonomies {
             self.raw("<li><a href=\"");
             self.text(&x.url);
             self.raw("\"");
-            if current == x.url {
+            if print_alike(current, &x.url) {
                 self.raw(" aria-current=\"page\"");
-            } else if current.starts_with(&x.url) {
+            } else if drop_forbidden(current).starts_with(&*drop_forbidden(&x.url)) {
                 self.raw(" aria-current=\"true\"");
             }
             self.raw(">");
             self.text(&x.title);
             self.raw("</a></li>\n");
         }
-        self.nav_link(
-            &format!("{}engagement/", site.base_path),
-            "conversations",
-            current,
-        );
-        self.nav_link(&format!("{}search/", site.base_path), "search", current);
+        // Compared as `base.html` compares them: the page's path as it prints, the
+        // address joined with `~` as it is (tera escapes only the one).
+        for (page, key) in [("engagement/", "conversations"), ("search/", "search")] {
+            let url = format!("{}{page}", site.base_path);
+            self.nav_link(&url, key, escape_html(current) == url);
+        }
         for link in site.pages.iter().chain(&site.menu) {
             self.link_item(link, current);
         }
@@ -271,7 +276,7 @@ impl Writer<'_> {
         content(&mut self);
         self.raw("\n</main>\n<footer class=\"site-footer\">\n<p>");
         self.text(&site.title);
-        if let Some(author) = non_empty(&site.author) {
+        if let Some(author) = shown(&site.author) {
             self.raw(" · ");
             self.text(&author);
         }
@@ -321,11 +326,11 @@ impl Writer<'_> {
     }
 
     /// An item of the site's navigation, its words the string `key`.
-    fn nav_link(&mut self, url: &str, key: &str, current: &str) {
+    fn nav_link(&mut self, url: &str, key: &str, is_current: bool) {
         self.raw("<li><a href=\"");
         self.text(url);
         self.raw("\"");
-        if current == url {
+        if is_current {
             self.raw(" aria-current=\"page\"");
         }
         self.raw(">");
@@ -338,7 +343,7 @@ impl Writer<'_> {
         self.raw("<li><a href=\"");
         self.text(&link.url);
         self.raw("\"");
-        if current == link.url {
+        if print_alike(current, &link.url) {
             self.raw(" aria-current=\"page\"");
         }
         self.raw(">");
@@ -528,7 +533,7 @@ impl Writer<'_> {
     /// markup made by `render::thread`.
     fn conversation(&mut self, page: &PageView, ctx: &TemplateContext<'_>) {
         let e = &page.engagement;
-        let who = match ctx.site.author.as_deref().filter(|a| !a.is_empty()) {
+        let who = match ctx.site.author.as_deref().filter(|a| prints(a)) {
             Some(author) => author.to_string(),
             None => self.strings.fill("the_author", &[]),
         };
@@ -536,7 +541,7 @@ impl Writer<'_> {
         self.raw("<section class=\"conversation\" id=\"conversation\" aria-labelledby=\"conversation-title\">\n<h2 id=\"conversation-title\">");
         self.t("conversation");
         self.raw("</h2>\n");
-        let reply_email = page.reply_email.as_deref().filter(|a| !a.is_empty());
+        let reply_email = page.reply_email.as_deref().filter(|a| prints(a));
         if !page.reply_elsewhere.is_empty() || reply_email.is_some() {
             self.raw("<p class=\"reply-elsewhere\">");
             for (i, r) in page.reply_elsewhere.iter().enumerate() {
@@ -626,7 +631,7 @@ impl Writer<'_> {
         if e.back_and_forth > 0 {
             self.figure_number("figure_back_and_forth", &[("who", who)], e.back_and_forth);
         }
-        if let Some(median) = e.median_reply_time.as_deref().filter(|m| !m.is_empty()) {
+        if let Some(median) = e.median_reply_time.as_deref().filter(|m| prints(m)) {
             self.figure("figure_median_reply", &[], &escape_html(median));
         }
         if let Some(last) = &e.last_activity {

@@ -73,6 +73,17 @@ const NOT_ORDINARY: [bool; 256] = {
     table
 };
 
+/// Whether `text` prints anything: a template tests a value as it prints it, escaped,
+/// so a value made only of what `allowed_in_documents` refuses is no value to it.
+pub fn prints(text: &str) -> bool {
+    text.chars().any(allowed_in_documents)
+}
+
+/// Whether `a` and `b` print the same: a template compares values as it prints them.
+pub fn print_alike(a: &str, b: &str) -> bool {
+    a == b || drop_forbidden(a) == drop_forbidden(b)
+}
+
 /// Markup made elsewhere (markdown, the sanitiser) without what
 /// `allowed_in_documents` refuses; borrowed when there is nothing to drop.
 pub fn drop_forbidden(markup: &str) -> Cow<'_, str> {

@@ -45,10 +45,10 @@ impl Renderer {
         tera.register_function("t", i18n::Translate(config.strings.clone()));
         Ok(Renderer {
             comment_lists: templates::reading_comment_lists(&tera),
-            default_post_list: templates::default_post_list(&tera),
+            default_post_list: templates::default_post_list(&tera, &sources),
             engagement_lists: templates::reading(&tera, &templates::ENGAGEMENT_LISTS),
             default_pages: (default_theme::TEMPLATES.into_iter())
-                .filter(|name| templates::default_tree(&tera, name))
+                .filter(|name| templates::default_tree(&tera, &sources, name))
                 .collect(),
             strings: config.strings.clone(),
             tera,

@@ -180,33 +180,35 @@ pub fn load(config: &SiteConfig) -> Result<(tera::Tera, Sources)> {
 /// calls, are the default theme's: only then may a list's posts be drawn by the
 /// markup written in Rust (`posts_html`), which a theme or site changing the macros
 /// would not see.
-pub fn default_post_list(tera: &tera::Tera) -> bool {
+pub fn default_post_list(tera: &tera::Tera, sources: &Sources) -> bool {
+    if sources.is_built_in("macros.html") {
+        return true;
+    }
     let macros = |name: &str| tera.templates.get(name).map(|t| &t.macros);
     match (macros("macros.html"), macros("default/macros.html")) {
-        (Some(now), Some(default)) => ["post_list", "comment_count"]
-            .iter()
-            .all(|m| now.get(*m).is_some() && now.get(*m) == default.get(*m)),
+        (Some(now), Some(default)) if sources.is_built_in("default/macros.html") => {
+            ["post_list", "comment_count"]
+                .iter()
+                .all(|m| now.get(*m).is_some() && now.get(*m) == default.get(*m))
+        }
         _ => false,
     }
 }
 
 /// Whether `name` and every template it reaches (those it extends, includes or
-/// imports macros from, and theirs) are the default theme's: only then may its pages
-/// be written by the default theme's markup in Rust (`render::default_theme`).
-pub fn default_tree(tera: &tera::Tera, name: &str) -> bool {
+/// imports macros from, and theirs) are the default theme's, as compiled into the
+/// binary: only then may its pages be written by the default theme's markup in Rust
+/// (`render::default_theme`).
+pub fn default_tree(tera: &tera::Tera, sources: &Sources, name: &str) -> bool {
     let mut seen = BTreeSet::new();
     let mut due = vec![name.to_string()];
     while let Some(n) = due.pop() {
         if !seen.insert(n.clone()) {
             continue;
         }
-        let default = tera.templates.get(&format!("default/{n}"));
-        let (Some(now), Some(default)) = (tera.templates.get(&n), default) else {
+        let Some(now) = tera.templates.get(&n).filter(|_| sources.is_built_in(&n)) else {
             return false;
         };
-        if (&now.ast, &now.parent) != (&default.ast, &default.parent) {
-            return false;
-        }
         due.extend(reached_from(now).into_iter().map(str::to_string));
     }
     true
@@ -575,6 +577,17 @@ impl Sources {
                 )
             });
         }
+    }
+
+    /// Whether the template registered as `name` is the default theme's own text
+    /// under its own name (a site's `templates/default/NAME` is not).
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(|(_, text)| {
+            let own = name.strip_prefix("default/").unwrap_or(name);
+            DEFAULT_TEMPLATES
+                .iter()
+                .any(|(n, t)| *n == own && t == text)
+        })
     }
 
     fn location(&self, name: &str, line: Option<usize>) -> Location {

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, ThreadView};
-use crate::render::escape::escape_html;
+use crate::render::escape::{escape_html, prints};
 use crate::render::i18n::Strings;
 use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
@@ -235,7 +235,8 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
         None => out.push_str(&labels.permalink),
     }
     out.push_str("</a>");
-    if let Some(via) = &c.via {
+    // Tested as the template loop tests them: as they print (`escape::prints`).
+    if let Some(via) = c.via.as_ref().filter(|v| prints(v)) {
         let via = escape_html(&labels.strings.fill("via", &[("source", via)]));
         match &c.source {
             Some(url) => write!(
@@ -266,13 +267,13 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
                 &labels.withdrawn
             }
         )?,
-        (Some(warning), false) => write!(
+        (Some(warning), false) if prints(warning) => write!(
             out,
             "<details class=\"comment-body content-warning\"><summary>{}</summary>{}</details>\n</article>\n",
             escape_html(warning),
             c.body
         )?,
-        (None, false) => {
+        (_, false) => {
             for piece in [
                 "<div class=\"comment-body\">",
                 &c.body,

@@ -643,6 +643,7 @@ fn the_ready_made_pages_equal_the_templates() {
         ("taxonomies/blog", false),
         ("engagement/ranking", false),
         ("site/basic", false),
+        ("site/basic", true),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (n, (fixture, drafts)) in variants.into_iter().enumerate() {
@@ -650,6 +651,9 @@ fn the_ready_made_pages_equal_the_templates() {
             let site = SiteTest::fixture(fixture);
             if n == 5 {
                 dress_up(&site);
+            }
+            if n == 6 {
+                print_nothing(&site);
             }
             if with_tera {
                 site.write("templates/base.html", &through_tera);
@@ -713,6 +717,25 @@ fn the_ready_made_pages_equal_the_templates() {
     );
 }
 
+/// Values made only of characters no page may hold (C0 controls, U+FFFE, U+FFFF) on
+/// `site` (a copy of `site/basic`): a template tests and compares a value as it prints
+/// it, without them, so such a title, description, author, menu address or word is
+/// no title, description, author, address or word at all.
+fn print_nothing(site: &SiteTest) {
+    site.write(
+        "site.toml",
+        "title = \"Basic\"\nbase_url = \"https://example.org/\"\ndescription = \"\\u0001\\uFFFF\"\nposts_per_page = 1\n\n[author]\nname = \"\\u0002\"\n\n[[menu]]\nname = \"Home\"\nurl = \"/\\u0001\"\n\n[[menu]]\nname = \"Second\"\nurl = \"/posts/sec\\uFFFFond/\"\n\n[strings]\nposts_page = \"\\u0007\"\ntagged = \"\\uFFFE\"\nhours = \"\\u0001\"\n",
+    );
+    site.write(
+        "content/posts/blank.md",
+        "---\ntitle: \"\\x01\"\ndate: 2021-01-05\ntags: [Life]\n---\nHi.\n",
+    );
+    site.write(
+        "content/posts/blank.comments.yaml",
+        "comments:\n  - id: \"1\"\n    author: \"R\"\n    date: 2021-01-05T10:00:00Z\n    via: \"\\x01\"\n    warning: \"\\x02\"\n    body: \"Hi\"\n  - id: \"2\"\n    parent: \"1\"\n    role: author\n    date: 2021-01-05T13:00:00Z\n    body: \"Thanks\"\n",
+    );
+}
+
 /// Every part of the default layout and post page in use on `site` (a copy of
 /// `site/basic`).
 fn dress_up(site: &SiteTest) {
@@ -732,6 +755,31 @@ fn dress_up(site: &SiteTest) {
         "content/posts/odd.comments.yaml",
         "reactions:\n  likes: [\"a\", \"b\"]\n  reposts: [\"c\"]\ncomments:\n  - id: \"1\"\n    author: \"Joel\"\n    date: 2021-02-02T10:00:00Z\n    body: \"Bravo\"\n  - id: \"2\"\n    parent: \"1\"\n    author: \"Pauline Stockhausen\"\n    role: author\n    date: 2021-02-02T12:00:00Z\n    body: \"Thanks\"\n  - id: \"3\"\n    parent: \"2\"\n    author: \"Joel\"\n    date: 2021-02-03T12:00:00Z\n    body: \"More\"\n",
     );
+}
+
+/// A site's own `templates/default/base.html` (which takes the built-in one's name) is
+/// not taken for the default theme's: a site changing `base.html` sees its change on
+/// posts and lists whatever it keeps under `default/`.
+#[test]
+fn a_site_copy_under_default_does_not_pass_for_the_default_theme() {
+    let base = default_template("base.html");
+    let mine = base.replace(
+        "<main id=\"main\" class=\"content\">",
+        "<main id=\"main\" class=\"content mine\">",
+    );
+    assert_ne!(mine, base);
+    let site = SiteTest::fixture("site/basic");
+    site.write("templates/base.html", &mine);
+    site.write("templates/default/base.html", &mine);
+    site.build();
+    for page in [
+        "index.html",
+        "posts/first/index.html",
+        "tags/life/index.html",
+        "404.html",
+    ] {
+        assert!(site.read(page).contains("class=\"content mine\""), "{page}");
+    }
 }
 
 /// A site changing a template the post page reaches sees its change on every post,

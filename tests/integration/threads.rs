@@ -207,18 +207,32 @@ fn select_in<'a>(e: &scraper::ElementRef<'a>, selector: &str) -> Vec<scraper::El
 fn the_ready_made_thread_markup_equals_the_template_loop() {
     let shipped_loop = default_template("partials/thread-loop.html");
     assert!(shipped_loop.contains("{% for c in page.thread.comments %}"));
+    // A "via" and a content warning made only of characters no page may hold are none,
+    // as a template tests them.
+    let unprintable = "comments:\n  - id: \"1\"\n    author: \"R\"\n    via: \"\\x01\"\n    source: \"https://social.example/1\"\n    warning: \"\\x02\\uFFFF\"\n    body: \"Hi\"\n  - id: \"2\"\n    parent: \"1\"\n    role: author\n    body: \"Thanks\"\n";
     for (fixture, page) in [
         ("threads/nested", "posts/hello/index.html"),
         ("a11y", "posts/deep-conversation/index.html"),
+        ("site/basic", "posts/second/index.html"),
     ] {
-        let ready_made = SiteTest::fixture(fixture);
-        ready_made.build();
-        let with_loop = SiteTest::fixture(fixture);
-        with_loop.write("templates/partials/thread.html", &shipped_loop);
-        with_loop.build();
+        let site = |loop_template: bool| {
+            let site = SiteTest::fixture(fixture);
+            if fixture == "site/basic" {
+                site.write("content/posts/second.comments.yaml", unprintable);
+            }
+            if loop_template {
+                site.write("templates/partials/thread.html", &shipped_loop);
+            }
+            site.build();
+            site
+        };
+        let (ready_made, with_loop) = (site(false), site(true));
         let page_html = ready_made.read(page);
         assert!(page_html.contains("<ol class=\"replies\">"), "{fixture}");
         assert_eq!(page_html, with_loop.read(page), "{fixture}");
+        if fixture == "site/basic" {
+            assert!(!page_html.contains("comment-via") && !page_html.contains("content-warning"));
+        }
     }
 }
 
