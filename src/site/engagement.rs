@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
-use crate::render::escape::escape_html;
+use crate::render::escape::{escape_html, prints};
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::render::i18n::Strings;
 use crate::render::sanitize::comment_body;
@@ -199,7 +199,8 @@ fn engagement_view(
 /// `partials/engagement.html` prints it; `partials/engagement-loop.html` draws the
 /// same bytes with loops, for themes to copy and change.
 fn sections_html(view: &EngagementPageView, site: &SiteView, strings: &Strings) -> String {
-    let author = site.author.as_deref().filter(|a| !a.is_empty());
+    // Tested as the template loops test them: as they print (`escape::prints`).
+    let author = site.author.as_deref().filter(|a| prints(a));
     let who = author.unwrap_or_else(|| strings.text("the_author"));
     let who_start = author.unwrap_or_else(|| strings.text("the_author_start"));
     let text = |key| escape_html(strings.text(key));
@@ -318,7 +319,7 @@ fn sections_html(view: &EngagementPageView, site: &SiteView, strings: &Strings) 
         out.push_str(&fill("in_parentheses", &[("text", &share)]));
     }
     out.push_str(&text("full_stop"));
-    if let Some(time) = &view.median_reply_time {
+    if let Some(time) = view.median_reply_time.as_ref().filter(|t| prints(t)) {
         let _ = write!(out, " {}", fill("median_first_reply", &[("time", time)]));
     }
     out.push_str("</p>\n");

@@ -316,27 +316,38 @@ fn the_ready_made_conversations_markup_equals_the_template_loops() {
     assert!(shipped_loop.contains("{% for r in g.regulars %}"));
     let extra_thread = "comments:\n  - id: \"m\"\n    author: \"Joel\"\n    via: mastodon\n    source: \"https://mastodon.example/@joel/1\"\n    date: 2016-04-01T10:00:00Z\n    body: \"From <b>elsewhere</b> & beyond.\"\n  - id: \"n\"\n    author: \"Joel\"\n    date: 2016-04-02T10:00:00Z\n    body: \"Again.\"\n  - id: \"o\"\n    author: \"Joel\"\n    body: \"Undated.\"\n  - id: \"q\"\n    author: \"Fiona\"\n    date: 2016-04-03T10:00:00Z\n    body: \"Me too.\"\n";
     // The second: no author's name, and a thread of replies fetched from elsewhere.
+    // The fifth: an author's name and the words of durations that print nothing (only
+    // characters no page may hold), which the loops take for none.
     let variants = [
-        ("engagement/ranking", false),
-        ("engagement/ranking", true),
-        ("french", false),
-        ("a11y", false),
+        ("engagement/ranking", 0),
+        ("engagement/ranking", 1),
+        ("french", 0),
+        ("a11y", 0),
+        ("engagement/ranking", 2),
     ];
-    let change = |site: &SiteTest, changed: bool| {
-        if changed {
+    let change = |site: &SiteTest, variant: u8| match variant {
+        1 => {
             site.write(
                 "site.toml",
                 "title = \"Ranking\"\nbase_url = \"https://example.org/\"\n",
             );
             site.write("content/posts/none.comments.yaml", extra_thread);
         }
+        2 => {
+            site.write(
+                "site.toml",
+                "title = \"Ranking\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"\\u0002\"\n\n[strings]\nseconds = \"\\u0001\"\nminutes = \"\\u0001\"\nhours = \"\\u0001\"\ndays = \"\\u0001\"\n",
+            );
+        }
+        _ => {}
     };
-    for (fixture, changed) in variants {
+    for (fixture, variant) in variants {
+        let changed = variant == 1;
         let ready_made = SiteTest::fixture(fixture);
-        change(&ready_made, changed);
+        change(&ready_made, variant);
         ready_made.build();
         let with_loop = SiteTest::fixture(fixture);
-        change(&with_loop, changed);
+        change(&with_loop, variant);
         with_loop.write("templates/partials/engagement.html", &shipped_loop);
         with_loop.build();
         let page = "engagement/index.html";
