@@ -8,7 +8,7 @@
 //! give the same pages.
 
 use crate::render::context::{DateView, FeedLinkView, LinkView, PageView, TemplateContext};
-use crate::render::escape::{drop_forbidden, escape_html, print_alike, prints};
+use crate::render::escape::{escape_html, print_alike, prints};
 use crate::render::i18n::Strings;
 
 /// The templates this module can draw.
@@ -144,7 +144,8 @@ impl Writer<'_> {
         content: &mut dyn FnMut(&mut Self),
     ) {
         let site = ctx.site;
-        // Values are tested as a template tests them: as they print (`escape::prints`).
+        // Values are tested as a template tests them with `if` and `==`: as they print
+        // (`escape::prints`); its `is` tests take them as they are.
         let shown = |s: &Option<String>| s.clone().filter(|s| prints(s));
         self.raw("<!DOCTYPE html>\n<html lang=\"");
         self.text(&site.language);
@@ -202,7 +203,8 @@ impl Writer<'_> {
             self.raw("<link rel=\"icon\" href=\"");
             self.text(&favicon);
             self.raw("\"");
-            if drop_forbidden(&favicon).ends_with(".svg") {
+            // `is ending_with` tests the value as it is, not as it prints.
+            if favicon.ends_with(".svg") {
                 self.raw(" type=\"image/svg+xml\"");
             }
             self.raw(">\n");
@@ -256,7 +258,7 @@ impl Writer<'_> {
             self.raw("\"");
             if print_alike(current, &x.url) {
                 self.raw(" aria-current=\"page\"");
-            } else if drop_forbidden(current).starts_with(&*drop_forbidden(&x.url)) {
+            } else if current.starts_with(&x.url) {
                 self.raw(" aria-current=\"true\"");
             }
             self.raw(">");

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use crate::dates::Date;
 use crate::error::Result;
 use crate::render::context::*;
-use crate::render::escape::{escape_html, prints};
+use crate::render::escape::{escape_html, print_alike, prints};
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
 use crate::render::i18n::Strings;
 use crate::render::sanitize::comment_body;
@@ -380,7 +380,8 @@ fn write_regular_links(out: &mut String, comments: &[CommentLinkView]) {
     for c in comments {
         let post = c.url.split('#').next().unwrap_or_default();
         let first_url = match open {
-            Some((open_post, first_url)) if open_post == post => first_url,
+            // Compared as the loop compares them: as they print.
+            Some((open_post, first_url)) if print_alike(open_post, post) => first_url,
             _ => {
                 if open.is_some() {
                     close(out, dated);
@@ -408,7 +409,7 @@ fn write_regular_links(out: &mut String, comments: &[CommentLinkView]) {
                 escape_html(&d.iso),
                 escape_html(&d.human)
             );
-            if c.url == first_url {
+            if print_alike(&c.url, first_url) {
                 out.push_str(&time);
             } else {
                 let _ = write!(out, "<a href=\"{}\">{time}</a>", escape_html(&c.url));

@@ -722,9 +722,14 @@ fn the_ready_made_pages_equal_the_templates() {
 /// it, without them, so such a title, description, author, menu address or word is
 /// no title, description, author, address or word at all.
 fn print_nothing(site: &SiteTest) {
+    // `is ending_with` takes the address as it is: this icon is no SVG to it.
+    site.write(
+        "static/a.svg\u{fffe}",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.write(
         "site.toml",
-        "title = \"Basic\"\nbase_url = \"https://example.org/\"\ndescription = \"\\u0001\\uFFFF\"\nposts_per_page = 1\n\n[author]\nname = \"\\u0002\"\n\n[[menu]]\nname = \"Home\"\nurl = \"/\\u0001\"\n\n[[menu]]\nname = \"Second\"\nurl = \"/posts/sec\\uFFFFond/\"\n\n[strings]\nposts_page = \"\\u0007\"\ntagged = \"\\uFFFE\"\nhours = \"\\u0001\"\n",
+        "title = \"Basic\"\nbase_url = \"https://example.org/\"\nfavicon = \"a.svg\\uFFFE\"\ndescription = \"\\u0001\\uFFFF\"\nposts_per_page = 1\n\n[author]\nname = \"\\u0002\"\n\n[[menu]]\nname = \"Home\"\nurl = \"/\\u0001\"\n\n[[menu]]\nname = \"Second\"\nurl = \"/posts/sec\\uFFFFond/\"\n\n[strings]\nposts_page = \"\\u0007\"\ntagged = \"\\uFFFE\"\nhours = \"\\u0001\"\n",
     );
     site.write(
         "content/posts/blank.md",
