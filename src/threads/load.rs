@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 use crate::dates;
 use crate::error::{read_text, Diagnostic, Error, Location};
 use crate::limits;
+use crate::render::escape;
 use crate::threads::{simple, Comment, Reactions, Role, State, Thread};
 use crate::yaml;
 
@@ -154,11 +155,21 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
                 "a comment has an empty id",
                 "give every comment an id that is unique in this file, e.g. id: \"7\"",
             ));
-        } else if c.id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
-            // The id becomes the comment's anchor (#comment-<id>), which cannot hold spaces.
+        } else if let Some(ch) = c
+            .id
+            .chars()
+            .find(|&ch| ch.is_whitespace() || ch.is_control() || !escape::allowed_in_documents(ch))
+        {
+            // The id becomes the comment's anchor (#comment-<id>), which cannot hold
+            // spaces, nor characters pages drop (two ids would print alike).
+            let what = if ch.is_whitespace() {
+                "a space".to_string()
+            } else {
+                format!("the character {ch:?}, which no page can show")
+            };
             problems.push(Diagnostic::new(
                 Location::new(path, Some(key_at(i, "id"))),
-                format!("comment id {:?} contains a space", c.id),
+                format!("comment id {:?} contains {what}", c.id),
                 "use letters, digits, dashes or dots in ids, e.g. id: \"7\"",
             ));
         }
@@ -354,6 +365,11 @@ mod tests {
         assert_eq!(
             errors("comments:\n  - id: \"a b\"\n"),
             vec!["t.comments.yaml:2: comment id \"a b\" contains a space"]
+        );
+        // Pages drop U+FFFE: "1\u{fffe}" would print as "1", another comment's anchor.
+        assert_eq!(
+            errors("comments:\n  - id: \"1\\uFFFE\"\n"),
+            vec!["t.comments.yaml:2: comment id \"1\\u{fffe}\" contains the character '\\u{fffe}', which no page can show"]
         );
     }
 

