@@ -265,11 +265,9 @@ impl Writer<'_> {
             self.text(&x.title);
             self.raw("</a></li>\n");
         }
-        // Compared as `base.html` compares them: the page's path as it prints, the
-        // address joined with `~` as it is (tera escapes only the one).
         for (page, key) in [("engagement/", "conversations"), ("search/", "search")] {
             let url = format!("{}{page}", site.base_path);
-            self.nav_link(&url, key, escape_html(current) == url);
+            self.nav_link(&url, key, print_alike(current, &url));
         }
         for link in site.pages.iter().chain(&site.menu) {
             self.link_item(link, current);

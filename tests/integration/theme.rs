@@ -809,3 +809,36 @@ fn a_site_changing_the_conversation_template_sees_it_on_posts() {
         .read("posts/first/index.html")
         .contains("<section class=\"conversation\""));
 }
+
+/// The navigation marks the page a reader is on, whatever the site's address holds:
+/// on a base URL with `&` and `'`, the Conversations and Search links were never
+/// marked (the template compared the page's path, escaped, with an address that was
+/// not).
+#[test]
+fn the_conversations_and_search_links_are_marked_on_a_base_path_with_ampersands() {
+    let site = SiteTest::with_files(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/a&b'c/\"\n",
+        ),
+        ("content/posts/hello.md", POST),
+    ]);
+    site.build();
+    for (page, label) in [
+        ("engagement/index.html", "Conversations"),
+        ("search/index.html", "Search"),
+    ] {
+        let html = site.html(page);
+        let current: Vec<String> = select(&html, ".site-nav a[aria-current=\"page\"]")
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(current, [label], "{page}");
+    }
+    let home = site.html("index.html");
+    let current: Vec<String> = select(&home, ".site-nav a[aria-current=\"page\"]")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(current, ["Posts"]);
+}
