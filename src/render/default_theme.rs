@@ -7,7 +7,9 @@
 //! changing any of them gets its own markup through tera, and a test checks both
 //! give the same pages.
 
-use crate::render::context::{DateView, FeedLinkView, LinkView, PageView, TemplateContext};
+use crate::render::context::{
+    DateView, FeedLinkView, LinkView, PageView, TagLinkView, TemplateContext,
+};
 use crate::render::escape::{escape_html, print_alike, prints};
 use crate::render::i18n::Strings;
 
@@ -146,7 +148,9 @@ impl Writer<'_> {
         let site = ctx.site;
         // Values are tested as a template tests them with `if` and `==`: as they print
         // (`escape::prints`); its `is` tests take them as they are.
-        let shown = |s: &Option<String>| s.clone().filter(|s| prints(s));
+        fn shown(s: &Option<String>) -> Option<&str> {
+            s.as_deref().filter(|s| prints(s))
+        }
         self.raw("<!DOCTYPE html>\n<html lang=\"");
         self.text(&site.language);
         self.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
@@ -201,7 +205,7 @@ impl Writer<'_> {
         }
         if let Some(favicon) = shown(&site.favicon) {
             self.raw("<link rel=\"icon\" href=\"");
-            self.text(&favicon);
+            self.text(favicon);
             self.raw("\"");
             // `is ending_with` tests the value as it is, not as it prints.
             if favicon.ends_with(".svg") {
@@ -216,7 +220,7 @@ impl Writer<'_> {
         }
         if let Some(endpoint) = shown(&site.webmention_endpoint) {
             self.raw("<link rel=\"webmention\" href=\"");
-            self.text(&endpoint);
+            self.text(endpoint);
             self.raw("\">\n");
         }
         self.raw("<link rel=\"stylesheet\" href=\"");
@@ -224,7 +228,7 @@ impl Writer<'_> {
         self.raw("style.css\">\n");
         if let Some(css) = shown(&site.highlight_css) {
             self.raw("<link rel=\"stylesheet\" href=\"");
-            self.text(&css);
+            self.text(css);
             self.raw("\">\n");
         }
         self.feed_links(&site.feeds.posts, &site.title);
@@ -278,7 +282,7 @@ impl Writer<'_> {
         self.text(&site.title);
         if let Some(author) = shown(&site.author) {
             self.raw(" · ");
-            self.text(&author);
+            self.text(author);
         }
         self.raw("</p>\n");
         if !site.author_links.is_empty() {
@@ -406,30 +410,15 @@ impl Writer<'_> {
         }
         self.raw("</p>\n");
         if !page.categories.is_empty() {
-            self.raw("<ul class=\"tag-list category-list\" aria-label=\"");
-            self.t("categories");
-            self.raw("\">\n");
-            for c in &page.categories {
-                self.raw("<li><a class=\"tag category\" href=\"");
-                self.text(&c.url);
-                self.raw("\">");
-                self.text(&c.name);
-                self.raw("</a></li>\n");
-            }
-            self.raw("</ul>\n");
+            self.terms(
+                &page.categories,
+                (" category-list", " category"),
+                "categories",
+            );
+            self.raw("\n");
         }
         if !page.tags.is_empty() {
-            self.raw("<ul class=\"tag-list\" aria-label=\"");
-            self.t("tags");
-            self.raw("\">\n");
-            for tag in &page.tags {
-                self.raw("<li><a class=\"tag\" href=\"");
-                self.text(&tag.url);
-                self.raw("\">");
-                self.text(&tag.name);
-                self.raw("</a></li>\n");
-            }
-            self.raw("</ul>");
+            self.terms(&page.tags, ("", ""), "tags");
         }
         self.raw("\n</header>\n");
         self.toc(page);
@@ -462,6 +451,26 @@ impl Writer<'_> {
             self.raw("\n</nav>");
         }
         self.raw("\n");
+    }
+
+    /// A post's tags or categories: the list's and each link's extra class, and the
+    /// string naming the list.
+    fn terms(&mut self, terms: &[TagLinkView], (list, link): (&str, &str), label: &str) {
+        self.raw("<ul class=\"tag-list");
+        self.raw(list);
+        self.raw("\" aria-label=\"");
+        self.t(label);
+        self.raw("\">\n");
+        for term in terms {
+            self.raw("<li><a class=\"tag");
+            self.raw(link);
+            self.raw("\" href=\"");
+            self.text(&term.url);
+            self.raw("\">");
+            self.text(&term.name);
+            self.raw("</a></li>\n");
+        }
+        self.raw("</ul>");
     }
 
     /// `<time datetime="…">shown</time>`.

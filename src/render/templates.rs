@@ -829,15 +829,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_default_posts_do_not_read_the_comment_list() {
+    /// The templates of a site with nothing of its own: the default theme's.
+    fn default_site_templates() -> tera::Tera {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("site.toml"),
             "title = \"t\"\nbase_url = \"https://e.org/\"\n",
         )
         .unwrap();
-        let (tera, _) = load(&crate::config::load(dir.path()).unwrap()).unwrap();
+        load(&crate::config::load(dir.path()).unwrap()).unwrap().0
+    }
+
+    #[test]
+    fn the_default_posts_do_not_read_the_comment_list() {
+        let tera = default_site_templates();
         let reading = reading_comment_lists(&tera);
         assert!(!reading.contains("post.html") && !reading.contains("page.html"));
         assert!(reading.contains("partials/thread-loop.html"));
@@ -845,13 +850,7 @@ mod tests {
 
     #[test]
     fn the_default_conversations_page_does_not_read_its_lists() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("site.toml"),
-            "title = \"t\"\nbase_url = \"https://e.org/\"\n",
-        )
-        .unwrap();
-        let (mut tera, _) = load(&crate::config::load(dir.path()).unwrap()).unwrap();
+        let mut tera = default_site_templates();
         tera.add_raw_templates([
             ("mine.html", "{% if engagement %}{{ engagement.html | safe }}{{ engagement.more_regulars }}{% endif %}"),
             ("ranked.html", "{% for r in engagement.ranking %}{{ r.title }}{% endfor %}"),

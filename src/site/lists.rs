@@ -310,7 +310,7 @@ impl Pass<'_> {
                 summary: summary(i),
             }
         });
-        post_list_html(listed, posts.len(), &self.site.config.strings)
+        post_list_html(listed, &self.site.config.strings)
     }
 }
 
@@ -327,11 +327,11 @@ struct Listed<'a> {
 }
 
 fn post_list_html<'a>(
-    posts: impl Iterator<Item = Listed<'a>>,
-    count: usize,
+    posts: impl ExactSizeIterator<Item = Listed<'a>>,
     strings: &Strings,
 ) -> String {
     let text = |key| escape_html(strings.text(key));
+    let count = posts.len();
     if count == 0 {
         return format!("<p class=\"no-posts\">{}</p>", text("no_posts"));
     }

@@ -604,23 +604,36 @@ fn the_ready_made_post_lists_equal_the_template_loop() {
 /// markup on every list page, as before the default theme drew its lists in Rust.
 #[test]
 fn a_site_changing_the_post_list_macro_sees_it_on_list_pages() {
-    let macros = default_template("macros.html");
-    let mine = macros.replace(
-        "<li class=\"post-summary\">",
-        "<li class=\"post-summary mine\">",
+    changed_template_shows(
+        "macros.html",
+        &["templates/macros.html"],
+        (
+            "<li class=\"post-summary\">",
+            "<li class=\"post-summary mine\">",
+        ),
+        &["index.html"],
     );
-    assert_ne!(mine, macros);
+}
+
+/// Builds `site/basic` with the default theme's template `name` changed (`from`
+/// replaced by `to`) written at each of `paths`, and asserts that each of `pages`
+/// shows the change, and shows `from` on the site as it is.
+#[track_caller]
+fn changed_template_shows(name: &str, paths: &[&str], (from, to): (&str, &str), pages: &[&str]) {
+    let default = default_template(name);
+    let mine = default.replace(from, to);
+    assert_ne!(mine, default);
     let site = SiteTest::fixture("site/basic");
-    site.write("templates/macros.html", &mine);
+    for path in paths {
+        site.write(path, &mine);
+    }
     site.build();
-    assert!(site
-        .read("index.html")
-        .contains("<li class=\"post-summary mine\">"));
     let plain = SiteTest::fixture("site/basic");
     plain.build();
-    assert!(plain
-        .read("index.html")
-        .contains("<li class=\"post-summary\">"));
+    for page in pages {
+        assert!(site.read(page).contains(to), "{page}");
+        assert!(plain.read(page).contains(from), "{page}");
+    }
 }
 
 /// The pages of posts and of lists of posts of a site whose templates are all the
@@ -767,47 +780,35 @@ fn dress_up(site: &SiteTest) {
 /// posts and lists whatever it keeps under `default/`.
 #[test]
 fn a_site_copy_under_default_does_not_pass_for_the_default_theme() {
-    let base = default_template("base.html");
-    let mine = base.replace(
-        "<main id=\"main\" class=\"content\">",
-        "<main id=\"main\" class=\"content mine\">",
+    changed_template_shows(
+        "base.html",
+        &["templates/base.html", "templates/default/base.html"],
+        (
+            "<main id=\"main\" class=\"content\">",
+            "<main id=\"main\" class=\"content mine\">",
+        ),
+        &[
+            "index.html",
+            "posts/first/index.html",
+            "tags/life/index.html",
+            "404.html",
+        ],
     );
-    assert_ne!(mine, base);
-    let site = SiteTest::fixture("site/basic");
-    site.write("templates/base.html", &mine);
-    site.write("templates/default/base.html", &mine);
-    site.build();
-    for page in [
-        "index.html",
-        "posts/first/index.html",
-        "tags/life/index.html",
-        "404.html",
-    ] {
-        assert!(site.read(page).contains("class=\"content mine\""), "{page}");
-    }
 }
 
 /// A site changing a template the post page reaches sees its change on every post,
 /// as before the default theme wrote its posts in Rust.
 #[test]
 fn a_site_changing_the_conversation_template_sees_it_on_posts() {
-    let thread = default_template("thread.html");
-    let mine = thread.replace(
-        "<section class=\"conversation\"",
-        "<section class=\"conversation mine\"",
+    changed_template_shows(
+        "thread.html",
+        &["templates/thread.html"],
+        (
+            "<section class=\"conversation\"",
+            "<section class=\"conversation mine\"",
+        ),
+        &["posts/first/index.html"],
     );
-    assert_ne!(mine, thread);
-    let site = SiteTest::fixture("site/basic");
-    site.write("templates/thread.html", &mine);
-    site.build();
-    assert!(site
-        .read("posts/first/index.html")
-        .contains("<section class=\"conversation mine\""));
-    let plain = SiteTest::fixture("site/basic");
-    plain.build();
-    assert!(plain
-        .read("posts/first/index.html")
-        .contains("<section class=\"conversation\""));
 }
 
 /// The navigation marks the page a reader is on, whatever the site's address holds:
