@@ -205,11 +205,11 @@ impl Markdown {
     }
 
     /// A reader comment, and whether pulldown-cmark made it from text and formatting
-    /// alone: no raw HTML, images, footnotes, task lists, table alignment styles or
-    /// code classes, and links only to plain `http(s)` addresses. Such HTML holds only
-    /// the tags of `is_plain_markup`, all text escaped, and links written here with
-    /// the `rel` the sanitiser would add, so there is nothing in it for a sanitiser
-    /// to remove.
+    /// alone: no raw HTML, images, footnotes, task lists or table alignment styles,
+    /// and links only to plain `http(s)` addresses. Such HTML holds only the tags of
+    /// `is_plain_markup`, all text escaped, links written here with the `rel` the
+    /// sanitiser would add and code blocks without the language class it would remove,
+    /// so there is nothing in it for a sanitiser to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
         let events: Vec<Event<'_>> = link_bare_addresses(events_of(
             Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES),
@@ -219,7 +219,7 @@ impl Markdown {
             .iter()
             .all(|e| is_plain_markup(e) || is_plain_link(e))
         {
-            let events = events.into_iter().map(nofollow_link);
+            let events = events.into_iter().map(nofollow_link).map(unnamed_code);
             return (self.to_html(events, text.len()), true);
         }
         (self.to_html(events, text.len()), false)
@@ -514,8 +514,7 @@ fn is_plain_markup(event: &Event<'_>) -> bool {
             | Tag::Item
             | Tag::BlockQuote(None)
             | Tag::List(None)
-            | Tag::CodeBlock(CodeBlockKind::Indented) => true,
-            Tag::CodeBlock(CodeBlockKind::Fenced(info)) => info.is_empty(),
+            | Tag::CodeBlock(_) => true,
             Tag::Heading {
                 id, classes, attrs, ..
             } => id.is_none() && classes.is_empty() && attrs.is_empty(),
@@ -575,6 +574,17 @@ fn nofollow_link(event: Event<'_>) -> Event<'_> {
             format!("<a href=\"{dest_url}\" rel=\"nofollow ugc noopener\">").into(),
         ),
         Event::End(TagEnd::Link) => Event::InlineHtml("</a>".into()),
+        other => other,
+    }
+}
+
+/// A fenced block without the language it names: the sanitiser removes the `class`
+/// that would carry it.
+fn unnamed_code(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced("".into())))
+        }
         other => other,
     }
 }
@@ -683,7 +693,6 @@ mod tests {
             "a[^1]\n\n[^1]: n",
             "- [ ] t",
             "|a|\n|:-|\n|b|",
-            "```js\nx\n```",
             "3. three",
         ] {
             assert!(!md.render_comment_checked(text).1, "{text}");
@@ -703,6 +712,29 @@ mod tests {
             assert!(plain, "{text}");
             assert!(html.contains("\" rel=\"nofollow ugc noopener\">"), "{html}");
             assert_eq!(html, sanitizer.clean(&html), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_fenced_block_naming_its_language_skips_the_sanitiser_as_it_would_leave_it() {
+        let md = Markdown::new("/");
+        let sanitizer = crate::render::sanitize::Sanitizer::default();
+        for text in [
+            "Try:\n\n```sh\nfor f in *.md; do echo \"$f\" && x < y; done\n```",
+            "```js x=\"1\"\nalert('<b>')\n```\n\nafter *it*",
+            "~~~rust\nfn main() {}\n~~~",
+        ] {
+            let (html, plain) = md.render_comment_checked(text);
+            assert!(plain, "{text}");
+            assert!(html.contains("<pre><code>"), "{html}");
+            let unchecked = md.to_html(
+                link_bare_addresses(events_of(
+                    Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES),
+                    text,
+                )),
+                text.len(),
+            );
+            assert_eq!(html, sanitizer.clean(&unchecked), "{text}");
         }
     }
 
