@@ -21,7 +21,7 @@ use crate::site::related::KeptRelated;
 use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
-use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
+use crate::site::{self, engagement, guard, site_pages, BuildOptions, Entry, Site};
 use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
 use crate::threads::{Thread, Tree};
@@ -867,6 +867,10 @@ fn render_output(
             let posts = &pass.site.posts;
             let summary = |i: usize| bodies.summary(&posts[i]);
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
+        }
+        Job::Site(SitePage::SearchIndex) => {
+            let entries = pass.search_entries(bodies);
+            return sink.write_parts(&output.file, &site_pages::json_array(&entries));
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
         Job::ListFeed { list, format } => {

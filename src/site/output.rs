@@ -15,6 +15,11 @@ use crate::error::{Error, Result};
 pub trait Sink: Sync {
     /// Writes `contents` at `rel` (a `/`-separated path inside the output).
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
+    /// Writes the text of `parts`, one after the other, at `rel`: a file as large as
+    /// a part of every post (the search index) without joining them in memory first.
+    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+        self.write(rel, parts.concat().as_bytes())
+    }
     /// Copies the file at `from` to `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
 }
@@ -270,6 +275,12 @@ impl Sink for OutputDir {
         std::fs::write(&path, contents).map_err(|e| Error::io(&path, "cannot write", e))
     }
 
+    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+        let path = contained(&self.staging, rel)?;
+        create_parent(&path)?;
+        write_parts_at(&path, parts)
+    }
+
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let path = contained(&self.staging, rel)?;
         create_parent(&path)?;
@@ -277,6 +288,18 @@ impl Sink for OutputDir {
             .map(|_| ())
             .map_err(|e| Error::io(from, "cannot copy", e))
     }
+}
+
+fn write_parts_at(path: &Path, parts: &[&str]) -> Result<()> {
+    use std::io::Write;
+    let written = File::create(path).and_then(|file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        for part in parts {
+            out.write_all(part.as_bytes())?;
+        }
+        out.into_inner().map(drop).map_err(|e| e.into_error())
+    });
+    written.map_err(|e| Error::io(path, "cannot write", e))
 }
 
 fn create_parent(path: &Path) -> Result<()> {
@@ -297,6 +320,12 @@ impl Sink for InPlace {
         let path = contained(&self.root, rel)?;
         create_parent(&path)?;
         std::fs::write(&path, contents).map_err(|e| Error::io(&path, "cannot write", e))
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+        let path = contained(&self.root, rel)?;
+        create_parent(&path)?;
+        write_parts_at(&path, parts)
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -395,6 +424,36 @@ mod tests {
             .collect();
         beside.sort();
         assert_eq!(beside, [".public.rapport-lock", "public"]);
+    }
+
+    #[test]
+    fn parts_are_written_one_after_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let big = "x".repeat(100_000);
+        let parts = ["[", big.as_str(), ",", "\"é\"", "]\n"];
+        let out = OutputDir::create(&target, |_, _| {}).unwrap();
+        out.write_parts("search/index.json", &parts).unwrap();
+        out.write_parts("empty.json", &[]).unwrap();
+        out.commit().unwrap();
+        let written = std::fs::read(target.join("search/index.json")).unwrap();
+        assert_eq!(written, parts.concat().as_bytes());
+        assert_eq!(std::fs::read(target.join("empty.json")).unwrap(), b"");
+        let in_place = InPlace {
+            root: target.clone(),
+        };
+        in_place
+            .write_parts("search/index.json", &["[]", "\n"])
+            .unwrap();
+        assert_eq!(
+            std::fs::read(target.join("search/index.json")).unwrap(),
+            b"[]\n"
+        );
+        assert!(out_of_reach(&in_place));
+    }
+
+    fn out_of_reach(sink: &dyn Sink) -> bool {
+        sink.write_parts("../x.json", &["{}"]).is_err()
     }
 
     #[cfg(target_os = "linux")]
