@@ -17,13 +17,12 @@ pub(crate) struct Staged {
 
 impl Sink for Staged {
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        // Refused now, before anything is written.
-        contained(Path::new("/"), rel)?;
-        self.files
-            .lock()
-            .expect("no thread panics while holding this lock")
-            .push((rel.to_string(), contents.to_vec()));
-        Ok(())
+        self.hold(rel, contents.to_vec())
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+        // Joined once, into the copy held: not joined, then copied.
+        self.hold(rel, parts.concat().into_bytes())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -34,6 +33,16 @@ impl Sink for Staged {
 }
 
 impl Staged {
+    fn hold(&self, rel: &str, contents: Vec<u8>) -> Result<()> {
+        // Refused now, before anything is written.
+        contained(Path::new("/"), rel)?;
+        self.files
+            .lock()
+            .expect("no thread panics while holding this lock")
+            .push((rel.to_string(), contents));
+        Ok(())
+    }
+
     /// Removes the files at `gone` and the folders they leave empty, then writes every
     /// staged file into `root`: once a moved page shows at its new address, the old
     /// one is gone.
@@ -104,10 +113,15 @@ mod tests {
         let staged = Staged::default();
         staged.write("kept.html", b"after").unwrap();
         staged.write("new/index.html", b"new").unwrap();
+        staged
+            .write_parts("new/index.json", &["[", "1", "]"])
+            .unwrap();
         assert!(staged.write("../x", b"no").is_err());
+        assert!(staged.write_parts("../x", &["no"]).is_err());
         staged.publish(root, &["old/deep/index.html"]).unwrap();
         assert_eq!(std::fs::read(root.join("kept.html")).unwrap(), b"after");
         assert_eq!(std::fs::read(root.join("new/index.html")).unwrap(), b"new");
+        assert_eq!(std::fs::read(root.join("new/index.json")).unwrap(), b"[1]");
         assert!(!root.join("old").exists());
         let names: Vec<_> = std::fs::read_dir(root).unwrap().collect();
         assert_eq!(names.len(), 2, "no temporary file is left");
