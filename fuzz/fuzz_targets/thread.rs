@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use rapport::render::i18n::Strings;
 use rapport::render::markdown::Markdown;
 use rapport::render::sanitize::Sanitizer;
 use rapport::render::thread::thread_view;
@@ -112,9 +113,9 @@ fn expected_valid(specs: &[Spec]) -> bool {
     true
 }
 
-fn tools() -> &'static (Markdown, Sanitizer) {
-    static TOOLS: OnceLock<(Markdown, Sanitizer)> = OnceLock::new();
-    TOOLS.get_or_init(|| (Markdown::new("/"), Sanitizer::default()))
+fn tools() -> &'static (Markdown, Sanitizer, Strings) {
+    static TOOLS: OnceLock<(Markdown, Sanitizer, Strings)> = OnceLock::new();
+    TOOLS.get_or_init(|| (Markdown::new("/"), Sanitizer::default(), Strings::english()))
 }
 
 fn check_tree(thread: &Thread, max_depth: usize) {
@@ -155,8 +156,8 @@ fn check_tree(thread: &Thread, max_depth: usize) {
         assert!((0.0..=1.0).contains(&rate));
     }
     assert!(e.participants <= e.reader_comments.max(n));
-    let (markdown, sanitizer) = tools();
-    let view = thread_view(thread, &tree, max_depth, markdown, sanitizer);
+    let (markdown, sanitizer, strings) = tools();
+    let view = thread_view(thread, &tree, max_depth, (markdown, sanitizer), strings);
     assert_eq!(view.comments.len(), n);
     let opened = view.comments.iter().filter(|c| c.opens_replies).count();
     let closed: usize = view.comments.iter().map(|c| c.closes).sum();

@@ -305,6 +305,7 @@ pub mod import {
             file: sandbox.export(),
             root: sandbox.root(),
             author_id: None,
+            uploads: None,
             author: (format == Format::Disqus).then(|| "pauline".to_string()),
         };
         let result = rapport::import::run(&options);
