@@ -1,10 +1,11 @@
 //! The policy for reader-written HTML: what ammonia keeps of a comment body. No
 //! scripts, event handlers, styles, frames, forms, landmarks or images; only http(s) and
-//! mailto URLs; every link gets `rel="nofollow ugc noopener"`.
+//! mailto URLs; every link gets `rel="nofollow ugc noopener"`; an attribute holding a
+//! character pages drop (`escape::allowed_in_documents`) is removed whole.
 
 use std::collections::HashSet;
 
-use crate::render::escape::drop_forbidden_owned;
+use crate::render::escape::{allowed_in_documents, drop_forbidden_owned};
 use crate::render::markdown::Markdown;
 
 /// A configured sanitiser, built once per build.
@@ -28,7 +29,16 @@ impl Default for Sanitizer {
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .link_rel(Some("nofollow ugc noopener"))
             .strip_comments(true)
-            .rm_tags(REMOVED_TAGS.iter().copied());
+            .rm_tags(REMOVED_TAGS.iter().copied())
+            .attribute_filter(|_, _, value| {
+                // Pages drop such characters after the sanitiser (`drop_forbidden`):
+                // `java\u{1}script:` is a harmless relative address to it, and would
+                // become `javascript:` once dropped. The attribute goes instead.
+                value
+                    .chars()
+                    .all(allowed_in_documents)
+                    .then_some(value.into())
+            });
         Sanitizer { policy }
     }
 }
@@ -201,6 +211,32 @@ mod tests {
         assert_eq!(
             out,
             "<p>hia<a href=\"https://ok\" rel=\"nofollow ugc noopener\">b</a></p>"
+        );
+    }
+
+    #[test]
+    fn a_character_dropped_after_the_sanitiser_cannot_make_an_address_active() {
+        // The sanitiser reads `java\u{1}script:` as a harmless relative address; the
+        // control character, dropped from the page afterwards, must not turn it into
+        // `javascript:`.
+        let md = Markdown::new("/");
+        let s = Sanitizer::default();
+        for text in [
+            "<a href=\"java&#1;script:alert(1)\">x</a>",
+            "<a href=\"java&#x1F;script:alert(1)\">x</a>",
+            "<a href=\"java&#xFFFE;script:alert(1)\">x</a>",
+            "<a href=\"vbscr\u{1}ipt:alert(1)\">x</a>",
+            "<blockquote cite=\"java&#1;script:alert(1)\">q</blockquote>",
+        ] {
+            for html in [comment_body(&md, &s, text), s.clean(text)] {
+                assert!(!html.contains("script:"), "{text:?} gave {html}");
+                assert!(html.chars().all(allowed_in_documents), "{html:?}");
+            }
+        }
+        // An attribute that holds no such character is left as it was.
+        assert_eq!(
+            s.clean("<a href=\"https://ok/\" title=\"fine\">x</a>"),
+            "<a href=\"https://ok/\" title=\"fine\" rel=\"nofollow ugc noopener\">x</a>"
         );
     }
 
