@@ -27,6 +27,7 @@ use crate::import::report::{plural, Tally};
 use crate::import::shortcodes::{self, Attachment, Attachments};
 use crate::import::text;
 use crate::import::wxr::{self, Item, Record, Stop, WxrComment};
+use crate::import::xml::XmlError;
 use crate::site::urls::{self, PostPattern};
 use crate::threads::Role;
 
@@ -75,6 +76,8 @@ enum Class {
 pub(crate) fn plan(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Plan, usize), Stop> {
     let mut plan = Plan::default();
     let mut taken: HashSet<(Kind, String)> = HashSet::new();
+    let mut ids = HashSet::new();
+    let mut repeated = None;
     let replaced = wxr::read(input, |record| {
         if let Record::Item(item) = &record {
             at(item.offset);
@@ -95,6 +98,9 @@ pub(crate) fn plan(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Plan, usize
                 note_attachment(&item, &mut plan.attachments);
                 let slug = match classify(&item) {
                     Class::Content { kind, draft } => {
+                        if item.post_id.is_some_and(|id| !ids.insert(id)) {
+                            repeated.get_or_insert_with(|| repeated_id(&item));
+                        }
                         if kind == Kind::Post && !draft {
                             plan.blog.note_published_post(&item.creator);
                         }
@@ -115,7 +121,23 @@ pub(crate) fn plan(input: impl BufRead, at: &dyn Fn(u64)) -> Result<(Plan, usize
         }
         Ok(())
     })?;
-    Ok((plan, replaced))
+    match repeated {
+        Some(problem) => Err(Stop::Xml(problem)),
+        None => Ok((plan, replaced)),
+    }
+}
+
+/// A post or page with the id of one above it: an import finds each one's file again
+/// by its id, and would take one for the other (their comments mixed) the next time.
+/// Menu items, which exports do repeat, are not content and not checked.
+fn repeated_id(item: &Item) -> XmlError {
+    XmlError {
+        offset: item.offset,
+        message: format!(
+            "this item has the post id {} of a post or page above it: WordPress gives each its own, and rapport finds each one's file again by it",
+            item.post_id.unwrap_or_default()
+        ),
+    }
 }
 
 impl Plan {

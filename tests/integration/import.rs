@@ -960,6 +960,35 @@ fn malformed_xml_is_an_error_at_its_line_and_writes_nothing() {
 }
 
 #[test]
+fn two_posts_with_one_id_are_an_error_at_the_second_and_write_nothing() {
+    // Imported, the second import took the page for the post (each file is found again
+    // by its id) and gave the page the post's comments.
+    let site = site();
+    let file = hand_written("wordpress/repeated-id.xml");
+    let run = site
+        .run(&["import", "wordpress", &path_arg(&file)])
+        .failure(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "{}:25: this item has the post id 2 of a post or page above it",
+            file.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("nothing was imported"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        snapshot(&site.root, "content").len(),
+        1,
+        "only content/.keep"
+    );
+}
+
+#[test]
 fn real_a_disqus_file_given_as_wordpress_says_what_to_do() {
     let Some(real) = real_fixtures() else {
         return;
