@@ -309,60 +309,6 @@ fn create_parent(path: &Path) -> Result<()> {
     }
 }
 
-/// Writes straight into an existing folder: the serve loop's incremental rebuilds,
-/// which update the folder they serve (a full build still swaps atomically).
-pub struct InPlace {
-    pub root: PathBuf,
-}
-
-impl Sink for InPlace {
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        let path = contained(&self.root, rel)?;
-        create_parent(&path)?;
-        std::fs::write(&path, contents).map_err(|e| Error::io(&path, "cannot write", e))
-    }
-
-    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
-        let path = contained(&self.root, rel)?;
-        create_parent(&path)?;
-        write_parts_at(&path, parts)
-    }
-
-    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let path = contained(&self.root, rel)?;
-        create_parent(&path)?;
-        std::fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Error::io(from, "cannot copy", e))
-    }
-}
-
-impl InPlace {
-    /// Removes the file or folder at `rel`, then any folders it leaves empty, so the
-    /// tree matches what a full build would write.
-    pub fn remove(&self, rel: &str) -> Result<()> {
-        let path = contained(&self.root, rel.trim_end_matches('/'))?;
-        let removed = if path.is_dir() {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        match removed {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(Error::io(&path, "cannot remove", e)),
-        }
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != self.root && d.starts_with(&self.root)) {
-            if std::fs::remove_dir(d).is_err() {
-                break; // not empty
-            }
-            dir = d.parent();
-        }
-        Ok(())
-    }
-}
-
 /// Keeps the files of a build in memory (for `check`, which writes nothing).
 #[derive(Default)]
 pub struct MemorySink {
@@ -435,25 +381,12 @@ mod tests {
         let out = OutputDir::create(&target, |_, _| {}).unwrap();
         out.write_parts("search/index.json", &parts).unwrap();
         out.write_parts("empty.json", &[]).unwrap();
+        assert!(out.write_parts("../x.json", &["{}"]).is_err());
         out.commit().unwrap();
         let written = std::fs::read(target.join("search/index.json")).unwrap();
         assert_eq!(written, parts.concat().as_bytes());
         assert_eq!(std::fs::read(target.join("empty.json")).unwrap(), b"");
-        let in_place = InPlace {
-            root: target.clone(),
-        };
-        in_place
-            .write_parts("search/index.json", &["[]", "\n"])
-            .unwrap();
-        assert_eq!(
-            std::fs::read(target.join("search/index.json")).unwrap(),
-            b"[]\n"
-        );
-        assert!(out_of_reach(&in_place));
-    }
-
-    fn out_of_reach(sink: &dyn Sink) -> bool {
-        sink.write_parts("../x.json", &["{}"]).is_err()
+        assert!(!dir.path().join("x.json").exists());
     }
 
     #[cfg(target_os = "linux")]
