@@ -228,6 +228,12 @@ pub fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>
     html.select(&s).collect()
 }
 
+/// The text of each element of `html` matching `selector`, whitespace collapsed.
+#[track_caller]
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    select(html, selector).iter().map(text).collect()
+}
+
 /// The text of an element, whitespace collapsed.
 pub fn text(e: &scraper::ElementRef<'_>) -> String {
     e.text()

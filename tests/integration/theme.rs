@@ -2,7 +2,7 @@
 //! conversations page in the site's own words, comment links, tag addresses, code
 //! colours.
 
-use crate::harness::{default_template, select, text, SiteTest};
+use crate::harness::{default_template, select, text, texts, SiteTest};
 
 const SITE_TOML: &str =
     "title = \"Test\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"Pauline Stockhausen\"\n";
@@ -829,17 +829,12 @@ fn the_conversations_and_search_links_are_marked_on_a_base_path_with_ampersands(
         ("engagement/index.html", "Conversations"),
         ("search/index.html", "Search"),
     ] {
-        let html = site.html(page);
-        let current: Vec<String> = select(&html, ".site-nav a[aria-current=\"page\"]")
-            .iter()
-            .map(text)
-            .collect();
+        let current = texts(&site.html(page), ".site-nav a[aria-current=\"page\"]");
         assert_eq!(current, [label], "{page}");
     }
-    let home = site.html("index.html");
-    let current: Vec<String> = select(&home, ".site-nav a[aria-current=\"page\"]")
-        .iter()
-        .map(text)
-        .collect();
+    let current = texts(
+        &site.html("index.html"),
+        ".site-nav a[aria-current=\"page\"]",
+    );
     assert_eq!(current, ["Posts"]);
 }
