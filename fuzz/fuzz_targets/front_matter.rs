@@ -24,7 +24,9 @@ fuzz_target!(|data: &[u8]| {
             let body_start = s.body.as_ptr() as usize - text.as_ptr() as usize;
             assert!(fm_start + s.front_matter.len() <= body_start);
             assert!(body_start + s.body.len() == text.len());
-            assert!(s.front_matter_line >= 1 && s.front_matter_line <= rapport_fuzz::line_count(text));
+            assert!(
+                s.front_matter_line >= 1 && s.front_matter_line <= rapport_fuzz::line_count(text)
+            );
             if let Err(d) = parse(&s, path) {
                 assert_located(&[d], text);
             }

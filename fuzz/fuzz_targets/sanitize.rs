@@ -32,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let t = tools();
     // Markdown, then the sanitiser.
-    let markdown = if text.len() % 2 == 0 { &t.root } else { &t.prefixed };
+    let markdown = if text.len() % 2 == 0 {
+        &t.root
+    } else {
+        &t.prefixed
+    };
     let html = t.sanitizer.clean(&markdown.render_comment(text));
     assert_inert(&html, text);
     // As the build does it: plain markup (and plain links) skip the sanitiser.

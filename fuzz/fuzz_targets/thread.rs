@@ -62,7 +62,11 @@ fn specs(data: &[u8]) -> Vec<Spec> {
 }
 
 fn render(specs: &[Spec], indent: bool) -> String {
-    let (item, field) = if indent { ("  - ", "    ") } else { ("- ", "  ") };
+    let (item, field) = if indent {
+        ("  - ", "    ")
+    } else {
+        ("- ", "  ")
+    };
     let mut text = String::from("# generated\ncomments:\n");
     for s in specs {
         let id = IDS[s.id];
@@ -121,7 +125,11 @@ fn tools() -> &'static (Markdown, Sanitizer, Strings) {
 fn check_tree(thread: &Thread, max_depth: usize) {
     let n = thread.comments.len();
     let tree = Tree::build(thread);
-    assert_eq!(tree.order.len(), n, "order does not list every comment once");
+    assert_eq!(
+        tree.order.len(),
+        n,
+        "order does not list every comment once"
+    );
     let mut seen = vec![false; n];
     let mut position = vec![0; n];
     for (k, &i) in tree.order.iter().enumerate() {
@@ -137,7 +145,10 @@ fn check_tree(thread: &Thread, max_depth: usize) {
                 assert!(tree.roots.contains(&i));
             }
             Some(p) => {
-                assert_eq!(thread.comments[i].parent.as_deref(), Some(thread.comments[p].id.as_str()));
+                assert_eq!(
+                    thread.comments[i].parent.as_deref(),
+                    Some(thread.comments[p].id.as_str())
+                );
                 assert_eq!(tree.depth[i], tree.depth[p] + 1);
                 assert!(position[p] < position[i], "a reply before its parent");
                 assert!(tree.children[p].contains(&i));
@@ -162,7 +173,10 @@ fn check_tree(thread: &Thread, max_depth: usize) {
     let opened = view.comments.iter().filter(|c| c.opens_replies).count();
     let closed: usize = view.comments.iter().map(|c| c.closes).sum();
     assert_eq!(opened, closed, "the view's nesting does not balance");
-    assert!(view.comments.iter().all(|c| c.level >= 1 && c.level <= max_depth));
+    assert!(view
+        .comments
+        .iter()
+        .all(|c| c.level >= 1 && c.level <= max_depth));
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -176,12 +190,18 @@ fuzz_target!(|data: &[u8]| {
         let max_depth = 1 + (flags >> 1) as usize % 8;
         match parse_thread(&text, path) {
             Ok(thread) => {
-                assert!(expected_valid(&specs), "an invalid thread was accepted:\n{text}");
+                assert!(
+                    expected_valid(&specs),
+                    "an invalid thread was accepted:\n{text}"
+                );
                 check_tree(&thread, max_depth);
             }
             Err(ds) => {
                 assert_located(&ds, &text);
-                assert!(!expected_valid(&specs), "a valid thread was refused: {ds:?}\n{text}");
+                assert!(
+                    !expected_valid(&specs),
+                    "a valid thread was refused: {ds:?}\n{text}"
+                );
             }
         }
         return;

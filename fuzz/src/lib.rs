@@ -66,9 +66,30 @@ pub fn assert_relative_path(path: &str, what: &str) {
 
 /// Elements that run code, load other documents, submit data or restyle the page.
 const ACTIVE_ELEMENTS: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link",
-    "meta", "base", "form", "input", "button", "textarea", "select", "svg", "math",
-    "template", "noscript", "xmp", "plaintext", "noembed", "noframes",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "style",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
 ];
 
 /// Attributes whose value is a URL the browser may follow or load.
@@ -102,10 +123,11 @@ pub fn url_scheme(url: &str) -> Option<String> {
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase();
-    let end = cleaned.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))?;
+    let end =
+        cleaned.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))?;
     let scheme = &cleaned[..end];
-    let valid = cleaned[end..].starts_with(':')
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic());
+    let valid =
+        cleaned[end..].starts_with(':') && scheme.starts_with(|c: char| c.is_ascii_alphabetic());
     valid.then(|| scheme.to_string())
 }
 
@@ -115,6 +137,18 @@ pub fn url_scheme(url: &str) -> Option<String> {
 /// without `rel="nofollow ugc noopener"`.
 #[track_caller]
 pub fn assert_inert(html: &str, input: &str) {
+    assert_markup(html, input, true);
+}
+
+/// `assert_inert` without its rule for links: for markup that also holds the page's
+/// own links (a thread's permalinks), where only readers' links carry `rel`.
+#[track_caller]
+pub fn assert_no_active_content(html: &str, input: &str) {
+    assert_markup(html, input, false);
+}
+
+#[track_caller]
+fn assert_markup(html: &str, input: &str, links_need_rel: bool) {
     let fragment = scraper::Html::parse_fragment(html);
     for node in fragment.tree.nodes() {
         let scraper::Node::Element(element) = node.value() else {
@@ -144,7 +178,7 @@ pub fn assert_inert(html: &str, input: &str) {
                 }
             }
         }
-        if name == "a" && element.attr("href").is_some() {
+        if links_need_rel && name == "a" && element.attr("href").is_some() {
             assert_eq!(
                 element.attr("rel"),
                 Some("nofollow ugc noopener"),
@@ -206,7 +240,11 @@ impl Sandbox {
                     .expect("under the sandbox")
                     .to_path_buf();
                 let kind = entry.file_type().expect("file type");
-                assert!(!kind.is_symlink(), "a symlink was created: {}", rel.display());
+                assert!(
+                    !kind.is_symlink(),
+                    "a symlink was created: {}",
+                    rel.display()
+                );
                 if kind.is_dir() {
                     pending.push(path);
                     out.push((rel, None));
@@ -223,16 +261,25 @@ impl Sandbox {
     /// exists: an import may write inside `content/` only.
     #[track_caller]
     pub fn assert_only_content_written(&self, before: &[(PathBuf, Option<Vec<u8>>)]) {
+        self.assert_only_written_in(before, &["site/content"]);
+    }
+
+    /// Panics if anything outside `writable` (folders relative to the sandbox) was
+    /// created or changed.
+    #[track_caller]
+    pub fn assert_only_written_in(&self, before: &[(PathBuf, Option<Vec<u8>>)], writable: &[&str]) {
         let after = self.snapshot();
+        let inside = |rel: &Path| writable.iter().any(|w| rel.starts_with(w));
         for (rel, data) in &after {
             let allowed = rel == Path::new("export.xml")
                 || rel == Path::new("site")
                 || rel == Path::new("site/site.toml")
-                || rel.starts_with("site/content");
-            assert!(allowed, "the import wrote outside content/: {}", rel.display());
-            if !rel.starts_with("site/content") {
+                || inside(rel)
+                || writable.iter().any(|w| Path::new(w).starts_with(rel));
+            assert!(allowed, "written outside {writable:?}: {}", rel.display());
+            if !inside(rel) {
                 let old = before.iter().find(|(r, _)| r == rel).map(|(_, d)| d);
-                assert_eq!(old, Some(data), "the import changed {}", rel.display());
+                assert_eq!(old, Some(data), "changed: {}", rel.display());
             }
         }
     }
