@@ -21,11 +21,7 @@ const CLIENT_CHECK: Duration = Duration::from_secs(1);
 /// `html` with the overlay (when the last rebuild failed) and the reload script added
 /// before `</body>`, or at the end of a page without one.
 pub(super) fn inject(html: &str, snapshot: &Snapshot, token: &str) -> String {
-    let mut tail = String::new();
-    if let Some(error) = &snapshot.error {
-        tail.push_str(&overlay(error));
-    }
-    tail.push_str(&script(token));
+    let tail = addition(snapshot, token);
     let at = html
         .to_ascii_lowercase()
         .rfind("</body>")
@@ -35,6 +31,17 @@ pub(super) fn inject(html: &str, snapshot: &Snapshot, token: &str) -> String {
     page.push_str(&tail);
     page.push_str(&html[at..]);
     page
+}
+
+/// What `inject` adds to a page: the overlay, when the last rebuild failed, and the
+/// reload script.
+pub(super) fn addition(snapshot: &Snapshot, token: &str) -> String {
+    let mut tail = String::new();
+    if let Some(error) = &snapshot.error {
+        tail.push_str(&overlay(error));
+    }
+    tail.push_str(&script(token));
+    tail
 }
 
 /// The error of the failed rebuild, over the last good page. Themes style

@@ -145,12 +145,24 @@ impl Server {
     }
 
     fn connect(&self, target: &str) -> TcpStream {
+        self.connect_as(&self.addr.to_string(), target)
+    }
+
+    /// `GET target` with `Host: host`, as a browser sends it for a page at that name.
+    #[track_caller]
+    fn get_as(&self, host: &str, target: &str) -> Reply {
+        let mut raw = Vec::new();
+        (self.connect_as(host, target).read_to_end(&mut raw))
+            .unwrap_or_else(|e| panic!("reading the reply to {target} for {host}: {e}"));
+        parse_reply(&raw).unwrap_or_else(|| panic!("not an HTTP reply to {target} for {host}"))
+    }
+
+    fn connect_as(&self, host: &str, target: &str) -> TcpStream {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the server");
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
-            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         stream
@@ -257,6 +269,61 @@ fn serves_pages_and_files_with_their_content_types() {
     drop(server);
     let server = Server::start(&site, &["--drafts", "false"]);
     assert_eq!(server.get("/posts/draft/").status, 404);
+}
+
+/// The files beside a draft's `index.md` are served with the draft, and hidden with it.
+#[test]
+fn a_drafts_bundle_files_are_served_only_with_drafts() {
+    let site = blog();
+    site.write(
+        "content/posts/plan/index.md",
+        "---\ntitle: Plan\ndate: 2024-01-05\ndraft: true\n---\n![map](map.png)\n",
+    );
+    site.write("content/posts/plan/map.png", "the map");
+    let server = Server::start(&site, &[]);
+    let map = server.get("/posts/plan/map.png");
+    assert_eq!((map.status, map.body.as_str()), (200, "the map"));
+    drop(server);
+    let server = Server::start(&site, &["--drafts", "false"]);
+    assert_eq!(server.get("/posts/plan/map.png").status, 404);
+}
+
+/// A web page can point a name of its own at this machine (DNS rebinding) and then
+/// read the server as if it were its own site, drafts included: only a request
+/// addressed to localhost or to an address in numbers is answered.
+#[test]
+fn a_request_addressed_to_another_name_is_refused() {
+    let site = blog();
+    let server = Server::start(&site, &["--watch"]);
+    let port = server.addr.port();
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        format!("127.0.0.1.attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+    ] {
+        for target in ["/posts/draft/", "/__rapport/events", "/nowhere"] {
+            let reply = server.get_as(&host, target);
+            assert_eq!(reply.status, 403, "{host} {target}: {reply:?}");
+            assert!(!reply.body.contains("A draft"), "{host} {target}");
+            assert!(reply.body.contains("localhost"), "{host}: {}", reply.body);
+        }
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("blog.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let reply = server.get_as(&host, "/posts/draft/");
+        assert_eq!(reply.status, 200, "{host}");
+        assert!(
+            reply.body.contains("A draft, shown while serving."),
+            "{host}"
+        );
+    }
 }
 
 #[test]
@@ -887,4 +954,30 @@ fn a_comment_quoted_after_a_start_that_the_build_did_not_quote_shows() {
     let feed = std::fs::read_to_string(output_file(&server, "comments.xml")).unwrap();
     assert!(feed.contains("Second newest, quoted later."), "{feed}");
     serves_a_full_build(&site, &server, "a comment quoted after a start");
+}
+
+/// A page too large to hold per client (over 1 MB) is sent from its file, with the
+/// reload script after it; a smaller one has it before its `</body>`. Either way the
+/// length said is the length sent.
+#[test]
+fn a_large_page_gets_the_reload_script_after_it() {
+    let site = blog();
+    let page = |text: &str| format!("<html><body><p>{text}</p></body></html>\n");
+    let big = page(&"x".repeat(1536 * 1024));
+    site.write("static/big.html", &big);
+    site.write("static/small.html", &page("small"));
+    let server = Server::start(&site, &["--watch"]);
+    let small = server.get("/small.html");
+    assert!(small.body.starts_with("<html><body><p>small</p><script>"));
+    assert!(small.body.ends_with("</script></body></html>\n"));
+    let large = server.get("/big.html");
+    assert_eq!(large.status, 200);
+    assert!(large.body.starts_with(&big), "the page is sent as it is");
+    assert!(large.body.ends_with("</script>"));
+    for reply in [&small, &large] {
+        assert_eq!(
+            reply.header("Content-Length"),
+            Some(reply.body.len().to_string().as_str())
+        );
+    }
 }
