@@ -7,6 +7,7 @@ use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::{Source, Taxonomy};
 use crate::dates::{self, Date};
 use crate::error::{text_of, Diagnostic, Error, Location};
+use crate::limits::long_segment;
 use crate::site::urls::{PostFacts, PostPattern};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -109,13 +110,8 @@ pub fn load_document(
 
 /// The bytes of the markdown file of `source`.
 pub fn read_document(root: &Path, source: &Source) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    std::fs::read(root.join(&source.path)).map_err(|e| {
-        vec![Diagnostic::new(
-            Location::new(&source.path, None),
-            Error::io(&root.join(&source.path), "cannot read", e).to_string(),
-            "check the file's permissions",
-        )]
-    })
+    let full = root.join(&source.path);
+    crate::limits::read_markdown(&full).map_err(|e| vec![e.diagnostic(&source.path, &full)])
 }
 
 /// Parses `bytes`, read from the markdown file of `source` (`read_document`).
@@ -172,10 +168,31 @@ pub(super) fn parse_document_with(
         }),
         None => slug_from_path(path),
     };
+    if let Some(msg) = long_segment(&slug) {
+        let (location, what) = match fm.slug {
+            Some(_) => (at("slug"), "slug"),
+            None => (
+                Location::new(path, Some(1)),
+                "the slug taken from the file's name,",
+            ),
+        };
+        problems.push(Diagnostic::new(
+            location,
+            format!("{what} {msg}"),
+            "set a shorter slug in the front matter, e.g. slug: my-first-post",
+        ));
+    }
     let mut aliases = Vec::new();
     for alias in &fm.aliases {
         match normalise_alias(alias) {
-            Ok(a) => aliases.push(a),
+            Ok(a) => match long_segment(&a) {
+                Some(msg) => problems.push(Diagnostic::new(
+                    at("aliases"),
+                    format!("in an alias, {msg}"),
+                    "shorten that part of the alias, or remove the alias",
+                )),
+                None => aliases.push(a),
+            },
             Err(msg) => problems.push(Diagnostic::new(
                 at("aliases"),
                 msg,
@@ -205,20 +222,37 @@ pub(super) fn parse_document_with(
                 format!("give every {name} at least one letter or digit"),
             ));
         }
+        if let Some(msg) = terms.iter().find_map(|t| long_segment(&tag_slug(t))) {
+            problems.push(Diagnostic::new(
+                at(taxonomy.name()),
+                format!("the address of a {name}, {msg}"),
+                format!("give the {name} a shorter name"),
+            ));
+        }
         if !terms.is_empty() {
             taxonomy_lines.push((taxonomy, front_matter::key_line(&split, taxonomy.name())));
         }
     }
     let id = match &fm.id {
-        Some(id) => check_slug(id)
-            .map_err(|_| {
+        Some(id) => match long_segment(id) {
+            Some(msg) => {
                 problems.push(Diagnostic::new(
                     at("id"),
-                    format!("id {id:?} is not a single URL segment"),
-                    "use letters, digits and dashes only, e.g. id: 1234",
-                ))
-            })
-            .ok(),
+                    format!("id {msg}"),
+                    "use a shorter id",
+                ));
+                None
+            }
+            None => check_slug(id)
+                .map_err(|_| {
+                    problems.push(Diagnostic::new(
+                        at("id"),
+                        format!("id {id:?} is not a single URL segment"),
+                        "use letters, digits and dashes only, e.g. id: 1234",
+                    ))
+                })
+                .ok(),
+        },
         None => fm
             .extra
             .as_ref()
@@ -249,6 +283,14 @@ pub(super) fn parse_document_with(
         })?,
         Kind::Page => page_path(source, &slug),
     };
+    // The rest of an address comes from the names of the file's folders.
+    if let Some(msg) = long_segment(&path_out) {
+        return Err(vec![Diagnostic::new(
+            Location::new(path, Some(1)),
+            format!("in this file's address, {msg}"),
+            "give its folder a shorter name",
+        )]);
+    }
     let summary_line = fm
         .summary
         .as_ref()

@@ -363,6 +363,7 @@ fn response(
             Role::Reader
         },
         via: "bluesky",
+        held: false,
     })
 }
 

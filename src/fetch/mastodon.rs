@@ -232,6 +232,7 @@ fn responses(post: usize, root: &str, descendants: &[Value], context: &Context) 
                 warning: text(s, "spoiler_text"),
                 role,
                 via: "mastodon",
+                held: false,
             })
         })
         .collect()

@@ -8,6 +8,7 @@ use crate::config::SiteConfig;
 use crate::content;
 use crate::error::{Error, Result};
 use crate::explain;
+use crate::site::guard::Inside;
 use crate::threads::{self, Thread};
 
 /// One post (or page) and what a response may call it.
@@ -59,7 +60,19 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         }
         let targets = addresses.iter().map(|a| normalise(a)).collect();
         let (thread, broken) = match &source.thread {
-            None => (Thread::default(), None),
+            // Discovery leaves out a thread file that leads outside the site: it is
+            // neither read nor replaced.
+            None => {
+                let file = root.join(content::thread_path_for(&source.path));
+                let refused = file
+                    .symlink_metadata()
+                    .ok()
+                    .and_then(|_| Inside::new(root).refuse(&file));
+                (
+                    Thread::default(),
+                    refused.map(|p| Error::from(p).to_string()),
+                )
+            }
             Some(path) => match threads::load_thread(root, path) {
                 Ok(thread) => (thread, None),
                 Err(problems) => (

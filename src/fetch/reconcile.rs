@@ -190,7 +190,11 @@ fn entry(r: &Response) -> (NewComment, Provenance) {
         Provenance {
             source: r.url.clone(),
             via: Some(r.via.to_string()).filter(|v| !v.is_empty()),
-            state: State::Published,
+            state: if r.held {
+                State::Pending
+            } else {
+                State::Published
+            },
             warning: r.warning.clone(),
             edited: r.edited,
         },

@@ -49,6 +49,28 @@ pub(crate) struct Response {
     /// The source's name for "via" (`mastodon`, `webmention`); empty for the site's
     /// own comment form.
     pub(crate) via: &'static str,
+    /// The source marks it as not to be published yet (a form's `hidden` or
+    /// `draft`): written as pending, for the author to approve or reject.
+    pub(crate) held: bool,
+}
+
+/// Whether a flag of a source's JSON or YAML is set, however it is written: `true`,
+/// a number but 0, or a word but `false`/`no`/`off`/`0`. A flag that keeps something
+/// private must not fail open on the spelling of a listing written by hand or by
+/// another server.
+pub(crate) fn flag_set(value: Option<&serde_json::Value>) -> bool {
+    use serde_json::Value;
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(set)) => *set,
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::String(s)) => !matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "" | "false" | "no" | "off" | "0"
+        ),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(Value::Object(fields)) => !fields.is_empty(),
+    }
 }
 
 /// A date a source gives, to the second: thread files hold no fractions, and a
@@ -172,6 +194,7 @@ pub(crate) fn same_account(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn only_the_very_account_is_the_author() {
@@ -189,5 +212,29 @@ mod tests {
         ] {
             assert_eq!(ids.role_of([other]), Role::Reader, "{other}");
         }
+    }
+
+    #[test]
+    fn a_flag_is_set_however_it_is_spelled() {
+        for set in [
+            json!(true),
+            json!(1),
+            json!("true"),
+            json!("yes"),
+            json!(" True "),
+        ] {
+            assert!(flag_set(Some(&set)), "{set}");
+        }
+        for unset in [
+            json!(false),
+            json!(0),
+            json!("false"),
+            json!("No"),
+            json!(""),
+            json!(null),
+        ] {
+            assert!(!flag_set(Some(&unset)), "{unset}");
+        }
+        assert!(!flag_set(None));
     }
 }

@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, Location};
 use crate::fetch::posts::Post;
-use crate::fetch::source::{parse_date, web_address, Context, Harvest, Kind, Response, Source};
+use crate::fetch::source::{
+    flag_set, parse_date, web_address, Context, Harvest, Kind, Response, Source,
+};
 use crate::site::guard::Inside;
 use crate::threads::Role;
 
@@ -26,6 +28,9 @@ const TAKEN: &str = "taken";
 const MAX_FILE_BYTES: u64 = 256 * 1024;
 /// Fields that name the comment answered, by its `_id`, as themes write them.
 const PARENT_FIELDS: &[&str] = &["replying_to_uid", "reply_to", "parent_id", "replying_to"];
+/// Fields with which sites keep a submission unpublished: such a comment is taken
+/// as pending.
+const HELD_FIELDS: &[&str] = &["hidden", "draft"];
 
 pub(crate) struct Staticman {
     /// The site's folder.
@@ -107,15 +112,22 @@ impl Staticman {
                 }
                 continue;
             };
+            // Where taken files go is checked now, before any is taken: a comment
+            // must not land in its thread and then fail to move.
+            let taken = dir.join(TAKEN);
+            let taken_outside = inside.refuse(&taken);
+            let leads_out = taken_outside.is_some();
+            problems.extend(taken_outside);
             for file in listing(&dir)? {
                 let comment = matches!(
                     file.extension().and_then(|e| e.to_str()),
                     Some("yml" | "yaml" | "json")
                 );
-                if !comment || file.is_dir() {
+                if !comment || file.is_dir() || leads_out {
                     continue;
                 }
-                match inside.refuse(&file) {
+                let moved_to = taken.join(file.file_name().unwrap_or_default());
+                match inside.refuse(&file).or_else(|| inside.refuse(&moved_to)) {
                     Some(problem) => problems.push(problem),
                     None => files.push((post, file)),
                 }
@@ -254,6 +266,7 @@ impl Staticman {
             role: Role::Reader,
             // The site's own form: no "via".
             via: "",
+            held: HELD_FIELDS.iter().any(|key| flag_set(fields.get(*key))),
         })
     }
 }

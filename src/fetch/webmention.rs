@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::fetch::http::{encode, hide_token};
 use crate::fetch::posts::{normalise, Post};
 use crate::fetch::source::{
-    parse_date, text_field, web_address, Context, Harvest, Kind, Response, Source,
+    flag_set, parse_date, text_field, web_address, Context, Harvest, Kind, Response, Source,
 };
 use crate::import::html;
 use crate::limits;
@@ -226,7 +226,7 @@ fn response(
     context: &Context,
 ) -> Option<Response> {
     let text = text_field;
-    if entry.get("wm-private").and_then(Value::as_bool) == Some(true) {
+    if flag_set(entry.get("wm-private")) {
         return None;
     }
     let wm_id = entry.get("wm-id").and_then(Value::as_u64)?;
@@ -288,6 +288,7 @@ fn response(
         warning: None,
         role,
         via: "webmention",
+        held: false,
     })
 }
 

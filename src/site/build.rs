@@ -182,7 +182,8 @@ fn build_into(
     })?;
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
-    let statics = report.step("plan", || static_layers(&site.config))?;
+    let output = options.output_dir();
+    let statics = report.step("plan", || static_layers(&site.config, &output))?;
     // Weighed once, here (unless the state holds them), and kept for the updates of
     // a server.
     let mut related = saved
@@ -440,7 +441,8 @@ fn outline(
     options: &BuildOptions,
 ) -> std::result::Result<Entry, Vec<Diagnostic>> {
     let digest = |path: &Path| {
-        std::fs::read(root.join(path)).map_or(0, |bytes| state::content_digest(path, &bytes))
+        (crate::limits::read_thread_file(&root.join(path)).ok())
+            .map_or(0, |bytes| state::content_digest(path, &bytes))
     };
     let thread_digest = source.thread.as_deref().map_or(0, digest);
     let bytes = content::read_document(root, source);
@@ -676,12 +678,12 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
     let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let mut related = KeptRelated::default();
     let pass = Pass::keeping(&site, &renderer, &mut related);
+    let target = report.output.clone();
     let (statics, plan) = report.step("plan", || {
-        let statics = static_layers(&site.config)?;
+        let statics = static_layers(&site.config, &target)?;
         let plan = plan::plan(&pass, &statics, &[])?;
         Ok((statics, plan))
     })?;
-    let target = report.output.clone();
     let out = report.step("prepare output", || {
         OutputDir::create(&target, options.on_wait)
     })?;
@@ -721,10 +723,16 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
     ))
 }
 
-/// Renders every file of `site` into `sink`; returns how many files were written.
-pub fn render_site(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
+/// Renders every file of `site`, as a build into `output` would, into `sink`;
+/// returns how many files were written.
+pub fn render_site(
+    site: &Site,
+    renderer: &Renderer,
+    output: &Path,
+    sink: &dyn Sink,
+) -> Result<usize> {
     let pass = Pass::new(site, renderer);
-    let statics = static_layers(&site.config)?;
+    let statics = static_layers(&site.config, output)?;
     let plan = plan::plan(&pass, &statics, &[])?;
     render_plan(&pass, &plan, &|_| true, &BodyStore::default(), false, sink)?;
     Ok(plan.outputs.len())

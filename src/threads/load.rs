@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer};
 
 use crate::dates;
-use crate::error::{read_text, Diagnostic, Error, Location};
+use crate::error::{text_of, Diagnostic, Error, Location};
 use crate::limits;
 use crate::render::escape;
 use crate::threads::{simple, Comment, Reactions, Role, State, Thread};
@@ -71,14 +71,10 @@ fn optional_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 
 /// Reads and validates the thread file at `root/path`.
 pub fn load_thread(root: &Path, path: &Path) -> Result<Thread, Vec<Diagnostic>> {
-    let text = read_text(&root.join(path)).map_err(|e| match e {
-        Error::Content(ds) => ds
-            .into_iter()
-            .map(|mut d| {
-                d.location.path = path.to_path_buf();
-                d
-            })
-            .collect(),
+    let full = root.join(path);
+    let bytes = limits::read_thread_file(&full).map_err(|e| vec![e.diagnostic(path, &full)])?;
+    let text = text_of(path, bytes).map_err(|e| match e {
+        Error::Content(ds) => ds,
         other => vec![Diagnostic::new(
             Location::new(path, None),
             other.to_string(),
