@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::slugify;
 use crate::error::{Error, Result};
+use crate::site::guard::Inside;
 
 /// What `rapport new` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +28,22 @@ pub fn create(root: &Path, title: &str, kind: NewKind) -> Result<PathBuf> {
             "give a title with at least one letter or digit, e.g. rapport new \"My first post\"",
         ));
     }
+    if let Some(msg) = crate::limits::long_segment(&slug) {
+        return Err(Error::problem(
+            format!("the file name the title makes, {msg}"),
+            "give a shorter title; the title: in the new file's front matter can be lengthened afterwards",
+        ));
+    }
     let folder = match kind {
         NewKind::Post => config.content_dir().join("posts"),
         NewKind::Page => config.content_dir(),
     };
+    // A post written through a link out of the site is one build refuses, in a
+    // folder that is not the site's.
+    let way = Inside::new(&config.root).refuse_on_the_way(&folder.join(format!("{slug}.md")));
+    if let Some(problem) = way {
+        return Err(problem.into());
+    }
     // `./content/posts/x.md` is just `content/posts/x.md` to the user.
     let folder = folder.strip_prefix(".").unwrap_or(&folder).to_path_buf();
     let path = folder.join(format!("{slug}.md"));

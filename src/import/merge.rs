@@ -17,6 +17,7 @@ use crate::content::THREAD_SUFFIX;
 use crate::error::{read_text, Diagnostic, Error, Location, Result};
 use crate::import::model::{order, NewComment, Provenance};
 use crate::import::text;
+use crate::site::guard::Inside;
 use crate::threads::{parse_thread, Comment, Reactions, Thread};
 use crate::yaml;
 
@@ -42,6 +43,10 @@ pub(crate) struct MergeOutcome {
 pub(crate) struct ContentWriter {
     /// The folder, with symlinks resolved, to compare real paths against.
     real_content: PathBuf,
+    /// The folder as reached from the site's.
+    folder: PathBuf,
+    /// The site's folder, which no file written or read may lead out of.
+    site: Inside,
     /// The folder as the user knows it (`content`).
     shown: &'static str,
 }
@@ -55,12 +60,19 @@ impl ContentWriter {
     /// Opens (and creates, if needed) the folder `dir` of the site at `root`.
     pub(crate) fn under(root: &Path, dir: &'static str) -> Result<Self> {
         let content = root.join(dir);
+        // Paths below are checked against the folder itself: it must first be the
+        // site's, or every file would go where its link leads.
+        if let Some(problem) = Inside::new(root).refuse_on_the_way(&content) {
+            return Err(problem.into());
+        }
         fs::create_dir_all(&content).map_err(|e| Error::io(&content, "cannot create", e))?;
         let real_content = content
             .canonicalize()
             .map_err(|e| Error::io(&content, "cannot resolve", e))?;
         Ok(ContentWriter {
             real_content,
+            folder: content,
+            site: Inside::new(root),
             shown: dir,
         })
     }
@@ -81,6 +93,11 @@ impl ContentWriter {
                 .all(|c| matches!(c, Component::Normal(_)))
         {
             return Err(refuse(&format!("it is not a plain path below {shown}/")));
+        }
+        // The file too: a thread file linked from outside would be read, and its
+        // text written back into the site.
+        if let Some(problem) = self.site.refuse_on_the_way(&self.folder.join(rel_path)) {
+            return Err(problem.into());
         }
         let path = self.real_content.join(rel_path);
         let parent = path.parent().unwrap_or(&self.real_content);
@@ -883,6 +900,16 @@ mod tests {
             assert!(writer.create_document("link/x.md", "x").is_err());
             assert!(writer.create_document("link/deeper/x.md", "x").is_err());
             assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+            // A thread file linked from outside is neither read nor replaced.
+            let secret = outside.path().join("a.comments.yaml");
+            fs::write(&secret, "comments:\n  - id: \"s\"\n    body: secret\n").unwrap();
+            let thread = dir.path().join("content/a.comments.yaml");
+            std::os::unix::fs::symlink(&secret, &thread).unwrap();
+            let err = writer
+                .merge_thread("a.md", vec![comment("2", None)])
+                .unwrap_err();
+            assert!(err.to_string().contains("this file is a link to"), "{err}");
+            assert!(thread.is_symlink());
         }
         assert!(writer.create_document("posts/ok.md", "x").unwrap());
         assert!(!writer.create_document("posts/ok.md", "y").unwrap());

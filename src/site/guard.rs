@@ -9,16 +9,25 @@ use crate::error::{Diagnostic, Error, Location, Result};
 
 /// `path` with every link resolved: the part that exists is made canonical and the
 /// rest appended, so that a folder not created yet compares as the one it will be.
+/// A link to nothing resolves as what it names: writing through it creates that.
 pub fn resolve(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut existing = absolute.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    // As the system's own limit on links followed in one path, so a loop ends.
+    let mut hops = 40;
     loop {
         if let Ok(canonical) = existing.canonicalize() {
             return rest
                 .iter()
                 .rev()
                 .fold(canonical, |path, part| join(path, part.as_os_str()));
+        }
+        if let Some(target) = existing.read_link().ok().filter(|_| hops > 0) {
+            hops -= 1;
+            existing.pop();
+            existing = std::path::absolute(existing.join(target)).unwrap_or(absolute.clone());
+            continue;
         }
         match existing.components().next_back() {
             Some(part @ (Component::Normal(_) | Component::ParentDir | Component::CurDir)) => {
@@ -115,7 +124,7 @@ pub fn check_sources(config: &SiteConfig) -> Result<()> {
 }
 
 /// A folder that sources must resolve inside: the site's, or a theme's.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Inside {
     /// The site's folder as given, to name paths relative to it.
     site: PathBuf,
@@ -123,6 +132,9 @@ pub struct Inside {
     bounds: PathBuf,
     /// What to call that folder.
     name: &'static str,
+    /// The output and its staging folders, resolved, which sources may not lead into
+    /// (nor hold): each build would publish the last one inside itself.
+    output: Vec<PathBuf>,
 }
 
 impl Inside {
@@ -137,14 +149,41 @@ impl Inside {
             site: site.to_path_buf(),
             bounds: resolve(folder),
             name,
+            output: Vec::new(),
         }
+    }
+
+    /// A problem naming the first of `path` and the folders that lead to it (below
+    /// the site's folder) that resolves outside: where something is about to be
+    /// written, the link to name is the one on the way, not the file beyond it.
+    pub fn refuse_on_the_way(&self, path: &Path) -> Option<Diagnostic> {
+        let mut way: Vec<&Path> = path
+            .ancestors()
+            .take_while(|p| {
+                p.strip_prefix(&self.site)
+                    .is_ok_and(|rel| !rel.as_os_str().is_empty())
+            })
+            .collect();
+        if way.is_empty() {
+            return self.refuse(path);
+        }
+        way.reverse();
+        way.into_iter().find_map(|p| self.refuse(p))
+    }
+
+    /// These bounds, and not the output folder `output` nor its staging folders.
+    pub fn excluding_output(mut self, output: &Path) -> Inside {
+        let output = resolve(output);
+        self.output = crate::site::output::staging_folders(&output).into();
+        self.output.push(output);
+        self
     }
 
     /// A problem naming `path` (under the site's folder) when it resolves outside.
     pub fn refuse(&self, path: &Path) -> Option<Diagnostic> {
         let target = resolve(path);
         if target.starts_with(&self.bounds) {
-            return None;
+            return self.refuse_output(path, &target);
         }
         let what = if target.is_dir() { "folder" } else { "file" };
         let link = if path.is_symlink() {
@@ -160,6 +199,28 @@ impl Inside {
                 self.name
             ),
             "rapport publishes nothing from outside the site: copy what you need into the site, or make the link point inside it",
+        ))
+    }
+
+    fn refuse_output(&self, path: &Path, target: &Path) -> Option<Diagnostic> {
+        let output = self.output.last()?;
+        let (inside, holding) = (
+            self.output.iter().any(|o| target.starts_with(o)),
+            self.output.iter().any(|o| o.starts_with(target)),
+        );
+        let what = match (inside, holding) {
+            (false, false) => return None,
+            (true, _) => "into the build's output",
+            (false, true) => "to a folder that holds the build's output",
+        };
+        let output = output.strip_prefix(resolve(&self.site)).unwrap_or(output);
+        Some(Diagnostic::new(
+            Location::new(path.strip_prefix(&self.site).unwrap_or(path), None),
+            format!(
+                "this link leads {what} ({}): each build would publish the previous one inside itself",
+                output.display()
+            ),
+            "remove the link, or point it at a folder that is not, and does not hold, the output",
         ))
     }
 }
@@ -184,6 +245,13 @@ mod tests {
                 resolve(&real.join("link/content/new")),
                 real.join("site/content/new")
             );
+            std::os::unix::fs::symlink(real.join("elsewhere/x"), real.join("dangling")).unwrap();
+            assert_eq!(
+                resolve(&real.join("dangling/new")),
+                real.join("elsewhere/x/new")
+            );
+            std::os::unix::fs::symlink("site/public", real.join("out")).unwrap();
+            assert_eq!(resolve(&real.join("out/x")), real.join("site/public/x"));
         }
     }
 }

@@ -86,6 +86,8 @@ impl Change {
 struct Undo {
     entries: Vec<Entry>,
     assets: Vec<PathBuf>,
+    /// The bundle folders of the changed sources, each with whether it was one.
+    bundles: Vec<(PathBuf, bool)>,
 }
 
 impl Incremental {
@@ -442,9 +444,21 @@ impl Incremental {
                 .cloned(),
         );
         site.assets.sort();
+        let mut bundles = Vec::new();
+        for md in &change.sources {
+            let Some(dir) = site::bundle_folder(md) else {
+                continue;
+            };
+            let was = match root.join(md).is_file() {
+                true => !site.bundles.insert(dir.to_path_buf()),
+                false => site.bundles.remove(dir),
+            };
+            bundles.push((dir.to_path_buf(), was));
+        }
         Undo {
             entries: removed,
             assets,
+            bundles,
         }
     }
 
@@ -472,6 +486,12 @@ impl Incremental {
         self.site.pages.retain(|e| !change.has(e));
         self.insert(undo.entries);
         self.site.assets = undo.assets;
+        for (dir, was) in undo.bundles {
+            match was {
+                true => self.site.bundles.insert(dir),
+                false => self.site.bundles.remove(&dir),
+            };
+        }
     }
 
     /// Plans the site again, renders what differs from the last plan and publishes it.

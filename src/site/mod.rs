@@ -18,7 +18,7 @@ pub(crate) mod state;
 mod static_files;
 pub mod urls;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -137,6 +137,10 @@ pub struct Site {
     /// Other files under `content/` (relative to the root), published beside their
     /// page (`place_assets`).
     pub assets: Vec<PathBuf>,
+    /// The folder of every bundle's `index.md` (relative to the root), its post or
+    /// page published or not: the files beside one the build leaves out are left
+    /// out with it (`place_assets`).
+    pub bundles: BTreeSet<PathBuf>,
 }
 
 /// Everything `load` found wrong, plus the site if it could still be assembled (for
@@ -206,6 +210,10 @@ fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> 
     entries.retain(|e| options.drafts || is_published(&e.doc, &options.now));
     problems.extend(undated_posts(&entries));
 
+    let bundles = (inventory.sources.iter())
+        .filter_map(|s| bundle_folder(&s.path))
+        .map(Path::to_path_buf)
+        .collect();
     let pages: Vec<Entry> = (entries.extract_if(.., |e| e.doc.kind != Kind::Post)).collect();
     let mut posts = entries;
     sort_posts(&mut posts);
@@ -216,6 +224,7 @@ fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> 
             posts,
             pages,
             assets: inventory.assets,
+            bundles,
         }),
         problems,
     })
@@ -378,27 +387,45 @@ pub(crate) fn undated_posts<'a>(entries: impl IntoIterator<Item = &'a Entry>) ->
         .collect()
 }
 
+/// The folder of `source` when it is a bundle's `index.md`.
+pub(crate) fn bundle_folder(source: &Path) -> Option<&Path> {
+    source
+        .file_stem()
+        .is_some_and(|s| s == "index")
+        .then(|| source.parent())
+        .flatten()
+}
+
 /// Files in a bundle folder (`posts/trip/index.md` + `posts/trip/map.png`) go beside
-/// their page; other content files keep their path below `content/`.
+/// their page, and nowhere when the build leaves the page out (a draft, a post dated
+/// later): what it shows is not published before it is. Other content files keep
+/// their path below `content/`.
 /// Returns (source relative to the root, path in the output) of each.
 pub(crate) fn place_assets(site: &Site) -> Vec<(PathBuf, String)> {
     if site.assets.is_empty() {
         // Planned on every update of a site of ten thousand posts.
         return Vec::new();
     }
-    let bundles: HashMap<&Path, &str> = site
+    let published: HashMap<&Path, &str> = site
         .posts
         .iter()
         .chain(&site.pages)
-        .filter(|e| e.doc.source.file_stem().is_some_and(|s| s == "index"))
-        .filter_map(|e| Some((e.doc.source.parent()?, e.doc.path.as_str())))
+        .filter_map(|e| Some((bundle_folder(&e.doc.source)?, e.doc.path.as_str())))
         .collect();
     site.assets
         .iter()
         .filter_map(|asset| {
             let name = asset.file_name()?.to_string_lossy();
-            let out = match asset.parent().and_then(|dir| bundles.get(dir)) {
+            let dir = asset.parent()?;
+            let out = match published.get(dir) {
                 Some(page) => format!("{page}{name}"),
+                // Beside a bundle left out, or in a folder of one: left out with it.
+                None if dir
+                    .ancestors()
+                    .any(|d| site.bundles.contains(d) && !published.contains_key(d)) =>
+                {
+                    return None
+                }
                 None => asset
                     .strip_prefix("content")
                     .ok()?

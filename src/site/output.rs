@@ -70,14 +70,9 @@ impl OutputDir {
     }
 
     fn staged(target: PathBuf, lock: File) -> Result<Self> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = target.parent().unwrap_or(Path::new("."));
-        let staging = parent.join(format!(".{name}.rapport-new"));
+        let [staging, old] = staging_folders(&target);
         remove_leftover(&staging)?;
-        remove_leftover(&staging.with_extension("rapport-old"))?;
+        remove_leftover(&old)?;
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, "cannot create", e))?;
         Ok(OutputDir {
             staging,
@@ -161,7 +156,7 @@ impl OutputDir {
     /// Where an exchange in one step is not available: the previous build is moved
     /// aside, then the new one into place. Returns where the previous build went.
     fn swap_in_two_steps(&self) -> Result<PathBuf> {
-        let old = self.staging.with_extension("rapport-old");
+        let [_, old] = staging_folders(&self.target);
         std::fs::rename(&self.target, &old)
             .map_err(|e| Error::io(&self.target, "cannot move aside", e))?;
         if let Err(e) = std::fs::rename(&self.staging, &self.target) {
@@ -201,6 +196,19 @@ impl OutputLock {
 
 /// The output `target` with its links resolved (the folder checked is the folder
 /// written), and the path of its lock beside it, whose folder is created.
+/// The folders beside the output `target` a build writes: the new build while it is
+/// made, and the previous one while the new one is moved into place.
+pub(crate) fn staging_folders(target: &Path) -> [PathBuf; 2] {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let staging = parent.join(format!(".{name}.rapport-new"));
+    let old = staging.with_extension("rapport-old");
+    [staging, old]
+}
+
 fn lock_path(target: &Path) -> Result<(PathBuf, PathBuf)> {
     let target = crate::site::guard::resolve(target);
     let name = target
