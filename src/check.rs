@@ -32,7 +32,7 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
         Err(other) => return Err(other),
     };
     let sink = MemorySink::default();
-    match render_site(&site, &renderer, &sink) {
+    match render_site(&site, &renderer, &options.output_dir(), &sink) {
         Ok(_) => {}
         Err(crate::Error::Content(ds)) => {
             problems.extend(ds);

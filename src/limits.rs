@@ -7,6 +7,7 @@
 //! gigabytes. A light scan of the YAML's tokens finds both without building anything.
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::error::{Diagnostic, Location};
 use crate::render::sanitize;
@@ -22,12 +23,35 @@ pub(crate) const MAX_COMMENT_BYTES: usize = 64 * 1024;
 /// hold a few thousand.
 pub(crate) const MAX_COMMENTS: usize = 100_000;
 
+/// The largest markdown file (a post or page), in bytes: a long post with its front
+/// matter is well under 1 MB.
+pub(crate) const MAX_MARKDOWN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The largest thread file, in bytes: room for `MAX_COMMENTS` comments of 600 bytes
+/// of YAML each, where a usual one takes 130.
+pub(crate) const MAX_THREAD_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The longest segment of an address (a slug, a tag's slug, a folder of an alias),
+/// in bytes. Each becomes a file name, which file systems keep to 255 bytes, and the
+/// build writes beside the output and under names longer than the address's own.
+pub(crate) const MAX_SEGMENT_BYTES: usize = 200;
+
 /// How deep HTML elements may nest in a comment body.
 pub(crate) const MAX_TAG_DEPTH: usize = 100;
 
 /// The largest request head (request line and headers) `serve` reads, in bytes.
 /// Browsers send 1–2 KB; most servers stop at 8–16 KB.
 pub(crate) const MAX_REQUEST_HEAD_BYTES: usize = 16 * 1024;
+
+/// How long `serve` waits for a request head in all, from the connection's start or
+/// the end of the previous answer on a kept-alive one: a client trickling its head a
+/// line at a time holds its connection (and thread) no longer than this.
+pub(crate) const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The largest HTML page `serve --watch` reads whole to add the live-reload script
+/// before its `</body>`; a larger one is sent from its file in pieces, with the script
+/// after it. Pages are a few hundred KB at most; each client sent one holds a copy.
+pub(crate) const MAX_INJECTED_HTML_BYTES: u64 = 1024 * 1024;
 
 /// Connections `serve` answers at once (each holds a thread).
 pub(crate) const MAX_CONNECTIONS: usize = 256;
@@ -87,6 +111,101 @@ pub(crate) fn too_many_comments(count: usize) -> Option<Problem> {
         ),
         help: "split the conversation, or remove comments that are not real ones (spam)",
     })
+}
+
+/// What is wrong with the first segment of the address `path` longer than
+/// `MAX_SEGMENT_BYTES`, if one is: `"aaaa"… is 300 bytes long; …`.
+pub(crate) fn long_segment(path: &str) -> Option<String> {
+    let segment = path.split('/').find(|s| s.len() > MAX_SEGMENT_BYTES)?;
+    let start: String = segment.chars().take(20).collect();
+    Some(format!(
+        "{start:?}… is {} bytes long, and a part of an address between slashes may have at most {MAX_SEGMENT_BYTES} (it becomes the name of a folder)",
+        segment.len()
+    ))
+}
+
+/// Why a file was not read.
+pub(crate) enum ReadError {
+    Io(std::io::Error),
+    /// It holds more than the limit: `Problem` says so.
+    TooLarge(Problem),
+}
+
+impl ReadError {
+    /// The problem at the file `shown` (as the user knows it; `full` is where it
+    /// was read).
+    pub(crate) fn diagnostic(self, shown: &Path, full: &Path) -> Diagnostic {
+        let location = Location::new(shown, None);
+        match self {
+            ReadError::Io(e) => Diagnostic::new(
+                location,
+                crate::error::Error::io(full, "cannot read", e).to_string(),
+                "check the file's permissions",
+            ),
+            ReadError::TooLarge(problem) => {
+                Diagnostic::new(location, problem.message, problem.help)
+            }
+        }
+    }
+}
+
+/// The bytes of the markdown file at `path`, refused unread beyond `MAX_MARKDOWN_BYTES`.
+pub(crate) fn read_markdown(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_at_most(path, MAX_MARKDOWN_BYTES).map_err(|e| {
+        e.too_large("markdown files", "split it into several posts, or keep what is not text (data, images) in files beside it")
+    })
+}
+
+/// The bytes of the thread file at `path`, refused unread beyond
+/// `MAX_THREAD_FILE_BYTES`.
+pub(crate) fn read_thread_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_at_most(path, MAX_THREAD_FILE_BYTES).map_err(|e| {
+        e.too_large(
+            "thread files",
+            "split the conversation, or remove comments that are not real ones (spam)",
+        )
+    })
+}
+
+/// What `read_at_most` found: an error, or the size of a file over its limit.
+enum Unread {
+    Io(std::io::Error),
+    Size { size: u64, limit: u64 },
+}
+
+impl Unread {
+    fn too_large(self, what: &str, help: &'static str) -> ReadError {
+        match self {
+            Unread::Io(e) => ReadError::Io(e),
+            Unread::Size { size, limit } => ReadError::TooLarge(Problem {
+                message: format!(
+                    "this file is {} MB; rapport reads {what} of up to {} MB",
+                    size.div_ceil(1024 * 1024),
+                    limit / (1024 * 1024)
+                ),
+                help,
+            }),
+        }
+    }
+}
+
+/// The bytes of `path` when it holds at most `limit`. Its size is known before
+/// anything is read, and a file growing meanwhile is read no further than the limit.
+fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(Unread::Io)?;
+    let size = file.metadata().map_err(Unread::Io)?.len();
+    if size > limit {
+        return Err(Unread::Size { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Unread::Io)?;
+    match bytes.len() as u64 {
+        read if read > limit => Err(Unread::Size { size: read, limit }),
+        _ => Ok(bytes),
+    }
 }
 
 /// The bound a comment body breaks, if any.
@@ -412,6 +531,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn address_segments_are_measured_in_bytes() {
+        assert_eq!(long_segment(&format!("posts/{}/", "é".repeat(100))), None);
+        let long = long_segment(&format!("posts/{}/", "é".repeat(101))).unwrap();
+        assert!(
+            long.starts_with(&format!("{:?}… is 202 bytes", "é".repeat(20))),
+            "{long}"
+        );
     }
 
     #[test]

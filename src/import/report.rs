@@ -44,6 +44,10 @@ pub(crate) struct Tally {
     /// Comments dated by the old site's local time (their GMT date was zero).
     pub(crate) local_dates: usize,
     pub(crate) aliases_dropped: Vec<String>,
+    /// Old links with a part longer than an address's part may be.
+    pub(crate) aliases_too_long: Vec<String>,
+    /// Tags and categories whose page's address would have such a part.
+    pub(crate) terms_too_long: Vec<String>,
     /// Posts and pages written at a free address because a file that is not from
     /// the export had theirs: one sentence each, naming both files.
     pub(crate) conflicts: Vec<String>,
@@ -264,6 +268,25 @@ impl Tally {
                 "  {} not kept because another page already uses the address: {}",
                 plural(self.aliases_dropped.len(), "old link"),
                 self.aliases_dropped.join(", ")
+            ));
+        }
+        if !self.aliases_too_long.is_empty() {
+            lines.push(format!(
+                "  {} not kept as redirects, a part of each longer than {} bytes (no folder can have its name): {}",
+                plural(self.aliases_too_long.len(), "old link"),
+                crate::limits::MAX_SEGMENT_BYTES,
+                self.aliases_too_long.join(", ")
+            ));
+        }
+        if !self.terms_too_long.is_empty() {
+            lines.push(format!(
+                "  {} left out, the address of each page longer than {} bytes: {}",
+                match self.terms_too_long.len() {
+                    1 => "1 tag or category".to_string(),
+                    n => format!("{n} tags or categories"),
+                },
+                crate::limits::MAX_SEGMENT_BYTES,
+                self.terms_too_long.join(", ")
             ));
         }
     }

@@ -202,12 +202,13 @@ pub(crate) fn import(
     let existing = site.existing;
     let mut index = 0;
     // Addresses taken: the site's, and those of every document this import creates.
-    let mut used: HashSet<String> = existing.addresses.clone();
-    used.extend(plan.own_paths.iter().cloned());
     let mut addresses = Addresses {
-        used,
+        used: HashSet::new(),
         permalinks: &plan.permalinks,
     };
+    for address in existing.addresses.iter().chain(&plan.own_paths) {
+        addresses.take(address);
+    }
     let mut unverified = 0;
     wxr::read(input, |record| {
         let Record::Item(item) = record else {
@@ -295,8 +296,14 @@ fn write(
         let mut elsewhere = Vec::new();
         doc.aliases.retain(|alias| {
             let address = alias.trim_start_matches('/').to_string();
+            if crate::limits::long_segment(&address).is_some() {
+                // No folder can have such a name: kept for Disqus to match only.
+                tally.aliases_too_long.push(alias.clone());
+                elsewhere.push(alias.clone());
+                return false;
+            }
             // An old link that is the new address needs no redirect.
-            let keep = address != own && addresses.used.insert(address);
+            let keep = address != own && addresses.take(&address);
             if !keep && alias.trim_start_matches('/') != own {
                 tally.aliases_dropped.push(alias.clone());
                 elsewhere.push(alias.clone());
@@ -332,8 +339,17 @@ fn localise_media(doc: &mut NewDocument, media: &Media, tally: &mut Tally) -> Re
 
 /// The addresses taken, and where posts are published.
 struct Addresses<'p> {
+    /// In lower case: two addresses differing only in case are one folder on
+    /// case-insensitive file systems, which the build refuses.
     used: HashSet<String>,
     permalinks: &'p PostPattern,
+}
+
+impl Addresses<'_> {
+    /// Takes `address` if it is free.
+    fn take(&mut self, address: &str) -> bool {
+        self.used.insert(address.to_lowercase())
+    }
 }
 
 /// Whether a file (or a bundle of that name) is already at `rel`.
@@ -354,7 +370,7 @@ fn move_to_free_address(
     for n in 2.. {
         doc.slug = format!("{base}-{n}");
         let own = document_address(addresses.permalinks, doc);
-        if !taken(&text::document_path(doc), existing, writer) && addresses.used.insert(own) {
+        if !taken(&text::document_path(doc), existing, writer) && addresses.take(&own) {
             return;
         }
     }
@@ -503,12 +519,15 @@ fn convert_item(
         slug,
         title,
         date,
-        tags: match settings.categories {
-            true => terms_of(item, &["post_tag"]),
-            false => terms_of(item, &["category", "post_tag", ""]),
-        },
+        tags: addressable(
+            match settings.categories {
+                true => terms_of(item, &["post_tag"]),
+                false => terms_of(item, &["category", "post_tag", ""]),
+            },
+            tally,
+        ),
         categories: match settings.categories {
-            true => categories_of(item),
+            true => addressable(categories_of(item), tally),
             false => Vec::new(),
         },
         aliases,
@@ -545,6 +564,15 @@ fn item_date(item: &Item) -> Option<Date> {
 /// An item's categories (a `category` without a domain is one, in old exports).
 fn categories_of(item: &Item) -> Vec<String> {
     terms_of(item, &["category", ""])
+}
+
+/// `terms` but those whose page would have a name longer than a folder's may be
+/// (`limits::long_segment`), which the report lists.
+fn addressable(terms: Vec<String>, tally: &mut Tally) -> Vec<String> {
+    let (kept, dropped): (Vec<String>, Vec<String>) = (terms.into_iter())
+        .partition(|t| crate::limits::long_segment(&crate::content::tag_slug(t)).is_none());
+    tally.terms_too_long.extend(dropped);
+    kept
 }
 
 /// The terms of an item in `domains`, by display name, each once; "Uncategorized"

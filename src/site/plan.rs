@@ -2,8 +2,9 @@
 //! and a digest of what it is made from, known before anything is rendered. The full
 //! build renders every output of the plan; an incremental update renders the outputs
 //! whose digest changed between two plans. Two outputs at one address, generated ones
-//! included, are an error naming both.
+//! included and addresses that differ only in case too, are an error naming both.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
@@ -233,6 +234,15 @@ impl Plan<'_> {
     }
 }
 
+/// The key under which two addresses are one file wherever the site is written.
+fn folded(file: &str) -> Cow<'_, str> {
+    if file.chars().any(char::is_uppercase) {
+        Cow::Owned(file.to_lowercase())
+    } else {
+        Cow::Borrowed(file)
+    }
+}
+
 /// A digest of what `f` hashes. Digests are compared within one process only, so a
 /// fixed seed will do; foldhash, because an update digests every output of the site.
 /// A digest of what other pages show of a post or page besides its text: its title
@@ -377,23 +387,27 @@ impl<'p> Digests<'p> {
 }
 
 impl Plan<'_> {
-    /// Outputs at one file, or one at a folder of another's file.
+    /// Outputs at one file, or one at a folder of another's file. Addresses that
+    /// differ only in case are one file on case-insensitive file systems (macOS,
+    /// Windows, the checkouts and hosts many sites are published from), where one
+    /// output would silently overwrite the other.
     fn collisions(&self, pass: &Pass<'_>) -> Vec<Diagnostic> {
         // Looked up once per folder of every file, on every update: foldhash is
         // several times faster than the default hasher on short keys.
-        let mut at: foldhash::HashMap<&str, usize> = Default::default();
+        let mut at: foldhash::HashMap<Cow<'_, str>, usize> = Default::default();
         at.reserve(self.outputs.len());
+        let keys: Vec<Cow<'_, str>> = self.outputs.iter().map(|o| folded(&o.file)).collect();
         let mut clashes = Vec::new();
-        for (i, output) in self.outputs.iter().enumerate() {
-            if let Some(&first) = at.get(output.file.as_str()) {
+        for (i, key) in keys.iter().enumerate() {
+            if let Some(&first) = at.get(key) {
                 clashes.push((first, i));
             } else {
-                at.insert(&output.file, i);
+                at.insert(key.clone(), i);
             }
         }
-        for (i, output) in self.outputs.iter().enumerate() {
-            for (slash, _) in output.file.match_indices('/') {
-                if let Some(&file) = at.get(&output.file[..slash]) {
+        for (i, key) in keys.iter().enumerate() {
+            for (slash, _) in key.match_indices('/') {
+                if let Some(&file) = at.get(&key[..slash]) {
                     clashes.push((file, i));
                 }
             }
@@ -410,13 +424,19 @@ impl Plan<'_> {
     /// The problem reported at the later of two outputs a writer made (or at the one
     /// a writer made, when the other is generated).
     fn collision(&self, pass: &Pass<'_>, a: usize, b: usize) -> Diagnostic {
+        let in_case_only = !self.outputs[b].file.starts_with(&self.outputs[a].file);
         let (a, b) = (self.origin(pass, a), self.origin(pass, b));
         let (other, mine) = if b.location.is_some() { (a, b) } else { (b, a) };
+        let case = if in_case_only {
+            " in other capitals, one address on case-insensitive file systems (macOS, Windows)"
+        } else {
+            ""
+        };
         Diagnostic::new(
             mine.location
                 .clone()
                 .unwrap_or_else(|| Location::new(Path::new("templates"), None)),
-            format!("{}, which {} also uses", mine.what, other.name),
+            format!("{}, which {} also uses{case}", mine.what, other.name),
             mine.help,
         )
     }
