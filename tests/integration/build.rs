@@ -137,9 +137,16 @@ fn aliases_redirect_to_the_post() {
 #[test]
 fn drafts_flag_includes_drafts_and_future_posts() {
     let site = SiteTest::fixture("site/basic");
+    site.write(
+        "content/posts/plan/index.md",
+        "---\ntitle: Plan\ndraft: true\n---\n![map](map.png)\n",
+    );
+    site.write("content/posts/plan/map.png", "the map");
     site.run(&["build", "--drafts"]).success();
     assert!(site.exists("posts/draft/index.html"));
     assert!(site.exists("posts/future/index.html"));
+    // A draft's bundle is published whole, the files beside its index.md too.
+    assert_eq!(site.read("posts/plan/map.png"), "the map");
 }
 
 #[test]

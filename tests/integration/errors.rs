@@ -10,6 +10,8 @@ const POST: &str = "---\ntitle: Hello\ndate: 2020-01-01\n---\nHi.\n";
 struct Mistake {
     /// As the README's table names it.
     mistake: &'static str,
+    /// Each file's path and text; a text `link to TARGET` makes a symbolic link, and
+    /// `padded to N` a file of N bytes using no disk (sparse).
     files: &'static [(&'static str, &'static str)],
     args: &'static [&'static str],
     stderr: &'static str,
@@ -263,6 +265,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/posts/hello.md:4: slug \"my post\" is not a single URL segment (it may not contain '/', '..' or spaces)\n  help: use letters, digits and dashes only, e.g. slug: my-first-post\n",
     },
     Mistake {
+        mistake: "front matter: a slug longer than 200 bytes",
+        files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\nslug: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md:4: slug \"aaaaaaaaaaaaaaaaaaaa\"… is 201 bytes long, and a part of an address between slashes may have at most 200 (it becomes the name of a folder)\n  help: set a shorter slug in the front matter, e.g. slug: my-first-post\n",
+    },
+    Mistake {
         mistake: "front matter: a template that does not exist",
         files: &[("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-01\ntemplate: wide.html\n---\nHi.\n")],
         args: &["build"],
@@ -273,6 +281,30 @@ const CATALOGUE: &[Mistake] = &[
         files: &[("content/posts/other.md", "---\ntitle: Other\ndate: 2020-01-01\nslug: hello\n---\nHi.\n")],
         args: &["build"],
         stderr: "error: content/posts/other.md:1: this post is published at /posts/hello/, which content/posts/hello.md:1 also uses\n  help: give it another address with slug: in its front matter, or rename the file\n",
+    },
+    Mistake {
+        mistake: "two addresses that differ only in case",
+        files: &[("content/posts/other.md", "---\ntitle: Other\ndate: 2020-01-01\nslug: Hello\n---\nHi.\n")],
+        args: &["build"],
+        stderr: "error: content/posts/other.md:1: this post is published at /posts/Hello/, which content/posts/hello.md:1 also uses in other capitals, one address on case-insensitive file systems (macOS, Windows)\n  help: give it another address with slug: in its front matter, or rename the file\n",
+    },
+    Mistake {
+        mistake: "static/: a link to the output folder",
+        files: &[("static/pub", "link to ../public")],
+        args: &["build"],
+        stderr: "error: static/pub: this link leads into the build's output (public): each build would publish the previous one inside itself\n  help: remove the link, or point it at a folder that is not, and does not hold, the output\n",
+    },
+    Mistake {
+        mistake: "static/: a link to a folder that holds it",
+        files: &[("static/a/up", "link to ..")],
+        args: &["build"],
+        stderr: "error: static/a/up: this link leads to static, which holds it, so the files under it never end\n  help: remove the link, or point it at a folder that does not hold it\n",
+    },
+    Mistake {
+        mistake: "a post larger than 16 MB",
+        files: &[("content/posts/hello.md", "padded to 17000000")],
+        args: &["build"],
+        stderr: "error: content/posts/hello.md: this file is 17 MB; rapport reads markdown files of up to 16 MB\n  help: split it into several posts, or keep what is not text (data, images) in files beside it\n",
     },
     Mistake {
         mistake: "thread file: comments without `comments:`",
@@ -442,7 +474,22 @@ const CATALOGUE: &[Mistake] = &[
 fn run(m: &Mistake) -> Option<String> {
     let site = SiteTest::with_files(&[("content/posts/hello.md", POST)]);
     for (rel, text) in m.files {
-        site.write(rel, text);
+        match text.strip_prefix("link to ") {
+            Some(target) => {
+                let link = site.root.join(rel);
+                std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+                std::os::unix::fs::symlink(target, link).unwrap();
+            }
+            None => match text.strip_prefix("padded to ") {
+                Some(len) => {
+                    let file = std::fs::File::create(site.root.join(rel)).unwrap();
+                    file.set_len(len.parse().unwrap()).unwrap();
+                }
+                None => {
+                    site.write(rel, text);
+                }
+            },
+        }
     }
     let run = site.run(m.args);
     (run.code != Some(1) || run.stderr != m.stderr).then(|| {

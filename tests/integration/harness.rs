@@ -353,3 +353,95 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// A running `rapport serve --port 0 ARGS`, killed by its own PID on drop.
+pub struct Serving {
+    child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Serving {
+    #[track_caller]
+    pub fn start(site: &SiteTest, args: &[&str]) -> Serving {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .current_dir(&site.root)
+            .env("XDG_CACHE_HOME", site.cache_home())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start rapport serve");
+        let stdout = child.stdout.take().unwrap();
+        let line = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("Serving http://"))
+            .expect("rapport serve says where it serves");
+        let host = line["Serving http://".len()..].split('/').next().unwrap();
+        Serving {
+            child,
+            addr: host.parse().expect("a numeric address"),
+        }
+    }
+
+    /// Sends `request` and returns the reply's status line (empty if none came).
+    pub fn status_line(&self, request: &[u8]) -> (std::net::TcpStream, String) {
+        use std::io::{BufRead, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let _ = stream.write_all(request);
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+        (stream, line.trim_end().to_string())
+    }
+
+    pub fn events(&self) -> (std::net::TcpStream, String) {
+        self.status_line(b"GET /__rapport/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    }
+
+    /// The status of a plain `GET target` (0 if no answer came within 5 s).
+    pub fn status(&self, target: &str) -> u16 {
+        use std::io::{Read, Write};
+        let Ok(mut s) =
+            std::net::TcpStream::connect_timeout(&self.addr, std::time::Duration::from_secs(5))
+        else {
+            return 0;
+        };
+        let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+        let _ = write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        );
+        let mut head = [0u8; 12];
+        match s.read_exact(&mut head) {
+            Ok(()) => std::str::from_utf8(&head[9..12])
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0),
+            Err(_) => 0,
+        }
+    }
+
+    /// The server's resident memory, in KB.
+    pub fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1409,3 +1409,64 @@ fn real_the_disqus_import_format_is_recognised() {
     );
     assert_nowhere(&site, &["foo@bar.com".into(), "93.48.67.119".into()]);
 }
+
+/// An old link with a part longer than a folder's name may be (the fuzz target
+/// `import_wxr` made one of 255 bytes), and a tag whose page would have such an
+/// address: the import wrote them into the post, and the site it left had problems
+/// (`check` refused the alias and the tag). Both are left out, the report names them,
+/// the comments come, and the site has no problem.
+#[test]
+fn an_old_link_or_a_tag_too_long_for_an_address_is_left_out_and_reported() {
+    let site = site();
+    let long = "é".repeat(120);
+    let text = std::fs::read_to_string(hand_written("wordpress/merge-v1.xml"))
+        .unwrap()
+        .replace(
+            "<link>https://old.example/2020/01/hello/</link>",
+            &format!(
+                "<link>https://old.example/2020/01/{long}/</link>\n    <category domain=\"post_tag\" nicename=\"x\"><![CDATA[{long}]]></category>\n    <category domain=\"post_tag\" nicename=\"short\"><![CDATA[short]]></category>"
+            ),
+        );
+    assert!(text.contains(&long), "the fixture's link changed");
+    let export = site.root.join("export.xml");
+    std::fs::write(&export, text).unwrap();
+    let out = import(&site, "wordpress", &export, &[]);
+    assert!(
+        out.contains("1 old link not kept as redirects, a part of each longer than 200 bytes"),
+        "{out}"
+    );
+    assert!(out.contains("1 tag or category left out"), "{out}");
+    let post = std::fs::read_to_string(site.root.join("content/posts/hello.md")).unwrap();
+    assert!(
+        !post.contains(&format!("aliases:\n  - \"/2020/01/{long}/\"")),
+        "{post}"
+    );
+    assert!(post.contains("short"), "{post}");
+    assert_eq!(ids(&thread(&site, "posts/hello.comments.yaml")), ["1", "2"]);
+    site.run(&["check"]).success();
+    site.build();
+}
+
+/// Two posts whose old links differ only in case (`/2020/01/Hello/`,
+/// `/2020/01/hello/`): both became aliases, one folder on a case-insensitive file
+/// system, which the build refuses. The second is kept as `extra: old_addresses`.
+#[test]
+fn old_links_differing_only_in_case_make_one_alias() {
+    let site = site();
+    let item = |id: u32, name: &str, link: &str| {
+        format!(
+            "<item><title>{name}</title><link>https://old.example{link}</link><dc:creator>ann</dc:creator><content:encoded><![CDATA[Text.]]></content:encoded><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2020-01-0{id} 10:00:00</wp:post_date_gmt><wp:post_name>{name}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        )
+    };
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><link>https://old.example</link>\n{}\n{}\n</channel></rss>\n",
+        item(1, "first", "/2020/01/Hello/"),
+        item(2, "second", "/2020/01/hello/")
+    );
+    let export = site.root.join("export.xml");
+    std::fs::write(&export, text).unwrap();
+    let out = import(&site, "wordpress", &export, &[]);
+    assert!(out.contains("1 old link not kept"), "{out}");
+    site.run(&["check"]).success();
+    site.build();
+}

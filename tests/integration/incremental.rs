@@ -48,13 +48,34 @@ fn assert_no_empty_folder(dir: &Path) {
 struct Session {
     site: SiteTest,
     state: Incremental,
+    /// Whether drafts and future posts are built (`serve --drafts`).
+    drafts: bool,
 }
 
 impl Session {
     fn start(fixture: &str) -> Session {
+        Session::start_with(fixture, true)
+    }
+
+    fn start_with(fixture: &str, drafts: bool) -> Session {
         let site = SiteTest::fixture(fixture);
-        let (state, _) = Incremental::build(&options(&site, "served")).unwrap();
-        Session { site, state }
+        let served = BuildOptions {
+            drafts,
+            ..options(&site, "served")
+        };
+        let (state, _) = Incremental::build(&served).unwrap();
+        Session {
+            site,
+            state,
+            drafts,
+        }
+    }
+
+    fn options(&self, output: &str) -> BuildOptions {
+        BuildOptions {
+            drafts: self.drafts,
+            ..options(&self.site, output)
+        }
     }
 
     /// Applies an edit, updates, and compares with a full build.
@@ -67,10 +88,10 @@ impl Session {
             .update(&paths)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         if update == Update::NeedsFullBuild {
-            let (state, _) = Incremental::build(&options(&self.site, "served")).unwrap();
+            let (state, _) = Incremental::build(&self.options("served")).unwrap();
             self.state = state;
         }
-        let mut full = options(&self.site, "fresh");
+        let mut full = self.options("fresh");
         full.fresh = true;
         rapport::build(&full).unwrap();
         assert_no_empty_folder(&self.site.root.join("served"));
@@ -284,11 +305,8 @@ fn templates_and_config_ask_for_a_full_build() {
     assert_eq!(u, Update::NeedsFullBuild);
 }
 
-#[test]
-fn a_bundles_files_follow_it_when_its_slug_changes() {
-    let mut s = Session::start("engagement/ranking");
-    let index = "content/posts/trip/index.md";
-    let map = "content/posts/trip/map.txt";
+/// The step adding the bundle `content/posts/trip/` (`index`, and the file `map`).
+fn new_trip_bundle(s: &mut Session, index: &str, map: &str) {
     s.step(
         "new bundle",
         |r| {
@@ -302,6 +320,14 @@ fn a_bundles_files_follow_it_when_its_slug_changes() {
         },
         &[index, map],
     );
+}
+
+#[test]
+fn a_bundles_files_follow_it_when_its_slug_changes() {
+    let mut s = Session::start("engagement/ranking");
+    let index = "content/posts/trip/index.md";
+    let map = "content/posts/trip/map.txt";
+    new_trip_bundle(&mut s, index, map);
     let u = s.step(
         "new slug for the bundle",
         |r| edit(r, index, "title: Trip", "title: Trip\nslug: far-trip"),
@@ -331,6 +357,57 @@ fn a_bundles_files_follow_it_when_its_slug_changes() {
         |r| std::fs::remove_file(r.join(index)).unwrap(),
         &[index],
     );
+}
+
+/// Served without drafts (`serve --drafts false`), a bundle's files go when its post
+/// becomes a draft or is dated later, and come back with it; once its page is gone,
+/// they are published as other content files.
+#[test]
+fn a_bundles_files_go_and_come_back_with_its_post() {
+    let mut s = Session::start_with("engagement/ranking", false);
+    let index = "content/posts/trip/index.md";
+    let map = "content/posts/trip/map.txt";
+    let served = s.site.root.join("served/posts/trip/map.txt");
+    new_trip_bundle(&mut s, index, map);
+    assert!(served.is_file());
+    let u = s.step(
+        "made a draft",
+        |r| edit(r, index, "title: Trip", "title: Trip\ndraft: true"),
+        &[index],
+    );
+    assert!(partial(u));
+    assert!(!served.exists());
+    s.step(
+        "a draft's file edited",
+        |r| write(r, map, "a new map\n"),
+        &[map],
+    );
+    s.step(
+        "a file added to the draft",
+        |r| write(r, "content/posts/trip/photo.txt", "a photo\n"),
+        &["content/posts/trip/photo.txt"],
+    );
+    assert!(!s.site.root.join("served/posts/trip").exists());
+    let u = s.step(
+        "public again",
+        |r| edit(r, index, "\ndraft: true", ""),
+        &[index],
+    );
+    assert!(partial(u));
+    assert_eq!(std::fs::read_to_string(&served).unwrap(), "a new map\n");
+    let u = s.step(
+        "dated later",
+        |r| edit(r, index, "2016-02-05", "2999-01-01"),
+        &[index],
+    );
+    assert!(partial(u));
+    assert!(!served.exists());
+    s.step(
+        "the later post's page deleted",
+        |r| std::fs::remove_file(r.join(index)).unwrap(),
+        &[index],
+    );
+    assert!(served.is_file());
 }
 
 /// Updates after `edit` must fail with `expected` and leave the served tree as it was.

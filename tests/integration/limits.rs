@@ -2,7 +2,7 @@
 //! never in minutes of CPU or an allocation abort. The inputs are the shapes that
 //! did; the limits they meet are in README.md ("Limits").
 
-use crate::harness::{wait_for, SiteTest};
+use crate::harness::{wait_for, Serving, SiteTest};
 
 /// A site with one post and, if given, its thread file.
 fn site(front_matter_extra: &str, thread: Option<&str>) -> SiteTest {
@@ -132,76 +132,19 @@ fn a_huge_comment_body_aborted_allocating() {
     site("", Some(&thread)).build();
 }
 
-/// A running `rapport serve --watch --port 0`, killed by its own PID on drop.
-struct Serving {
-    child: std::process::Child,
-    addr: std::net::SocketAddr,
-}
-
-impl Serving {
-    #[track_caller]
-    fn start(site: &SiteTest) -> Serving {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(["serve", "--watch", "--port", "0"])
-            .current_dir(&site.root)
-            .env("XDG_CACHE_HOME", site.cache_home())
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start rapport serve");
-        let stdout = child.stdout.take().unwrap();
-        let line = std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|l| l.starts_with("Serving http://"))
-            .expect("rapport serve says where it serves");
-        let host = line["Serving http://".len()..].split('/').next().unwrap();
-        Serving {
-            child,
-            addr: host.parse().expect("a numeric address"),
-        }
-    }
-
-    /// Sends `request` and returns the reply's status line (empty if none came).
-    fn status_line(&self, request: &[u8]) -> (std::net::TcpStream, String) {
-        use std::io::{BufRead, Write};
-        let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
-            .unwrap();
-        let _ = stream.write_all(request);
-        let mut line = String::new();
-        let _ = std::io::BufReader::new(&stream).read_line(&mut line);
-        (stream, line.trim_end().to_string())
-    }
-
-    fn events(&self) -> (std::net::TcpStream, String) {
-        self.status_line(b"GET /__rapport/events HTTP/1.1\r\nHost: x\r\n\r\n")
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One 400 MB header line grew the server to 705 MB: it read the whole line before
 /// answering. Request heads are limited to 16 KB; past that the answer is 431.
 #[test]
 fn a_huge_request_header_grew_the_server_without_bound() {
     let site = SiteTest::fixture("serve/blog");
-    let server = Serving::start(&site);
-    let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    let server = Serving::start(&site, &["--watch"]);
+    let mut request = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ".to_vec();
     request.extend(std::iter::repeat_n(b'a', 64 * 1024));
     request.extend(b"\r\n\r\n");
     let (_, status) = server.status_line(&request);
     assert_eq!(status, "HTTP/1.1 431 Request Header Fields Too Large");
     // Below the limit, headers are fine; the server is still there.
-    let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ".to_vec();
+    let mut request = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Big: ".to_vec();
     request.extend(std::iter::repeat_n(b'a', 8 * 1024));
     request.extend(b"\r\n\r\n");
     assert_eq!(server.status_line(&request).1, "HTTP/1.1 200 OK");
@@ -213,7 +156,7 @@ fn a_huge_request_header_grew_the_server_without_bound() {
 #[test]
 fn open_live_reload_streams_were_not_capped() {
     let site = SiteTest::fixture("serve/blog");
-    let server = Serving::start(&site);
+    let server = Serving::start(&site, &["--watch"]);
     let streams: Vec<_> = (0..32)
         .map(|i| {
             let (stream, status) = server.events();
@@ -223,7 +166,7 @@ fn open_live_reload_streams_were_not_capped() {
         .collect();
     assert_eq!(server.events().1, "HTTP/1.1 503 Service Unavailable");
     // Pages still load.
-    let page = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let page = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     assert_eq!(server.status_line(page).1, "HTTP/1.1 200 OK");
     drop(streams);
     wait_for("closed streams released", || {
@@ -267,4 +210,32 @@ fn a_thread_past_the_comment_limit_names_the_first_comment_too_many() {
             "{err}"
         );
     }
+}
+
+/// A post or thread file padded past its limit (sparse: no disk is used) is refused
+/// by its size, unread, in both `check` and `build`.
+#[test]
+fn markdown_and_thread_files_past_their_size_are_refused_unread() {
+    let site = site("", Some("comments: []\n"));
+    let pad = |rel: &str, len: u64| {
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(site.root.join(rel))
+            .unwrap();
+        file.set_len(len).unwrap();
+    };
+    pad("content/posts/p.md", (16 << 20) + 1);
+    pad("content/posts/p.comments.yaml", 2 << 30);
+    // Each message comes from the size alone: neither file is read.
+    let err = refused(&site);
+    assert!(
+        err.contains(
+            "content/posts/p.md: this file is 17 MB; rapport reads markdown files of up to 16 MB"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/posts/p.comments.yaml: this file is 2048 MB; rapport reads thread files of up to 64 MB"),
+        "{err}"
+    );
 }

@@ -538,3 +538,37 @@ fn a_state_written_into_edit_after_edit_holds_and_stays_small() {
         "the state was written whole again"
     );
 }
+
+/// A bundle's files leave the output when its post becomes a draft or is dated later,
+/// and come back with it, on a site small enough to be swapped in whole and on one
+/// big enough to be published in place.
+#[test]
+fn a_bundles_files_go_and_come_back_with_its_post() {
+    let index = "content/posts/plan/index.md";
+    let map = "content/posts/plan/secret-map.png";
+    for site in [site_of_posts(3, false), site_of_posts(300, false)] {
+        write(
+            &site.root,
+            index,
+            "---\ntitle: Plan\ndate: 2019-06-01\n---\n![map](secret-map.png)\n",
+        );
+        write(&site.root, map, "the map\n");
+        let s = Session::start(site);
+        let published = s.site.root.join("public/posts/plan/secret-map.png");
+        assert!(published.is_file());
+        s.step("made a draft", |r| {
+            edit(r, index, "title: Plan", "title: Plan\ndraft: true")
+        });
+        assert!(!published.exists());
+        s.step("its file edited", |r| write(r, map, "a new map\n"));
+        assert!(!published.exists());
+        s.step("public again", |r| edit(r, index, "\ndraft: true", ""));
+        assert_eq!(std::fs::read_to_string(&published).unwrap(), "a new map\n");
+        s.step("dated later", |r| {
+            edit(r, index, "2019-06-01", "2999-01-01")
+        });
+        assert!(!published.exists());
+        s.step("dated back", |r| edit(r, index, "2999-01-01", "2019-06-01"));
+        assert!(published.is_file());
+    }
+}
