@@ -36,6 +36,12 @@ pub(crate) const MAX_THREAD_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// build writes beside the output and under names longer than the address's own.
 pub(crate) const MAX_SEGMENT_BYTES: usize = 200;
 
+/// The longest address (below the site's base path), in bytes. Object stores many
+/// hosts publish from take keys of up to 1,024 bytes, and a longer address, written
+/// under the output folder and the build's longer names, may outgrow the longest
+/// path the system can open (4,096 bytes on Linux).
+pub(crate) const MAX_ADDRESS_BYTES: usize = 1024;
+
 /// How deep HTML elements may nest in a comment body.
 pub(crate) const MAX_TAG_DEPTH: usize = 100;
 
@@ -113,9 +119,16 @@ pub(crate) fn too_many_comments(count: usize) -> Option<Problem> {
     })
 }
 
-/// What is wrong with the first segment of the address `path` longer than
-/// `MAX_SEGMENT_BYTES`, if one is: `"aaaa"… is 300 bytes long; …`.
-pub(crate) fn long_segment(path: &str) -> Option<String> {
+/// What is too long in the address `path` (below the base path), if anything: the
+/// whole of it, past `MAX_ADDRESS_BYTES`, or its first segment longer than
+/// `MAX_SEGMENT_BYTES` (`"aaaa"… is 300 bytes long; …`).
+pub(crate) fn long_address(path: &str) -> Option<String> {
+    if path.len() > MAX_ADDRESS_BYTES {
+        return Some(format!(
+            "the address is {} bytes long, and an address may have at most {MAX_ADDRESS_BYTES}",
+            path.len()
+        ));
+    }
     let segment = path.split('/').find(|s| s.len() > MAX_SEGMENT_BYTES)?;
     let start: String = segment.chars().take(20).collect();
     Some(format!(
@@ -534,9 +547,23 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_address_is_measured_too() {
+        let at_limit = format!(
+            "{}/{}/{}/",
+            vec!["a".repeat(200); 4].join("/"),
+            "b".repeat(200),
+            "c".repeat(18)
+        );
+        assert_eq!(at_limit.len(), MAX_ADDRESS_BYTES);
+        assert_eq!(long_address(&at_limit), None);
+        let long = long_address(&format!("{at_limit}c/")).unwrap();
+        assert!(long.starts_with("the address is 1026 bytes long"), "{long}");
+    }
+
+    #[test]
     fn address_segments_are_measured_in_bytes() {
-        assert_eq!(long_segment(&format!("posts/{}/", "é".repeat(100))), None);
-        let long = long_segment(&format!("posts/{}/", "é".repeat(101))).unwrap();
+        assert_eq!(long_address(&format!("posts/{}/", "é".repeat(100))), None);
+        let long = long_address(&format!("posts/{}/", "é".repeat(101))).unwrap();
         assert!(
             long.starts_with(&format!("{:?}… is 202 bytes", "é".repeat(20))),
             "{long}"

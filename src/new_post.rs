@@ -28,7 +28,7 @@ pub fn create(root: &Path, title: &str, kind: NewKind) -> Result<PathBuf> {
             "give a title with at least one letter or digit, e.g. rapport new \"My first post\"",
         ));
     }
-    if let Some(msg) = crate::limits::long_segment(&slug) {
+    if let Some(msg) = crate::limits::long_address(&slug) {
         return Err(Error::problem(
             format!("the file name the title makes, {msg}"),
             "give a shorter title; the title: in the new file's front matter can be lengthened afterwards",

@@ -7,7 +7,7 @@ use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::{Source, Taxonomy};
 use crate::dates::{self, Date};
 use crate::error::{text_of, Diagnostic, Error, Location};
-use crate::limits::long_segment;
+use crate::limits::long_address;
 use crate::site::urls::{PostFacts, PostPattern};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -168,7 +168,7 @@ pub(super) fn parse_document_with(
         }),
         None => slug_from_path(path),
     };
-    if let Some(msg) = long_segment(&slug) {
+    if let Some(msg) = long_address(&slug) {
         let (location, what) = match fm.slug {
             Some(_) => (at("slug"), "slug"),
             None => (
@@ -185,11 +185,11 @@ pub(super) fn parse_document_with(
     let mut aliases = Vec::new();
     for alias in &fm.aliases {
         match normalise_alias(alias) {
-            Ok(a) => match long_segment(&a) {
+            Ok(a) => match long_address(&a) {
                 Some(msg) => problems.push(Diagnostic::new(
                     at("aliases"),
                     format!("in an alias, {msg}"),
-                    "shorten that part of the alias, or remove the alias",
+                    "shorten the alias, or remove it",
                 )),
                 None => aliases.push(a),
             },
@@ -222,7 +222,7 @@ pub(super) fn parse_document_with(
                 format!("give every {name} at least one letter or digit"),
             ));
         }
-        if let Some(msg) = terms.iter().find_map(|t| long_segment(&tag_slug(t))) {
+        if let Some(msg) = terms.iter().find_map(|t| long_address(&tag_slug(t))) {
             problems.push(Diagnostic::new(
                 at(taxonomy.name()),
                 format!("the address of a {name}, {msg}"),
@@ -234,7 +234,7 @@ pub(super) fn parse_document_with(
         }
     }
     let id = match &fm.id {
-        Some(id) => match long_segment(id) {
+        Some(id) => match long_address(id) {
             Some(msg) => {
                 problems.push(Diagnostic::new(
                     at("id"),
@@ -284,7 +284,7 @@ pub(super) fn parse_document_with(
         Kind::Page => page_path(source, &slug),
     };
     // The rest of an address comes from the names of the file's folders.
-    if let Some(msg) = long_segment(&path_out) {
+    if let Some(msg) = long_address(&path_out) {
         return Err(vec![Diagnostic::new(
             Location::new(path, Some(1)),
             format!("in this file's address, {msg}"),

@@ -272,9 +272,10 @@ impl Tally {
         }
         if !self.aliases_too_long.is_empty() {
             lines.push(format!(
-                "  {} not kept as redirects, a part of each longer than {} bytes (no folder can have its name): {}",
+                "  {} not kept as redirects, each too long for an address (a part longer than {} bytes, which no folder can be named, or more than {} bytes in all): {}",
                 plural(self.aliases_too_long.len(), "old link"),
                 crate::limits::MAX_SEGMENT_BYTES,
+                crate::limits::MAX_ADDRESS_BYTES,
                 self.aliases_too_long.join(", ")
             ));
         }

@@ -296,7 +296,7 @@ fn write(
         let mut elsewhere = Vec::new();
         doc.aliases.retain(|alias| {
             let address = alias.trim_start_matches('/').to_string();
-            if crate::limits::long_segment(&address).is_some() {
+            if crate::limits::long_address(&address).is_some() {
                 // No folder can have such a name: kept for Disqus to match only.
                 tally.aliases_too_long.push(alias.clone());
                 elsewhere.push(alias.clone());
@@ -567,10 +567,10 @@ fn categories_of(item: &Item) -> Vec<String> {
 }
 
 /// `terms` but those whose page would have a name longer than a folder's may be
-/// (`limits::long_segment`), which the report lists.
+/// (`limits::long_address`), which the report lists.
 fn addressable(terms: Vec<String>, tally: &mut Tally) -> Vec<String> {
     let (kept, dropped): (Vec<String>, Vec<String>) = (terms.into_iter())
-        .partition(|t| crate::limits::long_segment(&crate::content::tag_slug(t)).is_none());
+        .partition(|t| crate::limits::long_address(&crate::content::tag_slug(t)).is_none());
     tally.terms_too_long.extend(dropped);
     kept
 }

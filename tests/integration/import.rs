@@ -1432,7 +1432,7 @@ fn an_old_link_or_a_tag_too_long_for_an_address_is_left_out_and_reported() {
     std::fs::write(&export, text).unwrap();
     let out = import(&site, "wordpress", &export, &[]);
     assert!(
-        out.contains("1 old link not kept as redirects, a part of each longer than 200 bytes"),
+        out.contains("1 old link not kept as redirects, each too long for an address (a part longer than 200 bytes"),
         "{out}"
     );
     assert!(out.contains("1 tag or category left out"), "{out}");

@@ -239,3 +239,21 @@ fn markdown_and_thread_files_past_their_size_are_refused_unread() {
         "{err}"
     );
 }
+
+/// An alias of 25 folders, each under the limit of one, made a path the system
+/// could not create: the build stopped on a 5,000-character OS error naming no file.
+#[test]
+fn an_address_too_long_for_a_path_stopped_the_build_with_an_os_error() {
+    let alias = vec!["a".repeat(190); 25].join("/");
+    let err = refused(&site(&format!("aliases: [\"/{alias}/\"]\n"), None));
+    assert!(
+        err.starts_with("error: content/posts/p.md:4: in an alias, the address is 4775 bytes long, and an address may have at most 1024\n  help: shorten the alias, or remove it\n"),
+        "{err}"
+    );
+    // At the limit, the alias is published.
+    let alias = format!("{}/{}", vec!["b".repeat(200); 5].join("/"), "c".repeat(18));
+    assert_eq!(alias.len() + 1, 1024);
+    let site = site(&format!("aliases: [\"/{alias}/\"]\n"), None);
+    site.build();
+    assert!(site.exists(&format!("{alias}/index.html")));
+}
