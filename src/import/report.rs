@@ -164,10 +164,7 @@ impl Tally {
         if !self.conflicts.is_empty() {
             lines.push(format!(
                 "  {} written at a free address, because a file not from this export has theirs (both are kept):",
-                match self.conflicts.len() {
-                    1 => "1 post or page".to_string(),
-                    n => format!("{n} posts or pages"),
-                },
+                counted(self.conflicts.len(), "post or page", "posts or pages"),
             ));
             lines.extend(self.conflicts.iter().map(|c| format!("    {c}")));
         }
@@ -282,10 +279,11 @@ impl Tally {
         if !self.terms_too_long.is_empty() {
             lines.push(format!(
                 "  {} left out, the address of each page longer than {} bytes: {}",
-                match self.terms_too_long.len() {
-                    1 => "1 tag or category".to_string(),
-                    n => format!("{n} tags or categories"),
-                },
+                counted(
+                    self.terms_too_long.len(),
+                    "tag or category",
+                    "tags or categories"
+                ),
                 crate::limits::MAX_SEGMENT_BYTES,
                 self.terms_too_long.join(", ")
             ));
@@ -298,6 +296,11 @@ fn created(new: usize, present: usize) -> String {
         0 => format!("{new} new"),
         _ => format!("{new} new, {present} already there (left as they were)"),
     }
+}
+
+/// `n` things, named `one` or `many` where `plural` cannot make one from the other.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `1 comment`, `2 comments`; `1 reply`, `2 replies`.

@@ -563,10 +563,7 @@ fn fetch_read_a_thread_file_linked_from_outside_the_site_into_the_site() {
 #[test]
 fn clients_trickling_their_heads_held_every_connection_for_ever() {
     use std::io::Write;
-    let site = SiteTest::with_files(&[(
-        "content/posts/a.md",
-        "---\ntitle: A\ndate: 2020-01-01\n---\nA\n",
-    )]);
+    let site = one_post_site();
     let server = Serving::start(&site, &[]);
     assert_eq!(server.status("/"), 200);
     let mut slow: Vec<std::net::TcpStream> = (0..260)
@@ -593,10 +590,7 @@ fn clients_trickling_their_heads_held_every_connection_for_ever() {
 #[test]
 fn clients_not_reading_a_large_file_each_held_a_copy_of_it() {
     use std::io::Write;
-    let site = SiteTest::with_files(&[(
-        "content/posts/a.md",
-        "---\ntitle: A\ndate: 2020-01-01\n---\nA\n",
-    )]);
+    let site = one_post_site();
     std::fs::create_dir_all(site.root.join("static")).unwrap();
     let big = std::fs::File::create(site.root.join("static/big.bin")).unwrap();
     big.set_len(64 << 20).unwrap();
@@ -648,10 +642,7 @@ fn slugs_differing_only_in_case_were_both_published() {
 /// the site's sources through a link.
 #[test]
 fn static_link_to_the_output_published_the_last_build_inside_the_new_one() {
-    let site = SiteTest::with_files(&[(
-        "content/posts/a.md",
-        "---\ntitle: A\ndate: 2020-01-01\n---\nA\n",
-    )]);
+    let site = one_post_site();
     std::fs::create_dir_all(site.root.join("public")).unwrap();
     std::fs::create_dir_all(site.root.join("static")).unwrap();
     std::os::unix::fs::symlink("../public", site.root.join("static/pub")).unwrap();
@@ -701,4 +692,12 @@ fn a_slug_longer_than_a_file_name_failed_the_build_on_a_staging_path() {
     assert!(!err.contains("rapport-new"), "{err}");
     let check = site.run(&["check"]);
     assert_eq!(check.code, Some(1), "{}{}", check.stdout, check.stderr);
+}
+
+/// A site of one post, `content/posts/a.md`.
+fn one_post_site() -> SiteTest {
+    SiteTest::with_files(&[(
+        "content/posts/a.md",
+        "---\ntitle: A\ndate: 2020-01-01\n---\nA\n",
+    )])
 }
