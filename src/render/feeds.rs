@@ -236,18 +236,36 @@ fn json_feed(feed: &Feed<'_>) -> String {
 }
 
 /// A sitemap of `(absolute URL, last modification)` pairs.
-pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
+pub fn sitemap(urls: impl IntoIterator<Item = (String, Option<Date>)>) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (url, lastmod) in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape_xml(url)));
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_xml(&url));
+        xml.push_str("</loc>");
         if let Some(d) = lastmod {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", dates::rfc3339(d)));
+            xml.push_str("<lastmod>");
+            xml.push_str(&dates::rfc3339(&d));
+            xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
+    xml
+}
+
+/// A sitemap index: the sitemaps at `urls`, each an absolute URL.
+pub fn sitemap_index(urls: impl IntoIterator<Item = String>) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        xml.push_str("  <sitemap><loc>");
+        xml.push_str(&escape_xml(&url));
+        xml.push_str("</loc></sitemap>\n");
+    }
+    xml.push_str("</sitemapindex>\n");
     xml
 }
 

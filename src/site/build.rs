@@ -881,6 +881,7 @@ fn render_output(
             return sink.write_parts(&output.file, &site_pages::json_array(&entries));
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
+        Job::SitemapPart(n) => pass.render_sitemap_part(*n),
         Job::ListFeed { list, format } => {
             pass.render_list_feed(&plan.lists[*list], *format, bodies)
         }

@@ -59,6 +59,8 @@ pub(crate) enum Job {
         format: FeedFormat,
     },
     Site(SitePage),
+    /// The `n`-th (1-based) file of a sitemap too large for one.
+    SitemapPart(usize),
     Static(StaticSource),
 }
 
@@ -109,6 +111,7 @@ pub(crate) fn plan<'p>(
             job: Job::Site(page),
             inputs: digests.site_page(pass, page),
         }));
+    plan.add_sitemap_parts(pass, &digests);
     if same_files(previous, &plan.outputs) {
         return Ok(plan);
     }
@@ -175,6 +178,20 @@ impl Plan<'_> {
                 });
             }
         }
+    }
+
+    /// The files of a sitemap too large for one (`SitemapSplit`).
+    fn add_sitemap_parts(&mut self, pass: &Pass<'_>, digests: &Digests) {
+        let split = pass.sitemap_split();
+        if split.files == 1 {
+            return;
+        }
+        let inputs = digests.site_page(pass, SitePage::Sitemap);
+        self.outputs.extend((1..=split.files).map(|n| Output {
+            file: urls::sitemap_part(n),
+            job: Job::SitemapPart(n),
+            inputs: digest(|h| (inputs, n).hash(h)),
+        }));
     }
 
     /// Every page of the index and of each term's list, and a tag's former address
@@ -368,6 +385,7 @@ impl<'p> Digests<'p> {
                 }
             }
             SitePage::Sitemap => {
+                pass.sitemap_split().hash(h);
                 for e in entries() {
                     e.revision.shown.hash(h);
                 }
@@ -497,6 +515,7 @@ impl Plan<'_> {
                 Origin::generated(self.lists[*list].describe_feed(*format))
             }
             Job::Site(page) => Origin::generated(page.name().to_string()),
+            Job::SitemapPart(n) => Origin::generated(format!("file {n} of the sitemap")),
         }
     }
 }

@@ -212,28 +212,90 @@ impl Pass<'_> {
         Ok(text)
     }
 
-    fn sitemap(&self) -> String {
-        let (site, urls) = (self.site, &self.urls);
-        let mut pages: Vec<(String, Option<Date>)> = vec![(
-            urls.permalink(urls::HOME),
-            site.posts.first().and_then(|p| p.doc.date),
-        )];
-        for e in site.posts.iter().chain(&site.pages) {
-            pages.push((urls.permalink(&e.doc.path), e.doc.updated.or(e.doc.date)));
-        }
+    /// Every address the sitemap lists, relative to the base path, with its last
+    /// modification, in order.
+    fn sitemap_pages(&self) -> impl Iterator<Item = (Cow<'_, str>, Option<Date>)> + '_ {
+        let site = self.site;
         let taxonomies = || self.taxonomies.iter();
-        pages.extend(
-            taxonomies().map(|(t, _)| (urls.permalink(SitePage::TermIndex(*t).rel()), None)),
+        let home = (
+            urls::HOME.into(),
+            site.posts.first().and_then(|p| p.doc.date),
         );
-        pages.push((urls.permalink(SitePage::Engagement.rel()), None));
-        for (taxonomy, terms) in taxonomies() {
-            pages.extend(
-                terms
-                    .keys()
-                    .map(|slug| (urls.permalink(&urls::term(*taxonomy, slug)), None)),
-            );
+        let entries = (site.posts.iter().chain(&site.pages))
+            .map(|e| (e.doc.path.as_str().into(), e.doc.updated.or(e.doc.date)));
+        let indexes = taxonomies().map(|(t, _)| (SitePage::TermIndex(*t).rel().into(), None));
+        let engagement = (SitePage::Engagement.rel().into(), None);
+        let terms = taxonomies().flat_map(|(taxonomy, terms)| {
+            (terms.keys()).map(|slug| (urls::term(*taxonomy, slug).into(), None))
+        });
+        std::iter::once(home)
+            .chain(entries)
+            .chain(indexes)
+            .chain(std::iter::once(engagement))
+            .chain(terms)
+    }
+
+    /// How the sitemap's addresses are shared between files.
+    pub(crate) fn sitemap_split(&self) -> SitemapSplit {
+        let (mut addresses, mut longest) = (0, 0);
+        for (rel, _) in self.sitemap_pages() {
+            addresses += 1;
+            longest = longest.max(rel.len());
         }
-        feeds::sitemap(&pages)
+        SitemapSplit::of(addresses, self.urls.permalink("").len() + longest)
+    }
+
+    /// `sitemap.xml`: every address, or the list of the files that share them.
+    fn sitemap(&self) -> String {
+        self.sitemap_as(self.sitemap_split())
+    }
+
+    fn sitemap_as(&self, split: SitemapSplit) -> String {
+        if split.files == 1 {
+            return self.sitemap_part(1, split);
+        }
+        feeds::sitemap_index((1..=split.files).map(|n| self.urls.permalink(&urls::sitemap_part(n))))
+    }
+
+    /// The addresses of the `n`-th (1-based) file of the sitemap.
+    fn sitemap_part(&self, n: usize, split: SitemapSplit) -> String {
+        let pages = self.sitemap_pages().skip((n - 1) * split.per_file);
+        feeds::sitemap(
+            (pages.take(split.per_file)).map(|(rel, date)| (self.urls.permalink(&rel), date)),
+        )
+    }
+
+    /// `urls::sitemap_part(n)`, a file of a sitemap shared between files.
+    pub(crate) fn render_sitemap_part(&self, n: usize) -> String {
+        self.sitemap_part(n, self.sitemap_split())
+    }
+}
+
+/// The sitemap protocol's limits on one file: 50,000 addresses, 50 MiB.
+const SITEMAP_URLS: usize = 50_000;
+const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+
+/// How the sitemap's addresses are shared between files: all in `sitemap.xml`, or,
+/// past a limit of the protocol (which search engines hold to: they refuse the whole
+/// file), `files` files of `per_file` addresses each, `sitemap1.xml`, `sitemap2.xml`…,
+/// that `sitemap.xml` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SitemapSplit {
+    pub(crate) per_file: usize,
+    pub(crate) files: usize,
+}
+
+impl SitemapSplit {
+    /// For `addresses` addresses, the longest `longest` bytes as written (base URL
+    /// included).
+    fn of(addresses: usize, longest: usize) -> SitemapSplit {
+        // An address escaped (`&quot;`: 6 bytes for one), its markup and its date.
+        let entry = 6 * longest + 96;
+        let per_file = ((SITEMAP_BYTES - 512) / entry).clamp(1, SITEMAP_URLS);
+        SitemapSplit {
+            per_file,
+            files: addresses.div_ceil(per_file).max(1),
+        }
     }
 }
 
@@ -269,4 +331,91 @@ pub(crate) fn feed_entry<'e>(
         content,
         author,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Renderer;
+    use crate::site::BuildOptions;
+
+    #[test]
+    fn a_sitemap_is_one_file_up_to_the_protocols_limit_of_addresses() {
+        let short = SitemapSplit::of(50_000, 60);
+        assert_eq!((short.per_file, short.files), (50_000, 1));
+        let more = SitemapSplit::of(50_001, 60);
+        assert_eq!((more.per_file, more.files), (50_000, 2));
+        assert_eq!(SitemapSplit::of(0, 60).files, 1);
+    }
+
+    #[test]
+    fn long_addresses_share_the_sitemap_between_more_files_under_50_mib_each() {
+        // A post's address may be 1,024 bytes: 50,000 of them, escaped, would pass
+        // the 50 MiB a file may hold.
+        let longest = "https://example.org/".len() + 1024;
+        let split = SitemapSplit::of(20_000, longest);
+        assert!(split.files > 1, "{split:?}");
+        assert_eq!(split.files, 20_000usize.div_ceil(split.per_file));
+        let worst_entry = 6 * longest
+            + "  <url><loc></loc><lastmod>2015-03-02T10:15:00+01:00</lastmod></url>\n".len();
+        assert!(
+            split.per_file * worst_entry + 200 <= SITEMAP_BYTES,
+            "{split:?}"
+        );
+    }
+
+    #[test]
+    fn a_shared_sitemap_lists_its_files_which_hold_every_address_once_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        for n in 1..=4 {
+            let post =
+                format!("---\ntitle: Post {n}\ndate: 2021-01-0{n}\ntags: [t{n}]\n---\nText.\n");
+            std::fs::write(root.join(format!("content/posts/p{n}.md")), post).unwrap();
+        }
+        let site = crate::site::load(&BuildOptions::new(root)).unwrap();
+        let renderer = Renderer::new(&site.config).unwrap();
+        let pass = Pass::new(&site, &renderer);
+        let whole = pass.sitemap();
+        assert_eq!(pass.sitemap_split().files, 1);
+        let locs = |xml: &str| -> Vec<String> {
+            (xml.split("<loc>").skip(1))
+                .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+                .collect()
+        };
+        let every = locs(&whole);
+        // Home, 4 posts, the tag index, the conversations page, 4 tags.
+        assert_eq!(every.len(), 11, "{whole}");
+
+        let split = SitemapSplit {
+            per_file: 3,
+            files: 4,
+        };
+        let index = pass.sitemap_as(split);
+        assert!(index.contains("<sitemapindex "), "{index}");
+        let files: Vec<String> = (1..=4)
+            .map(|n| format!("https://example.org/sitemap{n}.xml"))
+            .collect();
+        assert_eq!(locs(&index), files);
+        let parts: Vec<String> = (1..=4).map(|n| pass.sitemap_part(n, split)).collect();
+        for part in &parts {
+            assert!(
+                part.starts_with("<?xml") && part.contains("<urlset "),
+                "{part}"
+            );
+            assert!(locs(part).len() <= 3, "{part}");
+        }
+        assert_eq!(
+            parts.iter().flat_map(|p| locs(p)).collect::<Vec<_>>(),
+            every
+        );
+        // Dates go with their address into its file.
+        assert!(parts[0].contains("<lastmod>"), "{}", parts[0]);
+    }
 }

@@ -280,6 +280,12 @@ pub fn term(taxonomy: Taxonomy, slug: &str) -> String {
     format!("{}{slug}/", SitePage::TermIndex(taxonomy).rel())
 }
 
+/// The `n`-th (1-based) file of a sitemap too large for one, which `sitemap.xml`
+/// then lists: `sitemap2.xml`.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap{n}.xml")
+}
+
 /// The feed of the posts of a term, in `format`, beside its list:
 /// `tags/rust/atom.xml`.
 pub fn term_feed(taxonomy: Taxonomy, slug: &str, format: FeedFormat) -> String {
