@@ -97,7 +97,7 @@ fn read_thread<R: BufRead>(xml: &mut XmlStream<R>, element: &Element) -> Result<
             "link" => &mut t.link,
             "title" => &mut t.title,
             "isDeleted" => {
-                t.deleted = flag(&xml.text_of_current()?);
+                t.deleted |= flag(&xml.text_of_current()?);
                 return Ok(());
             }
             // author (with e-mail in older exports), ipAddress …: not needed, not read.
@@ -128,8 +128,8 @@ fn read_post<R: BufRead>(
                 p.message = message;
             }
             "createdAt" => p.created = xml.text_of_current()?.trim().to_string(),
-            "isDeleted" => p.deleted = flag(&xml.text_of_current()?),
-            "isSpam" => p.spam = flag(&xml.text_of_current()?),
+            "isDeleted" => p.deleted |= flag(&xml.text_of_current()?),
+            "isSpam" => p.spam |= flag(&xml.text_of_current()?),
             "thread" => {
                 p.thread = child.attribute("id").unwrap_or_default().to_string();
                 xml.skip_current()?;
@@ -167,7 +167,8 @@ fn read_author<R: BufRead>(xml: &mut XmlStream<R>, p: &mut Post) -> Result<(), S
 }
 
 /// Anything but an explicit `false` counts as set: a damaged `isSpam` (`123`, seen
-/// in the wild) must withhold the post, not publish it.
+/// in the wild) must withhold the post, not publish it. A flag given twice is set if
+/// either says so (the callers `|=` it), whichever comes last.
 fn flag(text: &str) -> bool {
     !text.trim().eq_ignore_ascii_case("false")
 }
@@ -278,6 +279,24 @@ mod tests {
         for private in ["@e.org", "10.0.0.1", "127.0.0.1"] {
             assert!(!debug.contains(private), "{private} was kept");
         }
+    }
+
+    #[test]
+    fn a_flag_given_twice_withholds_if_either_says_so() {
+        let twice = EXPORT
+            .replace(
+                "<isSpam>123</isSpam>",
+                "<isSpam>true</isSpam><isSpam>false</isSpam>",
+            )
+            .replace(
+                "<isDeleted>false</isDeleted></thread>",
+                "<isDeleted>true</isDeleted><isDeleted>false</isDeleted></thread>",
+            );
+        let all = records(&twice, true);
+        let (Record::Thread(t), Record::Post(p)) = (&all[0], &all[1]) else {
+            panic!()
+        };
+        assert!(t.deleted && p.spam, "{all:?}");
     }
 
     #[test]

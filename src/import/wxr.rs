@@ -242,12 +242,24 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
             "post_date_gmt" => &mut item.post_date_gmt,
             "pubDate" => &mut item.pub_date,
             "post_name" => &mut item.post_name,
-            "status" => &mut item.status,
-            "post_type" => &mut item.post_type,
+            "status" => {
+                let status = xml.text_of_current()?;
+                read_once(&mut item.status, status, "private");
+                return Ok(());
+            }
+            "post_type" => {
+                let kind = xml.text_of_current()?;
+                read_once(&mut item.post_type, kind, GIVEN_TWICE);
+                return Ok(());
+            }
             "attachment_url" => &mut item.attachment_url,
             "post_parent" => &mut item.post_parent,
             "menu_order" => &mut item.menu_order,
-            "post_password" => &mut item.password,
+            "post_password" => {
+                let password = xml.text_of_current()?;
+                read_once(&mut item.password, password, GIVEN_TWICE);
+                return Ok(());
+            }
             "thread_identifier" => &mut item.thread_identifier,
             "post_id" => {
                 item.post_id = xml.text_of_current()?.trim().parse().ok();
@@ -264,6 +276,23 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
     })?;
     trim_fields(&mut item);
     Ok(item)
+}
+
+/// What a field that decides whether something is published holds when an item gives
+/// it twice, differently: no status, type or approval WordPress knows, so that the
+/// item or comment is left out (and reported), and a password that protects.
+const GIVEN_TWICE: &str = "(given twice)";
+
+/// Reads `value` into a field WordPress writes once per item or comment. Given again
+/// with another value (an export edited by hand or merged from two), the field takes
+/// `conflict`: the last value read would otherwise decide, and could publish a private
+/// post or an unapproved comment.
+fn read_once(field: &mut String, value: String, conflict: &str) {
+    if field.trim().is_empty() {
+        *field = value;
+    } else if field.trim() != value.trim() {
+        *field = conflict.to_string();
+    }
 }
 
 /// Identifiers, names and dates lose the whitespace around them (exports indent
@@ -321,8 +350,15 @@ fn read_comment<R: BufRead>(xml: &mut XmlStream<R>) -> Result<WxrComment, Stop> 
             "comment_date" => &mut c.date,
             "comment_date_gmt" => &mut c.date_gmt,
             "comment_content" => &mut c.content,
-            "comment_approved" => &mut c.approved,
-            "comment_type" => &mut c.kind,
+            "comment_approved" | "comment_type" => {
+                let value = xml.text_of_current()?;
+                let field = match child.name.as_str() {
+                    "comment_approved" => &mut c.approved,
+                    _ => &mut c.kind,
+                };
+                read_once(field, value, GIVEN_TWICE);
+                return Ok(());
+            }
             "comment_parent" => &mut c.parent,
             "comment_user_id" => &mut c.user_id,
             // comment_author_email, comment_author_IP, commentmeta (user agents,

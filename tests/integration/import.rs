@@ -1470,3 +1470,80 @@ fn old_links_differing_only_in_case_make_one_alias() {
     site.run(&["check"]).success();
     site.build();
 }
+
+/// A WXR item written as WordPress writes it, with `fields` and `comments` (each a
+/// `<wp:comment>`'s fields) inside.
+fn wxr_item(slug: &str, body: &str, fields: &str, comments: &[&str]) -> String {
+    let comments: String = comments
+        .iter()
+        .map(|c| format!("<wp:comment>{c}<wp:comment_parent>0</wp:comment_parent></wp:comment>"))
+        .collect();
+    format!(
+        "<item><title>{slug}</title><wp:post_name>{slug}</wp:post_name>\
+         <wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt>\
+         <content:encoded><![CDATA[{body}]]></content:encoded>{fields}{comments}</item>"
+    )
+}
+
+#[test]
+fn a_field_given_twice_took_its_last_value_and_published_a_private_post() {
+    let comment = |id: &str, text: &str, approved: &str| {
+        format!(
+            "<wp:comment_id>{id}</wp:comment_id><wp:comment_author>Ann</wp:comment_author>\
+             <wp:comment_date_gmt>2020-01-03 10:00:00</wp:comment_date_gmt>\
+             <wp:comment_content>{text}</wp:comment_content>{approved}"
+        )
+    };
+    let items = [
+        wxr_item(
+            "twice-private",
+            "PRIVATE-BODY-ONE",
+            "<wp:status>private</wp:status><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>",
+            &[],
+        ),
+        wxr_item(
+            "twice-password",
+            "PRIVATE-BODY-TWO",
+            "<wp:status>publish</wp:status><wp:post_password>hunter2</wp:post_password><wp:post_password></wp:post_password>",
+            &[],
+        ),
+        wxr_item(
+            "public",
+            "Public body.",
+            "<wp:status>publish</wp:status><wp:status>publish</wp:status>",
+            &[
+                &comment(
+                    "1",
+                    "PENDING-COMMENT",
+                    "<wp:comment_approved>0</wp:comment_approved><wp:comment_approved>1</wp:comment_approved>",
+                ),
+                &comment("2", "Approved comment.", "<wp:comment_approved>1</wp:comment_approved>"),
+            ],
+        ),
+    ];
+    let export = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>{}</channel></rss>\n",
+        items.concat()
+    );
+    let site = site();
+    site.write("export.xml", &export);
+    let out = import(&site, "wordpress", &site.root.join("export.xml"), &[]);
+    site.build();
+    assert!(site.exists("posts/public/index.html"), "{out}");
+    assert_eq!(comment_ids_in(&site, "posts/public/index.html"), ["2"]);
+    assert_nowhere(
+        &site,
+        &[
+            "PRIVATE-BODY-ONE".into(),
+            "PRIVATE-BODY-TWO".into(),
+            "hunter2".into(),
+            "PENDING-COMMENT".into(),
+        ],
+    );
+    assert!(
+        out.contains("twice-private") && out.contains("twice-password"),
+        "{out}"
+    );
+}
