@@ -27,6 +27,11 @@ pub(crate) const MAX_COMMENTS: usize = 100_000;
 /// matter is well under 1 MB.
 pub(crate) const MAX_MARKDOWN_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The largest data file under `content/` (`.json`, `.yaml`, `.toml`, `.xml`), in
+/// bytes: each is parsed whole, on every build, to find keys that hold e-mail or IP
+/// addresses, and its parsed value takes several times its size.
+pub(crate) const MAX_DATA_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The largest thread file, in bytes: room for `MAX_COMMENTS` comments of 600 bytes
 /// of YAML each, where a usual one takes 130.
 pub(crate) const MAX_THREAD_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -176,6 +181,17 @@ pub(crate) fn read_thread_file(path: &Path) -> Result<Vec<u8>, ReadError> {
         e.too_large(
             "thread files",
             "split the conversation, or remove comments that are not real ones (spam)",
+        )
+    })
+}
+
+/// The bytes of the data file at `path` (under `content/`: `content::private` reads
+/// it for private keys), refused unread beyond `MAX_DATA_FILE_BYTES`.
+pub(crate) fn read_data_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_at_most(path, MAX_DATA_FILE_BYTES).map_err(|e| {
+        e.too_large(
+            "data files under content/, which it checks for e-mail and IP address keys,",
+            "move it to static/, where files are published as they are, or out of content/",
         )
     })
 }

@@ -10,6 +10,7 @@ use regex::Regex;
 
 use super::THREAD_SUFFIX;
 use crate::error::{Diagnostic, Location};
+use crate::limits::{self, ReadError};
 
 /// Extensions of the data files whose keys are checked, in lower case; the first
 /// four could be a misnamed thread file.
@@ -61,7 +62,13 @@ pub(super) fn refuse(root: &Path, rel: &Path) -> Option<Diagnostic> {
     if !data {
         return None;
     }
-    let text = std::fs::read(root.join(rel)).ok()?;
+    let full = root.join(rel);
+    let text = match limits::read_data_file(&full) {
+        Ok(text) => text,
+        Err(e @ ReadError::TooLarge(_)) => return Some(e.diagnostic(rel, &full)),
+        // Reported when the file is copied.
+        Err(ReadError::Io(_)) => return None,
+    };
     let text = String::from_utf8_lossy(&text);
     let (line, key) = private_key(&text, &extension, rel)?;
     Some(Diagnostic::new(

@@ -240,6 +240,24 @@ fn markdown_and_thread_files_past_their_size_are_refused_unread() {
     );
 }
 
+/// A data file under `content/` is read whole and parsed for private keys: one of
+/// 2 GB was read into memory on every build. Refused by its size, unread.
+#[test]
+fn a_data_file_past_its_size_was_read_whole_to_be_checked() {
+    let site = site("", None);
+    site.write("content/posts/data.json", "{}");
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(site.root.join("content/posts/data.json"))
+        .unwrap();
+    file.set_len((16 << 20) + 1).unwrap();
+    let err = refused(&site);
+    assert!(
+        err.contains("content/posts/data.json: this file is 17 MB; rapport reads data files under content/, which it checks for e-mail and IP address keys, of up to 16 MB\n  help: move it to static/, where files are published as they are, or out of content/"),
+        "{err}"
+    );
+}
+
 /// An alias of 25 folders, each under the limit of one, made a path the system
 /// could not create: the build stopped on a 5,000-character OS error naming no file.
 #[test]
