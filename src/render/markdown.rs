@@ -127,8 +127,19 @@ struct WordCount {
 
 impl WordCount {
     fn push(&mut self, text: &str) {
-        // ASCII (most of the text, in most posts) is read a run between spaces at a
-        // time, by a table: decoding every character was a twentieth of a build.
+        // ASCII (most of the text, in most posts) is read by a table, without a
+        // branch: decoding every character was a twentieth of a build.
+        if text.is_ascii() {
+            let (mut words, mut in_word) = (self.words, self.in_word);
+            for &b in text.as_bytes() {
+                let class = ASCII_CLASS[usize::from(b)];
+                let space = class == SPACE;
+                words += usize::from(space & in_word);
+                in_word = (in_word | (class == LETTER)) & !space;
+            }
+            (self.words, self.in_word) = (words, in_word);
+            return;
+        }
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
