@@ -414,11 +414,15 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// The next line that is not blank, without taking anything.
+    /// The next line that is not blank, without taking anything. Looked at through
+    /// `peek` first, which keeps the line for the `next` that takes it: a copy of the
+    /// lines alone would find every line's end a second time.
     fn peek_content(&mut self) -> Option<&'a str> {
-        self.rest
-            .clone()
-            .find(|l| !l.trim_start_matches(' ').is_empty())
+        let blank = |l: &str| l.trim_start_matches(' ').is_empty();
+        match self.peek() {
+            Some(line) if blank(line) => self.rest.clone().find(|l| !blank(l)),
+            next => next,
+        }
     }
 
     fn all_blank(&mut self) -> bool {
