@@ -242,24 +242,19 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
             "post_date_gmt" => &mut item.post_date_gmt,
             "pubDate" => &mut item.pub_date,
             "post_name" => &mut item.post_name,
-            "status" => {
-                let status = xml.text_of_current()?;
-                read_once(&mut item.status, status, "private");
-                return Ok(());
-            }
-            "post_type" => {
-                let kind = xml.text_of_current()?;
-                read_once(&mut item.post_type, kind, GIVEN_TWICE);
+            "status" | "post_type" | "post_password" => {
+                let value = xml.text_of_current()?;
+                let (field, conflict) = match child.name.as_str() {
+                    "status" => (&mut item.status, "private"),
+                    "post_type" => (&mut item.post_type, GIVEN_TWICE),
+                    _ => (&mut item.password, GIVEN_TWICE),
+                };
+                read_once(field, value, conflict);
                 return Ok(());
             }
             "attachment_url" => &mut item.attachment_url,
             "post_parent" => &mut item.post_parent,
             "menu_order" => &mut item.menu_order,
-            "post_password" => {
-                let password = xml.text_of_current()?;
-                read_once(&mut item.password, password, GIVEN_TWICE);
-                return Ok(());
-            }
             "thread_identifier" => &mut item.thread_identifier,
             "post_id" => {
                 item.post_id = xml.text_of_current()?.trim().parse().ok();
@@ -278,9 +273,9 @@ fn read_item<R: BufRead>(xml: &mut XmlStream<R>) -> Result<Item, Stop> {
     Ok(item)
 }
 
-/// What a field that decides whether something is published holds when an item gives
-/// it twice, differently: no status, type or approval WordPress knows, so that the
-/// item or comment is left out (and reported), and a password that protects.
+/// What a type, password or approval given twice, differently, reads as: no type or
+/// approval WordPress knows, so that the item or comment is left out (and reported),
+/// and a password that protects. A status given so reads `private`.
 const GIVEN_TWICE: &str = "(given twice)";
 
 /// Reads `value` into a field WordPress writes once per item or comment. Given again

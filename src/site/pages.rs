@@ -43,6 +43,9 @@ pub(crate) struct Pass<'a> {
     pub(crate) related: Arc<Vec<Vec<usize>>>,
     /// The site-wide conversation figures.
     pub(crate) totals: SiteTotals<'a>,
+    /// How the sitemap's addresses are shared between files, once counted
+    /// (`sitemap_split`): the plan and each file of the sitemap ask.
+    pub(crate) sitemap_split: std::sync::OnceLock<crate::site::site_pages::SitemapSplit>,
 }
 
 /// A post or page as a plan names it.
@@ -71,6 +74,7 @@ impl<'a> Pass<'a> {
             taxonomies,
             all_posts: (0..site.posts.len()).collect(),
             totals: SiteTotals::default(),
+            sitemap_split: Default::default(),
             site,
             renderer,
             urls,

@@ -237,12 +237,14 @@ impl Pass<'_> {
 
     /// How the sitemap's addresses are shared between files.
     pub(crate) fn sitemap_split(&self) -> SitemapSplit {
-        let (mut addresses, mut longest) = (0, 0);
-        for (rel, _) in self.sitemap_pages() {
-            addresses += 1;
-            longest = longest.max(rel.len());
-        }
-        SitemapSplit::of(addresses, self.urls.permalink("").len() + longest)
+        *self.sitemap_split.get_or_init(|| {
+            let (mut addresses, mut longest) = (0, 0);
+            for (rel, _) in self.sitemap_pages() {
+                addresses += 1;
+                longest = longest.max(rel.len());
+            }
+            SitemapSplit::of(addresses, self.urls.permalink("").len() + longest)
+        })
     }
 
     /// `sitemap.xml`: every address, or the list of the files that share them.
