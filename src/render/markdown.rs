@@ -127,45 +127,38 @@ struct WordCount {
 
 impl WordCount {
     fn push(&mut self, text: &str) {
-        // ASCII (most of the text, in most posts) is read by a table, without a
-        // branch: decoding every character was a twentieth of a build.
         if text.is_ascii() {
-            let (mut words, mut in_word) = (self.words, self.in_word);
-            for &b in text.as_bytes() {
-                let class = ASCII_CLASS[usize::from(b)];
-                let space = class == SPACE;
-                words += usize::from(space & in_word);
-                in_word = (in_word | (class == LETTER)) & !space;
-            }
-            (self.words, self.in_word) = (words, in_word);
-            return;
+            return self.push_ascii(text.as_bytes());
         }
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let class = |b: &u8| ASCII_CLASS[usize::from(*b)];
-            let run = (bytes[at..].iter())
-                .position(|b| matches!(class(b), SPACE | NOT_ASCII))
-                .map_or(bytes.len(), |end| at + end);
-            if !self.in_word && bytes[at..run].iter().any(|b| class(b) == LETTER) {
-                self.in_word = true;
+        for c in text.chars() {
+            match u8::try_from(c) {
+                Ok(b) if b.is_ascii() => self.push_ascii(&[b]),
+                _ => self.push_char(c),
             }
-            at = run;
-            let Some(&b) = bytes.get(at) else { break };
-            if class(&b) == SPACE {
-                self.end_run();
-                at += 1;
-                continue;
-            }
-            let c = text[at..].chars().next().unwrap_or_default();
-            at += c.len_utf8();
-            if c.is_whitespace() {
-                self.end_run();
-            } else if without_spaces(c) {
-                self.characters += 1;
-            } else if c.is_alphanumeric() {
-                self.in_word = true;
-            }
+        }
+    }
+
+    /// ASCII (most of the text, in most posts), read by a table without a branch:
+    /// decoding every character was a twentieth of a build.
+    fn push_ascii(&mut self, bytes: &[u8]) {
+        let (mut words, mut in_word) = (self.words, self.in_word);
+        for &b in bytes {
+            let class = ASCII_CLASS[usize::from(b)];
+            let space = class == SPACE;
+            words += usize::from(space & in_word);
+            in_word = (in_word | (class == LETTER)) & !space;
+        }
+        (self.words, self.in_word) = (words, in_word);
+    }
+
+    /// A character beyond ASCII.
+    fn push_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.end_run();
+        } else if without_spaces(c) {
+            self.characters += 1;
+        } else if c.is_alphanumeric() {
+            self.in_word = true;
         }
     }
 
@@ -179,17 +172,16 @@ impl WordCount {
     }
 }
 
-/// What a byte is to `WordCount`: ASCII white space (as `char::is_whitespace` has it,
-/// U+000B included), an ASCII letter or digit, other ASCII, or part of a character
-/// beyond ASCII.
+/// What an ASCII byte is to `WordCount`: white space (as `char::is_whitespace` has
+/// it, U+000B included), a letter or digit, or another mark.
 const SPACE: u8 = 0;
 const LETTER: u8 = 1;
 const OTHER: u8 = 2;
-const NOT_ASCII: u8 = 3;
+// 256 entries, of which only ASCII is read: a byte indexes it without a bounds check.
 const ASCII_CLASS: [u8; 256] = {
-    let mut table = [NOT_ASCII; 256];
+    let mut table = [OTHER; 256];
     let mut b = 0;
-    while b < 0x80 {
+    while b < 128 {
         table[b] = match b as u8 {
             b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => SPACE,
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => LETTER,
