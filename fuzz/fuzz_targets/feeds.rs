@@ -110,7 +110,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(contents[0], as_read(&post_html), "the post's content");
     assert_eq!(contents[1], as_read(&comment_html), "the comment's content");
 
-    let map = sitemap(&[(format!("https://example.org/{path}"), Some(date))]);
+    let map = sitemap([(format!("https://example.org/{path}"), Some(date))]);
     let doc = parse(&map);
     assert_eq!(
         texts(&doc, "loc")[0],
