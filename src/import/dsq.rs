@@ -168,7 +168,7 @@ fn read_author<R: BufRead>(xml: &mut XmlStream<R>, p: &mut Post) -> Result<(), S
 
 /// Anything but an explicit `false` counts as set: a damaged `isSpam` (`123`, seen
 /// in the wild) must withhold the post, not publish it. A flag given twice is set if
-/// either says so (the callers `|=` it), whichever comes last.
+/// either of the two says so, whatever their order: the callers `|=` it.
 fn flag(text: &str) -> bool {
     !text.trim().eq_ignore_ascii_case("false")
 }

@@ -235,11 +235,13 @@ fn json_feed(feed: &Feed<'_>) -> String {
     text
 }
 
+/// The namespace of a sitemap and of a sitemap index.
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
 /// A sitemap of `(absolute URL, last modification)` pairs.
 pub fn sitemap(urls: impl IntoIterator<Item = (String, Option<Date>)>) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let mut xml =
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n");
     for (url, lastmod) in urls {
         xml.push_str("  <url><loc>");
         xml.push_str(&escape_xml(&url));
@@ -257,8 +259,8 @@ pub fn sitemap(urls: impl IntoIterator<Item = (String, Option<Date>)>) -> String
 
 /// A sitemap index: the sitemaps at `urls`, each an absolute URL.
 pub fn sitemap_index(urls: impl IntoIterator<Item = String>) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"{SITEMAP_NS}\">\n"
     );
     for url in urls {
         xml.push_str("  <sitemap><loc>");
