@@ -29,20 +29,23 @@ use crate::site::related::KeptRelated;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x07";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x08";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
 /// can be set back (`touch -d`, an archive, a copy keeping times); the change time
 /// cannot, and a file saved under another name has another inode.
+/// Times are nanoseconds since 1970 as `i64` (1677 to 2262, times beyond held at
+/// the end of that range): `i128`, aligned on 16 bytes, made a source's fingerprints
+/// 128 bytes where these are 80, and a build holds one for every post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) struct Print {
     len: u64,
     /// Nanoseconds since 1970.
-    modified: i128,
+    modified: i64,
     inode: u64,
     /// Nanoseconds since 1970; 0 where it is not known or not kept.
-    changed: i128,
+    changed: i64,
 }
 
 impl Print {
@@ -50,8 +53,8 @@ impl Print {
     pub(crate) fn of(path: &Path) -> Option<Print> {
         let meta = std::fs::metadata(path).ok()?;
         let modified = match meta.modified().ok()?.duration_since(UNIX_EPOCH) {
-            Ok(d) => d.as_nanos() as i128,
-            Err(e) => -(e.duration().as_nanos() as i128),
+            Ok(d) => nanos(d),
+            Err(e) => -nanos(e.duration()),
         };
         let (inode, changed) = inode_and_change(&meta);
         Some(Print {
@@ -77,7 +80,7 @@ impl Print {
         let settled = started
             .checked_sub(TICK)
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
+            .map_or(0, nanos);
         if self.modified < settled {
             self
         } else {
@@ -91,15 +94,19 @@ impl Print {
     }
 }
 
+fn nanos(d: Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
+}
+
 #[cfg(unix)]
-fn inode_and_change(meta: &std::fs::Metadata) -> (u64, i128) {
+fn inode_and_change(meta: &std::fs::Metadata) -> (u64, i64) {
     use std::os::unix::fs::MetadataExt;
-    let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+    let changed = (meta.ctime().saturating_mul(1_000_000_000)).saturating_add(meta.ctime_nsec());
     (meta.ino(), changed)
 }
 
 #[cfg(not(unix))]
-fn inode_and_change(_: &std::fs::Metadata) -> (u64, i128) {
+fn inode_and_change(_: &std::fs::Metadata) -> (u64, i64) {
     (0, 0)
 }
 
