@@ -4,6 +4,7 @@
 //! would otherwise make the whole feed unreadable); JSON is written by serde_json.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -240,35 +241,53 @@ const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 /// A sitemap of `(absolute URL, last modification)` pairs.
 pub fn sitemap(urls: impl IntoIterator<Item = (String, Option<Date>)>) -> String {
-    let mut xml =
-        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n");
+    written(|out| write_sitemap(out, urls))
+}
+
+/// `sitemap`, written to `out` as it is made: one line for every post of a big site.
+pub fn write_sitemap(
+    out: &mut dyn Write,
+    urls: impl IntoIterator<Item = (String, Option<Date>)>,
+) -> io::Result<()> {
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n"
+    )?;
     for (url, lastmod) in urls {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape_xml(&url));
-        xml.push_str("</loc>");
+        write!(out, "  <url><loc>{}</loc>", escape_xml(&url))?;
         if let Some(d) = lastmod {
-            xml.push_str("<lastmod>");
-            xml.push_str(&dates::rfc3339(&d));
-            xml.push_str("</lastmod>");
+            write!(out, "<lastmod>{}</lastmod>", dates::rfc3339(&d))?;
         }
-        xml.push_str("</url>\n");
+        out.write_all(b"</url>\n")?;
     }
-    xml.push_str("</urlset>\n");
-    xml
+    out.write_all(b"</urlset>\n")
 }
 
 /// A sitemap index: the sitemaps at `urls`, each an absolute URL.
 pub fn sitemap_index(urls: impl IntoIterator<Item = String>) -> String {
-    let mut xml = format!(
+    written(|out| write_sitemap_index(out, urls))
+}
+
+/// `sitemap_index`, written to `out`.
+pub fn write_sitemap_index(
+    out: &mut dyn Write,
+    urls: impl IntoIterator<Item = String>,
+) -> io::Result<()> {
+    write!(
+        out,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"{SITEMAP_NS}\">\n"
-    );
+    )?;
     for url in urls {
-        xml.push_str("  <sitemap><loc>");
-        xml.push_str(&escape_xml(&url));
-        xml.push_str("</loc></sitemap>\n");
+        writeln!(out, "  <sitemap><loc>{}</loc></sitemap>", escape_xml(&url))?;
     }
-    xml.push_str("</sitemapindex>\n");
-    xml
+    out.write_all(b"</sitemapindex>\n")
+}
+
+/// The text `write` writes to memory.
+pub(crate) fn written(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    write(&mut bytes).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("only text is written")
 }
 
 /// A `_redirects` file, as Netlify and Cloudflare Pages read it: each `(from, to)`

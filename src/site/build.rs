@@ -880,8 +880,13 @@ fn render_output(
             let entries = pass.search_entries(bodies);
             return sink.write_parts(&output.file, &site_pages::json_array(&entries));
         }
+        Job::Site(SitePage::Sitemap) => {
+            return sink.write_with(&output.file, &mut |out| pass.write_sitemap(out));
+        }
+        Job::SitemapPart(n) => {
+            return sink.write_with(&output.file, &mut |out| pass.write_sitemap_part(*n, out));
+        }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
-        Job::SitemapPart(n) => pass.render_sitemap_part(*n),
         Job::ListFeed { list, format } => {
             pass.render_list_feed(&plan.lists[*list], *format, bodies)
         }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, TryLockError};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,10 +16,24 @@ use crate::error::{Error, Result};
 pub trait Sink: Sync {
     /// Writes `contents` at `rel` (a `/`-separated path inside the output).
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
-    /// Writes the text of `parts`, one after the other, at `rel`: a file as large as
-    /// a part of every post (the search index) without joining them in memory first.
+    /// Writes at `rel` what `fill` writes: a file as large as a part of every post
+    /// (the search index, the sitemap) without holding it whole in memory first.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
+        let mut contents = Vec::new();
+        fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
+        self.write(rel, &contents)
+    }
+    /// Writes the text of `parts`, one after the other, at `rel` (`write_with`).
     fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
-        self.write(rel, parts.concat().as_bytes())
+        self.write_with(rel, &mut |out| {
+            parts
+                .iter()
+                .try_for_each(|part| out.write_all(part.as_bytes()))
+        })
     }
     /// Copies the file at `from` to `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
@@ -283,10 +298,19 @@ impl Sink for OutputDir {
         std::fs::write(&path, contents).map_err(|e| Error::io(&path, "cannot write", e))
     }
 
-    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
         let path = contained(&self.staging, rel)?;
         create_parent(&path)?;
-        write_parts_at(&path, parts)
+        let written = File::create(&path).and_then(|file| {
+            let mut out = io::BufWriter::with_capacity(1 << 16, file);
+            fill(&mut out)?;
+            out.into_inner().map(drop).map_err(|e| e.into_error())
+        });
+        written.map_err(|e| Error::io(&path, "cannot write", e))
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -296,18 +320,6 @@ impl Sink for OutputDir {
             .map(|_| ())
             .map_err(|e| Error::io(from, "cannot copy", e))
     }
-}
-
-fn write_parts_at(path: &Path, parts: &[&str]) -> Result<()> {
-    use std::io::Write;
-    let written = File::create(path).and_then(|file| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        for part in parts {
-            out.write_all(part.as_bytes())?;
-        }
-        out.into_inner().map(drop).map_err(|e| e.into_error())
-    });
-    written.map_err(|e| Error::io(path, "cannot write", e))
 }
 
 fn create_parent(path: &Path) -> Result<()> {

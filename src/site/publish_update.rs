@@ -20,9 +20,15 @@ impl Sink for Staged {
         self.hold(rel, contents.to_vec())
     }
 
-    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
-        // Joined once, into the copy held: not joined, then copied.
-        self.hold(rel, parts.concat().into_bytes())
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        // Written once, into the copy held: not written, then copied.
+        let mut contents = Vec::new();
+        fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
+        self.hold(rel, contents)
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {

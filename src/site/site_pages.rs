@@ -2,6 +2,7 @@
 //! conversations page, the feeds, the sitemap and robots.txt.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -58,7 +59,7 @@ impl Pass<'_> {
                 engagement::comments_feed(site, renderer, urls, format, self.totals.get(site))
             }
             SitePage::PostsFeed(format) => self.posts_feed(format, bodies),
-            SitePage::Sitemap => self.sitemap(),
+            SitePage::Sitemap => feeds::written(|out| self.write_sitemap(out)),
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
             SitePage::Search => self.render_search_page()?,
             SitePage::SearchIndex => self.search_index(bodies),
@@ -248,28 +249,30 @@ impl Pass<'_> {
     }
 
     /// `sitemap.xml`: every address, or the list of the files that share them.
-    fn sitemap(&self) -> String {
-        self.sitemap_as(self.sitemap_split())
+    pub(crate) fn write_sitemap(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.sitemap_as(self.sitemap_split(), out)
     }
 
-    fn sitemap_as(&self, split: SitemapSplit) -> String {
+    fn sitemap_as(&self, split: SitemapSplit, out: &mut dyn Write) -> io::Result<()> {
         if split.files == 1 {
-            return self.sitemap_part(1, split);
+            return self.sitemap_part(1, split, out);
         }
-        feeds::sitemap_index((1..=split.files).map(|n| self.urls.permalink(&urls::sitemap_part(n))))
+        let files = (1..=split.files).map(|n| self.urls.permalink(&urls::sitemap_part(n)));
+        feeds::write_sitemap_index(out, files)
     }
 
     /// The addresses of the `n`-th (1-based) file of the sitemap.
-    fn sitemap_part(&self, n: usize, split: SitemapSplit) -> String {
+    fn sitemap_part(&self, n: usize, split: SitemapSplit, out: &mut dyn Write) -> io::Result<()> {
         let pages = self.sitemap_pages().skip((n - 1) * split.per_file);
-        feeds::sitemap(
+        feeds::write_sitemap(
+            out,
             (pages.take(split.per_file)).map(|(rel, date)| (self.urls.permalink(&rel), date)),
         )
     }
 
     /// `urls::sitemap_part(n)`, a file of a sitemap shared between files.
-    pub(crate) fn render_sitemap_part(&self, n: usize) -> String {
-        self.sitemap_part(n, self.sitemap_split())
+    pub(crate) fn write_sitemap_part(&self, n: usize, out: &mut dyn Write) -> io::Result<()> {
+        self.sitemap_part(n, self.sitemap_split(), out)
     }
 }
 
@@ -384,7 +387,7 @@ mod tests {
         let site = crate::site::load(&BuildOptions::new(root)).unwrap();
         let renderer = Renderer::new(&site.config).unwrap();
         let pass = Pass::new(&site, &renderer);
-        let whole = pass.sitemap();
+        let whole = feeds::written(|out| pass.write_sitemap(out));
         assert_eq!(pass.sitemap_split().files, 1);
         let locs = |xml: &str| -> Vec<String> {
             (xml.split("<loc>").skip(1))
@@ -399,13 +402,15 @@ mod tests {
             per_file: 3,
             files: 4,
         };
-        let index = pass.sitemap_as(split);
+        let index = feeds::written(|out| pass.sitemap_as(split, out));
         assert!(index.contains("<sitemapindex "), "{index}");
         let files: Vec<String> = (1..=4)
             .map(|n| format!("https://example.org/sitemap{n}.xml"))
             .collect();
         assert_eq!(locs(&index), files);
-        let parts: Vec<String> = (1..=4).map(|n| pass.sitemap_part(n, split)).collect();
+        let parts: Vec<String> = (1..=4)
+            .map(|n| feeds::written(|out| pass.sitemap_part(n, split, out)))
+            .collect();
         for part in &parts {
             assert!(
                 part.starts_with("<?xml") && part.contains("<urlset "),
