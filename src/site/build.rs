@@ -21,7 +21,7 @@ use crate::site::related::KeptRelated;
 use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
-use crate::site::{self, engagement, guard, site_pages, BuildOptions, Entry, Site};
+use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
 use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
 use crate::threads::{Thread, Tree};
@@ -745,13 +745,18 @@ pub(crate) struct Body {
     pub(crate) summary: String,
     /// Its body as HTML, when kept.
     pub(crate) content: Option<String>,
-    /// Its entry in the search index (`Pass::search_entry`), made once: the index
-    /// is written again on every update that touches a post.
-    pub(crate) search: String,
+    /// Its entry in the search index (`Pass::search_entry`), kept by a server, which
+    /// writes the index again on every update that touches a post (`keep_search`). A
+    /// build makes each entry as it writes the index: held for every post until then,
+    /// they were a tenth of a big site's build's memory. Not saved with the state.
+    #[serde(skip)]
+    pub(crate) search: Option<String>,
 }
 
 impl Body {
-    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, made: Made, keep_content: bool) -> Body {
+    /// What lists and feeds reuse of `made`, a rendering of `entry`; with `keep`, its
+    /// whole body and its search index entry too.
+    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, made: Made, keep: bool) -> Body {
         let Made {
             content,
             mut summary,
@@ -759,9 +764,16 @@ impl Body {
         } = made;
         summary.shrink_to_fit();
         Body {
-            search: pass.search_entry_of(entry, description),
+            search: keep.then(|| pass.search_entry_of(entry, description)),
             summary,
-            content: keep_content.then_some(content),
+            content: keep.then_some(content),
+        }
+    }
+
+    /// Makes and keeps its search index entry, `entry`'s, if it has none.
+    pub(crate) fn keep_search(&mut self, pass: &Pass<'_>, entry: &Entry) {
+        if self.search.is_none() {
+            self.search = Some(pass.search_entry(entry, &self.summary));
         }
     }
 }
@@ -787,8 +799,9 @@ impl Bodies<'_> {
         self.get(entry).map_or("", |b| b.summary.as_str())
     }
 
+    /// Its search index entry, when kept (`Body::keep_search`).
     pub(crate) fn search(&self, entry: &Entry) -> Option<&str> {
-        self.get(entry).map(|b| b.search.as_str())
+        self.get(entry).and_then(|b| b.search.as_deref())
     }
 
     pub(crate) fn content(&self, entry: &Entry) -> &str {
@@ -877,8 +890,9 @@ fn render_output(
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
         Job::Site(SitePage::SearchIndex) => {
-            let entries = pass.search_entries(bodies);
-            return sink.write_parts(&output.file, &site_pages::json_array(&entries));
+            return sink.write_with(&output.file, &mut |out| {
+                pass.write_search_index(out, bodies)
+            });
         }
         Job::Site(SitePage::Sitemap) => {
             return sink.write_with(&output.file, &mut |out| pass.write_sitemap(out));

@@ -122,7 +122,7 @@ impl Incremental {
             related,
             quoted,
         } = built;
-        Incremental {
+        let mut incremental = Incremental {
             options: options.clone(),
             totals: engagement::totals_of(&site),
             site,
@@ -134,7 +134,22 @@ impl Incremental {
             dirty: false,
             outlines,
             quoted: quoted.into_iter().collect(),
-        }
+        };
+        incremental.keep_search_entries();
+        incremental
+    }
+
+    /// Makes the search index entry of every post whose body holds none: a build
+    /// keeps none, and the index is written again on every update that touches a
+    /// post.
+    fn keep_search_entries(&mut self) {
+        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        let posts: foldhash::HashMap<&std::ffi::OsStr, &Entry> = (pass.site.posts.iter())
+            .map(|e| (e.doc.source.as_os_str(), e))
+            .collect();
+        (self.bodies.par_iter_mut())
+            .filter_map(|(source, body)| Some((posts.get(source.as_os_str())?, body)))
+            .for_each(|(entry, body)| body.keep_search(&pass, entry));
     }
 
     /// Before an update publishes its plan: reads whole the outlines `due` and renders

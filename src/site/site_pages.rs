@@ -62,7 +62,7 @@ impl Pass<'_> {
             SitePage::Sitemap => feeds::written(|out| self.write_sitemap(out)),
             SitePage::Robots => feeds::robots(&urls.permalink(SitePage::Sitemap.rel())),
             SitePage::Search => self.render_search_page()?,
-            SitePage::SearchIndex => self.search_index(bodies),
+            SitePage::SearchIndex => feeds::written(|out| self.write_search_index(out, bodies)),
             SitePage::Redirects => self.redirects()?,
             SitePage::NoJekyll => String::new(),
         })
@@ -139,18 +139,22 @@ impl Pass<'_> {
     /// `search/index.json`: what the search page's script searches, one entry per
     /// post, newest first. Text from readers (their names) is data in JSON, which the
     /// script writes into the page as text, never as markup.
-    fn search_index(&self, bodies: &Bodies<'_>) -> String {
-        json_array(&self.search_entries(bodies)).concat()
-    }
-
-    /// Each post's entry in `search_index`, in its order.
-    pub(crate) fn search_entries<'b>(&'b self, bodies: &'b Bodies<'_>) -> Vec<Cow<'b, str>> {
-        (self.site.posts.iter())
-            .map(|e| match bodies.search(e) {
-                Some(entry) => Cow::Borrowed(entry),
-                None => Cow::Owned(self.search_entry(e, "")),
-            })
-            .collect()
+    pub(crate) fn write_search_index(
+        &self,
+        out: &mut dyn Write,
+        bodies: &Bodies<'_>,
+    ) -> io::Result<()> {
+        out.write_all(b"[")?;
+        for (i, e) in self.site.posts.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            match bodies.search(e) {
+                Some(entry) => out.write_all(entry.as_bytes())?,
+                None => out.write_all(self.search_entry(e, bodies.summary(e)).as_bytes())?,
+            }
+        }
+        out.write_all(b"]\n")
     }
 
     /// A post's entry in `search/index.json`; `summary` is its `summary_html`.
@@ -308,19 +312,6 @@ impl SitemapSplit {
 /// The parts of a JSON array of `items` (each one a JSON value), to be written one
 /// after the other: the search index is as large as every entry together (24 MB at
 /// 50,000 posts), and a copy of it joined in memory was a tenth of a build's peak.
-pub(crate) fn json_array<'a>(items: &'a [Cow<'_, str>]) -> Vec<&'a str> {
-    let mut parts = Vec::with_capacity(items.len() * 2 + 2);
-    parts.push("[");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            parts.push(",");
-        }
-        parts.push(item);
-    }
-    parts.push("]\n");
-    parts
-}
-
 pub(crate) fn feed_entry<'e>(
     urls: &crate::site::urls::Urls,
     e: &'e crate::site::Entry,
