@@ -2,9 +2,10 @@
 //! from the plan to files in a sink. Posts render in parallel; every file goes through
 //! the sink, which refuses paths outside the output.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::site::pages::{EntryRef, Made, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
+use crate::site::spill::{Kept, Spill};
 use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
@@ -234,8 +236,12 @@ fn build_into(
             }
         }
         let sink: &dyn Sink = if in_place { &staged } else { &out };
+        // Beside the output (without a name): a spill that cannot be made only costs
+        // memory.
+        let dir = (out.target().parent()).filter(|d| !d.as_os_str().is_empty());
+        let spill = Spill::in_folder(dir.unwrap_or(Path::new("."))).ok();
         let (bodies, conversations) =
-            render_entries_read_whole(&pass, &plan, &|i| read_whole[i], sink)?;
+            render_entries_read_whole(&pass, &plan, &|i| read_whole[i], sink, spill.as_ref())?;
         let rendered = read_whole.iter().filter(|r| **r).count();
         let unchanged = (fresh.iter().zip(&read_whole))
             .map(|(&fresh, &read)| !fresh && !read)
@@ -500,14 +506,15 @@ impl Conversation {
 type EntryLeft = (Option<(std::ffi::OsString, Body)>, (EntryRef, Conversation));
 
 /// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
-/// and writes its page; returns
-/// what lists and feeds show of each post and what the site-wide pages use of each
+/// and writes its page (each post's search entry into `spill`, if there is one);
+/// returns what lists and feeds show of each post and what the site-wide pages use of each
 /// conversation. Every problem of every thread is reported at once.
 fn render_entries_read_whole(
     pass: &Pass<'_>,
     plan: &Plan<'_>,
     wanted: &(dyn Fn(usize) -> bool + Sync),
     sink: &dyn Sink,
+    spill: Option<&Arc<Spill>>,
 ) -> Result<(BodyStore, Vec<(EntryRef, Conversation)>)> {
     let config = &pass.site.config;
     let in_feed = feed_window(pass.site);
@@ -540,7 +547,7 @@ fn render_entries_read_whole(
             let body = match at {
                 EntryRef::Post(i) => Some((
                     entry.doc.source.clone().into_os_string(),
-                    Body::of(pass, &entry, made, i < in_feed),
+                    Body::of(pass, &entry, made, i < in_feed, spill),
                 )),
                 EntryRef::Page(_) => None,
             };
@@ -745,35 +752,43 @@ pub(crate) struct Body {
     pub(crate) summary: String,
     /// Its body as HTML, when kept.
     pub(crate) content: Option<String>,
-    /// Its entry in the search index (`Pass::search_entry`), kept by a server, which
-    /// writes the index again on every update that touches a post (`keep_search`). A
-    /// build makes each entry as it writes the index: held for every post until then,
-    /// they were a tenth of a big site's build's memory. Not saved with the state.
-    #[serde(skip)]
-    pub(crate) search: Option<String>,
+    /// Its entry in the search index (`Pass::search_entry`), made once: the index is
+    /// written again on every update of a server that touches a post. A build keeps
+    /// it in a spill until it writes the index.
+    pub(crate) search: Kept,
 }
 
 impl Body {
-    /// What lists and feeds reuse of `made`, a rendering of `entry`; with `keep`, its
-    /// whole body and its search index entry too.
-    pub(crate) fn of(pass: &Pass<'_>, entry: &Entry, made: Made, keep: bool) -> Body {
+    /// What lists and feeds reuse of `made`, a rendering of `entry`; its whole body
+    /// only with `keep`, its search entry in `spill` if there is one and not `keep`.
+    pub(crate) fn of(
+        pass: &Pass<'_>,
+        entry: &Entry,
+        made: Made,
+        keep: bool,
+        spill: Option<&Arc<Spill>>,
+    ) -> Body {
         let Made {
             content,
             mut summary,
             description,
         } = made;
         summary.shrink_to_fit();
+        let search = pass.search_entry_of(entry, description);
         Body {
-            search: keep.then(|| pass.search_entry_of(entry, description)),
+            search: Kept::new(search, spill.filter(|_| !keep)),
             summary,
             content: keep.then_some(content),
         }
     }
 
-    /// Makes and keeps its search index entry, `entry`'s, if it has none.
-    pub(crate) fn keep_search(&mut self, pass: &Pass<'_>, entry: &Entry) {
-        if self.search.is_none() {
-            self.search = Some(pass.search_entry(entry, &self.summary));
+    /// Holds its search index entry, `entry`'s, in memory: made again if it was not
+    /// kept or its spill cannot be read.
+    pub(crate) fn hold_search(&mut self, pass: &Pass<'_>, entry: &Entry) {
+        if !self.search.is_held() {
+            let text = self.search.text().map(Cow::into_owned);
+            let text = text.unwrap_or_else(|| pass.search_entry(entry, &self.summary));
+            self.search = Kept::Held(text);
         }
     }
 }
@@ -799,9 +814,9 @@ impl Bodies<'_> {
         self.get(entry).map_or("", |b| b.summary.as_str())
     }
 
-    /// Its search index entry, when kept (`Body::keep_search`).
-    pub(crate) fn search(&self, entry: &Entry) -> Option<&str> {
-        self.get(entry).and_then(|b| b.search.as_deref())
+    /// Its search index entry, when kept.
+    pub(crate) fn search(&self, entry: &Entry) -> Option<Cow<'_, str>> {
+        self.get(entry).and_then(|b| b.search.text())
     }
 
     pub(crate) fn content(&self, entry: &Entry) -> &str {
@@ -853,7 +868,7 @@ pub(crate) fn render_plan(
                 return Ok(None);
             };
             let entry = pass.entry(at);
-            let body = Body::of(pass, entry, made, keep_all || i < in_feed);
+            let body = Body::of(pass, entry, made, keep_all || i < in_feed, None);
             Ok(Some((entry.doc.source.clone().into_os_string(), body)))
         })
         .filter_map(Result::transpose)

@@ -135,21 +135,20 @@ impl Incremental {
             outlines,
             quoted: quoted.into_iter().collect(),
         };
-        incremental.keep_search_entries();
+        incremental.hold_search_entries();
         incremental
     }
 
-    /// Makes the search index entry of every post whose body holds none: a build
-    /// keeps none, and the index is written again on every update that touches a
-    /// post.
-    fn keep_search_entries(&mut self) {
+    /// Holds the search index entry of every post in memory: a build keeps them in a
+    /// spill, and the index is written again on every update that touches a post.
+    fn hold_search_entries(&mut self) {
         let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         let posts: foldhash::HashMap<&std::ffi::OsStr, &Entry> = (pass.site.posts.iter())
             .map(|e| (e.doc.source.as_os_str(), e))
             .collect();
         (self.bodies.par_iter_mut())
             .filter_map(|(source, body)| Some((posts.get(source.as_os_str())?, body)))
-            .for_each(|(entry, body)| body.keep_search(&pass, entry));
+            .for_each(|(entry, body)| body.hold_search(&pass, entry));
     }
 
     /// Before an update publishes its plan: reads whole the outlines `due` and renders
@@ -194,7 +193,7 @@ impl Incremental {
             for p in feed_due {
                 let (_, made) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
-                let body = Body::of(&pass, entry, made, true);
+                let body = Body::of(&pass, entry, made, true, None);
                 self.bodies.insert(entry.doc.source.clone().into(), body);
             }
         }

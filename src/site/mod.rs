@@ -14,6 +14,7 @@ pub mod plan;
 mod publish_update;
 mod related;
 mod site_pages;
+mod spill;
 pub(crate) mod state;
 mod static_files;
 pub mod urls;
