@@ -301,31 +301,36 @@ fn build_into(
     for (source, body) in reused {
         bodies.entry(source).or_insert(body);
     }
-    let is_rest = |i: usize| fresh[i] && !matches!(outputs[i].job, Job::Entry(_));
-    let shows_comments = (0..outputs.len()).any(|i| {
-        let site_page = |o: &Output| match o.job {
-            Job::Site(page) => Some(page),
-            _ => None,
-        };
-        is_rest(i)
-            && matches!(
-                site_page(&outputs[i]),
-                Some(SitePage::Engagement | SitePage::CommentsFeed(_))
-            )
+    let rest: Vec<bool> = (outputs.iter().zip(&fresh))
+        .map(|(o, &fresh)| fresh && !matches!(o.job, Job::Entry(_)))
+        .collect();
+    let shows_comments = (outputs.iter().zip(&rest)).any(|(o, &rest)| {
+        rest && matches!(
+            o.job,
+            Job::Site(SitePage::Engagement | SitePage::CommentsFeed(_))
+        )
     });
     let mut quoted = Vec::new();
+    let mut outputs = outputs;
     report.step("render", || {
         if shows_comments {
             quoted = read_shown_comments(&mut site)?;
             touched.extend(quoted.iter().map(|(source, _)| source.clone()));
         }
         let pass = Pass::keeping(&site, &renderer, &mut related);
-        // The very files of the first plan: their collisions were checked then.
-        let plan = plan::plan(&pass, &statics, &outputs)?;
+        // The very files and jobs of the first plan, whose collisions were checked
+        // then: what they are made from changed (the conversations), not which they
+        // are. Not planned again: a second plan of a big site was the peak of its build.
+        let plan = Plan {
+            outputs: std::mem::take(&mut outputs),
+            lists: pass.lists(),
+        };
         let sink: &dyn Sink = if in_place { &staged } else { &out };
-        render_plan(&pass, &plan, &is_rest, &bodies, false, sink)
+        let rendered = render_plan(&pass, &plan, &|i| rest[i], &bodies, false, sink);
+        outputs = plan.outputs;
+        rendered
     })?;
-    report.rendered = rendered + (0..outputs.len()).filter(|&i| is_rest(i)).count();
+    report.rendered = rendered + rest.iter().filter(|r| **r).count();
     report.reused = prints.values().filter(|p| p.1).count();
     report.posts = site.posts.len();
     report.pages = site.pages.len();
