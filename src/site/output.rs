@@ -27,14 +27,6 @@ pub trait Sink: Sync {
         fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
         self.write(rel, &contents)
     }
-    /// Writes the text of `parts`, one after the other, at `rel` (`write_with`).
-    fn write_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
-        self.write_with(rel, &mut |out| {
-            parts
-                .iter()
-                .try_for_each(|part| out.write_all(part.as_bytes()))
-        })
-    }
     /// Copies the file at `from` to `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
 }
@@ -393,15 +385,19 @@ mod tests {
     }
 
     #[test]
-    fn parts_are_written_one_after_the_other() {
+    fn what_is_written_as_it_is_made_lands_whole_and_only_inside() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
         let big = "x".repeat(100_000);
         let parts = ["[", big.as_str(), ",", "\"é\"", "]\n"];
         let out = OutputDir::create(&target, |_, _| {}).unwrap();
-        out.write_parts("search/index.json", &parts).unwrap();
-        out.write_parts("empty.json", &[]).unwrap();
-        assert!(out.write_parts("../x.json", &["{}"]).is_err());
+        let mut each =
+            |out: &mut dyn Write| parts.iter().try_for_each(|p| out.write_all(p.as_bytes()));
+        out.write_with("search/index.json", &mut each).unwrap();
+        out.write_with("empty.json", &mut |_| Ok(())).unwrap();
+        assert!(out.write_with("../x.json", &mut each).is_err());
+        let failing = out.write_with("failed.json", &mut |_| Err(io::ErrorKind::Other.into()));
+        assert!(failing.is_err());
         out.commit().unwrap();
         let written = std::fs::read(target.join("search/index.json")).unwrap();
         assert_eq!(written, parts.concat().as_bytes());

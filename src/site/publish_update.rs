@@ -119,11 +119,10 @@ mod tests {
         let staged = Staged::default();
         staged.write("kept.html", b"after").unwrap();
         staged.write("new/index.html", b"new").unwrap();
-        staged
-            .write_parts("new/index.json", &["[", "1", "]"])
-            .unwrap();
+        let mut json = |out: &mut dyn std::io::Write| out.write_all(b"[1]");
+        staged.write_with("new/index.json", &mut json).unwrap();
         assert!(staged.write("../x", b"no").is_err());
-        assert!(staged.write_parts("../x", &["no"]).is_err());
+        assert!(staged.write_with("../x", &mut json).is_err());
         staged.publish(root, &["old/deep/index.html"]).unwrap();
         assert_eq!(std::fs::read(root.join("kept.html")).unwrap(), b"after");
         assert_eq!(std::fs::read(root.join("new/index.html")).unwrap(), b"new");
