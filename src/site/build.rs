@@ -14,6 +14,7 @@ use crate::config::{self, SiteConfig};
 use crate::content::{self, Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
+use crate::site::engagement::SiteTotals;
 use crate::site::output::{OutputDir, OutputLock, Sink};
 use crate::site::pages::{EntryRef, Made, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
@@ -24,6 +25,7 @@ use crate::site::state::{self, SourcePrints};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
+use crate::threads::conversations::Totals;
 use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
 use crate::threads::{Thread, Tree};
@@ -313,11 +315,17 @@ fn build_into(
     let mut quoted = Vec::new();
     let mut outputs = outputs;
     report.step("render", || {
-        if shows_comments {
-            quoted = read_shown_comments(&mut site)?;
+        // Made once, for the comments to quote and the pages that quote them: the
+        // comments read again do not change them.
+        let totals = shows_comments.then(|| engagement::totals_of(&site));
+        if let Some(totals) = &totals {
+            quoted = read_shown_comments(&mut site, totals)?;
             touched.extend(quoted.iter().map(|(source, _)| source.clone()));
         }
-        let pass = Pass::keeping(&site, &renderer, &mut related);
+        let mut pass = Pass::keeping(&site, &renderer, &mut related);
+        if let Some(totals) = &totals {
+            pass.totals = SiteTotals::kept(totals);
+        }
         // The very files and jobs of the first plan, whose collisions were checked
         // then: what they are made from changed (the conversations), not which they
         // are. Not planned again: a second plan of a big site was the peak of its build.
@@ -606,14 +614,14 @@ fn changed_while_building(path: &Path) -> Error {
     )])
 }
 
-/// Reads again the threads of the comments the site-wide pages show (the build keeps
-/// only each thread's digest once its post is written), keeping the text of those
-/// comments alone.
+/// Reads again the threads of the comments the site-wide pages show (`totals`: the
+/// site's; the build keeps only each thread's digest once its post is written),
+/// keeping the text of those comments alone.
 /// Returns the markdown files of the posts and pages it read again, each with the
 /// comments whose text it kept.
-fn read_shown_comments(site: &mut Site) -> Result<Vec<(PathBuf, Vec<usize>)>> {
+fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf, Vec<usize>)>> {
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (p, c) in engagement::shown_comments(site, &engagement::totals_of(site)) {
+    for (p, c) in engagement::shown_comments(site, totals) {
         wanted.entry(p).or_default().push(c);
     }
     let posts = site.posts.len();
