@@ -263,12 +263,7 @@ pub fn write_sitemap(
     out.write_all(b"</urlset>\n")
 }
 
-/// A sitemap index: the sitemaps at `urls`, each an absolute URL.
-pub fn sitemap_index(urls: impl IntoIterator<Item = String>) -> String {
-    written(|out| write_sitemap_index(out, urls))
-}
-
-/// `sitemap_index`, written to `out`.
+/// A sitemap index, written to `out`: the sitemaps at `urls`, each an absolute URL.
 pub fn write_sitemap_index(
     out: &mut dyn Write,
     urls: impl IntoIterator<Item = String>,

@@ -23,9 +23,7 @@ pub trait Sink: Sync {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<()> {
-        let mut contents = Vec::new();
-        fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
-        self.write(rel, &contents)
+        self.write(rel, &filled(rel, fill)?)
     }
     /// Copies the file at `from` to `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
@@ -312,6 +310,16 @@ impl Sink for OutputDir {
             .map(|_| ())
             .map_err(|e| Error::io(from, "cannot copy", e))
     }
+}
+
+/// What `fill` writes for the file at `rel`, in memory.
+pub(crate) fn filled(
+    rel: &str,
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<Vec<u8>> {
+    let mut contents = Vec::new();
+    fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
+    Ok(contents)
 }
 
 fn create_parent(path: &Path) -> Result<()> {

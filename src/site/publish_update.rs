@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::site::output::{contained, Sink};
+use crate::site::output::{contained, filled, Sink};
 
 /// The files of an update, held in memory until published.
 #[derive(Default)]
@@ -26,9 +26,7 @@ impl Sink for Staged {
         fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<()> {
         // Written once, into the copy held: not written, then copied.
-        let mut contents = Vec::new();
-        fill(&mut contents).map_err(|e| Error::io(Path::new(rel), "cannot write", e))?;
-        self.hold(rel, contents)
+        self.hold(rel, filled(rel, fill)?)
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
