@@ -166,6 +166,7 @@ fn build_into(
     let records = saved.as_ref().map_or(0, state::Saved::records);
     let reading = Reading {
         options,
+        root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
         prints: Mutex::new(HashMap::with_capacity_and_hasher(
             records,
@@ -421,6 +422,8 @@ fn build_into(
 /// not change, otherwise its front matter (`outline`).
 struct Reading<'a> {
     options: &'a BuildOptions,
+    /// The site's folder, its sources fingerprinted from it.
+    root: state::Folder,
     saved: Option<&'a state::Saved>,
     /// The fingerprints of each source when read, and whether the state held it.
     prints: Mutex<foldhash::HashMap<PathBuf, (SourcePrints, bool)>>,
@@ -435,7 +438,7 @@ impl Reading<'_> {
         source: &Source,
         config: &SiteConfig,
     ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-        let prints = SourcePrints::of(root, source);
+        let prints = SourcePrints::of(&self.root, source);
         let saved = self.saved.and_then(|s| s.take(source, &prints));
         unlocked_ref(&self.prints).insert(source.path.clone(), (prints, saved.is_some()));
         let Some((entry, body)) = saved else {
