@@ -179,21 +179,14 @@ fn build_into(
     };
     let read_outline =
         |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
-    let config = site::config(options)?;
-    // The templates are read while the posts load: neither needs the other.
-    let (mut site, renderer) = report.step("load and templates", || {
-        let (site, renderer) = rayon::join(
-            || {
-                site::load_with(options, config.clone(), &read_outline).or_else(|_| {
-                    // Every problem at once, the threads' included.
-                    site::load(options)
-                })
-            },
-            || Renderer::new(&config),
-        );
-        Ok((site?, renderer?))
+    let mut site = report.step("load", || {
+        site::load_with(options, &read_outline).or_else(|_| {
+            // Every problem at once, the threads' included.
+            site::load(options)
+        })
     })?;
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
+    let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let output = options.output_dir();
     let statics = report.step("plan", || static_layers(&site.config, &output))?;
     // Weighed once, here (unless the state holds them), and kept for the updates of

@@ -153,31 +153,16 @@ pub struct Loaded {
 
 /// Loads the site for `options`; any problem is an error listing all of them.
 pub fn load(options: &BuildOptions) -> Result<Site> {
-    load_with(options, config(options)?, &load_entry)
-}
-
-/// The site's configuration as a build of `options` uses it (`site.toml`, then
-/// `--base-url`), its source folders checked.
-pub(crate) fn config(options: &BuildOptions) -> Result<SiteConfig> {
-    let mut config = config::load(&options.root)?;
-    if let Some(url) = &options.base_url {
-        config.set_base_url(url, Path::new("--base-url"))?;
-    }
-    guard::check_sources(&config)?;
-    Ok(config)
+    load_with(options, &load_entry)
 }
 
 /// Reads each source with `read` (a post or page and its thread, or less of them).
 type ReadEntry<'a> =
     &'a (dyn Fn(&Path, &Source, &SiteConfig) -> Result<Entry, Vec<Diagnostic>> + Sync);
 
-/// `load` with `config` (`config(options)`), reading each source with `read`.
-pub(crate) fn load_with(
-    options: &BuildOptions,
-    config: SiteConfig,
-    read: ReadEntry<'_>,
-) -> Result<Site> {
-    let loaded = load_all_with(options, config, read)?;
+/// `load`, reading each source with `read`.
+pub(crate) fn load_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Site> {
+    let loaded = load_all_with(options, read)?;
     match loaded.site {
         Some(site) if loaded.problems.is_empty() => Ok(site),
         _ => Err(Error::Content(loaded.problems)),
@@ -187,15 +172,16 @@ pub(crate) fn load_with(
 /// Loads the site, collecting every content problem instead of stopping at the first.
 /// Only configuration and I/O failures stop it early.
 pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
-    load_all_with(options, config(options)?, &load_entry)
+    load_all_with(options, &load_entry)
 }
 
-fn load_all_with(
-    options: &BuildOptions,
-    config: SiteConfig,
-    read: ReadEntry<'_>,
-) -> Result<Loaded> {
+fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> {
     let root = &options.root;
+    let mut config = config::load(root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url, Path::new("--base-url"))?;
+    }
+    guard::check_sources(&config)?;
     let inventory = content::discover(root)?;
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
