@@ -48,7 +48,9 @@ pub struct Inventory {
 }
 
 /// Lists the content of the site at `root`, sorted by path so builds are reproducible.
-pub fn discover(root: &Path) -> Result<Inventory> {
+/// A build passes its `output`, which no link under `content/` may lead into (each
+/// build would publish the last one inside itself).
+pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
     let content = root.join("content");
     let mut inventory = Inventory::default();
     if !content.is_dir() {
@@ -56,7 +58,10 @@ pub fn discover(root: &Path) -> Result<Inventory> {
     }
     let mut markdown = Vec::new();
     let mut threads = Vec::new();
-    let inside = Inside::new(root);
+    let inside = match output {
+        Some(output) => Inside::new(root).excluding_output(output),
+        None => Inside::new(root),
+    };
     // Links are followed only where they stay inside the site.
     // Sorted by name: siblings' paths differ only in it, and comparing them whole
     // spares taking each name out of its path again at every comparison (a tenth of
@@ -66,10 +71,23 @@ pub fn discover(root: &Path) -> Result<Inventory> {
         .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter();
     while let Some(entry) = walker.next() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&content).to_path_buf();
-            Error::io(&path, "cannot list", e.into())
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A link to an output not made yet leads nowhere so far.
+            Err(e)
+                if e.path()
+                    .is_some_and(|p| p.is_symlink() && inside.refuse(p).is_some()) =>
+            {
+                inventory
+                    .problems
+                    .extend(e.path().and_then(|p| inside.refuse(p)));
+                continue;
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(&content).to_path_buf();
+                return Err(Error::io(&path, "cannot list", e.into()));
+            }
+        };
         let name = entry.file_name().to_string_lossy();
         let ignored = entry.depth() > 0 && is_ignored(&name);
         let refused = match ignored || (entry.depth() > 0 && !entry.path_is_symlink()) {

@@ -32,7 +32,7 @@ pub(crate) struct Post {
 
 /// The site's posts and pages, or only the one whose slug is `only`.
 pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Result<Vec<Post>> {
-    let inventory = content::discover(root)?;
+    let inventory = content::discover(root, None)?;
     let origin = origin(&config.base_url);
     let mut posts = Vec::new();
     let mut slugs = Vec::new();

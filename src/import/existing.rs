@@ -28,7 +28,7 @@ impl Existing {
     /// Reads every post and page of the site at `root`, posts at the addresses
     /// `permalinks` gives them.
     pub(crate) fn load(root: &Path, permalinks: &PostPattern) -> Result<Self> {
-        let inventory = content::discover(root)?;
+        let inventory = content::discover(root, None)?;
         let mut existing = Existing::default();
         for source in &inventory.sources {
             match content::load_document(root, source, permalinks) {

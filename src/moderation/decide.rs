@@ -45,7 +45,7 @@ pub fn decide(
     post: Option<&str>,
 ) -> Result<Verdict> {
     let config = config::load(root)?;
-    let inventory = content::discover(root)?;
+    let inventory = content::discover(root, None)?;
     let slug_of = |source: &content::Source| {
         content::load_document(root, source, &config.permalinks)
             .ok()

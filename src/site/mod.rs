@@ -182,7 +182,7 @@ fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> 
         config.set_base_url(url, Path::new("--base-url"))?;
     }
     guard::check_sources(&config)?;
-    let inventory = content::discover(root)?;
+    let inventory = content::discover(root, Some(&options.output_dir()))?;
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
         .par_iter()

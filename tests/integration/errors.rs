@@ -295,6 +295,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: static/pub: this link leads into the build's output (public): each build would publish the previous one inside itself\n  help: remove the link, or point it at a folder that is not, and does not hold, the output\n",
     },
     Mistake {
+        mistake: "content/: a link to the output folder",
+        files: &[("content/mirror", "link to ../public")],
+        args: &["build"],
+        stderr: "error: content/mirror: this link leads into the build's output (public): each build would publish the previous one inside itself\n  help: remove the link, or point it at a folder that is not, and does not hold, the output\n",
+    },
+    Mistake {
         mistake: "static/: a link to a folder that holds it",
         files: &[("static/a/up", "link to ..")],
         args: &["build"],

@@ -365,6 +365,40 @@ fn links_that_stay_inside_the_site_are_followed() {
     assert_eq!(site.read("posts/notes.txt"), "notes");
 }
 
+/// `content/mirror` → `../public` copied the last build into the new one: 16, 32,
+/// 48, 64 files, growing by a site with every build.
+#[cfg(unix)]
+#[test]
+fn a_content_link_into_the_output_grew_the_site_with_every_build() {
+    let site = SiteTest::fixture("site/basic");
+    site.build();
+    let files = || {
+        walkdir::WalkDir::new(site.root.join("public"))
+            .into_iter()
+            .count()
+    };
+    let before = files();
+    symlink(Path::new("../public"), &site.root.join("content/mirror"));
+    for _ in 0..2 {
+        let run = site.run(&["build"]).failure(1);
+        assert!(
+            run.stderr.starts_with(
+                "error: content/mirror: this link leads into the build's output (public)"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(files(), before, "the output changed");
+    }
+    assert!(!site.exists("mirror"));
+    let run = site.run(&["check"]).failure(1);
+    assert!(
+        run.stderr.contains("content/mirror: this link leads into"),
+        "check: {}",
+        run.stderr
+    );
+}
+
 const THREAD: &str = "comments:\n  - id: c1\n    author: Ann\n    email: ann@example.org\n    date: 2024-01-02\n    body: Hi\n";
 
 #[track_caller]
