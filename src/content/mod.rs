@@ -18,7 +18,7 @@ pub use document::{
 };
 pub use taxonomy::{config_line, Taxonomy, TaxonomyStrings};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::site::guard::Inside;
 
 pub const THREAD_SUFFIX: &str = ".comments.yaml";
@@ -101,14 +101,25 @@ pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
             }
             continue;
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel = entry
             .path()
             .strip_prefix(root)
-            .expect("walkdir yields paths under its root")
-            .to_path_buf();
+            .expect("walkdir yields paths under its root");
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            // Reading one would wait for ever (a pipe) or never end (a device); left
+            // out without a word, a post or a thread would be lost unseen.
+            let source = name.ends_with(".md") || name.ends_with(THREAD_SUFFIX);
+            if source && !kind.is_dir() {
+                inventory.problems.push(Diagnostic::new(
+                    Location::new(rel, None),
+                    "this is not a file but a named pipe, a socket or a device, which rapport does not read",
+                    "replace it with a file, or move it out of content/",
+                ));
+            }
+            continue;
+        }
+        let rel = rel.to_path_buf();
         if name.ends_with(THREAD_SUFFIX) {
             threads.push(rel);
         } else if name.ends_with(".md") {

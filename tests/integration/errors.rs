@@ -295,6 +295,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: static/pub: this link leads into the build's output (public): each build would publish the previous one inside itself\n  help: remove the link, or point it at a folder that is not, and does not hold, the output\n",
     },
     Mistake {
+        mistake: "a post that is a named pipe",
+        files: &[("content/posts/pipe.md", "a named pipe")],
+        args: &["build"],
+        stderr: "error: content/posts/pipe.md: this is not a file but a named pipe, a socket or a device, which rapport does not read\n  help: replace it with a file, or move it out of content/\n",
+    },
+    Mistake {
         mistake: "content/: a link to the output folder",
         files: &[("content/mirror", "link to ../public")],
         args: &["build"],
@@ -485,6 +491,13 @@ fn run(m: &Mistake) -> Option<String> {
                 let link = site.root.join(rel);
                 std::fs::create_dir_all(link.parent().unwrap()).unwrap();
                 std::os::unix::fs::symlink(target, link).unwrap();
+            }
+            None if *text == "a named pipe" => {
+                let made = std::process::Command::new("mkfifo")
+                    .arg(site.root.join(rel))
+                    .status()
+                    .unwrap();
+                assert!(made.success());
             }
             None => match text.strip_prefix("padded to ") {
                 Some(len) => {
