@@ -73,17 +73,13 @@ pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
-            // A link to an output not made yet leads nowhere so far.
-            Err(e)
-                if e.path()
-                    .is_some_and(|p| p.is_symlink() && inside.refuse(p).is_some()) =>
-            {
-                inventory
-                    .problems
-                    .extend(e.path().and_then(|p| inside.refuse(p)));
-                continue;
-            }
             Err(e) => {
+                // A link to an output not made yet leads nowhere so far.
+                let link = e.path().filter(|p| p.is_symlink());
+                if let Some(refused) = link.and_then(|p| inside.refuse(p)) {
+                    inventory.problems.push(refused);
+                    continue;
+                }
                 let path = e.path().unwrap_or(&content).to_path_buf();
                 return Err(Error::io(&path, "cannot list", e.into()));
             }

@@ -51,33 +51,30 @@ pub(crate) struct Print {
 impl Print {
     /// The fingerprint of the file at `path`, `None` when it cannot be read.
     pub(crate) fn of(path: &Path) -> Option<Print> {
-        std::fs::metadata(path)
-            .ok()
-            .map(|meta| Print::of_meta(&meta))
+        Print::of_meta(&std::fs::metadata(path).ok()?)
     }
 
     #[cfg(unix)]
-    fn of_meta(meta: &std::fs::Metadata) -> Print {
+    fn of_meta(meta: &std::fs::Metadata) -> Option<Print> {
         use std::os::unix::fs::MetadataExt;
-        Print::new(
+        Some(Print::new(
             meta.len(),
             (meta.mtime(), meta.mtime_nsec()),
             meta.ino(),
             (meta.ctime(), meta.ctime_nsec()),
-        )
+        ))
     }
 
     #[cfg(not(unix))]
-    fn of_meta(meta: &std::fs::Metadata) -> Print {
-        let (seconds, nanos) = match meta.modified().map(|t| t.duration_since(UNIX_EPOCH)) {
-            Ok(Ok(d)) => (d.as_secs() as i64, i64::from(d.subsec_nanos())),
-            Ok(Err(e)) => (
+    fn of_meta(meta: &std::fs::Metadata) -> Option<Print> {
+        let (seconds, nanos) = match meta.modified().ok()?.duration_since(UNIX_EPOCH) {
+            Ok(d) => (d.as_secs() as i64, i64::from(d.subsec_nanos())),
+            Err(e) => (
                 -(e.duration().as_secs() as i64),
                 -i64::from(e.duration().subsec_nanos()),
             ),
-            Err(_) => (0, 0),
         };
-        Print::new(meta.len(), (seconds, nanos), 0, (0, 0))
+        Some(Print::new(meta.len(), (seconds, nanos), 0, (0, 0)))
     }
 
     /// Times as seconds and nanoseconds since 1970.
