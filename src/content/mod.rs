@@ -74,13 +74,20 @@ pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                // A link to an output not made yet leads nowhere so far.
-                let link = e.path().filter(|p| p.is_symlink());
-                if let Some(refused) = link.and_then(|p| inside.refuse(p)) {
-                    inventory.problems.push(refused);
+                let path = e.path().unwrap_or(&content).to_path_buf();
+                let name = path.file_name().map(OsStr::to_string_lossy);
+                // An editor's lock (Emacs' `.#post.md`) is a link that leads nowhere.
+                if e.depth() > 0 && name.is_some_and(|n| is_ignored(&n)) {
                     continue;
                 }
-                let path = e.path().unwrap_or(&content).to_path_buf();
+                if e.depth() > 0 && path.is_symlink() {
+                    // A link to an output not made yet leads nowhere so far.
+                    let refused = inside.refuse(&path);
+                    inventory
+                        .problems
+                        .push(refused.unwrap_or_else(|| broken_link(root, &path)));
+                    continue;
+                }
                 return Err(Error::io(&path, "cannot list", e.into()));
             }
         };
@@ -155,6 +162,31 @@ pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
         .collect();
     inventory.orphan_threads.sort();
     Ok(inventory)
+}
+
+/// What is wrong with the link at `path`, which the listing could not follow: it
+/// leads nowhere, or round in a circle of links.
+fn broken_link(root: &Path, path: &Path) -> Diagnostic {
+    let location = Location::new(path.strip_prefix(root).unwrap_or(path), None);
+    let target = std::fs::read_link(path).unwrap_or_default();
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Diagnostic::new(
+            location,
+            format!(
+                "this link leads to {}, which does not exist",
+                target.display()
+            ),
+            "remove the link, or point it at a file that exists",
+        ),
+        _ => Diagnostic::new(
+            location,
+            format!(
+                "this link leads to {}, which leads back to it or to a folder holding it, so it never ends",
+                target.display()
+            ),
+            "remove the link, or point it at a file or folder that does not lead back to it",
+        ),
+    }
 }
 
 /// Why the file at `rel` (relative to the site's folder `root`, under `content/`) may

@@ -301,6 +301,18 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/posts/pipe.md: this is not a file but a named pipe, a socket or a device, which rapport does not read\n  help: replace it with a file, or move it out of content/\n",
     },
     Mistake {
+        mistake: "content/: a link that leads nowhere",
+        files: &[("content/posts/gone.md", "link to nowhere.md")],
+        args: &["build"],
+        stderr: "error: content/posts/gone.md: this link leads to nowhere.md, which does not exist\n  help: remove the link, or point it at a file that exists\n",
+    },
+    Mistake {
+        mistake: "content/: a link to a folder that holds it",
+        files: &[("content/posts/up", "link to ..")],
+        args: &["build"],
+        stderr: "error: content/posts/up: this link leads to .., which leads back to it or to a folder holding it, so it never ends\n  help: remove the link, or point it at a file or folder that does not lead back to it\n",
+    },
+    Mistake {
         mistake: "content/: a link to the output folder",
         files: &[("content/mirror", "link to ../public")],
         args: &["build"],

@@ -399,6 +399,24 @@ fn a_content_link_into_the_output_grew_the_site_with_every_build() {
     );
 }
 
+/// Emacs marks a file with unsaved edits by a link that leads nowhere, `.#first.md`
+/// beside it: the build stopped at it ("cannot list: No such file or directory")
+/// although a name starting with `.` or `#` is never published.
+#[cfg(unix)]
+#[test]
+fn an_editors_lock_link_beside_a_post_stopped_the_build() {
+    let site = SiteTest::fixture("site/basic");
+    symlink(
+        Path::new("user@host.4242:1700000000"),
+        &site.root.join("content/posts/.#first.md"),
+    );
+    symlink(Path::new("../public"), &site.root.join("content/.hidden"));
+    site.build();
+    site.build();
+    assert!(site.exists("posts/first/index.html"));
+    site.run(&["check"]).success();
+}
+
 const THREAD: &str = "comments:\n  - id: c1\n    author: Ann\n    email: ann@example.org\n    date: 2024-01-02\n    body: Hi\n";
 
 #[track_caller]
