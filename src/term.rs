@@ -28,6 +28,15 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as one item of a line (a file's name): `printable`, and its newlines and
+/// tabs written as `\n` and `\t`, which would otherwise fake a line of output.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\t']) {
+        return printable(text);
+    }
+    Cow::Owned(printable(&text.replace('\n', "\\n").replace('\t', "\\t")).into_owned())
+}
+
 /// JSON for the terminal: serde_json escapes C0 controls but writes DEL and C1
 /// controls raw, and `printable`'s `\u{9b}` is no JSON escape, so those become
 /// `\u009b`, which keeps the document valid. They occur only inside strings.
@@ -57,6 +66,15 @@ mod tests {
             "Eve\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K\\r\\u{7f}\\u{9b}"
         );
         assert!(matches!(printable("a\tb\nc é"), Cow::Borrowed("a\tb\nc é")));
+    }
+
+    #[test]
+    fn a_name_stays_on_its_line() {
+        assert_eq!(
+            one_line("x\n    No problems found\t\u{1b}.md"),
+            "x\\n    No problems found\\t\\u{1b}.md"
+        );
+        assert!(matches!(one_line("café.md"), Cow::Borrowed("café.md")));
     }
 
     #[test]

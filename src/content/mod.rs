@@ -174,7 +174,7 @@ fn broken_link(root: &Path, path: &Path) -> Diagnostic {
             location,
             format!(
                 "this link leads to {}, which does not exist",
-                target.display()
+                crate::term::one_line(&target.to_string_lossy())
             ),
             "remove the link, or point it at a file that exists",
         ),
@@ -182,7 +182,7 @@ fn broken_link(root: &Path, path: &Path) -> Diagnostic {
             location,
             format!(
                 "this link leads to {}, which leads back to it or to a folder holding it, so it never ends",
-                target.display()
+                crate::term::one_line(&target.to_string_lossy())
             ),
             "remove the link, or point it at a file or folder that does not lead back to it",
         ),

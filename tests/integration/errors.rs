@@ -307,6 +307,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/posts/gone.md: this link leads to nowhere.md, which does not exist\n  help: remove the link, or point it at a file that exists\n",
     },
     Mistake {
+        mistake: "content/: a link that leads nowhere, a newline in its name",
+        files: &[("content/posts/x\nNo problems found.md", "link to nowhere.md")],
+        args: &["build"],
+        stderr: "error: content/posts/x\\nNo problems found.md: this link leads to nowhere.md, which does not exist\n  help: remove the link, or point it at a file that exists\n",
+    },
+    Mistake {
         mistake: "content/: a link to a folder that holds it",
         files: &[("content/posts/up", "link to ..")],
         args: &["build"],
