@@ -222,8 +222,12 @@ impl Unread {
 /// anything is read, and a file growing meanwhile is read no further than the limit.
 fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(Unread::Io)?;
-    let size = file.metadata().map_err(Unread::Io)?.len();
+    let file = open_without_waiting(path).map_err(Unread::Io)?;
+    let meta = file.metadata().map_err(Unread::Io)?;
+    if !meta.is_file() {
+        return Err(Unread::Io(not_a_file()));
+    }
+    let size = meta.len();
     if size > limit {
         return Err(Unread::Size { size, limit });
     }
@@ -235,6 +239,34 @@ fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
         read if read > limit => Err(Unread::Size { size: read, limit }),
         _ => Ok(bytes),
     }
+}
+
+/// Opens `path` to read it without waiting: opening a named pipe waits for a writer,
+/// for ever if none comes (`read_at_most` then refuses what is not a file).
+#[cfg(target_os = "linux")]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
+}
+
+/// Where opening without waiting is not at hand, a pipe is told before it is opened.
+#[cfg(not(target_os = "linux"))]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    std::fs::File::open(path)
+}
+
+fn not_a_file() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "it is not a file but a named pipe, a socket or a device",
+    )
 }
 
 /// The bound a comment body breaks, if any.
@@ -473,6 +505,24 @@ fn token_end(bytes: &[u8], from: usize, in_flow: bool) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A thread file replaced by a named pipe while `serve --watch` ran was opened by
+    /// the update, which then waited for a writer for ever.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("hello.comments.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(read_thread_file(&pipe).is_err()));
+        let refused = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(refused, Ok(true), "still waiting, or read");
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "hello").unwrap();
+        assert_eq!(read_thread_file(&file).ok(), Some(b"hello".to_vec()));
+    }
 
     fn found(text: &str) -> Option<(usize, usize, Found)> {
         scan_yaml(text).map(|f| (f.line, f.column, f.what))
