@@ -85,7 +85,7 @@ pub enum Error {
     #[error("{}", render_diagnostics(.0))]
     Content(Vec<Diagnostic>),
     /// A file or directory could not be read or written.
-    #[error("{}: {action}: {source}", path.display())]
+    #[error("{}: {action}: {source}", crate::term::one_line(&path.to_string_lossy()))]
     Io {
         path: PathBuf,
         action: &'static str,
@@ -171,4 +171,22 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
             "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_files_name_stays_on_its_line_in_every_error() {
+        let name = Path::new("posts/x\nNo problems found.md");
+        let io = Error::io(name, "cannot read", std::io::ErrorKind::NotFound.into());
+        let diagnostic = Diagnostic::new(Location::new(name, Some(2)), "wrong", "mend it");
+        for shown in [io.to_string(), diagnostic.to_string()] {
+            assert!(
+                shown.starts_with("posts/x\\nNo problems found.md"),
+                "{shown}"
+            );
+        }
+    }
 }
