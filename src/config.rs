@@ -284,6 +284,17 @@ pub fn load(root: &Path) -> Result<SiteConfig> {
             ),
         )));
     }
+    if let Some(what) = std::fs::metadata(&path).ok().filter(|m| !m.is_file()) {
+        let problem = match what.is_dir() {
+            true => "this is a folder, not a file",
+            false => "this is not a file but a named pipe, a socket or a device, which rapport does not read",
+        };
+        return Err(Error::from(Diagnostic::new(
+            Location::new(shown, None),
+            problem,
+            "replace it with a file holding the site's settings (`rapport init DIR` writes one)",
+        )));
+    }
     if !path.is_file() {
         let help = match site_above(root) {
             Some(site) => format!(

@@ -445,6 +445,18 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/site.toml: no site.toml here\n  help: this folder is inside the site at .: run rapport there, or pass --root .\n",
     },
     Mistake {
+        mistake: "site.toml is a named pipe",
+        files: &[("site.toml", "a named pipe")],
+        args: &["build"],
+        stderr: "error: site.toml: this is not a file but a named pipe, a socket or a device, which rapport does not read\n  help: replace it with a file holding the site's settings (`rapport init DIR` writes one)\n",
+    },
+    Mistake {
+        mistake: "site.toml is a folder",
+        files: &[("site.toml", "a folder")],
+        args: &["build"],
+        stderr: "error: site.toml: this is a folder, not a file\n  help: replace it with a file holding the site's settings (`rapport init DIR` writes one)\n",
+    },
+    Mistake {
         mistake: "--output names the site's own folder",
         files: &[],
         args: &["build", "--output", "content"],
@@ -510,7 +522,12 @@ fn run(m: &Mistake) -> Option<String> {
                 std::fs::create_dir_all(link.parent().unwrap()).unwrap();
                 std::os::unix::fs::symlink(target, link).unwrap();
             }
+            None if *text == "a folder" => {
+                let _ = std::fs::remove_file(site.root.join(rel));
+                std::fs::create_dir_all(site.root.join(rel)).unwrap();
+            }
             None if *text == "a named pipe" => {
+                let _ = std::fs::remove_file(site.root.join(rel));
                 let made = std::process::Command::new("mkfifo")
                     .arg(site.root.join(rel))
                     .status()
