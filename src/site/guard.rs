@@ -60,9 +60,25 @@ fn source_folders(config: &SiteConfig) -> Vec<PathBuf> {
     folders
 }
 
+/// A source folder that is the site's folder or holds it (`content -> .`): the site
+/// would be read as its own content, its output and settings with it.
+fn source_holding_the_site(config: &SiteConfig) -> Option<Diagnostic> {
+    let root = resolve(&config.root);
+    let folder = (source_folders(config).into_iter()).find(|f| root.starts_with(resolve(f)))?;
+    let shown = folder.strip_prefix(&config.root).unwrap_or(&folder);
+    Some(Diagnostic::new(
+        Location::new(shown, None),
+        "this leads to the site's own folder, or to a folder holding it, so the site would be read as its own content",
+        format!("make {} a folder of its own inside the site", shown.display()),
+    ))
+}
+
 /// The output is swapped wholesale: it must not be or hold the site, nor be, hold or
 /// lie in one of its source folders, however either is reached.
 pub fn check_output_location(config: &SiteConfig, output: &Path) -> Result<()> {
+    if let Some(problem) = source_holding_the_site(config) {
+        return Err(Error::from(problem));
+    }
     let out = resolve(output);
     let mut sources = source_folders(config);
     sources.push(config.root.join("themes"));
@@ -87,6 +103,9 @@ pub fn check_output_location(config: &SiteConfig, output: &Path) -> Result<()> {
 /// theme comes from elsewhere: a link to `../../.env` must not publish the site's
 /// secrets). Links under `content/` are checked as content is discovered.
 pub fn check_sources(config: &SiteConfig) -> Result<()> {
+    if let Some(problem) = source_holding_the_site(config) {
+        return Err(Error::from(problem));
+    }
     let site = Inside::new(&config.root);
     let mut refused: Vec<PathBuf> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();

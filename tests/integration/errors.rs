@@ -445,6 +445,12 @@ const CATALOGUE: &[Mistake] = &[
         stderr: "error: content/site.toml: no site.toml here\n  help: this folder is inside the site at .: run rapport there, or pass --root .\n",
     },
     Mistake {
+        mistake: "content is a link to the site's own folder",
+        files: &[("content", "link to .")],
+        args: &["build"],
+        stderr: "error: content: this leads to the site's own folder, or to a folder holding it, so the site would be read as its own content\n  help: make content a folder of its own inside the site\n",
+    },
+    Mistake {
         mistake: "site.toml is a named pipe",
         files: &[("site.toml", "a named pipe")],
         args: &["build"],
@@ -519,6 +525,7 @@ fn run(m: &Mistake) -> Option<String> {
         match text.strip_prefix("link to ") {
             Some(target) => {
                 let link = site.root.join(rel);
+                let _ = std::fs::remove_dir_all(&link);
                 std::fs::create_dir_all(link.parent().unwrap()).unwrap();
                 std::os::unix::fs::symlink(target, link).unwrap();
             }
