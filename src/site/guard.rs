@@ -69,7 +69,10 @@ fn source_holding_the_site(config: &SiteConfig) -> Option<Diagnostic> {
     Some(Diagnostic::new(
         Location::new(shown, None),
         "this leads to the site's own folder, or to a folder holding it, so the site would be read as its own content",
-        format!("make {} a folder of its own inside the site", shown.display()),
+        format!(
+            "make {} a folder of its own inside the site",
+            crate::term::one_line(&shown.to_string_lossy())
+        ),
     ))
 }
 
