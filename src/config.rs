@@ -287,7 +287,7 @@ pub fn load(root: &Path) -> Result<SiteConfig> {
     if let Some(what) = std::fs::metadata(&path).ok().filter(|m| !m.is_file()) {
         let problem = match what.is_dir() {
             true => "this is a folder, not a file",
-            false => "this is not a file but a named pipe, a socket or a device, which rapport does not read",
+            false => crate::limits::NOT_A_FILE,
         };
         return Err(Error::from(Diagnostic::new(
             Location::new(shown, None),

@@ -262,6 +262,11 @@ fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// What is said of a source that is not a regular file (the listing's and
+/// site.toml's problem).
+pub(crate) const NOT_A_FILE: &str =
+    "this is not a file but a named pipe, a socket or a device, which rapport does not read";
+
 fn not_a_file() -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::InvalidInput,

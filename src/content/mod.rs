@@ -116,7 +116,7 @@ pub fn discover(root: &Path, output: Option<&Path>) -> Result<Inventory> {
             if source && !kind.is_dir() {
                 inventory.problems.push(Diagnostic::new(
                     Location::new(rel, None),
-                    "this is not a file but a named pipe, a socket or a device, which rapport does not read",
+                    crate::limits::NOT_A_FILE,
                     "replace it with a file, or move it out of content/",
                 ));
             }
