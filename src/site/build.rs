@@ -179,8 +179,13 @@ fn build_into(
     };
     let read_outline =
         |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
+    let fingerprint = || {
+        if let Some(state) = reading.saved {
+            state.fingerprint(&reading.root);
+        }
+    };
     let mut site = report.step("load", || {
-        site::load_with(options, &read_outline).or_else(|_| {
+        site::load_with(options, &read_outline, &fingerprint).or_else(|_| {
             // Every problem at once, the threads' included.
             site::load(options)
         })
@@ -431,8 +436,10 @@ impl Reading<'_> {
         source: &Source,
         config: &SiteConfig,
     ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-        let prints = SourcePrints::of(&self.root, source);
-        let saved = self.saved.and_then(|s| s.take(source, &prints));
+        let (prints, saved) = match self.saved {
+            Some(state) => state.take(&self.root, source),
+            None => (SourcePrints::of(&self.root, source), None),
+        };
         unlocked_ref(&self.prints).insert(source.path.clone(), (prints, saved.is_some()));
         let Some((entry, body)) = saved else {
             return outline(root, source, config, self.options);

@@ -153,16 +153,21 @@ pub struct Loaded {
 
 /// Loads the site for `options`; any problem is an error listing all of them.
 pub fn load(options: &BuildOptions) -> Result<Site> {
-    load_with(options, &load_entry)
+    load_with(options, &load_entry, &|| {})
 }
 
 /// Reads each source with `read` (a post or page and its thread, or less of them).
 type ReadEntry<'a> =
     &'a (dyn Fn(&Path, &Source, &SiteConfig) -> Result<Entry, Vec<Diagnostic>> + Sync);
 
-/// `load`, reading each source with `read`.
-pub(crate) fn load_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Site> {
-    let loaded = load_all_with(options, read)?;
+/// `load`, reading each source with `read`, after `ahead`, which runs while the
+/// content folder is listed.
+pub(crate) fn load_with(
+    options: &BuildOptions,
+    read: ReadEntry<'_>,
+    ahead: &(dyn Fn() + Sync),
+) -> Result<Site> {
+    let loaded = load_all_with(options, read, ahead)?;
     match loaded.site {
         Some(site) if loaded.problems.is_empty() => Ok(site),
         _ => Err(Error::Content(loaded.problems)),
@@ -172,17 +177,25 @@ pub(crate) fn load_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<S
 /// Loads the site, collecting every content problem instead of stopping at the first.
 /// Only configuration and I/O failures stop it early.
 pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
-    load_all_with(options, &load_entry)
+    load_all_with(options, &load_entry, &|| {})
 }
 
-fn load_all_with(options: &BuildOptions, read: ReadEntry<'_>) -> Result<Loaded> {
+fn load_all_with(
+    options: &BuildOptions,
+    read: ReadEntry<'_>,
+    ahead: &(dyn Fn() + Sync),
+) -> Result<Loaded> {
     let root = &options.root;
     let mut config = config::load(root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url, Path::new("--base-url"))?;
     }
     guard::check_sources(&config)?;
-    let inventory = content::discover(root, Some(&options.output_dir()))?;
+    let (inventory, ()) = rayon::join(
+        || content::discover(root, Some(&options.output_dir())),
+        ahead,
+    );
+    let inventory = inventory?;
     let results: Vec<Result<Entry, Vec<Diagnostic>>> = inventory
         .sources
         .par_iter()
