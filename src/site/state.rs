@@ -7,7 +7,7 @@
 //! A state counts only for the very folder it was saved with, by the same rapport,
 //! with the same site.toml, templates, themes and translations and the same build
 //! options; anything else about it (missing, cut short, damaged, another version)
-//! makes the build a full one. It is removed before a build publishes and written
+//! makes the build a full one, and a damaged record costs its post read again. It is removed before a build publishes and written
 //! again after, under the output's lock.
 
 use std::collections::HashMap;
@@ -30,7 +30,7 @@ use crate::site::related::KeptRelated;
 use crate::site::{BuildOptions, Entry};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x09";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x0a";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -234,9 +234,9 @@ struct Head {
     /// Each output's file, digest and fingerprint as published.
     outputs: Vec<(String, u64, Print)>,
     copied: Vec<(PathBuf, Print)>,
-    /// Each record's markdown file, its thread file and where its bytes lie in the
-    /// file.
-    records: Vec<(PathBuf, Option<PathBuf>, u64, u64)>,
+    /// Each record's markdown file, its thread file, where its bytes lie in the file
+    /// and their sum.
+    records: Vec<(PathBuf, Option<PathBuf>, Place)>,
     /// The related posts of each post and the fingerprint of the posts they were
     /// weighed from (`KeptRelated`).
     related: Option<(u64, Vec<Vec<usize>>)>,
@@ -247,8 +247,31 @@ struct HeadRef<'a> {
     output: Identity,
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
-    records: Vec<(&'a Path, Option<&'a Path>, u64, u64)>,
+    records: Vec<(&'a Path, Option<&'a Path>, Place)>,
     related: Option<(u64, &'a [Vec<usize>])>,
+}
+
+/// Where a record's bytes lie in the state file, and their sum: each record is
+/// checked when read, not the whole file at each start (108 MB at 50,000 posts).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Place {
+    start: u64,
+    end: u64,
+    sum: u32,
+}
+
+impl Place {
+    fn of(at: u64, bytes: &[u8]) -> Place {
+        Place {
+            start: at,
+            end: at + bytes.len() as u64,
+            sum: crc32fast::hash(bytes),
+        }
+    }
+
+    fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
 }
 
 /// The first bytes of a state file.
@@ -258,13 +281,12 @@ struct Header {
     /// Where `Head` starts: the records lie between the header and it.
     head_at: u64,
     head_len: u64,
-    /// The sums of the records' bytes and of `Head`'s.
-    records_sum: u32,
+    /// The sum of `Head`'s bytes.
     head_sum: u32,
 }
 
 impl Header {
-    const LEN: usize = 16 + 8 + 8 + 8 + 4 + 4;
+    const LEN: usize = 16 + 8 + 8 + 8 + 4;
 
     fn to_bytes(self) -> [u8; Header::LEN] {
         let mut bytes = [0; Header::LEN];
@@ -272,8 +294,7 @@ impl Header {
         bytes[16..24].copy_from_slice(&self.key.to_le_bytes());
         bytes[24..32].copy_from_slice(&self.head_at.to_le_bytes());
         bytes[32..40].copy_from_slice(&self.head_len.to_le_bytes());
-        bytes[40..44].copy_from_slice(&self.records_sum.to_le_bytes());
-        bytes[44..48].copy_from_slice(&self.head_sum.to_le_bytes());
+        bytes[40..44].copy_from_slice(&self.head_sum.to_le_bytes());
         bytes
     }
 
@@ -285,8 +306,7 @@ impl Header {
             key: word(16),
             head_at: word(24),
             head_len: word(32),
-            records_sum: half(40),
-            head_sum: half(44),
+            head_sum: half(40),
         })
     }
 }
@@ -337,7 +357,7 @@ pub(crate) struct Saved {
 /// A post's or page's record in the state read.
 struct Held {
     /// Where its bytes lie in the file.
-    at: std::ops::Range<usize>,
+    at: Place,
     /// Its thread file when saved.
     thread: Option<PathBuf>,
     /// Whether the build took it already.
@@ -374,7 +394,7 @@ impl Saved {
         if now.md.is_none() || held.taken.swap(true, Ordering::Relaxed) {
             return (now, None);
         }
-        let decoded = self.read_at(held.at.clone()).and_then(|bytes| {
+        let decoded = self.read_at(held.at).and_then(|bytes| {
             bincode::DefaultOptions::new()
                 .deserialize::<Record>(&bytes)
                 .ok()
@@ -388,11 +408,11 @@ impl Saved {
         (now, kept.map(|record| (record.entry, record.body)))
     }
 
-    /// The bytes at `at` of the state file.
-    fn read_at(&self, at: std::ops::Range<usize>) -> Option<Vec<u8>> {
+    /// The bytes at `at` of the state file, if their sum is the one saved.
+    fn read_at(&self, at: Place) -> Option<Vec<u8>> {
         let mut bytes = vec![0; at.len()];
-        read_exact_at(&self.file, &mut bytes, at.start as u64).ok()?;
-        Some(bytes)
+        read_exact_at(&self.file, &mut bytes, at.start).ok()?;
+        (crc32fast::hash(&bytes) == at.sum).then_some(bytes)
     }
 
     /// The related posts the build that saved it weighed, to be weighed again only
@@ -415,8 +435,8 @@ impl Saved {
     }
 
     /// Where the record of `source` lies in the file.
-    fn record(&self, source: &Path) -> Option<std::ops::Range<usize>> {
-        self.records.get(source).map(|held| held.at.clone())
+    fn record(&self, source: &Path) -> Option<Place> {
+        self.records.get(source).map(|held| held.at)
     }
 
     /// The fingerprint of the file published at `file`, as saved.
@@ -528,12 +548,11 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     if header.key != key
         || head_at < Header::LEN
         || header.head_at.checked_add(header.head_len) != Some(before.len())
-        || records_sum(&mut file, head_at - Header::LEN).ok()? != header.records_sum
     {
         return None;
     }
     let mut head = vec![0; head_len];
-    file.read_exact(&mut head).ok()?;
+    read_exact_at(&file, &mut head, header.head_at).ok()?;
     if crc32fast::hash(&head) != header.head_sum {
         return None;
     }
@@ -546,13 +565,12 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     }
     let mut records = foldhash::HashMap::default();
     records.reserve(head.records.len());
-    for (path, thread, start, end) in head.records {
-        let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
-        if start < Header::LEN || end < start || end > head_at {
+    for (path, thread, at) in head.records {
+        if at.start < Header::LEN as u64 || at.end < at.start || at.end > header.head_at {
             return None;
         }
         let held = Held {
-            at: start..end,
+            at,
             thread,
             taken: AtomicBool::new(false),
             prints: OnceLock::new(),
@@ -571,20 +589,6 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         records,
         related: head.related,
     })
-}
-
-/// The sum of the next `len` bytes of `file`, read through a piece at a time.
-fn records_sum(file: &mut File, len: usize) -> std::io::Result<u32> {
-    let mut sum = crc32fast::Hasher::new();
-    let mut piece = vec![0; len.min(1 << 20)];
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(piece.len());
-        file.read_exact(&mut piece[..n])?;
-        sum.update(&piece[..n]);
-        left -= n;
-    }
-    Ok(sum.finalize())
 }
 
 #[cfg(unix)]
@@ -639,7 +643,7 @@ pub(crate) struct ToSave<'a> {
 
 /// A record to save: where it lies in the state read, or its bytes.
 enum RecordBytes {
-    Kept(std::ops::Range<usize>),
+    Kept(Place),
     New(Vec<u8>),
 }
 
@@ -755,20 +759,19 @@ fn write_new<'a>(
     let file = File::options().write(true).create_new(true).open(path)?;
     let mut file = BufWriter::with_capacity(1 << 16, file);
     file.write_all(&[0; Header::LEN])?;
-    let mut writer = Summing::new(&mut file);
     let mut at = Header::LEN as u64;
     for ((md, thread), record) in chunks.flatten() {
         let bytes = match record {
-            RecordBytes::Kept(range) => saved
-                .and_then(|s| s.read_at(range))
+            RecordBytes::Kept(place) => saved
+                .and_then(|s| s.read_at(place))
                 .ok_or_else(|| std::io::Error::other("a record kept is not in the state"))?,
             RecordBytes::New(bytes) => bytes,
         };
-        writer.write_all(&bytes)?;
-        head.records.push((md, thread, at, at + bytes.len() as u64));
-        at += bytes.len() as u64;
+        file.write_all(&bytes)?;
+        let place = Place::of(at, &bytes);
+        head.records.push((md, thread, place));
+        at = place.end;
     }
-    let records_sum = writer.sum();
     let head_bytes = bincode::DefaultOptions::new()
         .serialize(&*head)
         .map_err(std::io::Error::other)?;
@@ -778,7 +781,6 @@ fn write_new<'a>(
         key,
         head_at: at,
         head_len: head_bytes.len() as u64,
-        records_sum,
         head_sum: crc32fast::hash(&head_bytes),
     };
     file.seek(SeekFrom::Start(0))?;
@@ -796,18 +798,14 @@ fn write_into<'a>(
     let mut file = BufWriter::with_capacity(1 << 16, &saved.file);
     let mut at = saved.header.head_at;
     file.seek(SeekFrom::Start(at))?;
-    let records_len = at - Header::LEN as u64;
-    let mut sum = crc32fast::Hasher::new_with_initial_len(saved.header.records_sum, records_len);
     for &((md, thread), ref record) in records {
         match record {
-            RecordBytes::Kept(range) => {
-                (head.records).push((md, thread, range.start as u64, range.end as u64));
-            }
+            RecordBytes::Kept(place) => head.records.push((md, thread, *place)),
             RecordBytes::New(bytes) => {
                 file.write_all(bytes)?;
-                sum.update(bytes);
-                head.records.push((md, thread, at, at + bytes.len() as u64));
-                at += bytes.len() as u64;
+                let place = Place::of(at, bytes);
+                head.records.push((md, thread, place));
+                at = place.end;
             }
         }
     }
@@ -822,42 +820,10 @@ fn write_into<'a>(
         key,
         head_at: at,
         head_len: head_bytes.len() as u64,
-        records_sum: sum.finalize(),
         head_sum: crc32fast::hash(&head_bytes),
     };
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&header.to_bytes())
-}
-
-/// Sums the bytes going through it.
-struct Summing<T> {
-    inner: T,
-    crc: crc32fast::Hasher,
-}
-
-impl<T> Summing<T> {
-    fn new(inner: T) -> Self {
-        Summing {
-            inner,
-            crc: crc32fast::Hasher::new(),
-        }
-    }
-
-    fn sum(&self) -> u32 {
-        self.crc.clone().finalize()
-    }
-}
-
-impl<W: Write> Write for Summing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.crc.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 use bincode::Options as _;

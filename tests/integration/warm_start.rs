@@ -243,10 +243,15 @@ fn a_missing_or_damaged_state_costs_only_a_full_build() {
             let bytes = std::fs::read(p).unwrap();
             std::fs::write(p, &bytes[..bytes.len() - 1]).unwrap();
         }),
-        ("a byte changed", |p| {
+        ("a byte of its header changed", |p| {
             let mut bytes = std::fs::read(p).unwrap();
-            let middle = bytes.len() / 2;
-            bytes[middle] ^= 0x20;
+            bytes[20] ^= 0x20;
+            std::fs::write(p, bytes).unwrap();
+        }),
+        ("a byte of its index changed", |p| {
+            let mut bytes = std::fs::read(p).unwrap();
+            let last = bytes.len() - 2;
+            bytes[last] ^= 0x20;
             std::fs::write(p, bytes).unwrap();
         }),
         ("a byte added", |p| {
@@ -275,6 +280,28 @@ fn a_missing_or_damaged_state_costs_only_a_full_build() {
         }
         assert!(state.is_file(), "{what}: a new state is saved");
     }
+}
+
+/// Each post's record in the state is checked when read: a damaged one costs that
+/// post read again, not the whole site.
+#[test]
+fn a_damaged_record_costs_its_post_read_again() {
+    let s = Session::start(SiteTest::example());
+    let state = state_file(&s.site);
+    let mut bytes = std::fs::read(&state).unwrap();
+    let title = "Answer every comment".as_bytes();
+    let at = (bytes.windows(title.len()))
+        .position(|w| w == title)
+        .expect("the post's record holds its title");
+    bytes[at] ^= 0x20;
+    std::fs::write(&state, bytes).unwrap();
+    let report = s.step("a damaged record and an edit", |r| {
+        edit(r, "content/about.md", "\n\n", "\n\nDamaged.\n\n")
+    });
+    // Four posts and pages: the edited one and the one of the damaged record read.
+    assert_eq!(report.reused, 2, "{report:?}");
+    let report = s.step("nothing changed", |_| {});
+    assert_eq!(report.reused, 4, "the record is saved again: {report:?}");
 }
 
 #[test]
