@@ -184,14 +184,22 @@ fn build_into(
             state.fingerprint(&reading.root);
         }
     };
-    let mut site = report.step("load", || {
-        site::load_with(options, &read_outline, &fingerprint).or_else(|_| {
-            // Every problem at once, the threads' included.
-            site::load(options)
-        })
+    // The templates are read beside the load: in a full build, nothing else runs
+    // while the content folder is listed.
+    let (loaded, renderer) = report.step("load", || {
+        Ok(rayon::join(
+            || {
+                site::load_with(options, &read_outline, &fingerprint).or_else(|_| {
+                    // Every problem at once, the threads' included.
+                    site::load(options)
+                })
+            },
+            || site::config_of(options).and_then(|config| Renderer::new(&config)),
+        ))
     })?;
+    let mut site = loaded?;
+    let renderer = renderer?;
     let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
-    let renderer = report.step("templates", || Renderer::new(&site.config))?;
     let output = options.output_dir();
     let statics = report.step("plan", || static_layers(&site.config, &output))?;
     // Weighed once, here (unless the state holds them), and kept for the updates of

@@ -180,16 +180,22 @@ pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
     load_all_with(options, &load_entry, &|| {})
 }
 
+/// The site's configuration as a build with `options` sees it.
+pub(crate) fn config_of(options: &BuildOptions) -> Result<SiteConfig> {
+    let mut config = config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url, Path::new("--base-url"))?;
+    }
+    Ok(config)
+}
+
 fn load_all_with(
     options: &BuildOptions,
     read: ReadEntry<'_>,
     ahead: &(dyn Fn() + Sync),
 ) -> Result<Loaded> {
     let root = &options.root;
-    let mut config = config::load(root)?;
-    if let Some(url) = &options.base_url {
-        config.set_base_url(url, Path::new("--base-url"))?;
-    }
+    let config = config_of(options)?;
     guard::check_sources(&config)?;
     let (inventory, ()) = rayon::join(
         || content::discover(root, Some(&options.output_dir())),
