@@ -7,8 +7,8 @@
 //! A state counts only for the very folder it was saved with, by the same rapport,
 //! with the same site.toml, templates, themes and translations and the same build
 //! options; anything else about it (missing, cut short, damaged, another version)
-//! makes the build a full one, and a damaged record costs its post read again. It is removed before a build publishes and written
-//! again after, under the output's lock.
+//! makes the build a full one, and a damaged record costs its post read again. It is
+//! removed before a build publishes and written again after, under the output's lock.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -552,7 +552,8 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         return None;
     }
     let mut head = vec![0; head_len];
-    read_exact_at(&file, &mut head, header.head_at).ok()?;
+    file.seek(SeekFrom::Start(header.head_at)).ok()?;
+    file.read_exact(&mut head).ok()?;
     if crc32fast::hash(&head) != header.head_sum {
         return None;
     }
