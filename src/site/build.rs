@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::config::{self, SiteConfig};
+use crate::config::SiteConfig;
 use crate::content::{self, Document, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
@@ -86,7 +86,7 @@ pub(crate) fn build_warm(
         output: options.output_dir(),
         ..Default::default()
     };
-    let config = config::load(&options.root)?;
+    let config = site::config_of(options)?;
     guard::check_output_location(&config, &report.output)?;
     let target = report.output.clone();
     let open = || match held {
@@ -102,7 +102,15 @@ pub(crate) fn build_warm(
         _ => None,
     };
     loop {
-        match build_into(options, &mut report, out, saved.take(), key, started)? {
+        match build_into(
+            options,
+            &config,
+            &mut report,
+            out,
+            saved.take(),
+            key,
+            started,
+        )? {
             Outcome::Done(built) => return Ok((report, *built)),
             // The published folder lacks a file the state says it has: build it all
             // (without a state, a build never comes back here).
@@ -151,9 +159,11 @@ struct FirstRender {
 /// after a small edit). The files are held in memory until all of them rendered.
 const IN_PLACE_SHARE: usize = 32;
 
-/// The build of `build`, reusing `saved` if there is one.
+/// The build of `build`, reusing `saved` if there is one; `config` is the site's
+/// configuration as the build sees it (`site::config_of`).
 fn build_into(
     options: &BuildOptions,
+    config: &SiteConfig,
     report: &mut BuildReport,
     out: OutputDir,
     mut saved: Option<state::Saved>,
@@ -194,7 +204,7 @@ fn build_into(
                     site::load(options)
                 })
             },
-            || site::config_of(options).and_then(|config| Renderer::new(&config)),
+            || Renderer::new(config),
         ))
     })?;
     let mut site = loaded?;
