@@ -332,6 +332,7 @@ pub(crate) fn quoted(text: &str) -> String {
             c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) => {
                 out.push_str(&format!("\\x{:02X}", c as u32));
             }
+            c if !is_printable(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
@@ -369,8 +370,14 @@ fn is_block_safe(c: char) -> bool {
     match c {
         '\t' | '\n' => true,
         '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => false,
-        c => !c.is_control(),
+        c => !c.is_control() && is_printable(c),
     }
+}
+
+/// Whether YAML allows `c` as it is in a document: not U+FFFE nor U+FFFF (controls
+/// are told apart by their callers), which a reader refuses as control characters.
+fn is_printable(c: char) -> bool {
+    !matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 #[cfg(test)]
@@ -464,6 +471,7 @@ mod tests {
             "plain",
             "\"quotes\" and \\ and: colons # hash",
             "tab\there\r\u{85}\u{2028}\u{1}\u{feff}",
+            "not printed: \u{fffe} \u{ffff}\n",
             "<p>Γιάννης</p>\n\n  <pre>\n\tcode\n</pre>\n",
         ] {
             let block = literal_block(text, 2).unwrap_or_else(|| quoted(text));

@@ -1547,3 +1547,38 @@ fn a_field_given_twice_took_its_last_value_and_published_a_private_post() {
         "{out}"
     );
 }
+
+/// A comment holding U+FFFF or U+FFFE (which YAML does not print) was written into its
+/// thread file as it was, and the import then refused the thread it had just written.
+#[test]
+fn a_comment_with_characters_yaml_cannot_print_is_imported_whole() {
+    let site = site();
+    let xml = std::fs::read_to_string(hand_written("wordpress/blog.xml")).unwrap();
+    let odd = "Welcome\u{ffff}, Ann\u{fffe}!";
+    let xml = xml.replacen("Welcome, Ann!", odd, 1);
+    let (block, name) = ("Thank you, Bea.", "Ann\u{ffff} Gardener");
+    let xml = xml
+        .replacen(block, "Thank you,\n\nBea\u{ffff}.\n", 1)
+        .replacen(
+            "<![CDATA[Ann Gardener]]></wp:comment_author>",
+            &format!("<![CDATA[{name}]]></wp:comment_author>"),
+            1,
+        );
+    let export = site.root.parent().unwrap().join("odd.xml");
+    std::fs::write(&export, xml).unwrap();
+    import(&site, "wordpress", &export, &[]);
+    assert_threads_valid(&site);
+    let thread = thread(&site, "posts/hello-world.comments.yaml");
+    let bodies: Vec<&str> = thread.comments.iter().map(|c| c.body.as_str()).collect();
+    assert!(bodies.iter().any(|b| b.contains(odd)), "{bodies:?}");
+    assert!(
+        bodies.iter().any(|b| b.contains("Bea\u{ffff}.")),
+        "{bodies:?}"
+    );
+    let names: Vec<Option<&str>> = thread
+        .comments
+        .iter()
+        .map(|c| c.author.as_deref())
+        .collect();
+    assert!(names.contains(&Some(name)), "{names:?}");
+}
