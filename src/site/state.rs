@@ -28,9 +28,10 @@ use crate::site::build::Body;
 use crate::site::plan::Output;
 use crate::site::related::KeptRelated;
 use crate::site::{BuildOptions, Entry};
+use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x0a";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x0b";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -240,6 +241,8 @@ struct Head {
     /// The related posts of each post and the fingerprint of the posts they were
     /// weighed from (`KeptRelated`).
     related: Option<(u64, Vec<Vec<usize>>)>,
+    /// The names the records' digests number (`digest::names_table`).
+    names: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +252,7 @@ struct HeadRef<'a> {
     copied: Vec<(&'a Path, Print)>,
     records: Vec<(&'a Path, Option<&'a Path>, Place)>,
     related: Option<(u64, &'a [Vec<usize>])>,
+    names: Vec<&'static str>,
 }
 
 /// Where a record's bytes lie in the state file, and their sum: each record is
@@ -352,6 +356,8 @@ pub(crate) struct Saved {
     records: foldhash::HashMap<PathBuf, Held>,
     /// The related posts the build that saved it weighed.
     related: Option<(u64, Vec<Vec<usize>>)>,
+    /// The numbers of the names its records' digests number, in this process.
+    names: Renumbering,
 }
 
 /// A post's or page's record in the state read.
@@ -395,9 +401,9 @@ impl Saved {
             return (now, None);
         }
         let decoded = self.read_at(held.at).and_then(|bytes| {
-            bincode::DefaultOptions::new()
-                .deserialize::<Record>(&bytes)
-                .ok()
+            let mut record: Record = bincode::DefaultOptions::new().deserialize(&bytes).ok()?;
+            record.entry.digest = record.entry.digest.renumbered(&self.names)?;
+            Some(record)
         });
         let kept = decoded.filter(|record| {
             now.md == Some(record.md)
@@ -589,6 +595,7 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         copied: head.copied.into_iter().collect(),
         records,
         related: head.related,
+        names: Renumbering::of(&head.names),
     })
 }
 
@@ -667,8 +674,9 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         let source = entry.doc.source.as_path();
         let files = (source, entry.doc.thread_file.as_deref());
         let &(prints, held) = what.prints.get(source)?;
-        let kept =
-            (held && !what.touched.contains(source)).then(|| saved.and_then(|s| s.record(source)));
+        // A record's digest numbers names as the table of the state it was read from.
+        let kept = (held && !what.touched.contains(source))
+            .then(|| saved.filter(|s| s.names.is_same())?.record(source));
         if let Some(at) = kept.flatten() {
             return Some((files, RecordBytes::Kept(at)));
         }
@@ -696,6 +704,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         copied,
         records: Vec::with_capacity(what.entries.len()),
         related: what.related.kept(),
+        names: digest::names_table(),
     };
     let path = path_for(target);
     let temporary = path.with_extension("rapport-state-new");

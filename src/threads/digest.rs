@@ -10,9 +10,10 @@ use crate::threads::metrics::reader_key;
 use crate::threads::{Role, Thread, Tree};
 
 /// The digest of one thread. Comments are named by their index in `thread.comments`;
-/// readers' keys and names by their number in `Names`.
+/// readers' keys and names by their number in `Names`. Saved (in the build state)
+/// with those numbers, beside the table of names they number (`names_table`): a
+/// digest read back is renumbered (`renumbered`) to this process's numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
 pub struct Digest {
     /// How many comments the thread has, of every kind.
     pub comments: usize,
@@ -23,6 +24,7 @@ pub struct Digest {
     readers: Box<[(u32, Name, Name)]>,
     /// The comments a comments feed may show (no mention, none withdrawn, dated by
     /// themselves or by their post), newest first, then in file order.
+    #[serde(with = "crate::site::state::dated")]
     newest: Box<[(Date, u32)]>,
     /// Each distinct author name (trimmed) of a comment that is not a mention, in
     /// file order.
@@ -150,66 +152,54 @@ impl Digest {
     }
 }
 
-/// A digest as the build state saves it, its keys and names written out (they are
-/// not the same numbers in the next process): each reader's comment with the end in
-/// `text` of its key and of its name, which follow each other there, then the end of
-/// each author's name.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    comments: usize,
-    deepest: Option<u32>,
-    readers: Box<[(u32, u32, u32)]>,
-    #[serde(with = "crate::site::state::dated")]
-    newest: Box<[(Date, u32)]>,
-    authors: Box<[u32]>,
-    text: Box<str>,
+/// Every name numbered so far, by its number: the table the digests a build saves
+/// number their names in.
+pub(crate) fn names_table() -> Vec<&'static str> {
+    names().texts.clone()
 }
 
-impl From<Digest> for Stored {
-    fn from(d: Digest) -> Stored {
-        let mut text = String::new();
-        let end = |text: &mut String, part: &str| {
-            text.push_str(part);
-            text.len() as u32
-        };
-        let readers = (d.readers())
-            .map(|r| {
-                let key_end = end(&mut text, r.key);
-                (r.comment as u32, key_end, end(&mut text, r.name))
-            })
-            .collect();
-        let authors = d.authors().map(|a| end(&mut text, a)).collect();
-        Stored {
-            comments: d.comments,
-            deepest: d.deepest,
-            readers,
-            newest: d.newest,
-            authors,
-            text: text.into(),
-        }
+/// The numbers this process gives the names of a saved table (`names_table`), which
+/// were its numbers in the process that saved it: a saved digest's names were
+/// written out with each of them, and filing them again was a tenth of a build
+/// after a one-post edit at 50,000 posts.
+#[derive(Debug, Default)]
+pub(crate) struct Renumbering {
+    numbers: Box<[Name]>,
+    /// Whether each name has the number it was saved with (a process that read no
+    /// other table before).
+    same: bool,
+}
+
+impl Renumbering {
+    pub(crate) fn of(table: &[String]) -> Renumbering {
+        let mut names = names();
+        let numbers: Box<[Name]> = table.iter().map(|t| names.number(t)).collect();
+        let same = (numbers.iter().enumerate()).all(|(i, &n)| n as usize == i);
+        Renumbering { numbers, same }
+    }
+
+    /// Whether the digests saved with the table still hold in this process as saved.
+    pub(crate) fn is_same(&self) -> bool {
+        self.same
+    }
+
+    fn number(&self, saved: Name) -> Option<Name> {
+        self.numbers.get(saved as usize).copied()
     }
 }
 
-impl From<Stored> for Digest {
-    fn from(s: Stored) -> Digest {
-        let mut names = names();
-        let mut start = 0;
-        let mut next = |end: u32| {
-            let part = s.text.get(start..end as usize).unwrap_or_default();
-            start = (end as usize).max(start);
-            names.number(part)
-        };
-        let readers = (s.readers.iter())
-            .map(|&(c, key_end, name_end)| (c, next(key_end), next(name_end)))
-            .collect();
-        let authors = s.authors.iter().map(|&end| next(end)).collect();
-        Digest {
-            comments: s.comments,
-            deepest: s.deepest,
-            readers,
-            newest: s.newest,
-            authors,
+impl Digest {
+    /// A digest read back from a state saved with the table `renumbering` was made
+    /// from; `None` if it names a name the table does not hold.
+    pub(crate) fn renumbered(mut self, renumbering: &Renumbering) -> Option<Digest> {
+        for (_, key, name) in self.readers.iter_mut() {
+            *key = renumbering.number(*key)?;
+            *name = renumbering.number(*name)?;
         }
+        for author in self.authors.iter_mut() {
+            *author = renumbering.number(*author)?;
+        }
+        Some(self)
     }
 }
 
@@ -247,17 +237,30 @@ mod tests {
     }
 
     #[test]
-    fn a_digest_holds_each_readers_key_and_name_once_and_saves_them_written_out() {
+    fn a_digest_holds_each_readers_key_and_name_once_and_reads_back_with_its_table() {
         let yaml = "comments:\n\
              - id: a\n  author: Joel  Q\n  date: 2024-01-01\n  body: x\n\
              - id: b\n  author: Joel  Q\n  date: 2024-01-02\n  body: y\n";
         let (one, two) = (digest(yaml), digest(yaml));
         assert_eq!(one, two);
         assert_eq!(one.readers[0].1, one.readers[1].1);
-        let saved = bincode::serialize(&one).unwrap();
-        let text = String::from_utf8_lossy(&saved);
-        assert!(text.contains("joel q|Joel  QJoel  Q"), "{text}");
-        let read: Digest = bincode::deserialize(&saved).unwrap();
+        let table: Vec<String> = names_table().into_iter().map(String::from).collect();
+        let read: Digest = bincode::deserialize(&bincode::serialize(&one).unwrap()).unwrap();
+        let renumbering = Renumbering::of(&table);
+        assert!(renumbering.is_same());
+        assert_eq!(read.renumbered(&renumbering), Some(one.clone()));
+
+        // Saved by another process, which numbered the names otherwise.
+        let (key, name) = (one.readers[0].1 as usize, one.readers[0].2 as usize);
+        let table = ["someone else|", &table[name], &table[key]].map(String::from);
+        let saved = Digest {
+            readers: [(0, 2, 1), (1, 2, 1)].into(),
+            authors: [1].into(),
+            ..one.clone()
+        };
+        let renumbering = Renumbering::of(&table);
+        assert!(!renumbering.is_same());
+        let read = saved.clone().renumbered(&renumbering).unwrap();
         assert_eq!(read, one);
         let readers: Vec<(usize, &str, &str)> =
             read.readers().map(|r| (r.comment, r.key, r.name)).collect();
@@ -265,6 +268,12 @@ mod tests {
             readers,
             [(0, "joel q|", "Joel  Q"), (1, "joel q|", "Joel  Q")]
         );
+        // A number the table does not hold: a record from another state.
+        let beyond = Digest {
+            authors: [3].into(),
+            ..saved
+        };
+        assert_eq!(beyond.renumbered(&renumbering), None);
     }
 
     #[test]
