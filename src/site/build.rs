@@ -170,7 +170,7 @@ fn build_into(
     key: Option<u64>,
     started: SystemTime,
 ) -> Result<Outcome> {
-    let staged = Staged::default();
+    let staged = Staged::new(out.target());
     // Sized for the posts and pages the state holds: grown under their locks, the
     // maps kept the other threads waiting.
     let records = saved.as_ref().map_or(0, state::Saved::records);
@@ -415,7 +415,7 @@ fn build_into(
         let gone: Vec<&str> = (saved.iter().flat_map(state::Saved::files))
             .filter(|f| !planned.contains(f))
             .collect();
-        report.step("publish", || staged.publish(out.target(), &gone))?;
+        report.step("publish", || staged.publish(&gone))?;
         report.step("save state", || {
             save_state(out.target());
             Ok(())

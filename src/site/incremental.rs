@@ -575,16 +575,14 @@ impl Incremental {
         changed: &[bool],
         gone: &[String],
     ) -> Result<Result<(Rendered, Update)>> {
-        let staged = Staged::default();
+        let staged = Staged::new(&self.options.output_dir());
         let rendered = render_plan(pass, plan, &|i| changed[i], &self.bodies, true, &staged)?;
         let update = Update::Partial {
             entries: rendered.entries,
             files: rendered.files + gone.len(),
         };
         let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
-        Ok(staged
-            .publish(&self.options.output_dir(), &gone)
-            .map(|()| (rendered, update)))
+        Ok(staged.publish(&gone).map(|()| (rendered, update)))
     }
 }
 
