@@ -316,8 +316,11 @@ fn run(command: Command) -> Result<i32> {
             };
             let report = crate::build(&options)?;
             let total: std::time::Duration = report.steps.iter().map(|(_, d)| *d).sum();
+            let again = (report.rendered_again())
+                .map(|n| format!(", {n} rendered again"))
+                .unwrap_or_default();
             say(&format!(
-                "Built {}, {} and {} into {} ({} files) in {} ms ({})\n",
+                "Built {}, {} and {} into {} ({} files{again}) in {} ms ({})\n",
                 count(report.posts, "post"),
                 count(report.pages, "page"),
                 count(report.comments, "comment"),

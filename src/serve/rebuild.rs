@@ -117,15 +117,14 @@ impl Rebuilder {
 
 /// What a build that may have reused the saved one rendered.
 fn rerendered(report: &BuildReport) -> Rerendered {
-    if report.reused > 0 || report.rendered < report.files {
-        Rerendered::Reused {
+    match report.rendered_again() {
+        Some(rendered) => Rerendered::Reused {
             files: report.files,
-            rendered: report.rendered,
-        }
-    } else {
-        Rerendered::Full {
+            rendered,
+        },
+        None => Rerendered::Full {
             files: report.files,
-        }
+        },
     }
 }
 

@@ -47,6 +47,12 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// How many files it rendered again, when it reused the build saved beside the
+    /// output (`None`: it built everything).
+    pub fn rendered_again(&self) -> Option<usize> {
+        (self.reused > 0 || self.rendered < self.files).then_some(self.rendered)
+    }
+
     fn step<T>(&mut self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let start = Instant::now();
         let out = f()?;

@@ -345,8 +345,32 @@ fn the_state_lies_beside_the_output_and_nothing_else_is_published() {
     // A second build through the binary reuses it, and writes the same site.
     let before = tree(&site.root.join("public"));
     let run = site.run(&["build"]).success();
-    assert!(run.stdout.contains("read state"), "{}", run.stdout);
+    assert!(run.stdout.contains(" rendered again)"), "{}", run.stdout);
     assert!(tree(&site.root.join("public")) == before);
+}
+
+/// `--full` builds everything, and saves the state the next build reuses.
+#[test]
+fn a_full_build_ignores_the_state_and_saves_one_the_next_build_reuses() {
+    let site = SiteTest::example();
+    site.build();
+    let full = site.run(&["build", "--full"]).success();
+    assert!(!full.stdout.contains("rendered again"), "{}", full.stdout);
+    assert!(state_file(&site).is_file());
+    let post = walk(&site.root.join("content/posts"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\nOne more line.\n")).unwrap();
+    settle(&site.root.join("content"));
+    let next = site.run(&["build"]).success();
+    assert!(next.stdout.contains(" rendered again)"), "{}", next.stdout);
+    assert!(
+        !next.stdout.contains(" 0 rendered again)"),
+        "{}",
+        next.stdout
+    );
 }
 
 /// What a one-post edit renders does not grow with the site (both sizes beyond the
