@@ -276,10 +276,18 @@ impl Markdown {
     /// sanitiser would add and code blocks without the language class it would remove,
     /// so there is nothing in it for a sanitiser to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
-        let events: Vec<Event<'_>> = link_bare_addresses(events_of(
+        let events = events_of(
             Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES),
             text,
-        ));
+        );
+        // The text of a comment without `://` holds no address to link unless an
+        // entity or an escape writes one (most comments: their text gathered to be
+        // looked through was a tenth of their rendering).
+        let events = if text.contains("://") || text.contains(['&', '\\']) {
+            link_bare_addresses(events)
+        } else {
+            events
+        };
         if events
             .iter()
             .all(|e| is_plain_markup(e) || is_plain_link(e))
@@ -823,6 +831,21 @@ mod tests {
                 text.len(),
             );
             assert_eq!(html, sanitizer.clean(&unchecked), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_address_written_through_an_entity_or_an_escape_is_linked_as_if_plain() {
+        let md = Markdown::new("/");
+        for text in [
+            "see https&#58;//example.com/a",
+            "see https:\\/\\/example.com/a",
+        ] {
+            let (html, _) = md.render_comment_checked(text);
+            assert!(
+                html.contains("href=\"https://example.com/a\""),
+                "{text}: {html}"
+            );
         }
     }
 

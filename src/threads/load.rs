@@ -2,7 +2,6 @@
 //! unknown parents and reply cycles are all reported, each at the line of the comment
 //! it is about, so `check` can list every problem at once.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
@@ -229,7 +228,8 @@ fn check_structure(
     key_at: impl Fn(usize, &str) -> usize,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(comments.len());
+    let mut index: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    index.reserve(comments.len());
     for (i, c) in comments.iter().enumerate() {
         if let Some(&first) = index.get(c.id.as_str()) {
             problems.push(Diagnostic::new(

@@ -1,8 +1,6 @@
 //! Engagement figures of one post, computed from its thread alone (pure functions, no
 //! I/O). The README defines each figure; these definitions are the reference.
 
-use std::collections::HashSet;
-
 use chrono::Duration;
 
 use crate::dates::Date;
@@ -172,7 +170,7 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
 }
 
 fn participants(comments: &[Comment]) -> usize {
-    let mut named = HashSet::new();
+    let mut named = foldhash::HashSet::default();
     let mut unnamed = 0;
     for c in comments.iter().filter(|c| c.is_reader()) {
         match reader_key(c) {
@@ -231,8 +229,8 @@ fn url_host(url: &str) -> &str {
 fn back_and_forth(thread: &Thread, tree: &Tree) -> usize {
     let comments = &thread.comments;
     let root_of = tree.root_of();
-    let mut author_answered = HashSet::new();
-    let mut reader_answered = HashSet::new();
+    let mut author_answered = foldhash::HashSet::default();
+    let mut reader_answered = foldhash::HashSet::default();
     for (i, c) in comments.iter().enumerate() {
         let Some(p) = tree.parent[i] else { continue };
         let parent = &comments[p];

@@ -3,8 +3,6 @@
 //! siblings by date when every sibling has one, otherwise in file order). Built
 //! without recursion: a 3,000-deep chain is an ordinary input.
 
-use std::collections::HashMap;
-
 use crate::threads::Thread;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -25,7 +23,7 @@ impl Tree {
     /// Builds the tree of a validated thread (unique ids, known parents, no cycles).
     pub fn build(thread: &Thread) -> Tree {
         let comments = &thread.comments;
-        let index: HashMap<&str, usize> = comments
+        let index: foldhash::HashMap<&str, usize> = comments
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i))
