@@ -10,7 +10,7 @@
 use crate::render::context::{
     DateView, FeedLinkView, LinkView, PageView, TagLinkView, TemplateContext,
 };
-use crate::render::escape::{escape_html, print_alike, prints};
+use crate::render::escape::{escape_html, escape_html_into, print_alike, prints};
 use crate::render::i18n::Strings;
 
 /// The templates this module can draw.
@@ -121,7 +121,7 @@ impl Writer<'_> {
     }
 
     fn text(&mut self, text: &str) {
-        self.out.push_str(&escape_html(text));
+        escape_html_into(&mut self.out, text);
     }
 
     /// `{{ t(key=key) }}`.

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, ThreadView};
-use crate::render::escape::{escape_html, prints};
+use crate::render::escape::{escape_html, escape_html_into, prints};
 use crate::render::i18n::Strings;
 use crate::render::markdown::Markdown;
 use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
@@ -212,7 +212,7 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
             .fill("reply_to", &[("author", &p.author), ("level", &depth)]),
         None => labels.strings.fill("top_level", &[("level", &depth)]),
     };
-    out.push_str(&escape_html(&context));
+    escape_html_into(out, &context);
     for piece in [
         "</span>\n<a class=\"comment-permalink\" href=\"#",
         &anchor,
@@ -222,15 +222,11 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
     }
     match &c.date {
         Some(d) => {
-            for piece in [
-                "<time datetime=\"",
-                &escape_html(&d.iso),
-                "\">",
-                &escape_html(&d.human_time),
-                "</time>",
-            ] {
-                out.push_str(piece);
-            }
+            out.push_str("<time datetime=\"");
+            escape_html_into(out, &d.iso);
+            out.push_str("\">");
+            escape_html_into(out, &d.human_time);
+            out.push_str("</time>");
         }
         None => out.push_str(&labels.permalink),
     }
