@@ -121,7 +121,7 @@ impl Writer<'_> {
     }
 
     fn text(&mut self, text: &str) {
-        escape_html_into(&mut self.out, text);
+        escape_html_into(self.out, text);
     }
 
     /// `{{ t(key=key) }}`.
