@@ -241,7 +241,10 @@ struct Head {
     /// The related posts of each post and the fingerprint of the posts they were
     /// weighed from (`KeptRelated`).
     related: Option<(u64, Vec<Vec<usize>>)>,
-    /// The names the records' digests number (`digest::names_table`).
+    /// The names the records' digests number (`digest::names_table`): every name
+    /// the saving process numbered, those of the state it read included, so a
+    /// reader's name stays in it after their comments are gone, until a build
+    /// without the state (`--full`, another version) saves a new one.
     names: Vec<String>,
 }
 
