@@ -26,8 +26,8 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// `escape_html`, written at the end of `out`: the pages' many short values (names,
-/// dates, labels) each escaped into a string of its own and copied were a tenth of
-/// the escaping.
+/// dates, labels), each escaped into a string of its own and copied, cost a
+/// 1,000-post build 1 % of its instructions.
 pub fn escape_html_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     // `text[copied..at]` is ordinary and not yet written.

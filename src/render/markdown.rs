@@ -282,7 +282,7 @@ impl Markdown {
         );
         // The text of a comment without `://` holds no address to link unless an
         // entity or an escape writes one (most comments: their text gathered to be
-        // looked through was a tenth of their rendering).
+        // looked through was a seventh of their rendering).
         let events = if text.contains("://") || text.contains(['&', '\\']) {
             link_bare_addresses(events)
         } else {

@@ -205,7 +205,9 @@ fn build_into(
     let (loaded, renderer) = report.step("load", || {
         Ok(rayon::join(
             || {
-                site::load_with(options, &read_outline, &fingerprint).or_else(|_| {
+                // The configuration `build_warm` read, not site.toml read again.
+                let config = config.clone();
+                site::load_with(options, config, &read_outline, &fingerprint).or_else(|_| {
                     // Every problem at once, the threads' included.
                     site::load(options)
                 })

@@ -153,21 +153,23 @@ pub struct Loaded {
 
 /// Loads the site for `options`; any problem is an error listing all of them.
 pub fn load(options: &BuildOptions) -> Result<Site> {
-    load_with(options, &load_entry, &|| {})
+    load_with(options, config_of(options)?, &load_entry, &|| {})
 }
 
 /// Reads each source with `read` (a post or page and its thread, or less of them).
 type ReadEntry<'a> =
     &'a (dyn Fn(&Path, &Source, &SiteConfig) -> Result<Entry, Vec<Diagnostic>> + Sync);
 
-/// `load`, reading each source with `read`, after `ahead`, which runs while the
-/// content folder is listed.
+/// `load` with `config`, the configuration a build with `options` sees (`config_of`),
+/// reading each source with `read`, after `ahead`, which runs while the content
+/// folder is listed.
 pub(crate) fn load_with(
     options: &BuildOptions,
+    config: SiteConfig,
     read: ReadEntry<'_>,
     ahead: &(dyn Fn() + Sync),
 ) -> Result<Site> {
-    let loaded = load_all_with(options, read, ahead)?;
+    let loaded = load_all_with(options, config, read, ahead)?;
     match loaded.site {
         Some(site) if loaded.problems.is_empty() => Ok(site),
         _ => Err(Error::Content(loaded.problems)),
@@ -177,7 +179,7 @@ pub(crate) fn load_with(
 /// Loads the site, collecting every content problem instead of stopping at the first.
 /// Only configuration and I/O failures stop it early.
 pub fn load_all(options: &BuildOptions) -> Result<Loaded> {
-    load_all_with(options, &load_entry, &|| {})
+    load_all_with(options, config_of(options)?, &load_entry, &|| {})
 }
 
 /// The site's configuration as a build with `options` sees it.
@@ -191,11 +193,11 @@ pub(crate) fn config_of(options: &BuildOptions) -> Result<SiteConfig> {
 
 fn load_all_with(
     options: &BuildOptions,
+    config: SiteConfig,
     read: ReadEntry<'_>,
     ahead: &(dyn Fn() + Sync),
 ) -> Result<Loaded> {
     let root = &options.root;
-    let config = config_of(options)?;
     guard::check_sources(&config)?;
     let (inventory, ()) = rayon::join(
         || content::discover(root, Some(&options.output_dir())),
