@@ -177,17 +177,13 @@ fn build_into(
     started: SystemTime,
 ) -> Result<Outcome> {
     let staged = Staged::new(out.target());
-    // Sized for the posts and pages the state holds: grown under their locks, the
-    // maps kept the other threads waiting.
+    // Sized for the posts and pages the state holds: grown under its lock, the map
+    // kept the other threads waiting.
     let records = saved.as_ref().map_or(0, state::Saved::records);
     let reading = Reading {
         options,
         root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
-        prints: Mutex::new(HashMap::with_capacity_and_hasher(
-            records,
-            Default::default(),
-        )),
         bodies: Mutex::new(HashMap::with_capacity_and_hasher(
             records,
             Default::default(),
@@ -217,7 +213,7 @@ fn build_into(
     })?;
     let mut site = loaded?;
     let renderer = renderer?;
-    let (prints, reused) = (unlocked(reading.prints), unlocked(reading.bodies));
+    let reused = unlocked(reading.bodies);
     let output = options.output_dir();
     let statics = report.step("plan", || static_layers(&site.config, &output))?;
     // Weighed once, here (unless the state holds them), and kept for the updates of
@@ -247,7 +243,7 @@ fn build_into(
                         .is_none_or(|b| p < in_feed && b.content.is_none()),
                     EntryRef::Page(_) => false,
                 };
-                fresh || body_due || !prints.get(source).is_some_and(|p| p.1)
+                fresh || body_due || !pass.entry(at).prints.is_some_and(|p| p.1)
             })
             .collect();
         let published = saved
@@ -301,7 +297,7 @@ fn build_into(
     } = match first {
         FirstPass::Retry => return Ok(Outcome::Retry(out)),
         FirstPass::Unchanged(outputs) => {
-            report.reused = prints.values().filter(|p| p.1).count();
+            report.reused = reused_entries(&site);
             report.posts = site.posts.len();
             report.pages = site.pages.len();
             report.comments = (site.posts.iter().chain(&site.pages))
@@ -374,7 +370,7 @@ fn build_into(
         rendered
     })?;
     report.rendered = rendered + rest.iter().filter(|r| **r).count();
-    report.reused = prints.values().filter(|p| p.1).count();
+    report.reused = reused_entries(&site);
     report.posts = site.posts.len();
     report.pages = site.pages.len();
     report.comments = site
@@ -411,7 +407,6 @@ fn build_into(
             outputs: &outputs,
             unchanged: &unchanged,
             entries,
-            prints: &prints,
             touched: &touched,
             saved: saved.as_ref(),
             set_aside,
@@ -452,8 +447,6 @@ struct Reading<'a> {
     /// The site's folder, its sources fingerprinted from it.
     root: state::Folder,
     saved: Option<&'a state::Saved>,
-    /// The fingerprints of each source when read, and whether the state held it.
-    prints: Mutex<foldhash::HashMap<PathBuf, (SourcePrints, bool)>>,
     /// What lists show of each post the state held.
     bodies: Mutex<BodyStore>,
 }
@@ -469,15 +462,27 @@ impl Reading<'_> {
             Some(state) => state.take(&self.root, source),
             None => (SourcePrints::of(&self.root, source), None),
         };
-        unlocked_ref(&self.prints).insert(source.path.clone(), (prints, saved.is_some()));
-        let Some((entry, body)) = saved else {
-            return outline(root, source, config, self.options);
+        let held = saved.is_some();
+        let Some((mut entry, body)) = saved else {
+            let entry = outline(root, source, config, self.options);
+            return entry.map(|entry| Entry {
+                prints: Some((prints, held)),
+                ..entry
+            });
         };
         if let Some(body) = body {
             unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
         }
+        entry.prints = Some((prints, held));
         Ok(entry)
     }
+}
+
+/// How many of the site's posts and pages were read from the saved state.
+fn reused_entries(site: &Site) -> usize {
+    (site.posts.iter().chain(&site.pages))
+        .filter(|e| e.prints.is_some_and(|p| p.1))
+        .count()
 }
 
 fn unlocked<T>(mutex: Mutex<T>) -> T {
@@ -543,7 +548,7 @@ impl Conversation {
     fn slim(mut entry: Entry) -> Entry {
         entry.doc.body = String::new();
         entry.thread.comments = Vec::new();
-        entry.tree = Tree::build(&entry.thread);
+        entry.set_tree(Tree::build(&entry.thread));
         entry
     }
 
@@ -697,7 +702,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
             Some(i) => &mut site.pages[i],
         };
         entry.thread = thread;
-        entry.tree = tree;
+        entry.set_tree(tree);
         read.push((entry.doc.source.clone(), comments));
     }
     Ok(read)

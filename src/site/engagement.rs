@@ -72,7 +72,7 @@ pub fn post_threads<'a>(entries: &[&'a Entry]) -> Vec<PostThread<'a>> {
         .iter()
         .map(|e| PostThread {
             thread: &e.thread,
-            tree: &e.tree,
+            tree: e.tree(),
             engagement: &e.engagement,
         })
         .collect()
@@ -125,7 +125,7 @@ fn engagement_view(
             post_title: entry.doc.title.clone(),
             url: format!("{}#comment-{}", urls.path(&entry.doc.path), comment.id),
             date: comment.date.as_ref().map(|d| DateView::new(d, strings)),
-            depth: entry.tree.depth[c],
+            depth: entry.tree().depth[c],
             excerpt: if with_excerpt {
                 // Of what the post page shows: scripts and styles removed, markdown rendered.
                 let shown = comment_body(&renderer.markdown, &renderer.sanitizer, &comment.body);

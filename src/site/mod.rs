@@ -75,7 +75,10 @@ impl BuildOptions {
 pub struct Entry {
     pub doc: Document,
     pub thread: Thread,
-    pub tree: Tree,
+    /// The thread's shape; `None` when it has no comments (an entry read in outline
+    /// holds none): held for every post to the end of a build, an empty tree was an
+    /// eighth of each entry.
+    tree: Option<Box<Tree>>,
     pub engagement: Engagement,
     /// What the site-wide pages use of the thread.
     pub digest: Digest,
@@ -85,6 +88,12 @@ pub struct Entry {
     pub category_slugs: Vec<String>,
     /// Which reading of the files this is, for telling what an edit changed.
     pub revision: Revision,
+    /// The fingerprints of its files when a build read them, and whether the state
+    /// it read held the entry: what the state it saves records. Kept with the entry,
+    /// not in a map by source: the map and its copies of every path were a twentieth
+    /// of a big site's build.
+    #[serde(skip)]
+    pub(crate) prints: Option<(state::SourcePrints, bool)>,
 }
 
 /// What an update compares to tell which outputs an edit changed. `doc` and
@@ -111,6 +120,17 @@ impl Revision {
 }
 
 impl Entry {
+    /// The shape of its thread.
+    pub fn tree(&self) -> &Tree {
+        static EMPTY: Tree = Tree::EMPTY;
+        self.tree.as_deref().unwrap_or(&EMPTY)
+    }
+
+    /// Gives it the shape of its thread.
+    pub(crate) fn set_tree(&mut self, tree: Tree) {
+        self.tree = (!tree.order.is_empty()).then(|| Box::new(tree));
+    }
+
     /// The slug of each of its terms in `taxonomy`, in the order written.
     pub fn slugs(&self, taxonomy: Taxonomy) -> &[String] {
         match taxonomy {
@@ -385,9 +405,10 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
             .map(|t| content::tag_slug(t))
             .collect(),
         revision: Revision::fresh(&doc),
+        prints: None,
         doc,
         thread,
-        tree,
+        tree: (!tree.order.is_empty()).then(|| Box::new(tree)),
         engagement,
     }
 }

@@ -148,7 +148,7 @@ impl<'a> Pass<'a> {
             extra: doc.extra.clone(),
             thread: thread_view(
                 &entry.thread,
-                &entry.tree,
+                entry.tree(),
                 site.config.max_depth,
                 (&renderer.markdown, &renderer.sanitizer),
                 strings,

@@ -639,9 +639,6 @@ pub(crate) struct ToSave<'a> {
     /// their fingerprints are not taken again.
     pub(crate) unchanged: &'a [bool],
     pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
-    /// The fingerprints of each source, taken when it was read, and whether the state
-    /// read held it.
-    pub(crate) prints: &'a foldhash::HashMap<PathBuf, (SourcePrints, bool)>,
     /// The posts and pages held by the state read whose record changed since.
     pub(crate) touched: &'a foldhash::HashSet<PathBuf>,
     /// The state this build read: the records of it that hold as they are are kept,
@@ -676,7 +673,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
     let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
         let source = entry.doc.source.as_path();
         let files = (source, entry.doc.thread_file.as_deref());
-        let &(prints, held) = what.prints.get(source)?;
+        let (prints, held) = entry.prints?;
         // A record's digest numbers names as the table of the state it was read from.
         let kept = (held && !what.touched.contains(source))
             .then(|| saved.filter(|s| s.names.is_same())?.record(source));

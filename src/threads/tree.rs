@@ -20,6 +20,15 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// The tree of a thread without comments.
+    pub const EMPTY: Tree = Tree {
+        parent: Vec::new(),
+        children: Vec::new(),
+        roots: Vec::new(),
+        order: Vec::new(),
+        depth: Vec::new(),
+    };
+
     /// Builds the tree of a validated thread (unique ids, known parents, no cycles).
     pub fn build(thread: &Thread) -> Tree {
         let comments = &thread.comments;
