@@ -96,8 +96,10 @@ pub(crate) fn plan<'p>(
             .map(|e| e.doc.aliases.len())
             .sum::<usize>()
         + lists.iter().map(|l| l.page_count(per_page)).sum::<usize>()
-        + lists.len() * site.config.feed_formats.len()
-        + site_pages.len();
+        // Its feeds and, at most, a tag's former address.
+        + lists.len() * (site.config.feed_formats.len() + 1)
+        + site_pages.len()
+        + sitemap_parts(pass);
     let mut plan = Plan {
         outputs: Vec::with_capacity(count),
         lists,
@@ -120,6 +122,15 @@ pub(crate) fn plan<'p>(
         Ok(plan)
     } else {
         Err(Error::Content(problems))
+    }
+}
+
+/// How many files the sitemap is split into, when it is: sized for them too, the
+/// list of a big site's outputs was not grown to twice its length for the last few.
+fn sitemap_parts(pass: &Pass<'_>) -> usize {
+    match pass.sitemap_split().files {
+        1 => 0,
+        files => files,
     }
 }
 
@@ -182,12 +193,12 @@ impl Plan<'_> {
 
     /// The files of a sitemap too large for one (`SitemapSplit`).
     fn add_sitemap_parts(&mut self, pass: &Pass<'_>, digests: &Digests) {
-        let split = pass.sitemap_split();
-        if split.files == 1 {
+        let parts = sitemap_parts(pass);
+        if parts == 0 {
             return;
         }
         let inputs = digests.site_page(pass, SitePage::Sitemap);
-        self.outputs.extend((1..=split.files).map(|n| Output {
+        self.outputs.extend((1..=parts).map(|n| Output {
             file: urls::sitemap_part(n),
             job: Job::SitemapPart(n),
             inputs: digest(|h| (inputs, n).hash(h)),
