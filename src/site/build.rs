@@ -204,7 +204,9 @@ fn build_into(
                 // The configuration `build_warm` read, not site.toml read again.
                 let config = config.clone();
                 site::load_with(options, config, &read_outline, &fingerprint).or_else(|_| {
-                    // Every problem at once, the threads' included.
+                    // Every problem at once, the threads' included. Its entries carry
+                    // no fingerprints, so none is saved: should it succeed (a file
+                    // changed between the readings), the next build is a full one.
                     site::load(options)
                 })
             },
