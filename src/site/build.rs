@@ -245,7 +245,7 @@ fn build_into(
                         .is_none_or(|b| p < in_feed && b.content.is_none()),
                     EntryRef::Page(_) => false,
                 };
-                fresh || body_due || !pass.entry(at).prints.is_some_and(|p| p.1)
+                fresh || body_due || !pass.entry(at).read_from_state()
             })
             .collect();
         let published = saved
@@ -465,16 +465,15 @@ impl Reading<'_> {
             None => (SourcePrints::of(&self.root, source), None),
         };
         let held = saved.is_some();
-        let Some((mut entry, body)) = saved else {
-            let entry = outline(root, source, config, self.options);
-            return entry.map(|entry| Entry {
-                prints: Some((prints, held)),
-                ..entry
-            });
+        let mut entry = match saved {
+            Some((entry, body)) => {
+                if let Some(body) = body {
+                    unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
+                }
+                entry
+            }
+            None => outline(root, source, config, self.options)?,
         };
-        if let Some(body) = body {
-            unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
-        }
         entry.prints = Some((prints, held));
         Ok(entry)
     }
@@ -483,7 +482,7 @@ impl Reading<'_> {
 /// How many of the site's posts and pages were read from the saved state.
 fn reused_entries(site: &Site) -> usize {
     (site.posts.iter().chain(&site.pages))
-        .filter(|e| e.prints.is_some_and(|p| p.1))
+        .filter(|e| e.read_from_state())
         .count()
 }
 

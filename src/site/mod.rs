@@ -128,7 +128,12 @@ impl Entry {
 
     /// Gives it the shape of its thread.
     pub(crate) fn set_tree(&mut self, tree: Tree) {
-        self.tree = (!tree.order.is_empty()).then(|| Box::new(tree));
+        self.tree = held_tree(tree);
+    }
+
+    /// Whether this build read it from the saved state.
+    pub(crate) fn read_from_state(&self) -> bool {
+        self.prints.is_some_and(|(_, held)| held)
     }
 
     /// The slug of each of its terms in `taxonomy`, in the order written.
@@ -408,9 +413,14 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
         prints: None,
         doc,
         thread,
-        tree: (!tree.order.is_empty()).then(|| Box::new(tree)),
+        tree: held_tree(tree),
         engagement,
     }
+}
+
+/// `tree` as an entry holds it: nothing for a thread without comments.
+fn held_tree(tree: Tree) -> Option<Box<Tree>> {
+    (!tree.order.is_empty()).then(|| Box::new(tree))
 }
 
 /// The thread file at `path` as an entry holds it.
