@@ -184,6 +184,7 @@ fn build_into(
         options,
         root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
+        started,
         bodies: Mutex::new(HashMap::with_capacity_and_hasher(
             records,
             Default::default(),
@@ -449,6 +450,9 @@ struct Reading<'a> {
     /// The site's folder, its sources fingerprinted from it.
     root: state::Folder,
     saved: Option<&'a state::Saved>,
+    /// When the build started: its sources' fingerprints settled before it stand for
+    /// their bytes.
+    started: SystemTime,
     /// What lists show of each post the state held.
     bodies: Mutex<BodyStore>,
 }
@@ -472,7 +476,11 @@ impl Reading<'_> {
                 }
                 entry
             }
-            None => outline(root, source, config, self.options)?,
+            None => {
+                let thread = (source.thread.as_deref())
+                    .and_then(|path| prints.thread_digest(path, self.started));
+                outline(root, source, config, self.options, thread)?
+            }
         };
         entry.prints = Some((prints, held));
         Ok(entry)
@@ -497,18 +505,21 @@ fn unlocked_ref<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// A post or page without its body and thread: its front matter, which is all the
 /// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
 /// whole, so that its thread's problems are reported as by a full load. Its revision
-/// is a digest of its files, the same in every build (`state::content_digest`).
+/// is a digest of its files, the same in every build (`state::content_digest`), the
+/// thread's `thread` when it is known without reading the file
+/// (`SourcePrints::thread_digest`).
 fn outline(
     root: &Path,
     source: &Source,
     config: &SiteConfig,
     options: &BuildOptions,
+    thread: Option<u64>,
 ) -> std::result::Result<Entry, Vec<Diagnostic>> {
     let digest = |path: &Path| {
         (crate::limits::read_thread_file(&root.join(path)).ok())
             .map_or(0, |bytes| state::content_digest(path, &bytes))
     };
-    let thread_digest = source.thread.as_deref().map_or(0, digest);
+    let thread_digest = thread.unwrap_or_else(|| source.thread.as_deref().map_or(0, digest));
     let bytes = content::read_document(root, source);
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
