@@ -30,8 +30,8 @@ struct Blocks {
     failed: bool,
 }
 
-/// Gathered texts are written once they reach this size.
-const BLOCK: usize = 1 << 20;
+/// Gathered texts are written a block of at most this size at a time.
+const BLOCK: usize = 1 << 18;
 
 impl Spill {
     /// A spill in the folder `dir`: the output's, on the disk the site is written to.
@@ -50,9 +50,10 @@ impl Spill {
         let len = u32::try_from(text.len()).map_err(|_| io::ErrorKind::InvalidInput)?;
         let mut blocks = self.blocks();
         let blocks = &mut *blocks;
-        let at = blocks.written + blocks.pending.len() as u64;
-        blocks.pending.extend_from_slice(text.as_bytes());
-        if blocks.pending.len() >= BLOCK && !blocks.failed {
+        // Written before it would grow past a block: grown by doubling, it was held at
+        // up to twice that.
+        let full = blocks.pending.len() + text.len() > BLOCK;
+        if full && !blocks.pending.is_empty() && !blocks.failed {
             match self.file.write_all_at(&blocks.pending, blocks.written) {
                 Ok(()) => {
                     blocks.written += blocks.pending.len() as u64;
@@ -61,6 +62,11 @@ impl Spill {
                 Err(_) => blocks.failed = true,
             }
         }
+        if blocks.pending.capacity() == 0 {
+            blocks.pending.reserve_exact(BLOCK.max(text.len()));
+        }
+        let at = blocks.written + blocks.pending.len() as u64;
+        blocks.pending.extend_from_slice(text.as_bytes());
         Ok((at, len))
     }
 
@@ -187,8 +193,16 @@ mod tests {
         let written = spill.blocks().written;
         assert!(written >= BLOCK as u64, "{written}");
         assert!(!spill.blocks().pending.is_empty());
+        assert_eq!(spill.blocks().pending.capacity(), BLOCK);
         for (k, t) in kept.iter().zip(&texts) {
             assert_eq!(k.text().as_deref(), Some(t.as_str()));
         }
+        // A text longer than a block is a block of its own.
+        let long = "x".repeat(BLOCK + 7);
+        let kept_long = Kept::new(long.clone(), Some(&spill));
+        let after = Kept::new("after".into(), Some(&spill));
+        assert_eq!(kept_long.text().as_deref(), Some(long.as_str()));
+        assert_eq!(after.text().as_deref(), Some("after"));
+        assert_eq!(kept[0].text().as_deref(), Some(texts[0].as_str()));
     }
 }
