@@ -221,7 +221,9 @@ impl Unread {
 /// The bytes of `path` when it holds at most `limit`. Its size is known before
 /// anything is read, and the file is read as it was then: no further than that size
 /// (a file growing meanwhile is not read past it), without a read to find its end
-/// (a tenth of a full build's calls to the system).
+/// (a tenth of a full build's calls to the system). A file of size 0 may have bytes
+/// all the same (a file system making them as they are read, as `/proc` does): it is
+/// read to its end, no further than the limit.
 fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
     use std::io::Read;
     let file = open_without_waiting(path).map_err(Unread::Io)?;
@@ -234,10 +236,14 @@ fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
         return Err(Unread::Size { size, limit });
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.take(size)
+    let most = if size == 0 { limit + 1 } else { size };
+    file.take(most)
         .read_to_end(&mut bytes)
         .map_err(Unread::Io)?;
-    Ok(bytes)
+    match bytes.len() as u64 {
+        read if read > limit => Err(Unread::Size { size: read, limit }),
+        _ => Ok(bytes),
+    }
 }
 
 /// Opens `path` to read it without waiting: opening a named pipe waits for a writer,
@@ -530,6 +536,24 @@ mod tests {
 
     fn found(text: &str) -> Option<(usize, usize, Found)> {
         scan_yaml(text).map(|f| (f.line, f.column, f.what))
+    }
+
+    /// Reading no further than a file's size read nothing of one whose size is 0
+    /// while it has bytes: a thread on such a file system lost its comments.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_of_size_zero_with_bytes_is_read_to_its_end() {
+        let path = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        let bytes = read_thread_file(path).ok().unwrap();
+        assert!(bytes.starts_with(b"Name:"), "{bytes:?}");
+        assert!(matches!(
+            read_at_most(path, 10),
+            Err(Unread::Size {
+                size: 11,
+                limit: 10
+            })
+        ));
     }
 
     #[test]

@@ -98,23 +98,17 @@ impl Print {
         Print { changed: 0, ..self }
     }
 
-    /// Whether the file was modified long enough before a build started at `started`
-    /// that it cannot have been modified again since without its time changing.
-    fn settled(self, started: SystemTime) -> bool {
-        const TICK: Duration = Duration::from_secs(2);
-        let settled = started
-            .checked_sub(TICK)
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, nanos);
-        self.modified < settled
-    }
-
     /// The fingerprint to save for a file read by a build started at `started`. A
     /// file modified that recently may be modified again within the same tick of its
     /// clock without its time changing (FAT and HFS+ count whole seconds): it is
     /// saved as a fingerprint no file has, so the next build reads it again.
     fn to_save(self, started: SystemTime) -> Print {
-        if self.settled(started) {
+        const TICK: Duration = Duration::from_secs(2);
+        let settled = started
+            .checked_sub(TICK)
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, nanos);
+        if self.modified < settled {
             self
         } else {
             Print {
@@ -194,17 +188,6 @@ impl SourcePrints {
     /// time. `root` is the site's folder.
     pub(crate) fn of(root: &Folder, source: &Source) -> SourcePrints {
         SourcePrints::of_files(root, &source.path, source.thread.as_deref())
-    }
-
-    /// A digest that stands for the bytes of the thread file at `path` without
-    /// reading them (as `content_digest` does, for a revision): its fingerprint, when
-    /// it is one the state would save for a build started at `started`
-    /// (`Print::settled`), and so trusts to tell the file's contents apart. Reading a
-    /// thread file whole for its digest alone was a sixth of a full build's calls to
-    /// the system.
-    pub(crate) fn thread_digest(&self, path: &Path, started: SystemTime) -> Option<u64> {
-        let print = self.thread.filter(|p| p.settled(started))?;
-        Some(foldhash::quality::FixedState::with_seed(1).hash_one((path, print)))
     }
 
     fn of_files(root: &Folder, md: &Path, thread: Option<&Path>) -> SourcePrints {
