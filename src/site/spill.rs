@@ -58,6 +58,8 @@ impl Spill {
                 Ok(()) => {
                     blocks.written += blocks.pending.len() as u64;
                     blocks.pending.clear();
+                    // After a text longer than a block.
+                    blocks.pending.shrink_to(BLOCK);
                 }
                 Err(_) => blocks.failed = true,
             }
@@ -203,6 +205,7 @@ mod tests {
         let after = Kept::new("after".into(), Some(&spill));
         assert_eq!(kept_long.text().as_deref(), Some(long.as_str()));
         assert_eq!(after.text().as_deref(), Some("after"));
+        assert_eq!(spill.blocks().pending.capacity(), BLOCK);
         assert_eq!(kept[0].text().as_deref(), Some(texts[0].as_str()));
     }
 }
