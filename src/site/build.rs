@@ -21,7 +21,7 @@ use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
 use crate::site::spill::{Kept, Spill};
-use crate::site::state::{self, SourcePrints};
+use crate::site::state::{self, Taken};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
@@ -184,7 +184,6 @@ fn build_into(
         options,
         root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
-        started,
         bodies: Mutex::new(HashMap::with_capacity_and_hasher(
             records,
             Default::default(),
@@ -450,9 +449,6 @@ struct Reading<'a> {
     /// The site's folder, its sources fingerprinted from it.
     root: state::Folder,
     saved: Option<&'a state::Saved>,
-    /// When the build started: its sources' fingerprints settled before it stand for
-    /// their bytes.
-    started: SystemTime,
     /// What lists show of each post the state held.
     bodies: Mutex<BodyStore>,
 }
@@ -464,9 +460,13 @@ impl Reading<'_> {
         source: &Source,
         config: &SiteConfig,
     ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-        let (prints, saved) = match self.saved {
+        let Taken {
+            prints,
+            held: saved,
+            thread,
+        } = match self.saved {
             Some(state) => state.take(&self.root, source),
-            None => (SourcePrints::of(&self.root, source), None),
+            None => Taken::without_state(&self.root, source),
         };
         let held = saved.is_some();
         let mut entry = match saved {
@@ -476,11 +476,7 @@ impl Reading<'_> {
                 }
                 entry
             }
-            None => {
-                let thread = (source.thread.as_deref())
-                    .and_then(|path| prints.thread_digest(path, self.started));
-                outline(root, source, config, self.options, thread)?
-            }
+            None => outline(root, source, config, self.options, thread)?,
         };
         entry.prints = Some((prints, held));
         Ok(entry)
@@ -506,8 +502,7 @@ fn unlocked_ref<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
 /// whole, so that its thread's problems are reported as by a full load. Its revision
 /// is a digest of its files, the same in every build (`state::content_digest`), the
-/// thread's `thread` when it is known without reading the file
-/// (`SourcePrints::thread_digest`).
+/// thread's `thread` when it is known without reading the file (`state::Taken`).
 fn outline(
     root: &Path,
     source: &Source,

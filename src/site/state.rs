@@ -176,6 +176,32 @@ impl Folder {
     }
 }
 
+/// What a saved state holds of a source (`Saved::take`).
+pub(crate) struct Taken {
+    /// Its fingerprints now.
+    pub(crate) prints: SourcePrints,
+    /// Its saved entry and what lists show of it, if neither its file nor its thread
+    /// changed since.
+    pub(crate) held: Option<(Entry, Option<Body>)>,
+    /// The saved revision of its thread, if only its markdown file changed since: the
+    /// thread file need not be read for it.
+    pub(crate) thread: Option<u64>,
+}
+
+impl Taken {
+    /// What a build without a state takes of `source`: its fingerprints, and the
+    /// revision of its thread (`SourcePrints::unread_thread`).
+    pub(crate) fn without_state(root: &Folder, source: &Source) -> Taken {
+        let prints = SourcePrints::of(root, source);
+        let thread = (source.thread.as_deref()).and_then(|t| prints.unread_thread(t));
+        Taken {
+            prints,
+            held: None,
+            thread,
+        }
+    }
+}
+
 /// The fingerprints of a source as a build read it: its markdown file and its thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SourcePrints {
@@ -188,6 +214,18 @@ impl SourcePrints {
     /// time. `root` is the site's folder.
     pub(crate) fn of(root: &Folder, source: &Source) -> SourcePrints {
         SourcePrints::of_files(root, &source.path, source.thread.as_deref())
+    }
+
+    /// The revision of the thread file at `path` in a build without a state: a digest
+    /// of its fingerprint, not of its bytes, which the build then reads whole to render
+    /// them. No later build compares it with another fingerprint's: a later build
+    /// keeps it while the thread file is unchanged (`Taken::thread`), and reads a
+    /// changed one whole for the digest of its bytes (`content_digest`), which differs.
+    /// Reading every thread file once more for its digest alone was a sixth of a full
+    /// build's calls to the system.
+    fn unread_thread(&self, path: &Path) -> Option<u64> {
+        let print = self.thread?;
+        Some(foldhash::quality::FixedState::with_seed(1).hash_one((path, print)))
     }
 
     fn of_files(root: &Folder, md: &Path, thread: Option<&Path>) -> SourcePrints {
@@ -385,36 +423,47 @@ impl Saved {
         });
     }
 
-    /// The fingerprints of `source` now, from the site's folder `root`, and its saved
-    /// entry and what lists show of it, if neither its file nor its thread changed
-    /// since.
-    pub(crate) fn take(
-        &self,
-        root: &Folder,
-        source: &Source,
-    ) -> (SourcePrints, Option<(Entry, Option<Body>)>) {
+    /// What it holds of `source`, its fingerprints taken now from the site's folder
+    /// `root`.
+    pub(crate) fn take(&self, root: &Folder, source: &Source) -> Taken {
+        let taken = |prints| Taken {
+            prints,
+            held: None,
+            thread: None,
+        };
         let Some(held) = self.records.get(&source.path) else {
-            return (SourcePrints::of(root, source), None);
+            return taken(SourcePrints::of(root, source));
         };
         let now = match held.prints.get() {
             Some(&prints) if held.thread == source.thread => prints,
             _ => SourcePrints::of(root, source),
         };
         if now.md.is_none() || held.taken.swap(true, Ordering::Relaxed) {
-            return (now, None);
+            return taken(now);
         }
         let decoded = self.read_at(held.at).and_then(|bytes| {
             let mut record: Record = bincode::DefaultOptions::new().deserialize(&bytes).ok()?;
             record.entry.digest = record.entry.digest.renumbered(&self.names)?;
             Some(record)
         });
-        let kept = decoded.filter(|record| {
-            now.md == Some(record.md)
-                && now.thread == record.thread
+        let Some(record) = decoded.filter(|record| {
+            now.thread == record.thread
                 && source.thread == record.entry.doc.thread_file
                 && record.entry.doc.source == source.path
-        });
-        (now, kept.map(|record| (record.entry, record.body)))
+        }) else {
+            return taken(now);
+        };
+        if now.md == Some(record.md) {
+            Taken {
+                held: Some((record.entry, record.body)),
+                ..taken(now)
+            }
+        } else {
+            Taken {
+                thread: Some(record.entry.revision.thread),
+                ..taken(now)
+            }
+        }
     }
 
     /// The bytes at `at` of the state file, if their sum is the one saved.

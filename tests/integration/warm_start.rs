@@ -396,6 +396,42 @@ fn a_one_post_edit_renders_as_much_at_twice_the_posts() {
     assert_eq!(n, twice, "files rendered after one edit at 30 and 60 posts");
 }
 
+/// A build without a state does not read the thread files for their digests; the
+/// first edit of a post's text after it renders no more than the next one: its
+/// thread, unchanged, is not taken for changed.
+#[test]
+fn the_first_edit_after_a_full_build_renders_no_more_than_the_next() {
+    let s = Session::start(SiteTest::example());
+    let body = |n: usize| {
+        move |r: &Path| {
+            let to = format!("\n\nEdit {n}.\n\n");
+            edit(r, "content/posts/slow-blogging.md", "\n\n", &to)
+        }
+    };
+    let first = s.step("first edit", body(1));
+    let second = s.step("second edit", body(2));
+    assert_eq!(first.rendered, second.rendered, "{first:?}\n{second:?}");
+    assert!(first.rendered < first.files / 2, "{first:?}");
+}
+
+/// A thread file saved again unchanged (an editor's save, a checkout, `touch`) is
+/// read again, and only its post's page is rendered again: the conversations page,
+/// the comments feeds and the lists showing it are not.
+#[test]
+fn a_thread_file_saved_again_unchanged_renders_only_its_post_again() {
+    let s = Session::start(SiteTest::example());
+    let thread = "content/posts/slow-blogging.comments.yaml";
+    let save_again = |r: &Path| {
+        let text = std::fs::read_to_string(r.join(thread)).unwrap();
+        write(r, thread, &text);
+    };
+    // The first build had no state to compare with.
+    s.step("saved again once", save_again);
+    let r = s.step("saved again twice", save_again);
+    let entries = r.posts + r.pages;
+    assert_eq!((r.reused, r.rendered), (entries - 1, 1), "{r:?}");
+}
+
 #[test]
 fn an_edit_that_kept_the_size_and_time_of_a_post_was_not_read_again() {
     let s = Session::start(SiteTest::example());
