@@ -501,8 +501,8 @@ fn unlocked_ref<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// A post or page without its body and thread: its front matter, which is all the
 /// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
 /// whole, so that its thread's problems are reported as by a full load. Its revision
-/// is a digest of its files, the same in every build (`state::content_digest`), the
-/// thread's `thread` when it is known without reading the file (`state::Taken`).
+/// is a digest of its files, the same in every build (`state::content_digest`); the
+/// thread's is `thread` when it is known without reading the file (`state::Taken`).
 fn outline(
     root: &Path,
     source: &Source,

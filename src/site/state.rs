@@ -195,9 +195,17 @@ impl Taken {
         let prints = SourcePrints::of(root, source);
         let thread = (source.thread.as_deref()).and_then(|t| prints.unread_thread(t));
         Taken {
+            thread,
+            ..Taken::nothing(prints)
+        }
+    }
+
+    /// Fingerprints alone: nothing saved to take.
+    fn nothing(prints: SourcePrints) -> Taken {
+        Taken {
             prints,
             held: None,
-            thread,
+            thread: None,
         }
     }
 }
@@ -426,11 +434,7 @@ impl Saved {
     /// What it holds of `source`, its fingerprints taken now from the site's folder
     /// `root`.
     pub(crate) fn take(&self, root: &Folder, source: &Source) -> Taken {
-        let taken = |prints| Taken {
-            prints,
-            held: None,
-            thread: None,
-        };
+        let taken = Taken::nothing;
         let Some(held) = self.records.get(&source.path) else {
             return taken(SourcePrints::of(root, source));
         };
