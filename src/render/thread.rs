@@ -50,7 +50,11 @@ pub fn thread_view(
             website: c.url.as_deref().and_then(safe_website).map(str::to_string),
             role: c.role,
             by_author: c.is_author(),
-            date: c.date.as_ref().map(|d| DateView::new(d, strings)),
+            // A placeholder shows nothing of what was refused or withdrawn: not when
+            // it came nor from where (its date still orders it among its siblings).
+            date: (c.date.as_ref())
+                .filter(|_| c.is_published())
+                .map(|d| DateView::new(d, strings)),
             depth: tree.depth[i],
             level: current,
             body: comment_body(markdown, sanitizer, &c.body),
@@ -58,7 +62,9 @@ pub fn thread_view(
             in_reply_to,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
-            via: c.via.as_deref().map(via_name),
+            via: (c.via.as_deref())
+                .filter(|_| c.is_published())
+                .map(via_name),
             source: c
                 .source
                 .as_deref()
