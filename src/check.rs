@@ -146,11 +146,15 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
         for link in markdown::written_links(&doc.body) {
             out.extend(root_relative(&link.target).map(|target| WrittenTarget {
                 target,
-                location: Location::at(&doc.source, doc.body_line + link.line - 1, link.column),
+                location: Location::at(
+                    &doc.source,
+                    doc.lines.body as usize + link.line - 1,
+                    link.column,
+                ),
                 kind: Written::Content,
             }));
         }
-        if let (Some(summary), Some(line)) = (&doc.summary, doc.summary_line) {
+        if let (Some(summary), Some(line)) = (&doc.summary, doc.lines.summary.map(|l| l as usize)) {
             for link in markdown::written_links(summary) {
                 out.extend(root_relative(&link.target).map(|target| WrittenTarget {
                     target,

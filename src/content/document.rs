@@ -16,7 +16,9 @@ pub enum Kind {
     Page,
 }
 
-/// A parsed post or page.
+/// A parsed post or page. Held for every post to the end of a build, it keeps inline
+/// only what most posts have: what few set (`More`) is held apart, and the lines of
+/// its keys as numbers rather than a list each.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     pub kind: Kind,
@@ -32,36 +34,83 @@ pub struct Document {
     pub title: String,
     #[serde(with = "crate::site::state::date_option")]
     pub date: Option<Date>,
-    #[serde(with = "crate::site::state::date_option")]
-    pub updated: Option<Date>,
     pub tags: Vec<String>,
     pub categories: Vec<String>,
-    /// The line of each taxonomy's key that names a term, for errors about it.
-    pub taxonomy_lines: Vec<(Taxonomy, usize)>,
     pub draft: bool,
+    /// `toc: true`: the page shows a table of contents.
+    pub toc: bool,
     /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
     pub summary: Option<String>,
+    pub body: String,
+    /// Where its keys and body are in the file, for errors about them.
+    pub lines: Lines,
+    /// What few posts set; `None` when nothing of it is.
+    more: Option<Box<More>>,
+}
+
+/// The lines of a markdown file that errors about its document point at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Lines {
+    /// The line of the `tags:` key, when it names a term.
+    pub tags: Option<u32>,
+    /// The line of the `categories:` key, when it names a term.
+    pub categories: Option<u32>,
     /// The line of the `summary:` key, when the summary is written there.
-    pub summary_line: Option<usize>,
+    pub summary: Option<u32>,
+    /// The line of the `template:` key, for errors about the template it names.
+    pub template: Option<u32>,
+    /// The line the body starts on, to locate what is in it.
+    pub body: u32,
+}
+
+/// What a document's front matter sets that most posts leave out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct More {
+    #[serde(with = "crate::site::state::date_option")]
+    pub updated: Option<Date>,
     /// Extra paths that redirect here, relative to the base path (`2015/03/hello/`).
     pub aliases: Vec<String>,
     pub template: Option<String>,
-    /// The line of the `template:` key, for errors about the template it names.
-    pub template_line: Option<usize>,
     /// Addresses where the post was announced (`syndication:`), as written.
     pub syndication: Vec<String>,
-    /// `toc: true`: the page shows a table of contents.
-    pub toc: bool,
     #[serde(with = "crate::site::state::json_text")]
     pub extra: tera::Value,
-    pub body: String,
-    /// The line of the markdown file the body starts on, to locate what is in it.
-    pub body_line: usize,
+}
+
+impl Default for More {
+    fn default() -> Self {
+        More {
+            updated: None,
+            aliases: Vec::new(),
+            template: None,
+            syndication: Vec::new(),
+            // Templates read `page.extra` as a map, empty when nothing is set.
+            extra: tera::Value::Object(Default::default()),
+        }
+    }
+}
+
+impl Lines {
+    /// The line of the key that files it under `taxonomy`.
+    pub fn taxonomy(&self, taxonomy: Taxonomy) -> Option<u32> {
+        match taxonomy {
+            Taxonomy::Tags => self.tags,
+            Taxonomy::Categories => self.categories,
+        }
+    }
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
 
 impl Document {
+    /// What its front matter sets that most posts leave out.
+    pub fn more(&self) -> &More {
+        static NONE: std::sync::OnceLock<More> = std::sync::OnceLock::new();
+        self.more
+            .as_deref()
+            .unwrap_or_else(|| NONE.get_or_init(More::default))
+    }
+
     /// The terms it is filed under in `taxonomy`, as written.
     pub fn terms(&self, taxonomy: Taxonomy) -> &[String] {
         match taxonomy {
@@ -73,10 +122,11 @@ impl Document {
     /// A problem at each taxonomy it uses that the site does not (`configured`): its
     /// terms would have no pages.
     pub fn unconfigured_taxonomies(&self, configured: &[Taxonomy]) -> Vec<Diagnostic> {
-        self.taxonomy_lines
-            .iter()
-            .filter(|(taxonomy, _)| !configured.contains(taxonomy))
-            .map(|&(taxonomy, line)| {
+        [Taxonomy::Tags, Taxonomy::Categories]
+            .into_iter()
+            .filter(|taxonomy| !configured.contains(taxonomy))
+            .filter_map(|taxonomy| Some((taxonomy, self.lines.taxonomy(taxonomy)? as usize)))
+            .map(|(taxonomy, line)| {
                 let mut wanted = configured.to_vec();
                 wanted.push(taxonomy);
                 wanted.sort();
@@ -209,7 +259,10 @@ pub(super) fn parse_document_with(
             ));
         }
     }
-    let mut taxonomy_lines = Vec::new();
+    let mut lines = Lines {
+        body: line_number(split.body_line),
+        ..Lines::default()
+    };
     for (taxonomy, terms) in [
         (Taxonomy::Tags, &fm.tags),
         (Taxonomy::Categories, &fm.categories),
@@ -230,7 +283,11 @@ pub(super) fn parse_document_with(
             ));
         }
         if !terms.is_empty() {
-            taxonomy_lines.push((taxonomy, front_matter::key_line(&split, taxonomy.name())));
+            let line = Some(line_number(front_matter::key_line(&split, taxonomy.name())));
+            match taxonomy {
+                Taxonomy::Tags => lines.tags = line,
+                Taxonomy::Categories => lines.categories = line,
+            }
         }
     }
     let id = match &fm.id {
@@ -291,14 +348,10 @@ pub(super) fn parse_document_with(
             "give its folder a shorter name",
         )]);
     }
-    let summary_line = fm
-        .summary
-        .as_ref()
-        .map(|_| front_matter::key_line(&split, "summary"));
-    let template_line = fm
-        .template
-        .as_ref()
-        .map(|_| front_matter::key_line(&split, "template"));
+    lines.summary =
+        (fm.summary.as_ref()).map(|_| line_number(front_matter::key_line(&split, "summary")));
+    lines.template =
+        (fm.template.as_ref()).map(|_| line_number(front_matter::key_line(&split, "template")));
     let FrontMatter {
         tags,
         categories,
@@ -325,22 +378,31 @@ pub(super) fn parse_document_with(
         path: path_out,
         title,
         date,
-        updated,
         tags,
         categories,
-        taxonomy_lines,
         draft,
-        summary,
-        summary_line,
-        aliases,
-        template,
-        template_line,
-        syndication,
         toc,
-        extra: extra.unwrap_or(tera::Value::Object(Default::default())),
+        summary,
         body: split.body.to_string(),
-        body_line: split.body_line,
+        lines,
+        more: held_apart(More {
+            updated,
+            aliases,
+            template,
+            syndication,
+            extra: extra.unwrap_or(tera::Value::Object(Default::default())),
+        }),
     })
+}
+
+/// `None` for what most posts have: nothing of `more` set.
+fn held_apart(more: More) -> Option<Box<More>> {
+    (more != More::default()).then(|| Box::new(more))
+}
+
+/// A line of a markdown file, whose size `limits` bounds far below `u32::MAX` lines.
+fn line_number(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 fn parse_date_key(
@@ -542,6 +604,27 @@ mod tests {
         let doc =
             parse_document("---\ntitle: x\n---\n", &post("content/posts/trip/index.md")).unwrap();
         assert_eq!(doc.slug, "trip");
+    }
+
+    #[test]
+    fn what_few_posts_set_is_held_apart_only_when_set() {
+        let plain = "---\ntitle: x\ntags: [a]\nsummary: s\n---\nbody\n";
+        let doc = parse_document(plain, &post("content/posts/a.md")).unwrap();
+        assert!(doc.more.is_none());
+        assert_eq!(doc.more().extra, tera::Value::Object(Default::default()));
+        let lines = (doc.lines.tags, doc.lines.summary, doc.lines.body);
+        assert_eq!(lines, (Some(3), Some(4), 6));
+        for key in [
+            "updated: 2020-01-02",
+            "aliases: [old/]",
+            "template: wide.html",
+            "syndication: [\"https://example.com/1\"]",
+            "extra: {mood: fine}",
+        ] {
+            let text = format!("---\ntitle: x\n{key}\n---\n");
+            let doc = parse_document(&text, &post("content/posts/a.md")).unwrap();
+            assert!(doc.more.is_some(), "{key}");
+        }
     }
 
     #[test]

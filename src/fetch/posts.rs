@@ -46,10 +46,15 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         }
         let url = format!("{}{}", config.base_url, doc.path);
         let mut addresses = vec![url];
-        for alias in &doc.aliases {
+        for alias in &doc.more().aliases {
             addresses.push(format!("{}{alias}", config.base_url));
         }
-        if let Some(old) = doc.extra.get("old_addresses").and_then(|v| v.as_array()) {
+        if let Some(old) = doc
+            .more()
+            .extra
+            .get("old_addresses")
+            .and_then(|v| v.as_array())
+        {
             for address in old.iter().filter_map(|v| v.as_str()) {
                 addresses.push(if address.starts_with('/') {
                     format!("{origin}{address}")
@@ -87,7 +92,7 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
             rel: rel.to_string_lossy().replace('\\', "/"),
             addresses,
             targets,
-            syndication: doc.syndication.clone(),
+            syndication: doc.more().syndication.clone(),
             thread,
             broken,
         });

@@ -149,7 +149,7 @@ pub(crate) fn changes(
         }
     }
 
-    changes.reactions = reactions(&thread.reactions, &responses, withdrawable);
+    changes.reactions = reactions(thread.reactions(), &responses, withdrawable);
     (changes, tally)
 }
 

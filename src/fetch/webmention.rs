@@ -180,7 +180,7 @@ fn newest_id(posts: &[Post]) -> Option<u64> {
     posts
         .iter()
         .flat_map(|p| {
-            let r = &p.thread.reactions;
+            let r = p.thread.reactions();
             p.thread
                 .comments
                 .iter()

@@ -414,13 +414,13 @@ impl Matcher {
             base_path: address_key(base_path),
         };
         for (i, doc) in documents.iter().enumerate() {
-            for address in std::iter::once(&doc.path).chain(&doc.aliases) {
+            for address in std::iter::once(&doc.path).chain(&doc.more().aliases) {
                 m.by_address.entry(address_key(address)).or_insert(i);
             }
             // A post's slug, and the last segment of its old addresses: an imported
             // post moved to `x-2` still claims `x`, so a thread of `/x/` is not guessed
             // to be another post's whose slug is `x`.
-            let old_names = doc.aliases.iter().filter_map(|a| last_segment(a));
+            let old_names = doc.more().aliases.iter().filter_map(|a| last_segment(a));
             let mut names: HashSet<String> = old_names.collect();
             names.insert(doc.slug.clone());
             for name in names {
@@ -429,7 +429,11 @@ impl Matcher {
                     .and_modify(|d| *d = d.filter(|&d| d == i))
                     .or_insert(Some(i));
             }
-            let old_addresses = doc.extra.get("old_addresses").and_then(|v| v.as_array());
+            let old_addresses = doc
+                .more()
+                .extra
+                .get("old_addresses")
+                .and_then(|v| v.as_array());
             for address in old_addresses
                 .into_iter()
                 .flatten()

@@ -34,7 +34,9 @@ impl Existing {
             match content::load_document(root, source, permalinks) {
                 Ok(doc) => {
                     existing.addresses.insert(doc.path.clone());
-                    existing.addresses.extend(doc.aliases.iter().cloned());
+                    existing
+                        .addresses
+                        .extend(doc.more().aliases.iter().cloned());
                     if let Some(id) = wordpress_id(&doc) {
                         let rel = doc.source.strip_prefix("content").unwrap_or(&doc.source);
                         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -66,7 +68,7 @@ impl Existing {
 
 /// The WordPress id an import recorded in a document's `extra`.
 pub(crate) fn wordpress_id(doc: &Document) -> Option<u64> {
-    doc.extra.get("wordpress_id")?.as_u64()
+    doc.more().extra.get("wordpress_id")?.as_u64()
 }
 
 /// The `wordpress_id: N` line of a file whose front matter does not read.

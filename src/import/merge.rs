@@ -439,7 +439,7 @@ fn verify_fetched(text: &str, shown: &Path, old: &Thread, changes: &FetchedChang
         && changes
             .reactions
             .as_ref()
-            .is_none_or(|r| *r == parsed.reactions);
+            .is_none_or(|r| r == parsed.reactions());
     if same {
         Ok(())
     } else {

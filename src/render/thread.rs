@@ -75,7 +75,7 @@ pub fn thread_view(
             removed: !c.is_published() && !c.is_withdrawn(),
         });
     }
-    let r = &thread.reactions;
+    let r = thread.reactions();
     let (likes, reposts, bookmarks) = (r.likes.len(), r.reposts.len(), r.bookmarks.len());
     ThreadView {
         html: thread_html(&views, &Labels::new(strings)),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Document, Source};
+use crate::content::{self, Source};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::engagement::SiteTotals;
@@ -28,7 +28,7 @@ use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
 use crate::threads::conversations::Totals;
 use crate::threads::digest::Digest;
 use crate::threads::metrics::Engagement;
-use crate::threads::{Thread, Tree};
+use crate::threads::{Reactions, Thread, Tree};
 
 /// What a build did, for the command line to print.
 #[derive(Debug, Default)]
@@ -519,14 +519,10 @@ fn outline(
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
-            let thread = Thread {
-                path: source.thread.clone().unwrap_or_default(),
-                ..Thread::default()
-            };
-            let doc = Document {
-                body: String::new(),
-                ..doc
-            };
+            let path = source.thread.clone().unwrap_or_default();
+            let thread = Thread::new(path, Vec::new(), Reactions::default());
+            let mut doc = doc;
+            doc.body = String::new();
             site::entry_of(doc, thread)
         }
         _ => site::load_entry(root, source, config).map(Conversation::slim)?,
@@ -653,8 +649,19 @@ fn render_entries_read_whole(
 pub(crate) fn same_front_matter(first: &Entry, second: &Entry) -> bool {
     let (a, b) = (&first.doc, &second.doc);
     first.revision.shown == second.revision.shown
-        && (&a.tags, &a.categories, &a.aliases, &a.summary, &a.template)
-            == (&b.tags, &b.categories, &b.aliases, &b.summary, &b.template)
+        && (
+            &a.tags,
+            &a.categories,
+            &a.more().aliases,
+            &a.summary,
+            &a.more().template,
+        ) == (
+            &b.tags,
+            &b.categories,
+            &b.more().aliases,
+            &b.summary,
+            &b.more().template,
+        )
 }
 
 fn changed_while_building(path: &Path) -> Error {

@@ -341,10 +341,11 @@ pub(crate) fn load_entry_again(
     let doc = content::read_document(root, source).and_then(|bytes| {
         let same = known.revision.doc == state::content_digest(&source.path, &bytes);
         match same.then(|| content::body_of(&bytes, &source.path)) {
-            Some(Some(body)) => Ok(Document {
-                body,
-                ..known.doc.clone()
-            }),
+            Some(Some(body)) => {
+                let mut doc = known.doc.clone();
+                doc.body = body;
+                Ok(doc)
+            }
             _ => document_of(bytes, source, config),
         }
     });

@@ -132,7 +132,11 @@ impl<'a> Pass<'a> {
             url: urls.path(&doc.path),
             permalink: urls.permalink(&doc.path),
             date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
-            updated: doc.updated.as_ref().map(|d| DateView::new(d, strings)),
+            updated: doc
+                .more()
+                .updated
+                .as_ref()
+                .map(|d| DateView::new(d, strings)),
             tags: term_links(entry, Taxonomy::Tags, self.terms(Taxonomy::Tags)),
             categories: term_links(
                 entry,
@@ -141,11 +145,11 @@ impl<'a> Pass<'a> {
             ),
             draft: doc.draft,
             description: excerpt(summary.as_deref().unwrap_or(first_paragraph(&content)), 300),
-            image: image_url(&doc.extra, &site.config.base_url)
+            image: image_url(&doc.more().extra, &site.config.base_url)
                 .or_else(|| image_url(&site.config.extra, &site.config.base_url)),
             content,
             summary,
-            extra: doc.extra.clone(),
+            extra: doc.more().extra.clone(),
             thread: thread_view(
                 &entry.thread,
                 entry.tree(),
@@ -155,6 +159,7 @@ impl<'a> Pass<'a> {
             ),
             engagement: EngagementView::new(&entry.engagement, strings),
             reply_elsewhere: doc
+                .more()
                 .syndication
                 .iter()
                 .filter_map(|u| reply_elsewhere(u))
@@ -187,10 +192,10 @@ impl<'a> Pass<'a> {
         } else {
             "page.html"
         };
-        let template = doc.template.as_deref().unwrap_or(default_template);
+        let template = doc.more().template.as_deref().unwrap_or(default_template);
         if !renderer.has_template(template) {
             return Err(Diagnostic::new(
-                Location::new(&doc.source, doc.template_line),
+                Location::new(&doc.source, doc.lines.template.map(|l| l as usize)),
                 format!("template {template:?} does not exist"),
                 "create it in templates/, or remove the template: key",
             )
@@ -222,7 +227,7 @@ impl<'a> Pass<'a> {
         let permalink = self.urls.permalink(&doc.path);
         let mut ctx = TemplateContext::new(
             &self.site_view,
-            self.urls.path(&doc.aliases[alias]),
+            self.urls.path(&doc.more().aliases[alias]),
             permalink.clone(),
         );
         ctx.page_title = doc.title.clone();

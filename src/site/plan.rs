@@ -93,7 +93,7 @@ pub(crate) fn plan<'p>(
         + site.posts.len()
         + site.pages.len()
         + (site.posts.iter().chain(&site.pages))
-            .map(|e| e.doc.aliases.len())
+            .map(|e| e.doc.more().aliases.len())
             .sum::<usize>()
         + lists.iter().map(|l| l.page_count(per_page)).sum::<usize>()
         // Its feeds and, at most, a tag's former address.
@@ -177,7 +177,7 @@ impl Plan<'_> {
                 job: Job::Entry(at),
                 inputs: digests.entry(pass, at),
             });
-            for (n, alias) in doc.aliases.iter().enumerate() {
+            for (n, alias) in doc.more().aliases.iter().enumerate() {
                 // An old address a permalink pattern gave back to the post itself.
                 if *alias == doc.path {
                     continue;
@@ -277,7 +277,16 @@ fn folded(file: &str) -> Cow<'_, str> {
 /// and address (its neighbours' links, the conversation pages), its dates and whether
 /// it is a draft (the sitemap, the conversation pages).
 pub(crate) fn shown(doc: &Document) -> u64 {
-    digest(|h| (&doc.title, &doc.path, doc.date, doc.updated, doc.draft).hash(h))
+    digest(|h| {
+        (
+            &doc.title,
+            &doc.path,
+            doc.date,
+            doc.more().updated,
+            doc.draft,
+        )
+            .hash(h)
+    })
 }
 
 /// Whether two lists of outputs write the same files, in the same order: a change
@@ -407,7 +416,7 @@ impl<'p> Digests<'p> {
             }
             SitePage::Redirects => {
                 for e in entries() {
-                    (&e.doc.path, &e.doc.aliases).hash(h);
+                    (&e.doc.path, &e.doc.more().aliases).hash(h);
                 }
             }
             SitePage::Robots | SitePage::NoJekyll => {}
@@ -494,7 +503,7 @@ impl Plan<'_> {
             }
             Job::Alias(at, n) => {
                 let entry = pass.entry(*at);
-                let alias = &entry.doc.aliases[*n];
+                let alias = &entry.doc.more().aliases[*n];
                 let line = alias_line(root, &entry.doc.source, alias).unwrap_or(1);
                 let (location, kind) = described(entry, line);
                 Origin::written(

@@ -199,6 +199,7 @@ impl Pass<'_> {
             .flat_map(|e| {
                 let to = urls.path(&e.doc.path);
                 e.doc
+                    .more()
                     .aliases
                     .iter()
                     .map(move |a| (urls.path(a), to.clone()))
@@ -226,8 +227,12 @@ impl Pass<'_> {
             urls::HOME.into(),
             site.posts.first().and_then(|p| p.doc.date),
         );
-        let entries = (site.posts.iter().chain(&site.pages))
-            .map(|e| (e.doc.path.as_str().into(), e.doc.updated.or(e.doc.date)));
+        let entries = (site.posts.iter().chain(&site.pages)).map(|e| {
+            (
+                e.doc.path.as_str().into(),
+                e.doc.more().updated.or(e.doc.date),
+            )
+        });
         let indexes = taxonomies().map(|(t, _)| (SitePage::TermIndex(*t).rel().into(), None));
         let engagement = (SitePage::Engagement.rel().into(), None);
         let terms = taxonomies().flat_map(|(taxonomy, terms)| {
@@ -323,7 +328,7 @@ pub(crate) fn feed_entry<'e>(
         title: &e.doc.title,
         permalink: urls.permalink(&e.doc.path),
         published,
-        updated: e.doc.updated.unwrap_or(published).max(published),
+        updated: e.doc.more().updated.unwrap_or(published).max(published),
         content,
         author,
     })

@@ -104,8 +104,10 @@ pub struct Thread {
     /// The thread file, relative to the site root.
     pub path: PathBuf,
     pub comments: Vec<Comment>,
-    /// Likes, reposts and bookmarks received elsewhere: counted, never comments.
-    pub reactions: Reactions,
+    /// Likes, reposts and bookmarks received elsewhere (`reactions`); `None` when
+    /// there are none, as for most posts: three empty lists held for every post to
+    /// the end of a build were a sixth of its thread.
+    reactions: Option<Box<Reactions>>,
 }
 
 /// Reactions to a post, each kind a list of the ids its source gave them (so that a
@@ -128,6 +130,25 @@ impl Reactions {
 }
 
 impl Thread {
+    /// The thread of the file `path`.
+    pub fn new(path: PathBuf, comments: Vec<Comment>, reactions: Reactions) -> Thread {
+        Thread {
+            path,
+            comments,
+            reactions: (!reactions.is_empty()).then(|| Box::new(reactions)),
+        }
+    }
+
+    /// Likes, reposts and bookmarks received elsewhere: counted, never comments.
+    pub fn reactions(&self) -> &Reactions {
+        static NONE: Reactions = Reactions {
+            likes: Vec::new(),
+            reposts: Vec::new(),
+            bookmarks: Vec::new(),
+        };
+        self.reactions.as_deref().unwrap_or(&NONE)
+    }
+
     /// The thread as a page shows it: a response that is not published (withdrawn,
     /// pending, rejected) stays as a placeholder, without name or text, only while
     /// some reply hangs under it.
