@@ -24,7 +24,6 @@ pub struct Document {
     pub kind: Kind,
     /// The markdown file, relative to the site root.
     pub source: PathBuf,
-    pub thread_file: Option<PathBuf>,
     pub slug: String,
     /// The `id:` of its front matter, or the `wordpress_id` an import recorded under
     /// `extra`: the `:id` of a permalink pattern.
@@ -372,7 +371,6 @@ pub(super) fn parse_document_with(
     Ok(Document {
         kind: source.kind,
         source: source.path.clone(),
-        thread_file: source.thread.clone(),
         slug,
         id,
         path: path_out,

@@ -592,11 +592,7 @@ fn render_entries_read_whole(
         .par_iter()
         .map(|&(output, at)| {
             let outline = pass.entry(at);
-            let source = Source {
-                kind: outline.doc.kind,
-                path: outline.doc.source.clone(),
-                thread: outline.doc.thread_file.clone(),
-            };
+            let source = outline.source();
             let entry = site::load_entry_again(&config.root, &source, outline, config)
                 .map_err(Error::Content)?;
             if !same_front_matter(outline, &entry) {

@@ -166,11 +166,7 @@ impl Incremental {
             .par_iter()
             .map(|&at| {
                 let entry = entry_at(site, at);
-                let source = Source {
-                    kind: entry.doc.kind,
-                    path: entry.doc.source.clone(),
-                    thread: entry.doc.thread_file.clone(),
-                };
+                let source = entry.source();
                 let whole = site::load_entry(&self.options.root, &source, &site.config).ok()?;
                 let same = build::same_front_matter(entry, &whole) && whole.digest == entry.digest;
                 same.then_some(whole)

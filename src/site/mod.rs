@@ -131,6 +131,20 @@ impl Entry {
         self.tree = held_tree(tree);
     }
 
+    /// Its thread file, relative to the site root (the thread's path: not held twice).
+    pub fn thread_file(&self) -> Option<&Path> {
+        Some(self.thread.path.as_path()).filter(|p| !p.as_os_str().is_empty())
+    }
+
+    /// The files it is read from.
+    pub(crate) fn source(&self) -> content::Source {
+        content::Source {
+            kind: self.doc.kind,
+            path: self.doc.source.clone(),
+            thread: self.thread_file().map(Path::to_path_buf),
+        }
+    }
+
     /// Whether this build read it from the saved state.
     pub(crate) fn read_from_state(&self) -> bool {
         self.prints.is_some_and(|(_, held)| held)

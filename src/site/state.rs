@@ -452,7 +452,7 @@ impl Saved {
         });
         let Some(record) = decoded.filter(|record| {
             now.thread == record.thread
-                && source.thread == record.entry.doc.thread_file
+                && source.thread.as_deref() == record.entry.thread_file()
                 && record.entry.doc.source == source.path
         }) else {
             return taken(now);
@@ -725,7 +725,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
         let source = entry.doc.source.as_path();
-        let files = (source, entry.doc.thread_file.as_deref());
+        let files = (source, entry.thread_file());
         let (prints, held) = entry.prints?;
         // A record's digest numbers names as the table of the state it was read from.
         let kept = (held && !what.touched.contains(source))
