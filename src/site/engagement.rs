@@ -15,7 +15,7 @@ use crate::render::sanitize::comment_body;
 use crate::render::Renderer;
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
-use crate::threads::conversations::{self, Period, PostThread, Share, Totals};
+use crate::threads::conversations::{self, Period, PostThread, Regular, Share, Totals};
 use crate::threads::metrics::BySource;
 
 const EXCERPT_LENGTH: usize = 140;
@@ -150,20 +150,16 @@ fn engagement_view(
                 .map(|c| comment_link(p, c as usize, true)),
         })
         .collect();
-    let more_regulars = totals.regulars().len().saturating_sub(REGULARS_SHOWN);
-    let regulars = totals
-        .regulars()
-        .take(REGULARS_SHOWN)
+    let more_regulars = totals.regular_count().saturating_sub(REGULARS_SHOWN);
+    let regulars = shown_regulars(&entries, totals)
+        .into_iter()
         .map(|r| RegularView {
             name: r.name.to_string(),
             posts: r.posts,
-            comments: r
-                .comments
-                .iter()
-                .take(LINKS_PER_REGULAR)
-                .map(|&(p, c)| comment_link(p as usize, c as usize, false))
+            comments: (r.first_comments.iter())
+                .map(|&(p, c)| comment_link(p, c, false))
                 .collect(),
-            more_comments: r.comments.len().saturating_sub(LINKS_PER_REGULAR),
+            more_comments: r.comments.saturating_sub(LINKS_PER_REGULAR),
         })
         .collect();
     // A period without reader comments has no rate to show: a row of dashes for each
@@ -536,13 +532,18 @@ pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)
         .ranked()
         .take(RANKED_POSTS)
         .filter_map(|p| Some((p, entries[p].digest.deepest? as usize)));
-    let regulars = totals.regulars().take(REGULARS_SHOWN).flat_map(|r| {
-        (r.comments.iter().take(LINKS_PER_REGULAR)).map(|&(p, c)| (p as usize, c as usize))
-    });
+    let regulars = shown_regulars(&entries, totals)
+        .into_iter()
+        .flat_map(|r| r.first_comments);
     let feed = newest_comments(site, &entries, totals)
         .into_iter()
         .map(|(_, p, c)| (p, c));
     deepest.chain(regulars).chain(feed).collect()
+}
+
+/// The regulars the page shows, each with the comments it links to.
+fn shown_regulars<'a>(entries: &[&Entry], totals: &'a Totals) -> Vec<Regular<'a>> {
+    totals.regulars(REGULARS_SHOWN, LINKS_PER_REGULAR, &|p| &entries[p].digest)
 }
 
 /// The comments of the comments feed, newest first, as (date, post, comment).

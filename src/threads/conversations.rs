@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use crate::dates::Date;
 use crate::threads::digest::Digest;
@@ -32,8 +32,10 @@ pub struct PostThread<'a> {
 pub struct Totals {
     /// Posts with comments, best conversation first (`rank_key`).
     ranking: BTreeSet<RankKey>,
-    /// Each named reader (`metrics::reader_key`) and their comments.
+    /// Each named reader (`metrics::reader_key`) and what they wrote.
     readers: HashMap<Box<str>, Reader>,
+    /// How many posts (and pages) the totals are of.
+    shares: usize,
     /// Readers on more than one post, in the order the page lists them.
     regulars: BTreeSet<RegularKey>,
     /// Dated reader comments and how many the author answered, by month
@@ -70,13 +72,16 @@ type RankKey = (
 /// by key: (posts, comments, lowercase name, reader key).
 type RegularKey = (Reverse<usize>, Reverse<usize>, Box<str>, Box<str>);
 
+/// A reader's counts. Which comments they wrote is read from the posts' digests when
+/// a page links to them (`regulars`): a list of every reader comment of a big site,
+/// held to the end of its build, was a twentieth of its memory.
 #[derive(Debug, Clone, Default)]
 struct Reader {
-    /// (post, comment) of each of their comments, in post order, each post's in
-    /// reading order.
-    comments: Vec<(u32, u32)>,
+    comments: usize,
     posts: usize,
-    /// The name as written on the first of their posts (posts are newest first).
+    /// The first of their posts (posts are newest first).
+    first: Option<usize>,
+    /// The name as written on their first comment on that post.
     name: Box<str>,
 }
 
@@ -85,7 +90,7 @@ impl Reader {
         (self.posts > 1).then(|| {
             (
                 Reverse(self.posts),
-                Reverse(self.comments.len()),
+                Reverse(self.comments),
                 self.name.to_lowercase().into(),
                 key.into(),
             )
@@ -98,10 +103,13 @@ impl Reader {
 pub struct Regular<'a> {
     /// Display name as written on the newest post they joined (posts are newest first).
     pub name: &'a str,
-    /// (post index, comment index) of each of their comments, in post order.
-    pub comments: &'a [(u32, u32)],
+    /// How many comments they wrote.
+    pub comments: usize,
     /// Number of distinct posts.
     pub posts: usize,
+    /// (post index, comment index) of their first comments in post order, each
+    /// post's in reading order: as many as were asked for, or all of them.
+    pub first_comments: Vec<(usize, usize)>,
 }
 
 /// Reader comments and how many got a direct author reply, in one period.
@@ -128,24 +136,22 @@ impl Totals {
     pub fn of<'a>(shares: impl IntoIterator<Item = Share<'a>>) -> Totals {
         let mut totals = Totals::default();
         let shares: Vec<Share<'a>> = shares.into_iter().collect();
+        totals.shares = shares.len();
+        let mut on_post: HashSet<&str> = HashSet::default();
         for (p, share) in shares.iter().enumerate() {
             totals.count(p, *share, true);
             // Sorted once below: kept sorted one by one, a site's reply times were
             // moved about for every post (a quarter of a second at 50,000 posts).
             (totals.reply_times).extend_from_slice(&share.engagement.reply_times);
+            on_post.clear();
             for reader in share.digest.readers() {
                 let entry = totals.readers.entry(reader.key.into()).or_default();
-                if entry
-                    .comments
-                    .last()
-                    .is_none_or(|&(last, _)| last as usize != p)
-                {
-                    entry.posts += 1;
-                    if entry.posts == 1 {
-                        entry.name = reader.name.into();
-                    }
+                if entry.first.is_none() {
+                    entry.first = Some(p);
+                    entry.name = reader.name.into();
                 }
-                entry.comments.push((p as u32, reader.comment as u32));
+                entry.posts += usize::from(on_post.insert(reader.key));
+                entry.comments += 1;
             }
         }
         totals.reply_times.sort_unstable();
@@ -168,10 +174,9 @@ impl Totals {
             self.count(p, old, false);
             self.count(p, new, true);
             self.replace_reply_times(old.engagement, new.engagement);
-            // Only the readers whose comments on this post changed: a regular's list
-            // of comments is long, and a new comment leaves the others' alone.
-            let keys = changed_readers(old.digest, new.digest);
-            for &key in &keys {
+            // Only the readers whose comments on this post changed: a new comment
+            // leaves the others alone.
+            for key in changed_readers(old.digest, new.digest) {
                 if !touched.contains(key) {
                     if let Some(reader) = self.readers.get(key) {
                         if let Some(k) = reader.regular_key(key) {
@@ -180,33 +185,35 @@ impl Totals {
                     }
                     touched.insert(key.into());
                 }
-                if let Some(reader) = self.readers.get_mut(key) {
-                    reader.comments.retain(|&(q, _)| q as usize != p);
+                let written = |d: &Digest| d.readers().filter(|r| r.key == key).count();
+                let (before, now) = (written(old.digest), written(new.digest));
+                let reader = self.readers.entry(key.into()).or_default();
+                reader.comments = reader.comments + now - before;
+                reader.posts = reader.posts + usize::from(now > 0) - usize::from(before > 0);
+                let first = if now > 0 && reader.first.is_none_or(|f| p <= f) {
+                    Some(p)
+                } else if now == 0 && reader.first == Some(p) {
+                    // Their first post is the next one they wrote on, if any.
+                    (p + 1..self.shares).find(|&q| digest_of(q).readers().any(|r| r.key == key))
+                } else {
+                    reader.first
+                };
+                reader.first = first;
+                if let Some(f) = first {
+                    let digest = if f == p { new.digest } else { digest_of(f) };
+                    if let Some(r) = digest.readers().find(|r| r.key == key) {
+                        reader.name = r.name.into();
+                    }
                 }
-            }
-            for reader in new.digest.readers().filter(|r| keys.contains(r.key)) {
-                let entry = self.readers.entry(reader.key.into()).or_default();
-                let at = entry.comments.partition_point(|&(q, _)| q as usize <= p);
-                entry.comments.insert(at, (p as u32, reader.comment as u32));
             }
         }
         for key in touched {
-            let Some(reader) = self.readers.get_mut(&key) else {
+            let Some(reader) = self.readers.get(&key) else {
                 continue;
             };
-            let Some(&(first, c)) = reader.comments.first() else {
+            if reader.comments == 0 {
                 self.readers.remove(&key);
-                continue;
-            };
-            reader.posts = 1
-                + (reader.comments.windows(2))
-                    .filter(|w| w[0].0 != w[1].0)
-                    .count();
-            let digest = digest_of(first as usize);
-            if let Some(name) = digest.readers().find(|r| r.comment == c as usize) {
-                reader.name = name.name.into();
-            }
-            if let Some(k) = reader.regular_key(&key) {
+            } else if let Some(k) = reader.regular_key(&key) {
                 self.regulars.insert(k);
             }
         }
@@ -291,18 +298,51 @@ impl Totals {
         self.ranking.iter().map(|k| k.4)
     }
 
-    /// Readers (same name ignoring case and spacing, same website host) with comments
-    /// on more than one post; most posts joined first, then most comments, then by
-    /// name.
-    pub fn regulars(&self) -> impl ExactSizeIterator<Item = Regular<'_>> {
-        self.regulars.iter().map(|(_, _, _, key)| {
+    /// How many readers commented on more than one post (`regulars`).
+    pub fn regular_count(&self) -> usize {
+        self.regulars.len()
+    }
+
+    /// The first `shown` readers (same name ignoring case and spacing, same website
+    /// host) with comments on more than one post: most posts joined first, then most
+    /// comments, then by name. Each with their first `links` comments, read from the
+    /// digests of the posts in order (`digest_of(p)` is post `p`'s) until each has
+    /// them.
+    pub fn regulars<'a>(
+        &self,
+        shown: usize,
+        links: usize,
+        digest_of: &dyn Fn(usize) -> &'a Digest,
+    ) -> Vec<Regular<'_>> {
+        let mut regulars: Vec<Regular<'_>> = Vec::new();
+        let mut wanted: HashMap<&str, usize> = HashMap::default();
+        for (_, _, _, key) in self.regulars.iter().take(shown) {
             let reader = &self.readers[key];
-            Regular {
+            wanted.insert(key, regulars.len());
+            regulars.push(Regular {
                 name: &reader.name,
-                comments: &reader.comments,
+                comments: reader.comments,
                 posts: reader.posts,
+                first_comments: Vec::new(),
+            });
+        }
+        let mut missing: usize = regulars.iter().map(|r| r.comments.min(links)).sum();
+        for p in 0..self.shares {
+            if missing == 0 {
+                break;
             }
-        })
+            for r in digest_of(p).readers() {
+                let Some(&i) = wanted.get(r.key) else {
+                    continue;
+                };
+                let first = &mut regulars[i].first_comments;
+                if first.len() < links {
+                    first.push((p, r.comment));
+                    missing -= 1;
+                }
+            }
+        }
+        regulars
     }
 
     /// Reply rate per month of the reader comments' dates; per quarter when the
@@ -564,7 +604,7 @@ mod tests {
 
     /// What the pages show of `totals`, to compare two ways of making them.
     fn shown(totals: &Totals, posts: &[Owned]) -> String {
-        let regulars: Vec<_> = totals.regulars().collect();
+        let regulars = totals.regulars(usize::MAX, 2, &|p| &posts[p].digest);
         let newest = totals.newest(3, &|p| &posts[p].digest);
         format!(
             "{:?}\n{regulars:?}\n{:?}\n{:?}\n{newest:?}\n{} {} {:?}",
@@ -618,11 +658,23 @@ mod tests {
             owned("comments:\n- {id: a, author: LINDA}\n"),
         ];
         let totals = totals(&posts);
-        let summary: Vec<(&str, usize, usize)> = totals
-            .regulars()
-            .map(|r| (r.name, r.posts, r.comments.len()))
+        let regulars = totals.regulars(usize::MAX, 2, &|p| &posts[p].digest);
+        let summary: Vec<String> = (regulars.iter())
+            .map(|r| {
+                format!(
+                    "{} {} {} {:?}",
+                    r.name, r.posts, r.comments, r.first_comments
+                )
+            })
             .collect();
-        assert_eq!(summary, [("Joel", 2, 3), ("Linda", 2, 2)]);
+        assert_eq!(
+            summary,
+            ["Joel 2 3 [(0, 0), (0, 2)]", "Linda 2 2 [(0, 1), (2, 0)]"]
+        );
+        assert_eq!(
+            totals.regulars(1, 1, &|p| &posts[p].digest)[0].first_comments,
+            [(0, 0)]
+        );
     }
 
     #[test]
@@ -679,6 +731,28 @@ mod tests {
                 "{edit}"
             );
         }
+    }
+
+    #[test]
+    fn a_regular_gone_from_their_first_post_is_named_as_on_the_next() {
+        let threads = [
+            "comments: []\n",
+            "comments:\n- {id: a, author: ANN}\n",
+            "comments:\n- {id: a, author: Joel}\n- {id: b, author: Ann}\n",
+            "comments:\n- {id: a, author: ann}\n",
+        ];
+        let mut posts: Vec<Owned> = threads.iter().map(|t| owned(t)).collect();
+        let mut kept = totals(&posts);
+        for (p, edit) in [(1, "comments: []\n"), (0, threads[1]), (0, threads[0])] {
+            let old = std::mem::replace(&mut posts[p], owned(edit));
+            kept.replace(&[(p, share(&old), share(&posts[p]))], &|p| &posts[p].digest);
+            assert_eq!(shown(&kept, &posts), shown(&totals(&posts), &posts), "{p}");
+        }
+        let regulars = kept.regulars(1, 5, &|p| &posts[p].digest);
+        assert_eq!(
+            (regulars[0].name, &regulars[0].first_comments[..]),
+            ("Ann", &[(2, 1), (3, 0)][..])
+        );
     }
 
     #[test]
