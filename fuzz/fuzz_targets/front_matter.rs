@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(doc) => {
                 assert_segment(&doc.slug, "slug");
                 assert_relative_path(&doc.path, "document path");
-                for alias in &doc.aliases {
+                for alias in &doc.more().aliases {
                     assert_relative_path(alias, "alias");
                 }
             }

@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(d) => {
             assert_segment(&d.slug, "front matter slug");
             assert_relative_path(&d.path, "post path");
-            for alias in &d.aliases {
+            for alias in &d.more().aliases {
                 assert_relative_path(alias, "alias");
             }
         }
