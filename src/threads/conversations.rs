@@ -755,6 +755,109 @@ mod tests {
         );
     }
 
+    /// (comments, posts, first, name) of every reader, to compare kept totals with
+    /// totals made anew beyond what the pages show.
+    fn readers_dump(totals: &Totals) -> Vec<(String, usize, usize, Option<usize>, String)> {
+        let mut v: Vec<_> = (totals.readers.iter())
+            .map(|(k, r)| {
+                (
+                    k.to_string(),
+                    r.comments,
+                    r.posts,
+                    r.first,
+                    r.name.to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn thread_text(comments: &[(usize, Option<usize>, usize, usize, usize)]) -> String {
+        const NAMES: [&str; 7] = ["Ann", "ANN", "ann", "Joel", "' joel '", "Bo", "Ann"];
+        const URLS: [&str; 3] = [
+            "",
+            ", url: 'https://a.example'",
+            ", url: 'https://A.example/x'",
+        ];
+        const ROLES: [&str; 4] = ["reader", "reader", "author", "mention"];
+        const STATES: [&str; 3] = ["published", "published", "pending"];
+        if comments.is_empty() {
+            return "comments: []\n".into();
+        }
+        let mut text = String::from("comments:\n");
+        for (i, &(name, parent, url, role, state)) in comments.iter().enumerate() {
+            let parent = match parent {
+                Some(q) if i > 0 => format!(", parent: c{}", q % i),
+                _ => String::new(),
+            };
+            text.push_str(&format!(
+                "- {{id: c{i}, author: {}{}{parent}, role: {}, state: {}, date: 2015-0{}-01}}\n",
+                NAMES[name % NAMES.len()],
+                URLS[url % URLS.len()],
+                ROLES[role % ROLES.len()],
+                STATES[state % STATES.len()],
+                1 + (i % 9),
+            ));
+        }
+        text
+    }
+
+    use proptest::prelude::*;
+
+    fn comment_strategy() -> impl Strategy<Value = (usize, Option<usize>, usize, usize, usize)> {
+        (
+            0..7usize,
+            proptest::option::of(0..5usize),
+            0..3usize,
+            0..4usize,
+            0..3usize,
+        )
+    }
+
+    fn thread_strategy() -> impl Strategy<Value = String> {
+        proptest::collection::vec(comment_strategy(), 0..5).prop_map(|c| thread_text(&c))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+        /// Any sequence of `replace` calls, each of a batch of changed posts as serve
+        /// makes them, leaves the totals `of` the same posts makes.
+        #[test]
+        fn kept_totals_are_totals_made_anew(
+            start in proptest::collection::vec(thread_strategy(), 1..6),
+            // Each step: a batch of (post, new thread).
+            steps in proptest::collection::vec(
+                proptest::collection::vec((0..6usize, thread_strategy()), 1..4), 1..6),
+        ) {
+            let mut posts: Vec<Owned> = start.iter().map(|t| owned(t)).collect();
+            let mut kept = totals(&posts);
+            for batch in steps {
+                let mut olds: Vec<(usize, Owned)> = Vec::new();
+                for (p, text) in batch {
+                    let p = p % posts.len();
+                    if olds.iter().any(|(q, _)| *q == p) {
+                        continue;
+                    }
+                    let old = std::mem::replace(&mut posts[p], owned(&text));
+                    olds.push((p, old));
+                }
+                let changed: Vec<_> = (olds.iter())
+                    .map(|(p, old)| (*p, share(old), share(&posts[*p])))
+                    .collect();
+                kept.replace(&changed, &|p| &posts[p].digest);
+                let anew = totals(&posts);
+                prop_assert_eq!(shown(&kept, &posts), shown(&anew, &posts));
+                prop_assert_eq!(readers_dump(&kept), readers_dump(&anew));
+                prop_assert_eq!(&kept.regulars, &anew.regulars);
+                prop_assert_eq!(kept.regular_count(), anew.regular_count());
+                let k = kept.regulars(2, 1, &|p| &posts[p].digest);
+                let a = anew.regulars(2, 1, &|p| &posts[p].digest);
+                prop_assert_eq!(format!("{k:?}"), format!("{a:?}"));
+            }
+        }
+    }
+
     #[test]
     fn very_long_histories_go_yearly() {
         let posts = [owned(
