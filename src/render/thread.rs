@@ -48,7 +48,11 @@ pub fn thread_view(
             anchor: format!("comment-{}", c.id),
             author: display_name(i),
             website: c.url.as_deref().and_then(safe_website).map(str::to_string),
-            role: c.role,
+            role: if c.is_published() {
+                c.role
+            } else {
+                Role::Reader
+            },
             by_author: c.is_author(),
             // A placeholder shows nothing of what was refused or withdrawn: not when
             // it came nor from where (its date still orders it among its siblings).

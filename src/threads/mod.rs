@@ -92,8 +92,10 @@ impl Comment {
     pub fn is_published(&self) -> bool {
         self.state == State::Published
     }
+    /// The author's comment that is shown: a withdrawn, pending or rejected one is
+    /// neither counted as an answer nor dated by one, badged or signed.
     pub fn is_author(&self) -> bool {
-        self.role == Role::Author
+        self.role == Role::Author && self.is_published()
     }
 }
 

@@ -495,3 +495,53 @@ fn the_conversations_page_counts_replies_by_source() {
     plain.build();
     assert!(select(&plain.html("engagement/index.html"), ".replies-by-source").is_empty());
 }
+
+/// A withdrawn author reply kept as a placeholder (a reader answered it) shows nothing
+/// of when it came: not on its card, nor through the figures of the post page and of
+/// the conversations page (7 days after Ann's comment is when it was written).
+#[test]
+fn a_withdrawn_reply_is_not_dated_by_the_reply_figures() {
+    let site = SiteTest::with_files(&[
+        (
+            "site.toml",
+            "title = \"Test\"\nbase_url = \"https://example.org/\"\n\n[author]\nname = \"Pauline\"\n",
+        ),
+        (
+            "content/posts/hello.md",
+            "---\ntitle: Hello\ndate: 2015-03-01\n---\nHi.\n",
+        ),
+        (
+            "content/posts/hello.comments.yaml",
+            "comments:
+  - id: \"1\"
+    author: Ann
+    date: 2015-03-02T10:00:00Z
+    body: A question?
+  - id: \"2\"
+    parent: \"1\"
+    role: author
+    date: 2015-03-09T10:00:00Z
+    via: mastodon
+    state: withdrawn
+    body: \"\"
+  - id: \"3\"
+    parent: \"2\"
+    author: Bo
+    date: 2015-03-10T10:00:00Z
+    body: Agreed.
+",
+        ),
+    ]);
+    site.build();
+    let html = site.html("posts/hello/index.html");
+    assert!(select(&html, "#comment-2 > article time").is_empty());
+    // Nor whose it was: no badge, no name.
+    let placeholder = &select(&html, "#comment-2")[0];
+    assert!(!placeholder.value().classes().any(|c| c == "by-author"));
+    assert!(select(&html, "#comment-2 > article .author-badge").is_empty());
+    assert!(!text(&select(&html, "#comment-2 > article")[0]).contains("Pauline"));
+    let figures = text(&select(&html, ".engagement-figures")[0]);
+    assert!(!figures.contains("7 days"), "{figures}");
+    let conversations = site.read("engagement/index.html");
+    assert!(!conversations.contains("7 days"), "{conversations}");
+}
