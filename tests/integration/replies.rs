@@ -114,3 +114,14 @@ fn replies_excerpt_showed_the_text_of_a_script_the_page_removes() {
         .read("posts/hello/index.html")
         .contains("SECRET-SCRIPT"));
 }
+
+#[test]
+fn a_comment_answered_only_by_a_withdrawn_reply_still_waits() {
+    // Kept as a placeholder: a reader answered it.
+    let withdrawn = "  - id: \"2\"\n    parent: \"1\"\n    role: author\n    date: 2015-03-02T10:00:00Z\n    state: withdrawn\n    body: \"\"\n  - id: \"3\"\n    parent: \"2\"\n    author: \"Bo\"\n    date: 2015-03-03T10:00:00Z\n    body: \"Where did it go?\"\n";
+    let site = site(&format!("{THREAD}{withdrawn}"));
+    let out = site.run(&["replies"]).success().stdout;
+    assert!(out.contains("A good thought provoking article"), "{out}");
+    site.build();
+    assert_eq!(figure(&site, "Reader comments answered"), "0 of 2 (0%)");
+}
