@@ -35,6 +35,10 @@ pub fn thread_view(
     let mut views = Vec::with_capacity(tree.order.len());
     for (k, &i) in tree.order.iter().enumerate() {
         let c = &comments[i];
+        // A placeholder shows nothing of what was refused or withdrawn: not whose it
+        // was, when it came nor from where (its date still orders it among its
+        // siblings).
+        let shown = c.is_published();
         let current = level(i);
         let next = tree.order.get(k + 1).map_or(1, |&j| level(j));
         let parent = tree.parent[i].map(|p| ReplyToView {
@@ -48,16 +52,10 @@ pub fn thread_view(
             anchor: format!("comment-{}", c.id),
             author: display_name(i),
             website: c.url.as_deref().and_then(safe_website).map(str::to_string),
-            role: if c.is_published() {
-                c.role
-            } else {
-                Role::Reader
-            },
+            role: if shown { c.role } else { Role::Reader },
             by_author: c.is_author(),
-            // A placeholder shows nothing of what was refused or withdrawn: not when
-            // it came nor from where (its date still orders it among its siblings).
             date: (c.date.as_ref())
-                .filter(|_| c.is_published())
+                .filter(|_| shown)
                 .map(|d| DateView::new(d, strings)),
             depth: tree.depth[i],
             level: current,
@@ -66,17 +64,15 @@ pub fn thread_view(
             in_reply_to,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
-            via: (c.via.as_deref())
-                .filter(|_| c.is_published())
-                .map(via_name),
+            via: (c.via.as_deref()).filter(|_| shown).map(via_name),
             source: c
                 .source
                 .as_deref()
                 .and_then(safe_website)
                 .map(str::to_string),
             warning: c.warning.clone(),
-            withdrawn: !c.is_published(),
-            removed: !c.is_published() && !c.is_withdrawn(),
+            withdrawn: !shown,
+            removed: !shown && !c.is_withdrawn(),
         });
     }
     let r = thread.reactions();
