@@ -27,7 +27,6 @@ use crate::site::urls::SitePage;
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
 use crate::threads::conversations::Totals;
 use crate::threads::digest::Digest;
-use crate::threads::metrics::Engagement;
 use crate::threads::{Reactions, Thread, Tree};
 
 /// What a build did, for the command line to print.
@@ -303,7 +302,7 @@ fn build_into(
             report.posts = site.posts.len();
             report.pages = site.pages.len();
             report.comments = (site.posts.iter().chain(&site.pages))
-                .map(|e| e.digest.comments)
+                .map(|e| e.digest().comments)
                 .sum();
             report.files = outputs.len();
             return Ok(Outcome::Done(Box::new(Built {
@@ -330,7 +329,7 @@ fn build_into(
         if saved.is_some() {
             touched.insert(entry.doc.source.clone());
         }
-        conversation.into_entry(entry);
+        entry.set_conversation(conversation);
     }
     let mut bodies = bodies;
     for (source, body) in reused {
@@ -379,7 +378,7 @@ fn build_into(
         .posts
         .iter()
         .chain(&site.pages)
-        .map(|e| e.digest.comments)
+        .map(|e| e.digest().comments)
         .sum();
     report.files = outputs.len();
     // What the posts feed no longer shows is not kept.
@@ -525,45 +524,30 @@ fn outline(
             doc.body = String::new();
             site::entry_of(doc, thread)
         }
-        _ => site::load_entry(root, source, config).map(Conversation::slim)?,
+        _ => site::load_entry(root, source, config).map(slim)?,
     };
     entry.revision.doc = doc_digest;
     entry.revision.thread = thread_digest;
     Ok(entry)
 }
 
-/// What the site-wide pages use of a post's conversation: its figures and digest,
-/// not its comments.
-struct Conversation {
-    engagement: Engagement,
-    digest: Digest,
+/// `entry` without its body and its comments.
+fn slim(mut entry: Entry) -> Entry {
+    entry.doc.body = String::new();
+    entry.thread.comments = Vec::new();
+    entry.set_tree(Tree::build(&entry.thread));
+    entry
 }
 
-impl Conversation {
-    fn of(entry: Entry) -> Conversation {
-        Conversation {
-            engagement: entry.engagement,
-            digest: entry.digest,
-        }
-    }
-
-    /// `entry` without its body and its comments.
-    fn slim(mut entry: Entry) -> Entry {
-        entry.doc.body = String::new();
-        entry.thread.comments = Vec::new();
-        entry.set_tree(Tree::build(&entry.thread));
-        entry
-    }
-
-    fn into_entry(self, entry: &mut Entry) {
-        entry.engagement = self.engagement;
-        entry.digest = self.digest;
-    }
-}
+/// A rendered entry's conversation, on its way to the entry.
+type Conversation = Option<Box<site::Conversation>>;
 
 /// What rendering one post or page read whole leaves: its body (for a post) and its
-/// conversation.
-type EntryLeft = (Option<(std::ffi::OsString, Body)>, (EntryRef, Conversation));
+/// conversation. Boxed: these are held for every post at once.
+type EntryLeft = (
+    Option<Box<(std::ffi::OsString, Body)>>,
+    (EntryRef, Conversation),
+);
 
 /// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
 /// and writes its page (each post's search entry into `spill`, if there is one);
@@ -601,13 +585,14 @@ fn render_entries_read_whole(
             let (html, made) = pass.render_entry_as(at, &entry)?;
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
-                EntryRef::Post(i) => Some((
+                EntryRef::Post(i) => Some(Box::new((
                     entry.doc.source.clone().into_os_string(),
                     Body::of(pass, &entry, made, i < in_feed, spill),
-                )),
+                ))),
                 EntryRef::Page(_) => None,
             };
-            Ok((body, (at, Conversation::of(entry))))
+            let mut entry = entry;
+            Ok((body, (at, entry.take_conversation())))
         })
         .collect();
     let mut bodies = BodyStore::with_capacity_and_hasher(results.len(), Default::default());
@@ -617,7 +602,7 @@ fn render_entries_read_whole(
     let conversations: Vec<(EntryRef, Conversation)> = (results.into_iter())
         .filter_map(|result| match result {
             Ok((body, conversation)) => {
-                bodies.extend(body);
+                bodies.extend(body.map(|body| *body));
                 Some(conversation)
             }
             Err(Error::Content(ds)) => {
@@ -693,7 +678,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
                 site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
                     .map_err(Error::Content)?;
             let tree = Tree::build(&thread);
-            if Digest::of(&thread, &tree, entry.doc.date) != entry.digest {
+            if Digest::of(&thread, &tree, entry.doc.date) != *entry.digest() {
                 return Err(changed_while_building(&entry.thread.path));
             }
             for (c, comment) in thread.comments.iter_mut().enumerate() {

@@ -62,8 +62,8 @@ pub(crate) fn totals_of(site: &Site) -> Totals {
 /// What `entry`'s thread adds to the site-wide totals.
 pub(crate) fn share(entry: &Entry) -> Share<'_> {
     Share {
-        engagement: &entry.engagement,
-        digest: &entry.digest,
+        engagement: entry.engagement(),
+        digest: entry.digest(),
     }
 }
 
@@ -73,7 +73,7 @@ pub fn post_threads<'a>(entries: &[&'a Entry]) -> Vec<PostThread<'a>> {
         .map(|e| PostThread {
             thread: &e.thread,
             tree: e.tree(),
-            engagement: &e.engagement,
+            engagement: e.engagement(),
         })
         .collect()
 }
@@ -143,9 +143,9 @@ fn engagement_view(
             rank: rank + 1,
             title: entries[p].doc.title.clone(),
             url: urls.path(&entries[p].doc.path),
-            engagement: EngagementView::new(&entries[p].engagement, strings),
+            engagement: EngagementView::new(entries[p].engagement(), strings),
             deepest: entries[p]
-                .digest
+                .digest()
                 .deepest
                 .map(|c| comment_link(p, c as usize, true)),
         })
@@ -531,7 +531,7 @@ pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)
     let deepest = totals
         .ranked()
         .take(RANKED_POSTS)
-        .filter_map(|p| Some((p, entries[p].digest.deepest? as usize)));
+        .filter_map(|p| Some((p, entries[p].digest().deepest? as usize)));
     let regulars = shown_regulars(&entries, totals)
         .into_iter()
         .flat_map(|r| r.first_comments);
@@ -543,12 +543,12 @@ pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)
 
 /// The regulars the page shows, each with the comments it links to.
 fn shown_regulars<'a>(entries: &[&Entry], totals: &'a Totals) -> Vec<Regular<'a>> {
-    totals.regulars(REGULARS_SHOWN, LINKS_PER_REGULAR, &|p| &entries[p].digest)
+    totals.regulars(REGULARS_SHOWN, LINKS_PER_REGULAR, &|p| entries[p].digest())
 }
 
 /// The comments of the comments feed, newest first, as (date, post, comment).
 fn newest_comments(site: &Site, entries: &[&Entry], totals: &Totals) -> Vec<(Date, usize, usize)> {
-    totals.newest(site.config.feed_comments, &|p| &entries[p].digest)
+    totals.newest(site.config.feed_comments, &|p| entries[p].digest())
 }
 
 /// The site's comments by where they came from, for the Conversations page: none

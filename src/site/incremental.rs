@@ -168,7 +168,8 @@ impl Incremental {
                 let entry = entry_at(site, at);
                 let source = entry.source();
                 let whole = site::load_entry(&self.options.root, &source, &site.config).ok()?;
-                let same = build::same_front_matter(entry, &whole) && whole.digest == entry.digest;
+                let same =
+                    build::same_front_matter(entry, &whole) && whole.digest() == entry.digest();
                 same.then_some(whole)
             })
             .collect();
@@ -305,7 +306,7 @@ impl Incremental {
                         old.digest != new.digest || old.engagement != new.engagement
                     })
                     .collect();
-                self.totals.replace(&changed, &|p| &entries[p].digest)
+                self.totals.replace(&changed, &|p| entries[p].digest())
             }
             None => self.totals = engagement::totals_of(site),
         }

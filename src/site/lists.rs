@@ -305,8 +305,8 @@ impl Pass<'_> {
                 url: self.urls.path(&entry.doc.path),
                 date: (entry.doc.date.as_ref()).map(|d| (dates::rfc3339(d), strings.date(d))),
                 draft: entry.doc.draft,
-                comments: entry.engagement.comments,
-                in_conversation: entry.engagement.author_replies > 0,
+                comments: entry.engagement().comments,
+                in_conversation: entry.engagement().author_replies > 0,
                 summary: summary(i),
             }
         });

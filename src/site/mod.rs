@@ -79,9 +79,11 @@ pub struct Entry {
     /// holds none): held for every post to the end of a build, an empty tree was an
     /// eighth of each entry.
     tree: Option<Box<Tree>>,
-    pub engagement: Engagement,
-    /// What the site-wide pages use of the thread.
-    pub digest: Digest,
+    /// Its figures and what the site-wide pages use of its thread; `None` for a
+    /// thread without comments (an entry read in outline holds none). Boxed: a build
+    /// hands each rendered post's conversation to its entry, and the list of them
+    /// on the way, beside the entries' own, was a tenth of a big site's peak.
+    conversation: Option<Box<Conversation>>,
     /// The slug of each of `doc.tags`, in the same order.
     pub tag_slugs: Vec<String>,
     /// The slug of each of `doc.categories`, in the same order.
@@ -119,7 +121,47 @@ impl Revision {
     }
 }
 
+/// An entry's figures and the digest of its thread.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Conversation {
+    pub engagement: Engagement,
+    pub digest: Digest,
+}
+
+impl Conversation {
+    /// `self` as an entry holds it: nothing for a thread without comments.
+    fn held(self) -> Option<Box<Conversation>> {
+        (self != Conversation::default()).then(|| Box::new(self))
+    }
+}
+
 impl Entry {
+    /// Its conversation's figures.
+    pub fn engagement(&self) -> &Engagement {
+        &self.conversation().engagement
+    }
+
+    /// What the site-wide pages use of its thread.
+    pub fn digest(&self) -> &Digest {
+        &self.conversation().digest
+    }
+
+    fn conversation(&self) -> &Conversation {
+        static EMPTY: std::sync::LazyLock<Conversation> =
+            std::sync::LazyLock::new(Default::default);
+        self.conversation.as_deref().unwrap_or(&EMPTY)
+    }
+
+    /// Takes its figures and digest out, leaving those of a thread without comments.
+    pub(crate) fn take_conversation(&mut self) -> Option<Box<Conversation>> {
+        self.conversation.take()
+    }
+
+    /// Gives it the figures and digest `take_conversation` took from an entry.
+    pub(crate) fn set_conversation(&mut self, conversation: Option<Box<Conversation>>) {
+        self.conversation = conversation;
+    }
+
     /// The shape of its thread.
     pub fn tree(&self) -> &Tree {
         static EMPTY: Tree = Tree::EMPTY;
@@ -416,8 +458,9 @@ pub(crate) fn document_of(
 pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
     let tree = Tree::build(&thread);
     let engagement = metrics::engagement(&thread, &tree);
+    let digest = Digest::of(&thread, &tree, doc.date);
     Entry {
-        digest: Digest::of(&thread, &tree, doc.date),
+        conversation: Conversation { engagement, digest }.held(),
         tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
         category_slugs: doc
             .categories
@@ -429,7 +472,6 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
         doc,
         thread,
         tree: held_tree(tree),
-        engagement,
     }
 }
 

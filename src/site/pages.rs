@@ -157,7 +157,7 @@ impl<'a> Pass<'a> {
                 (&renderer.markdown, &renderer.sanitizer),
                 strings,
             ),
-            engagement: EngagementView::new(&entry.engagement, strings),
+            engagement: EngagementView::new(entry.engagement(), strings),
             reply_elsewhere: doc
                 .more()
                 .syndication
@@ -252,7 +252,7 @@ impl<'a> Pass<'a> {
             ),
             summary: summary.to_string(),
             draft: doc.draft,
-            engagement: EngagementView::new(&entry.engagement, strings),
+            engagement: EngagementView::new(entry.engagement(), strings),
         }
     }
 }

@@ -165,7 +165,7 @@ impl Pass<'_> {
     /// `search_entry`, given `summary` made plain and short (`Made::description`).
     pub(crate) fn search_entry_of(&self, e: &Entry, summary: String) -> String {
         let mut authors: Vec<Cow<'_, str>> = e
-            .digest
+            .digest()
             .authors()
             .map(drop_forbidden)
             .filter(|a| !a.is_empty())

@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x0c";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x0d";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -256,7 +256,7 @@ pub(crate) fn content_digest(path: &Path, bytes: &[u8]) -> u64 {
 struct Record {
     md: Print,
     thread: Option<Print>,
-    /// Without its body and its comments' text (`build::Conversation`).
+    /// Without its body and its comments' text (`build::slim`).
     entry: Entry,
     /// What lists and feeds show of a post.
     body: Option<Body>,
@@ -447,7 +447,10 @@ impl Saved {
         }
         let decoded = self.read_at(held.at).and_then(|bytes| {
             let mut record: Record = bincode::DefaultOptions::new().deserialize(&bytes).ok()?;
-            record.entry.digest = record.entry.digest.renumbered(&self.names)?;
+            if let Some(conversation) = record.entry.conversation.as_mut() {
+                let digest = std::mem::take(&mut conversation.digest);
+                conversation.digest = digest.renumbered(&self.names)?;
+            }
             Some(record)
         });
         let Some(record) = decoded.filter(|record| {
