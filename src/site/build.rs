@@ -3,7 +3,7 @@
 //! the sink, which refuses paths outside the output.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -655,13 +655,19 @@ fn changed_while_building(path: &Path) -> Error {
 
 /// Reads again the threads of the comments the site-wide pages show (`totals`: the
 /// site's; the build keeps only each thread's digest once its post is written),
-/// keeping the text of those comments alone.
+/// keeping the text of those comments alone: of a post the comments feed shows, its
+/// newest comments the feed could show (`engagement::feed_candidates`).
 /// Returns the markdown files of the posts and pages it read again, each with the
 /// comments whose text it kept.
 fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf, Vec<usize>)>> {
+    let shown = engagement::shown_comments(site, totals);
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (p, c) in engagement::shown_comments(site, totals) {
+    for (p, c) in shown.comments {
         wanted.entry(p).or_default().push(c);
+    }
+    let feed_posts: BTreeSet<usize> = shown.feed_posts.into_iter().collect();
+    for &p in &feed_posts {
+        wanted.entry(p).or_default();
     }
     let posts = site.posts.len();
     let entry_at = |p: usize| match p.checked_sub(posts) {
@@ -672,7 +678,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
     let results: Vec<Result<_>> = wanted
         .into_par_iter()
-        .map(|(p, comments)| {
+        .map(|(p, mut comments)| {
             let entry = entry_at(p);
             let mut thread =
                 site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
@@ -680,6 +686,11 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
             let tree = Tree::build(&thread);
             if Digest::of(&thread, &tree, entry.doc.date) != *entry.digest() {
                 return Err(changed_while_building(&entry.thread.path));
+            }
+            if feed_posts.contains(&p) {
+                comments.extend(engagement::feed_candidates(site, &thread, entry.doc.date));
+                comments.sort_unstable();
+                comments.dedup();
             }
             for (c, comment) in thread.comments.iter_mut().enumerate() {
                 if !comments.contains(&c) {

@@ -17,6 +17,7 @@ use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::{self, Period, PostThread, Regular, Share, Totals};
 use crate::threads::metrics::BySource;
+use crate::threads::Thread;
 
 const EXCERPT_LENGTH: usize = 140;
 /// The page is read by people: the best conversations, not every post that has a
@@ -522,11 +523,19 @@ pub fn comments_feed(
     .render(format)
 }
 
-/// The (post, comment) of each comment the site-wide pages show: the deepest comment
-/// of each ranked post, the links of the regulars shown and the comments of the
-/// comments feed. Posts are numbered as in `conversations`. Only these need more of
-/// their thread than its digest.
-pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)> {
+/// What the site-wide pages show of the posts' threads, posts numbered as in
+/// `conversations`: only these need more of their thread than its digest.
+pub(crate) struct Shown {
+    /// (post, comment) of the deepest comment of each ranked post and of the
+    /// regulars' links.
+    pub comments: Vec<(usize, usize)>,
+    /// The posts the comments feed's comments are on (`Totals::feed_posts`): which
+    /// of their comments it shows is told by their threads.
+    pub feed_posts: Vec<usize>,
+}
+
+/// What the site-wide pages show of the posts' threads.
+pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Shown {
     let entries = conversations(site);
     let deepest = totals
         .ranked()
@@ -535,10 +544,19 @@ pub(crate) fn shown_comments(site: &Site, totals: &Totals) -> Vec<(usize, usize)
     let regulars = shown_regulars(&entries, totals)
         .into_iter()
         .flat_map(|r| r.first_comments);
-    let feed = newest_comments(site, &entries, totals)
-        .into_iter()
-        .map(|(_, p, c)| (p, c));
-    deepest.chain(regulars).chain(feed).collect()
+    Shown {
+        comments: deepest.chain(regulars).collect(),
+        feed_posts: totals.feed_posts(site.config.feed_comments).collect(),
+    }
+}
+
+/// The comments of a post's thread (`thread`, dated `post_date`) that the comments
+/// feed could show, whichever other posts it shows: its own newest ones, as many as
+/// the feed shows.
+pub(crate) fn feed_candidates(site: &Site, thread: &Thread, post_date: Option<Date>) -> Vec<usize> {
+    let newest =
+        conversations::newest_comments(site.config.feed_comments, [(0, thread, post_date)]);
+    newest.into_iter().map(|(_, _, c)| c).collect()
 }
 
 /// The regulars the page shows, each with the comments it links to.
@@ -546,9 +564,16 @@ fn shown_regulars<'a>(entries: &[&Entry], totals: &'a Totals) -> Vec<Regular<'a>
     totals.regulars(REGULARS_SHOWN, LINKS_PER_REGULAR, &|p| entries[p].digest())
 }
 
-/// The comments of the comments feed, newest first, as (date, post, comment).
+/// The comments of the comments feed, newest first, as (date, post, comment): from
+/// the threads of `Totals::feed_posts`, which are read whole.
 fn newest_comments(site: &Site, entries: &[&Entry], totals: &Totals) -> Vec<(Date, usize, usize)> {
-    totals.newest(site.config.feed_comments, &|p| entries[p].digest())
+    let keep = site.config.feed_comments;
+    let posts = totals.feed_posts(keep).map(|p| {
+        let entry = entries[p];
+        debug_assert_eq!(entry.thread.comments.len(), entry.digest().comments);
+        (p, &entry.thread, entry.doc.date)
+    });
+    conversations::newest_comments(keep, posts)
 }
 
 /// The site's comments by where they came from, for the Conversations page: none

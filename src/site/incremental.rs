@@ -222,14 +222,26 @@ impl Incremental {
         let site = &self.site;
         if shows_comments {
             let posts = site.posts.len();
-            let shown = engagement::shown_comments(site, &self.totals).into_iter();
-            due.extend(shown.filter_map(|(p, c)| {
-                let at = match p.checked_sub(posts) {
-                    None => EntryRef::Post(p),
-                    Some(i) => EntryRef::Page(i),
-                };
-                let quoted = self.quoted.get(&entry_at(site, at).doc.source);
-                quoted.is_none_or(|q| !q.contains(&c)).then_some(at)
+            let at = |p: usize| match p.checked_sub(posts) {
+                None => EntryRef::Post(p),
+                Some(i) => EntryRef::Page(i),
+            };
+            let shown = engagement::shown_comments(site, &self.totals);
+            due.extend(shown.comments.into_iter().filter_map(|(p, c)| {
+                let quoted = self.quoted.get(&entry_at(site, at(p)).doc.source);
+                quoted.is_none_or(|q| !q.contains(&c)).then_some(at(p))
+            }));
+            // A post the comments feed shows needs its thread whole, with the text of
+            // the comments of it the feed could show: a quoted outline holds its
+            // thread whole, without the text of the comments not quoted.
+            due.extend(shown.feed_posts.into_iter().filter_map(|p| {
+                let entry = entry_at(site, at(p));
+                let quoted = self.quoted.get(&entry.doc.source);
+                let held = quoted.is_some_and(|q| {
+                    let shown = engagement::feed_candidates(site, &entry.thread, entry.doc.date);
+                    shown.iter().all(|c| q.contains(c))
+                });
+                (!held).then_some(at(p))
             }));
         }
         let feed_due: Vec<usize> = (0..build::feed_window(site))

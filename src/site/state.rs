@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x0d";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x0e";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -985,33 +985,6 @@ pub(crate) mod date_option {
         Option::<(i64, u32)>::deserialize(d)?
             .map(from_parts)
             .transpose()
-    }
-}
-
-/// Lists of dates with something each (`date_option`).
-pub(crate) mod dated {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::date_option::{from_parts, parts};
-    use crate::dates::Date;
-
-    pub(crate) fn serialize<S: Serializer, T: Serialize>(
-        list: &[(Date, T)],
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(list.iter().map(|(d, t)| (parts(d), t)))
-    }
-
-    pub(crate) fn deserialize<'de, D, T, C>(d: D) -> Result<C, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: Deserialize<'de>,
-        C: FromIterator<(Date, T)>,
-    {
-        Vec::<((i64, u32), T)>::deserialize(d)?
-            .into_iter()
-            .map(|(d, t)| Ok((from_parts(d)?, t)))
-            .collect()
     }
 }
 

@@ -10,7 +10,7 @@ use chrono::Duration;
 use foldhash::{HashMap, HashSet};
 
 use crate::dates::Date;
-use crate::threads::digest::Digest;
+use crate::threads::digest::{self, Digest};
 use crate::threads::metrics::{median, BySource, Engagement};
 use crate::threads::{Comment, Thread, Tree};
 
@@ -245,7 +245,7 @@ impl Totals {
                 self.months.remove(&month);
             }
         }
-        if let Some((date, _)) = share.digest.newest().next() {
+        if let Some(date) = share.digest.newest() {
             if add {
                 self.by_newest.insert((Reverse(date), p));
             } else {
@@ -391,30 +391,30 @@ impl Totals {
         median(&self.reply_times)
     }
 
-    /// The `keep` newest comments a comments feed may show, newest first, as (date,
-    /// post, comment); `digest_of(p)` is post `p`'s digest.
-    pub fn newest<'a>(
-        &self,
-        keep: usize,
-        digest_of: &dyn Fn(usize) -> &'a Digest,
-    ) -> Vec<(Date, usize, usize)> {
-        let newest_first = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        };
-        let mut latest: Vec<(Date, usize, usize)> = Vec::new();
-        for &(Reverse(date), p) in &self.by_newest {
-            // Every comment of this post and the next ones is older than the last
-            // one kept.
-            if latest.len() >= keep && latest.last().is_some_and(|l| date < l.0) {
-                break;
-            }
-            let digest = digest_of(p);
-            latest.extend(digest.newest().take(keep).map(|(d, c)| (d, p, c)));
-            latest.sort_by(newest_first);
-            latest.truncate(keep);
-        }
-        latest
+    /// The posts the `keep` newest comments a comments feed may show are on: the
+    /// `keep` posts whose such comment is newest. Each of them has a comment at least
+    /// as new as the last one's newest, which comes before the comments of every
+    /// post after them (older, or as old and on a later post).
+    pub fn feed_posts(&self, keep: usize) -> impl Iterator<Item = usize> + '_ {
+        self.by_newest.iter().take(keep).map(|&(_, p)| p)
     }
+}
+
+/// The `keep` newest comments a comments feed may show, newest first (then by post
+/// and in file order), as (date, post, comment), of `posts`: (post, its thread, its
+/// date), the threads of `Totals::feed_posts` read whole.
+pub fn newest_comments<'a>(
+    keep: usize,
+    posts: impl IntoIterator<Item = (usize, &'a Thread, Option<Date>)>,
+) -> Vec<(Date, usize, usize)> {
+    let mut latest: Vec<(Date, usize, usize)> = (posts.into_iter())
+        .flat_map(|(p, thread, date)| {
+            digest::feed_comments(thread, date).map(move |(d, c)| (d, p, c))
+        })
+        .collect();
+    latest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    latest.truncate(keep);
+    latest
 }
 
 /// The keys of the readers whose comments (which, and the name written on each)
@@ -605,7 +605,8 @@ mod tests {
     /// What the pages show of `totals`, to compare two ways of making them.
     fn shown(totals: &Totals, posts: &[Owned]) -> String {
         let regulars = totals.regulars(usize::MAX, 2, &|p| &posts[p].digest);
-        let newest = totals.newest(3, &|p| &posts[p].digest);
+        let feed = totals.feed_posts(3).map(|p| (p, &posts[p].thread, None));
+        let newest = newest_comments(3, feed);
         format!(
             "{:?}\n{regulars:?}\n{:?}\n{:?}\n{newest:?}\n{} {} {:?}",
             totals.ranked().collect::<Vec<_>>(),
@@ -855,6 +856,21 @@ mod tests {
                 let a = anew.regulars(2, 1, &|p| &posts[p].digest);
                 prop_assert_eq!(format!("{k:?}"), format!("{a:?}"));
             }
+        }
+
+        /// The comments a feed shows, read from the threads of `feed_posts` alone,
+        /// are those it shows of every post's thread: dates tie across posts and
+        /// comments, some are undated, mentions and unpublished ones are left out.
+        #[test]
+        fn the_feed_posts_hold_the_feeds_comments(
+            threads in proptest::collection::vec(thread_strategy(), 1..8),
+            keep in 1..5usize,
+        ) {
+            let posts: Vec<Owned> = threads.iter().map(|t| owned(t)).collect();
+            let totals = totals(&posts);
+            let every = posts.iter().enumerate().map(|(p, o)| (p, &o.thread, None));
+            let feed = totals.feed_posts(keep).map(|p| (p, &posts[p].thread, None));
+            prop_assert_eq!(newest_comments(keep, feed), newest_comments(keep, every));
         }
     }
 

@@ -22,10 +22,12 @@ pub struct Digest {
     /// Named readers' comments in reading order: which comment, its reader key
     /// (`metrics::reader_key`) and its author's name.
     readers: Box<[(u32, Name, Name)]>,
-    /// The comments a comments feed may show (no mention, none withdrawn, dated by
-    /// themselves or by their post), newest first, then in file order.
-    #[serde(with = "crate::site::state::dated")]
-    newest: Box<[(Date, u32)]>,
+    /// The date of the newest comment a comments feed may show (`feed_comments`):
+    /// which posts the feed's comments come from. Not every comment's: a big site's
+    /// million dates held to the end of its build were a tenth of what it kept of
+    /// each post, and the feed shows fifty.
+    #[serde(with = "crate::site::state::date_option")]
+    newest: Option<Date>,
     /// Each distinct author name (trimmed) of a comment that is not a mention, in
     /// file order.
     authors: Box<[Name]>,
@@ -102,13 +104,7 @@ impl Digest {
                 authors.push(name);
             }
         }
-        let mut newest: Vec<(Date, u32)> = comments
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.role != Role::Mention && c.is_published())
-            .filter_map(|(i, c)| Some((c.date.or(post_date)?, i as u32)))
-            .collect();
-        newest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let newest = feed_comments(thread, post_date).map(|(date, _)| date).max();
         let deepest = tree.depth.iter().copied().max().and_then(|deepest| {
             let first = tree.order.iter().find(|&&i| tree.depth[i] == deepest);
             first.map(|&i| i as u32)
@@ -120,7 +116,7 @@ impl Digest {
             readers: (readers.iter())
                 .map(|(c, key, name)| (*c, names.number(key), names.number(name)))
                 .collect(),
-            newest: newest.into(),
+            newest,
             authors: authors.iter().map(|a| names.number(a)).collect(),
         }
     }
@@ -138,9 +134,9 @@ impl Digest {
         readers.into_iter()
     }
 
-    /// The comments a comments feed may show, newest first, as (date, comment).
-    pub fn newest(&self) -> impl Iterator<Item = (Date, usize)> + '_ {
-        self.newest.iter().map(|&(d, c)| (d, c as usize))
+    /// The date of the newest comment a comments feed may show.
+    pub fn newest(&self) -> Option<Date> {
+        self.newest
     }
 
     /// The distinct names (trimmed) of the comments' authors, mentions left out, in
@@ -150,6 +146,18 @@ impl Digest {
         let authors: Vec<&'static str> = self.authors.iter().map(|&a| names.text(a)).collect();
         authors.into_iter()
     }
+}
+
+/// The comments of `thread` a comments feed may show, as (date, comment) in file
+/// order: no mention, none unpublished, each dated by itself or else by its post
+/// (`post_date`).
+pub fn feed_comments(
+    thread: &Thread,
+    post_date: Option<Date>,
+) -> impl Iterator<Item = (Date, usize)> + '_ {
+    (thread.comments.iter().enumerate())
+        .filter(|(_, c)| c.role != Role::Mention && c.is_published())
+        .filter_map(move |(i, c)| Some((c.date.or(post_date)?, i)))
 }
 
 /// Every name numbered so far, by its number: the table the digests a build saves
@@ -231,8 +239,7 @@ mod tests {
         );
         let authors: Vec<&str> = d.authors().collect();
         assert_eq!(authors, ["Joel  Q", "Ann", "Mia"]);
-        let newest: Vec<usize> = d.newest().map(|(_, c)| c).collect();
-        assert_eq!(newest, [3, 1, 2, 0]);
+        assert_eq!(d.newest(), Some(crate::dates::parse("2024-01-04").unwrap()));
         assert_eq!((d.comments, d.deepest), (4, Some(1)));
     }
 
@@ -281,8 +288,8 @@ mod tests {
         let d = Digest::of(&Thread::default(), &Tree::build(&Thread::default()), None);
         assert_eq!(d, Digest::default());
         assert_eq!(
-            d.readers().count() + d.authors().count() + d.newest().count(),
-            0
+            (d.readers().count() + d.authors().count(), d.newest()),
+            (0, None)
         );
     }
 }
