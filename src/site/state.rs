@@ -838,19 +838,50 @@ fn write_new<'a>(
         head.records.push((md, thread, place));
         at = place.end;
     }
-    let head_bytes = bincode::DefaultOptions::new()
-        .serialize(&*head)
-        .map_err(std::io::Error::other)?;
-    file.write_all(&head_bytes)?;
+    let (head_len, head_sum) = write_head(&mut file, head)?;
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
     let header = Header {
         key,
         head_at: at,
-        head_len: head_bytes.len() as u64,
-        head_sum: crc32fast::hash(&head_bytes),
+        head_len,
+        head_sum,
     };
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&header.to_bytes())
+}
+
+/// Writes `head` to `file`; returns its length and sum. Encoded as it is written: the
+/// head of a big site (every output and record) held whole was the peak of its build.
+fn write_head(file: &mut impl Write, head: &HeadRef<'_>) -> std::io::Result<(u64, u32)> {
+    let mut summed = Summed {
+        file,
+        len: 0,
+        sum: crc32fast::Hasher::new(),
+    };
+    (bincode::DefaultOptions::new())
+        .serialize_into(&mut summed, head)
+        .map_err(std::io::Error::other)?;
+    Ok((summed.len, summed.sum.finalize()))
+}
+
+/// A writer that counts and sums what goes through it.
+struct Summed<W> {
+    file: W,
+    len: u64,
+    sum: crc32fast::Hasher,
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.sum.update(&bytes[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Writes the records of `records` the state `saved` (set aside) does not hold after
@@ -875,18 +906,14 @@ fn write_into<'a>(
             }
         }
     }
-    let head_bytes = bincode::DefaultOptions::new()
-        .serialize(&*head)
-        .map_err(std::io::Error::other)?;
-    file.write_all(&head_bytes)?;
+    let (head_len, head_sum) = write_head(&mut file, head)?;
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
-    let end = at + head_bytes.len() as u64;
-    file.set_len(end)?;
+    file.set_len(at + head_len)?;
     let header = Header {
         key,
         head_at: at,
-        head_len: head_bytes.len() as u64,
-        head_sum: crc32fast::hash(&head_bytes),
+        head_len,
+        head_sum,
     };
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&header.to_bytes())
