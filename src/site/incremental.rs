@@ -238,8 +238,9 @@ impl Incremental {
                 let entry = entry_at(site, at(p));
                 let quoted = self.quoted.get(&entry.doc.source);
                 let held = quoted.is_some_and(|q| {
-                    let shown = engagement::feed_candidates(site, &entry.thread, entry.doc.date);
-                    shown.iter().all(|c| q.contains(c))
+                    let candidates =
+                        engagement::feed_candidates(site, &entry.thread, entry.doc.date);
+                    candidates.iter().all(|c| q.contains(c))
                 });
                 (!held).then_some(at(p))
             }));
