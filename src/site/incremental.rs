@@ -279,22 +279,26 @@ impl Incremental {
         }
     }
 
-    /// Where the entries read from `change`'s sources are among the site's posts
-    /// then pages (the numbering of the site-wide totals).
-    fn places(&self, change: &Change) -> Vec<usize> {
+    /// Where the entry read from each of `change`'s sources is among the site's posts
+    /// then pages (the numbering of the site-wide totals), in the order of the sources:
+    /// two changed posts that swap places are told apart from posts that stay.
+    fn places(&self, change: &Change) -> Vec<Option<usize>> {
         let site = &self.site;
-        (site.posts.iter().chain(&site.pages))
-            .enumerate()
-            .filter(|(_, e)| change.has(e))
-            .map(|(p, _)| p)
-            .collect()
+        let mut places = vec![None; change.sources.len()];
+        for (p, e) in site.posts.iter().chain(&site.pages).enumerate() {
+            let source = e.doc.source.as_os_str();
+            if let Some(s) = change.sources.iter().position(|s| s.as_os_str() == source) {
+                places[s] = Some(p);
+            }
+        }
+        places
     }
 
     /// Brings the site-wide totals up to date with the entries `apply` replaced (in
     /// `undo`, which were at `before`): by each changed thread's old and new share
     /// when every entry stayed where it was, which a new comment or a paragraph
     /// leaves alone; made anew when posts came, went or moved.
-    fn recount(&mut self, change: &Change, before: &[usize], undo: &Undo) {
+    fn recount(&mut self, change: &Change, before: &[Option<usize>], undo: &Undo) {
         let after = self.places(change);
         let site = &self.site;
         let entries: Vec<&Entry> = site.posts.iter().chain(&site.pages).collect();
@@ -302,9 +306,10 @@ impl Incremental {
             let source = e.doc.source.as_os_str();
             (undo.entries.iter()).find(|u| u.doc.source.as_os_str() == source)
         };
-        let replaced: Option<Vec<_>> = (before == after && undo.entries.len() == after.len())
+        let stayed = before == after && undo.entries.len() == after.iter().flatten().count();
+        let replaced: Option<Vec<_>> = stayed
             .then(|| {
-                (after.iter())
+                (after.iter().flatten())
                     .map(|&p| {
                         let old = old(entries[p])?;
                         Some((p, engagement::share(old), engagement::share(entries[p])))

@@ -640,3 +640,108 @@ fn a_comment_rewrote_the_posts_feed() {
     );
     assert_ne!(written(), before, "the posts feed shows the post's text");
 }
+
+/// A small site of dated posts, each with a thread of its comments (none: no file),
+/// its comments feed showing the `keep` newest comments.
+fn dated_site(keep: usize, posts: &[(&str, &str, &[(&str, &str)])]) -> SiteTest {
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        &format!("title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[feeds]\ncomments = {keep}\n"),
+    );
+    for (slug, date, comments) in posts {
+        write_post(&site, slug, date);
+        if !comments.is_empty() {
+            write_thread(&site, slug, comments);
+        }
+    }
+    site
+}
+
+fn write_post(site: &SiteTest, slug: &str, date: &str) {
+    site.write(
+        &format!("content/posts/{slug}.md"),
+        &format!("---\ntitle: Post {slug}\ndate: {date}\n---\nThe text of {slug}.\n"),
+    );
+}
+
+/// `comments` as (id, date) pairs, each body naming its id.
+fn write_thread(site: &SiteTest, slug: &str, comments: &[(&str, &str)]) {
+    let mut thread = String::from("comments:\n");
+    for (id, date) in comments {
+        thread += &format!(
+            "  - id: \"{id}\"\n    author: \"Reader {id}\"\n    date: {date}\n    body: \"Comment {id}.\"\n"
+        );
+    }
+    site.write(&format!("content/posts/{slug}.comments.yaml"), &thread);
+}
+
+#[track_caller]
+fn assert_same_as_full_build(site: &SiteTest, served: &str, what: &str) {
+    let mut full = options(site, "fresh");
+    full.fresh = true;
+    rapport::build(&full).unwrap();
+    crate::harness::assert_same_tree(&site.root.join(served), &site.root.join("fresh"), what);
+}
+
+/// One update moves post a past post b (a's date edited) and gives b a newer comment:
+/// both changed posts swap places, and each one's new share of the site-wide figures
+/// must replace its own old one, not the other's.
+#[test]
+fn a_post_moving_past_another_changed_post_keeps_the_comments_feed() {
+    let site = dated_site(
+        2,
+        &[
+            ("a", "2021-03-05", &[("a1", "2021-03-10T10:00:00Z")]),
+            ("b", "2021-03-04", &[("b1", "2021-03-09T10:00:00Z")]),
+            ("c", "2021-03-01", &[]),
+        ],
+    );
+    let (mut state, _) = Incremental::build(&options(&site, "served")).unwrap();
+    write_post(&site, "a", "2021-03-02");
+    let b = [
+        ("b1", "2021-03-09T10:00:00Z"),
+        ("b2", "2021-03-11T10:00:00Z"),
+    ];
+    write_thread(&site, "b", &b);
+    let paths = ["content/posts/a.md", "content/posts/b.comments.yaml"].map(PathBuf::from);
+    assert!(partial(state.update(&paths).unwrap()));
+    let feed = std::fs::read_to_string(site.root.join("served/comments.xml")).unwrap();
+    assert!(feed.contains("Comment a1."), "{feed}");
+    assert_eq!(feed.matches("Comment b2.").count(), 1, "{feed}");
+    assert_same_as_full_build(&site, "served", "a post moved past another changed post");
+}
+
+/// A change reported for a thread file that is not there (an editor's rename, a
+/// thread deleted twice) leaves the post as it was: its summary stays on the lists.
+#[test]
+fn a_change_to_a_missing_thread_keeps_the_posts_summary() {
+    let site = dated_site(
+        2,
+        &[
+            ("a", "2021-03-05", &[]),
+            ("b", "2021-03-04", &[("b1", "2021-03-09T10:00:00Z")]),
+        ],
+    );
+    let (mut state, _) = Incremental::build(&options(&site, "served")).unwrap();
+    let missing = [PathBuf::from("content/posts/a.comments.yaml")];
+    assert!(partial(state.update(&missing).unwrap()));
+    // Touched, its bytes unchanged.
+    write_thread(&site, "b", &[("b1", "2021-03-09T10:00:00Z")]);
+    assert!(partial(
+        state
+            .update(&[PathBuf::from("content/posts/b.comments.yaml")])
+            .unwrap()
+    ));
+    // A new post: the home page lists the others again.
+    write_post(&site, "c", "2021-03-06");
+    assert!(partial(
+        state
+            .update(&[PathBuf::from("content/posts/c.md")])
+            .unwrap()
+    ));
+    let home = std::fs::read_to_string(site.root.join("served/index.html")).unwrap();
+    assert!(home.contains("The text of a."), "{home}");
+    assert!(home.contains("The text of b."), "{home}");
+    assert_same_as_full_build(&site, "served", "a change to a missing thread");
+}
