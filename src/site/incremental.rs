@@ -573,8 +573,16 @@ impl Incremental {
             }
         };
         self.outputs = outputs;
+        // A changed post whose page was not rendered again (its files unchanged, or a
+        // change reported for a thread file that is not there) keeps its body.
+        let posts: HashSet<&std::ffi::OsStr> = (self.site.posts.iter())
+            .filter(|e| change.has(e))
+            .map(|e| e.doc.source.as_os_str())
+            .collect();
         for source in &change.sources {
-            self.bodies.remove(source.as_os_str());
+            if !posts.contains(source.as_os_str()) {
+                self.bodies.remove(source.as_os_str());
+            }
         }
         self.bodies.extend(rendered.bodies);
         Ok(update)
