@@ -402,7 +402,16 @@ impl Incremental {
                     // The conversation pages follow threads, not the text of posts;
                     // the feeds of posts their text, not their threads.
                     if let Some(before) = old.get(md.as_path()) {
-                        if before.thread == e.thread {
+                        // An outline holds no comments: its thread is known by the
+                        // digest of its file alone.
+                        let same_thread = match self.outlines.contains(md) {
+                            true => {
+                                let thread = source.thread.as_deref();
+                                before.revision.thread == build::thread_revision(root, thread)
+                            }
+                            false => before.thread == e.thread,
+                        };
+                        if same_thread {
                             e.revision.thread = before.revision.thread;
                         }
                         if !change.documents.contains(md) {

@@ -982,3 +982,31 @@ fn a_large_page_gets_the_reload_script_after_it() {
         );
     }
 }
+
+/// After a start from the saved state every post is an outline, its comments not
+/// held: a thread edited down to no shown comment must not look like that outline's
+/// empty thread, or the post's page keeps the comment removed.
+#[test]
+fn a_thread_emptied_after_a_start_empties_its_posts_page() {
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n",
+    );
+    site.write(
+        "content/posts/a.md",
+        "---\ntitle: Post a\ndate: 2021-01-01\n---\nPost a.\n",
+    );
+    // Only a mention: neither ranked nor in the comments feed, so never quoted.
+    site.write(
+        "content/posts/a.comments.yaml",
+        "comments:\n  - id: \"m1\"\n    author: \"Elsewhere\"\n    role: mention\n    date: 2021-02-01T10:00:00Z\n    body: \"A mention to delete.\"\n",
+    );
+    let mut server = Server::start(&site, &["--watch"]);
+    server.wait_for_output("Built the site");
+    site.write("content/posts/a.comments.yaml", "comments: []\n");
+    server.wait_for_output("Changed content/posts/a.comments.yaml");
+    let page = std::fs::read_to_string(output_file(&server, "posts/a/index.html")).unwrap();
+    assert!(!page.contains("A mention to delete."), "{page}");
+    serves_a_full_build(&site, &server, "a thread emptied after a start");
+}
