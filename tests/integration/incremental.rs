@@ -641,9 +641,12 @@ fn a_comment_rewrote_the_posts_feed() {
     assert_ne!(written(), before, "the posts feed shows the post's text");
 }
 
+/// A post's slug, date and comments (`write_thread`).
+type DatedPost<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
 /// A small site of dated posts, each with a thread of its comments (none: no file),
 /// its comments feed showing the `keep` newest comments.
-fn dated_site(keep: usize, posts: &[(&str, &str, &[(&str, &str)])]) -> SiteTest {
+fn dated_site(keep: usize, posts: &[DatedPost<'_>]) -> SiteTest {
     let site = SiteTest::empty();
     site.write(
         "site.toml",
