@@ -674,3 +674,6 @@ fn orphan(thread: &Path) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests;

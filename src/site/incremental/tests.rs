@@ -1,0 +1,297 @@
+//! `serve`'s updates against the oracle: random small sites, edited at random in
+//! batches as a watcher reports them, must be served exactly as a full build writes
+//! them, after a start from the saved state (every post an outline) or from a full
+//! build. Dates tie across posts, pages go undated, and threads hold mentions, the
+//! author's replies, withdrawn and pending comments: what the site-wide pages and
+//! feeds choose among.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+
+use super::{Incremental, Update};
+use crate::site::output::OutputLock;
+use crate::site::BuildOptions;
+
+/// Seven posts then three pages.
+const ENTRIES: [&str; 10] = [
+    "content/posts/p0",
+    "content/posts/p1",
+    "content/posts/p2",
+    "content/posts/p3",
+    "content/posts/p4",
+    "content/posts/p5",
+    "content/posts/p6",
+    "content/pg0",
+    "content/pg1",
+    "content/pg2",
+];
+const POSTS: usize = 7;
+
+const POST_DATES: [&str; 3] = [
+    "2021-03-02T10:00:00Z",
+    "2021-02-01T10:00:00Z",
+    "2021-03-05T10:00:00Z",
+];
+const COMMENT_DATES: [&str; 3] = [
+    "2021-03-01T10:00:00Z",
+    "2021-03-02T10:00:00Z",
+    "2021-03-03T10:00:00Z",
+];
+const AUTHORS: [&str; 4] = ["Ann", "Bob", "Cy", "Pauline"];
+
+#[derive(Debug, Clone)]
+struct Comment {
+    parent: Option<prop::sample::Index>,
+    author: usize,
+    date: Option<usize>,
+    /// 0: a mention, 1: the author's reply, else a reader's comment.
+    role: u8,
+    /// 0: withdrawn, 1: pending, else published.
+    state: u8,
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    /// The entry's front matter: a post's date (a page's, or none).
+    Document { entry: usize, date: Option<usize> },
+    /// The entry's thread file, written or (`None`) deleted.
+    Thread {
+        entry: usize,
+        comments: Option<Vec<Comment>>,
+    },
+}
+
+fn comment() -> impl Strategy<Value = Comment> {
+    (
+        prop::option::of(any::<prop::sample::Index>()),
+        0..AUTHORS.len(),
+        prop::option::weighted(0.8, 0..COMMENT_DATES.len()),
+        0..6u8,
+        0..6u8,
+    )
+        .prop_map(|(parent, author, date, role, state)| Comment {
+            parent,
+            author,
+            date,
+            role,
+            state,
+        })
+}
+
+fn thread() -> impl Strategy<Value = Option<Vec<Comment>>> {
+    prop::option::weighted(0.85, prop::collection::vec(comment(), 0..5))
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        1 => (0..ENTRIES.len(), prop::option::weighted(0.8, 0..POST_DATES.len()))
+            .prop_map(|(entry, date)| Edit::Document { entry, date }),
+        3 => (0..ENTRIES.len(), thread()).prop_map(|(entry, comments)| Edit::Thread { entry, comments }),
+    ]
+}
+
+/// Every entry's document and thread, in one edit each.
+fn site_edits() -> impl Strategy<Value = Vec<Edit>> {
+    let entries: Vec<_> = (0..ENTRIES.len())
+        .map(|entry| {
+            let date = prop::option::weighted(0.8, 0..POST_DATES.len());
+            (date, thread()).prop_map(move |(date, comments)| {
+                [
+                    Edit::Document { entry, date },
+                    Edit::Thread { entry, comments },
+                ]
+            })
+        })
+        .collect();
+    entries.prop_map(|pairs| pairs.into_iter().flatten().collect())
+}
+
+/// Writes `edit`, its text marked with `version` so that no two writes agree by
+/// chance; the path it changed, relative to `root`.
+fn apply(root: &Path, edit: &Edit, version: usize) -> PathBuf {
+    match edit {
+        Edit::Document { entry, date } => {
+            let date = match date {
+                // A post has a date, or it is not published.
+                None if *entry < POSTS => Some(0),
+                date => *date,
+            };
+            let date = date.map_or(String::new(), |d| format!("date: {}\n", POST_DATES[d]));
+            let text = format!("---\ntitle: Entry {entry}\n{date}---\nText {entry} v{version}.\n");
+            write(root, &format!("{}.md", ENTRIES[*entry]), &text)
+        }
+        Edit::Thread { entry, comments } => {
+            let rel = format!("{}.comments.yaml", ENTRIES[*entry]);
+            match comments {
+                Some(comments) => write(root, &rel, &thread_file(*entry, comments, version)),
+                None => {
+                    let _ = std::fs::remove_file(root.join(&rel));
+                    PathBuf::from(rel)
+                }
+            }
+        }
+    }
+}
+
+fn thread_file(entry: usize, comments: &[Comment], version: usize) -> String {
+    let mut text = String::from("comments:\n");
+    if comments.is_empty() {
+        return "comments: []\n".into();
+    }
+    for (i, c) in comments.iter().enumerate() {
+        text += &format!("  - id: \"c{i}\"\n");
+        if let Some(parent) = c.parent.filter(|_| i > 0) {
+            text += &format!("    parent: \"c{}\"\n", parent.index(i));
+        }
+        text += &format!("    author: \"{}\"\n", AUTHORS[c.author]);
+        if let Some(d) = c.date {
+            text += &format!("    date: {}\n", COMMENT_DATES[d]);
+        }
+        match c.role {
+            0 => text += "    role: mention\n",
+            1 => text += "    role: author\n",
+            _ => {}
+        }
+        match c.state {
+            0 => text += "    state: withdrawn\n",
+            1 => text += "    state: pending\n",
+            _ => {}
+        }
+        text += &format!("    body: \"Comment {i} on {entry}, v{version}.\"\n");
+    }
+    text
+}
+
+fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    PathBuf::from(rel)
+}
+
+/// Dates every file under `content/` an hour back, as if saved a while ago: the
+/// saved state trusts a file's fingerprint only once it is that old.
+fn settle(root: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let content = root.join("content");
+    for path in files(&content).into_keys() {
+        let file = (std::fs::File::options().write(true))
+            .open(content.join(path))
+            .unwrap();
+        file.set_modified(then).unwrap();
+    }
+}
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            match path.is_dir() {
+                true => stack.push(path),
+                false => {
+                    let bytes = std::fs::read(&path).unwrap();
+                    files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+                }
+            }
+        }
+    }
+    files
+}
+
+fn options(root: &Path, output: &str) -> BuildOptions {
+    let mut options = BuildOptions::new(root);
+    options.output = Some(root.join(output));
+    options.base_url = Some("http://127.0.0.1:1111/".into());
+    options.now = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .into();
+    options
+}
+
+/// The first file of `served` that differs from a full build's, with both texts.
+fn differs_from_a_full_build(root: &Path) -> Option<String> {
+    let fresh = BuildOptions {
+        fresh: true,
+        ..options(root, "fresh")
+    };
+    crate::build(&fresh).unwrap();
+    let (served, full) = (files(&root.join("public")), files(&root.join("fresh")));
+    if served.keys().ne(full.keys()) {
+        return Some(format!(
+            "files {:?}, a full build's {:?}",
+            served.keys(),
+            full.keys()
+        ));
+    }
+    let (file, bytes) = served.iter().find(|(file, bytes)| full[*file] != **bytes)?;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Some(format!(
+        "{}:\n{}\n--- a full build's:\n{}",
+        file.display(),
+        text(bytes),
+        text(&full[file])
+    ))
+}
+
+fn served_as_built(
+    keep: usize,
+    site: &[Edit],
+    before_start: &[Edit],
+    warm: bool,
+    batches: &[Vec<Edit>],
+) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let config = format!("title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[feeds]\ncomments = {keep}\n");
+    write(root, "site.toml", &config);
+    for edit in site {
+        apply(root, edit, 0);
+    }
+    settle(root);
+    crate::build(&options(root, "public")).unwrap();
+    for edit in before_start {
+        apply(root, edit, 1);
+    }
+    settle(root);
+    // A full build takes the output's lock itself.
+    let lock = warm.then(|| OutputLock::try_take(&root.join("public")).unwrap().unwrap());
+    let start = || match &lock {
+        Some(lock) => Incremental::build_warm(&options(root, "public"), lock),
+        None => Incremental::build(&options(root, "public")),
+    };
+    let mut served = start().unwrap().0;
+    if let Some(diff) = differs_from_a_full_build(root) {
+        return Err(TestCaseError::fail(format!("at the start, {diff}")));
+    }
+    for (step, batch) in batches.iter().enumerate() {
+        let mut paths: Vec<PathBuf> = batch.iter().map(|e| apply(root, e, 2 + step)).collect();
+        paths.sort();
+        paths.dedup();
+        if served.update(&paths).unwrap() == Update::NeedsFullBuild {
+            served = start().unwrap().0;
+        }
+        if let Some(diff) = differs_from_a_full_build(root) {
+            return Err(TestCaseError::fail(format!("after {paths:?}, {diff}")));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn updates_serve_what_a_full_build_writes(
+        keep in 0..5usize,
+        site in site_edits(),
+        before_start in prop::collection::vec(edit(), 0..3),
+        warm in any::<bool>(),
+        batches in prop::collection::vec(prop::collection::vec(edit(), 1..4), 1..8),
+    ) {
+        served_as_built(keep, &site, &before_start, warm, &batches)?;
+    }
+}
