@@ -322,10 +322,7 @@ fn build_into(
     // set of every post held to the end was 2 % of a full build's peak.
     let mut touched: foldhash::HashSet<PathBuf> = foldhash::HashSet::default();
     for (at, conversation) in conversations {
-        let entry = match at {
-            EntryRef::Post(i) => &mut site.posts[i],
-            EntryRef::Page(i) => &mut site.pages[i],
-        };
+        let entry = site.entry_mut(at);
         if saved.is_some() {
             touched.insert(entry.doc.source.clone());
         }
@@ -675,11 +672,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
     for &p in &feed_posts {
         wanted.entry(p).or_default();
     }
-    let posts = site.posts.len();
-    let entry_at = |p: usize| match p.checked_sub(posts) {
-        None => &site.posts[p],
-        Some(i) => &site.pages[i],
-    };
+    let entry_at = |p: usize| site.entry(site.entry_ref(p));
     // Read in parallel: a few hundred threads, which the build waited for on one core.
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
     let results: Vec<Result<_>> = wanted
@@ -709,10 +702,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
     let mut read = Vec::with_capacity(results.len());
     for result in results {
         let (p, thread, tree, comments) = result?;
-        let entry = match p.checked_sub(posts) {
-            None => &mut site.posts[p],
-            Some(i) => &mut site.pages[i],
-        };
+        let entry = site.entry_mut(site.entry_ref(p));
         entry.thread = thread;
         entry.set_tree(tree);
         read.push((entry.doc.source.clone(), comments));

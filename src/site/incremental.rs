@@ -158,14 +158,14 @@ impl Incremental {
         let site = &self.site;
         let mut seen = HashSet::default();
         let due: Vec<EntryRef> = (due.into_iter())
-            .filter(|&at| seen.insert(entry_at(site, at).doc.source.as_os_str()))
+            .filter(|&at| seen.insert(site.entry(at).doc.source.as_os_str()))
             .collect();
         // Read in parallel: after a start, the first update may read the threads of
         // every comment the site-wide pages quote.
         let read: Vec<Option<Entry>> = due
             .par_iter()
             .map(|&at| {
-                let entry = entry_at(site, at);
+                let entry = site.entry(at);
                 let source = entry.source();
                 let whole = site::load_entry(&self.options.root, &source, &site.config).ok()?;
                 let same =
@@ -177,10 +177,7 @@ impl Incremental {
             let Some(mut whole) = whole else {
                 return Ok(false);
             };
-            let entry = match at {
-                EntryRef::Post(i) => &mut self.site.posts[i],
-                EntryRef::Page(i) => &mut self.site.pages[i],
-            };
+            let entry = self.site.entry_mut(at);
             self.outlines.remove(&entry.doc.source);
             whole.revision = entry.revision;
             *entry = whole;
@@ -221,21 +218,17 @@ impl Incremental {
         }
         let site = &self.site;
         if shows_comments {
-            let posts = site.posts.len();
-            let at = |p: usize| match p.checked_sub(posts) {
-                None => EntryRef::Post(p),
-                Some(i) => EntryRef::Page(i),
-            };
+            let at = |p: usize| site.entry_ref(p);
             let shown = engagement::shown_comments(site, &self.totals);
             due.extend(shown.comments.into_iter().filter_map(|(p, c)| {
-                let quoted = self.quoted.get(&entry_at(site, at(p)).doc.source);
+                let quoted = self.quoted.get(&site.entry(at(p)).doc.source);
                 quoted.is_none_or(|q| !q.contains(&c)).then_some(at(p))
             }));
             // A post the comments feed shows needs its thread whole, with the text of
             // the comments of it the feed could show: a quoted outline holds its
             // thread whole, without the text of the comments not quoted.
             due.extend(shown.feed_posts.into_iter().filter_map(|p| {
-                let entry = entry_at(site, at(p));
+                let entry = site.entry(at(p));
                 let quoted = self.quoted.get(&entry.doc.source);
                 let held = quoted.is_some_and(|q| {
                     let candidates =
@@ -253,7 +246,7 @@ impl Incremental {
             })
             .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
-        due.retain(|&at| self.outlines.contains(&entry_at(site, at).doc.source));
+        due.retain(|&at| self.outlines.contains(&site.entry(at).doc.source));
         (due, feed_due)
     }
 
@@ -633,13 +626,6 @@ fn stays_at(list: &[Entry], i: usize, entry: &Entry, change: &Change) -> bool {
                 && after.is_none_or(|a| site::post_order(a, entry).is_gt())
         }
         Kind::Page => true,
-    }
-}
-
-fn entry_at(site: &Site, at: EntryRef) -> &Entry {
-    match at {
-        EntryRef::Post(i) => &site.posts[i],
-        EntryRef::Page(i) => &site.pages[i],
     }
 }
 

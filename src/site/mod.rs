@@ -29,6 +29,7 @@ use crate::config::{self, SiteConfig};
 use crate::content::{self, Document, Kind, Source, Taxonomy};
 use crate::dates::Date;
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::site::pages::EntryRef;
 use crate::threads::digest::Digest;
 use crate::threads::metrics::{self, Engagement};
 use crate::threads::{self, Thread, Tree};
@@ -223,6 +224,31 @@ pub struct Site {
     /// page published or not: the files beside one the build leaves out are left
     /// out with it (`place_assets`).
     pub bundles: BTreeSet<PathBuf>,
+}
+
+impl Site {
+    /// The post or page numbered `p` among the posts then the pages: the numbering
+    /// of the site-wide totals.
+    pub(crate) fn entry_ref(&self, p: usize) -> EntryRef {
+        match p.checked_sub(self.posts.len()) {
+            None => EntryRef::Post(p),
+            Some(i) => EntryRef::Page(i),
+        }
+    }
+
+    pub(crate) fn entry(&self, at: EntryRef) -> &Entry {
+        match at {
+            EntryRef::Post(i) => &self.posts[i],
+            EntryRef::Page(i) => &self.pages[i],
+        }
+    }
+
+    pub(crate) fn entry_mut(&mut self, at: EntryRef) -> &mut Entry {
+        match at {
+            EntryRef::Post(i) => &mut self.posts[i],
+            EntryRef::Page(i) => &mut self.pages[i],
+        }
+    }
 }
 
 /// Everything `load` found wrong, plus the site if it could still be assembled (for

@@ -84,10 +84,7 @@ impl<'a> Pass<'a> {
     }
 
     pub(crate) fn entry(&self, at: EntryRef) -> &'a Entry {
-        match at {
-            EntryRef::Post(i) => &self.site.posts[i],
-            EntryRef::Page(i) => &self.site.pages[i],
-        }
+        self.site.entry(at)
     }
 
     /// The newer and older posts of the post at `at`; none for a page.
