@@ -506,7 +506,8 @@ fn outline(
     options: &BuildOptions,
     thread: Option<u64>,
 ) -> std::result::Result<Entry, Vec<Diagnostic>> {
-    let thread_digest = thread.unwrap_or_else(|| thread_revision(root, source.thread.as_deref()));
+    let thread_digest =
+        thread.unwrap_or_else(|| state::thread_revision(root, source.thread.as_deref()));
     let bytes = content::read_document(root, source);
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
@@ -522,16 +523,6 @@ fn outline(
     entry.revision.doc = doc_digest;
     entry.revision.thread = thread_digest;
     Ok(entry)
-}
-
-/// The revision of an outline's thread read from its file: a digest of its bytes,
-/// 0 without one.
-pub(crate) fn thread_revision(root: &Path, thread: Option<&Path>) -> u64 {
-    let digest = |path: &Path| {
-        (crate::limits::read_thread_file(&root.join(path)).ok())
-            .map_or(0, |bytes| state::content_digest(path, &bytes))
-    };
-    thread.map_or(0, digest)
 }
 
 /// `entry` without its body and its comments.

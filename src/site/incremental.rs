@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -50,6 +51,8 @@ pub struct Incremental {
     /// Of the outlines, the comments whose text the build read for the site-wide
     /// pages (`Built::quoted`): showing these needs no outline read whole.
     quoted: HashMap<PathBuf, Vec<usize>>,
+    /// When the build the outlines come from started.
+    started: SystemTime,
 }
 
 /// What an update did.
@@ -93,8 +96,9 @@ struct Undo {
 impl Incremental {
     /// A full, atomic build into `options.output`, kept for later updates.
     pub fn build(options: &BuildOptions) -> Result<(Incremental, BuildReport)> {
+        let started = SystemTime::now();
         let (report, built) = build_keeping(options)?;
-        let incremental = Incremental::of(options, built, HashSet::default());
+        let incremental = Incremental::of(options, built, HashSet::default(), started);
         Ok((incremental, report))
     }
 
@@ -105,14 +109,20 @@ impl Incremental {
         options: &BuildOptions,
         held: &OutputLock,
     ) -> Result<(Incremental, BuildReport)> {
+        let started = SystemTime::now();
         let (report, built) = build::build_warm(options, Some(held))?;
         let outlines = (built.site.posts.iter().chain(&built.site.pages))
             .map(|e| e.doc.source.clone())
             .collect();
-        Ok((Incremental::of(options, built, outlines), report))
+        Ok((Incremental::of(options, built, outlines, started), report))
     }
 
-    fn of(options: &BuildOptions, built: Built, outlines: HashSet<PathBuf>) -> Incremental {
+    fn of(
+        options: &BuildOptions,
+        built: Built,
+        outlines: HashSet<PathBuf>,
+        started: SystemTime,
+    ) -> Incremental {
         let Built {
             site,
             renderer,
@@ -134,6 +144,7 @@ impl Incremental {
             dirty: false,
             outlines,
             quoted: quoted.into_iter().collect(),
+            started,
         };
         incremental.hold_search_entries();
         incremental
@@ -399,8 +410,9 @@ impl Incremental {
                         // digest of its file alone.
                         let same_thread = match self.outlines.contains(md) {
                             true => {
-                                let thread = source.thread.as_deref();
-                                before.revision.thread == build::thread_revision(root, thread)
+                                let (thread, revision) =
+                                    (source.thread.as_deref(), before.revision.thread);
+                                state::same_thread_file(root, thread, revision, self.started)
                             }
                             false => before.thread == e.thread,
                         };

@@ -226,14 +226,13 @@ impl SourcePrints {
 
     /// The revision of the thread file at `path` in a build without a state: a digest
     /// of its fingerprint, not of its bytes, which the build then reads whole to render
-    /// them. No later build compares it with another fingerprint's: a later build
-    /// keeps it while the thread file is unchanged (`Taken::thread`), and reads a
-    /// changed one whole for the digest of its bytes (`content_digest`), which differs.
-    /// Reading every thread file once more for its digest alone was a sixth of a full
-    /// build's calls to the system.
+    /// them. A later build keeps it while the thread file is unchanged
+    /// (`Taken::thread`), and reads a changed one whole for the digest of its bytes
+    /// (`content_digest`), which differs; an update of `serve` compares it with the
+    /// file's fingerprint then (`same_thread_file`). Reading every thread file once
+    /// more for its digest alone was a sixth of a full build's calls to the system.
     fn unread_thread(&self, path: &Path) -> Option<u64> {
-        let print = self.thread?;
-        Some(foldhash::quality::FixedState::with_seed(1).hash_one((path, print)))
+        Some(print_revision(path, self.thread?))
     }
 
     fn of_files(root: &Folder, md: &Path, thread: Option<&Path>) -> SourcePrints {
@@ -242,6 +241,36 @@ impl SourcePrints {
             thread: thread.and_then(|t| root.print(t)),
         }
     }
+}
+
+fn print_revision(path: &Path, print: Print) -> u64 {
+    foldhash::quality::FixedState::with_seed(1).hash_one((path, print))
+}
+
+/// The revision of an outline's thread read from its file at `path`: a digest of its
+/// bytes; 0 without one.
+pub(crate) fn thread_revision(root: &Path, path: Option<&Path>) -> u64 {
+    let digest = |path: &Path| {
+        (crate::limits::read_thread_file(&root.join(path)).ok())
+            .map_or(0, |bytes| content_digest(path, &bytes))
+    };
+    path.map_or(0, digest)
+}
+
+/// Whether the thread file at `path` (`None`: there is none) is the one an outline's
+/// thread `revision` was taken of, by a build started at `started` or a build before
+/// it: its bytes (`thread_revision`), or its fingerprint when the build that took the
+/// revision did not read it (`unread_thread`), unless the file was modified too near
+/// that start to be told apart by its times (`Print::to_save`).
+pub(crate) fn same_thread_file(
+    root: &Path,
+    path: Option<&Path>,
+    revision: u64,
+    started: SystemTime,
+) -> bool {
+    let print = |p: &Path| Some(Print::of(&root.join(p))?.to_save(started));
+    let unread = path.and_then(|p| Some(print_revision(p, print(p)?)));
+    unread == Some(revision) || thread_revision(root, path) == revision
 }
 
 /// A digest of a file's path and bytes: the revision of a post read from it, the same

@@ -295,3 +295,74 @@ proptest! {
         served_as_built(keep, &site, &before_start, warm, &batches)?;
     }
 }
+
+/// After a start from the state of a full build, which took each thread's revision
+/// from its file's fingerprint without reading it, a post's text edited leaves its
+/// thread as it was: the conversations page is not rendered again.
+#[cfg(unix)]
+#[test]
+fn a_post_edited_after_a_start_leaves_the_conversations_page() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://blog.example/\"\n",
+    );
+    let comment = Comment {
+        parent: None,
+        author: 0,
+        date: Some(1),
+        role: 5,
+        state: 5,
+    };
+    for entry in 0..2 {
+        apply(
+            root,
+            &Edit::Document {
+                entry,
+                date: Some(entry),
+            },
+            0,
+        );
+        let comments = Some(vec![comment.clone(), comment.clone()]);
+        apply(root, &Edit::Thread { entry, comments }, 0);
+    }
+    settle(root);
+    crate::build(&options(root, "public")).unwrap();
+    let lock = OutputLock::try_take(&root.join("public")).unwrap().unwrap();
+    let mut served = Incremental::build_warm(&options(root, "public"), &lock)
+        .unwrap()
+        .0;
+    let page = root.join("public/engagement/index.html");
+    let written = || std::fs::metadata(&page).unwrap().ino();
+    let before = written();
+    let edited = apply(
+        root,
+        &Edit::Document {
+            entry: 0,
+            date: Some(0),
+        },
+        1,
+    );
+    assert!(matches!(
+        served.update(&[edited]).unwrap(),
+        Update::Partial { .. }
+    ));
+    assert_eq!(
+        written(),
+        before,
+        "the conversations page was written again"
+    );
+    assert_eq!(differs_from_a_full_build(root), None);
+    // Its thread then edited: the page shows it.
+    let comments = Some(vec![comment.clone()]);
+    let edited = apply(root, &Edit::Thread { entry: 0, comments }, 2);
+    assert!(matches!(
+        served.update(&[edited]).unwrap(),
+        Update::Partial { .. }
+    ));
+    assert_ne!(written(), before, "the conversations page shows the thread");
+    assert_eq!(differs_from_a_full_build(root), None);
+}
