@@ -51,7 +51,8 @@ pub struct Incremental {
     /// Of the outlines, the comments whose text the build read for the site-wide
     /// pages (`Built::quoted`): showing these needs no outline read whole.
     quoted: HashMap<PathBuf, Vec<usize>>,
-    /// When the build the outlines come from started.
+    /// When the build the outlines come from started: a thread file modified near
+    /// then cannot be told unchanged by its fingerprint (`state::same_thread_file`).
     started: SystemTime,
 }
 
@@ -207,27 +208,36 @@ impl Incremental {
 
     /// The posts and pages this update renders a page of or shows a comment of, and
     /// the posts the posts feed shows whose body was not kept.
-    fn outlines_due(
-        &self,
-        change: &Change,
-        outputs: &[Output],
-        changed: &[bool],
-    ) -> (Vec<EntryRef>, Vec<usize>) {
+    fn outlines_due(&self, outputs: &[Output], changed: &[bool]) -> (Vec<EntryRef>, Vec<usize>) {
         let mut due = Vec::new();
-        if self.outlines.is_empty() {
-            return (due, Vec::new());
+        let site = &self.site;
+        // The posts of the feed whose body holds no content (taken from the state), the
+        // changed ones too: a changed post whose page is not rendered again keeps its
+        // body as it was.
+        let mut feed_due: Vec<usize> = (0..build::feed_window(site))
+            .filter(|&p| {
+                let source = site.posts[p].doc.source.as_os_str();
+                (self.bodies.get(source)).is_none_or(|b| b.content.is_none())
+            })
+            .collect();
+        if self.outlines.is_empty() && feed_due.is_empty() {
+            return (due, feed_due);
         }
         let mut shows_comments = false;
         for (output, &changed) in outputs.iter().zip(changed) {
             match output.job {
-                Job::Entry(at) if changed => due.push(at),
+                Job::Entry(at) if changed => {
+                    if let EntryRef::Post(p) = at {
+                        feed_due.retain(|&q| q != p);
+                    }
+                    due.push(at)
+                }
                 Job::Site(SitePage::Engagement | SitePage::CommentsFeed(_)) => {
                     shows_comments |= changed;
                 }
                 _ => {}
             }
         }
-        let site = &self.site;
         if shows_comments {
             let at = |p: usize| site.entry_ref(p);
             let shown = engagement::shown_comments(site, &self.totals);
@@ -249,13 +259,6 @@ impl Incremental {
                 (!held).then_some(at(p))
             }));
         }
-        let feed_due: Vec<usize> = (0..build::feed_window(site))
-            .filter(|&p| {
-                let source = &site.posts[p].doc.source;
-                !change.sources.contains(source)
-                    && (self.bodies.get(source.as_os_str())).is_none_or(|b| b.content.is_none())
-            })
-            .collect();
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
         due.retain(|&at| self.outlines.contains(&site.entry(at).doc.source));
         (due, feed_due)
@@ -408,13 +411,12 @@ impl Incremental {
                     if let Some(before) = old.get(md.as_path()) {
                         // An outline holds no comments: its thread is known by the
                         // digest of its file alone.
-                        let same_thread = match self.outlines.contains(md) {
-                            true => {
-                                let (thread, revision) =
-                                    (source.thread.as_deref(), before.revision.thread);
-                                state::same_thread_file(root, thread, revision, self.started)
-                            }
-                            false => before.thread == e.thread,
+                        let same_thread = if self.outlines.contains(md) {
+                            let (thread, revision) =
+                                (source.thread.as_deref(), before.revision.thread);
+                            state::same_thread_file(root, thread, revision, self.started)
+                        } else {
+                            before.thread == e.thread
                         };
                         if same_thread {
                             e.revision.thread = before.revision.thread;
@@ -557,7 +559,7 @@ impl Incremental {
                 changed[i] |= output.job.source_file().is_some_and(|p| copied.contains(p));
             }
         }
-        let (due, feed_due) = self.outlines_due(change, &plan.outputs, &changed);
+        let (due, feed_due) = self.outlines_due(&plan.outputs, &changed);
         let (rendered, outputs) = if due.is_empty() && feed_due.is_empty() {
             let rendered = self.render_changed(&pass, &plan, &changed, &gone)?;
             (rendered, plan.outputs)

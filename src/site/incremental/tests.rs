@@ -366,3 +366,69 @@ fn a_post_edited_after_a_start_leaves_the_conversations_page() {
     assert_ne!(written(), before, "the conversations page shows the thread");
     assert_eq!(differs_from_a_full_build(root), None);
 }
+
+/// A site of `posts` dated posts (the first the newest) whose posts feed shows two,
+/// built, then started from its state: every post an outline, the bodies of the
+/// posts out of the feed kept without their text.
+fn started_with_a_feed_of_two(root: &Path, posts: usize) -> (OutputLock, Incremental) {
+    assert!(posts <= POST_DATES.len());
+    let config = "title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[feeds]\nposts = 2\n";
+    write(root, "site.toml", config);
+    // `POST_DATES` newest first.
+    for (entry, date) in [2, 0, 1].into_iter().enumerate().take(posts) {
+        apply(
+            root,
+            &Edit::Document {
+                entry,
+                date: Some(date),
+            },
+            0,
+        );
+    }
+    settle(root);
+    crate::build(&options(root, "public")).unwrap();
+    let lock = OutputLock::try_take(&root.join("public")).unwrap().unwrap();
+    let served = Incremental::build_warm(&options(root, "public"), &lock)
+        .unwrap()
+        .0;
+    (lock, served)
+}
+
+/// A post enters the posts feed (a newer one deleted) in the same update as a change
+/// reported for its thread, which changes nothing of its page: the feed shows its
+/// text, which the state did not keep.
+#[test]
+fn a_post_entering_the_feed_with_its_page_unchanged_shows_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (_lock, mut served) = started_with_a_feed_of_two(root, 3);
+    std::fs::remove_file(root.join("content/posts/p0.md")).unwrap();
+    let changed = ["content/posts/p0.md", "content/posts/p2.comments.yaml"].map(PathBuf::from);
+    assert!(matches!(
+        served.update(&changed).unwrap(),
+        Update::Partial { .. }
+    ));
+    let feed = std::fs::read_to_string(root.join("public/atom.xml")).unwrap();
+    assert!(feed.contains("Text 2 v0."), "{feed}");
+    assert_eq!(differs_from_a_full_build(root), None);
+}
+
+/// The same when that update leaves no post an outline.
+#[test]
+fn a_post_entering_the_feed_when_no_outline_is_left_shows_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (_lock, mut served) = started_with_a_feed_of_two(root, 3);
+    std::fs::remove_file(root.join("content/posts/p0.md")).unwrap();
+    let changed = [
+        "content/posts/p0.md",
+        "content/posts/p1.comments.yaml",
+        "content/posts/p2.comments.yaml",
+    ]
+    .map(PathBuf::from);
+    assert!(matches!(
+        served.update(&changed).unwrap(),
+        Update::Partial { .. }
+    ));
+    assert_eq!(differs_from_a_full_build(root), None);
+}
