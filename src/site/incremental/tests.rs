@@ -52,15 +52,45 @@ struct Comment {
     state: u8,
 }
 
+/// What an entry's markdown file says.
+#[derive(Debug, Clone)]
+struct Doc {
+    /// A post's date (a page's, or none).
+    date: Option<usize>,
+    draft: bool,
+    tag: Option<usize>,
+    /// Its summary marked with `<!-- more -->`.
+    more: bool,
+}
+
 #[derive(Debug, Clone)]
 enum Edit {
-    /// The entry's front matter: a post's date (a page's, or none).
-    Document { entry: usize, date: Option<usize> },
-    /// The entry's thread file, written or (`None`) deleted.
+    /// The entry's markdown file written.
+    Document { entry: usize, doc: Doc },
+    /// The entry's thread file written or (`None`) deleted; a deleted post's markdown
+    /// file written again first.
     Thread {
         entry: usize,
         comments: Option<Vec<Comment>>,
     },
+    /// The entry's markdown file and thread file deleted.
+    Delete { entry: usize },
+    /// The entry's thread file (and with `md` its markdown file) reported changed,
+    /// written again as it was, or not there at all.
+    Unchanged { entry: usize, md: bool },
+}
+
+impl Edit {
+    /// The entry's markdown file written, dated, with nothing else set.
+    fn dated(entry: usize, date: usize) -> Edit {
+        let doc = Doc {
+            date: Some(date),
+            draft: false,
+            tag: None,
+            more: false,
+        };
+        Edit::Document { entry, doc }
+    }
 }
 
 fn comment() -> impl Strategy<Value = Comment> {
@@ -84,11 +114,28 @@ fn thread() -> impl Strategy<Value = Option<Vec<Comment>>> {
     prop::option::weighted(0.85, prop::collection::vec(comment(), 0..5))
 }
 
+fn doc(drafts: f64) -> impl Strategy<Value = Doc> {
+    (
+        prop::option::weighted(0.8, 0..POST_DATES.len()),
+        prop::bool::weighted(drafts),
+        prop::option::of(0..2usize),
+        any::<bool>(),
+    )
+        .prop_map(|(date, draft, tag, more)| Doc {
+            date,
+            draft,
+            tag,
+            more,
+        })
+}
+
 fn edit() -> impl Strategy<Value = Edit> {
+    let entry = || 0..ENTRIES.len();
     prop_oneof![
-        1 => (0..ENTRIES.len(), prop::option::weighted(0.8, 0..POST_DATES.len()))
-            .prop_map(|(entry, date)| Edit::Document { entry, date }),
-        3 => (0..ENTRIES.len(), thread()).prop_map(|(entry, comments)| Edit::Thread { entry, comments }),
+        2 => (entry(), doc(0.15)).prop_map(|(entry, doc)| Edit::Document { entry, doc }),
+        4 => (entry(), thread()).prop_map(|(entry, comments)| Edit::Thread { entry, comments }),
+        1 => entry().prop_map(|entry| Edit::Delete { entry }),
+        1 => (entry(), any::<bool>()).prop_map(|(entry, md)| Edit::Unchanged { entry, md }),
     ]
 }
 
@@ -96,10 +143,9 @@ fn edit() -> impl Strategy<Value = Edit> {
 fn site_edits() -> impl Strategy<Value = Vec<Edit>> {
     let entries: Vec<_> = (0..ENTRIES.len())
         .map(|entry| {
-            let date = prop::option::weighted(0.8, 0..POST_DATES.len());
-            (date, thread()).prop_map(move |(date, comments)| {
+            (doc(0.0), thread()).prop_map(move |(doc, comments)| {
                 [
-                    Edit::Document { entry, date },
+                    Edit::Document { entry, doc },
                     Edit::Thread { entry, comments },
                 ]
             })
@@ -109,30 +155,68 @@ fn site_edits() -> impl Strategy<Value = Vec<Edit>> {
 }
 
 /// Writes `edit`, its text marked with `version` so that no two writes agree by
-/// chance; the path it changed, relative to `root`.
-fn apply(root: &Path, edit: &Edit, version: usize) -> PathBuf {
+/// chance; the paths it changed, relative to `root`.
+fn apply(root: &Path, edit: &Edit, version: usize) -> Vec<PathBuf> {
+    let markdown = |entry: usize| PathBuf::from(format!("{}.md", ENTRIES[entry]));
+    let thread = |entry: usize| PathBuf::from(format!("{}.comments.yaml", ENTRIES[entry]));
     match edit {
-        Edit::Document { entry, date } => {
-            let date = match date {
-                // A post has a date, or it is not published.
-                None if *entry < POSTS => Some(0),
-                date => *date,
-            };
-            let date = date.map_or(String::new(), |d| format!("date: {}\n", POST_DATES[d]));
-            let text = format!("---\ntitle: Entry {entry}\n{date}---\nText {entry} v{version}.\n");
-            write(root, &format!("{}.md", ENTRIES[*entry]), &text)
-        }
+        Edit::Document { entry, doc } => vec![write_document(root, *entry, doc, version)],
         Edit::Thread { entry, comments } => {
-            let rel = format!("{}.comments.yaml", ENTRIES[*entry]);
+            let mut paths = Vec::new();
+            if !root.join(markdown(*entry)).is_file() {
+                paths.extend(apply(root, &Edit::dated(*entry, 0), version));
+            }
+            let rel = thread(*entry);
             match comments {
-                Some(comments) => write(root, &rel, &thread_file(*entry, comments, version)),
+                Some(comments) => {
+                    let text = thread_file(*entry, comments, version);
+                    paths.push(write(root, &rel.to_string_lossy(), &text));
+                }
                 None => {
                     let _ = std::fs::remove_file(root.join(&rel));
-                    PathBuf::from(rel)
+                    paths.push(rel);
                 }
             }
+            paths
+        }
+        Edit::Delete { entry } => [markdown(*entry), thread(*entry)]
+            .into_iter()
+            .inspect(|rel| {
+                let _ = std::fs::remove_file(root.join(rel));
+            })
+            .collect(),
+        Edit::Unchanged { entry, md } => {
+            let mut paths = vec![thread(*entry)];
+            paths.extend(md.then(|| markdown(*entry)));
+            for rel in &paths {
+                if let Ok(bytes) = std::fs::read(root.join(rel)) {
+                    std::fs::write(root.join(rel), bytes).unwrap();
+                }
+            }
+            paths
         }
     }
+}
+
+fn write_document(root: &Path, entry: usize, doc: &Doc, version: usize) -> PathBuf {
+    let date = match doc.date {
+        // A post has a date, or it is not published.
+        None if entry < POSTS && !doc.draft => Some(0),
+        date => date,
+    };
+    let mut front = date.map_or(String::new(), |d| format!("date: {}\n", POST_DATES[d]));
+    if doc.draft {
+        front += "draft: true\n";
+    }
+    if let Some(tag) = doc.tag {
+        front += &format!("tags: [t{tag}]\n");
+    }
+    let body = match doc.more {
+        true => format!("Lead {entry} v{version}.\n\n<!-- more -->\n\nText {entry}.\n"),
+        false => format!("Text {entry} v{version}.\n"),
+    };
+    let text = format!("---\ntitle: Entry {entry}\n{front}---\n{body}");
+    write(root, &format!("{}.md", ENTRIES[entry]), &text)
 }
 
 fn thread_file(entry: usize, comments: &[Comment], version: usize) -> String {
@@ -237,16 +321,28 @@ fn differs_from_a_full_build(root: &Path) -> Option<String> {
     ))
 }
 
+/// How a case's site is configured and served.
+#[derive(Debug)]
+struct Setup {
+    /// The comments and posts its feeds show.
+    feeds: (usize, usize),
+    /// Started from the state a full build saved, every post an outline.
+    warm: bool,
+    /// Each batch's files dated back as if saved a while ago, so that their
+    /// fingerprints are trusted (`state::same_thread_file`).
+    settled: bool,
+}
+
 fn served_as_built(
-    keep: usize,
+    setup: &Setup,
     site: &[Edit],
     before_start: &[Edit],
-    warm: bool,
     batches: &[Vec<Edit>],
 ) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let config = format!("title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[feeds]\ncomments = {keep}\n");
+    let (comments, posts) = setup.feeds;
+    let config = format!("title = \"Test\"\nbase_url = \"https://blog.example/\"\n\n[author]\nname = \"Pauline\"\n\n[feeds]\ncomments = {comments}\nposts = {posts}\n");
     write(root, "site.toml", &config);
     for edit in site {
         apply(root, edit, 0);
@@ -258,7 +354,7 @@ fn served_as_built(
     }
     settle(root);
     // A full build takes the output's lock itself.
-    let lock = warm.then(|| OutputLock::try_take(&root.join("public")).unwrap().unwrap());
+    let lock = (setup.warm).then(|| OutputLock::try_take(&root.join("public")).unwrap().unwrap());
     let start = || match &lock {
         Some(lock) => Incremental::build_warm(&options(root, "public"), lock),
         None => Incremental::build(&options(root, "public")),
@@ -268,11 +364,18 @@ fn served_as_built(
         return Err(TestCaseError::fail(format!("at the start, {diff}")));
     }
     for (step, batch) in batches.iter().enumerate() {
-        let mut paths: Vec<PathBuf> = batch.iter().map(|e| apply(root, e, 2 + step)).collect();
+        let mut paths: Vec<PathBuf> = (batch.iter())
+            .flat_map(|e| apply(root, e, 2 + step))
+            .collect();
+        if setup.settled {
+            settle(root);
+        }
         paths.sort();
         paths.dedup();
-        if served.update(&paths).unwrap() == Update::NeedsFullBuild {
-            served = start().unwrap().0;
+        match served.update(&paths) {
+            Ok(Update::NeedsFullBuild) => served = start().unwrap().0,
+            Ok(Update::Partial { .. }) => {}
+            Err(e) => return Err(TestCaseError::fail(format!("after {paths:?}: {e}"))),
         }
         if let Some(diff) = differs_from_a_full_build(root) {
             return Err(TestCaseError::fail(format!("after {paths:?}, {diff}")));
@@ -286,13 +389,15 @@ proptest! {
 
     #[test]
     fn updates_serve_what_a_full_build_writes(
-        keep in 0..5usize,
+        feeds in (0..5usize, 1..5usize),
+        warm in any::<bool>(),
+        settled in any::<bool>(),
         site in site_edits(),
         before_start in prop::collection::vec(edit(), 0..3),
-        warm in any::<bool>(),
         batches in prop::collection::vec(prop::collection::vec(edit(), 1..4), 1..8),
     ) {
-        served_as_built(keep, &site, &before_start, warm, &batches)?;
+        let setup = Setup { feeds, warm, settled };
+        served_as_built(&setup, &site, &before_start, &batches)?;
     }
 }
 
@@ -318,14 +423,7 @@ fn a_post_edited_after_a_start_leaves_the_conversations_page() {
         state: 5,
     };
     for entry in 0..2 {
-        apply(
-            root,
-            &Edit::Document {
-                entry,
-                date: Some(entry),
-            },
-            0,
-        );
+        apply(root, &Edit::dated(entry, entry), 0);
         let comments = Some(vec![comment.clone(), comment.clone()]);
         apply(root, &Edit::Thread { entry, comments }, 0);
     }
@@ -338,16 +436,9 @@ fn a_post_edited_after_a_start_leaves_the_conversations_page() {
     let page = root.join("public/engagement/index.html");
     let written = || std::fs::metadata(&page).unwrap().ino();
     let before = written();
-    let edited = apply(
-        root,
-        &Edit::Document {
-            entry: 0,
-            date: Some(0),
-        },
-        1,
-    );
+    let edited = apply(root, &Edit::dated(0, 0), 1);
     assert!(matches!(
-        served.update(&[edited]).unwrap(),
+        served.update(&edited).unwrap(),
         Update::Partial { .. }
     ));
     assert_eq!(
@@ -360,7 +451,7 @@ fn a_post_edited_after_a_start_leaves_the_conversations_page() {
     let comments = Some(vec![comment.clone()]);
     let edited = apply(root, &Edit::Thread { entry: 0, comments }, 2);
     assert!(matches!(
-        served.update(&[edited]).unwrap(),
+        served.update(&edited).unwrap(),
         Update::Partial { .. }
     ));
     assert_ne!(written(), before, "the conversations page shows the thread");
@@ -376,14 +467,7 @@ fn started_with_a_feed_of_two(root: &Path, posts: usize) -> (OutputLock, Increme
     write(root, "site.toml", config);
     // `POST_DATES` newest first.
     for (entry, date) in [2, 0, 1].into_iter().enumerate().take(posts) {
-        apply(
-            root,
-            &Edit::Document {
-                entry,
-                date: Some(date),
-            },
-            0,
-        );
+        apply(root, &Edit::dated(entry, date), 0);
     }
     settle(root);
     crate::build(&options(root, "public")).unwrap();
