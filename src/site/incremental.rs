@@ -409,8 +409,8 @@ impl Incremental {
                     // The conversation pages follow threads, not the text of posts;
                     // the feeds of posts their text, not their threads.
                     if let Some(before) = old.get(md.as_path()) {
-                        // An outline holds no comments: its thread is known by the
-                        // digest of its file alone.
+                        // An outline holds no comments: its thread is known by its
+                        // file alone.
                         let same_thread = if self.outlines.contains(md) {
                             let (thread, revision) =
                                 (source.thread.as_deref(), before.revision.thread);
