@@ -3,7 +3,7 @@
 
 Usage: scripts/bench-serve.py --posts N [--comments 20] [--runs 10] [--hugo-runs R]
                               [--tools rapport,hugo] [--hugo-mode default|full]
-                              [--slug SLUG] [--pause 0.5] [--case post|comment]
+                              [--slug SLUG] [--pause 0.5] [--case post|comment|fetch]
 
 For each tool: start its server on a working copy of the corpus (generated once by
 ../shared/corpus/gen.py with seed 42 and cached in $BENCH_ROOT/n<N>-k<K>, shared with
@@ -17,7 +17,12 @@ the chosen post once, then RUNS times:
 With --case comment (rapport only: Hugo has no threads), each run appends a new
 top-level comment with the marker, dated now, to the post's thread file instead, and
 t1 is when both the post and the comments feed (/comments.xml) serve it; an update is
-published whole, so the conversations page is updated with them.
+published whole, so the conversations page is updated with them. With --case fetch
+(rapport only), each run appends such a comment to 100 thread files at once (the
+post's and the 99 after it, by slug), as `rapport fetch` does; t1 is when the first and
+the last of those posts serve it, and the report says how many updates the server
+made for each run's 100 files (one is the target: the posts and the site-wide pages
+rendered once).
 
 Reports the median and p90 (nearest rank) of t1 - t0 in ms, and the median of the
 rebuild time each server prints ("Changed ...: ... in N ms" for rapport, "Total in N ms"
@@ -218,6 +223,16 @@ def add_comment(thread_file, marker):
         f.flush()
 
 
+def fetched_posts(site, slug, n):
+    """`slug` and the posts with a thread after it, by slug (wrapping round): `n` in all."""
+    posts = os.path.join(site, "content", "posts")
+    with_comments = sorted(f[:-len(".comments.yaml")] for f in os.listdir(posts) if f.endswith(".comments.yaml"))
+    if len(with_comments) < n:
+        die("--case fetch needs %d posts with comments; the corpus has %d" % (n, len(with_comments)))
+    start = with_comments.index(slug)
+    return [with_comments[(start + i) % len(with_comments)] for i in range(n)]
+
+
 def measure(name, server, port, path, edit, runs, pause, rebuild_rx, rebuild_timeout, edit_timeout,
             also=()):
     """Runs the edit/poll loop against a running server; returns per-run figures.
@@ -266,7 +281,9 @@ def measure(name, server, port, path, edit, runs, pause, rebuild_rx, rebuild_tim
             except TimeoutError:
                 line = "(no rebuild line within %.0f s)" % rebuild_timeout
             ms = (t1 - t0) * 1000.0
-            results.append({"ms": ms, "reported_ms": reported, "line_ms": line_ms, "polls": polls, "line": line})
+            result = {"ms": ms, "reported_ms": reported, "line_ms": line_ms, "polls": polls, "line": line,
+                      "updates": 1 if reported is not None else 0}
+            results.append(result)
             if errors:
                 print("  %s run %2d: %d failed requests, e.g. %s" % (name, i + 1, len(errors), errors[0]))
             print("  %s run %2d: served after %7.1f ms (%d polls); rebuild line after %s ms: %s"
@@ -275,6 +292,7 @@ def measure(name, server, port, path, edit, runs, pause, rebuild_rx, rebuild_tim
             for _, extra in server.drain():
                 if extra is not None:
                     print("  %s: %s" % (name, extra))
+                    result["updates"] += bool(re.search(rebuild_rx, extra))
         return results
     finally:
         poll.close()
@@ -320,6 +338,11 @@ def bench_rapport(args, w, slug, work):
         if args.case == "comment":
             thread = os.path.join(posts, slug + ".comments.yaml")
             edit, also = (lambda marker: add_comment(thread, marker)), ["/comments.xml"]
+        elif args.case == "fetch":
+            fetched = fetched_posts(site, slug, 100)
+            threads = [os.path.join(posts, s + ".comments.yaml") for s in fetched]
+            edit = lambda marker: [add_comment(t, marker) for t in threads]
+            also = ["/posts/%s/" % fetched[-1]]
         else:
             md = os.path.join(posts, slug + ".md")
             edit, also = (lambda marker: add_paragraph(md, marker)), []
@@ -373,6 +396,11 @@ def bench_hugo(args, w, slug, work):
         print("  hugo (pid %d) stopped, status %s" % (pid, code))
 
 
+CASES = {"post": "", "comment": "comment added; ", "fetch": "comments added to 100 threads; "}
+WHAT = {"post": "edits", "comment": "comments added to the thread",
+        "fetch": "comments added to 100 threads at once, from that"}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
@@ -390,8 +418,9 @@ def main():
     ap.add_argument("--startup-timeout", type=float, default=900, help="seconds to wait for a server (default 900)")
     ap.add_argument("--edit-timeout", type=float, default=900,
                     help="seconds to wait for one edit to be served, and for its rebuild line (default 900)")
-    ap.add_argument("--case", choices=["post", "comment"], default="post",
-                    help="post: a paragraph added to the post (default); comment: a comment added to its thread")
+    ap.add_argument("--case", choices=["post", "comment", "fetch"], default="post",
+                    help="post: a paragraph added to the post (default); comment: a comment added to its thread; "
+                         "fetch: a comment added to 100 threads at once")
     ap.add_argument("--rapport-output", help="rapport serve --output DIR (default: its own temporary folder)")
     args = ap.parse_args()
     if args.hugo_runs is None:
@@ -399,8 +428,8 @@ def main():
     if args.posts < 1 or args.runs < 1 or args.hugo_runs < 1 or args.comments < 0:
         ap.error("--posts, --runs and --hugo-runs must be >= 1, --comments >= 0")
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    if args.case == "comment" and "hugo" in tools:
-        print("note: --case comment measures rapport only (Hugo's corpus has no threads)", file=sys.stderr)
+    if args.case in ("comment", "fetch") and "hugo" in tools:
+        print("note: --case %s measures rapport only (Hugo's corpus has no threads)" % args.case, file=sys.stderr)
         tools = [t for t in tools if t != "hugo"]
     for t in tools:
         if t not in ("rapport", "hugo"):
@@ -423,7 +452,7 @@ def main():
             os.makedirs(work)
             try:
                 res, mode = (bench_rapport if t == "rapport" else bench_hugo)(args, w, slug, work)
-                rows.append((t, ("comment added; " if args.case == "comment" else "") + mode, res))
+                rows.append((t, CASES[args.case] + mode, res))
             except (TimeoutError, RuntimeError, OSError, subprocess.CalledProcessError) as e:
                 # The server was stopped by the tool's own finally; the other tools still run.
                 failed.append((t, str(e)))
@@ -433,8 +462,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     print("\nSave-to-served, N=%d posts, K=%d comments/post, %s of posts/%s/, polled every 1 ms\n"
-          % (args.posts, args.comments, "comments added to the thread" if args.case == "comment" else "edits",
-             slug))
+          % (args.posts, args.comments, WHAT[args.case], slug))
     print("| tool | mode | N | runs | median ms | p90 ms | min–max ms | server-reported rebuild, median ms | rebuild line after, median ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     tsv = os.path.join(args.bench_root, "serve-results.tsv")
@@ -454,6 +482,10 @@ def main():
                 t, mode, args.posts, args.comments, len(ms), slug, "%.1f" % statistics.median(ms),
                 "%.1f" % pctl(ms, 90), "%.1f" % min(ms), "%.1f" % max(ms), "%.1f" % rep_med, "%.1f" % lin_med,
                 time.strftime("%Y-%m-%dT%H:%M:%S")]) + "\n")
+    if args.case == "fetch":
+        for t, _, res in rows:
+            print("\n%s: updates made for each run's 100 thread files: %s"
+                  % (t, ", ".join(str(r["updates"]) for r in res)))
     print("\nrows appended to %s" % tsv)
     for t, e in failed:
         print("FAILED: %s: %s" % (t, e))
