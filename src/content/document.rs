@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::front_matter::{self, FrontMatter, Split};
-use crate::content::{Source, Taxonomy};
+use crate::content::{Source, Taxonomy, Term};
 use crate::dates::{self, Date};
 use crate::error::{text_of, Diagnostic, Error, Location};
 use crate::limits::long_address;
@@ -33,8 +33,8 @@ pub struct Document {
     pub title: String,
     #[serde(with = "crate::site::state::date_option")]
     pub date: Option<Date>,
-    pub tags: Vec<String>,
-    pub categories: Vec<String>,
+    pub tags: Vec<Term>,
+    pub categories: Vec<Term>,
     pub draft: bool,
     /// `toc: true`: the page shows a table of contents.
     pub toc: bool,
@@ -111,7 +111,7 @@ impl Document {
     }
 
     /// The terms it is filed under in `taxonomy`, as written.
-    pub fn terms(&self, taxonomy: Taxonomy) -> &[String] {
+    pub fn terms(&self, taxonomy: Taxonomy) -> &[Term] {
         match taxonomy {
             Taxonomy::Tags => &self.tags,
             Taxonomy::Categories => &self.categories,
@@ -262,19 +262,18 @@ pub(super) fn parse_document_with(
         body: line_number(split.body_line),
         ..Lines::default()
     };
-    for (taxonomy, terms) in [
-        (Taxonomy::Tags, &fm.tags),
-        (Taxonomy::Categories, &fm.categories),
-    ] {
+    let terms_of = |names: &[String]| names.iter().map(|n| Term::new(n)).collect::<Vec<_>>();
+    let (tags, categories) = (terms_of(&fm.tags), terms_of(&fm.categories));
+    for (taxonomy, terms) in [(Taxonomy::Tags, &tags), (Taxonomy::Categories, &categories)] {
         let name = taxonomy.singular();
-        if terms.iter().any(|t| tag_slug(t).is_empty()) {
+        if terms.iter().any(|t| t.slug().is_empty()) {
             problems.push(Diagnostic::new(
                 at(taxonomy.name()),
                 format!("a {name} has no letters or digits"),
                 format!("give every {name} at least one letter or digit"),
             ));
         }
-        if let Some(msg) = terms.iter().find_map(|t| long_address(&tag_slug(t))) {
+        if let Some(msg) = terms.iter().find_map(|t| long_address(t.slug())) {
             problems.push(Diagnostic::new(
                 at(taxonomy.name()),
                 format!("the address of a {name}, {msg}"),
@@ -352,8 +351,6 @@ pub(super) fn parse_document_with(
     lines.template =
         (fm.template.as_ref()).map(|_| line_number(front_matter::key_line(&split, "template")));
     let FrontMatter {
-        tags,
-        categories,
         draft,
         summary,
         template,

@@ -6,6 +6,7 @@ mod document;
 pub mod front_matter;
 mod private;
 mod taxonomy;
+mod term;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub use document::{
     Document, Kind,
 };
 pub use taxonomy::{config_line, Taxonomy, TaxonomyStrings};
+pub use term::Term;
 
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::site::guard::Inside;

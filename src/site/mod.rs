@@ -85,10 +85,6 @@ pub struct Entry {
     /// hands each rendered post's conversation to its entry, and the list of them
     /// on the way, beside the entries' own, was a tenth of a big site's peak.
     conversation: Option<Box<Conversation>>,
-    /// The slug of each of `doc.tags`, in the same order.
-    pub tag_slugs: Vec<String>,
-    /// The slug of each of `doc.categories`, in the same order.
-    pub category_slugs: Vec<String>,
     /// Which reading of the files this is, for telling what an edit changed.
     pub revision: Revision,
     /// The fingerprints of its files when a build read them, and whether the state
@@ -194,19 +190,13 @@ impl Entry {
     }
 
     /// The slug of each of its terms in `taxonomy`, in the order written.
-    pub fn slugs(&self, taxonomy: Taxonomy) -> &[String] {
-        match taxonomy {
-            Taxonomy::Tags => &self.tag_slugs,
-            Taxonomy::Categories => &self.category_slugs,
-        }
+    pub fn slugs(&self, taxonomy: Taxonomy) -> impl Iterator<Item = &'static str> + '_ {
+        self.doc.terms(taxonomy).iter().map(|t| t.slug())
     }
 
     /// (slug, name as written) of each of its terms in `taxonomy`.
     pub fn terms(&self, taxonomy: Taxonomy) -> impl Iterator<Item = (&str, &str)> {
-        self.slugs(taxonomy)
-            .iter()
-            .map(String::as_str)
-            .zip(self.doc.terms(taxonomy).iter().map(String::as_str))
+        (self.doc.terms(taxonomy).iter()).map(|t| (t.slug(), t.name()))
     }
 }
 
@@ -487,12 +477,6 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
     let digest = Digest::of(&thread, &tree, doc.date);
     Entry {
         conversation: Conversation { engagement, digest }.held(),
-        tag_slugs: doc.tags.iter().map(|t| content::tag_slug(t)).collect(),
-        category_slugs: doc
-            .categories
-            .iter()
-            .map(|t| content::tag_slug(t))
-            .collect(),
         revision: Revision::fresh(&doc),
         prints: None,
         doc,

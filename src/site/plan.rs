@@ -346,7 +346,7 @@ impl<'p> Digests<'p> {
         entry.revision.hash(h);
         for taxonomy in Taxonomy::ALL {
             for slug in entry.slugs(taxonomy) {
-                self.terms.get(&(taxonomy, slug.as_str())).hash(h);
+                self.terms.get(&(taxonomy, slug)).hash(h);
             }
         }
     }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::content::Term;
 use crate::site::lists::TermIndex;
 use crate::site::Entry;
 
@@ -22,7 +23,7 @@ const NEAREST_IN_TAG: usize = 25;
 /// shared tags first, then nearest in date, then newer.
 pub(crate) fn related_posts(posts: &[Entry], tags: &TermIndex) -> Vec<Vec<usize>> {
     let members = |slug: &str| tags.get(slug).map_or(&[][..], |(_, m)| m.as_slice());
-    related_by_tags(posts.len(), &|i| &posts[i].tag_slugs, &members).0
+    related_by_tags(posts.len(), &|i| &posts[i].doc.tags, &members).0
 }
 
 /// Related posts kept from one update to the next, with a fingerprint of what they
@@ -71,17 +72,21 @@ fn fingerprint(posts: &[Entry]) -> u64 {
         // The path's bytes: hashing a path goes component by component, which over
         // every post was a good part of a one-comment update.
         let source = post.doc.source.as_os_str().as_encoded_bytes();
-        (source, &post.tag_slugs).hash(&mut h);
+        source.hash(&mut h);
+        post.doc.tags.len().hash(&mut h);
+        for tag in &post.doc.tags {
+            tag.slug().hash(&mut h);
+        }
     }
     h.finish()
 }
 
-/// `related_posts` over `n` posts whose tag slugs `tags_of` gives and whose tags'
+/// `related_posts` over `n` posts whose tags `tags_of` gives and whose tags'
 /// members (ascending post indices) `members_of` gives; also returns how many
 /// candidates it weighed, the work it did.
 fn related_by_tags<'a>(
     n: usize,
-    tags_of: &(dyn Fn(usize) -> &'a [String] + Sync),
+    tags_of: &(dyn Fn(usize) -> &'a [Term] + Sync),
     members_of: &(dyn Fn(&str) -> &'a [usize] + Sync),
 ) -> (Vec<Vec<usize>>, usize) {
     let work = AtomicUsize::new(0);
@@ -92,8 +97,8 @@ fn related_by_tags<'a>(
         .map_init(Vec::new, |candidates, i| {
             let mine = tags_of(i);
             candidates.clear();
-            for slug in mine {
-                let members = members_of(slug);
+            for tag in mine {
+                let members = members_of(tag.slug());
                 let at = members.partition_point(|&m| m < i);
                 let from = at.saturating_sub(NEAREST_IN_TAG);
                 let to = (at + 1 + NEAREST_IN_TAG).min(members.len());
@@ -109,7 +114,10 @@ fn related_by_tags<'a>(
                     let shared = mine
                         .iter()
                         .enumerate()
-                        .filter(|&(k, s)| !mine[..k].contains(s) && theirs.contains(s))
+                        .filter(|&(k, s)| {
+                            let same = |t: &Term| t.slug() == s.slug();
+                            !mine[..k].iter().any(same) && theirs.iter().any(same)
+                        })
                         .count();
                     (shared, i.abs_diff(j), j)
                 })
@@ -136,11 +144,11 @@ mod tests {
     use super::*;
 
     /// Related posts of posts whose tags are `tags[i]`.
-    fn related(tags: &[Vec<String>]) -> (Vec<Vec<usize>>, usize) {
+    fn related(tags: &[Vec<Term>]) -> (Vec<Vec<usize>>, usize) {
         let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
         for (i, post) in tags.iter().enumerate() {
-            for slug in post {
-                let members = index.entry(slug).or_default();
+            for tag in post {
+                let members = index.entry(tag.slug()).or_default();
                 if members.last() != Some(&i) {
                     members.push(i);
                 }
@@ -150,8 +158,8 @@ mod tests {
         related_by_tags(tags.len(), &|i| &tags[i], &members)
     }
 
-    fn tags(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn tags(list: &[&str]) -> Vec<Term> {
+        list.iter().map(|s| Term::new(s)).collect()
     }
 
     #[test]
@@ -173,7 +181,7 @@ mod tests {
 
     #[test]
     fn related_posts_hold_no_room_for_the_candidates_weighed() {
-        let posts: Vec<Vec<String>> = (0..200).map(|_| tags(&["rust", "web"])).collect();
+        let posts: Vec<Vec<Term>> = (0..200).map(|_| tags(&["rust", "web"])).collect();
         let (related, work) = related(&posts);
         assert!(work > related.len() * RELATED_POSTS);
         for list in &related {
@@ -184,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_tag_on_every_post_costs_work_in_proportion_to_the_posts() {
-        let site = |n: usize| -> Vec<Vec<String>> {
+        let site = |n: usize| -> Vec<Vec<Term>> {
             (0..n)
                 .map(|i| tags(&["blog", ["a", "b", "c", "d"][i % 4]]))
                 .collect()

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::config::DeployHost;
-use crate::content::Taxonomy;
+use crate::content::{Taxonomy, Term};
 use crate::dates::Date;
 use crate::error::{read_text, Result};
 use crate::render::context::TemplateContext;
@@ -28,9 +28,9 @@ struct SearchEntry<'a> {
     /// As the page shows it: `2 March 2015`.
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<String>,
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    categories: &'a [String],
+    tags: &'a [Term],
+    #[serde(skip_serializing_if = "<[Term]>::is_empty")]
+    categories: &'a [Term],
     /// Plain text.
     summary: String,
     /// The names of those who commented, each once.
