@@ -64,23 +64,9 @@ impl PartialEq for Term {
     }
 }
 
-impl Eq for Term {}
-
-impl std::hash::Hash for Term {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.name().hash(state)
-    }
-}
-
 impl fmt::Debug for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.name(), f)
-    }
-}
-
-impl PartialEq<&str> for Term {
-    fn eq(&self, other: &&str) -> bool {
-        self.name() == *other
     }
 }
 
