@@ -14,9 +14,9 @@ Usage: scripts/bench-ab.py MODE N K RUNS OLD NEW
         scripts/bench.sh or scripts/bench-warm.sh made it
   RUNS  builds of each binary, alternating which goes first
 
-Each build runs under /usr/bin/time into its own folder on /dev/shm (warm and edit
-start from a full build of each). Prints, per binary, the medians of wall, user and
-system seconds and of peak memory, and the slowest wall time."""
+Each build runs under /usr/bin/time into its own folder on /dev/shm (warm, edit and
+fetch start from a full build of each). Prints, per binary, the medians of wall, user
+and system seconds and of peak memory, and the slowest wall time."""
 import json
 import os
 import shutil
