@@ -190,7 +190,7 @@ impl Entry {
     }
 
     /// The slug of each of its terms in `taxonomy`, in the order written.
-    pub fn slugs(&self, taxonomy: Taxonomy) -> impl Iterator<Item = &'static str> + '_ {
+    pub fn slugs(&self, taxonomy: Taxonomy) -> impl Iterator<Item = &str> {
         self.doc.terms(taxonomy).iter().map(|t| t.slug())
     }
 

@@ -73,6 +73,7 @@ fn fingerprint(posts: &[Entry]) -> u64 {
         // every post was a good part of a one-comment update.
         let source = post.doc.source.as_os_str().as_encoded_bytes();
         source.hash(&mut h);
+        // The count first, so that the slugs of two posts cannot run together.
         post.doc.tags.len().hash(&mut h);
         for tag in &post.doc.tags {
             tag.slug().hash(&mut h);
