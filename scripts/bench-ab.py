@@ -44,6 +44,9 @@ build.last_report = {}
 def fetched_threads(site, probe_slug, n=100):
     posts = os.path.join(site, "content", "posts")
     slugs = sorted(f[:-len(".comments.yaml")] for f in os.listdir(posts) if f.endswith(".comments.yaml"))
+    # Fewer would wrap round and give a thread the same comment twice: a duplicate id.
+    if len(slugs) < n or probe_slug not in slugs:
+        sys.exit(f"fetch needs the probe post and {n - 1} others with a thread file; {posts} has {len(slugs)}")
     start = slugs.index(probe_slug)
     return [os.path.join(posts, slugs[(start + i) % len(slugs)] + ".comments.yaml") for i in range(n)]
 
