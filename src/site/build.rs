@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -20,7 +21,7 @@ use crate::site::pages::{EntryRef, Made, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
-use crate::site::spill::{Kept, Spill};
+use crate::site::spill::{self, Kept, Spill};
 use crate::site::state::{self, Taken};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
@@ -798,8 +799,10 @@ pub fn render_site(
 /// What lists and feeds reuse of a rendered post.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Body {
-    /// What lists show of it (`Pass::summary_html`).
-    pub(crate) summary: String,
+    /// What lists show of it (`Pass::summary_html`). A build keeps it in a spill, as
+    /// it does the search entry, until it writes the lists.
+    #[serde(with = "spill::text")]
+    pub(crate) summary: Kept,
     /// Its body as HTML, when kept.
     pub(crate) content: Option<String>,
     /// Its entry in the search index (`Pass::search_entry`), made once: the index is
@@ -810,7 +813,8 @@ pub(crate) struct Body {
 
 impl Body {
     /// What lists and feeds reuse of `made`, a rendering of `entry`; its whole body
-    /// only with `keep`, its search entry in `spill` if there is one and not `keep`.
+    /// only with `keep`, its summary and search entry in `spill` if there is one and
+    /// not `keep`.
     pub(crate) fn of(
         pass: &Pass<'_>,
         entry: &Entry,
@@ -825,21 +829,26 @@ impl Body {
         } = made;
         summary.shrink_to_fit();
         let search = pass.search_entry_of(entry, description);
+        let spill = spill.filter(|_| !keep);
         Body {
-            search: Kept::new(search, spill.filter(|_| !keep)),
-            summary,
+            search: Kept::new(search, spill),
+            summary: Kept::new(summary, spill),
             content: keep.then_some(content),
         }
     }
 
-    /// Holds its search index entry, `entry`'s, in memory: made again if it was not
-    /// kept or its spill cannot be read.
-    pub(crate) fn hold_search(&mut self, pass: &Pass<'_>, entry: &Entry) {
+    /// Holds its summary and its search index entry, `entry`'s, in memory; the
+    /// search entry is made again if it was not kept or its spill cannot be read.
+    pub(crate) fn hold(&mut self, pass: &Pass<'_>, entry: &Entry) -> io::Result<()> {
+        self.summary.hold()?;
         if !self.search.is_held() {
-            let text = self.search.text().map(Cow::into_owned);
-            let text = text.unwrap_or_else(|| pass.search_entry(entry, &self.summary));
+            let text = match self.search.text() {
+                Some(text) => text.into_owned(),
+                None => pass.search_entry(entry, &self.summary.read()?),
+            };
             self.search = Kept::Held(text);
         }
+        Ok(())
     }
 }
 
@@ -860,8 +869,10 @@ impl Bodies<'_> {
         self.now.get(source).or_else(|| self.before.get(source))
     }
 
-    pub(crate) fn summary(&self, entry: &Entry) -> &str {
-        self.get(entry).map_or("", |b| b.summary.as_str())
+    /// What lists show of `entry`; an error when its spill cannot be read.
+    pub(crate) fn summary(&self, entry: &Entry) -> io::Result<Cow<'_, str>> {
+        self.get(entry)
+            .map_or(Ok(Cow::Borrowed("")), |b| b.summary.read())
     }
 
     /// Its search index entry, when kept.
@@ -967,7 +978,9 @@ fn render_output(
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
         Job::ListFeed { list, format } => {
-            pass.render_list_feed(&plan.lists[*list], *format, bodies)
+            (pass.render_list_feed(&plan.lists[*list], *format, bodies)).map_err(|e| {
+                Error::io(Path::new(&output.file), "read back its posts' summaries", e)
+            })?
         }
     };
     sink.write(&output.file, html.as_bytes())

@@ -99,7 +99,7 @@ impl Incremental {
     pub fn build(options: &BuildOptions) -> Result<(Incremental, BuildReport)> {
         let started = SystemTime::now();
         let (report, built) = build_keeping(options)?;
-        let incremental = Incremental::of(options, built, HashSet::default(), started);
+        let incremental = Incremental::of(options, built, HashSet::default(), started)?;
         Ok((incremental, report))
     }
 
@@ -115,7 +115,7 @@ impl Incremental {
         let outlines = (built.site.posts.iter().chain(&built.site.pages))
             .map(|e| e.doc.source.clone())
             .collect();
-        Ok((Incremental::of(options, built, outlines, started), report))
+        Ok((Incremental::of(options, built, outlines, started)?, report))
     }
 
     fn of(
@@ -123,7 +123,7 @@ impl Incremental {
         built: Built,
         outlines: HashSet<PathBuf>,
         started: SystemTime,
-    ) -> Incremental {
+    ) -> Result<Incremental> {
         let Built {
             site,
             renderer,
@@ -147,20 +147,24 @@ impl Incremental {
             quoted: quoted.into_iter().collect(),
             started,
         };
-        incremental.hold_search_entries();
-        incremental
+        (incremental.hold_bodies()).map_err(|e| {
+            let beside = options.output_dir();
+            Error::io(&beside, "read back the summaries set aside beside it", e)
+        })?;
+        Ok(incremental)
     }
 
-    /// Holds the search index entry of every post in memory: a build keeps them in a
-    /// spill, and the index is written again on every update that touches a post.
-    fn hold_search_entries(&mut self) {
+    /// Holds the summary and search index entry of every post in memory: a build
+    /// keeps them in a spill, and an update that touches a post writes lists and the
+    /// index again.
+    fn hold_bodies(&mut self) -> std::io::Result<()> {
         let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         let posts: foldhash::HashMap<&std::ffi::OsStr, &Entry> = (pass.site.posts.iter())
             .map(|e| (e.doc.source.as_os_str(), e))
             .collect();
         (self.bodies.par_iter_mut())
             .filter_map(|(source, body)| Some((posts.get(source.as_os_str())?, body)))
-            .for_each(|(entry, body)| body.hold_search(&pass, entry));
+            .try_for_each(|(entry, body)| body.hold(&pass, entry))
     }
 
     /// Before an update publishes its plan: reads whole the outlines `due` and renders

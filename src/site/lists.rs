@@ -1,12 +1,15 @@
 //! Lists of posts and terms: the paginated index, one paginated list per term of
 //! each taxonomy (a tag's, a category's), and each taxonomy's list of terms.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
 
 use crate::content::Taxonomy;
 use crate::dates;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::context::*;
 use crate::render::escape::escape_html;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
@@ -172,18 +175,23 @@ impl Pass<'_> {
         &self,
         list: &PostList<'_>,
         n: usize,
-        summary: &dyn Fn(usize) -> &'s str,
+        summary: &dyn Fn(usize) -> io::Result<Cow<'s, str>>,
     ) -> Result<String> {
         let urls = &self.urls;
         let per_page = self.site.config.posts_per_page;
         let total = list.page_count(per_page);
         let rel = paginated(&list.first, n);
         let members = list.page(n, per_page);
+        let summaries: Vec<Cow<'s, str>> = (members.iter().map(|&i| summary(i)))
+            .collect::<io::Result<_>>()
+            .map_err(|e| Error::io(Path::new(&rel), "read back its posts' summaries", e))?;
         let posts: Vec<PostSummaryView> = if self.renderer.draws_natively(list.template) {
             Vec::new()
         } else {
-            let view = |&i: &usize| self.summary_view(&self.site.posts[i], summary(i));
-            members.iter().map(view).collect()
+            let view = |(&i, summary): (&usize, &Cow<'_, str>)| {
+                self.summary_view(&self.site.posts[i], summary)
+            };
+            members.iter().zip(&summaries).map(view).collect()
         };
         let mut ctx = TemplateContext::new(&self.site_view, urls.path(&rel), urls.permalink(&rel));
         let strings = &self.site.config.strings;
@@ -201,7 +209,7 @@ impl Pass<'_> {
             (None, _) => strings.fill("posts_page", &[("n", &page)]),
         };
         if self.renderer.draws_default_post_list() {
-            ctx.posts_html = Some(self.post_list_html(members, summary));
+            ctx.posts_html = Some(self.post_list_html(members, &summaries));
         }
         ctx.posts = Some(&posts);
         if let Some(t) = list.term {
@@ -235,16 +243,15 @@ impl Pass<'_> {
         list: &PostList<'_>,
         format: FeedFormat,
         bodies: &Bodies<'_>,
-    ) -> String {
+    ) -> io::Result<String> {
         let (config, urls) = (&self.site.config, &self.urls);
         let author = config.author_name.as_deref().unwrap_or(&config.title);
-        let entries: Vec<FeedEntry<'_>> = self
-            .list_feed_posts(list)
-            .into_iter()
-            .filter_map(|i| {
-                let e = &self.site.posts[i];
-                feed_entry(urls, e, bodies.summary(e), author)
-            })
+        let posts = self.list_feed_posts(list);
+        let summaries: Vec<Cow<'_, str>> = (posts.iter())
+            .map(|&i| bodies.summary(&self.site.posts[i]))
+            .collect::<io::Result<_>>()?;
+        let entries: Vec<FeedEntry<'_>> = (posts.iter().zip(&summaries))
+            .filter_map(|(&i, summary)| feed_entry(urls, &self.site.posts[i], summary, author))
             .collect();
         // The index's list has the site's posts feed.
         let (title, feed) = match list.term {
@@ -260,7 +267,7 @@ impl Pass<'_> {
                 SitePage::PostsFeed(format).rel().to_string(),
             ),
         };
-        Feed {
+        Ok(Feed {
             title: &title,
             description: &config.description,
             language: &config.language,
@@ -269,7 +276,7 @@ impl Pass<'_> {
             author,
             entries,
         }
-        .render(format)
+        .render(format))
     }
 
     /// The page listing every term of `taxonomy`.
@@ -297,8 +304,8 @@ impl Pass<'_> {
 /// paginated lists. `partials/post-list-loop.html` draws the same bytes with the macro
 /// (a test holds the two equal).
 impl Pass<'_> {
-    fn post_list_html<'s>(&self, posts: &[usize], summary: &dyn Fn(usize) -> &'s str) -> String {
-        let listed = posts.iter().map(|&i| {
+    fn post_list_html(&self, posts: &[usize], summaries: &[Cow<'_, str>]) -> String {
+        let listed = posts.iter().zip(summaries).map(|(&i, summary)| {
             let (entry, strings) = (&self.site.posts[i], &*self.site.config.strings);
             Listed {
                 title: &entry.doc.title,
@@ -307,7 +314,7 @@ impl Pass<'_> {
                 draft: entry.doc.draft,
                 comments: entry.engagement().comments,
                 in_conversation: entry.engagement().author_replies > 0,
-                summary: summary(i),
+                summary,
             }
         });
         post_list_html(listed, &self.site.config.strings)

@@ -1,7 +1,7 @@
 //! Text a build makes while it renders each post and needs again only once every post
-//! is rendered (each post's search index entry), kept in a file beside the output
-//! until then rather than in memory: held for every post of a big site, it was a tenth
-//! of its build's peak.
+//! is rendered (each post's search index entry and summary), kept in a file beside the
+//! output until then rather than in memory: held for every post of a big site, the
+//! search entries were a tenth of its build's peak and the summaries a sixteenth.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -122,9 +122,26 @@ impl Kept {
     pub(crate) fn text(&self) -> Option<Cow<'_, str>> {
         match self {
             Kept::None => None,
-            Kept::Held(text) => Some(Cow::Borrowed(text)),
-            Kept::Spilled(spill, at, len) => spill.read(*at, *len).ok().map(Cow::Owned),
+            _ => self.read().ok(),
         }
+    }
+
+    /// The text, empty when it was not made; an error when its spill cannot be read,
+    /// for a text that cannot be made again.
+    pub(crate) fn read(&self) -> io::Result<Cow<'_, str>> {
+        match self {
+            Kept::None => Ok(Cow::Borrowed("")),
+            Kept::Held(text) => Ok(Cow::Borrowed(text)),
+            Kept::Spilled(spill, at, len) => spill.read(*at, *len).map(Cow::Owned),
+        }
+    }
+
+    /// Held in memory from now on.
+    pub(crate) fn hold(&mut self) -> io::Result<()> {
+        if let Kept::Spilled(..) = self {
+            *self = Kept::Held(self.read()?.into_owned());
+        }
+        Ok(())
     }
 
     /// Whether the text is held in memory.
@@ -151,6 +168,24 @@ impl<'de> serde::Deserialize<'de> for Kept {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
         Ok(text.map_or(Kept::None, Kept::Held))
+    }
+}
+
+/// A text that is always made (a summary), saved as the text itself, empty when it was
+/// not: `#[serde(with = "spill::text")]`.
+pub(crate) mod text {
+    use super::Kept;
+
+    pub(crate) fn serialize<S: serde::Serializer>(kept: &Kept, s: S) -> Result<S::Ok, S::Error> {
+        match kept.read() {
+            Ok(text) => s.serialize_str(&text),
+            Err(_) => Err(serde::ser::Error::custom("the spill cannot be read")),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Kept, D::Error> {
+        let text: String = serde::Deserialize::deserialize(d)?;
+        Ok(Kept::Held(text))
     }
 }
 
