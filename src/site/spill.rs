@@ -243,4 +243,26 @@ mod tests {
         assert_eq!(spill.blocks().pending.capacity(), BLOCK);
         assert_eq!(kept[0].text().as_deref(), Some(texts[0].as_str()));
     }
+
+    #[test]
+    fn a_summary_is_held_or_saved_as_its_text_and_a_lost_one_is_an_error_not_a_blank() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::in_folder(dir.path()).unwrap();
+        let mut kept = Kept::new("<p>Hi</p>".into(), Some(&spill));
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Saved(#[serde(with = "text")] Kept);
+        let saved = serde_json::to_string(&Saved(kept.clone())).unwrap();
+        assert_eq!(saved, "\"<p>Hi</p>\"");
+        let back: Saved = serde_json::from_str(&saved).unwrap();
+        assert!(back.0.is_held());
+        assert_eq!(back.0.read().unwrap(), "<p>Hi</p>");
+        kept.hold().unwrap();
+        assert!(kept.is_held());
+        assert_eq!(Kept::None.read().unwrap(), "");
+        // Past the end of what the spill holds: never read as an empty summary.
+        let mut lost = Kept::Spilled(Arc::clone(&spill), 1 << 20, 4);
+        assert!(lost.read().is_err());
+        assert!(lost.hold().is_err());
+        assert!(serde_json::to_string(&Saved(lost)).is_err());
+    }
 }
