@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -21,7 +20,7 @@ use crate::site::pages::{EntryRef, Made, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
-use crate::site::spill::{self, Kept, Spill};
+use crate::site::spill::{self, Kept, Lost, Spill};
 use crate::site::state::{self, Taken};
 use crate::site::static_files::{static_layers, StaticSource};
 use crate::site::urls::SitePage;
@@ -839,7 +838,7 @@ impl Body {
 
     /// Holds its summary and its search index entry, `entry`'s, in memory; the
     /// search entry is made again if it was not kept or its spill cannot be read.
-    pub(crate) fn hold(&mut self, pass: &Pass<'_>, entry: &Entry) -> io::Result<()> {
+    pub(crate) fn hold(&mut self, pass: &Pass<'_>, entry: &Entry) -> Result<(), Lost> {
         self.summary.hold()?;
         if !self.search.is_held() {
             let text = match self.search.text() {
@@ -870,7 +869,7 @@ impl Bodies<'_> {
     }
 
     /// What lists show of `entry`; an error when its spill cannot be read.
-    pub(crate) fn summary(&self, entry: &Entry) -> io::Result<Cow<'_, str>> {
+    pub(crate) fn summary(&self, entry: &Entry) -> std::result::Result<Cow<'_, str>, Lost> {
         self.get(entry)
             .map_or(Ok(Cow::Borrowed("")), |b| b.summary.read())
     }
@@ -962,13 +961,16 @@ fn render_output(
         Job::TagAlias { list } => pass.render_list_alias(&plan.lists[*list], &output.file)?,
         Job::List { list, page } => {
             let posts = &pass.site.posts;
-            let summary = |i: usize| bodies.summary(&posts[i]);
+            let summary = |i: usize| {
+                (bodies.summary(&posts[i])).map_err(|lost| lost.of(Path::new(&output.file)))
+            };
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
         Job::Site(SitePage::SearchIndex) => {
-            return sink.write_with(&output.file, &mut |out| {
+            return (sink.write_with(&output.file, &mut |out| {
                 pass.write_search_index(out, bodies)
-            });
+            }))
+            .map_err(|e| Lost::within(e, &output.file));
         }
         Job::Site(SitePage::Sitemap) => {
             return sink.write_with(&output.file, &mut |out| pass.write_sitemap(out));
@@ -978,9 +980,8 @@ fn render_output(
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
         Job::ListFeed { list, format } => {
-            (pass.render_list_feed(&plan.lists[*list], *format, bodies)).map_err(|e| {
-                Error::io(Path::new(&output.file), "read back its posts' summaries", e)
-            })?
+            (pass.render_list_feed(&plan.lists[*list], *format, bodies))
+                .map_err(|lost| lost.of(Path::new(&output.file)))?
         }
     };
     sink.write(&output.file, html.as_bytes())
@@ -997,4 +998,60 @@ pub(crate) fn feed_window(site: &Site) -> usize {
         dated += usize::from(post.doc.date.is_some());
     }
     site.posts.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::output::MemorySink;
+
+    #[test]
+    fn a_summary_that_cannot_be_read_back_fails_the_file_showing_it_and_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        std::fs::write(root.join("site.toml"), config).unwrap();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        for n in 1..=3 {
+            let post =
+                format!("---\ntitle: Post {n}\ndate: 2021-01-0{n}\ntags: [t]\n---\nText {n}.\n");
+            std::fs::write(root.join(format!("content/posts/p{n}.md")), post).unwrap();
+        }
+        let site = site::load(&BuildOptions::new(root)).unwrap();
+        let renderer = Renderer::new(&site.config).unwrap();
+        let pass = Pass::new(&site, &renderer);
+        let statics = static_layers(&site.config, &root.join("public")).unwrap();
+        let plan = plan::plan(&pass, &statics, &[]).unwrap();
+        // Set aside past the end of what the spill holds, as a failed disk leaves it.
+        let spill = Spill::in_folder(root).unwrap();
+        let lost: BodyStore = (site.posts.iter())
+            .map(|e| {
+                let summary = Kept::Spilled(Arc::clone(&spill), 1 << 20, 4);
+                let body = Body {
+                    summary,
+                    ..Body::default()
+                };
+                (e.doc.source.clone().into_os_string(), body)
+            })
+            .collect();
+        let bodies = Bodies {
+            now: &lost,
+            before: &BodyStore::default(),
+        };
+        let sink = MemorySink::default();
+        for rel in ["index.html", "tags/t/atom.xml", "search/index.json"] {
+            let output = plan.outputs.iter().find(|o| o.file == rel).unwrap();
+            let error = render_output(&pass, &plan, output, &bodies, &sink).unwrap_err();
+            let error = error.to_string();
+            let said = format!(
+                "{rel}: cannot read back what the build set aside beside the output folder: "
+            );
+            assert!(error.starts_with(&said), "{error}");
+            assert!(
+                error.contains("\n  help: check the disk that holds the output folder"),
+                "{error}"
+            );
+        }
+        assert!(sink.files.lock().unwrap().is_empty());
+    }
 }

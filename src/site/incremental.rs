@@ -24,6 +24,7 @@ use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
+use crate::site::spill::Lost;
 use crate::site::static_files::StaticSource;
 use crate::site::urls::SitePage;
 use crate::site::{self, engagement, state, BuildOptions, Entry, Site};
@@ -147,17 +148,14 @@ impl Incremental {
             quoted: quoted.into_iter().collect(),
             started,
         };
-        (incremental.hold_bodies()).map_err(|e| {
-            let beside = options.output_dir();
-            Error::io(&beside, "read back the summaries set aside beside it", e)
-        })?;
+        (incremental.hold_bodies()).map_err(|lost| lost.of(&options.output_dir()))?;
         Ok(incremental)
     }
 
     /// Holds the summary and search index entry of every post in memory: a build
     /// keeps them in a spill, and an update that touches a post writes lists and the
     /// index again.
-    fn hold_bodies(&mut self) -> std::io::Result<()> {
+    fn hold_bodies(&mut self) -> std::result::Result<(), Lost> {
         let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         let posts: foldhash::HashMap<&std::ffi::OsStr, &Entry> = (pass.site.posts.iter())
             .map(|e| (e.doc.source.as_os_str(), e))

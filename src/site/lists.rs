@@ -4,12 +4,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io;
-use std::path::Path;
 
 use crate::content::Taxonomy;
 use crate::dates;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::context::*;
 use crate::render::escape::escape_html;
 use crate::render::feeds::{Feed, FeedEntry, FeedFormat};
@@ -17,6 +15,7 @@ use crate::render::i18n::Strings;
 use crate::site::build::Bodies;
 use crate::site::pages::{feed_links, Pass};
 use crate::site::site_pages::feed_entry;
+use crate::site::spill::Lost;
 use crate::site::urls::{self, paginated, SitePage, Urls};
 use crate::site::Entry;
 
@@ -175,16 +174,15 @@ impl Pass<'_> {
         &self,
         list: &PostList<'_>,
         n: usize,
-        summary: &dyn Fn(usize) -> io::Result<Cow<'s, str>>,
+        summary: &dyn Fn(usize) -> Result<Cow<'s, str>>,
     ) -> Result<String> {
         let urls = &self.urls;
         let per_page = self.site.config.posts_per_page;
         let total = list.page_count(per_page);
         let rel = paginated(&list.first, n);
         let members = list.page(n, per_page);
-        let summaries: Vec<Cow<'s, str>> = (members.iter().map(|&i| summary(i)))
-            .collect::<io::Result<_>>()
-            .map_err(|e| Error::io(Path::new(&rel), "read back its posts' summaries", e))?;
+        let summaries: Vec<Cow<'s, str>> =
+            members.iter().map(|&i| summary(i)).collect::<Result<_>>()?;
         let posts: Vec<PostSummaryView> = if self.renderer.draws_natively(list.template) {
             Vec::new()
         } else {
@@ -243,13 +241,13 @@ impl Pass<'_> {
         list: &PostList<'_>,
         format: FeedFormat,
         bodies: &Bodies<'_>,
-    ) -> io::Result<String> {
+    ) -> std::result::Result<String, Lost> {
         let (config, urls) = (&self.site.config, &self.urls);
         let author = config.author_name.as_deref().unwrap_or(&config.title);
         let posts = self.list_feed_posts(list);
         let summaries: Vec<Cow<'_, str>> = (posts.iter())
             .map(|&i| bodies.summary(&self.site.posts[i]))
-            .collect::<io::Result<_>>()?;
+            .collect::<std::result::Result<_, Lost>>()?;
         let entries: Vec<FeedEntry<'_>> = (posts.iter().zip(&summaries))
             .filter_map(|(&i, summary)| feed_entry(urls, &self.site.posts[i], summary, author))
             .collect();

@@ -151,7 +151,10 @@ impl Pass<'_> {
             }
             match bodies.search(e) {
                 Some(entry) => out.write_all(entry.as_bytes())?,
-                None => out.write_all(self.search_entry(e, &bodies.summary(e)?).as_bytes())?,
+                None => {
+                    let summary = bodies.summary(e).map_err(io::Error::other)?;
+                    out.write_all(self.search_entry(e, &summary).as_bytes())?
+                }
             }
         }
         out.write_all(b"]\n")

@@ -10,6 +10,8 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use crate::error::Error;
+
 /// A file without a name (it goes when the build does, however it ends), written at
 /// its end and read anywhere. Texts are gathered in memory and written a block at a
 /// time: a write and a seek for each post's few hundred bytes were a sixth of a small
@@ -128,16 +130,16 @@ impl Kept {
 
     /// The text, empty when it was not made; an error when its spill cannot be read,
     /// for a text that cannot be made again.
-    pub(crate) fn read(&self) -> io::Result<Cow<'_, str>> {
+    pub(crate) fn read(&self) -> Result<Cow<'_, str>, Lost> {
         match self {
             Kept::None => Ok(Cow::Borrowed("")),
             Kept::Held(text) => Ok(Cow::Borrowed(text)),
-            Kept::Spilled(spill, at, len) => spill.read(*at, *len).map(Cow::Owned),
+            Kept::Spilled(spill, at, len) => spill.read(*at, *len).map(Cow::Owned).map_err(Lost),
         }
     }
 
     /// Held in memory from now on.
-    pub(crate) fn hold(&mut self) -> io::Result<()> {
+    pub(crate) fn hold(&mut self) -> Result<(), Lost> {
         if let Kept::Spilled(..) = self {
             *self = Kept::Held(self.read()?.into_owned());
         }
@@ -168,6 +170,43 @@ impl<'de> serde::Deserialize<'de> for Kept {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
         Ok(text.map_or(Kept::None, Kept::Held))
+    }
+}
+
+/// A text set aside that cannot be read back: the disk that holds the output failed
+/// under the build. The output that needs it fails, rather than show it empty.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read back what the build set aside beside the output folder: {0}")]
+pub(crate) struct Lost(#[source] io::Error);
+
+impl Lost {
+    /// The error of `what` (an output file, or the output folder), which needs the
+    /// text: with what to do.
+    pub(crate) fn of(&self, what: &Path) -> Error {
+        Error::Problem {
+            message: format!("{}: {self}", what.display()),
+            help: "check the disk that holds the output folder (is it full or failing?), then build again".into(),
+        }
+    }
+
+    /// `error`, from writing the output file `rel`, as `Lost::of` the file when a text
+    /// read back for it (as an `io::Error` wrapping a `Lost`) caused it.
+    pub(crate) fn within(error: Error, rel: &str) -> Error {
+        match error {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => match source.downcast::<Lost>() {
+                Ok(lost) => lost.of(Path::new(rel)),
+                Err(source) => Error::Io {
+                    path,
+                    action,
+                    source,
+                },
+            },
+            other => other,
+        }
     }
 }
 
