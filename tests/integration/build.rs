@@ -1,7 +1,7 @@
 //! What `rapport build` writes: pages, lists, feeds, aliases, static files, base URL
 //! prefixes, drafts, and the atomic output swap.
 
-use crate::harness::{select, text, SiteTest};
+use crate::harness::{select, text, texts, SiteTest};
 
 #[test]
 fn builds_posts_pages_lists_and_feeds() {
@@ -397,4 +397,56 @@ fn a_template_extending_itself_is_an_error_not_a_crash() {
     assert!(site
         .read("posts/first/index.html")
         .contains("<p class=\"mine\">mine</p>"));
+}
+
+#[test]
+fn every_list_page_and_tag_feed_shows_each_posts_summary_however_many_posts_were_set_aside() {
+    // Summaries of posts outside the posts feed are set aside beside the output while
+    // the posts render; these are long enough to fill several blocks of it.
+    let site = SiteTest::with_files(&[]);
+    site.write(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://example.org/\"\nposts_per_page = 7\n\n[feeds]\nposts = 3\n",
+    );
+    let filler = "Words of a long first paragraph, ".repeat(100);
+    for n in 0..120 {
+        let tag = ["even", "odd"][n % 2];
+        let post = format!(
+            "---\ntitle: Post {n}\ndate: 2021-01-01T00:{:02}:{:02}Z\ntags: [{tag}]\n---\nMarker{n}x. {filler}\n\nSecond paragraph {n}.\n",
+            n / 60,
+            n % 60
+        );
+        site.write(&format!("content/posts/p{n}.md"), &post);
+    }
+    site.build();
+    let shown = |list: &str, pages: usize| -> Vec<String> {
+        (1..=pages)
+            .flat_map(|p| {
+                let file = match p {
+                    1 => format!("{list}index.html"),
+                    _ => format!("{list}page/{p}/index.html"),
+                };
+                texts(&site.html(&file), ".summary")
+            })
+            .map(|s| s.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    let newest_first = |of: &mut dyn Iterator<Item = usize>| -> Vec<String> {
+        of.map(|n| format!("Marker{n}x.")).collect()
+    };
+    assert_eq!(shown("", 18), newest_first(&mut (0..120).rev()));
+    assert_eq!(
+        shown("tags/odd/", 9),
+        newest_first(&mut (0..120).rev().filter(|n| n % 2 == 1))
+    );
+    assert_eq!(
+        shown("tags/even/", 9),
+        newest_first(&mut (0..120).rev().filter(|n| n % 2 == 0))
+    );
+    let feed = site.read("tags/even/atom.xml");
+    for n in (0..120).rev().filter(|n| n % 2 == 0).take(3) {
+        assert!(feed.contains(&format!("Marker{n}x.")), "{n}: {feed}");
+    }
+    let index = site.read("search/index.json");
+    assert!((0..120).all(|n| index.contains(&format!("Marker{n}x."))));
 }
