@@ -5,6 +5,8 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use integer_encoding::VarInt;
+
 use crate::dates::Date;
 use crate::threads::metrics::reader_key;
 use crate::threads::{Role, Thread, Tree};
@@ -14,23 +16,110 @@ use crate::threads::{Role, Thread, Tree};
 /// with those numbers, beside the table of names they number (`names_table`): a
 /// digest read back is renumbered (`renumbered`) to this process's numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Saved", into = "Saved")]
 pub struct Digest {
     /// How many comments the thread has, of every kind.
     pub comments: usize,
     /// The deepest comment, the first one in reading order at that depth.
     pub deepest: Option<u32>,
-    /// Named readers' comments in reading order: which comment, its reader key
-    /// (`metrics::reader_key`) and its author's name.
-    readers: Box<[(u32, Name, Name)]>,
+    /// Its named readers' comments and its authors' names (`Numbers`).
+    numbers: Numbers,
     /// The date of the newest comment a comments feed may show (`feed_comments`):
     /// which posts the feed's comments come from. Not every comment's: a big site's
     /// million dates held to the end of its build were a tenth of what it kept of
     /// each post, and the feed shows fifty.
+    newest: Option<Date>,
+}
+
+/// A digest as the build state saves it: its numbers one by one.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    comments: usize,
+    deepest: Option<u32>,
+    /// Named readers' comments in reading order: which comment, its reader key
+    /// (`metrics::reader_key`) and its author's name.
+    readers: Vec<(u32, Name, Name)>,
     #[serde(with = "crate::site::state::date_option")]
     newest: Option<Date>,
     /// Each distinct author name (trimmed) of a comment that is not a mention, in
     /// file order.
-    authors: Box<[Name]>,
+    authors: Vec<Name>,
+}
+
+impl From<Saved> for Digest {
+    fn from(saved: Saved) -> Digest {
+        Digest {
+            comments: saved.comments,
+            deepest: saved.deepest,
+            numbers: Numbers::of(&saved.readers, &saved.authors),
+            newest: saved.newest,
+        }
+    }
+}
+
+impl From<Digest> for Saved {
+    fn from(digest: Digest) -> Saved {
+        let (readers, authors) = digest.numbers.unpacked();
+        Saved {
+            comments: digest.comments,
+            deepest: digest.deepest,
+            readers,
+            newest: digest.newest,
+            authors,
+        }
+    }
+}
+
+/// A digest's readers' comments (which comment, reader key, name as written) and
+/// authors' names in one allocation, each number in as few bytes as it needs (LEB128):
+/// how many readers' comments, their three numbers each, then the authors' to the end.
+/// A post's comments number in the tens and a site's names in the thousands, so most
+/// take one or two bytes: held as `u32`s, they were the largest part of what a big
+/// site's build kept of each post once its page was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Numbers(Box<[u8]>);
+
+impl Numbers {
+    fn of(readers: &[(u32, Name, Name)], authors: &[Name]) -> Numbers {
+        if readers.is_empty() && authors.is_empty() {
+            return Numbers::default();
+        }
+        let flat = readers.iter().flat_map(|&(c, key, name)| [c, key, name]);
+        let all = std::iter::once(readers.len() as u32)
+            .chain(flat)
+            .chain(authors.iter().copied());
+        let mut bytes = Vec::new();
+        let mut buffer = [0; 5];
+        for n in all {
+            let len = n.encode_var(&mut buffer);
+            bytes.extend_from_slice(&buffer[..len]);
+        }
+        Numbers(bytes.into_boxed_slice())
+    }
+
+    /// The numbers in order; the bytes were written by `of`, so they end with a whole
+    /// number.
+    fn all(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut rest: &[u8] = &self.0;
+        std::iter::from_fn(move || {
+            let (n, len) = u32::decode_var(rest)?;
+            rest = &rest[len..];
+            Some(n)
+        })
+    }
+
+    fn unpacked(&self) -> (Vec<(u32, Name, Name)>, Vec<Name>) {
+        let mut all = self.all();
+        let count = all.next().unwrap_or(0) as usize;
+        let mut readers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (Some(c), Some(key), Some(name)) = (all.next(), all.next(), all.next()) else {
+                break;
+            };
+            readers.push((c, key, name));
+        }
+        (readers, all.collect())
+    }
 }
 
 /// A reader's key or name, by its number in `Names`.
@@ -110,22 +199,24 @@ impl Digest {
             first.map(|&i| i as u32)
         });
         let mut names = names();
+        let readers: Vec<(u32, Name, Name)> = (readers.iter())
+            .map(|(c, key, name)| (*c, names.number(key), names.number(name)))
+            .collect();
+        let authors: Vec<Name> = authors.iter().map(|a| names.number(a)).collect();
         Digest {
             comments: comments.len(),
             deepest,
-            readers: (readers.iter())
-                .map(|(c, key, name)| (*c, names.number(key), names.number(name)))
-                .collect(),
+            numbers: Numbers::of(&readers, &authors),
             newest,
-            authors: authors.iter().map(|a| names.number(a)).collect(),
         }
     }
 
     /// Named readers' comments, in reading order.
     pub fn readers(&self) -> impl Iterator<Item = ReaderComment<'static>> {
+        let (readers, _) = self.numbers.unpacked();
         let names = names();
-        let readers: Vec<ReaderComment<'static>> = (self.readers.iter())
-            .map(|&(c, key, name)| ReaderComment {
+        let readers: Vec<ReaderComment<'static>> = (readers.into_iter())
+            .map(|(c, key, name)| ReaderComment {
                 comment: c as usize,
                 key: names.text(key),
                 name: names.text(name),
@@ -142,8 +233,9 @@ impl Digest {
     /// The distinct names (trimmed) of the comments' authors, mentions left out, in
     /// the order they first comment.
     pub fn authors(&self) -> impl Iterator<Item = &'static str> {
+        let (_, authors) = self.numbers.unpacked();
         let names = names();
-        let authors: Vec<&'static str> = self.authors.iter().map(|&a| names.text(a)).collect();
+        let authors: Vec<&'static str> = authors.into_iter().map(|a| names.text(a)).collect();
         authors.into_iter()
     }
 }
@@ -200,13 +292,15 @@ impl Digest {
     /// A digest read back from a state saved with the table `renumbering` was made
     /// from; `None` if it names a name the table does not hold.
     pub(crate) fn renumbered(mut self, renumbering: &Renumbering) -> Option<Digest> {
-        for (_, key, name) in self.readers.iter_mut() {
+        let (mut readers, mut authors) = self.numbers.unpacked();
+        for (_, key, name) in readers.iter_mut() {
             *key = renumbering.number(*key)?;
             *name = renumbering.number(*name)?;
         }
-        for author in self.authors.iter_mut() {
+        for author in authors.iter_mut() {
             *author = renumbering.number(*author)?;
         }
+        self.numbers = Numbers::of(&readers, &authors);
         Some(self)
     }
 }
@@ -250,7 +344,8 @@ mod tests {
              - id: b\n  author: Joel  Q\n  date: 2024-01-02\n  body: y\n";
         let (one, two) = (digest(yaml), digest(yaml));
         assert_eq!(one, two);
-        assert_eq!(one.readers[0].1, one.readers[1].1);
+        let (readers, _) = one.numbers.unpacked();
+        assert_eq!(readers[0].1, readers[1].1);
         let table: Vec<String> = names_table().into_iter().map(String::from).collect();
         let read: Digest = bincode::deserialize(&bincode::serialize(&one).unwrap()).unwrap();
         let renumbering = Renumbering::of(&table);
@@ -258,11 +353,10 @@ mod tests {
         assert_eq!(read.renumbered(&renumbering), Some(one.clone()));
 
         // Saved by another process, which numbered the names otherwise.
-        let (key, name) = (one.readers[0].1 as usize, one.readers[0].2 as usize);
+        let (key, name) = (readers[0].1 as usize, readers[0].2 as usize);
         let table = ["someone else|", &table[name], &table[key]].map(String::from);
         let saved = Digest {
-            readers: [(0, 2, 1), (1, 2, 1)].into(),
-            authors: [1].into(),
+            numbers: Numbers::of(&[(0, 2, 1), (1, 2, 1)], &[1]),
             ..one.clone()
         };
         let renumbering = Renumbering::of(&table);
@@ -277,10 +371,33 @@ mod tests {
         );
         // A number the table does not hold: a record from another state.
         let beyond = Digest {
-            authors: [3].into(),
+            numbers: Numbers::of(&[(0, 2, 1), (1, 2, 1)], &[3]),
             ..saved
         };
         assert_eq!(beyond.renumbered(&renumbering), None);
+    }
+
+    #[test]
+    fn numbers_come_back_as_they_went_in_whatever_their_size_in_a_byte_or_two_when_small() {
+        let readers = [
+            (0, 5, 6),
+            (127, 128, 16_383),
+            (16_384, u32::MAX, 1),
+            (3, 5, 6),
+        ];
+        let authors = [6, 1, u32::MAX];
+        let numbers = Numbers::of(&readers, &authors);
+        assert_eq!(numbers.unpacked(), (readers.to_vec(), authors.to_vec()));
+        // Authors alone, and nothing at all, which is the empty digest's.
+        assert_eq!(Numbers::of(&[], &[9]).unpacked(), (vec![], vec![9]));
+        assert_eq!(Numbers::of(&[], &[]), Numbers::default());
+        assert_eq!(Numbers::default().unpacked(), (vec![], vec![]));
+
+        // A post's twenty comments by a site's first hundred readers: one byte a
+        // number, against four for a `u32`.
+        let readers: Vec<(u32, Name, Name)> = (0..20).map(|c| (c, c * 5, c * 5 + 1)).collect();
+        let authors: Vec<Name> = (0..20).map(|c| c * 5 + 1).collect();
+        assert_eq!(Numbers::of(&readers, &authors).0.len(), 1 + 20 * 3 + 20);
     }
 
     #[test]
