@@ -967,34 +967,21 @@ pub(crate) mod json_text {
     }
 }
 
-/// Durations as whole seconds and nanoseconds.
+/// Durations as whole seconds and nanoseconds (a post's reply times are saved so).
 pub(crate) mod durations {
     use chrono::Duration;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub(super) fn parts(d: &Duration) -> (i64, i32) {
+    pub(crate) fn parts(d: &Duration) -> (i64, i32) {
         (d.num_seconds(), d.subsec_nanos())
     }
 
-    pub(super) fn from_parts<E: serde::de::Error>(
+    pub(crate) fn from_parts<E: serde::de::Error>(
         (secs, nanos): (i64, i32),
     ) -> Result<Duration, E> {
         let nanos = Duration::nanoseconds(nanos.into());
         Duration::try_seconds(secs)
             .and_then(|d| d.checked_add(&nanos))
             .ok_or_else(|| E::custom("duration out of range"))
-    }
-
-    pub(crate) fn serialize<S: Serializer>(list: &[Duration], s: S) -> Result<S::Ok, S::Error> {
-        let parts: Vec<(i64, i32)> = list.iter().map(parts).collect();
-        parts.serialize(s)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
-        Vec::<(i64, i32)>::deserialize(d)?
-            .into_iter()
-            .map(from_parts)
-            .collect()
     }
 }
 
@@ -1029,7 +1016,7 @@ pub(crate) mod date_option {
         (d.timestamp(), d.timestamp_subsec_nanos())
     }
 
-    pub(super) fn from_parts<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<Date, E> {
+    pub(crate) fn from_parts<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<Date, E> {
         Date::from_timestamp(secs, nanos).ok_or_else(|| E::custom("date out of range"))
     }
 

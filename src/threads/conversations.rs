@@ -142,7 +142,7 @@ impl Totals {
             totals.count(p, *share, true);
             // Sorted once below: kept sorted one by one, a site's reply times were
             // moved about for every post (a quarter of a second at 50,000 posts).
-            (totals.reply_times).extend_from_slice(&share.engagement.reply_times);
+            (totals.reply_times).extend(share.engagement.reply_times());
             on_post.clear();
             for reader in share.digest.readers() {
                 let entry = totals.readers.entry(reader.key.into()).or_default();
@@ -237,7 +237,7 @@ impl Totals {
                 self.ranking.remove(&key);
             }
         }
-        for &(month, readers, answered) in &e.reader_months {
+        for (month, readers, answered) in e.reader_months() {
             let slot = self.months.entry(month).or_default();
             step(&mut slot.0, readers as usize);
             step(&mut slot.1, answered as usize);
@@ -264,8 +264,8 @@ impl Totals {
     /// Takes `old`'s reply times out of the sorted list and puts `new`'s in: those
     /// of both are left where they are (the list holds every reply time of the site).
     fn replace_reply_times(&mut self, old: &Engagement, new: &Engagement) {
-        let mut gone = old.reply_times.clone();
-        let mut added = new.reply_times.clone();
+        let mut gone = old.reply_times();
+        let mut added = new.reply_times();
         gone.sort_unstable();
         added.sort_unstable();
         let (mut i, mut j) = (0, 0);

@@ -5,10 +5,9 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use integer_encoding::VarInt;
-
 use crate::dates::Date;
 use crate::threads::metrics::reader_key;
+use crate::threads::packed::Packed;
 use crate::threads::{Role, Thread, Tree};
 
 /// The digest of one thread. Comments are named by their index in `thread.comments`;
@@ -71,13 +70,11 @@ impl From<Digest> for Saved {
 }
 
 /// A digest's readers' comments (which comment, reader key, name as written) and
-/// authors' names in one allocation, each number in as few bytes as it needs (LEB128):
-/// how many readers' comments, their three numbers each, then the authors' to the end.
-/// A post's comments number in the tens and a site's names in the thousands, so most
-/// take one or two bytes: held as `u32`s, they were the largest part of what a big
-/// site's build kept of each post once its page was written.
+/// authors' names, packed: how many readers' comments, their three numbers each,
+/// then the authors' to the end. Held as `u32`s in two lists, they were the largest
+/// part of what a big site's build kept of each post once its page was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Numbers(Box<[u8]>);
+struct Numbers(Packed);
 
 impl Numbers {
     fn of(readers: &[(u32, Name, Name)], authors: &[Name]) -> Numbers {
@@ -85,31 +82,12 @@ impl Numbers {
             return Numbers::default();
         }
         let flat = readers.iter().flat_map(|&(c, key, name)| [c, key, name]);
-        let all = std::iter::once(readers.len() as u32)
-            .chain(flat)
-            .chain(authors.iter().copied());
-        let mut bytes = Vec::new();
-        let mut buffer = [0; 5];
-        for n in all {
-            let len = n.encode_var(&mut buffer);
-            bytes.extend_from_slice(&buffer[..len]);
-        }
-        Numbers(bytes.into_boxed_slice())
-    }
-
-    /// The numbers in order; the bytes were written by `of`, so they end with a whole
-    /// number.
-    fn all(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut rest: &[u8] = &self.0;
-        std::iter::from_fn(move || {
-            let (n, len) = u32::decode_var(rest)?;
-            rest = &rest[len..];
-            Some(n)
-        })
+        let count = std::iter::once(readers.len() as u32);
+        Numbers(Packed::of(count.chain(flat).chain(authors.iter().copied())))
     }
 
     fn unpacked(&self) -> (Vec<(u32, Name, Name)>, Vec<Name>) {
-        let mut all = self.all();
+        let mut all = self.0.numbers::<u32>();
         let count = all.next().unwrap_or(0) as usize;
         let mut readers = Vec::with_capacity(count);
         for _ in 0..count {

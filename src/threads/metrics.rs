@@ -4,6 +4,8 @@
 use chrono::Duration;
 
 use crate::dates::Date;
+use crate::site::state::durations;
+use crate::threads::packed::Packed;
 use crate::threads::{Comment, Role, Thread, Tree};
 
 /// The conversation figures of one post.
@@ -34,18 +36,103 @@ pub struct Engagement {
     /// Date of the newest comment.
     #[serde(with = "crate::site::state::date_option")]
     pub last_activity: Option<Date>,
+    /// Dated reader comments by month, and the times to a first author reply
+    /// (`Lists`).
+    lists: Lists,
+    /// `comments` by where they came from.
+    #[serde(default)]
+    pub by_source: BySource,
+}
+
+impl Engagement {
     /// Dated reader comments by month (`month_of`), with how many of them the author
     /// answered, in order of month: this post's share of the site's reply rate over
     /// time. Counted by month, not kept one date each: a big site's million comments'
     /// dates held to the end of its build were a tenth of its memory.
-    pub reader_months: Vec<(i32, u32, u32)>,
+    pub fn reader_months(&self) -> Vec<(i32, u32, u32)> {
+        self.lists.unpacked().0
+    }
+
     /// The times to a first author reply behind `median_reply_time`, sorted: this
     /// post's share of the site-wide median.
-    #[serde(with = "crate::site::state::durations")]
-    pub reply_times: Vec<Duration>,
-    /// `comments` by where they came from.
-    #[serde(default)]
-    pub by_source: BySource,
+    pub fn reply_times(&self) -> Vec<Duration> {
+        self.lists.unpacked().1
+    }
+}
+
+/// A post's reader comments by month and its reply times, packed (`Packed`): how
+/// many months, then (month, reader comments, answered) of each, then each reply
+/// time as whole seconds and nanoseconds. Held for every post to the end of a build,
+/// as two lists they were two allocations and a tenth of what it kept of a post.
+/// Saved in the build state as the two lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Lists(Packed);
+
+/// A reply time as whole seconds and nanoseconds (`state::durations`).
+type Parts = (i64, i32);
+
+impl Lists {
+    fn of(months: &[(i32, u32, u32)], reply_times: &[Duration]) -> Lists {
+        Lists::of_parts(months, reply_times.iter().map(durations::parts))
+    }
+
+    fn of_parts(months: &[(i32, u32, u32)], times: impl Iterator<Item = Parts>) -> Lists {
+        let mut times = times.peekable();
+        if months.is_empty() && times.peek().is_none() {
+            return Lists::default();
+        }
+        let months_flat = (months.iter()).flat_map(|&(month, readers, answered)| {
+            [month.into(), readers.into(), answered.into()]
+        });
+        let times_flat = times.flat_map(|(secs, nanos)| [secs, nanos.into()]);
+        let count = std::iter::once(months.len() as i64);
+        Lists(Packed::of(count.chain(months_flat).chain(times_flat)))
+    }
+
+    /// The months and the reply times' parts, as `of_parts` took them; the numbers
+    /// were packed from those types, so they fit them.
+    fn parts(&self) -> (Vec<(i32, u32, u32)>, Vec<Parts>) {
+        let mut all = self.0.numbers::<i64>();
+        let count = all.next().unwrap_or(0) as usize;
+        let mut months = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (Some(month), Some(readers), Some(answered)) = (all.next(), all.next(), all.next())
+            else {
+                break;
+            };
+            months.push((month as i32, readers as u32, answered as u32));
+        }
+        let mut times = Vec::new();
+        while let (Some(secs), Some(nanos)) = (all.next(), all.next()) {
+            times.push((secs, nanos as i32));
+        }
+        (months, times)
+    }
+
+    fn unpacked(&self) -> (Vec<(i32, u32, u32)>, Vec<Duration>) {
+        let (months, parts) = self.parts();
+        let times = (parts.into_iter())
+            .filter_map(|p| durations::from_parts::<serde::de::value::Error>(p).ok())
+            .collect();
+        (months, times)
+    }
+}
+
+impl serde::Serialize for Lists {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.parts().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lists {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lists, D::Error> {
+        let (months, parts) = <(Vec<(i32, u32, u32)>, Vec<Parts>)>::deserialize(d)?;
+        // Only reply times that are durations: the packed ones are read back as such.
+        for &p in &parts {
+            durations::from_parts::<D::Error>(p)?;
+        }
+        Ok(Lists::of_parts(&months, parts.into_iter()))
+    }
 }
 
 /// Comments (mentions excluded) by the network they came through (`via:`).
@@ -158,13 +245,11 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
         deepest: tree.depth.iter().copied().max().unwrap_or(0),
         back_and_forth: back_and_forth(thread, tree),
         last_activity: comments.iter().filter(counted).filter_map(|c| c.date).max(),
-        reader_months: by_month(reader_months),
         median_reply_time: {
             reply_times.sort_unstable();
-            reply_times.shrink_to_fit();
             median(&reply_times)
         },
-        reply_times,
+        lists: Lists::of(&by_month(reader_months), &reply_times),
         by_source: BySource::of(comments.iter().filter(counted)),
     }
 }
@@ -261,6 +346,37 @@ mod tests {
     use super::*;
     use crate::threads::parse_thread;
     use std::path::Path;
+
+    #[test]
+    fn a_posts_months_and_reply_times_are_packed_and_saved_as_two_lists() {
+        let months = [(24_300, 3, 1), (24_301, 1, 0), (-5, 1, 1)];
+        let times = [
+            Duration::seconds(-5),
+            Duration::milliseconds(-1_500),
+            Duration::milliseconds(1_500),
+            Duration::days(3_000),
+        ];
+        let lists = Lists::of(&months, &times);
+        assert_eq!(lists.unpacked(), (months.to_vec(), times.to_vec()));
+        // Saved as the two lists were before they were packed.
+        let parts: Vec<Parts> = times.iter().map(durations::parts).collect();
+        let bytes = bincode::serialize(&lists).unwrap();
+        assert_eq!(
+            bytes,
+            bincode::serialize(&(months.to_vec(), parts)).unwrap()
+        );
+        assert_eq!(bincode::deserialize::<Lists>(&bytes).unwrap(), lists);
+        // Reply times alone, and nothing at all.
+        assert_eq!(
+            Lists::of(&[], &times[..1]).unpacked(),
+            (vec![], times[..1].to_vec())
+        );
+        assert_eq!(Lists::of(&[], &[]), Lists::default());
+        // A saved time that is no duration is an error, not a time dropped.
+        let far =
+            bincode::serialize(&(Vec::<(i32, u32, u32)>::new(), vec![(i64::MAX, 0)])).unwrap();
+        assert!(bincode::deserialize::<Lists>(&far).is_err());
+    }
 
     fn figures(text: &str) -> Engagement {
         let thread = parse_thread(text, Path::new("t")).unwrap();

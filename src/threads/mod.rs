@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod digest;
 mod load;
 pub mod metrics;
+mod packed;
 mod simple;
 pub mod tree;
 
