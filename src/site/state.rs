@@ -1016,7 +1016,7 @@ pub(crate) mod date_option {
         (d.timestamp(), d.timestamp_subsec_nanos())
     }
 
-    pub(crate) fn from_parts<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<Date, E> {
+    pub(super) fn from_parts<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<Date, E> {
         Date::from_timestamp(secs, nanos).ok_or_else(|| E::custom("date out of range"))
     }
 

@@ -264,8 +264,8 @@ impl Totals {
     /// Takes `old`'s reply times out of the sorted list and puts `new`'s in: those
     /// of both are left where they are (the list holds every reply time of the site).
     fn replace_reply_times(&mut self, old: &Engagement, new: &Engagement) {
-        let mut gone = old.reply_times();
-        let mut added = new.reply_times();
+        let mut gone: Vec<Duration> = old.reply_times().collect();
+        let mut added: Vec<Duration> = new.reply_times().collect();
         gone.sort_unstable();
         added.sort_unstable();
         let (mut i, mut j) = (0, 0);

@@ -86,17 +86,22 @@ impl Numbers {
         Numbers(Packed::of(count.chain(flat).chain(authors.iter().copied())))
     }
 
-    fn unpacked(&self) -> (Vec<(u32, Name, Name)>, Vec<Name>) {
+    /// The readers' comments, in order, read as they are asked for.
+    fn readers(&self) -> impl Iterator<Item = (u32, Name, Name)> + '_ {
+        let mut all = self.0.numbers::<u32>();
+        let count = all.next().unwrap_or(0);
+        (0..count).map_while(move |_| Some((all.next()?, all.next()?, all.next()?)))
+    }
+
+    /// The authors' names, past the readers' comments.
+    fn authors(&self) -> impl Iterator<Item = Name> + '_ {
         let mut all = self.0.numbers::<u32>();
         let count = all.next().unwrap_or(0) as usize;
-        let mut readers = Vec::with_capacity(count);
-        for _ in 0..count {
-            let (Some(c), Some(key), Some(name)) = (all.next(), all.next(), all.next()) else {
-                break;
-            };
-            readers.push((c, key, name));
-        }
-        (readers, all.collect())
+        all.skip(count * 3)
+    }
+
+    fn unpacked(&self) -> (Vec<(u32, Name, Name)>, Vec<Name>) {
+        (self.readers().collect(), self.authors().collect())
     }
 }
 
@@ -191,9 +196,8 @@ impl Digest {
 
     /// Named readers' comments, in reading order.
     pub fn readers(&self) -> impl Iterator<Item = ReaderComment<'static>> {
-        let (readers, _) = self.numbers.unpacked();
         let names = names();
-        let readers: Vec<ReaderComment<'static>> = (readers.into_iter())
+        let readers: Vec<ReaderComment<'static>> = (self.numbers.readers())
             .map(|(c, key, name)| ReaderComment {
                 comment: c as usize,
                 key: names.text(key),
@@ -211,9 +215,8 @@ impl Digest {
     /// The distinct names (trimmed) of the comments' authors, mentions left out, in
     /// the order they first comment.
     pub fn authors(&self) -> impl Iterator<Item = &'static str> {
-        let (_, authors) = self.numbers.unpacked();
         let names = names();
-        let authors: Vec<&'static str> = authors.into_iter().map(|a| names.text(a)).collect();
+        let authors: Vec<&'static str> = self.numbers.authors().map(|a| names.text(a)).collect();
         authors.into_iter()
     }
 }

@@ -49,14 +49,14 @@ impl Engagement {
     /// answered, in order of month: this post's share of the site's reply rate over
     /// time. Counted by month, not kept one date each: a big site's million comments'
     /// dates held to the end of its build were a tenth of its memory.
-    pub fn reader_months(&self) -> Vec<(i32, u32, u32)> {
-        self.lists.unpacked().0
+    pub fn reader_months(&self) -> impl Iterator<Item = (i32, u32, u32)> + '_ {
+        self.lists.months()
     }
 
     /// The times to a first author reply behind `median_reply_time`, sorted: this
     /// post's share of the site-wide median.
-    pub fn reply_times(&self) -> Vec<Duration> {
-        self.lists.unpacked().1
+    pub fn reply_times(&self) -> impl Iterator<Item = Duration> + '_ {
+        self.lists.reply_times()
     }
 }
 
@@ -73,65 +73,62 @@ type Parts = (i64, i32);
 
 impl Lists {
     fn of(months: &[(i32, u32, u32)], reply_times: &[Duration]) -> Lists {
-        Lists::of_parts(months, reply_times.iter().map(durations::parts))
-    }
-
-    fn of_parts(months: &[(i32, u32, u32)], times: impl Iterator<Item = Parts>) -> Lists {
-        let mut times = times.peekable();
-        if months.is_empty() && times.peek().is_none() {
+        if months.is_empty() && reply_times.is_empty() {
             return Lists::default();
         }
         let months_flat = (months.iter()).flat_map(|&(month, readers, answered)| {
             [month.into(), readers.into(), answered.into()]
         });
-        let times_flat = times.flat_map(|(secs, nanos)| [secs, nanos.into()]);
+        let times_flat = (reply_times.iter().map(durations::parts))
+            .flat_map(|(secs, nanos)| [secs, nanos.into()]);
         let count = std::iter::once(months.len() as i64);
         Lists(Packed::of(count.chain(months_flat).chain(times_flat)))
     }
 
-    /// The months and the reply times' parts, as `of_parts` took them; the numbers
-    /// were packed from those types, so they fit them.
-    fn parts(&self) -> (Vec<(i32, u32, u32)>, Vec<Parts>) {
+    /// The months, read as they are asked for; packed from those types, the numbers
+    /// fit them.
+    fn months(&self) -> impl Iterator<Item = (i32, u32, u32)> + '_ {
         let mut all = self.0.numbers::<i64>();
-        let count = all.next().unwrap_or(0) as usize;
-        let mut months = Vec::with_capacity(count);
-        for _ in 0..count {
-            let (Some(month), Some(readers), Some(answered)) = (all.next(), all.next(), all.next())
-            else {
-                break;
-            };
-            months.push((month as i32, readers as u32, answered as u32));
-        }
-        let mut times = Vec::new();
-        while let (Some(secs), Some(nanos)) = (all.next(), all.next()) {
-            times.push((secs, nanos as i32));
-        }
-        (months, times)
+        let count = all.next().unwrap_or(0);
+        (0..count)
+            .map_while(move |_| Some((all.next()? as i32, all.next()? as u32, all.next()? as u32)))
     }
 
+    /// The reply times, past the months. Each pair was taken from a duration (`of`),
+    /// and is one again.
+    fn reply_times(&self) -> impl Iterator<Item = Duration> + '_ {
+        let mut all = self.0.numbers::<i64>();
+        let count = all.next().unwrap_or(0) as usize;
+        let mut parts = all.skip(count * 3);
+        std::iter::from_fn(move || {
+            let (secs, nanos) = (parts.next()?, parts.next()? as i32);
+            durations::from_parts::<serde::de::value::Error>((secs, nanos)).ok()
+        })
+    }
+
+    #[cfg(test)]
     fn unpacked(&self) -> (Vec<(i32, u32, u32)>, Vec<Duration>) {
-        let (months, parts) = self.parts();
-        let times = (parts.into_iter())
-            .filter_map(|p| durations::from_parts::<serde::de::value::Error>(p).ok())
-            .collect();
-        (months, times)
+        (self.months().collect(), self.reply_times().collect())
     }
 }
 
 impl serde::Serialize for Lists {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.parts().serialize(s)
+        let months: Vec<(i32, u32, u32)> = self.months().collect();
+        let times: Vec<Parts> = self.reply_times().map(|d| durations::parts(&d)).collect();
+        (months, times).serialize(s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Lists {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lists, D::Error> {
         let (months, parts) = <(Vec<(i32, u32, u32)>, Vec<Parts>)>::deserialize(d)?;
-        // Only reply times that are durations: the packed ones are read back as such.
-        for &p in &parts {
-            durations::from_parts::<D::Error>(p)?;
-        }
-        Ok(Lists::of_parts(&months, parts.into_iter()))
+        // Made durations again, and packed as `of` packs them: two lists equal as
+        // durations are equal packed.
+        let times = (parts.into_iter())
+            .map(durations::from_parts::<D::Error>)
+            .collect::<Result<Vec<Duration>, D::Error>>()?;
+        Ok(Lists::of(&months, &times))
     }
 }
 
@@ -372,6 +369,15 @@ mod tests {
             (vec![], times[..1].to_vec())
         );
         assert_eq!(Lists::of(&[], &[]), Lists::default());
+        // A pair saved otherwise than `of` packs it reads back as the duration it is.
+        let other: Vec<Parts> = vec![(0, 1_500_000_000), (1, 500_000_000), (2, -500_000_000)];
+        let bytes = bincode::serialize(&(Vec::<(i32, u32, u32)>::new(), other)).unwrap();
+        let read: Lists = bincode::deserialize(&bytes).unwrap();
+        let same = Duration::milliseconds(1_500);
+        assert_eq!(read, Lists::of(&[], &[same, same, same]));
+        // Durations at their limits come back whole.
+        let limits = [Duration::MIN, Duration::MAX, Duration::nanoseconds(-1)];
+        assert_eq!(Lists::of(&[], &limits).unpacked().1, limits);
         // A saved time that is no duration is an error, not a time dropped.
         let far =
             bincode::serialize(&(Vec::<(i32, u32, u32)>::new(), vec![(i64::MAX, 0)])).unwrap();
