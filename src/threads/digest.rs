@@ -79,26 +79,21 @@ struct Numbers(Packed);
 
 impl Numbers {
     fn of(readers: &[(u32, Name, Name)], authors: &[Name]) -> Numbers {
-        if readers.is_empty() && authors.is_empty() {
-            return Numbers::default();
-        }
-        let flat = readers.iter().flat_map(|&(c, key, name)| [c, key, name]);
-        let count = std::iter::once(readers.len() as u32);
-        Numbers(Packed::of(count.chain(flat).chain(authors.iter().copied())))
+        let triples: Vec<[u32; 3]> = readers
+            .iter()
+            .map(|&(c, key, name)| [c, key, name])
+            .collect();
+        Numbers(Packed::of(&triples, authors.iter().copied()))
     }
 
     /// The readers' comments, in order, read as they are asked for.
     fn readers(&self) -> impl Iterator<Item = (u32, Name, Name)> + '_ {
-        let mut all = self.0.numbers::<u32>();
-        let count = all.next().unwrap_or(0);
-        (0..count).map_while(move |_| Some((all.next()?, all.next()?, all.next()?)))
+        self.0.triples().map(|[c, key, name]| (c, key, name))
     }
 
     /// The authors' names, past the readers' comments.
     fn authors(&self) -> impl Iterator<Item = Name> + '_ {
-        let mut all = self.0.numbers::<u32>();
-        let count = all.next().unwrap_or(0) as usize;
-        all.skip(count * 3)
+        self.0.rest()
     }
 
     fn unpacked(&self) -> (Vec<(u32, Name, Name)>, Vec<Name>) {

@@ -74,33 +74,25 @@ type Parts = (i64, i32);
 
 impl Lists {
     fn of(months: &[(i32, u32, u32)], reply_times: &[Duration]) -> Lists {
-        if months.is_empty() && reply_times.is_empty() {
-            return Lists::default();
-        }
-        let months_flat = (months.iter()).flat_map(|&(month, readers, answered)| {
-            [month.into(), readers.into(), answered.into()]
-        });
-        let times_flat = (reply_times.iter().map(durations::parts))
+        let months: Vec<[i64; 3]> = (months.iter())
+            .map(|&(month, readers, answered)| [month.into(), readers.into(), answered.into()])
+            .collect();
+        let times = (reply_times.iter().map(durations::parts))
             .flat_map(|(secs, nanos)| [secs, nanos.into()]);
-        let count = std::iter::once(months.len() as i64);
-        Lists(Packed::of(count.chain(months_flat).chain(times_flat)))
+        Lists(Packed::of(&months, times))
     }
 
     /// The months, read as they are asked for; packed from those types, the numbers
     /// fit them.
     fn months(&self) -> impl Iterator<Item = (i32, u32, u32)> + '_ {
-        let mut all = self.0.numbers::<i64>();
-        let count = all.next().unwrap_or(0);
-        (0..count)
-            .map_while(move |_| Some((all.next()? as i32, all.next()? as u32, all.next()? as u32)))
+        (self.0.triples::<i64>())
+            .map(|[month, readers, answered]| (month as i32, readers as u32, answered as u32))
     }
 
     /// The reply times, past the months. Each pair was taken from a duration (`of`),
     /// and is one again.
     fn reply_times(&self) -> impl Iterator<Item = Duration> + '_ {
-        let mut all = self.0.numbers::<i64>();
-        let count = all.next().unwrap_or(0) as usize;
-        let mut parts = all.skip(count * 3);
+        let mut parts = self.0.rest::<i64>();
         std::iter::from_fn(move || {
             let (secs, nanos) = (parts.next()?, parts.next()? as i32);
             durations::from_parts::<serde::de::value::Error>((secs, nanos)).ok()
