@@ -163,11 +163,12 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
                 }));
             }
         }
+        let thread_file = entry.thread_file().unwrap_or_default();
         for comment in &entry.thread.comments {
             for link in markdown::written_links(&comment.body) {
                 out.extend(root_relative(&link.target).map(|target| WrittenTarget {
                     target,
-                    location: Location::new(&entry.thread.path, Some(comment.line)),
+                    location: Location::new(&thread_file, Some(comment.line)),
                     kind: Written::Content,
                 }));
             }

@@ -92,7 +92,9 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
         author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),
         date: comment.date.as_ref().map(dates::rfc3339),
         excerpt: excerpt(&comment_body(&markdown, &sanitizer, &comment.body), 72),
-        file: entry.thread.path.display().to_string(),
+        file: (entry.thread_file().unwrap_or_default())
+            .display()
+            .to_string(),
         line: comment.line,
         state: None,
         via: None,
@@ -101,11 +103,11 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
     };
     // Pages hold no pending response: they are read from the thread files as written.
     let mut comments = Vec::new();
-    for entry in entries
-        .iter()
-        .filter(|e| !e.thread.path.as_os_str().is_empty())
-    {
-        let Ok(thread) = threads::load_thread(root, &entry.thread.path) else {
+    for entry in &entries {
+        let Some(path) = entry.thread_file() else {
+            continue;
+        };
+        let Ok(thread) = threads::load_thread(root, &path) else {
             continue;
         };
         for comment in thread.comments.iter().filter(|c| c.state == State::Pending) {

@@ -36,6 +36,13 @@ struct ThreadFile {
     source: content::Source,
 }
 
+impl ThreadFile {
+    /// The thread file, relative to the site root.
+    fn path(&self) -> &Path {
+        self.source.thread.as_deref().unwrap_or(Path::new(""))
+    }
+}
+
 /// Applies `decision` to the comments with `ids` (as `rapport replies` prints them,
 /// with or without `#`), of the post with slug `post` when given.
 pub fn decide(
@@ -95,7 +102,7 @@ pub fn decide(
                     .map(|(f, c)| {
                         format!(
                             "{}:{} (--post {})",
-                            files[*f].thread.path.display(),
+                            files[*f].path().display(),
                             c.line,
                             slug_of(&files[*f].source).as_deref().unwrap_or("SLUG")
                         )
@@ -107,7 +114,7 @@ pub fn decide(
                 )));
             }
         };
-        let at = format!("{}:{}", files[f].thread.path.display(), comment.line);
+        let at = format!("{}:{}", files[f].path().display(), comment.line);
         let change = match (decision, comment.state) {
             (Decision::Approve, State::Pending) => Some(published(comment)),
             (Decision::Approve, State::Published) => {
@@ -116,7 +123,7 @@ pub fn decide(
             }
             (Decision::Approve, State::Rejected) => {
                 return Err(Diagnostic::new(
-                    Location::new(&files[f].thread.path, Some(comment.line)),
+                    Location::new(files[f].path(), Some(comment.line)),
                     format!("comment {id:?} was rejected: its name and text are no longer in the file"),
                     "to review it again, delete its entry from the thread file and run rapport fetch: it comes back pending",
                 )
@@ -124,7 +131,7 @@ pub fn decide(
             }
             (Decision::Approve, State::Withdrawn) => {
                 return Err(Diagnostic::new(
-                    Location::new(&files[f].thread.path, Some(comment.line)),
+                    Location::new(files[f].path(), Some(comment.line)),
                     format!("comment {id:?} was withdrawn at its source: there is nothing left to publish"),
                     "leave it: it keeps the thread's shape while replies hang under it",
                 )

@@ -27,7 +27,7 @@ use crate::site::urls::SitePage;
 use crate::site::{self, engagement, guard, BuildOptions, Entry, Site};
 use crate::threads::conversations::Totals;
 use crate::threads::digest::Digest;
-use crate::threads::{Reactions, Thread, Tree};
+use crate::threads::{Thread, Tree};
 
 /// What a build did, for the command line to print.
 #[derive(Debug, Default)]
@@ -512,11 +512,9 @@ fn outline(
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
-            let path = source.thread.clone().unwrap_or_default();
-            let thread = Thread::new(path, Vec::new(), Reactions::default());
             let mut doc = doc;
             doc.body = String::new();
-            site::entry_of(doc, thread)
+            site::entry_of(doc, Thread::default(), source.thread.is_some())
         }
         _ => site::load_entry(root, source, config).map(slim)?,
     };
@@ -664,18 +662,19 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
         wanted.entry(p).or_default();
     }
     let entry_at = |p: usize| site.entry(site.entry_ref(p));
+    let thread_file = |p: usize| entry_at(p).thread_file().unwrap_or_default();
     // Read in parallel: a few hundred threads, which the build waited for on one core.
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
     let results: Vec<Result<_>> = wanted
         .into_par_iter()
         .map(|(p, mut comments)| {
             let entry = entry_at(p);
-            let mut thread =
-                site::load_entry_thread(&site.config.root, &entry.thread.path, &site.config)
-                    .map_err(Error::Content)?;
+            let path = thread_file(p);
+            let mut thread = site::load_entry_thread(&site.config.root, &path, &site.config)
+                .map_err(Error::Content)?;
             let tree = Tree::build(&thread);
             if Digest::of(&thread, &tree, entry.doc.date) != *entry.digest() {
-                return Err(changed_while_building(&entry.thread.path));
+                return Err(changed_while_building(&path));
             }
             if feed_posts.contains(&p) {
                 comments.extend(engagement::feed_candidates(site, &thread, entry.doc.date));

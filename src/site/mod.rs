@@ -76,6 +76,8 @@ impl BuildOptions {
 pub struct Entry {
     pub doc: Document,
     pub thread: Thread,
+    /// Whether a thread file lies beside its markdown file (`thread_file`).
+    threaded: bool,
     /// The thread's shape; `None` when it has no comments (an entry read in outline
     /// holds none): held for every post to the end of a build, an empty tree was an
     /// eighth of each entry.
@@ -170,9 +172,11 @@ impl Entry {
         self.tree = held_tree(tree);
     }
 
-    /// Its thread file, relative to the site root (the thread's path: not held twice).
-    pub fn thread_file(&self) -> Option<&Path> {
-        Some(self.thread.path.as_path()).filter(|p| !p.as_os_str().is_empty())
+    /// Its thread file, relative to the site root: made from its markdown file's path
+    /// when asked for, not held.
+    pub fn thread_file(&self) -> Option<PathBuf> {
+        self.threaded
+            .then(|| content::thread_path_for(&self.doc.source))
     }
 
     /// The files it is read from.
@@ -180,7 +184,7 @@ impl Entry {
         content::Source {
             kind: self.doc.kind,
             path: self.doc.source.clone(),
-            thread: self.thread_file().map(Path::to_path_buf),
+            thread: self.thread_file(),
         }
     }
 
@@ -435,7 +439,7 @@ fn entry_with(
         None => Ok(Thread::default()),
     };
     match (doc, thread) {
-        (Ok(doc), Ok(thread)) => Ok(entry_of(doc, thread)),
+        (Ok(doc), Ok(thread)) => Ok(entry_of(doc, thread, source.thread.is_some())),
         (doc, thread) => Err(doc
             .err()
             .into_iter()
@@ -470,8 +474,9 @@ pub(crate) fn document_of(
     }
 }
 
-/// An entry of `doc` and `thread`, with the figures computed from them.
-pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
+/// An entry of `doc` and `thread` (`threaded`: read from a file), with the figures
+/// computed from them.
+pub(crate) fn entry_of(doc: Document, thread: Thread, threaded: bool) -> Entry {
     let tree = Tree::build(&thread);
     let engagement = metrics::engagement(&thread, &tree);
     let digest = Digest::of(&thread, &tree, doc.date);
@@ -481,6 +486,7 @@ pub(crate) fn entry_of(doc: Document, thread: Thread) -> Entry {
         prints: None,
         doc,
         thread,
+        threaded,
         tree: held_tree(tree),
     }
 }

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
-use crate::content::Source;
+use crate::content::{self, Source};
 use crate::site::build::Body;
 use crate::site::plan::Output;
 use crate::site::related::KeptRelated;
@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x0f";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x10";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -310,9 +310,9 @@ struct Head {
     /// Each output's file, digest and fingerprint as published.
     outputs: Vec<(String, u64, Print)>,
     copied: Vec<(PathBuf, Print)>,
-    /// Each record's markdown file, its thread file, where its bytes lie in the file
-    /// and their sum.
-    records: Vec<(PathBuf, Option<PathBuf>, Place)>,
+    /// Each record's markdown file, whether it has a thread file
+    /// (`content::thread_path_for`), where its bytes lie in the file and their sum.
+    records: Vec<(PathBuf, bool, Place)>,
     /// The related posts of each post and the fingerprint of the posts they were
     /// weighed from (`KeptRelated`).
     related: Option<(u64, Vec<Vec<usize>>)>,
@@ -328,7 +328,7 @@ struct HeadRef<'a> {
     output: Identity,
     outputs: Vec<(&'a str, u64, Print)>,
     copied: Vec<(&'a Path, Print)>,
-    records: Vec<(&'a Path, Option<&'a Path>, Place)>,
+    records: Vec<(&'a Path, bool, Place)>,
     related: Option<(u64, &'a [Vec<usize>])>,
     names: Vec<&'static str>,
 }
@@ -442,8 +442,8 @@ pub(crate) struct Saved {
 struct Held {
     /// Where its bytes lie in the file.
     at: Place,
-    /// Its thread file when saved.
-    thread: Option<PathBuf>,
+    /// Whether it had a thread file when saved.
+    threaded: bool,
     /// Whether the build took it already.
     taken: AtomicBool,
     /// Its files' fingerprints, taken while the content folder is listed (`fingerprint`).
@@ -456,7 +456,8 @@ impl Saved {
     /// a fifth of its time on one core alone.
     pub(crate) fn fingerprint(&self, root: &Folder) {
         self.records.par_iter().for_each(|(md, held)| {
-            let _ = (held.prints).set(SourcePrints::of_files(root, md, held.thread.as_deref()));
+            let thread = held.threaded.then(|| content::thread_path_for(md));
+            let _ = (held.prints).set(SourcePrints::of_files(root, md, thread.as_deref()));
         });
     }
 
@@ -468,7 +469,7 @@ impl Saved {
             return taken(SourcePrints::of(root, source));
         };
         let now = match held.prints.get() {
-            Some(&prints) if held.thread == source.thread => prints,
+            Some(&prints) if held.threaded == source.thread.is_some() => prints,
             _ => SourcePrints::of(root, source),
         };
         if now.md.is_none() || held.taken.swap(true, Ordering::Relaxed) {
@@ -484,7 +485,7 @@ impl Saved {
         });
         let Some(record) = decoded.filter(|record| {
             now.thread == record.thread
-                && source.thread.as_deref() == record.entry.thread_file()
+                && source.thread == record.entry.thread_file()
                 && record.entry.doc.source == source.path
         }) else {
             return taken(now);
@@ -660,13 +661,13 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     }
     let mut records = foldhash::HashMap::default();
     records.reserve(head.records.len());
-    for (path, thread, at) in head.records {
+    for (path, threaded, at) in head.records {
         if at.start < Header::LEN as u64 || at.end < at.start || at.end > header.head_at {
             return None;
         }
         let held = Held {
             at,
-            thread,
+            threaded,
             taken: AtomicBool::new(false),
             prints: OnceLock::new(),
         };
@@ -757,7 +758,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
         let source = entry.doc.source.as_path();
-        let files = (source, entry.thread_file());
+        let files = (source, entry.thread_file().is_some());
         let (prints, held) = entry.prints?;
         // A record's digest numbers names as the table of the state it was read from.
         let kept = (held && !what.touched.contains(source))
@@ -832,8 +833,8 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
     write_whole(&mut head, &mut std::iter::once(records))
 }
 
-/// Records to write, by their markdown and thread files.
-type Records<'a> = Vec<((&'a Path, Option<&'a Path>), RecordBytes)>;
+/// Records to write, by their markdown files and whether each has a thread file.
+type Records<'a> = Vec<((&'a Path, bool), RecordBytes)>;
 
 /// How many records a state written whole encodes before writing them.
 const RECORDS_AT_ONCE: usize = 1024;
@@ -855,7 +856,7 @@ fn write_new<'a>(
     let mut file = BufWriter::with_capacity(1 << 16, file);
     file.write_all(&[0; Header::LEN])?;
     let mut at = Header::LEN as u64;
-    for ((md, thread), record) in chunks.flatten() {
+    for ((md, threaded), record) in chunks.flatten() {
         let bytes = match record {
             RecordBytes::Kept(place) => saved
                 .and_then(|s| s.read_at(place))
@@ -864,7 +865,7 @@ fn write_new<'a>(
         };
         file.write_all(&bytes)?;
         let place = Place::of(at, &bytes);
-        head.records.push((md, thread, place));
+        head.records.push((md, threaded, place));
         at = place.end;
     }
     let (head_len, head_sum) = write_head(&mut file, head)?;
@@ -924,13 +925,13 @@ fn write_into<'a>(
     let mut file = BufWriter::with_capacity(1 << 16, &saved.file);
     let mut at = saved.header.head_at;
     file.seek(SeekFrom::Start(at))?;
-    for &((md, thread), ref record) in records {
+    for &((md, threaded), ref record) in records {
         match record {
-            RecordBytes::Kept(place) => head.records.push((md, thread, *place)),
+            RecordBytes::Kept(place) => head.records.push((md, threaded, *place)),
             RecordBytes::New(bytes) => {
                 file.write_all(bytes)?;
                 let place = Place::of(at, bytes);
-                head.records.push((md, thread, place));
+                head.records.push((md, threaded, place));
                 at = place.end;
             }
         }

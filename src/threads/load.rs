@@ -194,7 +194,7 @@ pub fn parse_thread(text: &str, path: &Path) -> Result<Thread, Vec<Diagnostic>> 
     }
     problems.extend(check_structure(&comments, path, |i, key| key_at(i, key)));
     if problems.is_empty() {
-        Ok(Thread::new(path.to_path_buf(), comments, raw.reactions))
+        Ok(Thread::new(comments, raw.reactions))
     } else {
         Err(problems)
     }

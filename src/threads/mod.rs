@@ -11,8 +11,6 @@ mod packed;
 mod simple;
 pub mod tree;
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
@@ -101,11 +99,11 @@ impl Comment {
 }
 
 /// The validated conversation of one post: ids are unique, every parent exists and
-/// there are no cycles.
+/// there are no cycles. Its file is the post's (`content::thread_path_for`), not held
+/// here: a copy of every thread file's path held to the end of a build was a
+/// fifteenth of a big site's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Thread {
-    /// The thread file, relative to the site root.
-    pub path: PathBuf,
     pub comments: Vec<Comment>,
     /// Likes, reposts and bookmarks received elsewhere (`reactions`); `None` when
     /// there are none, as for most posts: three empty lists held for every post to
@@ -133,10 +131,8 @@ impl Reactions {
 }
 
 impl Thread {
-    /// The thread of the file `path`.
-    pub fn new(path: PathBuf, comments: Vec<Comment>, reactions: Reactions) -> Thread {
+    pub fn new(comments: Vec<Comment>, reactions: Reactions) -> Thread {
         Thread {
-            path,
             comments,
             reactions: (!reactions.is_empty()).then(|| Box::new(reactions)),
         }
