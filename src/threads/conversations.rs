@@ -45,7 +45,7 @@ pub struct Totals {
     reply_times: Vec<Duration>,
     /// Posts whose thread has a comment a comments feed may show, by the date of the
     /// newest one: the feed's comments come from the first few.
-    by_newest: BTreeSet<(Reverse<Date>, usize)>,
+    by_newest: BTreeSet<(Reverse<Date>, u32)>,
     pub reader_comments: usize,
     pub answered: usize,
     pub by_source: BySource,
@@ -61,12 +61,20 @@ pub struct Share<'a> {
 /// Back-and-forth threads, then a deeper thread, then more participants, then more
 /// recent activity, each best first, then the post's order.
 type RankKey = (
-    Reverse<usize>,
-    Reverse<usize>,
-    Reverse<usize>,
+    Reverse<u32>,
+    Reverse<u32>,
+    Reverse<u32>,
     Reverse<Option<Date>>,
-    usize,
+    u32,
 );
+
+/// A count or a post's index as the totals' sets hold it: in 4 bytes rather than 8,
+/// as these sets hold a key for every post with comments (at 50,000 posts, 32 bytes
+/// a key where they were 48). A count past `u32::MAX` ranks as `u32::MAX`; no site
+/// held in memory has that many posts.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// Most posts joined first, then most comments, then by name (ignoring case), then
 /// by key: (posts, comments, lowercase name, reader key).
@@ -123,11 +131,11 @@ pub struct Period {
 
 fn rank_key(p: usize, e: &Engagement) -> Option<RankKey> {
     (e.comments > 0).then_some((
-        Reverse(e.back_and_forth),
-        Reverse(e.deepest),
-        Reverse(e.participants),
+        Reverse(narrow(e.back_and_forth)),
+        Reverse(narrow(e.deepest)),
+        Reverse(narrow(e.participants)),
         Reverse(e.last_activity),
-        p,
+        narrow(p),
     ))
 }
 
@@ -137,6 +145,9 @@ impl Totals {
         let mut totals = Totals::default();
         let shares: Vec<Share<'a>> = shares.into_iter().collect();
         totals.shares = shares.len();
+        // Made to its length: grown by doubling, a big site's list was a third larger.
+        let replies = shares.iter().map(|s| s.engagement.reply_times().count());
+        totals.reply_times.reserve_exact(replies.sum());
         let mut on_post: HashSet<&str> = HashSet::default();
         for (p, share) in shares.iter().enumerate() {
             totals.count(p, *share, true);
@@ -247,9 +258,9 @@ impl Totals {
         }
         if let Some(date) = share.digest.newest() {
             if add {
-                self.by_newest.insert((Reverse(date), p));
+                self.by_newest.insert((Reverse(date), narrow(p)));
             } else {
-                self.by_newest.remove(&(Reverse(date), p));
+                self.by_newest.remove(&(Reverse(date), narrow(p)));
             }
         }
         step(&mut self.reader_comments, e.reader_comments);
@@ -295,7 +306,7 @@ impl Totals {
     /// threads, then a deeper thread, then more participants, then more recent
     /// activity, then the original order.
     pub fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
-        self.ranking.iter().map(|k| k.4)
+        self.ranking.iter().map(|k| k.4 as usize)
     }
 
     /// How many readers commented on more than one post (`regulars`).
@@ -396,7 +407,7 @@ impl Totals {
     /// as new as the last one's newest, which comes before the comments of every
     /// post after them (older, or as old and on a later post).
     pub fn feed_posts(&self, keep: usize) -> impl Iterator<Item = usize> + '_ {
-        self.by_newest.iter().take(keep).map(|&(_, p)| p)
+        self.by_newest.iter().take(keep).map(|&(_, p)| p as usize)
     }
 }
 
