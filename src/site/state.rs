@@ -326,11 +326,29 @@ struct Head {
 #[derive(Serialize)]
 struct HeadRef<'a> {
     output: Identity,
-    outputs: Vec<(&'a str, u64, Print)>,
+    outputs: Published<'a>,
     copied: Vec<(&'a Path, Print)>,
     records: Vec<(&'a Path, bool, Place)>,
     related: Option<(u64, &'a [Vec<usize>])>,
     names: Vec<&'static str>,
+}
+
+/// Each output's file, digest and fingerprint as published; `None` for a file not
+/// found. Written as `Head::outputs`, the files not found left out: kept one for
+/// each output, as the outputs are, rather than gathered from each thread's share
+/// of them (twice the list for a moment, the peak of a big site's build).
+struct Published<'a>(Vec<Option<(&'a str, u64, Print)>>);
+
+impl Serialize for Published<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let found = self.0.iter().flatten();
+        let mut seq = serializer.serialize_seq(Some(found.clone().count()))?;
+        for output in found {
+            seq.serialize_element(output)?;
+        }
+        seq.end()
+    }
 }
 
 /// Where a record's bytes lie in the state file, and their sum: each record is
@@ -777,7 +795,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
     };
     let folder = Folder::open(target);
     let outputs = (what.outputs.par_iter().enumerate())
-        .filter_map(|(i, o)| {
+        .map(|(i, o)| {
             let kept = (what.unchanged.get(i) == Some(&true))
                 .then(|| saved.and_then(|s| s.published(&o.file)));
             let print = kept.flatten().or_else(|| folder.published(&o.file))?;
@@ -786,7 +804,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let mut head = HeadRef {
         output,
-        outputs,
+        outputs: Published(outputs),
         copied,
         records: Vec::with_capacity(what.entries.len()),
         related: what.related.kept(),
@@ -1056,5 +1074,23 @@ mod tests {
         let edited = folder.print(Path::new("posts/a.md"));
         assert_ne!(edited, print);
         assert_eq!(edited, Print::of(&file));
+    }
+
+    #[test]
+    fn the_outputs_found_are_saved_as_a_list_of_them_alone_is() {
+        let print = |n| Print::new(n, (n as i64, 0), n, (0, 0));
+        let (a, b) = (("a/index.html", 1, print(1)), ("b/index.html", 2, print(2)));
+        let options = bincode::DefaultOptions::new();
+        let saved = options
+            .serialize(&Published(vec![None, Some(a), None, Some(b), None]))
+            .unwrap();
+        assert_eq!(saved, options.serialize(&vec![a, b]).unwrap());
+        let read: Vec<(String, u64, Print)> = options.deserialize(&saved).unwrap();
+        assert_eq!(read[1], (b.0.to_string(), 2, print(2)));
+        let none: Vec<(&str, u64, Print)> = Vec::new();
+        assert_eq!(
+            options.serialize(&Published(vec![None])).unwrap(),
+            options.serialize(&none).unwrap()
+        );
     }
 }
