@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x10";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x11";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -1001,26 +1001,6 @@ pub(crate) mod durations {
         Duration::try_seconds(secs)
             .and_then(|d| d.checked_add(&nanos))
             .ok_or_else(|| E::custom("duration out of range"))
-    }
-}
-
-/// An optional duration as whole seconds and nanoseconds.
-pub(crate) mod duration_option {
-    use chrono::Duration;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::durations::{from_parts, parts};
-
-    pub(crate) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        d.as_ref().map(parts).serialize(s)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Duration>, D::Error> {
-        Option::<(i64, i32)>::deserialize(d)?
-            .map(from_parts)
-            .transpose()
     }
 }
 
