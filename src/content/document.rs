@@ -25,9 +25,6 @@ pub struct Document {
     /// The markdown file, relative to the site root.
     pub source: PathBuf,
     pub slug: String,
-    /// The `id:` of its front matter, or the `wordpress_id` an import recorded under
-    /// `extra`: the `:id` of a permalink pattern.
-    pub id: Option<String>,
     /// Where it is published, relative to the site's base path: `posts/hello/`.
     pub path: String,
     pub title: String,
@@ -369,7 +366,6 @@ pub(super) fn parse_document_with(
         kind: source.kind,
         source: source.path.clone(),
         slug,
-        id,
         path: path_out,
         title,
         date,
