@@ -209,11 +209,11 @@ pub fn thread_path_for(markdown: &Path) -> PathBuf {
     {
         return PathBuf::from(format!("{stem}{THREAD_SUFFIX}"));
     }
-    let stem = markdown
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    markdown.with_file_name(format!("{stem}{THREAD_SUFFIX}"))
+    // Its bytes as they are: a name that is not UTF-8 made readable would name
+    // another file, and its thread would be left unpaired.
+    let mut name = markdown.file_stem().unwrap_or_default().to_os_string();
+    name.push(THREAD_SUFFIX);
+    markdown.with_file_name(name)
 }
 
 /// Hidden files and editor droppings are not content.
@@ -236,6 +236,27 @@ mod tests {
             thread_path_for(Path::new("content/posts/foo/index.md")),
             PathBuf::from("content/posts/foo/index.comments.yaml")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_post_whose_name_is_not_utf8_is_paired_with_its_thread() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("content/posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        let name =
+            |suffix: &str| OsStr::from_bytes(&[b"caf\xe9", suffix.as_bytes()].concat()).to_owned();
+        std::fs::write(posts.join(name(".md")), "---\ntitle: Café\n---\nText.\n").unwrap();
+        std::fs::write(posts.join(name(THREAD_SUFFIX)), "comments: []\n").unwrap();
+        let inventory = discover(dir.path(), None).unwrap();
+        let [source] = inventory.sources.as_slice() else {
+            panic!("{:?}", inventory.sources)
+        };
+        let thread = Path::new("content/posts").join(name(THREAD_SUFFIX));
+        assert_eq!(source.thread.as_deref(), Some(thread.as_path()));
+        assert_eq!(thread_path_for(&source.path), thread);
+        assert!(inventory.problems.is_empty(), "{:?}", inventory.problems);
     }
 
     #[test]
