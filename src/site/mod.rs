@@ -179,6 +179,11 @@ impl Entry {
             .then(|| content::thread_path_for(&self.doc.source))
     }
 
+    /// Whether it has a thread file (`thread_file`), without making its path.
+    pub(crate) fn has_thread_file(&self) -> bool {
+        self.threaded
+    }
+
     /// The files it is read from.
     pub(crate) fn source(&self) -> content::Source {
         content::Source {

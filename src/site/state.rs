@@ -776,7 +776,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
         let source = entry.doc.source.as_path();
-        let files = (source, entry.thread_file().is_some());
+        let files = (source, entry.has_thread_file());
         let (prints, held) = entry.prints?;
         // A record's digest numbers names as the table of the state it was read from.
         let kept = (held && !what.touched.contains(source))
