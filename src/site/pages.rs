@@ -12,7 +12,7 @@ use crate::render::thread::thread_view;
 use crate::render::Renderer;
 use crate::site::engagement::SiteTotals;
 use crate::site::lists::{collect_taxonomies, term_links, Taxonomies};
-use crate::site::related::KeptRelated;
+use crate::site::related::{KeptRelated, RelatedPosts};
 use crate::site::urls::{SitePage, Urls};
 use crate::site::{Entry, Site};
 use crate::threads::conversations::excerpt;
@@ -40,7 +40,7 @@ pub(crate) struct Pass<'a> {
     /// `0..site.posts.len()`: the members of the index.
     pub(crate) all_posts: Vec<usize>,
     /// The related posts of each post (`related::related_posts`).
-    pub(crate) related: Arc<Vec<Vec<usize>>>,
+    pub(crate) related: Arc<Vec<RelatedPosts>>,
     /// The site-wide conversation figures.
     pub(crate) totals: SiteTotals<'a>,
     /// How the sitemap's addresses are shared between files, once counted
@@ -117,7 +117,7 @@ impl<'a> Pass<'a> {
         let (newer, older) = self.neighbours(at);
         let (content, outline) = renderer.markdown.render_document_outlined(&doc.body);
         let related = match at {
-            EntryRef::Post(i) => self.related[i].as_slice(),
+            EntryRef::Post(i) => &self.related[i][..],
             EntryRef::Page(_) => &[],
         };
         let summary = doc
@@ -175,7 +175,7 @@ impl<'a> Pass<'a> {
             related: related
                 .iter()
                 .map(|&j| {
-                    let other = &site.posts[j].doc;
+                    let other = &site.posts[j as usize].doc;
                     RelatedPostView {
                         title: other.title.clone(),
                         url: urls.path(&other.path),

@@ -360,8 +360,8 @@ impl<'p> Digests<'p> {
             match at {
                 EntryRef::Post(i) => {
                     self.posts[i].hash(h);
-                    for &j in &pass.related[i] {
-                        pass.site.posts[j].revision.shown.hash(h);
+                    for &j in pass.related[i].iter() {
+                        pass.site.posts[j as usize].revision.shown.hash(h);
                     }
                 }
                 EntryRef::Page(_) => self.entry_with_tags(pass.entry(at), h),

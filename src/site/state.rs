@@ -26,7 +26,7 @@ use crate::config::SiteConfig;
 use crate::content::{self, Source};
 use crate::site::build::Body;
 use crate::site::plan::Output;
-use crate::site::related::KeptRelated;
+use crate::site::related::{KeptRelated, RelatedPosts};
 use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
@@ -315,7 +315,7 @@ struct Head {
     records: Vec<(PathBuf, bool, Place)>,
     /// The related posts of each post and the fingerprint of the posts they were
     /// weighed from (`KeptRelated`).
-    related: Option<(u64, Vec<Vec<usize>>)>,
+    related: Option<(u64, Vec<RelatedPosts>)>,
     /// The names the records' digests number (`digest::names_table`): every name
     /// the saving process numbered, those of the state it read included, so a
     /// reader's name stays in it after their comments are gone, until a build
@@ -329,7 +329,7 @@ struct HeadRef<'a> {
     outputs: Published<'a>,
     copied: Vec<(&'a Path, Print)>,
     records: Vec<(&'a Path, bool, Place)>,
-    related: Option<(u64, &'a [Vec<usize>])>,
+    related: Option<(u64, &'a [RelatedPosts])>,
     names: Vec<&'static str>,
 }
 
@@ -451,7 +451,7 @@ pub(crate) struct Saved {
     /// build after an edit.
     records: foldhash::HashMap<PathBuf, Held>,
     /// The related posts the build that saved it weighed.
-    related: Option<(u64, Vec<Vec<usize>>)>,
+    related: Option<(u64, Vec<RelatedPosts>)>,
     /// The numbers of the names its records' digests number, in this process.
     names: Renumbering,
 }
