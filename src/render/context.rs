@@ -336,14 +336,14 @@ impl EngagementView {
     /// The figures of `e`, durations and dates in the words of `strings`.
     pub fn new(e: &Engagement, strings: &Strings) -> Self {
         EngagementView {
-            comments: e.comments,
-            reader_comments: e.reader_comments,
-            participants: e.participants,
-            author_replies: e.author_replies,
-            answered: e.answered,
+            comments: e.comments as usize,
+            reader_comments: e.reader_comments as usize,
+            participants: e.participants as usize,
+            author_replies: e.author_replies as usize,
+            answered: e.answered as usize,
             reply_rate: e.reply_rate().map(|r| (r * 100.0).round() as u32),
-            deepest: e.deepest,
-            back_and_forth: e.back_and_forth,
+            deepest: e.deepest as usize,
+            back_and_forth: e.back_and_forth as usize,
             median_reply_time: e.median_reply_time().map(|d| strings.duration(d)),
             median_reply_seconds: e.median_reply_time().map(|d| d.num_seconds()),
             last_activity: e.last_activity.as_ref().map(|d| DateView::new(d, strings)),

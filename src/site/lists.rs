@@ -310,7 +310,7 @@ impl Pass<'_> {
                 url: self.urls.path(&entry.doc.path),
                 date: (entry.doc.date.as_ref()).map(|d| (dates::rfc3339(d), strings.date(d))),
                 draft: entry.doc.draft,
-                comments: entry.engagement().comments,
+                comments: entry.engagement().comments as usize,
                 in_conversation: entry.engagement().author_replies > 0,
                 summary,
             }

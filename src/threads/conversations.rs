@@ -131,9 +131,9 @@ pub struct Period {
 
 fn rank_key(p: usize, e: &Engagement) -> Option<RankKey> {
     (e.comments > 0).then_some((
-        Reverse(narrow(e.back_and_forth)),
-        Reverse(narrow(e.deepest)),
-        Reverse(narrow(e.participants)),
+        Reverse(e.back_and_forth),
+        Reverse(e.deepest),
+        Reverse(e.participants),
         Reverse(e.last_activity),
         narrow(p),
     ))
@@ -263,8 +263,8 @@ impl Totals {
                 self.by_newest.remove(&(Reverse(date), narrow(p)));
             }
         }
-        step(&mut self.reader_comments, e.reader_comments);
-        step(&mut self.answered, e.answered);
+        step(&mut self.reader_comments, e.reader_comments as usize);
+        step(&mut self.answered, e.answered as usize);
         if add {
             self.by_source.add(&e.by_source);
         } else {

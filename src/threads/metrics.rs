@@ -12,21 +12,21 @@ use crate::threads::{Comment, Role, Thread, Tree};
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Engagement {
     /// Reader and author comments (mentions excluded).
-    pub comments: usize,
+    pub comments: u32,
     /// Reader comments.
-    pub reader_comments: usize,
+    pub reader_comments: u32,
     /// Distinct readers: same name (ignoring case and spacing) and same website host
     /// are one reader; each unnamed comment counts as its own reader.
-    pub participants: usize,
+    pub participants: u32,
     /// Comments by the author.
-    pub author_replies: usize,
+    pub author_replies: u32,
     /// Reader comments with at least one direct reply by the author.
-    pub answered: usize,
+    pub answered: u32,
     /// Depth of the deepest comment (top level is 1; 0 without comments).
-    pub deepest: usize,
+    pub deepest: u32,
     /// Top-level threads in which the author answered a reader and a reader answered
     /// the author.
-    pub back_and_forth: usize,
+    pub back_and_forth: u32,
     /// Date of the newest comment.
     #[serde(with = "crate::site::state::date_option")]
     pub last_activity: Option<Date>,
@@ -201,6 +201,13 @@ fn by_month(mut comments: Vec<(i32, bool)>) -> Vec<(i32, u32, u32)> {
     months
 }
 
+/// A count of a thread's comments as its figures hold it: in 4 bytes, as the figures
+/// of every post with comments are held to the end of a build. A thread file's size
+/// is bounded far below `u32::MAX` comments; a count past it would show as it.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// Computes the figures of `thread`, whose tree is `tree`.
 pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
     let comments = &thread.comments;
@@ -234,13 +241,13 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
     reply_times.sort_unstable();
 
     Engagement {
-        comments: comments.iter().filter(counted).count(),
-        reader_comments,
-        participants: participants(comments),
-        author_replies,
-        answered,
-        deepest: tree.depth.iter().copied().max().unwrap_or(0),
-        back_and_forth: back_and_forth(thread, tree),
+        comments: count(comments.iter().filter(counted).count()),
+        reader_comments: count(reader_comments),
+        participants: count(participants(comments)),
+        author_replies: count(author_replies),
+        answered: count(answered),
+        deepest: count(tree.depth.iter().copied().max().unwrap_or(0)),
+        back_and_forth: count(back_and_forth(thread, tree)),
         last_activity: comments.iter().filter(counted).filter_map(|c| c.date).max(),
         lists: Lists::of(&by_month(reader_months), &reply_times),
         by_source: BySource::of(comments.iter().filter(counted)),

@@ -238,7 +238,7 @@ proptest! {
                 prop_assert!(!listed);
             }
         }
-        prop_assert_eq!(engagement.answered + waiting.len(), engagement.reader_comments);
+        prop_assert_eq!(engagement.answered as usize + waiting.len(), engagement.reader_comments as usize);
     }
 
     #[test]
