@@ -160,13 +160,14 @@ fn check_tree(thread: &Thread, max_depth: usize) {
         assert!(tree.parent[roots[i]].is_none());
     }
     let e = engagement(thread, &tree);
-    assert_eq!(e.deepest, tree.depth.iter().copied().max().unwrap_or(0));
-    assert!(e.comments <= n && e.reader_comments <= e.comments);
+    let deepest = tree.depth.iter().copied().max().unwrap_or(0);
+    assert_eq!(e.deepest as usize, deepest);
+    assert!(e.comments as usize <= n && e.reader_comments <= e.comments);
     assert!(e.answered <= e.reader_comments);
-    if let Some(rate) = e.reply_rate {
+    if let Some(rate) = e.reply_rate() {
         assert!((0.0..=1.0).contains(&rate));
     }
-    assert!(e.participants <= e.reader_comments.max(n));
+    assert!(e.participants as usize <= (e.reader_comments as usize).max(n));
     let (markdown, sanitizer, strings) = tools();
     let view = thread_view(thread, &tree, max_depth, (markdown, sanitizer), strings);
     assert_eq!(view.comments.len(), n);
