@@ -335,6 +335,7 @@ pub struct EngagementView {
 impl EngagementView {
     /// The figures of `e`, durations and dates in the words of `strings`.
     pub fn new(e: &Engagement, strings: &Strings) -> Self {
+        let median = e.median_reply_time();
         EngagementView {
             comments: e.comments as usize,
             reader_comments: e.reader_comments as usize,
@@ -344,8 +345,8 @@ impl EngagementView {
             reply_rate: e.reply_rate().map(|r| (r * 100.0).round() as u32),
             deepest: e.deepest as usize,
             back_and_forth: e.back_and_forth as usize,
-            median_reply_time: e.median_reply_time().map(|d| strings.duration(d)),
-            median_reply_seconds: e.median_reply_time().map(|d| d.num_seconds()),
+            median_reply_time: median.map(|d| strings.duration(d)),
+            median_reply_seconds: median.map(|d| d.num_seconds()),
             last_activity: e.last_activity.as_ref().map(|d| DateView::new(d, strings)),
             in_conversation: e.author_replies > 0,
         }

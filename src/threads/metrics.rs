@@ -40,7 +40,7 @@ pub struct Engagement {
 
 impl Engagement {
     /// `answered / reader_comments`; `None` without reader comments. Made when asked
-    /// for, as `median_reply_time` is: held, the two were a sixth of the figures every
+    /// for, as `median_reply_time` is: held, the two were a fifth of the figures every
     /// post with comments holds to the end of a build.
     pub fn reply_rate(&self) -> Option<f64> {
         (self.reader_comments > 0).then(|| self.answered as f64 / self.reader_comments as f64)
@@ -203,7 +203,8 @@ fn by_month(mut comments: Vec<(i32, bool)>) -> Vec<(i32, u32, u32)> {
 
 /// A count of a thread's comments as its figures hold it: in 4 bytes, as the figures
 /// of every post with comments are held to the end of a build. A thread file's size
-/// is bounded far below `u32::MAX` comments; a count past it would show as it.
+/// is bounded far below `u32::MAX` comments; a count past it would show as
+/// `u32::MAX`.
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
