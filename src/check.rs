@@ -154,7 +154,9 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
                 kind: Written::Content,
             }));
         }
-        if let (Some(summary), Some(line)) = (&doc.summary, doc.lines.summary.map(|l| l as usize)) {
+        if let (Some(summary), Some(line)) =
+            (&doc.summary, doc.lines.summary.map(|l| l.get() as usize))
+        {
             for link in markdown::written_links(summary) {
                 out.extend(root_relative(&link.target).map(|target| WrittenTarget {
                     target,

@@ -107,7 +107,7 @@ mod tests {
                 thread: None,
             };
             let doc = parse_document(&text, &source).expect(title);
-            assert_eq!(doc.title, title);
+            assert_eq!(&*doc.title, title);
             assert!(doc.draft);
             assert_eq!(
                 crate::dates::rfc3339(&doc.date.unwrap()),

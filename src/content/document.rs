@@ -1,6 +1,7 @@
 //! A post or page parsed from its markdown file: front matter resolved into typed,
 //! validated fields (dates, slug, aliases), the body kept as markdown. No HTML here.
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use crate::content::front_matter::{self, FrontMatter, Split};
@@ -24,37 +25,38 @@ pub struct Document {
     pub kind: Kind,
     /// The markdown file, relative to the site root.
     pub source: PathBuf,
-    pub slug: String,
+    pub slug: Box<str>,
     /// Where it is published, relative to the site's base path: `posts/hello/`.
-    pub path: String,
-    pub title: String,
+    pub path: Box<str>,
+    pub title: Box<str>,
     #[serde(with = "crate::site::state::date_option")]
     pub date: Option<Date>,
-    pub tags: Vec<Term>,
-    pub categories: Vec<Term>,
+    pub tags: Box<[Term]>,
+    pub categories: Box<[Term]>,
     pub draft: bool,
     /// `toc: true`: the page shows a table of contents.
     pub toc: bool,
     /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
-    pub summary: Option<String>,
-    pub body: String,
+    pub summary: Option<Box<str>>,
+    pub body: Box<str>,
     /// Where its keys and body are in the file, for errors about them.
     pub lines: Lines,
     /// What few posts set; `None` when nothing of it is.
     more: Option<Box<More>>,
 }
 
-/// The lines of a markdown file that errors about its document point at.
+/// The lines of a markdown file that errors about its document point at: 1-based,
+/// so that a line that is not there takes no room.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lines {
     /// The line of the `tags:` key, when it names a term.
-    pub tags: Option<u32>,
+    pub tags: Option<NonZeroU32>,
     /// The line of the `categories:` key, when it names a term.
-    pub categories: Option<u32>,
+    pub categories: Option<NonZeroU32>,
     /// The line of the `summary:` key, when the summary is written there.
-    pub summary: Option<u32>,
+    pub summary: Option<NonZeroU32>,
     /// The line of the `template:` key, for errors about the template it names.
-    pub template: Option<u32>,
+    pub template: Option<NonZeroU32>,
     /// The line the body starts on, to locate what is in it.
     pub body: u32,
 }
@@ -93,6 +95,7 @@ impl Lines {
             Taxonomy::Tags => self.tags,
             Taxonomy::Categories => self.categories,
         }
+        .map(NonZeroU32::get)
     }
 }
 
@@ -278,7 +281,7 @@ pub(super) fn parse_document_with(
             ));
         }
         if !terms.is_empty() {
-            let line = Some(line_number(front_matter::key_line(&split, taxonomy.name())));
+            let line = key_line_number(&split, taxonomy.name());
             match taxonomy {
                 Taxonomy::Tags => lines.tags = line,
                 Taxonomy::Categories => lines.categories = line,
@@ -343,10 +346,8 @@ pub(super) fn parse_document_with(
             "give its folder a shorter name",
         )]);
     }
-    lines.summary =
-        (fm.summary.as_ref()).map(|_| line_number(front_matter::key_line(&split, "summary")));
-    lines.template =
-        (fm.template.as_ref()).map(|_| line_number(front_matter::key_line(&split, "template")));
+    lines.summary = (fm.summary.as_ref()).and_then(|_| key_line_number(&split, "summary"));
+    lines.template = (fm.template.as_ref()).and_then(|_| key_line_number(&split, "template"));
     let FrontMatter {
         draft,
         summary,
@@ -365,16 +366,16 @@ pub(super) fn parse_document_with(
     Ok(Document {
         kind: source.kind,
         source: source.path.clone(),
-        slug,
-        path: path_out,
-        title,
+        slug: slug.into(),
+        path: path_out.into(),
+        title: title.into(),
         date,
-        tags,
-        categories,
+        tags: tags.into(),
+        categories: categories.into(),
         draft,
         toc,
-        summary,
-        body: split.body.to_string(),
+        summary: summary.map(String::into_boxed_str),
+        body: split.body.into(),
         lines,
         more: held_apart(More {
             updated,
@@ -394,6 +395,12 @@ fn held_apart(more: More) -> Option<Box<More>> {
 /// A line of a markdown file, whose size `limits` bounds far below `u32::MAX` lines.
 fn line_number(line: usize) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// The line of the front matter's `key` (1-based; the first line, where none is
+/// found).
+fn key_line_number(split: &Split<'_>, key: &str) -> Option<NonZeroU32> {
+    NonZeroU32::new(line_number(front_matter::key_line(split, key))).or(Some(NonZeroU32::MIN))
 }
 
 fn parse_date_key(
@@ -591,10 +598,10 @@ mod tests {
             &post("content/posts/Hello World.md"),
         )
         .unwrap();
-        assert_eq!(doc.path, "posts/hello-world/");
+        assert_eq!(&*doc.path, "posts/hello-world/");
         let doc =
             parse_document("---\ntitle: x\n---\n", &post("content/posts/trip/index.md")).unwrap();
-        assert_eq!(doc.slug, "trip");
+        assert_eq!(&*doc.slug, "trip");
     }
 
     #[test]
@@ -604,7 +611,7 @@ mod tests {
         assert!(doc.more.is_none());
         assert_eq!(doc.more().extra, tera::Value::Object(Default::default()));
         let lines = (doc.lines.tags, doc.lines.summary, doc.lines.body);
-        assert_eq!(lines, (Some(3), Some(4), 6));
+        assert_eq!(lines, (NonZeroU32::new(3), NonZeroU32::new(4), 6));
         for key in [
             "updated: 2020-01-02",
             "aliases: [old/]",

@@ -414,7 +414,9 @@ impl Matcher {
             base_path: address_key(base_path),
         };
         for (i, doc) in documents.iter().enumerate() {
-            for address in std::iter::once(&doc.path).chain(&doc.more().aliases) {
+            for address in
+                std::iter::once(&*doc.path).chain(doc.more().aliases.iter().map(String::as_str))
+            {
                 m.by_address.entry(address_key(address)).or_insert(i);
             }
             // A post's slug, and the last segment of its old addresses: an imported
@@ -422,7 +424,7 @@ impl Matcher {
             // to be another post's whose slug is `x`.
             let old_names = doc.more().aliases.iter().filter_map(|a| last_segment(a));
             let mut names: HashSet<String> = old_names.collect();
-            names.insert(doc.slug.clone());
+            names.insert(doc.slug.to_string());
             for name in names {
                 m.by_slug
                     .entry(name)

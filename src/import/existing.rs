@@ -33,7 +33,7 @@ impl Existing {
         for source in &inventory.sources {
             match content::load_document(root, source, permalinks) {
                 Ok(doc) => {
-                    existing.addresses.insert(doc.path.clone());
+                    existing.addresses.insert(doc.path.to_string());
                     existing
                         .addresses
                         .extend(doc.more().aliases.iter().cloned());

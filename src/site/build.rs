@@ -513,7 +513,7 @@ fn outline(
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
             let mut doc = doc;
-            doc.body = String::new();
+            doc.body = Box::default();
             site::entry_of(doc, Thread::default(), source.thread.is_some())
         }
         _ => site::load_entry(root, source, config).map(slim)?,
@@ -525,7 +525,7 @@ fn outline(
 
 /// `entry` without its body and its comments.
 fn slim(mut entry: Entry) -> Entry {
-    entry.doc.body = String::new();
+    entry.doc.body = Box::default();
     entry.thread.comments = Vec::new();
     entry.set_tree(Tree::build(&entry.thread));
     entry

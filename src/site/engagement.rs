@@ -123,7 +123,7 @@ fn engagement_view(
                 .clone()
                 .unwrap_or_else(|| strings.text("anonymous").into()),
             by_author: comment.is_author(),
-            post_title: entry.doc.title.clone(),
+            post_title: entry.doc.title.to_string(),
             url: format!("{}#comment-{}", urls.path(&entry.doc.path), comment.id),
             date: comment.date.as_ref().map(|d| DateView::new(d, strings)),
             depth: entry.tree().depth[c],
@@ -142,7 +142,7 @@ fn engagement_view(
         .enumerate()
         .map(|(rank, p)| RankedPostView {
             rank: rank + 1,
-            title: entries[p].doc.title.clone(),
+            title: entries[p].doc.title.to_string(),
             url: urls.path(&entries[p].doc.path),
             engagement: EngagementView::new(entries[p].engagement(), strings),
             deepest: entries[p]

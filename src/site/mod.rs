@@ -424,7 +424,7 @@ pub(crate) fn load_entry_again(
         match same.then(|| content::body_of(&bytes, &source.path)) {
             Some(Some(body)) => {
                 let mut doc = known.doc.clone();
-                doc.body = body;
+                doc.body = body.into();
                 Ok(doc)
             }
             _ => document_of(bytes, source, config),
@@ -565,7 +565,7 @@ pub(crate) fn place_assets(site: &Site) -> Vec<(PathBuf, String)> {
         .posts
         .iter()
         .chain(&site.pages)
-        .filter_map(|e| Some((bundle_folder(&e.doc.source)?, e.doc.path.as_str())))
+        .filter_map(|e| Some((bundle_folder(&e.doc.source)?, &*e.doc.path)))
         .collect();
     site.assets
         .iter()

@@ -111,7 +111,7 @@ impl<'a> Pass<'a> {
         let strings = &*site.config.strings;
         let doc = &entry.doc;
         let link = |e: &Entry| LinkView {
-            title: e.doc.title.clone(),
+            title: e.doc.title.to_string(),
             url: urls.path(&e.doc.path),
         };
         let (newer, older) = self.neighbours(at);
@@ -125,7 +125,7 @@ impl<'a> Pass<'a> {
             .as_deref()
             .map(|s| renderer.markdown.render_document(s));
         let mut page = PageView {
-            title: doc.title.clone(),
+            title: doc.title.to_string(),
             url: urls.path(&doc.path),
             permalink: urls.permalink(&doc.path),
             date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
@@ -177,7 +177,7 @@ impl<'a> Pass<'a> {
                 .map(|&j| {
                     let other = &site.posts[j as usize].doc;
                     RelatedPostView {
-                        title: other.title.clone(),
+                        title: other.title.to_string(),
                         url: urls.path(&other.path),
                         date: other.date.as_ref().map(|d| DateView::new(d, strings)),
                     }
@@ -192,7 +192,7 @@ impl<'a> Pass<'a> {
         let template = doc.more().template.as_deref().unwrap_or(default_template);
         if !renderer.has_template(template) {
             return Err(Diagnostic::new(
-                Location::new(&doc.source, doc.lines.template.map(|l| l as usize)),
+                Location::new(&doc.source, doc.lines.template.map(|l| l.get() as usize)),
                 format!("template {template:?} does not exist"),
                 "create it in templates/, or remove the template: key",
             )
@@ -203,7 +203,7 @@ impl<'a> Pass<'a> {
         }
         let mut ctx =
             TemplateContext::new(&self.site_view, page.url.clone(), page.permalink.clone());
-        ctx.page_title = doc.title.clone();
+        ctx.page_title = doc.title.to_string();
         ctx.page = Some(&page);
         let html = renderer.render(template, &ctx)?;
         let summary = match page.summary {
@@ -227,7 +227,7 @@ impl<'a> Pass<'a> {
             self.urls.path(&doc.more().aliases[alias]),
             permalink.clone(),
         );
-        ctx.page_title = doc.title.clone();
+        ctx.page_title = doc.title.to_string();
         ctx.redirect_to = Some(permalink);
         self.renderer.render("alias.html", &ctx)
     }
@@ -237,7 +237,7 @@ impl<'a> Pass<'a> {
         let doc = &entry.doc;
         let strings = &*self.site.config.strings;
         PostSummaryView {
-            title: doc.title.clone(),
+            title: doc.title.to_string(),
             url: self.urls.path(&doc.path),
             permalink: self.urls.permalink(&doc.path),
             date: doc.date.as_ref().map(|d| DateView::new(d, strings)),
@@ -291,7 +291,7 @@ fn site_view(site: &Site, urls: &Urls) -> SiteView {
         .iter()
         .filter(|p| !p.doc.path.trim_end_matches('/').contains('/'))
         .map(|p| LinkView {
-            title: p.doc.title.clone(),
+            title: p.doc.title.to_string(),
             url: urls.path(&p.doc.path),
         })
         .collect();

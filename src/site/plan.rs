@@ -179,7 +179,7 @@ impl Plan<'_> {
             });
             for (n, alias) in doc.more().aliases.iter().enumerate() {
                 // An old address a permalink pattern gave back to the post itself.
-                if *alias == doc.path {
+                if **alias == *doc.path {
                     continue;
                 }
                 self.outputs.push(Output {

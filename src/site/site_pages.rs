@@ -230,12 +230,8 @@ impl Pass<'_> {
             urls::HOME.into(),
             site.posts.first().and_then(|p| p.doc.date),
         );
-        let entries = (site.posts.iter().chain(&site.pages)).map(|e| {
-            (
-                e.doc.path.as_str().into(),
-                e.doc.more().updated.or(e.doc.date),
-            )
-        });
+        let entries = (site.posts.iter().chain(&site.pages))
+            .map(|e| ((*e.doc.path).into(), e.doc.more().updated.or(e.doc.date)));
         let indexes = taxonomies().map(|(t, _)| (SitePage::TermIndex(*t).rel().into(), None));
         let engagement = (SitePage::Engagement.rel().into(), None);
         let terms = taxonomies().flat_map(|(taxonomy, terms)| {
