@@ -302,7 +302,7 @@ fn build_into(
             report.posts = site.posts.len();
             report.pages = site.pages.len();
             report.comments = (site.posts.iter().chain(&site.pages))
-                .map(|e| e.digest().comments)
+                .map(|e| e.digest().comments as usize)
                 .sum();
             report.files = outputs.len();
             return Ok(Outcome::Done(Box::new(Built {
@@ -375,7 +375,7 @@ fn build_into(
         .posts
         .iter()
         .chain(&site.pages)
-        .map(|e| e.digest().comments)
+        .map(|e| e.digest().comments as usize)
         .sum();
     report.files = outputs.len();
     // What the posts feed no longer shows is not kept.
@@ -468,7 +468,7 @@ impl Reading<'_> {
         let mut entry = match saved {
             Some((entry, body)) => {
                 if let Some(body) = body {
-                    unlocked_ref(&self.bodies).insert(source.path.clone().into(), body);
+                    unlocked_ref(&self.bodies).insert(body_key(&source.path), body);
                 }
                 entry
             }
@@ -537,7 +537,7 @@ type Conversation = Option<Box<site::Conversation>>;
 /// What rendering one post or page read whole leaves: its body (for a post) and its
 /// conversation. Boxed: these are held for every post at once.
 type EntryLeft = (
-    Option<Box<(std::ffi::OsString, Body)>>,
+    Option<Box<(Box<std::ffi::OsStr>, Body)>>,
     (EntryRef, Conversation),
 );
 
@@ -578,7 +578,7 @@ fn render_entries_read_whole(
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
                 EntryRef::Post(i) => Some(Box::new((
-                    entry.doc.source.clone().into_os_string(),
+                    body_key(&entry.doc.source),
                     Body::of(pass, &entry, made, i < in_feed, spill),
                 ))),
                 EntryRef::Page(_) => None,
@@ -802,7 +802,7 @@ pub(crate) struct Body {
     #[serde(with = "spill::text")]
     pub(crate) summary: Kept,
     /// Its body as HTML, when kept.
-    pub(crate) content: Option<String>,
+    pub(crate) content: Option<Box<str>>,
     /// Its entry in the search index (`Pass::search_entry`), made once: the index is
     /// written again on every update of a server that touches a post. A build keeps
     /// it in a spill until it writes the index.
@@ -831,7 +831,7 @@ impl Body {
         Body {
             search: Kept::new(search, spill),
             summary: Kept::new(summary, spill),
-            content: keep.then_some(content),
+            content: keep.then(|| content.into()),
         }
     }
 
@@ -844,7 +844,7 @@ impl Body {
                 Some(text) => text.into_owned(),
                 None => pass.search_entry(entry, &self.summary.read()?),
             };
-            self.search = Kept::Held(text);
+            self.search = Kept::Held(text.into());
         }
         Ok(())
     }
@@ -853,7 +853,12 @@ impl Body {
 /// The bodies of posts, by source file.
 /// Keyed by the bytes of the path: hashing a `Path` goes over its components, and
 /// the search index looks up every post's body on each update.
-pub(crate) type BodyStore = foldhash::HashMap<std::ffi::OsString, Body>;
+pub(crate) type BodyStore = foldhash::HashMap<Box<std::ffi::OsStr>, Body>;
+
+/// The key of the body of the post whose markdown file is `source`.
+pub(crate) fn body_key(source: &Path) -> Box<std::ffi::OsStr> {
+    source.as_os_str().into()
+}
 
 /// Bodies rendered in this pass, then those rendered before.
 pub(crate) struct Bodies<'a> {
@@ -928,7 +933,7 @@ pub(crate) fn render_plan(
             };
             let entry = pass.entry(at);
             let body = Body::of(pass, entry, made, keep_all || i < in_feed, None);
-            Ok(Some((entry.doc.source.clone().into_os_string(), body)))
+            Ok(Some((body_key(&entry.doc.source), body)))
         })
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;
@@ -1030,7 +1035,7 @@ mod tests {
                     summary,
                     ..Body::default()
                 };
-                (e.doc.source.clone().into_os_string(), body)
+                (body_key(&e.doc.source), body)
             })
             .collect();
         let bodies = Bodies {

@@ -570,7 +570,10 @@ fn newest_comments(site: &Site, entries: &[&Entry], totals: &Totals) -> Vec<(Dat
     let keep = site.config.feed_comments;
     let posts = totals.feed_posts(keep).map(|p| {
         let entry = entries[p];
-        debug_assert_eq!(entry.thread.comments.len(), entry.digest().comments);
+        debug_assert_eq!(
+            entry.thread.comments.len(),
+            entry.digest().comments as usize
+        );
         (p, &entry.thread, entry.doc.date)
     });
     conversations::newest_comments(keep, posts)
@@ -578,7 +581,7 @@ fn newest_comments(site: &Site, entries: &[&Entry], totals: &Totals) -> Vec<(Dat
 
 /// The site's comments by where they came from, for the Conversations page: none
 /// when every one was written on this site, where the split says nothing.
-fn source_counts(total: &BySource, strings: &Strings) -> Vec<SourceCountView> {
+fn source_counts(total: &BySource<usize>, strings: &Strings) -> Vec<SourceCountView> {
     if !total.any_fetched() {
         return Vec::new();
     }

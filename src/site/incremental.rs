@@ -17,7 +17,7 @@ use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
 use crate::site::build::{
-    self, build_keeping, render_plan, Body, BodyStore, BuildReport, Built, Rendered,
+    self, body_key, build_keeping, render_plan, Body, BodyStore, BuildReport, Built, Rendered,
 };
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
@@ -161,7 +161,7 @@ impl Incremental {
             .map(|e| (e.doc.source.as_os_str(), e))
             .collect();
         (self.bodies.par_iter_mut())
-            .filter_map(|(source, body)| Some((posts.get(source.as_os_str())?, body)))
+            .filter_map(|(source, body)| Some((posts.get(&**source)?, body)))
             .try_for_each(|(entry, body)| body.hold(&pass, entry))
     }
 
@@ -202,7 +202,7 @@ impl Incremental {
                 let (_, made) = pass.render_entry(EntryRef::Post(p))?;
                 let entry = &self.site.posts[p];
                 let body = Body::of(&pass, entry, made, true, None);
-                self.bodies.insert(entry.doc.source.clone().into(), body);
+                self.bodies.insert(body_key(&entry.doc.source), body);
             }
         }
         Ok(true)

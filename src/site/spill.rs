@@ -106,7 +106,8 @@ impl Spill {
 pub(crate) enum Kept {
     #[default]
     None,
-    Held(String),
+    /// Boxed, not a `String`: the enum then takes the room of `Spilled` alone.
+    Held(Box<str>),
     Spilled(Arc<Spill>, u64, u32),
 }
 
@@ -115,7 +116,7 @@ impl Kept {
     pub(crate) fn new(text: String, spill: Option<&Arc<Spill>>) -> Kept {
         match spill.map(|s| (s, s.push(&text))) {
             Some((spill, Ok((at, len)))) => Kept::Spilled(Arc::clone(spill), at, len),
-            _ => Kept::Held(text),
+            _ => Kept::Held(text.into()),
         }
     }
 
@@ -141,7 +142,7 @@ impl Kept {
     /// Held in memory from now on.
     pub(crate) fn hold(&mut self) -> Result<(), Lost> {
         if let Kept::Spilled(..) = self {
-            *self = Kept::Held(self.read()?.into_owned());
+            *self = Kept::Held(self.read()?.into());
         }
         Ok(())
     }
@@ -169,7 +170,7 @@ impl serde::Serialize for Kept {
 impl<'de> serde::Deserialize<'de> for Kept {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
-        Ok(text.map_or(Kept::None, Kept::Held))
+        Ok(text.map_or(Kept::None, |text: String| Kept::Held(text.into())))
     }
 }
 
@@ -224,7 +225,7 @@ pub(crate) mod text {
 
     pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Kept, D::Error> {
         let text: String = serde::Deserialize::deserialize(d)?;
-        Ok(Kept::Held(text))
+        Ok(Kept::Held(text.into()))
     }
 }
 

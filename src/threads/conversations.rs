@@ -48,7 +48,7 @@ pub struct Totals {
     by_newest: BTreeSet<(Reverse<Date>, u32)>,
     pub reader_comments: usize,
     pub answered: usize,
-    pub by_source: BySource,
+    pub by_source: BySource<usize>,
 }
 
 /// One post's share of the totals.

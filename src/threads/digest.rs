@@ -17,8 +17,8 @@ use crate::threads::{Role, Thread, Tree};
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(from = "Saved", into = "Saved")]
 pub struct Digest {
-    /// How many comments the thread has, of every kind.
-    pub comments: usize,
+    /// How many comments the thread has, of every kind (bounded far below `u32`).
+    pub comments: u32,
     /// The deepest comment, the first one in reading order at that depth.
     pub deepest: Option<u32>,
     /// Its named readers' comments and its authors' names (`Numbers`).
@@ -33,7 +33,7 @@ pub struct Digest {
 /// A digest as the build state saves it: its numbers one by one.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Saved {
-    comments: usize,
+    comments: u32,
     deepest: Option<u32>,
     /// Named readers' comments in reading order: which comment, its reader key
     /// (`metrics::reader_key`) and its author's name.
@@ -183,7 +183,7 @@ impl Digest {
             .collect();
         let authors: Vec<Name> = authors.iter().map(|a| names.number(a)).collect();
         Digest {
-            comments: comments.len(),
+            comments: u32::try_from(comments.len()).unwrap_or(u32::MAX),
             deepest,
             numbers: Numbers::of(&readers, &authors),
             newest,

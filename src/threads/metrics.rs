@@ -132,19 +132,20 @@ impl<'de> serde::Deserialize<'de> for Lists {
     }
 }
 
-/// Comments (mentions excluded) by the network they came through (`via:`).
+/// Comments (mentions excluded) by the network they came through (`via:`): a post's
+/// in 4-byte numbers (its thread is bounded far below them), the site's in `usize`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BySource {
-    pub mastodon: usize,
-    pub bluesky: usize,
-    pub webmention: usize,
+pub struct BySource<N = u32> {
+    pub mastodon: N,
+    pub bluesky: N,
+    pub webmention: N,
     /// Written on this site: imported, sent through a form, or by hand.
-    pub site: usize,
+    pub site: N,
 }
 
 impl BySource {
     fn of<'a>(comments: impl Iterator<Item = &'a Comment>) -> BySource {
-        let mut counts = BySource::default();
+        let mut counts = BySource::<usize>::default();
         for c in comments {
             match c.via.as_deref() {
                 Some("mastodon") => counts.mastodon += 1,
@@ -153,22 +154,29 @@ impl BySource {
                 _ => counts.site += 1,
             }
         }
-        counts
+        BySource {
+            mastodon: count(counts.mastodon),
+            bluesky: count(counts.bluesky),
+            webmention: count(counts.webmention),
+            site: count(counts.site),
+        }
     }
+}
 
-    pub fn add(&mut self, other: &BySource) {
-        self.mastodon += other.mastodon;
-        self.bluesky += other.bluesky;
-        self.webmention += other.webmention;
-        self.site += other.site;
+impl BySource<usize> {
+    pub fn add(&mut self, post: &BySource) {
+        self.mastodon += post.mastodon as usize;
+        self.bluesky += post.bluesky as usize;
+        self.webmention += post.webmention as usize;
+        self.site += post.site as usize;
     }
 
     /// Takes out what `add` put in.
-    pub fn sub(&mut self, other: &BySource) {
-        self.mastodon -= other.mastodon;
-        self.bluesky -= other.bluesky;
-        self.webmention -= other.webmention;
-        self.site -= other.site;
+    pub fn sub(&mut self, post: &BySource) {
+        self.mastodon -= post.mastodon as usize;
+        self.bluesky -= post.bluesky as usize;
+        self.webmention -= post.webmention as usize;
+        self.site -= post.site as usize;
     }
 
     /// Whether any came from elsewhere than this site.
