@@ -3,9 +3,9 @@
 //! the sink, which refuses paths outside the output.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -152,8 +152,7 @@ struct FirstRender {
     /// The outputs neither rendered now nor due: the published files.
     unchanged: Vec<bool>,
     rendered: usize,
-    bodies: BodyStore,
-    conversations: Vec<(EntryRef, Conversation)>,
+    left: Vec<(EntryRef, EntryLeft)>,
     /// Held in memory, to be published in place (`IN_PLACE_SHARE`).
     in_place: bool,
 }
@@ -178,15 +177,10 @@ fn build_into(
     let staged = Staged::new(out.target());
     // Sized for the posts and pages the state holds: grown under its lock, the map
     // kept the other threads waiting.
-    let records = saved.as_ref().map_or(0, state::Saved::records);
     let reading = Reading {
         options,
         root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
-        bodies: Mutex::new(HashMap::with_capacity_and_hasher(
-            records,
-            Default::default(),
-        )),
     };
     let read_outline =
         |root: &Path, source: &Source, config: &SiteConfig| reading.entry(root, source, config);
@@ -214,7 +208,6 @@ fn build_into(
     })?;
     let mut site = loaded?;
     let renderer = renderer?;
-    let reused = unlocked(reading.bodies);
     let output = options.output_dir();
     let statics = report.step("plan", || static_layers(&site.config, &output))?;
     // Weighed once, here (unless the state holds them), and kept for the updates of
@@ -237,10 +230,8 @@ fn build_into(
                 let Job::Entry(at) = output.job else {
                     return false;
                 };
-                let source = &pass.entry(at).doc.source;
                 let body_due = match at {
-                    EntryRef::Post(p) => reused
-                        .get(source.as_os_str())
+                    EntryRef::Post(p) => (pass.entry(at).body.as_ref())
                         .is_none_or(|b| p < in_feed && b.content.is_none()),
                     EntryRef::Page(_) => false,
                 };
@@ -271,7 +262,7 @@ fn build_into(
         // memory.
         let dir = (out.target().parent()).filter(|d| !d.as_os_str().is_empty());
         let spill = Spill::in_folder(dir.unwrap_or(Path::new("."))).ok();
-        let (bodies, conversations) =
+        let left =
             render_entries_read_whole(&pass, &plan, &|i| read_whole[i], sink, spill.as_ref())?;
         let rendered = read_whole.iter().filter(|r| **r).count();
         let unchanged = (fresh.iter().zip(&read_whole))
@@ -282,8 +273,7 @@ fn build_into(
             fresh,
             unchanged,
             rendered,
-            bodies,
-            conversations,
+            left,
             in_place,
         }))
     })?;
@@ -292,8 +282,7 @@ fn build_into(
         fresh,
         unchanged,
         rendered,
-        bodies,
-        conversations,
+        left,
         in_place,
     } = match first {
         FirstPass::Retry => return Ok(Outcome::Retry(out)),
@@ -310,7 +299,6 @@ fn build_into(
                 renderer,
                 statics,
                 outputs,
-                bodies: reused,
                 related,
                 quoted: Vec::new(),
             })));
@@ -321,16 +309,15 @@ fn build_into(
     // saved again as they were read. Without a state read, no record is kept, and a
     // set of every post held to the end was 2 % of a full build's peak.
     let mut touched: foldhash::HashSet<PathBuf> = foldhash::HashSet::default();
-    for (at, conversation) in conversations {
+    for (at, (body, conversation)) in left {
         let entry = site.entry_mut(at);
         if saved.is_some() {
             touched.insert(entry.doc.source.clone());
         }
         entry.set_conversation(conversation);
-    }
-    let mut bodies = bodies;
-    for (source, body) in reused {
-        bodies.entry(source).or_insert(body);
+        if body.is_some() {
+            entry.body = body;
+        }
     }
     let rest: Vec<bool> = (outputs.iter().zip(&fresh))
         .map(|(o, &fresh)| fresh && !matches!(o.job, Job::Entry(_)))
@@ -363,7 +350,7 @@ fn build_into(
             lists: pass.lists(),
         };
         let sink: &dyn Sink = if in_place { &staged } else { &out };
-        let rendered = render_plan(&pass, &plan, &|i| rest[i], &bodies, false, sink);
+        let rendered = render_plan(&pass, &plan, &|i| rest[i], false, sink);
         outputs = plan.outputs;
         rendered
     })?;
@@ -380,8 +367,8 @@ fn build_into(
     report.files = outputs.len();
     // What the posts feed no longer shows is not kept.
     let in_feed = feed_window(&site);
-    for post in &site.posts[in_feed..] {
-        if let Some(body) = bodies.get_mut(post.doc.source.as_os_str()) {
+    for post in &mut site.posts[in_feed..] {
+        if let Some(body) = &mut post.body {
             if body.content.take().is_some() {
                 touched.insert(post.doc.source.clone());
             }
@@ -396,7 +383,7 @@ fn build_into(
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
         let entries = (site.posts.iter())
-            .map(|e| (e, bodies.get(e.doc.source.as_os_str())))
+            .map(|e| (e, e.body.as_ref()))
             .chain(site.pages.iter().map(|e| (e, None)))
             .collect();
         let to_save = state::ToSave {
@@ -432,7 +419,6 @@ fn build_into(
         renderer,
         statics,
         outputs,
-        bodies,
         related,
         quoted,
     })))
@@ -445,8 +431,6 @@ struct Reading<'a> {
     /// The site's folder, its sources fingerprinted from it.
     root: state::Folder,
     saved: Option<&'a state::Saved>,
-    /// What lists show of each post the state held.
-    bodies: Mutex<BodyStore>,
 }
 
 impl Reading<'_> {
@@ -466,10 +450,8 @@ impl Reading<'_> {
         };
         let held = saved.is_some();
         let mut entry = match saved {
-            Some((entry, body)) => {
-                if let Some(body) = body {
-                    unlocked_ref(&self.bodies).insert(body_key(&source.path), body);
-                }
+            Some((mut entry, body)) => {
+                entry.body = body;
                 entry
             }
             None => outline(root, source, config, self.options, thread)?,
@@ -484,14 +466,6 @@ fn reused_entries(site: &Site) -> usize {
     (site.posts.iter().chain(&site.pages))
         .filter(|e| e.read_from_state())
         .count()
-}
-
-fn unlocked<T>(mutex: Mutex<T>) -> T {
-    mutex.into_inner().unwrap_or_else(|e| e.into_inner())
-}
-
-fn unlocked_ref<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A post or page without its body and thread: its front matter, which is all the
@@ -534,12 +508,9 @@ fn slim(mut entry: Entry) -> Entry {
 /// A rendered entry's conversation, on its way to the entry.
 type Conversation = Option<Box<site::Conversation>>;
 
-/// What rendering one post or page read whole leaves: its body (for a post) and its
-/// conversation. Boxed: these are held for every post at once.
-type EntryLeft = (
-    Option<Box<(Box<std::ffi::OsStr>, Body)>>,
-    (EntryRef, Conversation),
-);
+/// What rendering one post or page read whole leaves for its entry: its body (for a
+/// post) and its conversation.
+type EntryLeft = (Option<Body>, Conversation);
 
 /// Reads each post and page of `plan` that `wanted` selects (by index) whole, renders
 /// and writes its page (each post's search entry into `spill`, if there is one);
@@ -551,7 +522,7 @@ fn render_entries_read_whole(
     wanted: &(dyn Fn(usize) -> bool + Sync),
     sink: &dyn Sink,
     spill: Option<&Arc<Spill>>,
-) -> Result<(BodyStore, Vec<(EntryRef, Conversation)>)> {
+) -> Result<Vec<(EntryRef, EntryLeft)>> {
     let config = &pass.site.config;
     let in_feed = feed_window(pass.site);
     let entries: Vec<(&Output, EntryRef)> = plan
@@ -564,7 +535,7 @@ fn render_entries_read_whole(
             _ => None,
         })
         .collect();
-    let results: Vec<Result<EntryLeft>> = entries
+    let results: Vec<Result<(EntryRef, EntryLeft)>> = entries
         .par_iter()
         .map(|&(output, at)| {
             let outline = pass.entry(at);
@@ -577,26 +548,19 @@ fn render_entries_read_whole(
             let (html, made) = pass.render_entry_as(at, &entry)?;
             sink.write(&output.file, html.as_bytes())?;
             let body = match at {
-                EntryRef::Post(i) => Some(Box::new((
-                    body_key(&entry.doc.source),
-                    Body::of(pass, &entry, made, i < in_feed, spill),
-                ))),
+                EntryRef::Post(i) => Some(Body::of(pass, &entry, made, i < in_feed, spill)),
                 EntryRef::Page(_) => None,
             };
             let mut entry = entry;
-            Ok((body, (at, entry.take_conversation())))
+            Ok((at, (body, entry.take_conversation())))
         })
         .collect();
-    let mut bodies = BodyStore::with_capacity_and_hasher(results.len(), Default::default());
     let (mut problems, mut failed) = (Vec::new(), None);
     // Collected in place of the results: a second list beside them was the peak of a
     // big site's build.
-    let conversations: Vec<(EntryRef, Conversation)> = (results.into_iter())
+    let left: Vec<(EntryRef, EntryLeft)> = (results.into_iter())
         .filter_map(|result| match result {
-            Ok((body, conversation)) => {
-                bodies.extend(body.map(|body| *body));
-                Some(conversation)
-            }
+            Ok(left) => Some(left),
             Err(Error::Content(ds)) => {
                 problems.extend(ds);
                 None
@@ -611,7 +575,7 @@ fn render_entries_read_whole(
         return Err(other);
     }
     if problems.is_empty() {
-        Ok((bodies, conversations))
+        Ok(left)
     } else {
         problems.sort_by(|a, b| a.location.cmp(&b.location));
         Err(Error::Content(problems))
@@ -708,8 +672,6 @@ pub(crate) struct Built {
     pub(crate) statics: BTreeMap<String, StaticSource>,
     /// The plan's outputs.
     pub(crate) outputs: Vec<Output>,
-    /// The rendered body of every post.
-    pub(crate) bodies: BodyStore,
     /// The related posts the build weighed, for updates to reuse.
     pub(crate) related: KeptRelated,
     /// The comments whose text the build read again for the site-wide pages
@@ -744,14 +706,7 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
         OutputDir::create(&target, options.on_wait)
     })?;
     let rendered = report.step("render", || {
-        render_plan(
-            &pass,
-            &plan,
-            &|_| true,
-            &BodyStore::default(),
-            keep_all,
-            &out,
-        )
+        render_plan(&pass, &plan, &|_| true, keep_all, &out)
     })?;
     report.step("swap", || out.commit())?;
     report.posts = site.posts.len();
@@ -765,6 +720,8 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
     report.files = plan.outputs.len();
     let outputs = plan.outputs;
     drop(pass);
+    let mut site = site;
+    site.hold_bodies(rendered.bodies);
     Ok((
         report,
         Built {
@@ -772,7 +729,6 @@ fn build_with(options: &BuildOptions, keep_all: bool) -> Result<(BuildReport, Bu
             renderer,
             statics,
             outputs,
-            bodies: rendered.bodies,
             related,
             quoted: Vec::new(),
         },
@@ -790,7 +746,7 @@ pub fn render_site(
     let pass = Pass::new(site, renderer);
     let statics = static_layers(&site.config, output)?;
     let plan = plan::plan(&pass, &statics, &[])?;
-    render_plan(&pass, &plan, &|_| true, &BodyStore::default(), false, sink)?;
+    render_plan(&pass, &plan, &|_| true, false, sink)?;
     Ok(plan.outputs.len())
 }
 
@@ -850,9 +806,9 @@ impl Body {
     }
 }
 
-/// The bodies of posts, by source file.
-/// Keyed by the bytes of the path: hashing a `Path` goes over its components, and
-/// the search index looks up every post's body on each update.
+/// The bodies of the posts a pass rendered, by source file, until they are handed to
+/// their entries (`Site::hold_bodies`). Keyed by the bytes of the path: hashing a
+/// `Path` goes over its components.
 pub(crate) type BodyStore = foldhash::HashMap<Box<std::ffi::OsStr>, Body>;
 
 /// The key of the body of the post whose markdown file is `source`.
@@ -860,30 +816,34 @@ pub(crate) fn body_key(source: &Path) -> Box<std::ffi::OsStr> {
     source.as_os_str().into()
 }
 
-/// Bodies rendered in this pass, then those rendered before.
+/// Bodies rendered in this pass, then those the entries hold.
 pub(crate) struct Bodies<'a> {
     now: &'a BodyStore,
-    before: &'a BodyStore,
 }
 
 impl Bodies<'_> {
-    fn get(&self, entry: &Entry) -> Option<&Body> {
-        let source = entry.doc.source.as_os_str();
-        self.now.get(source).or_else(|| self.before.get(source))
+    fn get<'s>(&'s self, entry: &'s Entry) -> Option<&'s Body> {
+        match self.now.is_empty() {
+            true => entry.body.as_ref(),
+            false => (self.now.get(entry.doc.source.as_os_str())).or(entry.body.as_ref()),
+        }
     }
 
     /// What lists show of `entry`; an error when its spill cannot be read.
-    pub(crate) fn summary(&self, entry: &Entry) -> std::result::Result<Cow<'_, str>, Lost> {
+    pub(crate) fn summary<'s>(
+        &'s self,
+        entry: &'s Entry,
+    ) -> std::result::Result<Cow<'s, str>, Lost> {
         self.get(entry)
             .map_or(Ok(Cow::Borrowed("")), |b| b.summary.read())
     }
 
     /// Its search index entry, when kept.
-    pub(crate) fn search(&self, entry: &Entry) -> Option<Cow<'_, str>> {
+    pub(crate) fn search<'s>(&'s self, entry: &'s Entry) -> Option<Cow<'s, str>> {
         self.get(entry).and_then(|b| b.search.text())
     }
 
-    pub(crate) fn content(&self, entry: &Entry) -> &str {
+    pub(crate) fn content<'s>(&'s self, entry: &'s Entry) -> &'s str {
         self.get(entry)
             .and_then(|b| b.content.as_deref())
             .unwrap_or("")
@@ -901,7 +861,7 @@ pub(crate) struct Rendered {
 }
 
 /// Renders the outputs of `plan` that `wanted` selects (by their index) into `sink`.
-/// Lists and feeds take the bodies of posts not rendered now from `before`. A post's
+/// Lists and feeds take the bodies of posts not rendered now from their entries. A post's
 /// whole body is kept with `keep_all`, otherwise only if the posts feed shows it (a
 /// body is as large as its page, and a big blog's bodies held to the end were a third
 /// of its build's memory).
@@ -909,7 +869,6 @@ pub(crate) fn render_plan(
     pass: &Pass<'_>,
     plan: &Plan<'_>,
     wanted: &(dyn Fn(usize) -> bool + Sync),
-    before: &BodyStore,
     keep_all: bool,
     sink: &dyn Sink,
 ) -> Result<Rendered> {
@@ -937,10 +896,7 @@ pub(crate) fn render_plan(
         })
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;
-    let lookup = Bodies {
-        now: &bodies,
-        before,
-    };
+    let lookup = Bodies { now: &bodies };
     rest.par_iter()
         .try_for_each(|output| render_output(pass, plan, output, &lookup, sink))?;
     Ok(Rendered {
@@ -1038,10 +994,7 @@ mod tests {
                 (body_key(&e.doc.source), body)
             })
             .collect();
-        let bodies = Bodies {
-            now: &lost,
-            before: &BodyStore::default(),
-        };
+        let bodies = Bodies { now: &lost };
         let sink = MemorySink::default();
         for rel in ["index.html", "tags/t/atom.xml", "search/index.json"] {
             let output = plan.outputs.iter().find(|o| o.file == rel).unwrap();

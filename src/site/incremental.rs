@@ -16,9 +16,7 @@ use rayon::prelude::*;
 use crate::content::{self, Kind, Source, THREAD_SUFFIX};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::render::Renderer;
-use crate::site::build::{
-    self, body_key, build_keeping, render_plan, Body, BodyStore, BuildReport, Built, Rendered,
-};
+use crate::site::build::{self, build_keeping, render_plan, Body, BuildReport, Built, Rendered};
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
 use crate::site::plan::{self, Job, Output, Plan};
@@ -38,7 +36,6 @@ pub struct Incremental {
     statics: BTreeMap<String, StaticSource>,
     /// The outputs of the plan last published.
     outputs: Vec<Output>,
-    bodies: BodyStore,
     related: KeptRelated,
     /// The site-wide conversation figures of `site`.
     totals: Totals,
@@ -130,7 +127,6 @@ impl Incremental {
             renderer,
             statics,
             outputs,
-            bodies,
             related,
             quoted,
         } = built;
@@ -141,7 +137,6 @@ impl Incremental {
             renderer,
             statics,
             outputs,
-            bodies,
             related,
             dirty: false,
             outlines,
@@ -156,13 +151,18 @@ impl Incremental {
     /// keeps them in a spill, and an update that touches a post writes lists and the
     /// index again.
     fn hold_bodies(&mut self) -> std::result::Result<(), Lost> {
-        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
-        let posts: foldhash::HashMap<&std::ffi::OsStr, &Entry> = (pass.site.posts.iter())
-            .map(|e| (e.doc.source.as_os_str(), e))
+        // Taken out while a pass reads the site, then handed back.
+        let mut bodies: Vec<(usize, Body)> = (self.site.posts.iter_mut().enumerate())
+            .filter_map(|(p, e)| Some((p, e.body.take()?)))
             .collect();
-        (self.bodies.par_iter_mut())
-            .filter_map(|(source, body)| Some((posts.get(&**source)?, body)))
-            .try_for_each(|(entry, body)| body.hold(&pass, entry))
+        let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+        let held = (bodies.par_iter_mut())
+            .try_for_each(|(p, body)| body.hold(&pass, &pass.site.posts[*p]));
+        drop(pass);
+        for (p, body) in bodies {
+            self.site.posts[p].body = Some(body);
+        }
+        held
     }
 
     /// Before an update publishes its plan: reads whole the outlines `due` and renders
@@ -194,15 +194,19 @@ impl Incremental {
             let entry = self.site.entry_mut(at);
             self.outlines.remove(&entry.doc.source);
             whole.revision = entry.revision;
+            whole.body = entry.body.take();
             *entry = whole;
         }
         if !feed_due.is_empty() {
             let pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
+            let mut bodies = Vec::with_capacity(feed_due.len());
             for p in feed_due {
                 let (_, made) = pass.render_entry(EntryRef::Post(p))?;
-                let entry = &self.site.posts[p];
-                let body = Body::of(&pass, entry, made, true, None);
-                self.bodies.insert(body_key(&entry.doc.source), body);
+                bodies.push((p, Body::of(&pass, &pass.site.posts[p], made, true, None)));
+            }
+            drop(pass);
+            for (p, body) in bodies {
+                self.site.posts[p].body = Some(body);
             }
         }
         Ok(true)
@@ -217,10 +221,7 @@ impl Incremental {
         // changed ones too: a changed post whose page is not rendered again keeps its
         // body as it was.
         let mut feed_due: Vec<usize> = (0..build::feed_window(site))
-            .filter(|&p| {
-                let source = site.posts[p].doc.source.as_os_str();
-                (self.bodies.get(source)).is_none_or(|b| b.content.is_none())
-            })
+            .filter(|&p| (site.posts[p].body.as_ref()).is_none_or(|b| b.content.is_none()))
             .collect();
         if self.outlines.is_empty() && feed_due.is_empty() {
             return (due, feed_due);
@@ -461,7 +462,11 @@ impl Incremental {
             let source = entry.doc.source.as_os_str();
             let at = list.iter().position(|e| e.doc.source.as_os_str() == source);
             match at.filter(|&i| stays_at(list, i, &entry, change)) {
-                Some(i) => removed.push(std::mem::replace(&mut list[i], entry)),
+                Some(i) => {
+                    let mut entry = entry;
+                    entry.keep_body_of(&list[i]);
+                    removed.push(std::mem::replace(&mut list[i], entry))
+                }
                 None => moved.push(entry),
             }
         }
@@ -477,6 +482,12 @@ impl Incremental {
             };
             while let Some(i) = list.iter().rposition(taken_out) {
                 removed.push(list.remove(i));
+            }
+        }
+        for entry in &mut moved {
+            let source = entry.doc.source.as_os_str();
+            if let Some(old) = removed.iter().find(|e| e.doc.source.as_os_str() == source) {
+                entry.keep_body_of(old);
             }
         }
         self.insert(moved);
@@ -591,18 +602,7 @@ impl Incremental {
             }
         };
         self.outputs = outputs;
-        // A changed post whose page was not rendered again (its files unchanged, or a
-        // change reported for a thread file that is not there) keeps its body.
-        let posts: HashSet<&std::ffi::OsStr> = (self.site.posts.iter())
-            .filter(|e| change.has(e))
-            .map(|e| e.doc.source.as_os_str())
-            .collect();
-        for source in &change.sources {
-            if !posts.contains(source.as_os_str()) {
-                self.bodies.remove(source.as_os_str());
-            }
-        }
-        self.bodies.extend(rendered.bodies);
+        self.site.hold_bodies(rendered.bodies);
         Ok(update)
     }
 
@@ -617,7 +617,7 @@ impl Incremental {
         gone: &[String],
     ) -> Result<Result<(Rendered, Update)>> {
         let staged = Staged::new(&self.options.output_dir());
-        let rendered = render_plan(pass, plan, &|i| changed[i], &self.bodies, true, &staged)?;
+        let rendered = render_plan(pass, plan, &|i| changed[i], true, &staged)?;
         let update = Update::Partial {
             entries: rendered.entries,
             files: rendered.files + gone.len(),

@@ -95,6 +95,11 @@ pub struct Entry {
     /// of a big site's build.
     #[serde(skip)]
     pub(crate) prints: Option<(state::SourcePrints, bool)>,
+    /// What lists, feeds and the search index show of a post, once its page was
+    /// rendered (`None` for a page). Held here, not in a map by source beside the
+    /// entries: the map and its keys were a twelfth of a big site's build.
+    #[serde(skip)]
+    pub(crate) body: Option<build::Body>,
 }
 
 /// What an update compares to tell which outputs an edit changed. `doc` and
@@ -135,6 +140,15 @@ impl Conversation {
 }
 
 impl Entry {
+    /// A new reading of the post `old` keeps its body until its page is rendered
+    /// again: an edit that leaves the page as it was (a file saved unchanged) does not
+    /// render it, and lists still show it.
+    pub(crate) fn keep_body_of(&mut self, old: &Entry) {
+        if self.doc.kind == Kind::Post {
+            self.body.clone_from(&old.body);
+        }
+    }
+
     /// Its conversation's figures.
     pub fn engagement(&self) -> &Engagement {
         &self.conversation().engagement
@@ -226,6 +240,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// Hands each post of `bodies` (rendered by a pass over this site) its body.
+    pub(crate) fn hold_bodies(&mut self, mut bodies: build::BodyStore) {
+        for post in &mut self.posts {
+            if bodies.is_empty() {
+                return;
+            }
+            if let Some(body) = bodies.remove(post.doc.source.as_os_str()) {
+                post.body = Some(body);
+            }
+        }
+    }
+
     /// The post or page numbered `p` among the posts then the pages: the numbering
     /// of the site-wide totals.
     pub(crate) fn entry_ref(&self, p: usize) -> EntryRef {
@@ -489,6 +515,7 @@ pub(crate) fn entry_of(doc: Document, thread: Thread, threaded: bool) -> Entry {
         conversation: Conversation { engagement, digest }.held(),
         revision: Revision::fresh(&doc),
         prints: None,
+        body: None,
         doc,
         thread,
         threaded,

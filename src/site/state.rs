@@ -537,11 +537,6 @@ impl Saved {
             .unwrap_or_default()
     }
 
-    /// How many posts and pages it holds.
-    pub(crate) fn records(&self) -> usize {
-        self.records.len()
-    }
-
     /// How many files the build that saved it wrote.
     pub(crate) fn outputs(&self) -> usize {
         self.outputs.len()
