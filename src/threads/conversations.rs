@@ -41,8 +41,9 @@ pub struct Totals {
     /// Dated reader comments and how many the author answered, by month
     /// (`metrics::month_of`); months without any are left out.
     months: BTreeMap<i32, (usize, usize)>,
-    /// The times to a first author reply, sorted.
-    reply_times: Vec<Duration>,
+    /// The times to a first author reply, sorted, in nanoseconds (`reply_nanos`):
+    /// half the room of a `Duration`, and one for every answered comment of the site.
+    reply_times: Vec<i64>,
     /// Posts whose thread has a comment a comments feed may show, by the date of the
     /// newest one: the feed's comments come from the first few.
     by_newest: BTreeSet<(Reverse<Date>, u32)>,
@@ -74,6 +75,17 @@ type RankKey = (
 /// held in memory has that many posts.
 fn narrow(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A reply time as the totals hold it: nanoseconds, exact up to 292 years either way
+/// (a reply dated before its comment is a negative time); a longer one, of dates far
+/// apart on purpose, counts as that.
+fn reply_nanos(time: Duration) -> i64 {
+    match time.num_nanoseconds() {
+        Some(nanos) => nanos,
+        None if time < Duration::zero() => i64::MIN,
+        None => i64::MAX,
+    }
 }
 
 /// Most posts joined first, then most comments, then by name (ignoring case), then
@@ -153,7 +165,7 @@ impl Totals {
             totals.count(p, *share, true);
             // Sorted once below: kept sorted one by one, a site's reply times were
             // moved about for every post (a quarter of a second at 50,000 posts).
-            (totals.reply_times).extend(share.engagement.reply_times());
+            (totals.reply_times).extend(share.engagement.reply_times().map(reply_nanos));
             on_post.clear();
             for reader in share.digest.readers() {
                 let entry = totals.readers.entry(reader.key.into()).or_default();
@@ -275,8 +287,8 @@ impl Totals {
     /// Takes `old`'s reply times out of the sorted list and puts `new`'s in: those
     /// of both are left where they are (the list holds every reply time of the site).
     fn replace_reply_times(&mut self, old: &Engagement, new: &Engagement) {
-        let mut gone: Vec<Duration> = old.reply_times().collect();
-        let mut added: Vec<Duration> = new.reply_times().collect();
+        let mut gone: Vec<i64> = old.reply_times().map(reply_nanos).collect();
+        let mut added: Vec<i64> = new.reply_times().map(reply_nanos).collect();
         gone.sort_unstable();
         added.sort_unstable();
         let (mut i, mut j) = (0, 0);
@@ -399,7 +411,15 @@ impl Totals {
     /// Median, over the whole site, of the time from a reader comment to its first
     /// direct author reply (dated pairs only).
     pub fn median_reply_time(&self) -> Option<Duration> {
-        median(&self.reply_times)
+        // The middle one or two, whose median is the median of them all.
+        let (times, mid) = (&self.reply_times, self.reply_times.len() / 2);
+        let middle = match times.len() % 2 {
+            _ if times.is_empty() => return None,
+            1 => &times[mid..=mid],
+            _ => &times[mid - 1..=mid],
+        };
+        let middle = middle.iter().map(|&n| Duration::nanoseconds(n));
+        median(&middle.collect::<Vec<_>>())
     }
 
     /// The posts the `keep` newest comments a comments feed may show are on: the
@@ -709,6 +729,23 @@ mod tests {
             [("2015-01", 1, 1), ("2015-02", 0, 0), ("2015-03", 1, 0)]
         );
         assert_eq!(totals(&posts).median_reply_time(), Some(Duration::days(1)));
+    }
+
+    #[test]
+    fn the_site_median_of_reply_times_kept_in_nanoseconds_is_that_of_the_durations() {
+        let seconds: [&[i64]; 5] = [&[], &[7], &[-3, 5], &[1, 2, 4, 9], &[-9, -1, 0, 3, 3]];
+        for list in seconds {
+            let durations: Vec<Duration> = (list.iter())
+                .map(|&s| Duration::seconds(s) + Duration::nanoseconds(1))
+                .collect();
+            let totals = Totals {
+                reply_times: durations.iter().map(|&d| reply_nanos(d)).collect(),
+                ..Totals::default()
+            };
+            assert_eq!(totals.median_reply_time(), median(&durations), "{list:?}");
+        }
+        assert_eq!(reply_nanos(Duration::MAX), i64::MAX);
+        assert_eq!(reply_nanos(Duration::MIN), i64::MIN);
     }
 
     #[test]
