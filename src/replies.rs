@@ -71,7 +71,7 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
     let site = site::load(&options)?;
     let mut entries = conversations(&site);
     if let Some(slug) = post {
-        entries.retain(|e| &*e.doc.slug == slug);
+        entries.retain(|e| e.doc.slug() == slug);
         if entries.is_empty() {
             return Err(Diagnostic::new(
                 Location::new(std::path::Path::new("--post"), None),
@@ -86,7 +86,7 @@ pub fn awaiting(root: &std::path::Path, post: Option<&str>) -> Result<Awaiting> 
     let markdown = Markdown::new(&site.config.base_path);
     let sanitizer = Sanitizer::default();
     let waiting = |entry: &Entry, comment: &Comment| Waiting {
-        post: entry.doc.slug.to_string(),
+        post: entry.doc.slug().into_owned(),
         title: entry.doc.title.to_string(),
         id: comment.id.clone(),
         author: comment.author.clone().unwrap_or_else(|| ANONYMOUS.into()),

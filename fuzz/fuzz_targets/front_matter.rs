@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         match parse_document(text, &source) {
             Err(ds) => assert_located(&ds, text),
             Ok(doc) => {
-                assert_segment(&doc.slug, "slug");
+                assert_segment(&doc.slug(), "slug");
                 assert_relative_path(&doc.path, "document path");
                 for alias in &doc.more().aliases {
                     assert_relative_path(alias, "alias");

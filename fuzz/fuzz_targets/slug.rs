@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     match parse_document(&doc, &post) {
         Err(ds) => assert_located(&ds, &doc),
         Ok(d) => {
-            assert_segment(&d.slug, "front matter slug");
+            assert_segment(&d.slug(), "front matter slug");
             assert_relative_path(&d.path, "post path");
             for alias in &d.more().aliases {
                 assert_relative_path(alias, "alias");

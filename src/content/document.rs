@@ -25,7 +25,9 @@ pub struct Document {
     pub kind: Kind,
     /// The markdown file, relative to the site root.
     pub source: PathBuf,
-    pub slug: Box<str>,
+    /// The `slug:` key; `None` for the slug of the file's name (`slug`), which only
+    /// the address was made of and is not held for every post.
+    slug: Option<Box<str>>,
     /// Where it is published, relative to the site's base path: `posts/hello/`.
     pub path: Box<str>,
     pub title: Box<str>,
@@ -102,6 +104,14 @@ impl Lines {
 const MORE_MARKER: &str = "<!-- more -->";
 
 impl Document {
+    /// Its slug: the `slug:` key, or made from its file's name.
+    pub fn slug(&self) -> std::borrow::Cow<'_, str> {
+        match &self.slug {
+            Some(slug) => std::borrow::Cow::Borrowed(slug),
+            None => std::borrow::Cow::Owned(slug_from_path(&self.source)),
+        }
+    }
+
     /// What its front matter sets that most posts leave out.
     pub fn more(&self) -> &More {
         static NONE: std::sync::OnceLock<More> = std::sync::OnceLock::new();
@@ -217,6 +227,7 @@ pub(super) fn parse_document_with(
         }),
         None => slug_from_path(path),
     };
+    let set_slug = fm.slug.is_some();
     if let Some(msg) = long_address(&slug) {
         let (location, what) = match fm.slug {
             Some(_) => (at("slug"), "slug"),
@@ -366,7 +377,7 @@ pub(super) fn parse_document_with(
     Ok(Document {
         kind: source.kind,
         source: source.path.clone(),
-        slug: slug.into(),
+        slug: set_slug.then(|| slug.into()),
         path: path_out.into(),
         title: title.into(),
         date,
@@ -601,7 +612,7 @@ mod tests {
         assert_eq!(&*doc.path, "posts/hello-world/");
         let doc =
             parse_document("---\ntitle: x\n---\n", &post("content/posts/trip/index.md")).unwrap();
-        assert_eq!(&*doc.slug, "trip");
+        assert_eq!(doc.slug(), "trip");
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         let Ok(doc) = content::load_document(root, source, &config.permalinks) else {
             continue;
         };
-        slugs.push(doc.slug.clone());
-        if only.is_some_and(|slug| slug != &*doc.slug) {
+        slugs.push(doc.slug().into_owned());
+        if only.is_some_and(|slug| slug != doc.slug()) {
             continue;
         }
         let url = format!("{}{}", config.base_url, doc.path);
@@ -88,7 +88,7 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         };
         let rel = doc.source.strip_prefix("content").unwrap_or(&doc.source);
         posts.push(Post {
-            slug: doc.slug.to_string(),
+            slug: doc.slug().into_owned(),
             rel: rel.to_string_lossy().replace('\\', "/"),
             addresses,
             targets,
@@ -98,7 +98,7 @@ pub(crate) fn load(root: &Path, config: &SiteConfig, only: Option<&str>) -> Resu
         });
     }
     if let Some(slug) = only.filter(|_| posts.is_empty()) {
-        let candidates: Vec<&str> = slugs.iter().map(|s| &**s).collect();
+        let candidates: Vec<&str> = slugs.iter().map(String::as_str).collect();
         let help = match explain::did_you_mean(slug, &candidates) {
             Some(close) => format!("did you mean --post {close}?"),
             None => {

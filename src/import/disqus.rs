@@ -424,7 +424,7 @@ impl Matcher {
             // to be another post's whose slug is `x`.
             let old_names = doc.more().aliases.iter().filter_map(|a| last_segment(a));
             let mut names: HashSet<String> = old_names.collect();
-            names.insert(doc.slug.to_string());
+            names.insert(doc.slug().into_owned());
             for name in names {
                 m.by_slug
                     .entry(name)

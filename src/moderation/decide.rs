@@ -56,7 +56,7 @@ pub fn decide(
     let slug_of = |source: &content::Source| {
         content::load_document(root, source, &config.permalinks)
             .ok()
-            .map(|d| d.slug)
+            .map(|d| d.slug().into_owned())
     };
     let mut files = Vec::new();
     let mut unreadable: Vec<PathBuf> = Vec::new();
