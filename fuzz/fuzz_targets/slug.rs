@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
             };
             match parse_document("---\ntitle: t\n---\n", &page) {
                 Ok(d) => {
-                    assert_segment(&d.slug, "page slug");
+                    assert_segment(&d.slug(), "page slug");
                     assert_relative_path(&d.path, "page path");
                 }
                 // An address too long (a folder, or all of it) is the one problem
