@@ -251,7 +251,7 @@ fn build_into(
         if saved.is_some() && !in_place {
             let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
                 .filter(|&(i, _)| !fresh[i] && !read_whole[i])
-                .map(|(_, o)| o.file.as_str())
+                .map(|(_, o)| &*o.file)
                 .collect();
             if !out.link_published(&unchanged)? {
                 return Ok(FirstPass::Retry);
@@ -402,7 +402,7 @@ fn build_into(
     };
 
     if in_place {
-        let planned: foldhash::HashSet<&str> = outputs.iter().map(|o| o.file.as_str()).collect();
+        let planned: foldhash::HashSet<&str> = outputs.iter().map(|o| &*o.file).collect();
         let gone: Vec<&str> = (saved.iter().flat_map(state::Saved::files))
             .filter(|f| !planned.contains(f))
             .collect();
@@ -922,7 +922,7 @@ fn render_output(
         Job::List { list, page } => {
             let posts = &pass.site.posts;
             let summary = |i: usize| {
-                (bodies.summary(&posts[i])).map_err(|lost| lost.of(Path::new(&output.file)))
+                (bodies.summary(&posts[i])).map_err(|lost| lost.of(Path::new(&*output.file)))
             };
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
@@ -941,7 +941,7 @@ fn render_output(
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
         Job::ListFeed { list, format } => {
             (pass.render_list_feed(&plan.lists[*list], *format, bodies))
-                .map_err(|lost| lost.of(Path::new(&output.file)))?
+                .map_err(|lost| lost.of(Path::new(&*output.file)))?
         }
     };
     sink.write(&output.file, html.as_bytes())
@@ -997,7 +997,7 @@ mod tests {
         let bodies = Bodies { now: &lost };
         let sink = MemorySink::default();
         for rel in ["index.html", "tags/t/atom.xml", "search/index.json"] {
-            let output = plan.outputs.iter().find(|o| o.file == rel).unwrap();
+            let output = plan.outputs.iter().find(|o| &*o.file == rel).unwrap();
             let error = render_output(&pass, &plan, output, &bodies, &sink).unwrap_err();
             let error = error.to_string();
             let said = format!(

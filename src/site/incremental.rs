@@ -652,15 +652,15 @@ fn compare<'a>(old: &'a [Output], new: &[Output]) -> (Vec<bool>, Vec<&'a str>) {
         let changed = old.iter().zip(new).map(|(a, b)| a.inputs != b.inputs);
         return (changed.collect(), Vec::new());
     }
-    let before: HashMap<&str, u64> = old.iter().map(|o| (o.file.as_str(), o.inputs)).collect();
+    let before: HashMap<&str, u64> = old.iter().map(|o| (&*o.file, o.inputs)).collect();
     let changed = new
         .iter()
-        .map(|o| before.get(o.file.as_str()) != Some(&o.inputs))
+        .map(|o| before.get(&*o.file) != Some(&o.inputs))
         .collect();
-    let now: HashSet<&str> = new.iter().map(|o| o.file.as_str()).collect();
+    let now: HashSet<&str> = new.iter().map(|o| &*o.file).collect();
     let gone = old
         .iter()
-        .map(|o| o.file.as_str())
+        .map(|o| &*o.file)
         .filter(|f| !now.contains(f))
         .collect();
     (changed, gone)

@@ -29,7 +29,7 @@ pub(crate) struct Plan<'p> {
 #[derive(Debug, Clone)]
 pub(crate) struct Output {
     /// Where it is written, relative to the output folder: `posts/x/index.html`.
-    pub(crate) file: String,
+    pub(crate) file: Box<str>,
     pub(crate) job: Job,
     /// A digest of everything the file is made from but source files: two plans of
     /// one site whose outputs at a path have the same digest write the same bytes
@@ -61,14 +61,18 @@ pub(crate) enum Job {
     Site(SitePage),
     /// The `n`-th (1-based) file of a sitemap too large for one.
     SitemapPart(usize),
-    Static(StaticSource),
+    /// Boxed: the largest of the jobs, and the fewest.
+    Static(Box<StaticSource>),
 }
 
 impl Job {
     /// The file copied as it is, whose changes no digest sees.
     pub(crate) fn source_file(&self) -> Option<&Path> {
         match self {
-            Job::Static(StaticSource::File(path)) => Some(path),
+            Job::Static(source) => match &**source {
+                StaticSource::File(path) => Some(path),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -109,7 +113,7 @@ pub(crate) fn plan<'p>(
     plan.add_lists(pass, &digests);
     plan.outputs
         .extend(site_pages.into_iter().map(|page| Output {
-            file: index_file(page.rel()),
+            file: index_file(page.rel()).into(),
             job: Job::Site(page),
             inputs: digests.site_page(pass, page),
         }));
@@ -157,8 +161,8 @@ impl Plan<'_> {
                 StaticSource::File(path) => (&file, path).hash(h),
             });
             Output {
-                file,
-                job: Job::Static(source),
+                file: file.into(),
+                job: Job::Static(Box::new(source)),
                 inputs,
             }
         }));
@@ -173,7 +177,7 @@ impl Plan<'_> {
         for at in entries {
             let doc = &pass.entry(at).doc;
             self.outputs.push(Output {
-                file: index_file(&doc.path),
+                file: index_file(&doc.path).into(),
                 job: Job::Entry(at),
                 inputs: digests.entry(pass, at),
             });
@@ -183,7 +187,7 @@ impl Plan<'_> {
                     continue;
                 }
                 self.outputs.push(Output {
-                    file: index_file(alias),
+                    file: index_file(alias).into(),
                     job: Job::Alias(at, n),
                     inputs: digest(|h| (&doc.title, &doc.path, digests.navigation).hash(h)),
                 });
@@ -199,7 +203,7 @@ impl Plan<'_> {
         }
         let inputs = digests.site_page(pass, SitePage::Sitemap);
         self.outputs.extend((1..=parts).map(|n| Output {
-            file: urls::sitemap_part(n),
+            file: urls::sitemap_part(n).into(),
             job: Job::SitemapPart(n),
             inputs: digest(|h| (inputs, n).hash(h)),
         }));
@@ -222,7 +226,7 @@ impl Plan<'_> {
             let old = crate::content::slugify(&tag.name);
             if old != tag.slug && !tags.contains_key(&old) && former.insert(old.clone()) {
                 self.outputs.push(Output {
-                    file: index_file(&urls::term(Taxonomy::Tags, &old)),
+                    file: index_file(&urls::term(Taxonomy::Tags, &old)).into(),
                     job: Job::TagAlias { list: l },
                     inputs: digest(|h| (&list.first, &tag.name, digests.navigation).hash(h)),
                 });
@@ -232,7 +236,7 @@ impl Plan<'_> {
             let total = list.page_count(per_page);
             for n in 1..=total {
                 self.outputs.push(Output {
-                    file: index_file(&paginated(&list.first, n)),
+                    file: index_file(&paginated(&list.first, n)).into(),
                     job: Job::List { list: l, page: n },
                     inputs: digest(|h| {
                         (&list.first, n, total, digests.navigation).hash(h);
@@ -248,7 +252,7 @@ impl Plan<'_> {
             };
             for &format in &pass.site.config.feed_formats {
                 self.outputs.push(Output {
-                    file: urls::term_feed(taxonomy, &link.slug, format),
+                    file: urls::term_feed(taxonomy, &link.slug, format).into(),
                     job: Job::ListFeed { list: l, format },
                     inputs: digest(|h| {
                         (&link.name, format).hash(h);
@@ -462,7 +466,7 @@ impl Plan<'_> {
     /// The problem reported at the later of two outputs a writer made (or at the one
     /// a writer made, when the other is generated).
     fn collision(&self, pass: &Pass<'_>, a: usize, b: usize) -> Diagnostic {
-        let in_case_only = !self.outputs[b].file.starts_with(&self.outputs[a].file);
+        let in_case_only = !self.outputs[b].file.starts_with(&*self.outputs[a].file);
         let (a, b) = (self.origin(pass, a), self.origin(pass, b));
         let (other, mine) = if b.location.is_some() { (a, b) } else { (b, a) };
         let case = if in_case_only {
@@ -512,20 +516,22 @@ impl Plan<'_> {
                     "remove that alias or change it to an address nothing else uses",
                 )
             }
-            Job::Static(StaticSource::File(path)) => {
-                let shown = path.strip_prefix(root).unwrap_or(path);
-                Origin::written(
-                    Location::new(shown, None),
-                    format!("this file is published at /{}", output.file),
-                    "rename or remove the file: the build makes that address itself",
-                )
-            }
-            Job::Static(StaticSource::Embedded(name, _)) => {
-                Origin::generated(format!("the default theme's {name}"))
-            }
-            Job::Static(StaticSource::Generated(name, _)) => Origin::generated(format!(
-                "{name}, the code colours of [highlight] in site.toml"
-            )),
+            Job::Static(source) => match &**source {
+                StaticSource::File(path) => {
+                    let shown = path.strip_prefix(root).unwrap_or(path);
+                    Origin::written(
+                        Location::new(shown, None),
+                        format!("this file is published at /{}", output.file),
+                        "rename or remove the file: the build makes that address itself",
+                    )
+                }
+                StaticSource::Embedded(name, _) => {
+                    Origin::generated(format!("the default theme's {name}"))
+                }
+                StaticSource::Generated(name, _) => Origin::generated(format!(
+                    "{name}, the code colours of [highlight] in site.toml"
+                )),
+            },
             Job::List { list, page } => Origin::generated(self.lists[*list].describe(*page)),
             Job::TagAlias { list } => Origin::generated(format!(
                 "the former address of {}",

@@ -575,7 +575,7 @@ impl Saved {
     pub(crate) fn has(&self, output: &Output) -> bool {
         let same_inputs = self
             .outputs
-            .get(&output.file)
+            .get(&*output.file)
             .is_some_and(|&(inputs, print)| {
                 inputs == output.inputs && self.folder.published(&output.file) == Some(print)
             });
@@ -794,7 +794,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
             let kept = (what.unchanged.get(i) == Some(&true))
                 .then(|| saved.and_then(|s| s.published(&o.file)));
             let print = kept.flatten().or_else(|| folder.published(&o.file))?;
-            Some((o.file.as_str(), o.inputs, print))
+            Some((&*o.file, o.inputs, print))
         })
         .collect();
     let mut head = HeadRef {
