@@ -79,9 +79,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// `build`, returning what an incremental update starts from: the site as outlines
-/// (`outline`: no post or page holds its body or its comments) and the bodies lists
-/// and feeds show. With `held`, the build runs under the output's lock its caller
-/// holds (a server, for as long as it runs).
+/// (`outline`: no post or page holds its markdown body or its comments), each post
+/// holding what lists and feeds show of it (`Entry::body`). With `held`, the build
+/// runs under the output's lock its caller holds (a server, for as long as it runs).
 pub(crate) fn build_warm(
     options: &BuildOptions,
     held: Option<&OutputLock>,
@@ -175,8 +175,6 @@ fn build_into(
     started: SystemTime,
 ) -> Result<Outcome> {
     let staged = Staged::new(out.target());
-    // Sized for the posts and pages the state holds: grown under its lock, the map
-    // kept the other threads waiting.
     let reading = Reading {
         options,
         root: state::Folder::open(&options.root),
