@@ -190,11 +190,29 @@ pub fn document_of(
     parse_document_with(&text, source, permalinks)
 }
 
-/// The body of the markdown file read as `bytes`, as `document_of` takes it; `None`
-/// for a file `document_of` refuses.
-pub fn body_of(bytes: &[u8], path: &Path) -> Option<String> {
+/// The body and the summary of the markdown file read as `bytes`, as `document_of`
+/// takes them, without parsing its front matter: the summary from the lines of the
+/// `summary:` key at `summary_line` alone (`front_matter::summary_at`), or from the
+/// body. `None` for a file `document_of` refuses, or whose key's lines do not parse
+/// alone.
+pub fn body_and_summary_of(
+    bytes: &[u8],
+    path: &Path,
+    summary_line: Option<NonZeroU32>,
+) -> Option<(String, Option<String>)> {
     let text = std::str::from_utf8(bytes).ok()?;
-    Some(front_matter::split(text, path).ok()?.body.to_string())
+    let split = front_matter::split(text, path).ok()?;
+    let summary = match summary_line {
+        Some(line) => Some(front_matter::summary_at(&split, path, line.get() as usize)?),
+        None => summary_before_more(split.body),
+    };
+    Some((split.body.to_string(), summary))
+}
+
+/// The body up to `<!-- more -->`, the summary of a document whose front matter sets
+/// none.
+fn summary_before_more(body: &str) -> Option<String> {
+    body.find(MORE_MARKER).map(|i| body[..i].to_string())
 }
 
 /// Parses a markdown file of a site that sets no permalink pattern.
@@ -368,12 +386,7 @@ pub(super) fn parse_document_with(
         extra,
         ..
     } = fm;
-    let summary = summary.or_else(|| {
-        split
-            .body
-            .find(MORE_MARKER)
-            .map(|i| split.body[..i].to_string())
-    });
+    let summary = summary.or_else(|| summary_before_more(split.body));
     Ok(Document {
         kind: source.kind,
         source: source.path.clone(),
@@ -672,6 +685,36 @@ mod tests {
             "2015/x/"
         );
         assert_eq!(normalise_alias("/old.html").unwrap(), "old.html");
+    }
+
+    /// A second reading of an unchanged file takes its summary from the key's lines
+    /// alone: the summary of a whole parse, or `None` to fall back on one.
+    #[test]
+    fn a_summary_read_alone_is_the_one_parsed_whole() {
+        let read_alone = |text: &str| {
+            let doc = parse_document(text, &post("content/posts/a.md")).unwrap();
+            let alone = body_and_summary_of(text.as_bytes(), Path::new("a.md"), doc.lines.summary);
+            (doc, alone)
+        };
+        for text in [
+            "---\ntitle: x\nsummary: \"One line.\"\ntags: [a]\n---\nBody.\n",
+            "---\ntitle: x\nsummary: |\n  Two\n\n  paragraphs.\n# a comment\ndate: 2020-01-02\n---\nB\n",
+            "---\nsummary: >-\n    Folded\n    lines\ntitle: x\n---\nB\n",
+            "---\ntitle: x\nsummary: plain words\n  going on\n---\n",
+            "---\r\ntitle: x\r\nsummary: 'crlf'\r\n---\r\nB\r\n",
+            "---\ntitle: x\n---\nIntro.\n<!-- more -->\nRest.\n",
+            "---\ntitle: x\n---\nNo marker.\n",
+            "+++\ntitle = \"x\"\nsummary = \"In TOML.\"\n+++\nB\n",
+        ] {
+            let (doc, alone) = read_alone(text);
+            let (body, summary) = alone.expect(text);
+            assert_eq!((&*body, summary.as_deref()), (&*doc.body, doc.summary.as_deref()), "{text:?}");
+        }
+        // What its lines alone cannot give is read whole.
+        let (doc, alone) =
+            read_alone("+++\ntitle = \"x\"\nsummary = \"\"\"\nTwo\nlines.\"\"\"\n+++\n");
+        assert_eq!(doc.summary.as_deref(), Some("Two\nlines."));
+        assert_eq!(alone, None);
     }
 
     #[test]

@@ -203,6 +203,25 @@ fn toml_extra(text: &str) -> Option<tera::Value> {
     table.remove("extra").map(crate::config::toml_to_value)
 }
 
+/// The `summary:` key's value, parsed from its own lines: the key's (`line`, of the
+/// file) and those after it up to the next that starts a key. `None` when they do not
+/// parse alone (a multi-line TOML string, a YAML alias).
+pub fn summary_at(split: &Split<'_>, path: &Path, line: usize) -> Option<String> {
+    let skip = line.checked_sub(split.front_matter_line)?;
+    let mut lines = split.front_matter.split_inclusive('\n');
+    let start: usize = lines.by_ref().take(skip).map(str::len).sum();
+    let first = lines.next()?;
+    let rest: usize = (lines.take_while(|l| l.starts_with([' ', '\t', '\r', '\n'])))
+        .map(str::len)
+        .sum();
+    let text = &split.front_matter[start..start + first.len() + rest];
+    let fm: FrontMatter = match split.syntax {
+        Syntax::Yaml => yaml::from_str_at(text, path, line).ok()?,
+        Syntax::Toml => toml::from_str(text).ok()?,
+    };
+    fm.summary
+}
+
 /// The line in the file of a top-level front matter key, for errors about its value.
 pub fn key_line(split: &Split<'_>, key: &str) -> usize {
     let sets_key = |line: &str| match split.syntax {

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 pub use document::{
-    body_of, document_of, load_document, parse_document, read_document, slugify, tag_slug,
-    Document, Kind,
+    body_and_summary_of, document_of, load_document, parse_document, read_document, slugify,
+    tag_slug, Document, Kind,
 };
 pub use taxonomy::{config_line, Taxonomy, TaxonomyStrings};
 pub use term::Term;

@@ -466,8 +466,9 @@ fn reused_entries(site: &Site) -> usize {
         .count()
 }
 
-/// A post or page without its body and thread: its front matter, which is all the
-/// plan, lists and feeds need of it. An entry the build leaves out (a draft) is read
+/// A post or page without its body, summary and thread: its front matter, which is
+/// all the plan, lists and feeds need of it (the summaries they show are rendered
+/// from the second reading, `Body`). An entry the build leaves out (a draft) is read
 /// whole, so that its thread's problems are reported as by a full load. Its revision
 /// is a digest of its files, the same in every build (`state::content_digest`); the
 /// thread's is `thread` when it is known without reading the file (`state::Taken`).
@@ -486,7 +487,9 @@ fn outline(
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
             let mut doc = doc;
             doc.body = Box::default();
-            site::entry_of(doc, Thread::default(), source.thread.is_some())
+            let mut entry = site::entry_of(doc, Thread::default(), source.thread.is_some());
+            entry.doc.summary = None;
+            entry
         }
         _ => site::load_entry(root, source, config).map(slim)?,
     };
@@ -495,9 +498,11 @@ fn outline(
     Ok(entry)
 }
 
-/// `entry` without its body and its comments.
+/// `entry` without its body, its summary (`Revision::summary` tells it) and its
+/// comments.
 fn slim(mut entry: Entry) -> Entry {
     entry.doc.body = Box::default();
+    entry.doc.summary = None;
     entry.thread.comments = Vec::new();
     entry.set_tree(Tree::build(&entry.thread));
     entry
@@ -583,18 +588,17 @@ fn render_entries_read_whole(
 /// Whether a second reading of an entry shows other pages what the first did.
 pub(crate) fn same_front_matter(first: &Entry, second: &Entry) -> bool {
     let (a, b) = (&first.doc, &second.doc);
-    first.revision.shown == second.revision.shown
+    let (r, s) = (&first.revision, &second.revision);
+    (r.shown, r.summary) == (s.shown, s.summary)
         && (
             &a.tags,
             &a.categories,
             &a.more().aliases,
-            &a.summary,
             &a.more().template,
         ) == (
             &b.tags,
             &b.categories,
             &b.more().aliases,
-            &b.summary,
             &b.more().template,
         )
 }

@@ -112,6 +112,9 @@ pub struct Revision {
     /// A digest of what other pages show of the entry (`plan::shown`), taken once
     /// when it is read rather than for every entry on every update.
     pub shown: u64,
+    /// A digest of its summary (`plan::summary_digest`): what tells a second reading's
+    /// summary from the first's, which an outline does not hold.
+    pub summary: u64,
 }
 
 impl Revision {
@@ -121,6 +124,7 @@ impl Revision {
             doc: NEXT.fetch_add(1, Ordering::Relaxed),
             thread: NEXT.fetch_add(1, Ordering::Relaxed),
             shown: plan::shown(doc),
+            summary: plan::summary_digest(doc.summary.as_deref()),
         }
     }
 }
@@ -447,10 +451,16 @@ pub(crate) fn load_entry_again(
 ) -> Result<Entry, Vec<Diagnostic>> {
     let doc = content::read_document(root, source).and_then(|bytes| {
         let same = known.revision.doc == state::content_digest(&source.path, &bytes);
-        match same.then(|| content::body_of(&bytes, &source.path)) {
-            Some(Some(body)) => {
+        let summary_line = known.doc.lines.summary;
+        match same.then(|| content::body_and_summary_of(&bytes, &source.path, summary_line)) {
+            // The summary read alone is the one the front matter gave, or the file
+            // is read whole.
+            Some(Some((body, summary)))
+                if plan::summary_digest(summary.as_deref()) == known.revision.summary =>
+            {
                 let mut doc = known.doc.clone();
                 doc.body = body.into();
+                doc.summary = summary.map(String::into_boxed_str);
                 Ok(doc)
             }
             _ => document_of(bytes, source, config),

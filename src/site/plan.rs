@@ -293,6 +293,11 @@ pub(crate) fn shown(doc: &Document) -> u64 {
     })
 }
 
+/// A digest of a document's summary (`Revision::summary`).
+pub(crate) fn summary_digest(summary: Option<&str>) -> u64 {
+    digest(|h| summary.hash(h))
+}
+
 /// Whether two lists of outputs write the same files, in the same order: a change
 /// to a post's text or thread moves nothing.
 pub(crate) fn same_files(a: &[Output], b: &[Output]) -> bool {
