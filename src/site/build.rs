@@ -380,16 +380,12 @@ fn build_into(
     }
     let save_state = |target: &Path| {
         let Some(key) = key else { return };
-        let entries = (site.posts.iter())
-            .map(|e| (e, e.body.as_ref()))
-            .chain(site.pages.iter().map(|e| (e, None)))
-            .collect();
         let to_save = state::ToSave {
             key,
             started,
             outputs: &outputs,
             unchanged: &unchanged,
-            entries,
+            entries: [&site.posts, &site.pages],
             touched: &touched,
             saved: saved.as_ref(),
             set_aside,

@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x14";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x15";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
@@ -307,8 +307,9 @@ struct RecordRef<'a> {
 #[derive(Deserialize)]
 struct Head {
     output: Identity,
-    /// Each output's file, digest and fingerprint as published.
-    outputs: Vec<(String, u64, Print)>,
+    /// Each output's file, digest and fingerprint as published; `None` for a file
+    /// not found.
+    outputs: Vec<Option<(String, u64, Print)>>,
     copied: Vec<(PathBuf, Print)>,
     /// Each record's markdown file, whether it has a thread file
     /// (`content::thread_path_for`), where its bytes lie in the file and their sum.
@@ -333,19 +334,44 @@ struct HeadRef<'a> {
     names: Vec<&'static str>,
 }
 
-/// Each output's file, digest and fingerprint as published; `None` for a file not
-/// found. Written as `Head::outputs`, the files not found left out: kept one for
-/// each output, as the outputs are, rather than gathered from each thread's share
-/// of them (twice the list for a moment, the peak of a big site's build).
-struct Published<'a>(Vec<Option<(&'a str, u64, Print)>>);
+/// Each output's file, digest and fingerprint as published, `None` for a file not
+/// found (`Head::outputs`): looked at a chunk at a time as the head is written, since
+/// all of a big site's held at once were the peak of its build.
+struct Published<'a> {
+    outputs: &'a [Output],
+    /// Which of `outputs` are as the state read describes them (`ToSave::unchanged`).
+    unchanged: &'a [bool],
+    saved: Option<&'a Saved>,
+    folder: Folder,
+}
+
+/// How many outputs' fingerprints `Published` holds at once.
+const PUBLISHED_AT_ONCE: usize = 4096;
+
+impl<'a> Published<'a> {
+    /// The fingerprint of output `i`: as saved when it is unchanged, else taken now.
+    fn of(&self, i: usize, output: &'a Output) -> Option<(&'a str, u64, Print)> {
+        let kept = (self.unchanged.get(i) == Some(&true))
+            .then(|| self.saved.and_then(|s| s.published(&output.file)));
+        let print = kept
+            .flatten()
+            .or_else(|| self.folder.published(&output.file))?;
+        Some((&*output.file, output.inputs, print))
+    }
+}
 
 impl Serialize for Published<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let found = self.0.iter().flatten();
-        let mut seq = serializer.serialize_seq(Some(found.clone().count()))?;
-        for output in found {
-            seq.serialize_element(output)?;
+        let mut seq = serializer.serialize_seq(Some(self.outputs.len()))?;
+        for (c, chunk) in self.outputs.chunks(PUBLISHED_AT_ONCE).enumerate() {
+            // Each file is looked at: in parallel.
+            let prints: Vec<_> = (chunk.par_iter().enumerate())
+                .map(|(j, output)| self.of(c * PUBLISHED_AT_ONCE + j, output))
+                .collect();
+            for print in &prints {
+                seq.serialize_element(print)?;
+            }
         }
         seq.end()
     }
@@ -691,7 +717,7 @@ pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
         folder: Folder::open(target),
         file,
         header,
-        outputs: (head.outputs.into_iter())
+        outputs: (head.outputs.into_iter().flatten())
             .map(|(file, inputs, print)| (file, (inputs, print)))
             .collect(),
         copied: head.copied.into_iter().collect(),
@@ -737,7 +763,8 @@ pub(crate) struct ToSave<'a> {
     /// Which of `outputs` are the files the state read described, as they were then:
     /// their fingerprints are not taken again.
     pub(crate) unchanged: &'a [bool],
-    pub(crate) entries: Vec<(&'a Entry, Option<&'a Body>)>,
+    /// The site's posts and pages, each with the body it holds (`Entry::body`).
+    pub(crate) entries: [&'a [Entry]; 2],
     /// The posts and pages held by the state read whose record changed since.
     pub(crate) touched: &'a foldhash::HashSet<PathBuf>,
     /// The state this build read: the records of it that hold as they are are kept,
@@ -769,7 +796,8 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .filter_map(|o| o.job.source_file())
         .filter_map(|path| Some((path, Print::of(path)?.to_save(what.started))))
         .collect();
-    let encode = |&(entry, body): &(&'a Entry, Option<&'a Body>)| {
+    let encode = |entry: &'a Entry| {
+        let body = entry.body.as_ref();
         let source = entry.doc.source.as_path();
         let files = (source, entry.has_thread_file());
         let (prints, held) = entry.prints?;
@@ -788,20 +816,16 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         let bytes = bincode::DefaultOptions::new().serialize(&record).ok()?;
         Some((files, RecordBytes::New(bytes)))
     };
-    let folder = Folder::open(target);
-    let outputs = (what.outputs.par_iter().enumerate())
-        .map(|(i, o)| {
-            let kept = (what.unchanged.get(i) == Some(&true))
-                .then(|| saved.and_then(|s| s.published(&o.file)));
-            let print = kept.flatten().or_else(|| folder.published(&o.file))?;
-            Some((&*o.file, o.inputs, print))
-        })
-        .collect();
     let mut head = HeadRef {
         output,
-        outputs: Published(outputs),
+        outputs: Published {
+            outputs: what.outputs,
+            unchanged: what.unchanged,
+            saved,
+            folder: Folder::open(target),
+        },
         copied,
-        records: Vec::with_capacity(what.entries.len()),
+        records: Vec::with_capacity(what.entries.iter().map(|e| e.len()).sum()),
         related: what.related.kept(),
         names: digest::names_table(),
     };
@@ -818,11 +842,12 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
     let Some(saved) = saved else {
         // Nothing to keep: encoded a chunk at a time and written as they come, since
         // all of a big site's records held at once were a third of its build's peak.
-        let mut chunks = (what.entries.chunks(RECORDS_AT_ONCE))
+        let mut chunks = (what.entries.iter().flat_map(|e| e.chunks(RECORDS_AT_ONCE)))
             .map(|chunk| chunk.par_iter().filter_map(encode).collect());
         return write_whole(&mut head, &mut chunks);
     };
-    let records: Records<'a> = what.entries.par_iter().filter_map(encode).collect();
+    let [posts, pages] = what.entries;
+    let records: Records<'a> = (posts.par_iter().chain(pages)).filter_map(encode).collect();
     // Written into the state read when the records it holds in vain (replaced or gone)
     // stay under half of it.
     let into = Some(saved).filter(|s| {
@@ -1052,20 +1077,38 @@ mod tests {
     }
 
     #[test]
-    fn the_outputs_found_are_saved_as_a_list_of_them_alone_is() {
-        let print = |n| Print::new(n, (n as i64, 0), n, (0, 0));
-        let (a, b) = (("a/index.html", 1, print(1)), ("b/index.html", 2, print(2)));
+    fn every_output_is_saved_in_order_found_or_not_over_many_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = PUBLISHED_AT_ONCE + 3;
+        let outputs: Vec<Output> = (0..count)
+            .map(|i| Output {
+                file: format!("{i}.html").into(),
+                job: crate::site::plan::Job::Entry(crate::site::pages::EntryRef::Post(i)),
+                inputs: i as u64,
+            })
+            .collect();
+        let found = |i: usize| i % 3 != 1;
+        for i in (0..count).filter(|&i| found(i)) {
+            std::fs::write(dir.path().join(&*outputs[i].file), "x".repeat(i % 7)).unwrap();
+        }
+        let published = Published {
+            outputs: &outputs,
+            unchanged: &[],
+            saved: None,
+            folder: Folder::open(dir.path()),
+        };
         let options = bincode::DefaultOptions::new();
-        let saved = options
-            .serialize(&Published(vec![None, Some(a), None, Some(b), None]))
+        let read: Vec<Option<(String, u64, Print)>> = options
+            .deserialize(&options.serialize(&published).unwrap())
             .unwrap();
-        assert_eq!(saved, options.serialize(&vec![a, b]).unwrap());
-        let read: Vec<(String, u64, Print)> = options.deserialize(&saved).unwrap();
-        assert_eq!(read[1], (b.0.to_string(), 2, print(2)));
-        let none: Vec<(&str, u64, Print)> = Vec::new();
-        assert_eq!(
-            options.serialize(&Published(vec![None])).unwrap(),
-            options.serialize(&none).unwrap()
-        );
+        assert_eq!(read.len(), count);
+        for (i, saved) in read.iter().enumerate() {
+            let file = dir.path().join(&*outputs[i].file);
+            let expected = found(i).then(|| {
+                let print = Print::of(&file).unwrap().published();
+                (outputs[i].file.to_string(), i as u64, print)
+            });
+            assert_eq!(saved, &expected, "output {i}");
+        }
     }
 }
