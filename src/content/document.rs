@@ -705,6 +705,9 @@ mod tests {
             "---\ntitle: x\n---\nIntro.\n<!-- more -->\nRest.\n",
             "---\ntitle: x\n---\nNo marker.\n",
             "+++\ntitle = \"x\"\nsummary = \"In TOML.\"\n+++\nB\n",
+            "---\ntitle: x\nsummary: \"An \\\"escaped\\\" \\u00e9\"\n---\n",
+            "---\ntitle: x\nsummary: 'It''s' # and a comment\n---\n",
+            "+++\ntitle = \"x\"\nsummary = \"\"\"One\"\"\"\n+++\n",
         ] {
             let (doc, alone) = read_alone(text);
             let (body, summary) = alone.expect(text);
