@@ -228,7 +228,8 @@ pub fn summary_at(split: &Split<'_>, path: &Path, line: usize) -> Option<String>
 }
 
 /// The value of a key's `line` when it is a quoted string without escapes, as most
-/// are: what a parser gives for it, for a thirtieth of a parser's work.
+/// are: what a parser gives for it, without the 31,000 instructions of parsing the
+/// line as YAML.
 fn quoted_value(line: &str, syntax: Syntax) -> Option<&str> {
     let separator = match syntax {
         Syntax::Yaml => ':',
