@@ -205,7 +205,7 @@ fn toml_extra(text: &str) -> Option<tera::Value> {
 
 /// The `summary:` key's value, parsed from its own lines: the key's (`line`, of the
 /// file) and those after it up to the next that starts a key. `None` when they do not
-/// parse alone (a multi-line TOML string, a YAML alias).
+/// parse alone (a TOML string over several lines).
 pub fn summary_at(split: &Split<'_>, path: &Path, line: usize) -> Option<String> {
     let skip = line.checked_sub(split.front_matter_line)?;
     let mut lines = split.front_matter.split_inclusive('\n');
