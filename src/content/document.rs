@@ -2,7 +2,7 @@
 //! validated fields (dates, slug, aliases), the body kept as markdown. No HTML here.
 
 use std::num::NonZeroU32;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::{Source, Taxonomy, Term};
@@ -24,7 +24,7 @@ pub enum Kind {
 pub struct Document {
     pub kind: Kind,
     /// The markdown file, relative to the site root.
-    pub source: PathBuf,
+    pub source: Box<Path>,
     /// The `slug:` key; `None` for the slug of the file's name (`slug`), which only
     /// the address was made of and is not held for every post.
     slug: Option<Box<str>>,
@@ -389,7 +389,7 @@ pub(super) fn parse_document_with(
     let summary = summary.or_else(|| summary_before_more(split.body));
     Ok(Document {
         kind: source.kind,
-        source: source.path.clone(),
+        source: source.path.as_path().into(),
         slug: set_slug.then(|| slug.into()),
         path: path_out.into(),
         title: title.into(),
@@ -610,7 +610,7 @@ mod tests {
     fn post(path: &str) -> Source {
         Source {
             kind: Kind::Post,
-            path: PathBuf::from(path),
+            path: std::path::PathBuf::from(path),
             thread: None,
         }
     }

@@ -62,7 +62,7 @@ impl Existing {
     /// The document whose markdown file is `content/<rel>`.
     pub(crate) fn by_file(&self, rel: &str) -> Option<&Document> {
         let path = Path::new("content").join(rel);
-        self.documents.iter().find(|d| d.source == path)
+        self.documents.iter().find(|d| *d.source == *path)
     }
 }
 

@@ -310,7 +310,7 @@ fn build_into(
     for (at, (body, conversation)) in left {
         let entry = site.entry_mut(at);
         if saved.is_some() {
-            touched.insert(entry.doc.source.clone());
+            touched.insert(entry.doc.source.to_path_buf());
         }
         entry.set_conversation(conversation);
         if body.is_some() {
@@ -368,7 +368,7 @@ fn build_into(
     for post in &mut site.posts[in_feed..] {
         if let Some(body) = &mut post.body {
             if body.content.take().is_some() {
-                touched.insert(post.doc.source.clone());
+                touched.insert(post.doc.source.to_path_buf());
             }
         }
     }
@@ -450,7 +450,7 @@ impl Reading<'_> {
             }
             None => outline(root, source, config, self.options, thread)?,
         };
-        entry.prints = Some((prints, held));
+        entry.prints = Some(prints.held(held));
         Ok(entry)
     }
 }
@@ -657,7 +657,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
         let entry = site.entry_mut(site.entry_ref(p));
         entry.thread = thread;
         entry.set_tree(tree);
-        read.push((entry.doc.source.clone(), comments));
+        read.push((entry.doc.source.to_path_buf(), comments));
     }
     Ok(read)
 }

@@ -111,7 +111,7 @@ impl Incremental {
         let started = SystemTime::now();
         let (report, built) = build::build_warm(options, Some(held))?;
         let outlines = (built.site.posts.iter().chain(&built.site.pages))
-            .map(|e| e.doc.source.clone())
+            .map(|e| e.doc.source.to_path_buf())
             .collect();
         Ok((Incremental::of(options, built, outlines, started)?, report))
     }
@@ -192,7 +192,7 @@ impl Incremental {
                 return Ok(false);
             };
             let entry = self.site.entry_mut(at);
-            self.outlines.remove(&entry.doc.source);
+            self.outlines.remove(&*entry.doc.source);
             whole.revision = entry.revision;
             whole.body = entry.body.take();
             *entry = whole;
@@ -245,7 +245,7 @@ impl Incremental {
             let at = |p: usize| site.entry_ref(p);
             let shown = engagement::shown_comments(site, &self.totals);
             due.extend(shown.comments.into_iter().filter_map(|(p, c)| {
-                let quoted = self.quoted.get(&site.entry(at(p)).doc.source);
+                let quoted = self.quoted.get(&*site.entry(at(p)).doc.source);
                 quoted.is_none_or(|q| !q.contains(&c)).then_some(at(p))
             }));
             // A post the comments feed shows needs its thread whole, with the text of
@@ -253,7 +253,7 @@ impl Incremental {
             // thread whole, without the text of the comments not quoted.
             due.extend(shown.feed_posts.into_iter().filter_map(|p| {
                 let entry = site.entry(at(p));
-                let quoted = self.quoted.get(&entry.doc.source);
+                let quoted = self.quoted.get(&*entry.doc.source);
                 let held = quoted.is_some_and(|q| {
                     let candidates =
                         engagement::feed_candidates(site, &entry.thread, entry.doc.date);
@@ -263,7 +263,7 @@ impl Incremental {
             }));
         }
         due.extend(feed_due.iter().map(|&p| EntryRef::Post(p)));
-        due.retain(|&at| self.outlines.contains(&site.entry(at).doc.source));
+        due.retain(|&at| self.outlines.contains(&*site.entry(at).doc.source));
         (due, feed_due)
     }
 
@@ -387,7 +387,7 @@ impl Incremental {
             .iter()
             .chain(&self.site.pages)
             .filter(|e| change.has(e))
-            .map(|e| (e.doc.source.as_path(), e))
+            .map(|e| (&*e.doc.source, e))
             .collect();
         for md in &change.sources {
             let thread = content::thread_path_for(md);
@@ -471,7 +471,7 @@ impl Incremental {
             }
         }
         let replaced: Vec<std::ffi::OsString> = (removed.iter())
-            .map(|e| e.doc.source.clone().into_os_string())
+            .map(|e| e.doc.source.as_os_str().to_owned())
             .collect();
         for list in [&mut site.posts, &mut site.pages] {
             let taken_out = |e: &Entry| {

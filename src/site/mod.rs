@@ -94,7 +94,7 @@ pub struct Entry {
     /// not in a map by source: the map and its copies of every path were a twentieth
     /// of a big site's build.
     #[serde(skip)]
-    pub(crate) prints: Option<(state::SourcePrints, bool)>,
+    pub(crate) prints: Option<state::SourcePrints>,
     /// What lists, feeds and the search index show of a post, once its page was
     /// rendered (`None` for a page). Held here, not in a map by source beside the
     /// entries: the map and its keys were a twelfth of a big site's build.
@@ -206,14 +206,14 @@ impl Entry {
     pub(crate) fn source(&self) -> content::Source {
         content::Source {
             kind: self.doc.kind,
-            path: self.doc.source.clone(),
+            path: self.doc.source.to_path_buf(),
             thread: self.thread_file(),
         }
     }
 
     /// Whether this build read it from the saved state.
     pub(crate) fn read_from_state(&self) -> bool {
-        self.prints.is_some_and(|(_, held)| held)
+        self.prints.is_some_and(|prints| prints.was_held())
     }
 
     /// The slug of each of its terms in `taxonomy`, in the order written.

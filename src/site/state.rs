@@ -51,6 +51,14 @@ pub(crate) struct Print {
 }
 
 impl Print {
+    /// What a fingerprint not taken is held as (`SourcePrints`).
+    const NONE: Print = Print {
+        len: 0,
+        modified: 0,
+        inode: 0,
+        changed: 0,
+    };
+
     /// The fingerprint of the file at `path`, `None` when it cannot be read.
     pub(crate) fn of(path: &Path) -> Option<Print> {
         Print::of_meta(&std::fs::metadata(path).ok()?)
@@ -210,14 +218,49 @@ impl Taken {
     }
 }
 
-/// The fingerprints of a source as a build read it: its markdown file and its thread.
+/// The fingerprints of a source as a build read it: its markdown file and its thread,
+/// and whether the entry was read from the state (`held`). Each fingerprint is held
+/// beside a flag telling whether it was taken, not as an `Option`, and the flags
+/// beside it, not in a tuple: a `Print` has no spare value for `None` to take, and
+/// the tags and the tuple made every entry of a build 24 bytes larger. One not taken
+/// is `Print::NONE`, so that equal options give equal fingerprints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SourcePrints {
-    md: Option<Print>,
-    thread: Option<Print>,
+    md: Print,
+    thread: Print,
+    /// Whether `md` and `thread` were taken.
+    taken: [bool; 2],
+    held: bool,
 }
 
 impl SourcePrints {
+    fn new(md: Option<Print>, thread: Option<Print>) -> SourcePrints {
+        SourcePrints {
+            md: md.unwrap_or(Print::NONE),
+            thread: thread.unwrap_or(Print::NONE),
+            taken: [md.is_some(), thread.is_some()],
+            held: false,
+        }
+    }
+
+    /// These prints, of an entry the state held if `held`.
+    pub(crate) fn held(self, held: bool) -> SourcePrints {
+        SourcePrints { held, ..self }
+    }
+
+    /// Whether the entry read with them was read from the state.
+    pub(crate) fn was_held(&self) -> bool {
+        self.held
+    }
+
+    fn md(&self) -> Option<Print> {
+        self.taken[0].then_some(self.md)
+    }
+
+    fn thread(&self) -> Option<Print> {
+        self.taken[1].then_some(self.thread)
+    }
+
     /// Taken before the files are read: a file changed meanwhile is read again next
     /// time. `root` is the site's folder.
     pub(crate) fn of(root: &Folder, source: &Source) -> SourcePrints {
@@ -232,14 +275,11 @@ impl SourcePrints {
     /// file's fingerprint then (`same_thread_file`). Reading every thread file once
     /// more for its digest alone was a sixth of a full build's calls to the system.
     fn unread_thread(&self, path: &Path) -> Option<u64> {
-        Some(print_revision(path, self.thread?))
+        Some(print_revision(path, self.thread()?))
     }
 
     fn of_files(root: &Folder, md: &Path, thread: Option<&Path>) -> SourcePrints {
-        SourcePrints {
-            md: root.print(md),
-            thread: thread.and_then(|t| root.print(t)),
-        }
+        SourcePrints::new(root.print(md), thread.and_then(|t| root.print(t)))
     }
 }
 
@@ -516,7 +556,7 @@ impl Saved {
             Some(&prints) if held.threaded == source.thread.is_some() => prints,
             _ => SourcePrints::of(root, source),
         };
-        if now.md.is_none() || held.taken.swap(true, Ordering::Relaxed) {
+        if now.md().is_none() || held.taken.swap(true, Ordering::Relaxed) {
             return taken(now);
         }
         let decoded = self.read_at(held.at).and_then(|bytes| {
@@ -528,13 +568,13 @@ impl Saved {
             Some(record)
         });
         let Some(record) = decoded.filter(|record| {
-            now.thread == record.thread
+            now.thread() == record.thread
                 && source.thread == record.entry.thread_file()
-                && record.entry.doc.source == source.path
+                && *record.entry.doc.source == *source.path
         }) else {
             return taken(now);
         };
-        if now.md == Some(record.md) {
+        if now.md() == Some(record.md) {
             Taken {
                 held: Some((record.entry, record.body)),
                 ..taken(now)
@@ -798,9 +838,10 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         .collect();
     let encode = |entry: &'a Entry| {
         let body = entry.body.as_ref();
-        let source = entry.doc.source.as_path();
+        let source = &*entry.doc.source;
         let files = (source, entry.has_thread_file());
-        let (prints, held) = entry.prints?;
+        let prints = entry.prints?;
+        let held = prints.was_held();
         // A record's digest numbers names as the table of the state it was read from.
         let kept = (held && !what.touched.contains(source))
             .then(|| saved.filter(|s| s.names.is_same())?.record(source));
@@ -808,8 +849,8 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
             return Some((files, RecordBytes::Kept(at)));
         }
         let record = RecordRef {
-            md: prints.md?.to_save(what.started),
-            thread: prints.thread.map(|p| p.to_save(what.started)),
+            md: prints.md()?.to_save(what.started),
+            thread: prints.thread().map(|p| p.to_save(what.started)),
             entry,
             body,
         };
