@@ -143,7 +143,7 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
     let mut out = Vec::new();
     for entry in site.posts.iter().chain(&site.pages) {
         let doc = &entry.doc;
-        for link in markdown::written_links(&doc.body) {
+        for link in markdown::written_links(doc.body()) {
             out.extend(root_relative(&link.target).map(|target| WrittenTarget {
                 target,
                 location: Location::at(
@@ -155,7 +155,7 @@ fn written_links(site: &Site) -> Vec<WrittenTarget> {
             }));
         }
         if let (Some(summary), Some(line)) =
-            (&doc.summary, doc.lines.summary.map(|l| l.get() as usize))
+            (doc.summary(), doc.lines.summary.map(|l| l.get() as usize))
         {
             for link in markdown::written_links(summary) {
                 out.extend(root_relative(&link.target).map(|target| WrittenTarget {

@@ -38,9 +38,11 @@ pub struct Document {
     pub draft: bool,
     /// `toc: true`: the page shows a table of contents.
     pub toc: bool,
-    /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
-    pub summary: Option<Box<str>>,
-    pub body: Box<str>,
+    /// Markdown: its summary (`summary`) followed by its body (`body`), in one string:
+    /// two were 16 bytes more of each post held to the end of a build.
+    text: Box<str>,
+    /// Where the body begins in `text`, plus one; `None` without a summary.
+    summary_end: Option<NonZeroU32>,
     /// Where its keys and body are in the file, for errors about them.
     pub lines: Lines,
     /// What few posts set; `None` when nothing of it is.
@@ -113,6 +115,35 @@ impl Document {
     }
 
     /// What its front matter sets that most posts leave out.
+    /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
+    pub fn summary(&self) -> Option<&str> {
+        let end = self.summary_end?.get() - 1;
+        self.text.get(..end as usize)
+    }
+
+    /// Its markdown after the front matter.
+    pub fn body(&self) -> &str {
+        let start = self.summary_end.map_or(0, |end| end.get() - 1);
+        self.text.get(start as usize..).unwrap_or_default()
+    }
+
+    /// Holds `summary` and `body` as its text. A markdown file is read only up to
+    /// `limits::MAX_MARKDOWN_BYTES`, far below what 32 bits tell.
+    pub fn set_text(&mut self, summary: Option<&str>, body: &str) {
+        let mut text = String::with_capacity(summary.map_or(0, str::len) + body.len());
+        text.push_str(summary.unwrap_or_default());
+        text.push_str(body);
+        self.summary_end =
+            summary.and_then(|s| NonZeroU32::new(u32::try_from(s.len()).ok()?.checked_add(1)?));
+        self.text = text.into();
+    }
+
+    /// Its text let go of: an outline's, whose page renders it read again.
+    pub fn drop_text(&mut self) {
+        self.text = Box::default();
+        self.summary_end = None;
+    }
+
     pub fn more(&self) -> &More {
         static NONE: std::sync::OnceLock<More> = std::sync::OnceLock::new();
         self.more
@@ -387,7 +418,7 @@ pub(super) fn parse_document_with(
         ..
     } = fm;
     let summary = summary.or_else(|| summary_before_more(split.body));
-    Ok(Document {
+    let mut doc = Document {
         kind: source.kind,
         source: source.path.as_path().into(),
         slug: set_slug.then(|| slug.into()),
@@ -398,8 +429,8 @@ pub(super) fn parse_document_with(
         categories: categories.into(),
         draft,
         toc,
-        summary: summary.map(String::into_boxed_str),
-        body: split.body.into(),
+        text: Box::default(),
+        summary_end: None,
         lines,
         more: held_apart(More {
             updated,
@@ -408,7 +439,9 @@ pub(super) fn parse_document_with(
             syndication,
             extra: extra.unwrap_or(tera::Value::Object(Default::default())),
         }),
-    })
+    };
+    doc.set_text(summary.as_deref(), split.body);
+    Ok(doc)
 }
 
 /// `None` for what most posts have: nothing of `more` set.
@@ -607,6 +640,28 @@ fn normalise_alias(alias: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn summary_and_body_are_told_apart_in_one_text() {
+        let mut doc = parse_document_with(
+            "---\ntitle: x\n---\nBody.\n",
+            &post("posts/x.md"),
+            &PostPattern::default(),
+        )
+        .unwrap();
+        for (summary, body) in [
+            (Some("Sum."), "Body."),
+            (Some(""), "B"),
+            (None, "Body."),
+            (Some("é"), ""),
+            (None, ""),
+        ] {
+            doc.set_text(summary, body);
+            assert_eq!((doc.summary(), doc.body()), (summary, body));
+        }
+        doc.drop_text();
+        assert_eq!((doc.summary(), doc.body()), (None, ""));
+    }
+
     fn post(path: &str) -> Source {
         Source {
             kind: Kind::Post,
@@ -711,12 +766,12 @@ mod tests {
         ] {
             let (doc, alone) = read_alone(text);
             let (body, summary) = alone.expect(text);
-            assert_eq!((&*body, summary.as_deref()), (&*doc.body, doc.summary.as_deref()), "{text:?}");
+            assert_eq!((&*body, summary.as_deref()), (doc.body(), doc.summary()), "{text:?}");
         }
         // What its lines alone cannot give is read whole.
         let (doc, alone) =
             read_alone("+++\ntitle = \"x\"\nsummary = \"\"\"\nTwo\nlines.\"\"\"\n+++\n");
-        assert_eq!(doc.summary.as_deref(), Some("Two\nlines."));
+        assert_eq!(doc.summary(), Some("Two\nlines."));
         assert_eq!(alone, None);
     }
 
@@ -727,7 +782,7 @@ mod tests {
             &post("content/posts/a.md"),
         )
         .unwrap();
-        assert_eq!(doc.summary.as_deref(), Some("Intro.\n"));
+        assert_eq!(doc.summary(), Some("Intro.\n"));
     }
 
     #[test]

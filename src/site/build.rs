@@ -481,10 +481,12 @@ fn outline(
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
+            // Its summary is held until the entry's revision has its digest.
             let mut doc = doc;
-            doc.body = Box::default();
+            let summary = doc.summary().map(str::to_owned);
+            doc.set_text(summary.as_deref(), "");
             let mut entry = site::entry_of(doc, Thread::default(), source.thread.is_some());
-            entry.doc.summary = None;
+            entry.doc.drop_text();
             entry
         }
         _ => site::load_entry(root, source, config).map(slim)?,
@@ -497,8 +499,7 @@ fn outline(
 /// `entry` without its body, its summary (`Revision::summary` tells it) and its
 /// comments.
 fn slim(mut entry: Entry) -> Entry {
-    entry.doc.body = Box::default();
-    entry.doc.summary = None;
+    entry.doc.drop_text();
     entry.thread.comments = Vec::new();
     entry.set_tree(Tree::build(&entry.thread));
     entry

@@ -124,7 +124,7 @@ impl Revision {
             doc: NEXT.fetch_add(1, Ordering::Relaxed),
             thread: NEXT.fetch_add(1, Ordering::Relaxed),
             shown: plan::shown(doc),
-            summary: plan::summary_digest(doc.summary.as_deref()),
+            summary: plan::summary_digest(doc.summary()),
         }
     }
 }
@@ -459,8 +459,7 @@ pub(crate) fn load_entry_again(
                 if plan::summary_digest(summary.as_deref()) == known.revision.summary =>
             {
                 let mut doc = known.doc.clone();
-                doc.body = body.into();
-                doc.summary = summary.map(String::into_boxed_str);
+                doc.set_text(summary.as_deref(), &body);
                 Ok(doc)
             }
             _ => document_of(bytes, source, config),

@@ -115,15 +115,12 @@ impl<'a> Pass<'a> {
             url: urls.path(&e.doc.path),
         };
         let (newer, older) = self.neighbours(at);
-        let (content, outline) = renderer.markdown.render_document_outlined(&doc.body);
+        let (content, outline) = renderer.markdown.render_document_outlined(doc.body());
         let related = match at {
             EntryRef::Post(i) => &self.related[i][..],
             EntryRef::Page(_) => &[],
         };
-        let summary = doc
-            .summary
-            .as_deref()
-            .map(|s| renderer.markdown.render_document(s));
+        let summary = doc.summary().map(|s| renderer.markdown.render_document(s));
         let mut page = PageView {
             title: doc.title.to_string(),
             url: urls.path(&doc.path),

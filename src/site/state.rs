@@ -31,7 +31,7 @@ use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
 
 /// The first bytes of a state file; the last one is the format's version.
-const MAGIC: &[u8; 16] = b"rapport state\0\0\x15";
+const MAGIC: &[u8; 16] = b"rapport state\0\0\x16";
 
 /// A file's size, modification time, inode and change time: a file whose fingerprint
 /// is the one saved is taken to be the file read then. The modification time alone
