@@ -218,7 +218,11 @@ fn build_into(
         let plan = plan::plan(&pass, &statics, &[])?;
         // Each published file is looked at: in parallel.
         let fresh: Vec<bool> = (plan.outputs.par_iter())
-            .map(|o| saved.as_ref().is_none_or(|s| !s.has(o)))
+            .map(|o| {
+                saved
+                    .as_ref()
+                    .is_none_or(|s| !s.has(o, pass.site.entries()))
+            })
             .collect();
         let in_feed = feed_window(pass.site);
         // Read again: a post or page the state did not hold, or whose page or what
@@ -247,10 +251,11 @@ fn build_into(
             .count();
         let in_place = saved.is_some() && changed * IN_PLACE_SHARE <= plan.outputs.len();
         if saved.is_some() && !in_place {
-            let unchanged: Vec<&str> = (plan.outputs.iter().enumerate())
+            let unchanged: Vec<Cow<'_, str>> = (plan.outputs.iter().enumerate())
                 .filter(|&(i, _)| !fresh[i] && !read_whole[i])
-                .map(|(_, o)| &*o.file)
+                .map(|(_, o)| o.file(pass.site.entries()))
                 .collect();
+            let unchanged: Vec<&str> = unchanged.iter().map(|file| &**file).collect();
             if !out.link_published(&unchanged)? {
                 return Ok(FirstPass::Retry);
             }
@@ -396,9 +401,10 @@ fn build_into(
     };
 
     if in_place {
-        let planned: foldhash::HashSet<&str> = outputs.iter().map(|o| &*o.file).collect();
+        let planned: foldhash::HashSet<Cow<'_, str>> =
+            (outputs.iter()).map(|o| o.file(site.entries())).collect();
         let gone: Vec<&str> = (saved.iter().flat_map(state::Saved::files))
-            .filter(|f| !planned.contains(f))
+            .filter(|f| !planned.contains(*f))
             .collect();
         report.step("publish", || staged.publish(&gone))?;
         report.step("save state", || {
@@ -546,7 +552,7 @@ fn render_entries_read_whole(
                 return Err(changed_while_building(&outline.doc.source));
             }
             let (html, made) = pass.render_entry_as(at, &entry)?;
-            sink.write(&output.file, html.as_bytes())?;
+            sink.write(&output.file(pass.site.entries()), html.as_bytes())?;
             let body = match at {
                 EntryRef::Post(i) => Some(Body::of(pass, &entry, made, i < in_feed, spill)),
                 EntryRef::Page(_) => None,
@@ -885,7 +891,7 @@ pub(crate) fn render_plan(
         .par_iter()
         .map(|&(output, at)| {
             let (html, made) = pass.render_entry(at)?;
-            sink.write(&output.file, html.as_bytes())?;
+            sink.write(&output.file(pass.site.entries()), html.as_bytes())?;
             let EntryRef::Post(i) = at else {
                 return Ok(None);
             };
@@ -913,37 +919,35 @@ fn render_output(
     bodies: &Bodies<'_>,
     sink: &dyn Sink,
 ) -> Result<()> {
+    let file = output.file(pass.site.entries());
     let html = match &output.job {
-        Job::Static(source) => return source.write(&output.file, sink),
+        Job::Static(source) => return source.write(&file, sink),
         Job::Entry(at) => pass.render_entry(*at)?.0,
         Job::Alias(at, n) => pass.render_alias(*at, *n)?,
-        Job::TagAlias { list } => pass.render_list_alias(&plan.lists[*list], &output.file)?,
+        Job::TagAlias { list } => pass.render_list_alias(&plan.lists[*list], &file)?,
         Job::List { list, page } => {
             let posts = &pass.site.posts;
-            let summary = |i: usize| {
-                (bodies.summary(&posts[i])).map_err(|lost| lost.of(Path::new(&*output.file)))
-            };
+            let summary =
+                |i: usize| (bodies.summary(&posts[i])).map_err(|lost| lost.of(Path::new(&*file)));
             pass.render_list_page(&plan.lists[*list], *page, &summary)?
         }
         Job::Site(SitePage::SearchIndex) => {
-            return (sink.write_with(&output.file, &mut |out| {
-                pass.write_search_index(out, bodies)
-            }))
-            .map_err(|e| Lost::within(e, &output.file));
+            return (sink.write_with(&file, &mut |out| pass.write_search_index(out, bodies)))
+                .map_err(|e| Lost::within(e, &file));
         }
         Job::Site(SitePage::Sitemap) => {
-            return sink.write_with(&output.file, &mut |out| pass.write_sitemap(out));
+            return sink.write_with(&file, &mut |out| pass.write_sitemap(out));
         }
         Job::SitemapPart(n) => {
-            return sink.write_with(&output.file, &mut |out| pass.write_sitemap_part(*n, out));
+            return sink.write_with(&file, &mut |out| pass.write_sitemap_part(*n, out));
         }
         Job::Site(page) => pass.render_site_page(*page, bodies)?,
         Job::ListFeed { list, format } => {
             (pass.render_list_feed(&plan.lists[*list], *format, bodies))
-                .map_err(|lost| lost.of(Path::new(&*output.file)))?
+                .map_err(|lost| lost.of(Path::new(&*file)))?
         }
     };
-    sink.write(&output.file, html.as_bytes())
+    sink.write(&file, html.as_bytes())
 }
 
 /// How many of the newest posts the posts feed can show: up to the `feed_posts`-th
@@ -996,7 +1000,9 @@ mod tests {
         let bodies = Bodies { now: &lost };
         let sink = MemorySink::default();
         for rel in ["index.html", "tags/t/atom.xml", "search/index.json"] {
-            let output = plan.outputs.iter().find(|o| &*o.file == rel).unwrap();
+            let output = (plan.outputs.iter())
+                .find(|o| o.file(pass.site.entries()) == rel)
+                .unwrap();
             let error = render_output(&pass, &plan, output, &bodies, &sink).unwrap_err();
             let error = error.to_string();
             let said = format!(

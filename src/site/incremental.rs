@@ -6,6 +6,7 @@
 //! and static files ask for a full build. The result is the tree a full build would
 //! write; a test holds it to that.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -19,7 +20,7 @@ use crate::render::Renderer;
 use crate::site::build::{self, build_keeping, render_plan, Body, BuildReport, Built, Rendered};
 use crate::site::output::OutputLock;
 use crate::site::pages::{EntryRef, Pass};
-use crate::site::plan::{self, Job, Output, Plan};
+use crate::site::plan::{self, Entries, Job, Output, Plan, Written};
 use crate::site::publish_update::Staged;
 use crate::site::related::KeptRelated;
 use crate::site::spill::Lost;
@@ -34,8 +35,8 @@ pub struct Incremental {
     site: Site,
     renderer: Renderer,
     statics: BTreeMap<String, StaticSource>,
-    /// The outputs of the plan last published.
-    outputs: Vec<Output>,
+    /// The files and digests of the plan last published.
+    outputs: Vec<Written>,
     related: KeptRelated,
     /// The site-wide conversation figures of `site`.
     totals: Totals,
@@ -130,6 +131,9 @@ impl Incremental {
             related,
             quoted,
         } = built;
+        let outputs = (outputs.iter())
+            .map(|o| o.written(site.entries()))
+            .collect();
         let mut incremental = Incremental {
             options: options.clone(),
             totals: engagement::totals_of(&site),
@@ -563,7 +567,7 @@ impl Incremental {
         let mut pass = Pass::keeping(&self.site, &self.renderer, &mut self.related);
         pass.totals = engagement::SiteTotals::kept(&self.totals);
         let plan = plan::plan(&pass, &self.statics, &self.outputs)?;
-        let (mut changed, gone) = compare(&self.outputs, &plan.outputs);
+        let (mut changed, gone) = compare(&self.outputs, &plan.outputs, self.site.entries());
         let gone: Vec<String> = gone.into_iter().map(String::from).collect();
         let root = &self.options.root;
         let copied: HashSet<PathBuf> = change.assets.iter().map(|a| root.join(a)).collect();
@@ -601,7 +605,9 @@ impl Incremental {
                 return Err(e);
             }
         };
-        self.outputs = outputs;
+        self.outputs = (outputs.iter())
+            .map(|o| o.written(self.site.entries()))
+            .collect();
         self.site.hold_bodies(rendered.bodies);
         Ok(update)
     }
@@ -647,17 +653,21 @@ fn stays_at(list: &[Entry], i: usize, entry: &Entry, change: &Change) -> bool {
 
 /// Which outputs of `new` differ from those of `old` (by index in `new`), and the
 /// files of `old` that `new` no longer has.
-fn compare<'a>(old: &'a [Output], new: &[Output]) -> (Vec<bool>, Vec<&'a str>) {
-    if plan::same_files(old, new) {
+fn compare<'a>(
+    old: &'a [Written],
+    new: &[Output],
+    entries: Entries<'_>,
+) -> (Vec<bool>, Vec<&'a str>) {
+    if plan::same_files(old, new, entries) {
         let changed = old.iter().zip(new).map(|(a, b)| a.inputs != b.inputs);
         return (changed.collect(), Vec::new());
     }
     let before: HashMap<&str, u64> = old.iter().map(|o| (&*o.file, o.inputs)).collect();
-    let changed = new
-        .iter()
-        .map(|o| before.get(&*o.file) != Some(&o.inputs))
+    let files: Vec<Cow<'_, str>> = new.iter().map(|o| o.file(entries)).collect();
+    let changed = (new.iter().zip(&files))
+        .map(|(o, file)| before.get(&**file) != Some(&o.inputs))
         .collect();
-    let now: HashSet<&str> = new.iter().map(|o| &*o.file).collect();
+    let now: HashSet<&str> = files.iter().map(|f| &**f).collect();
     let gone = old
         .iter()
         .map(|o| &*o.file)

@@ -272,6 +272,11 @@ impl Site {
         }
     }
 
+    /// Its posts and pages, as a plan's outputs refer to them.
+    pub(crate) fn entries(&self) -> plan::Entries<'_> {
+        plan::Entries([&self.posts, &self.pages])
+    }
+
     pub(crate) fn entry_mut(&mut self, at: EntryRef) -> &mut Entry {
         match at {
             EntryRef::Post(i) => &mut self.posts[i],

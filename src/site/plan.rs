@@ -28,8 +28,10 @@ pub(crate) struct Plan<'p> {
 /// One file of a build.
 #[derive(Debug, Clone)]
 pub(crate) struct Output {
-    /// Where it is written, relative to the output folder: `posts/x/index.html`.
-    pub(crate) file: Box<str>,
+    /// Where it is written (`Output::file`); empty (held without a byte) for an
+    /// entry's page, whose file its address gives: a name of its own for each post,
+    /// held to the end of a build, was a twentieth of a big site's peak.
+    file: Box<str>,
     pub(crate) job: Job,
     /// A digest of everything the file is made from but source files: two plans of
     /// one site whose outputs at a path have the same digest write the same bytes
@@ -65,6 +67,61 @@ pub(crate) enum Job {
     Static(Box<StaticSource>),
 }
 
+/// The posts and pages of the site a plan was made for, in `EntryRef` order: what
+/// tells an entry's output its file.
+#[derive(Clone, Copy)]
+pub(crate) struct Entries<'a>(pub(crate) [&'a [Entry]; 2]);
+
+impl<'a> Entries<'a> {
+    fn at(self, at: EntryRef) -> &'a Entry {
+        match at {
+            EntryRef::Post(i) => &self.0[0][i],
+            EntryRef::Page(i) => &self.0[1][i],
+        }
+    }
+}
+
+impl Output {
+    /// Where it is written, relative to the output folder: `posts/x/index.html`.
+    /// `entries` are those of the site it was planned for.
+    pub(crate) fn file<'a>(&'a self, entries: Entries<'a>) -> Cow<'a, str> {
+        match &self.job {
+            Job::Entry(at) => Cow::Owned(index_file(&entries.at(*at).doc.path)),
+            _ => Cow::Borrowed(&self.file),
+        }
+    }
+
+    /// An output at `file` that is not an entry's page, for tests.
+    #[cfg(test)]
+    pub(crate) fn at(file: &str, job: Job, inputs: u64) -> Output {
+        assert!(
+            !matches!(job, Job::Entry(_)),
+            "an entry's file is its address"
+        );
+        Output {
+            file: file.into(),
+            job,
+            inputs,
+        }
+    }
+
+    /// Its file and digest, to be held beyond the site it was planned for.
+    pub(crate) fn written(&self, entries: Entries<'_>) -> Written {
+        Written {
+            file: self.file(entries).into(),
+            inputs: self.inputs,
+        }
+    }
+}
+
+/// The file and digest of an output of a plan whose site is gone (`Output::written`):
+/// what the next plan is compared with.
+#[derive(Debug, Clone)]
+pub(crate) struct Written {
+    pub(crate) file: Box<str>,
+    pub(crate) inputs: u64,
+}
+
 impl Job {
     /// The file copied as it is, whose changes no digest sees.
     pub(crate) fn source_file(&self) -> Option<&Path> {
@@ -85,7 +142,7 @@ impl Job {
 pub(crate) fn plan<'p>(
     pass: &'p Pass<'_>,
     statics: &BTreeMap<String, StaticSource>,
-    previous: &[Output],
+    previous: &[Written],
 ) -> Result<Plan<'p>> {
     let site = pass.site;
     let digests = Digests::of(pass);
@@ -118,7 +175,7 @@ pub(crate) fn plan<'p>(
             inputs: digests.site_page(pass, page),
         }));
     plan.add_sitemap_parts(pass, &digests);
-    if same_files(previous, &plan.outputs) {
+    if same_files(previous, &plan.outputs, site.entries()) {
         return Ok(plan);
     }
     let problems = plan.collisions(pass);
@@ -177,7 +234,7 @@ impl Plan<'_> {
         for at in entries {
             let doc = &pass.entry(at).doc;
             self.outputs.push(Output {
-                file: index_file(&doc.path).into(),
+                file: Box::default(),
                 job: Job::Entry(at),
                 inputs: digests.entry(pass, at),
             });
@@ -300,8 +357,8 @@ pub(crate) fn summary_digest(summary: Option<&str>) -> u64 {
 
 /// Whether two lists of outputs write the same files, in the same order: a change
 /// to a post's text or thread moves nothing.
-pub(crate) fn same_files(a: &[Output], b: &[Output]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.file == b.file)
+pub(crate) fn same_files(a: &[Written], b: &[Output], entries: Entries<'_>) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| *a.file == *b.file(entries))
 }
 
 fn digest(f: impl FnOnce(&mut Digester)) -> u64 {
@@ -443,7 +500,13 @@ impl Plan<'_> {
         // several times faster than the default hasher on short keys.
         let mut at: foldhash::HashMap<Cow<'_, str>, usize> = Default::default();
         at.reserve(self.outputs.len());
-        let keys: Vec<Cow<'_, str>> = self.outputs.iter().map(|o| folded(&o.file)).collect();
+        let entries = pass.site.entries();
+        let keys: Vec<Cow<'_, str>> = (self.outputs.iter())
+            .map(|o| match o.file(entries) {
+                Cow::Borrowed(file) => folded(file),
+                Cow::Owned(file) => Cow::Owned(folded(&file).into_owned()),
+            })
+            .collect();
         let mut clashes = Vec::new();
         for (i, key) in keys.iter().enumerate() {
             if let Some(&first) = at.get(key) {
@@ -471,7 +534,8 @@ impl Plan<'_> {
     /// The problem reported at the later of two outputs a writer made (or at the one
     /// a writer made, when the other is generated).
     fn collision(&self, pass: &Pass<'_>, a: usize, b: usize) -> Diagnostic {
-        let in_case_only = !self.outputs[b].file.starts_with(&*self.outputs[a].file);
+        let file = |i: usize| self.outputs[i].file(pass.site.entries());
+        let in_case_only = !file(b).starts_with(&*file(a));
         let (a, b) = (self.origin(pass, a), self.origin(pass, b));
         let (other, mine) = if b.location.is_some() { (a, b) } else { (b, a) };
         let case = if in_case_only {
@@ -526,7 +590,10 @@ impl Plan<'_> {
                     let shown = path.strip_prefix(root).unwrap_or(path);
                     Origin::written(
                         Location::new(shown, None),
-                        format!("this file is published at /{}", output.file),
+                        format!(
+                            "this file is published at /{}",
+                            output.file(pass.site.entries())
+                        ),
                         "rename or remove the file: the build makes that address itself",
                     )
                 }

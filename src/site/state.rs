@@ -10,6 +10,7 @@
 //! makes the build a full one, and a damaged record costs its post read again. It is
 //! removed before a build publishes and written again after, under the output's lock.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hash};
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::SiteConfig;
 use crate::content::{self, Source};
 use crate::site::build::Body;
-use crate::site::plan::Output;
+use crate::site::plan::{Entries, Output};
 use crate::site::related::{KeptRelated, RelatedPosts};
 use crate::site::{BuildOptions, Entry};
 use crate::threads::digest::{self, Renumbering};
@@ -379,6 +380,7 @@ struct HeadRef<'a> {
 /// all of a big site's held at once were the peak of its build.
 struct Published<'a> {
     outputs: &'a [Output],
+    entries: Entries<'a>,
     /// Which of `outputs` are as the state read describes them (`ToSave::unchanged`).
     unchanged: &'a [bool],
     saved: Option<&'a Saved>,
@@ -390,13 +392,12 @@ const PUBLISHED_AT_ONCE: usize = 4096;
 
 impl<'a> Published<'a> {
     /// The fingerprint of output `i`: as saved when it is unchanged, else taken now.
-    fn of(&self, i: usize, output: &'a Output) -> Option<(&'a str, u64, Print)> {
+    fn of(&self, i: usize, output: &'a Output) -> Option<(Cow<'a, str>, u64, Print)> {
+        let file = output.file(self.entries);
         let kept = (self.unchanged.get(i) == Some(&true))
-            .then(|| self.saved.and_then(|s| s.published(&output.file)));
-        let print = kept
-            .flatten()
-            .or_else(|| self.folder.published(&output.file))?;
-        Some((&*output.file, output.inputs, print))
+            .then(|| self.saved.and_then(|s| s.published(&file)));
+        let print = kept.flatten().or_else(|| self.folder.published(&file))?;
+        Some((file, output.inputs, print))
     }
 }
 
@@ -637,14 +638,13 @@ impl Saved {
         self.outputs.keys().map(String::as_str)
     }
 
-    /// Whether the output at `output.file` is the one this state's build wrote there.
-    pub(crate) fn has(&self, output: &Output) -> bool {
-        let same_inputs = self
-            .outputs
-            .get(&*output.file)
-            .is_some_and(|&(inputs, print)| {
-                inputs == output.inputs && self.folder.published(&output.file) == Some(print)
-            });
+    /// Whether the output at `output.file` is the one this state's build wrote there;
+    /// `entries` are those of the site `output` was planned for.
+    pub(crate) fn has(&self, output: &Output, entries: Entries<'_>) -> bool {
+        let file = output.file(entries);
+        let same_inputs = self.outputs.get(&*file).is_some_and(|&(inputs, print)| {
+            inputs == output.inputs && self.folder.published(&file) == Some(print)
+        });
         same_inputs
             && output.job.source_file().is_none_or(|path| {
                 self.copied
@@ -861,6 +861,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         output,
         outputs: Published {
             outputs: what.outputs,
+            entries: Entries(what.entries),
             unchanged: what.unchanged,
             saved,
             folder: Folder::open(target),
@@ -1122,18 +1123,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let count = PUBLISHED_AT_ONCE + 3;
         let outputs: Vec<Output> = (0..count)
-            .map(|i| Output {
-                file: format!("{i}.html").into(),
-                job: crate::site::plan::Job::Entry(crate::site::pages::EntryRef::Post(i)),
-                inputs: i as u64,
+            .map(|i| {
+                let job = crate::site::plan::Job::SitemapPart(i);
+                Output::at(&format!("{i}.html"), job, i as u64)
             })
             .collect();
+        let entries = Entries([&[], &[]]);
         let found = |i: usize| i % 3 != 1;
         for i in (0..count).filter(|&i| found(i)) {
-            std::fs::write(dir.path().join(&*outputs[i].file), "x".repeat(i % 7)).unwrap();
+            let file = outputs[i].file(entries);
+            std::fs::write(dir.path().join(&*file), "x".repeat(i % 7)).unwrap();
         }
         let published = Published {
             outputs: &outputs,
+            entries,
             unchanged: &[],
             saved: None,
             folder: Folder::open(dir.path()),
@@ -1144,10 +1147,11 @@ mod tests {
             .unwrap();
         assert_eq!(read.len(), count);
         for (i, saved) in read.iter().enumerate() {
-            let file = dir.path().join(&*outputs[i].file);
+            let name = outputs[i].file(entries);
+            let file = dir.path().join(&*name);
             let expected = found(i).then(|| {
                 let print = Print::of(&file).unwrap().published();
-                (outputs[i].file.to_string(), i as u64, print)
+                (name.to_string(), i as u64, print)
             });
             assert_eq!(saved, &expected, "output {i}");
         }
