@@ -605,11 +605,22 @@ impl Incremental {
                 return Err(e);
             }
         };
-        self.outputs = (outputs.iter())
-            .map(|o| o.written(self.site.entries()))
-            .collect();
+        self.remember(&outputs);
         self.site.hold_bodies(rendered.bodies);
         Ok(update)
+    }
+
+    /// Holds the files and digests of `outputs`, the plan just published: when its
+    /// files are those of the last, only their digests change.
+    fn remember(&mut self, outputs: &[Output]) {
+        let entries = self.site.entries();
+        if plan::same_files(&self.outputs, outputs, entries) {
+            for (written, output) in self.outputs.iter_mut().zip(outputs) {
+                written.inputs = output.inputs;
+            }
+        } else {
+            self.outputs = outputs.iter().map(|o| o.written(entries)).collect();
+        }
     }
 
     /// Renders the outputs of `plan` that `changed` selects, in memory, then publishes

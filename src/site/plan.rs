@@ -91,6 +91,14 @@ impl Output {
         }
     }
 
+    /// Whether it is written at `file` (`Output::file`), told without making its name.
+    pub(crate) fn is_at(&self, file: &str, entries: Entries<'_>) -> bool {
+        match &self.job {
+            Job::Entry(at) => urls::is_index_file(file, &entries.at(*at).doc.path),
+            _ => *self.file == *file,
+        }
+    }
+
     /// An output at `file` that is not an entry's page, for tests.
     #[cfg(test)]
     pub(crate) fn at(file: &str, job: Job, inputs: u64) -> Output {
@@ -358,7 +366,7 @@ pub(crate) fn summary_digest(summary: Option<&str>) -> u64 {
 /// Whether two lists of outputs write the same files, in the same order: a change
 /// to a post's text or thread moves nothing.
 pub(crate) fn same_files(a: &[Written], b: &[Output], entries: Entries<'_>) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| *a.file == *b.file(entries))
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| b.is_at(&a.file, entries))
 }
 
 fn digest(f: impl FnOnce(&mut Digester)) -> u64 {

@@ -411,9 +411,30 @@ pub fn index_file(rel: &str) -> String {
     }
 }
 
+/// Whether `file` is the file the folder URL `rel` is written to (`index_file`), told
+/// without making it: a server's update compares every post's.
+pub fn is_index_file(file: &str, rel: &str) -> bool {
+    if rel.is_empty() || rel.ends_with('/') {
+        file.strip_suffix("index.html") == Some(rel)
+    } else {
+        file == rel
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_file_is_told_as_it_is_made() {
+        for rel in ["", "posts/x/", "2019/05/x.html", "a/index.html", "x"] {
+            let file = index_file(rel);
+            assert!(is_index_file(&file, rel), "{rel}");
+            for other in ["", "posts/x/", "posts/x", "2019/05/x.html", "a/", "y/"] {
+                assert_eq!(is_index_file(&file, other), index_file(other) == file);
+            }
+        }
+    }
 
     #[test]
     fn joins_with_prefix() {
