@@ -157,6 +157,9 @@ pub struct Inside {
     /// The output and its staging folders, resolved, which sources may not lead into
     /// (nor hold): each build would publish the last one inside itself.
     output: Vec<PathBuf>,
+    /// The files a build keeps beside the output (`output::kept_beside`), resolved:
+    /// its own, never published.
+    beside: Vec<PathBuf>,
 }
 
 impl Inside {
@@ -172,6 +175,7 @@ impl Inside {
             bounds: resolve(folder),
             name,
             output: Vec::new(),
+            beside: Vec::new(),
         }
     }
 
@@ -197,6 +201,7 @@ impl Inside {
     pub fn excluding_output(mut self, output: &Path) -> Inside {
         let output = resolve(output);
         self.output = crate::site::output::staging_folders(&output).into();
+        self.beside = crate::site::output::kept_beside(&output).into();
         self.output.push(output);
         self
     }
@@ -225,6 +230,19 @@ impl Inside {
     }
 
     fn refuse_output(&self, path: &Path, target: &Path) -> Option<Diagnostic> {
+        let site = resolve(&self.site);
+        let shown = |p: &Path| p.strip_prefix(&site).unwrap_or(p).to_path_buf();
+        let location = || Location::new(path.strip_prefix(&self.site).unwrap_or(path), None);
+        if let Some(file) = self.beside.iter().find(|b| *b == target) {
+            return Some(Diagnostic::new(
+                location(),
+                format!(
+                    "this link leads to {}, which a build keeps beside its output to itself",
+                    shown(file).display()
+                ),
+                "remove the link; rapport does not publish it",
+            ));
+        }
         let output = self.output.last()?;
         let (inside, holding) = (
             self.output.iter().any(|o| target.starts_with(o)),
@@ -235,12 +253,11 @@ impl Inside {
             (true, _) => "into the build's output",
             (false, true) => "to a folder that holds the build's output",
         };
-        let output = output.strip_prefix(resolve(&self.site)).unwrap_or(output);
         Some(Diagnostic::new(
-            Location::new(path.strip_prefix(&self.site).unwrap_or(path), None),
+            location(),
             format!(
                 "this link leads {what} ({}): each build would publish the previous one inside itself",
-                output.display()
+                shown(output).display()
             ),
             "remove the link, or point it at a folder that is not, and does not hold, the output",
         ))

@@ -216,14 +216,26 @@ pub(crate) fn staging_folders(target: &Path) -> [PathBuf; 2] {
 
 fn lock_path(target: &Path) -> Result<(PathBuf, PathBuf)> {
     let target = crate::site::guard::resolve(target);
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
+    let lock = lock_file(&target);
+    Ok((target, lock))
+}
+
+fn lock_file(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     let parent = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "cannot create", e))?;
-    let lock = parent.join(format!(".{name}.rapport-lock"));
-    Ok((target, lock))
+    parent.join(format!(".{name}.rapport-lock"))
+}
+
+/// The files a build keeps beside the output `target` to itself: its lock, and its
+/// state under its name and the one it is written under (`state::files_for`).
+pub(crate) fn kept_beside(target: &Path) -> [PathBuf; 3] {
+    let [state, written] = crate::site::state::files_for(target);
+    [lock_file(target), state, written]
 }
 
 /// Created if need be, and left in place: removing a lock file while another process

@@ -701,6 +701,14 @@ pub(crate) fn path_for(target: &Path) -> PathBuf {
         .join(format!(".{name}.rapport-state"))
 }
 
+/// The state of `target` (`path_for`) and the name a whole one is written under
+/// before it is renamed into place.
+pub(crate) fn files_for(target: &Path) -> [PathBuf; 2] {
+    let path = path_for(target);
+    let written = path.with_extension("rapport-state-new");
+    [path, written]
+}
+
 /// The state saved for `target` under `key`, if there is one that holds.
 pub(crate) fn read(target: &Path, key: u64) -> Option<Saved> {
     let path = path_for(target);
@@ -871,8 +879,7 @@ pub(crate) fn save<'a>(target: &Path, what: &ToSave<'a>) -> std::io::Result<()> 
         related: what.related.kept(),
         names: digest::names_table(),
     };
-    let path = path_for(target);
-    let temporary = path.with_extension("rapport-state-new");
+    let [path, temporary] = files_for(target);
     let write_whole = |head: &mut HeadRef<'a>, chunks: &mut dyn Iterator<Item = Records<'a>>| {
         let written = write_new(&temporary, what.key, saved, head, chunks)
             .and_then(|()| std::fs::rename(&temporary, &path));

@@ -365,6 +365,34 @@ fn links_that_stay_inside_the_site_are_followed() {
     assert_eq!(site.read("posts/notes.txt"), "notes");
 }
 
+/// `content/state.bin` → `../.public.rapport-state` published the build's own state
+/// beside the output as an asset, a link to its lock file likewise; in `static/` too.
+#[cfg(unix)]
+#[test]
+fn a_content_link_to_the_builds_state_was_published_as_an_asset() {
+    let site = SiteTest::fixture("site/basic");
+    site.build();
+    for (link, file) in [
+        ("content/state.bin", "../.public.rapport-state"),
+        ("content/posts/lock.txt", "../../.public.rapport-lock"),
+        ("static/state.bin", "../.public.rapport-state"),
+    ] {
+        std::fs::create_dir_all(site.root.join(link).parent().unwrap()).unwrap();
+        assert!(site.root.join(link).parent().unwrap().join(file).exists());
+        symlink(Path::new(file), &site.root.join(link));
+        let run = site.run(&["build"]).failure(1);
+        let name = file.trim_start_matches("../");
+        assert_eq!(
+            run.stderr,
+            format!("error: {link}: this link leads to {name}, which a build keeps beside its output to itself\n  help: remove the link; rapport does not publish it\n"),
+        );
+        let published = link.trim_start_matches("content/");
+        assert!(!site.exists(published.trim_start_matches("static/")));
+        std::fs::remove_file(site.root.join(link)).unwrap();
+    }
+    site.build();
+}
+
 /// `content/mirror` → `../public` copied the last build into the new one: 16, 32,
 /// 48, 64 files, growing by a site with every build.
 #[cfg(unix)]
