@@ -216,6 +216,20 @@ pub fn thread_path_for(markdown: &Path) -> PathBuf {
     markdown.with_file_name(name)
 }
 
+/// The markdown file whose thread is at `thread` (`thread_path_for` the other way),
+/// its name's bytes kept as they are; `None` for a path that names no thread file.
+pub fn markdown_path_for(thread: &Path) -> Option<PathBuf> {
+    let name = thread.file_name()?.to_string_lossy();
+    if !name.ends_with(THREAD_SUFFIX) || name.len() == THREAD_SUFFIX.len() {
+        return None;
+    }
+    // `x.comments.yaml`: the stem of its stem is `x`, whatever its bytes.
+    let stem = Path::new(thread.file_stem()?).file_stem()?;
+    let mut name = stem.to_os_string();
+    name.push(".md");
+    Some(thread.with_file_name(name))
+}
+
 /// Hidden files and editor droppings are not content.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -256,7 +270,27 @@ mod tests {
         let thread = Path::new("content/posts").join(name(THREAD_SUFFIX));
         assert_eq!(source.thread.as_deref(), Some(thread.as_path()));
         assert_eq!(thread_path_for(&source.path), thread);
+        assert_eq!(markdown_path_for(&thread).as_ref(), Some(&source.path));
         assert!(inventory.problems.is_empty(), "{:?}", inventory.problems);
+    }
+
+    #[test]
+    fn a_thread_names_its_post_as_its_post_names_it() {
+        for md in [
+            "content/posts/foo/index.md",
+            "content/posts/a.b.md",
+            "content/x.md",
+        ] {
+            let md = Path::new(md);
+            assert_eq!(markdown_path_for(&thread_path_for(md)).as_deref(), Some(md));
+        }
+        for not_a_thread in [
+            "content/posts/a.md",
+            "content/posts/a.yaml",
+            "content/.comments.yaml",
+        ] {
+            assert_eq!(markdown_path_for(Path::new(not_a_thread)), None);
+        }
     }
 
     #[test]

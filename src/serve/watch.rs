@@ -114,13 +114,16 @@ pub(super) fn reload_for(changes: &[Change]) -> Reload {
 
 /// Classifies a path relative to the site root; `None` for anything serve ignores.
 pub(super) fn classify(rel: &Path) -> Option<ChangeKind> {
-    let names: Vec<&str> = rel
+    // Told by their names made readable: a name that is not UTF-8 is content too,
+    // and what tells a file's kind (`content`, `.md`, `.comments.yaml`) is ASCII.
+    let names: Vec<std::borrow::Cow<'_, str>> = rel
         .components()
         .map(|c| match c {
-            Component::Normal(name) => name.to_str(),
+            Component::Normal(name) => Some(name.to_string_lossy()),
             _ => None,
         })
         .collect::<Option<_>>()?;
+    let names: Vec<&str> = names.iter().map(|n| &**n).collect();
     if names.iter().any(|n| is_ignored(n)) {
         return None;
     }

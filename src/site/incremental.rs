@@ -362,10 +362,8 @@ impl Incremental {
             {
                 continue;
             }
-            if let Some(stem) = name.strip_suffix(THREAD_SUFFIX) {
-                change
-                    .sources
-                    .insert(path.with_file_name(format!("{stem}.md")));
+            if name.ends_with(THREAD_SUFFIX) {
+                change.sources.extend(content::markdown_path_for(path));
             } else if name.ends_with(".md") {
                 change.sources.insert(path.clone());
                 change.documents.insert(path.clone());

@@ -462,6 +462,38 @@ fn a_new_comment_shows() {
     assert!(reply.body.contains("A reply from the reader."));
 }
 
+/// A post and a thread whose file names are not UTF-8 were built, but their edits were
+/// not seen while serving: the watcher left such names out.
+#[cfg(unix)]
+#[test]
+fn a_post_whose_file_name_is_not_utf8_is_watched() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = blog();
+    let file = |suffix: &str| {
+        let name = [&b"caf\xe9"[..], suffix.as_bytes()].concat();
+        site.root
+            .join("content/posts")
+            .join(std::ffi::OsStr::from_bytes(&name))
+    };
+    let post =
+        |text: &str| format!("---\ntitle: Cafe\ndate: 2024-01-03\nslug: cafe\n---\n{text}\n");
+    std::fs::write(file(".md"), post("The first version.")).unwrap();
+    let server = Server::start(&site, &["--watch"]);
+    assert!(server
+        .get("/posts/cafe/")
+        .body
+        .contains("The first version."));
+    std::fs::write(file(".md"), post("The second version.")).unwrap();
+    server.wait_for("/posts/cafe/", "showed the edit", |r| {
+        r.body.contains("The second version.")
+    });
+    let thread = "comments:\n  - id: \"1\"\n    author: Ana\n    date: 2024-01-04T10:00:00Z\n    body: A comment on the cafe.\n";
+    std::fs::write(file(".comments.yaml"), thread).unwrap();
+    server.wait_for("/posts/cafe/", "showed the comment", |r| {
+        r.body.contains("A comment on the cafe.")
+    });
+}
+
 #[test]
 fn a_deleted_post_is_gone() {
     let site = blog();
