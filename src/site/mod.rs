@@ -393,8 +393,8 @@ fn load_all_with(
     })
 }
 
-/// Newest first, then by title: the order of the index and of newer/older links.
-/// Sorted by keys taken out of the posts, then each post moved into its place once.
+/// The posts in `post_order`: sorted by keys taken out of the posts, then each post
+/// moved into its place once.
 pub(crate) fn sort_posts(posts: &mut [Entry]) {
     // Entries are a kilobyte each: compared in place, each comparison went out to
     // memory, and copied into a second list to be put in order, they faulted in
@@ -403,7 +403,7 @@ pub(crate) fn sort_posts(posts: &mut [Entry]) {
         .map(|(i, p)| (p.doc.date, i))
         .collect();
     order.sort_by(|&(a_date, a), &(b_date, b)| {
-        (b_date.cmp(&a_date)).then_with(|| posts[a].doc.title.cmp(&posts[b].doc.title))
+        (b_date.cmp(&a_date)).then_with(|| post_order(&posts[a], &posts[b]))
     });
     let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
     permute(posts, &order);
@@ -427,11 +427,13 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
     }
 }
 
+/// Newest first, then by title, then by file: the order of the index and of
+/// newer/older links, the same whichever way the posts were read (a full build lists
+/// them as the folder does; `serve` puts a new reading in its place).
 pub(crate) fn post_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    b.doc
-        .date
-        .cmp(&a.doc.date)
+    (b.doc.date.cmp(&a.doc.date))
         .then_with(|| a.doc.title.cmp(&b.doc.title))
+        .then_with(|| a.doc.source.cmp(&b.doc.source))
 }
 
 /// Loads one post or page and its thread; a post gets its address from the site's

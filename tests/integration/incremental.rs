@@ -482,6 +482,27 @@ fn an_update_at_a_generated_address_is_refused() {
     );
 }
 
+/// A copy of a post, same date and title, took its place after the original when
+/// `serve` read it, but a full build put the two in the order the folder listed them:
+/// their newer and older links, the lists and the sitemap differed.
+#[test]
+fn posts_of_one_date_and_title_are_in_one_order_however_they_are_read() {
+    let mut s = Session::start("engagement/ranking");
+    let two = std::fs::read_to_string(s.site.root.join("content/posts/two.md")).unwrap();
+    for copy in ["content/posts/a-copy.md", "content/posts/zz-copy.md"] {
+        s.step(
+            &format!("a copy of a post at {copy}"),
+            |r| write(r, copy, &two.replace("Body of", "A copy of")),
+            &[copy],
+        );
+    }
+    s.step(
+        "the original edited",
+        |r| edit(r, "content/posts/two.md", "Body of", "Edited body of"),
+        &["content/posts/two.md"],
+    );
+}
+
 #[test]
 fn a_date_edit_moves_a_post_to_its_new_month_under_a_permalink_pattern() {
     let mut s = Session::start("permalinks/dated");
