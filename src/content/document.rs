@@ -114,7 +114,6 @@ impl Document {
         }
     }
 
-    /// What its front matter sets that most posts leave out.
     /// Markdown: the `summary:` key, or the body up to `<!-- more -->`.
     pub fn summary(&self) -> Option<&str> {
         let end = self.summary_end?.get() - 1;
@@ -144,6 +143,7 @@ impl Document {
         self.summary_end = None;
     }
 
+    /// What its front matter sets that most posts leave out.
     pub fn more(&self) -> &More {
         static NONE: std::sync::OnceLock<More> = std::sync::OnceLock::new();
         self.more

@@ -487,10 +487,7 @@ fn outline(
     let doc_digest = (bytes.as_ref()).map_or(0, |b| state::content_digest(&source.path, b));
     let mut entry = match bytes.and_then(|bytes| site::document_of(bytes, source, config)) {
         Ok(doc) if options.drafts || site::is_published(&doc, &options.now) => {
-            // Its summary is held until the entry's revision has its digest.
-            let mut doc = doc;
-            let summary = doc.summary().map(str::to_owned);
-            doc.set_text(summary.as_deref(), "");
+            // Its text is let go of once the entry's revision has its summary's digest.
             let mut entry = site::entry_of(doc, Thread::default(), source.thread.is_some());
             entry.doc.drop_text();
             entry

@@ -230,8 +230,11 @@ impl Inside {
     }
 
     fn refuse_output(&self, path: &Path, target: &Path) -> Option<Diagnostic> {
-        let site = resolve(&self.site);
-        let shown = |p: &Path| p.strip_prefix(&site).unwrap_or(p).to_path_buf();
+        // Resolved only for a problem: every link under the sources is looked at.
+        let shown = |p: &Path| {
+            let site = resolve(&self.site);
+            p.strip_prefix(&site).unwrap_or(p).to_path_buf()
+        };
         let location = || Location::new(path.strip_prefix(&self.site).unwrap_or(path), None);
         if let Some(file) = self.beside.iter().find(|b| *b == target) {
             return Some(Diagnostic::new(
