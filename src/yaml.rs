@@ -380,9 +380,105 @@ fn is_printable(c: char) -> bool {
     !matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
+// Scalars written on one line, read without the YAML parser by the readers of the
+// plain shapes (`threads::simple`, `content::simple`); anything they are not sure to
+// read as the parser does gives `None`.
+
+/// Characters YAML does not allow written as they are in a scalar, or that this
+/// reader leaves to the YAML parser.
+pub(crate) fn unusual(c: char) -> bool {
+    let c = c as u32;
+    // U+2028 and U+2029 are line breaks to the YAML parser.
+    c < 0x20
+        || (0x7f..=0x9f).contains(&c)
+        || matches!(c, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
+}
+
+/// `"..."` closed on its line, with nothing after it.
+pub(crate) fn double_quoted(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = &raw[1..];
+    loop {
+        // Runs of ordinary text are copied whole.
+        let special = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
+        let run = &rest[..special];
+        if !printable_ascii(run.as_bytes()) && run.chars().any(unusual) {
+            return None;
+        }
+        out.push_str(run);
+        let mut chars = rest[special..].chars();
+        if chars.next() == Some('"') {
+            return chars.as_str().trim_matches(' ').is_empty().then_some(out);
+        }
+        let hex = |chars: &mut std::str::Chars<'_>, n: usize| {
+            let digits = chars.as_str().get(..n)?;
+            let code = u32::from_str_radix(digits, 16).ok()?;
+            *chars = chars.as_str()[n..].chars();
+            // `from_str_radix` takes a sign, which YAML does not.
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+                .then_some(())?;
+            char::from_u32(code)
+        };
+        out.push(match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            '0' => '\0',
+            'L' => '\u{2028}',
+            'P' => '\u{2029}',
+            'x' => hex(&mut chars, 2)?,
+            'u' => hex(&mut chars, 4)?,
+            'U' => hex(&mut chars, 8)?,
+            _ => return None,
+        });
+        rest = chars.as_str();
+    }
+}
+
+/// Whether every byte of `bytes` is printable ASCII (space to `~`). Folded without
+/// stopping early, so that it is checked many bytes at a time.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
+}
+
+/// `'...'` closed on its line, with nothing after it; `''` is a quote.
+pub(crate) fn single_quoted(raw: &str) -> Option<String> {
+    let inner = &raw[1..];
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    loop {
+        let end = rest.find('\'')?;
+        out.push_str(&rest[..end]);
+        rest = &rest[end + 1..];
+        if let Some(after) = rest.strip_prefix('\'') {
+            out.push('\'');
+            rest = after;
+        } else if rest.trim_matches(' ').is_empty() {
+            return (!out.chars().any(unusual)).then_some(out);
+        } else {
+            return None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_is_space_to_tilde() {
+        assert!(printable_ascii(b" az~09\"\\") && printable_ascii(b""));
+        for b in [0x1f, 0x7f, 0x80, 0xff, b'\n'] {
+            assert!(!printable_ascii(&[b'a', b]), "{b:#x}");
+        }
+    }
 
     #[test]
     fn finds_items_of_a_block_sequence() {

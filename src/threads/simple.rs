@@ -10,6 +10,7 @@
 
 use crate::threads::load::{RawComment, RawThread};
 use crate::threads::{Role, State};
+use crate::yaml::{double_quoted, single_quoted, unusual};
 
 /// The thread in `text` and the line of each of its comments (as
 /// `yaml::sequence_item_lines` finds them), or `None` when the file is not in the
@@ -101,7 +102,8 @@ impl Fields {
     /// Reads `key: value` (and a block value's lines below it); `None` for an
     /// unknown or repeated key or a value this reader does not take.
     fn set(&mut self, lines: &mut Lines<'_>, text: &str, column: usize) -> Option<()> {
-        let (key, rest) = text.split_once(':')?;
+        let colon = memchr::memchr(b':', text.as_bytes())?;
+        let (key, rest) = (&text[..colon], &text[colon + 1..]);
         if !rest.is_empty() && !rest.starts_with(' ') {
             return None;
         }
@@ -246,90 +248,6 @@ fn plain_reads_as_text(text: &str, is_id: bool) -> bool {
     true
 }
 
-/// Characters YAML does not allow written as they are in a scalar, or that this
-/// reader leaves to the YAML parser.
-fn unusual(c: char) -> bool {
-    let c = c as u32;
-    // U+2028 and U+2029 are line breaks to the YAML parser.
-    c < 0x20
-        || (0x7f..=0x9f).contains(&c)
-        || matches!(c, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
-}
-
-/// `"..."` closed on its line, with nothing after it.
-fn double_quoted(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = &raw[1..];
-    loop {
-        // Runs of ordinary text are copied whole.
-        let special = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
-        let run = &rest[..special];
-        if !printable_ascii(run.as_bytes()) && run.chars().any(unusual) {
-            return None;
-        }
-        out.push_str(run);
-        let mut chars = rest[special..].chars();
-        if chars.next() == Some('"') {
-            return chars.as_str().trim_matches(' ').is_empty().then_some(out);
-        }
-        let hex = |chars: &mut std::str::Chars<'_>, n: usize| {
-            let digits = chars.as_str().get(..n)?;
-            let code = u32::from_str_radix(digits, 16).ok()?;
-            *chars = chars.as_str()[n..].chars();
-            // `from_str_radix` takes a sign, which YAML does not.
-            digits
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit())
-                .then_some(())?;
-            char::from_u32(code)
-        };
-        out.push(match chars.next()? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'n' => '\n',
-            't' => '\t',
-            'r' => '\r',
-            '0' => '\0',
-            'L' => '\u{2028}',
-            'P' => '\u{2029}',
-            'x' => hex(&mut chars, 2)?,
-            'u' => hex(&mut chars, 4)?,
-            'U' => hex(&mut chars, 8)?,
-            _ => return None,
-        });
-        rest = chars.as_str();
-    }
-}
-
-/// Whether every byte of `bytes` is printable ASCII (space to `~`). Folded without
-/// stopping early, so that it is checked many bytes at a time.
-fn printable_ascii(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
-}
-
-/// `'...'` closed on its line, with nothing after it; `''` is a quote.
-fn single_quoted(raw: &str) -> Option<String> {
-    let inner = &raw[1..];
-    let mut out = String::with_capacity(inner.len());
-    let mut rest = inner;
-    loop {
-        let end = rest.find('\'')?;
-        out.push_str(&rest[..end]);
-        rest = &rest[end + 1..];
-        if let Some(after) = rest.strip_prefix('\'') {
-            out.push('\'');
-            rest = after;
-        } else if rest.trim_matches(' ').is_empty() {
-            return (!out.chars().any(unusual)).then_some(out);
-        } else {
-            return None;
-        }
-    }
-}
-
 /// A `|` (keep one final line break) or `|-` (none) block whose lines are indented
 /// past `column`, at the indentation of its first line.
 fn literal_block(lines: &mut Lines<'_>, header: &str, column: usize) -> Option<String> {
@@ -378,7 +296,7 @@ fn literal_block(lines: &mut Lines<'_>, header: &str, column: usize) -> Option<S
 
 /// The lines of a file, with a look at the next one.
 struct Lines<'a> {
-    rest: std::iter::Peekable<std::str::Split<'a, char>>,
+    rest: std::iter::Peekable<LineSplit<'a>>,
     /// How many lines were taken: the 1-based line of the last one.
     taken: usize,
 }
@@ -386,11 +304,7 @@ struct Lines<'a> {
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         Lines {
-            rest: text
-                .strip_suffix('\n')
-                .unwrap_or(text)
-                .split('\n')
-                .peekable(),
+            rest: LineSplit(Some(text.strip_suffix('\n').unwrap_or(text))).peekable(),
             taken: 0,
         }
     }
@@ -430,6 +344,26 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// `text.split('\n')`, each line's end found by `memchr`: the standard library's
+/// search for a character was a sixth of reading a thread.
+#[derive(Clone)]
+struct LineSplit<'a>(Option<&'a str>);
+
+impl<'a> Iterator for LineSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => {
+                self.0 = Some(&rest[end + 1..]);
+                Some(&rest[..end])
+            }
+            None => self.0.take(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -452,10 +386,10 @@ mod tests {
     }
 
     #[test]
-    fn printable_ascii_is_space_to_tilde() {
-        assert!(printable_ascii(b" az~09\"\\") && printable_ascii(b""));
-        for b in [0x1f, 0x7f, 0x80, 0xff, b'\n'] {
-            assert!(!printable_ascii(&[b'a', b]), "{b:#x}");
+    fn lines_are_split_as_split_splits_them() {
+        for text in ["", "a", "a\n", "\n", "\n\n", "a\nb", "a\n\nbé\n\n"] {
+            let split: Vec<&str> = text.split('\n').collect();
+            assert_eq!(LineSplit(Some(text)).collect::<Vec<_>>(), split, "{text:?}");
         }
     }
 
