@@ -11,7 +11,7 @@ use crate::error::{Diagnostic, Location};
 use crate::yaml;
 
 /// The keys a post or page may set; anything else is an error.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
@@ -181,7 +181,10 @@ pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> 
         return Ok(FrontMatter::default());
     }
     match split.syntax {
-        Syntax::Yaml => yaml::from_str_at(split.front_matter, path, split.front_matter_line),
+        Syntax::Yaml => match super::simple::parse(split.front_matter) {
+            Some(fm) => Ok(fm),
+            None => yaml::from_str_at(split.front_matter, path, split.front_matter_line),
+        },
         Syntax::Toml => {
             let mut fm: FrontMatter = toml::from_str(split.front_matter).map_err(|e| {
                 let mut d = crate::config::toml_error(&e, split.front_matter, path);

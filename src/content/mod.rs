@@ -5,6 +5,7 @@
 mod document;
 pub mod front_matter;
 mod private;
+mod simple;
 mod taxonomy;
 mod term;
 
