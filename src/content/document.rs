@@ -137,6 +137,16 @@ impl Document {
         self.text = text.into();
     }
 
+    /// Whether it holds any text: not an outline's let go of (nor an empty file's).
+    pub fn has_text(&self) -> bool {
+        !self.text.is_empty()
+    }
+
+    /// The bytes of its text.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Its text let go of: an outline's, whose page renders it read again.
     pub fn drop_text(&mut self) {
         self.text = Box::default();

@@ -447,15 +447,20 @@ pub(crate) fn load_entry(
     entry_with(root, source, config, load_document(root, source, config))
 }
 
-/// `load_entry` of a post or page read before as `known` (without its body and its
-/// comments): the front matter `known` holds is taken again while the file is the one
-/// it was read from (its digest is `known.revision.doc`), not parsed a second time.
+/// `load_entry` of a post or page read before as `known` (without its comments, and
+/// its body unless it kept it): the front matter `known` holds is taken again while the
+/// file is the one it was read from (its digest is `known.revision.doc`), not parsed a
+/// second time; a text `known` kept is not read again.
 pub(crate) fn load_entry_again(
     root: &Path,
     source: &Source,
     known: &Entry,
     config: &SiteConfig,
 ) -> Result<Entry, Vec<Diagnostic>> {
+    if known.doc.has_text() {
+        // Its text was kept from the first reading (`build::KEPT_TEXT`).
+        return entry_with(root, source, config, Ok(known.doc.clone()));
+    }
     let doc = content::read_document(root, source).and_then(|bytes| {
         let same = known.revision.doc == state::content_digest(&source.path, &bytes);
         let summary_line = known.doc.lines.summary;

@@ -258,6 +258,12 @@ impl SourcePrints {
         self.taken[0].then_some(self.md)
     }
 
+    /// The bytes of the entry's files when they were fingerprinted (0 for a file not
+    /// taken): about what reading and rendering the entry costs.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.md.len + self.thread.len
+    }
+
     fn thread(&self) -> Option<Print> {
         self.taken[1].then_some(self.thread)
     }
