@@ -182,7 +182,7 @@ fn build_into(
         options,
         root: state::Folder::open(&options.root),
         saved: saved.as_ref(),
-        text_left: AtomicUsize::new(KEPT_TEXT),
+        text_left: AtomicUsize::new(options.kept_text),
         text_dropped: AtomicBool::new(false),
     };
     let read_outline =
@@ -441,7 +441,7 @@ struct Reading<'a> {
     /// The site's folder, its sources fingerprinted from it.
     root: state::Folder,
     saved: Option<&'a state::Saved>,
-    /// The bytes of text the outlines may still keep (`KEPT_TEXT`).
+    /// The bytes of text the outlines may still keep (`BuildOptions::kept_text`).
     text_left: AtomicUsize,
     /// Whether an outline could not keep its text: then none does.
     text_dropped: AtomicBool,
@@ -451,7 +451,7 @@ struct Reading<'a> {
 /// size keeps it from the first reading to the page's rendering, rather than read each
 /// file again (four calls to the system a post, a fiftieth of a 1,000-post build); a
 /// bigger one keeps none, so that what it holds does not grow with it.
-const KEPT_TEXT: usize = 8 << 20;
+pub const KEPT_TEXT: usize = 8 << 20;
 
 impl Reading<'_> {
     /// Whether an outline may keep `len` bytes of text.
@@ -1006,6 +1006,59 @@ pub(crate) fn feed_window(site: &Site) -> usize {
 mod tests {
     use super::*;
     use crate::site::output::MemorySink;
+
+    /// Every file under `dir`, by its path inside it.
+    fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_site_whose_text_is_kept_is_built_as_one_read_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        std::fs::write(root.join("site.toml"), config).unwrap();
+        std::fs::write(
+            root.join("content/about.md"),
+            "---\ntitle: About\n---\nMe.\n",
+        )
+        .unwrap();
+        for n in 1..=6 {
+            let summary = ["", "summary: \"Said *first*.\"\n"][n % 2];
+            let post = format!(
+                "---\ntitle: \"Post {n}\"\ndate: 2021-01-0{n}T10:00:00Z\ntags: [\"t\"]\n{summary}---\nIntro {n}.\n\n<!-- more -->\n\n```rust\nfn main() {{}}\n```\n"
+            );
+            std::fs::write(root.join(format!("content/posts/p{n}.md")), post).unwrap();
+            let thread = format!(
+                "comments:\n  - id: \"c1\"\n    author: \"Ann\"\n    date: 2021-01-0{n}T12:00:00Z\n    body: \"Hi {n}.\"\n"
+            );
+            std::fs::write(
+                root.join(format!("content/posts/p{n}.comments.yaml")),
+                thread,
+            )
+            .unwrap();
+        }
+        let built = |out: &str, kept_text: usize| {
+            let mut options = BuildOptions::new(&root);
+            options.output = Some(dir.path().join(out));
+            options.kept_text = kept_text;
+            build(&options).unwrap();
+            files(&dir.path().join(out))
+        };
+        let kept = built("kept", KEPT_TEXT);
+        let read_twice = built("twice", 0);
+        assert!(kept.len() > 10, "{:?}", kept.keys());
+        assert_eq!(kept, read_twice);
+    }
 
     #[test]
     fn a_summary_that_cannot_be_read_back_fails_the_file_showing_it_and_names_it() {

@@ -49,6 +49,10 @@ pub struct BuildOptions {
     pub on_wait: output::OnWait,
     /// Build everything, ignoring the state the last build saved beside the output.
     pub fresh: bool,
+    /// The most text a build keeps from its first reading of the posts and pages to
+    /// the rendering of their pages (`build::KEPT_TEXT`); past it, none is kept and
+    /// each file is read again.
+    pub kept_text: usize,
 }
 
 impl BuildOptions {
@@ -61,6 +65,7 @@ impl BuildOptions {
             now: chrono::Utc::now(),
             on_wait: |_, _| {},
             fresh: false,
+            kept_text: build::KEPT_TEXT,
         }
     }
 
