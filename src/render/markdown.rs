@@ -127,6 +127,9 @@ struct WordCount {
 
 impl WordCount {
     fn push(&mut self, text: &str) {
+        if text.is_ascii() {
+            return self.push_ascii(text.as_bytes());
+        }
         let mut rest = text;
         while !rest.is_empty() {
             let ascii = (rest.bytes())
@@ -155,14 +158,18 @@ impl WordCount {
     /// on and spaces stop, the carries of one addition are the words' ends, and its
     /// carry out whether a word runs on past the block.
     fn push_block(&mut self, block: &[u8]) {
-        let (mut space, mut letter) = (0u64, 0u64);
-        for (i, word) in block.chunks(8).enumerate() {
+        let (mut space, mut letter, mut at) = (0u64, 0u64, 0);
+        let mut words = block.chunks_exact(8);
+        for word in &mut words {
+            let (s, l) = ascii_classes(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+            (space, letter, at) = (space | s << at, letter | l << at, at + 8);
+        }
+        if !words.remainder().is_empty() {
             // Zeros past the end: neither space nor letter, they pass a carry on.
-            let mut bytes = [0; 8];
-            bytes[..word.len()].copy_from_slice(word);
-            let (s, l) = ascii_classes(u64::from_le_bytes(bytes));
-            space |= s << (8 * i);
-            letter |= l << (8 * i);
+            let tail = (words.remainder().iter().enumerate())
+                .fold(0u64, |tail, (k, &b)| tail | u64::from(b) << (8 * k));
+            let (s, l) = ascii_classes(tail);
+            (space, letter) = (space | s << at, letter | l << at);
         }
         let passing = !space;
         let (sum, over) = passing.overflowing_add(letter);
