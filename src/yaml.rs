@@ -394,6 +394,13 @@ pub(crate) fn unusual(c: char) -> bool {
         || matches!(c, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
 }
 
+/// Whether `line` is a YAML comment (`#` first) that the parser skips whole: one
+/// holding a character it refuses, or one it reads as a line break (U+0085, U+2028,
+/// U+2029) with a key after it, is left to the parser.
+pub(crate) fn plain_comment(line: &str) -> bool {
+    line.starts_with('#') && !line.chars().any(unusual)
+}
+
 /// `"..."` closed on its line, with nothing after it.
 pub(crate) fn double_quoted(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());

@@ -8,7 +8,7 @@
 //! parser reads the front matter or says what is wrong.
 
 use super::front_matter::FrontMatter;
-use crate::yaml::{double_quoted, single_quoted};
+use crate::yaml::{double_quoted, plain_comment, single_quoted};
 
 /// The keys this reader takes, each once.
 const KEYS: [&str; 12] = [
@@ -36,7 +36,7 @@ pub(super) fn parse(text: &str) -> Option<FrontMatter> {
     let mut seen = [false; KEYS.len()];
     let mut lines = text.split('\n').peekable();
     while let Some(line) = lines.next() {
-        if line.trim_start_matches(' ').is_empty() || line.starts_with('#') {
+        if line.trim_start_matches(' ').is_empty() || plain_comment(line) {
             continue;
         }
         let colon = memchr::memchr(b':', line.as_bytes())?;
@@ -222,6 +222,12 @@ mod tests {
             "title: \"a\n  b\"\n",
             " title: \"a\"\n",
             "title: \"\u{1}\"\n",
+            // Line breaks to YAML, and characters it refuses, in a comment.
+            "title: \"T\"\n# note\u{85}draft: true\n",
+            "# a\u{2028}slug: \"other\"\ntitle: \"T\"\n",
+            "# a\u{2029}tags: [\"x\"]\n",
+            "# c \u{1}\ntitle: \"T\"\n",
+            "title: \"T\"\n# c \u{7f}\n",
         ] {
             assert!(parse(text).is_none(), "{text:?}");
         }

@@ -10,7 +10,7 @@
 
 use crate::threads::load::{RawComment, RawThread};
 use crate::threads::{Role, State};
-use crate::yaml::{double_quoted, single_quoted, unusual};
+use crate::yaml::{double_quoted, plain_comment, single_quoted, unusual};
 
 /// The thread in `text` and the line of each of its comments (as
 /// `yaml::sequence_item_lines` finds them), or `None` when the file is not in the
@@ -22,7 +22,7 @@ pub(super) fn parse(text: &str) -> Option<(RawThread, Vec<usize>)> {
     let mut lines = Lines::new(text);
     // YAML comments and blank lines may precede the key.
     while let Some(line) = lines.peek() {
-        if line.trim().is_empty() || line.starts_with('#') {
+        if line.trim().is_empty() || plain_comment(line) {
             lines.next();
         } else {
             break;
@@ -433,6 +433,8 @@ mod tests {
             "---\ncomments: []\n",
             "- id: 1\n",
             "comments:\n  - id: 1\nreactions:\n  likes: [a]\n",
+            "# a\u{85}reactions: {}\ncomments:\n  - id: 1\n",
+            "# c \u{1}\ncomments:\n  - id: 1\n",
         ] {
             assert!(parse(text).is_none(), "{text:?}");
         }
