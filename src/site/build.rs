@@ -567,22 +567,23 @@ fn render_entries_read_whole(
 ) -> Result<Vec<(EntryRef, EntryLeft)>> {
     let config = &pass.site.config;
     let in_feed = feed_window(pass.site);
-    let mut entries: Vec<(&Output, EntryRef)> = plan
+    // With their places in the plan, which orders their problems.
+    let mut entries: Vec<(usize, &Output, EntryRef)> = plan
         .outputs
         .iter()
         .enumerate()
         .filter(|&(i, _)| wanted(i))
-        .filter_map(|(_, output)| match output.job {
-            Job::Entry(at) => Some((output, at)),
+        .filter_map(|(i, output)| match output.job {
+            Job::Entry(at) => Some((i, output, at)),
             _ => None,
         })
         .collect();
     // The biggest first: a long thread rendered last kept one core busy while the other
     // waited, a fiftieth of a 1,000-post build.
-    entries.sort_by_key(|&(_, at)| Reverse(pass.entry(at).prints.map_or(0, |p| p.bytes())));
+    entries.sort_by_key(|&(_, _, at)| Reverse(pass.entry(at).prints.map_or(0, |p| p.bytes())));
     let results: Vec<Result<(EntryRef, EntryLeft)>> = entries
         .par_iter()
-        .map(|&(output, at)| {
+        .map(|&(_, output, at)| {
             let outline = pass.entry(at);
             let source = outline.source();
             let entry = site::load_entry_again(&config.root, &source, outline, config)
@@ -600,30 +601,35 @@ fn render_entries_read_whole(
             Ok((at, (body, entry.take_conversation())))
         })
         .collect();
-    let (mut problems, mut failed) = (Vec::new(), None);
+    let (mut problems, mut failed) = (Vec::new(), None::<(usize, Error)>);
     // Collected in place of the results: a second list beside them was the peak of a
     // big site's build.
-    let left: Vec<(EntryRef, EntryLeft)> = (results.into_iter())
-        .filter_map(|result| match result {
+    let left: Vec<(EntryRef, EntryLeft)> = (results.into_iter().zip(&entries))
+        .filter_map(|(result, &(i, ..))| match result {
             Ok(left) => Some(left),
             Err(Error::Content(ds)) => {
-                problems.extend(ds);
+                problems.extend(ds.into_iter().map(|d| (i, d)));
                 None
             }
             Err(other) => {
-                failed.get_or_insert(other);
+                if failed.as_ref().is_none_or(|(first, _)| i < *first) {
+                    failed = Some((i, other));
+                }
                 None
             }
         })
         .collect();
-    if let Some(other) = failed {
+    if let Some((_, other)) = failed {
         return Err(other);
     }
     if problems.is_empty() {
         Ok(left)
     } else {
-        problems.sort_by(|a, b| a.location.cmp(&b.location));
-        Err(Error::Content(problems))
+        // By place in the file, then in the plan, whatever order they rendered in.
+        problems.sort_by(|(i, a), (j, b)| a.location.cmp(&b.location).then(i.cmp(j)));
+        Err(Error::Content(
+            problems.into_iter().map(|(_, d)| d).collect(),
+        ))
     }
 }
 
@@ -1058,6 +1064,32 @@ mod tests {
         let read_twice = built("twice", 0);
         assert!(kept.len() > 10, "{:?}", kept.keys());
         assert_eq!(kept, read_twice);
+    }
+
+    #[test]
+    fn problems_are_told_in_the_plans_order_whatever_renders_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("site.toml"), config).unwrap();
+        let bad = "{% extends \"base.html\" %}{% block content %}{{ throw(message=\"boom \" ~ page.title) }}{% endblock content %}";
+        std::fs::write(root.join("templates/bad.html"), bad).unwrap();
+        // The older post is the bigger one: it renders first.
+        for (name, date, text) in [
+            ("newer", "02", "Short."),
+            ("older", "01", &"Long. ".repeat(4000)),
+        ] {
+            let post = format!("---\ntitle: \"{name}\"\ndate: 2021-01-{date}\ntemplate: \"bad.html\"\n---\n{text}\n");
+            std::fs::write(root.join(format!("content/posts/{name}.md")), post).unwrap();
+        }
+        let mut options = BuildOptions::new(&root);
+        options.output = Some(dir.path().join("out"));
+        let error = build(&options).unwrap_err().to_string();
+        let (newer, older) = (error.find("boom newer"), error.find("boom older"));
+        assert!(newer.is_some() && older.is_some(), "{error}");
+        assert!(newer < older, "{error}");
     }
 
     #[test]
