@@ -1026,13 +1026,19 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_site_whose_text_is_kept_is_built_as_one_read_twice() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
+    /// A site's folder in `dir`: its site.toml and an empty `content/posts`.
+    fn new_site(dir: &Path) -> PathBuf {
+        let root = dir.join("site");
         let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
         std::fs::create_dir_all(root.join("content/posts")).unwrap();
         std::fs::write(root.join("site.toml"), config).unwrap();
+        root
+    }
+
+    #[test]
+    fn a_site_whose_text_is_kept_is_built_as_one_read_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = new_site(dir.path());
         std::fs::write(
             root.join("content/about.md"),
             "---\ntitle: About\n---\nMe.\n",
@@ -1069,11 +1075,8 @@ mod tests {
     #[test]
     fn problems_are_told_in_the_plans_order_whatever_renders_first() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
-        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        let root = new_site(dir.path());
         std::fs::create_dir_all(root.join("templates")).unwrap();
-        std::fs::write(root.join("site.toml"), config).unwrap();
         let bad = "{% extends \"base.html\" %}{% block content %}{{ throw(message=\"boom \" ~ page.title) }}{% endblock content %}";
         std::fs::write(root.join("templates/bad.html"), bad).unwrap();
         // The older post is the bigger one: it renders first.
