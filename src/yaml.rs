@@ -401,8 +401,17 @@ pub(crate) fn plain_comment(line: &str) -> bool {
     line.starts_with('#') && !line.chars().any(unusual)
 }
 
+/// A scalar quoted with `"` or `'`, closed on its line with nothing after it.
+pub(crate) fn read_quoted(raw: &str) -> Option<String> {
+    match raw.as_bytes().first()? {
+        b'"' => double_quoted(raw),
+        b'\'' => single_quoted(raw),
+        _ => None,
+    }
+}
+
 /// `"..."` closed on its line, with nothing after it.
-pub(crate) fn double_quoted(raw: &str) -> Option<String> {
+fn double_quoted(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut rest = &raw[1..];
     loop {
@@ -456,7 +465,7 @@ fn printable_ascii(bytes: &[u8]) -> bool {
 }
 
 /// `'...'` closed on its line, with nothing after it; `''` is a quote.
-pub(crate) fn single_quoted(raw: &str) -> Option<String> {
+fn single_quoted(raw: &str) -> Option<String> {
     let inner = &raw[1..];
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;

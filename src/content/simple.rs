@@ -9,7 +9,7 @@
 //! matter or says what is wrong.
 
 use super::front_matter::FrontMatter;
-use crate::yaml::{double_quoted, plain_comment, single_quoted};
+use crate::yaml::{plain_comment, read_quoted};
 
 /// The keys this reader takes, each once.
 const KEYS: [&str; 12] = [
@@ -51,10 +51,10 @@ pub(super) fn parse(text: &str) -> Option<FrontMatter> {
             return None;
         }
         match key {
-            "title" => fm.title = Some(text_value(value)?),
-            "summary" => fm.summary = Some(text_value(value)?),
-            "slug" => fm.slug = Some(text_value(value)?),
-            "template" => fm.template = Some(text_value(value)?),
+            "title" => fm.title = Some(read_quoted(value)?),
+            "summary" => fm.summary = Some(read_quoted(value)?),
+            "slug" => fm.slug = Some(read_quoted(value)?),
+            "template" => fm.template = Some(read_quoted(value)?),
             "date" => fm.date = Some(date(value)?),
             "updated" => fm.updated = Some(date(value)?),
             "draft" => fm.draft = boolean(value)?,
@@ -69,20 +69,11 @@ pub(super) fn parse(text: &str) -> Option<FrontMatter> {
     Some(fm)
 }
 
-/// A quoted value, closed on its line.
-fn text_value(value: &str) -> Option<String> {
-    match value.as_bytes().first()? {
-        b'"' => double_quoted(value),
-        b'\'' => single_quoted(value),
-        _ => None,
-    }
-}
-
 /// A date quoted, or plain as dates are written (`2015-03-02T10:15:00Z`): what YAML
 /// reads as that text, never as a number.
 fn date(value: &str) -> Option<String> {
     if value.starts_with(['"', '\'']) {
-        return text_value(value);
+        return read_quoted(value);
     }
     let bytes = value.as_bytes();
     let date_like = bytes.len() >= 10
@@ -124,7 +115,7 @@ fn list<'a>(
         if *indent.get_or_insert(spaces) != spaces {
             return None;
         }
-        items.push(text_value(item.trim_matches(' '))?);
+        items.push(read_quoted(item.trim_matches(' '))?);
         lines.next();
     }
     // `tags:` alone is null to YAML, not an empty list.
@@ -147,7 +138,7 @@ fn flow_items(mut rest: &str) -> Option<Vec<String>> {
         if rest.as_bytes()[end] != quote || rest.as_bytes().get(end + 1) == Some(&quote) {
             return None;
         }
-        items.push(text_value(&rest[..=end])?);
+        items.push(read_quoted(&rest[..=end])?);
         rest = rest[end + 1..].trim_start_matches(' ');
         match rest.strip_prefix(',') {
             Some(after) if !after.trim_start_matches(' ').is_empty() => rest = after,

@@ -581,39 +581,41 @@ fn render_entries_read_whole(
     // The biggest first: a long thread rendered last kept one core busy while the other
     // waited, a fiftieth of a 1,000-post build.
     entries.sort_by_key(|&(_, _, at)| Reverse(pass.entry(at).prints.map_or(0, |p| p.bytes())));
-    let results: Vec<Result<(EntryRef, EntryLeft)>> = entries
+    let render = |output: &Output, at: EntryRef| -> Result<(EntryRef, EntryLeft)> {
+        let outline = pass.entry(at);
+        let source = outline.source();
+        let entry = site::load_entry_again(&config.root, &source, outline, config)
+            .map_err(Error::Content)?;
+        if !same_front_matter(outline, &entry) {
+            return Err(changed_while_building(&outline.doc.source));
+        }
+        let (html, made) = pass.render_entry_as(at, &entry)?;
+        sink.write(&output.file(pass.site.entries()), html.as_bytes())?;
+        let body = match at {
+            EntryRef::Post(i) => Some(Body::of(pass, &entry, made, i < in_feed, spill)),
+            EntryRef::Page(_) => None,
+        };
+        let mut entry = entry;
+        Ok((at, (body, entry.take_conversation())))
+    };
+    // A failure carries its entry's place in the plan.
+    let results: Vec<std::result::Result<(EntryRef, EntryLeft), (usize, Error)>> = entries
         .par_iter()
-        .map(|&(_, output, at)| {
-            let outline = pass.entry(at);
-            let source = outline.source();
-            let entry = site::load_entry_again(&config.root, &source, outline, config)
-                .map_err(Error::Content)?;
-            if !same_front_matter(outline, &entry) {
-                return Err(changed_while_building(&outline.doc.source));
-            }
-            let (html, made) = pass.render_entry_as(at, &entry)?;
-            sink.write(&output.file(pass.site.entries()), html.as_bytes())?;
-            let body = match at {
-                EntryRef::Post(i) => Some(Body::of(pass, &entry, made, i < in_feed, spill)),
-                EntryRef::Page(_) => None,
-            };
-            let mut entry = entry;
-            Ok((at, (body, entry.take_conversation())))
-        })
+        .map(|&(place, output, at)| render(output, at).map_err(|e| (place, e)))
         .collect();
     let (mut problems, mut failed) = (Vec::new(), None::<(usize, Error)>);
     // Collected in place of the results: a second list beside them was the peak of a
     // big site's build.
-    let left: Vec<(EntryRef, EntryLeft)> = (results.into_iter().zip(&entries))
-        .filter_map(|(result, &(i, ..))| match result {
+    let left: Vec<(EntryRef, EntryLeft)> = (results.into_iter())
+        .filter_map(|result| match result {
             Ok(left) => Some(left),
-            Err(Error::Content(ds)) => {
-                problems.extend(ds.into_iter().map(|d| (i, d)));
+            Err((place, Error::Content(ds))) => {
+                problems.extend(ds.into_iter().map(|d| (place, d)));
                 None
             }
-            Err(other) => {
-                if failed.as_ref().is_none_or(|(first, _)| i < *first) {
-                    failed = Some((i, other));
+            Err((place, other)) => {
+                if failed.as_ref().is_none_or(|(first, _)| place < *first) {
+                    failed = Some((place, other));
                 }
                 None
             }

@@ -10,7 +10,7 @@
 
 use crate::threads::load::{RawComment, RawThread};
 use crate::threads::{Role, State};
-use crate::yaml::{double_quoted, plain_comment, single_quoted, unusual};
+use crate::yaml::{plain_comment, read_quoted, unusual};
 
 /// The thread in `text` and the line of each of its comments (as
 /// `yaml::sequence_item_lines` finds them), or `None` when the file is not in the
@@ -177,8 +177,7 @@ struct Value {
 fn value(lines: &mut Lines<'_>, raw: &str, column: usize) -> Option<Value> {
     let quoted = |text| Some(Value { text, plain: false });
     match raw.as_bytes().first()? {
-        b'"' => quoted(double_quoted(raw)?),
-        b'\'' => quoted(single_quoted(raw)?),
+        b'"' | b'\'' => quoted(read_quoted(raw)?),
         b'|' => quoted(literal_block(lines, &raw[1..], column)?),
         _ => Some(Value {
             text: plain(raw)?.to_string(),
