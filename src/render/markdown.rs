@@ -329,7 +329,10 @@ impl Markdown {
         // The text of a comment without `://` holds no address to link unless an
         // entity or an escape writes one (most comments: their text gathered to be
         // looked through was a seventh of their rendering).
-        let events = if text.contains("://") || text.contains(['&', '\\']) {
+        let bytes = text.as_bytes();
+        let events = if memchr::memmem::find(bytes, b"://").is_some()
+            || memchr::memchr2(b'&', b'\\', bytes).is_some()
+        {
             link_bare_addresses(events)
         } else {
             events
