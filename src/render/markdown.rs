@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -287,27 +287,7 @@ impl Markdown {
     }
 
     fn document_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
-        let events = self.highlight_code(events);
-        // A table sits in a box that scrolls on a narrow screen, instead of squeezing
-        // its columns until words break letter by letter.
-        let labelled = |event| match event {
-            Event::TaskListMarker(done) => [
-                Some(Event::InlineHtml(
-                    self.task_markers[usize::from(!done)].as_str().into(),
-                )),
-                None,
-            ],
-            Event::Start(Tag::Table(alignments)) => [
-                Some(Event::Html(self.table_open.as_str().into())),
-                Some(Event::Start(Tag::Table(alignments))),
-            ],
-            Event::End(TagEnd::Table) => [
-                Some(Event::End(TagEnd::Table)),
-                Some(Event::Html("</div>\n".into())),
-            ],
-            other => [Some(other), None],
-        };
-        self.to_html(events.into_iter().flat_map(labelled).flatten(), len)
+        self.to_html(self.document_events(events), len)
     }
 
     /// A reader comment (untrusted: the caller sanitises the result).
@@ -341,51 +321,29 @@ impl Markdown {
             .iter()
             .all(|e| is_plain_markup(e) || is_plain_link(e))
         {
-            let events = events.into_iter().map(nofollow_link).map(unnamed_code);
+            let mut events = events;
+            events.iter_mut().for_each(as_sanitised);
             return (self.to_html(events, text.len()), true);
         }
         (self.to_html(events, text.len()), false)
     }
 
-    fn to_html<'a>(&self, events: impl IntoIterator<Item = Event<'a>>, len: usize) -> String {
-        let events = events.into_iter().map(|e| self.prefix_links(e));
+    fn to_html(&self, mut events: Vec<Event<'_>>, len: usize) -> String {
+        if !self.base_path.is_empty() {
+            events.iter_mut().for_each(|e| self.prefix_link(e));
+        }
         let mut html = String::with_capacity(len * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         drop_forbidden_owned(html)
     }
 
-    fn prefix_links<'a>(&self, event: Event<'a>) -> Event<'a> {
-        let prefix = |url: CowStr<'a>| -> CowStr<'a> {
-            if !self.base_path.is_empty() && url.starts_with('/') && !url.starts_with("//") {
-                format!("{}{}", self.base_path, url).into()
-            } else {
-                url
+    /// A link or image to an address from the site's root (`/posts/x/`) made to
+    /// start with the site's path prefix.
+    fn prefix_link(&self, event: &mut Event<'_>) {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                *dest_url = format!("{}{}", self.base_path, dest_url).into();
             }
-        };
-        match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: prefix(dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: prefix(dest_url),
-                title,
-                id,
-            }),
-            other => other,
         }
     }
 
@@ -420,7 +378,10 @@ impl Markdown {
         events
     }
 
-    fn highlight_code<'a>(&self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    /// A document's events as its page shows them: code blocks highlighted, tables in
+    /// a box that scrolls on a narrow screen (instead of squeezing their columns until
+    /// words break letter by letter), task list checkboxes named.
+    fn document_events<'a>(&'a self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         let mut out = Vec::with_capacity(events.len());
         let mut code: Option<(String, String)> = None;
         for event in events {
@@ -443,6 +404,17 @@ impl Markdown {
                     if let Some((lang, text)) = code.take() {
                         out.push(Event::Html(self.code_block(&lang, &text).into()));
                     }
+                }
+                Event::TaskListMarker(done) => out.push(Event::InlineHtml(
+                    self.task_markers[usize::from(!done)].as_str().into(),
+                )),
+                Event::Start(Tag::Table(alignments)) => {
+                    out.push(Event::Html(self.table_open.as_str().into()));
+                    out.push(Event::Start(Tag::Table(alignments)));
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push(Event::End(TagEnd::Table));
+                    out.push(Event::Html("</div>\n".into()));
                 }
                 other => out.push(other),
             }
@@ -689,25 +661,18 @@ fn is_plain_http_url(url: &str) -> bool {
     })
 }
 
-/// A plain link as the sanitiser would leave it: `href` kept, `rel` added.
-fn nofollow_link(event: Event<'_>) -> Event<'_> {
+/// A plain comment's event as the sanitiser would leave it: a link's `href` kept and
+/// `rel` added, a code block without the language it names.
+fn as_sanitised(event: &mut Event<'_>) {
     match event {
-        Event::Start(Tag::Link { dest_url, .. }) => Event::InlineHtml(
-            format!("<a href=\"{dest_url}\" rel=\"nofollow ugc noopener\">").into(),
-        ),
-        Event::End(TagEnd::Link) => Event::InlineHtml("</a>".into()),
-        other => other,
-    }
-}
-
-/// A fenced block without the language it names: the sanitiser removes the `class`
-/// that would carry it.
-fn unnamed_code(event: Event<'_>) -> Event<'_> {
-    match event {
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced("".into())))
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let open = format!("<a href=\"{dest_url}\" rel=\"nofollow ugc noopener\">");
+            *event = Event::InlineHtml(open.into());
         }
-        other => other,
+        Event::End(TagEnd::Link) => *event = Event::InlineHtml("</a>".into()),
+        // The sanitiser removes the `class` that would carry it.
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => *info = "".into(),
+        _ => {}
     }
 }
 
