@@ -40,21 +40,27 @@ pub fn rfc3339(d: &Date) -> String {
     if !(0..=9999).contains(&naive.year()) || naive.nanosecond() >= 1_000_000_000 {
         return d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     }
-    let d = naive;
-    let mut out = String::with_capacity(20);
-    push_digits(&mut out, d.year() as u32, 4);
-    out.push('-');
-    push_digits(&mut out, d.month(), 2);
-    out.push('-');
-    push_digits(&mut out, d.day(), 2);
-    out.push('T');
-    push_digits(&mut out, d.hour(), 2);
-    out.push(':');
-    push_digits(&mut out, d.minute(), 2);
-    out.push(':');
-    push_digits(&mut out, d.second(), 2);
-    out.push('Z');
-    out
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let fields = [
+        (0..4, naive.year() as u32),
+        (5..7, naive.month()),
+        (8..10, naive.day()),
+        (11..13, naive.hour()),
+        (14..16, naive.minute()),
+        (17..19, naive.second()),
+    ];
+    for (at, n) in fields {
+        write_digits(&mut out[at], n);
+    }
+    String::from_utf8(out.to_vec()).expect("digits and separators are ASCII")
+}
+
+/// The last digits of `n` in decimal, over the whole of `slot`.
+fn write_digits(slot: &mut [u8], mut n: u32) {
+    for digit in slot.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// `n` in decimal, padded with zeros to `width` digits.
