@@ -574,7 +574,10 @@ pub fn tag_slug(name: &str) -> String {
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            // Most headings and file names: lowered without Unicode's tables.
+            slug.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             // Only letters and digits of the lower case: `İ` lowers to `i` and a
             // combining dot, which a second slugify (of the file name the slug becomes)
             // would turn into a dash — so two posts got one address.
