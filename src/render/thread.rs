@@ -16,23 +16,24 @@ use crate::threads::{Role, Thread, Tree};
 /// site's language (`anonymous` of `render::i18n`).
 pub const ANONYMOUS: &str = "Anonymous";
 
-/// Builds the view of `thread`, its labels in the words of `strings`.
+/// Builds the view of `thread`, its labels in the words of `strings`; its list of
+/// comments only `with_list` (for a template that reads `page.thread.comments`),
+/// its markup always.
 pub fn thread_view(
     thread: &Thread,
     tree: &Tree,
     max_depth: usize,
     (markdown, sanitizer): (&Markdown, &Sanitizer),
     strings: &Strings,
+    with_list: bool,
 ) -> ThreadView {
     let comments = &thread.comments;
     let level = |i: usize| tree.depth[i].min(max_depth);
-    let display_name = |i: usize| {
-        comments[i]
-            .author
-            .clone()
-            .unwrap_or_else(|| strings.text("anonymous").to_string())
-    };
-    let mut views = Vec::with_capacity(tree.order.len());
+    let anonymous = strings.text("anonymous");
+    let display_name = |i: usize| comments[i].author.as_deref().unwrap_or(anonymous);
+    let labels = Labels::new(strings);
+    let mut html = String::new();
+    let mut views = Vec::with_capacity(if with_list { tree.order.len() } else { 0 });
     for (k, &i) in tree.order.iter().enumerate() {
         let c = &comments[i];
         // A placeholder shows nothing of what was refused or withdrawn: not whose it
@@ -41,17 +42,10 @@ pub fn thread_view(
         let shown = c.is_published();
         let current = level(i);
         let next = tree.order.get(k + 1).map_or(1, |&j| level(j));
-        let parent = tree.parent[i].map(|p| ReplyToView {
-            id: comments[p].id.clone(),
-            anchor: format!("comment-{}", comments[p].id),
-            author: display_name(p),
-        });
-        let in_reply_to = parent.clone().filter(|_| tree.depth[i] > max_depth);
-        views.push(CommentView {
-            id: c.id.clone(),
-            anchor: format!("comment-{}", c.id),
+        let comment = Shown {
+            id: &c.id,
             author: display_name(i),
-            website: c.url.as_deref().and_then(safe_website).map(str::to_string),
+            website: c.url.as_deref().and_then(safe_website),
             role: if shown { c.role } else { Role::Reader },
             by_author: c.is_author(),
             date: (c.date.as_ref())
@@ -60,26 +54,34 @@ pub fn thread_view(
             depth: tree.depth[i],
             level: current,
             body: comment_body(markdown, sanitizer, &c.body),
-            parent,
-            in_reply_to,
+            parent: tree.parent[i].map(|p| (comments[p].id.as_str(), display_name(p))),
+            below_depth: tree.depth[i] > max_depth,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
             via: (c.via.as_deref()).filter(|_| shown).map(via_name),
-            source: c
-                .source
-                .as_deref()
-                .and_then(safe_website)
-                .map(str::to_string),
-            warning: c.warning.clone(),
+            source: c.source.as_deref().and_then(safe_website),
+            warning: c.warning.as_deref(),
             withdrawn: !shown,
             removed: !shown && !c.is_withdrawn(),
-        });
+        };
+        if k == 0 {
+            let estimate: usize = comments.iter().map(|c| c.body.len() * 5 / 4 + 900).sum();
+            html.reserve(estimate);
+            html.push_str("<ol class=\"thread\">\n");
+        }
+        write_comment(&mut html, &comment, &labels).expect("writing to a String cannot fail");
+        if with_list {
+            views.push(comment.view());
+        }
+    }
+    if !tree.order.is_empty() {
+        html.push_str("</ol>\n");
     }
     let r = thread.reactions();
     let (likes, reposts, bookmarks) = (r.likes.len(), r.reposts.len(), r.bookmarks.len());
     ThreadView {
-        html: thread_html(&views, &Labels::new(strings)),
-        count: views.len(),
+        html,
+        count: tree.order.len(),
         comments: views,
         max_depth,
         reactions: ReactionsView {
@@ -91,21 +93,73 @@ pub fn thread_view(
     }
 }
 
-/// The default theme's markup of a whole thread, written once here instead of by a
-/// template loop: tera's lookups of a comment's fields were a quarter of a build.
-/// The theme's `partials/thread.html` prints it; `partials/thread-loop.html` draws the
-/// same bytes with a loop, for themes to copy and change. Empty without comments.
-fn thread_html(comments: &[CommentView], labels: &Labels) -> String {
-    if comments.is_empty() {
-        return String::new();
+/// What a comment's markup and its view show of it, borrowed from its thread. The
+/// default theme's markup of a whole thread is written once here instead of by a
+/// template loop (tera's lookups of a comment's fields were a quarter of a build),
+/// and without a view of each comment when no template reads the list (its copies of
+/// each name and address, made and freed, were 8 % of showing a thread). The
+/// theme's `partials/thread.html` prints the markup; `partials/thread-loop.html`
+/// draws the same bytes with a loop over the views, for themes to copy and change.
+struct Shown<'a> {
+    id: &'a str,
+    author: &'a str,
+    website: Option<&'a str>,
+    role: Role,
+    by_author: bool,
+    date: Option<DateView>,
+    depth: usize,
+    level: usize,
+    body: String,
+    /// The id and name of the comment this one answers.
+    parent: Option<(&'a str, &'a str)>,
+    /// Drawn above its true depth (past `max_depth`): it says whom it answers.
+    below_depth: bool,
+    opens_replies: bool,
+    closes: usize,
+    via: Option<&'a str>,
+    source: Option<&'a str>,
+    warning: Option<&'a str>,
+    withdrawn: bool,
+    removed: bool,
+}
+
+impl Shown<'_> {
+    fn view(self) -> CommentView {
+        let reply_to = |(id, author): (&str, &str)| ReplyToView {
+            id: id.to_string(),
+            anchor: format!("comment-{id}"),
+            author: author.to_string(),
+        };
+        CommentView {
+            id: self.id.to_string(),
+            anchor: format!("comment-{}", self.id),
+            author: self.author.to_string(),
+            website: self.website.map(str::to_string),
+            role: self.role,
+            by_author: self.by_author,
+            date: self.date,
+            depth: self.depth,
+            level: self.level,
+            body: self.body,
+            parent: self.parent.map(reply_to),
+            in_reply_to: self.parent.filter(|_| self.below_depth).map(reply_to),
+            opens_replies: self.opens_replies,
+            closes: self.closes,
+            via: self.via.map(str::to_string),
+            source: self.source.map(str::to_string),
+            warning: self.warning.map(str::to_string),
+            withdrawn: self.withdrawn,
+            removed: self.removed,
+        }
     }
-    let mut out = String::with_capacity(comments.iter().map(|c| c.body.len() + 900).sum());
-    out.push_str("<ol class=\"thread\">\n");
-    for c in comments {
-        write_comment(&mut out, c, labels).expect("writing to a String cannot fail");
-    }
-    out.push_str("</ol>\n");
-    out
+}
+
+/// `comment-<id>`, escaped: the element id and permalink fragment.
+fn anchor_of(id: &str) -> String {
+    let mut anchor = String::with_capacity(id.len() + 8);
+    anchor.push_str("comment-");
+    escape_html_into(&mut anchor, id);
+    anchor
 }
 
 /// The words of the thread's markup, escaped once for the whole thread.
@@ -134,9 +188,9 @@ impl<'a> Labels<'a> {
     }
 }
 
-fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt::Result {
-    let anchor = escape_html(&c.anchor);
-    let author = escape_html(&c.author);
+fn write_comment(out: &mut String, c: &Shown<'_>, labels: &Labels) -> std::fmt::Result {
+    let anchor = anchor_of(c.id);
+    let author = escape_html(c.author);
     let mention = c.role == Role::Mention;
     let (classes, badge) = match (c.by_author, mention) {
         (true, _) => (" by-author", Some(("author-badge", labels.author.as_str()))),
@@ -166,7 +220,7 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
     for piece in [&anchor, "-context\">\n<header class=\"comment-meta\">\n"] {
         out.push_str(piece);
     }
-    match &c.website {
+    match c.website {
         Some(url) => {
             for piece in [
                 "<a class=\"comment-author\" id=\"",
@@ -212,10 +266,10 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
     ] {
         out.push_str(piece);
     }
-    let context = match &c.parent {
-        Some(p) => labels
+    let context = match c.parent {
+        Some((_, parent)) => labels
             .strings
-            .fill("reply_to", &[("author", &p.author), ("level", &depth)]),
+            .fill("reply_to", &[("author", parent), ("level", &depth)]),
         None => labels.strings.fill("top_level", &[("level", &depth)]),
     };
     escape_html_into(out, &context);
@@ -238,9 +292,9 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
     }
     out.push_str("</a>");
     // Tested as the template loop tests them: as they print (`escape::prints`).
-    if let Some(via) = c.via.as_ref().filter(|v| prints(v)) {
+    if let Some(via) = c.via.filter(|v| prints(v)) {
         let via = escape_html(&labels.strings.fill("via", &[("source", via)]));
-        match &c.source {
+        match c.source {
             Some(url) => write!(
                 out,
                 " <a class=\"comment-via\" href=\"{}\" rel=\"nofollow ugc noopener\">{via}</a>",
@@ -250,16 +304,16 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
         }
     }
     out.push_str("\n</header>\n");
-    if let Some(r) = &c.in_reply_to {
+    if let Some((id, parent)) = c.parent.filter(|_| c.below_depth) {
         writeln!(
             out,
             "<p class=\"in-reply-to\">{} <a href=\"#{}\">{}</a></p>",
             labels.replying_to,
-            escape_html(&r.anchor),
-            escape_html(&r.author)
+            anchor_of(id),
+            escape_html(parent)
         )?;
     }
-    match (&c.warning, c.withdrawn) {
+    match (c.warning, c.withdrawn) {
         (_, true) => write!(
             out,
             "<div class=\"comment-body withdrawn\"><p>{}</p></div>\n</article>\n",
@@ -297,11 +351,11 @@ fn write_comment(out: &mut String, c: &CommentView, labels: &Labels) -> std::fmt
 }
 
 /// How a source is named after "via".
-fn via_name(via: &str) -> String {
+fn via_name(via: &str) -> &str {
     match via {
-        "mastodon" => "Mastodon".into(),
-        "bluesky" => "Bluesky".into(),
-        other => other.into(),
+        "mastodon" => "Mastodon",
+        "bluesky" => "Bluesky",
+        other => other,
     }
 }
 
@@ -325,6 +379,7 @@ mod tests {
             3,
             (&Markdown::new("/"), &Sanitizer::default()),
             &Strings::english(),
+            true,
         );
         let opened = view.comments.iter().filter(|c| c.opens_replies).count();
         let closed: usize = view.comments.iter().map(|c| c.closes).sum();

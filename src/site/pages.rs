@@ -115,13 +115,27 @@ impl<'a> Pass<'a> {
             url: urls.path(&e.doc.path),
         };
         let (newer, older) = self.neighbours(at);
+        let default_template = if doc.kind == Kind::Post {
+            "post.html"
+        } else {
+            "page.html"
+        };
+        let template = doc.more().template.as_deref().unwrap_or(default_template);
+        if !renderer.has_template(template) {
+            return Err(Diagnostic::new(
+                Location::new(&doc.source, doc.lines.template.map(|l| l.get() as usize)),
+                format!("template {template:?} does not exist"),
+                "create it in templates/, or remove the template: key",
+            )
+            .into());
+        }
         let (content, outline) = renderer.markdown.render_document_outlined(doc.body());
         let related = match at {
             EntryRef::Post(i) => &self.related[i][..],
             EntryRef::Page(_) => &[],
         };
         let summary = doc.summary().map(|s| renderer.markdown.render_document(s));
-        let mut page = PageView {
+        let page = PageView {
             title: doc.title.to_string(),
             url: urls.path(&doc.path),
             permalink: urls.permalink(&doc.path),
@@ -150,6 +164,7 @@ impl<'a> Pass<'a> {
                 site.config.max_depth,
                 (&renderer.markdown, &renderer.sanitizer),
                 strings,
+                renderer.reads_comment_list(template),
             ),
             engagement: EngagementView::new(entry.engagement(), strings),
             reply_elsewhere: doc
@@ -181,23 +196,6 @@ impl<'a> Pass<'a> {
                 })
                 .collect(),
         };
-        let default_template = if doc.kind == Kind::Post {
-            "post.html"
-        } else {
-            "page.html"
-        };
-        let template = doc.more().template.as_deref().unwrap_or(default_template);
-        if !renderer.has_template(template) {
-            return Err(Diagnostic::new(
-                Location::new(&doc.source, doc.lines.template.map(|l| l.get() as usize)),
-                format!("template {template:?} does not exist"),
-                "create it in templates/, or remove the template: key",
-            )
-            .into());
-        }
-        if !renderer.reads_comment_list(template) {
-            page.thread.comments = Vec::new();
-        }
         let mut ctx =
             TemplateContext::new(&self.site_view, page.url.clone(), page.permalink.clone());
         ctx.page_title = doc.title.to_string();
