@@ -33,6 +33,11 @@ pub fn thread_view(
     let display_name = |i: usize| comments[i].author.as_deref().unwrap_or(anonymous);
     let labels = Labels::new(strings);
     let mut html = String::new();
+    if !tree.order.is_empty() {
+        // Most of the markup is the bodies, a little longer as HTML than as text.
+        html.reserve(comments.iter().map(|c| c.body.len() * 5 / 4 + 900).sum());
+        html.push_str("<ol class=\"thread\">\n");
+    }
     let mut views = Vec::with_capacity(if with_list { tree.order.len() } else { 0 });
     for (k, &i) in tree.order.iter().enumerate() {
         let c = &comments[i];
@@ -55,7 +60,7 @@ pub fn thread_view(
             level: current,
             body: comment_body(markdown, sanitizer, &c.body),
             parent: tree.parent[i].map(|p| (comments[p].id.as_str(), display_name(p))),
-            below_depth: tree.depth[i] > max_depth,
+            past_max_depth: tree.depth[i] > max_depth,
             opens_replies: next > current,
             closes: current.saturating_sub(next),
             via: (c.via.as_deref()).filter(|_| shown).map(via_name),
@@ -64,11 +69,6 @@ pub fn thread_view(
             withdrawn: !shown,
             removed: !shown && !c.is_withdrawn(),
         };
-        if k == 0 {
-            let estimate: usize = comments.iter().map(|c| c.body.len() * 5 / 4 + 900).sum();
-            html.reserve(estimate);
-            html.push_str("<ol class=\"thread\">\n");
-        }
         write_comment(&mut html, &comment, &labels).expect("writing to a String cannot fail");
         if with_list {
             views.push(comment.view());
@@ -112,8 +112,9 @@ struct Shown<'a> {
     body: String,
     /// The id and name of the comment this one answers.
     parent: Option<(&'a str, &'a str)>,
-    /// Drawn above its true depth (past `max_depth`): it says whom it answers.
-    below_depth: bool,
+    /// Deeper than `max_depth`, so drawn at a shallower level: it says whom it
+    /// answers.
+    past_max_depth: bool,
     opens_replies: bool,
     closes: usize,
     via: Option<&'a str>,
@@ -142,7 +143,7 @@ impl Shown<'_> {
             level: self.level,
             body: self.body,
             parent: self.parent.map(reply_to),
-            in_reply_to: self.parent.filter(|_| self.below_depth).map(reply_to),
+            in_reply_to: self.parent.filter(|_| self.past_max_depth).map(reply_to),
             opens_replies: self.opens_replies,
             closes: self.closes,
             via: self.via.map(str::to_string),
@@ -304,7 +305,7 @@ fn write_comment(out: &mut String, c: &Shown<'_>, labels: &Labels) -> std::fmt::
         }
     }
     out.push_str("\n</header>\n");
-    if let Some((id, parent)) = c.parent.filter(|_| c.below_depth) {
+    if let Some((id, parent)) = c.parent.filter(|_| c.past_max_depth) {
         writeln!(
             out,
             "<p class=\"in-reply-to\">{} <a href=\"#{}\">{}</a></p>",
