@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use toml::Spanned;
 
@@ -44,6 +45,29 @@ pub struct Strings {
     /// Read for every label of every page: hashed with foldhash, not SipHash.
     texts: foldhash::HashMap<String, Text>,
     months: Vec<String>,
+    /// `date` and `date_time` cut at their placeholders, once the catalogue is whole
+    /// (on the first date shown): a date is shown for every comment, and looking its
+    /// texts up and finding their braces again was half of the work of a date.
+    dates: OnceLock<DateTexts>,
+}
+
+/// The texts of a date, cut at their placeholders.
+#[derive(Debug, Clone)]
+struct DateTexts {
+    date: Vec<Piece>,
+    date_time: Vec<Piece>,
+}
+
+/// A part of a text: words as they are, or the place of a value.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Words(String),
+    Day,
+    Month,
+    MonthNumber,
+    Year,
+    Date,
+    Time,
 }
 
 /// Where a catalogue's text came from, to locate its errors.
@@ -59,6 +83,7 @@ impl Strings {
             language: "en".into(),
             texts: foldhash::HashMap::default(),
             months: Vec::new(),
+            dates: OnceLock::new(),
         };
         for (key, value) in parse_built_in("en") {
             let text = match value.get_ref() {
@@ -251,18 +276,18 @@ impl Strings {
     pub fn date(&self, d: &Date) -> String {
         use chrono::Datelike;
         let d = d.naive_utc();
-        let month = d.month();
-        fill_by(self.text("date"), |name, out| {
-            match name {
-                "day" => dates::push_digits(out, d.day(), 1),
-                "month" => out.push_str(&self.months[month as usize - 1]),
-                "month_number" => dates::push_digits(out, month, 1),
-                "year" if d.year() >= 0 => dates::push_digits(out, d.year() as u32, 1),
-                "year" => out.push_str(&d.year().to_string()),
-                _ => return false,
+        let mut out = String::with_capacity(24);
+        for piece in &self.date_texts().date {
+            match piece {
+                Piece::Day => dates::push_digits(&mut out, d.day(), 1),
+                Piece::Month => out.push_str(&self.months[d.month() as usize - 1]),
+                Piece::MonthNumber => dates::push_digits(&mut out, d.month(), 1),
+                Piece::Year if d.year() >= 0 => dates::push_digits(&mut out, d.year() as u32, 1),
+                Piece::Year => out.push_str(&d.year().to_string()),
+                other => other.push_words(&mut out),
             }
-            true
-        })
+        }
+        out
     }
 
     /// `2 March 2015, 10:15`; the date alone for a date written without a time.
@@ -277,17 +302,35 @@ impl Strings {
             return date.to_string();
         }
         let time = d.naive_utc().time();
-        fill_by(self.text("date_time"), |name, out| {
-            match name {
-                "date" => out.push_str(date),
-                "time" => {
-                    dates::push_digits(out, time.hour(), 2);
+        let mut out = String::with_capacity(date.len() + 16);
+        for piece in &self.date_texts().date_time {
+            match piece {
+                Piece::Date => out.push_str(date),
+                Piece::Time => {
+                    dates::push_digits(&mut out, time.hour(), 2);
                     out.push(':');
-                    dates::push_digits(out, time.minute(), 2);
+                    dates::push_digits(&mut out, time.minute(), 2);
                 }
-                _ => return false,
+                other => other.push_words(&mut out),
             }
-            true
+        }
+        out
+    }
+
+    fn date_texts(&self) -> &DateTexts {
+        self.dates.get_or_init(|| DateTexts {
+            date: pieces(self.text("date"), |name| match name {
+                "day" => Some(Piece::Day),
+                "month" => Some(Piece::Month),
+                "month_number" => Some(Piece::MonthNumber),
+                "year" => Some(Piece::Year),
+                _ => None,
+            }),
+            date_time: pieces(self.text("date_time"), |name| match name {
+                "date" => Some(Piece::Date),
+                "time" => Some(Piece::Time),
+                _ => None,
+            }),
         })
     }
 
@@ -522,6 +565,47 @@ fn fill_by(text: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> Stri
     out
 }
 
+/// `text` cut as `fill_by` fills it: a `{name}` that `value` knows becomes its
+/// piece; anything else, braces included, stays words.
+fn pieces(text: &str, value: impl Fn(&str) -> Option<Piece>) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut words = String::new();
+    let mut rest = text;
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+        words.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = memchr::memchr(b'}', after.as_bytes())
+            .and_then(|close| Some((close, value(&after[..close])?)));
+        match known {
+            Some((close, piece)) => {
+                if !words.is_empty() {
+                    pieces.push(Piece::Words(std::mem::take(&mut words)));
+                }
+                pieces.push(piece);
+                rest = &after[close + 1..];
+            }
+            None => {
+                words.push('{');
+                rest = after;
+            }
+        }
+    }
+    words.push_str(rest);
+    if !words.is_empty() {
+        pieces.push(Piece::Words(words));
+    }
+    pieces
+}
+
+impl Piece {
+    /// Words, written as they are (a value's place is written by its text's reader).
+    fn push_words(&self, out: &mut String) {
+        if let Piece::Words(words) = self {
+            out.push_str(words);
+        }
+    }
+}
+
 fn line_of_offset(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -529,6 +613,35 @@ fn line_of_offset(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_text_cut_at_its_placeholders_fills_as_fill_by_fills_it(
+            text in "(\\{|\\}|day|year|x| |é){0,12}"
+        ) {
+            let value = |name: &str| match name {
+                "day" => Some(Piece::Day),
+                "year" => Some(Piece::Year),
+                _ => None,
+            };
+            let cut: String = (pieces(&text, value).iter())
+                .map(|piece| match piece {
+                    Piece::Words(words) => words.as_str(),
+                    Piece::Day => "2",
+                    _ => "2015",
+                })
+                .collect();
+            let filled = fill_by(&text, |name, out| {
+                match name {
+                    "day" => out.push('2'),
+                    "year" => out.push_str("2015"),
+                    _ => return false,
+                }
+                true
+            });
+            proptest::prop_assert_eq!(cut, filled);
+        }
+    }
 
     fn load(language: &str) -> Strings {
         Strings::load(
