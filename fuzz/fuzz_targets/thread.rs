@@ -169,8 +169,29 @@ fn check_tree(thread: &Thread, max_depth: usize) {
     }
     assert!(e.participants as usize <= (e.reader_comments as usize).max(n));
     let (markdown, sanitizer, strings) = tools();
-    let view = thread_view(thread, &tree, max_depth, (markdown, sanitizer), strings);
+    let view = thread_view(
+        thread,
+        &tree,
+        max_depth,
+        (markdown, sanitizer),
+        strings,
+        true,
+    );
     assert_eq!(view.comments.len(), n);
+    // Without the list, a page gets the very same markup.
+    let bare = thread_view(
+        thread,
+        &tree,
+        max_depth,
+        (markdown, sanitizer),
+        strings,
+        false,
+    );
+    assert!(bare.comments.is_empty());
+    assert_eq!(
+        (bare.html.as_str(), bare.count),
+        (view.html.as_str(), view.count)
+    );
     let opened = view.comments.iter().filter(|c| c.opens_replies).count();
     let closed: usize = view.comments.iter().map(|c| c.closes).sum();
     assert_eq!(opened, closed, "the view's nesting does not balance");
