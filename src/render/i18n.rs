@@ -176,6 +176,8 @@ impl Strings {
 
     /// Replaces the entries of `raw`, each checked against English.
     fn apply(&mut self, raw: &RawStrings, source: &Source<'_>) -> Result<()> {
+        // Cut again from the texts as they become.
+        self.dates.take();
         let english = Strings::english();
         for (key, value) in raw {
             let at = Location::new(
