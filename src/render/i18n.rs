@@ -571,30 +571,19 @@ fn fill_by(text: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> Stri
 /// piece; anything else, braces included, stays words.
 fn pieces(text: &str, value: impl Fn(&str) -> Option<Piece>) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    let mut words = String::new();
-    let mut rest = text;
-    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
-        words.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let known = memchr::memchr(b'}', after.as_bytes())
-            .and_then(|close| Some((close, value(&after[..close])?)));
-        match known {
-            Some((close, piece)) => {
-                if !words.is_empty() {
-                    pieces.push(Piece::Words(std::mem::take(&mut words)));
-                }
-                pieces.push(piece);
-                rest = &after[close + 1..];
-            }
-            None => {
-                words.push('{');
-                rest = after;
-            }
+    // What `fill_by` has written since the last value is the words before it.
+    let rest = fill_by(text, |name, words| {
+        let Some(piece) = value(name) else {
+            return false;
+        };
+        if !words.is_empty() {
+            pieces.push(Piece::Words(std::mem::take(words)));
         }
-    }
-    words.push_str(rest);
-    if !words.is_empty() {
-        pieces.push(Piece::Words(words));
+        pieces.push(piece);
+        true
+    });
+    if !rest.is_empty() {
+        pieces.push(Piece::Words(rest));
     }
     pieces
 }
