@@ -30,7 +30,7 @@ const KEYS: [&str; 12] = [
 /// The front matter in `text` (between the fences), or `None` when it is not in the
 /// plain shape.
 pub(super) fn parse(text: &str) -> Option<FrontMatter> {
-    if text.contains('\r') || text.starts_with('\u{feff}') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() || text.starts_with('\u{feff}') {
         return None;
     }
     let mut fm = FrontMatter::default();

@@ -16,7 +16,7 @@ use crate::yaml::{plain_comment, read_quoted, unusual};
 /// `yaml::sequence_item_lines` finds them), or `None` when the file is not in the
 /// plain shape.
 pub(super) fn parse(text: &str) -> Option<(RawThread, Vec<usize>)> {
-    if text.contains('\r') || text.starts_with('\u{feff}') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() || text.starts_with('\u{feff}') {
         return None;
     }
     let mut lines = Lines::new(text);
