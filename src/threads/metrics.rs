@@ -283,11 +283,15 @@ pub fn reader_key(c: &Comment) -> Option<String> {
     let name = c.author.as_deref()?;
     // Written into one string: a key is made for every reader comment of a site.
     let mut key = String::with_capacity(name.len() + 24);
-    for word in name.split_whitespace() {
-        if !key.is_empty() {
-            key.push(' ');
+    if name.is_ascii() {
+        push_ascii_words(&mut key, name);
+    } else {
+        for word in name.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            push_lowercase(&mut key, word);
         }
-        push_lowercase(&mut key, word);
     }
     if key.is_empty() {
         return None;
@@ -297,6 +301,26 @@ pub fn reader_key(c: &Comment) -> Option<String> {
         push_lowercase(&mut key, url_host(url));
     }
     Some(key)
+}
+
+/// The words of the ASCII `name` lowercased, one space between them: what
+/// `split_whitespace` and `push_lowercase` make of it, a byte at a time rather than
+/// a character at a time (half the cost of a reader's key was decoding its name).
+fn push_ascii_words(out: &mut String, name: &str) {
+    // ASCII's white space to `char::is_whitespace`: tab to carriage return, space.
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut apart = false;
+    for &b in name.as_bytes() {
+        if space(b) {
+            apart = !out.is_empty();
+        } else {
+            if apart {
+                out.push(' ');
+                apart = false;
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+    }
 }
 
 fn push_lowercase(out: &mut String, text: &str) {
@@ -311,9 +335,11 @@ fn push_lowercase(out: &mut String, text: &str) {
 
 /// `https://www.Fiona.example/blog` → `Fiona.example`; lowercased by the caller.
 fn url_host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit('@').next().unwrap_or_default();
+    // Found with memchr: the standard library's searchers cost more to set up than
+    // the search of a short address.
+    let rest = memchr::memmem::find(url.as_bytes(), b"://").map_or(url, |at| &url[at + 3..]);
+    let host = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).map_or(rest, |end| &rest[..end]);
+    let host = memchr::memrchr(b'@', host.as_bytes()).map_or(host, |at| &host[at + 1..]);
     match host.get(..4) {
         Some(www) if www.eq_ignore_ascii_case("www.") => &host[4..],
         _ => host,
@@ -355,6 +381,53 @@ mod tests {
     use super::*;
     use crate::threads::parse_thread;
     use std::path::Path;
+
+    /// `reader_key` as first written: a character at a time, with the standard
+    /// library's searches.
+    fn reader_key_by_chars(c: &Comment) -> Option<String> {
+        let words: Vec<String> = (c.author.as_deref()?.split_whitespace())
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        let host = c.url.as_deref().map_or(String::new(), |url| {
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let host = host.rsplit('@').next().unwrap_or_default();
+            match host.get(..4) {
+                Some(www) if www.eq_ignore_ascii_case("www.") => host[4..].to_lowercase(),
+                _ => host.to_lowercase(),
+            }
+        });
+        Some(format!("{}|{host}", words.join(" ")))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_readers_key_is_made_as_by_characters(
+            author in proptest::option::of("[ \t\n\x0b\x0c\raAzZ.\u{a0}\u{2003}\u{85}É]{0,12}"),
+            url in proptest::option::of("(https?://)?(www\\.|WwW\\.)?[a-zA-Z@.:/?#]{0,14}(://)?[a-z/]{0,4}"),
+        ) {
+            let comment = Comment {
+                id: "1".into(),
+                parent: None,
+                replied_to: None,
+                author,
+                url,
+                date: None,
+                role: Role::Reader,
+                body: String::new(),
+                source: None,
+                via: None,
+                state: crate::threads::State::Published,
+                warning: None,
+                edited: None,
+                line: 1,
+            };
+            proptest::prop_assert_eq!(reader_key(&comment), reader_key_by_chars(&comment));
+        }
+    }
 
     #[test]
     fn a_posts_months_and_reply_times_are_packed_and_saved_as_two_lists() {
