@@ -507,17 +507,28 @@ fn undated_last(c: &Comment) -> (bool, Option<Date>) {
 /// A one-line plain-text excerpt of a comment body (markdown or HTML): tags
 /// removed, whitespace collapsed, cut at a word boundary near `max` characters.
 pub fn excerpt(body: &str, max: usize) -> String {
-    // A long body is tried by its start first: an excerpt cut short there ("…") is the
-    // excerpt of the whole, since only the last word of a start can be cut in two, and
-    // a word that does not fit stops the excerpt whole or cut alike.
-    let start = body.floor_char_boundary(max.saturating_mul(8));
-    if start < body.len() {
-        let of_start = excerpt_of(&body[..start], max);
+    // A long body is tried by its start first, cut after a space: an excerpt cut short
+    // there ("…") is the excerpt of the whole. The start's words are the body's first
+    // words, whole, but for its last one, which may end sooner (at a tag cut in two)
+    // and is then no longer than in the body: the word that does not fit and stops
+    // the excerpt does not fit in the body either. (A start cut anywhere could end
+    // inside an entity: `&am` is longer than the `&` it would be.)
+    if let Some(start) = start_of(body, max.saturating_mul(8)) {
+        let of_start = excerpt_of(start, max);
         if of_start.ends_with('…') {
             return of_start;
         }
     }
     excerpt_of(body, max)
+}
+
+/// The start of `body` up to a space within its first `bytes` bytes; `None` if that
+/// is all of it, or it has no such space.
+fn start_of(body: &str, bytes: usize) -> Option<&str> {
+    let within = body.as_bytes().get(..bytes)?;
+    let space = within.iter().rposition(u8::is_ascii_whitespace)?;
+    // An ASCII byte is a character of its own: the cut after it is a boundary.
+    Some(&body[..=space])
 }
 
 fn excerpt_of(body: &str, max: usize) -> String {
@@ -974,6 +985,27 @@ mod tests {
             "&lt; a b \"q\" 's' &am p; <i> &x"
         );
         assert_eq!(excerpt("<a title=\"&amp;\">x</a>&", 80), "x &");
+        // A long body's start cut inside `&amp;` would read a longer word (`&amp`)
+        // that does not fit where `&x` does.
+        let long = format!("{}ab &amp;x zzz", "<p>".repeat(11));
+        assert_eq!(excerpt(&long, 5), "ab &x…");
+    }
+
+    proptest::proptest! {
+        /// Bodies of pieces whose cut can fall inside a tag with spaces, an entity,
+        /// a word or a run without spaces, before punctuation after a tag.
+        #[test]
+        fn an_excerpt_tried_by_its_start_is_the_excerpt_of_the_whole(
+            pieces in proptest::collection::vec(0..14usize, 0..400),
+            max in 1..120usize,
+        ) {
+            const PIECES: [&str; 14] = [
+                "word ", "<a title=\"x > y\" href=\"/a b\">", "</a>", ",", "&amp;",
+                "&lt;", "longerword", "**", " ", "\n\n", "été", "字字字字", "<p>", "#",
+            ];
+            let body: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            proptest::prop_assert_eq!(excerpt(&body, max), excerpt_of(&body, max));
+        }
     }
 
     #[test]
