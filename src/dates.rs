@@ -33,14 +33,21 @@ pub fn written_without_time(d: &Date) -> bool {
 
 /// `2015-03-02T10:15:00Z`, for `datetime` attributes and feeds.
 pub fn rfc3339(d: &Date) -> String {
+    let mut out = String::with_capacity(20);
+    push_rfc3339(&mut out, d);
+    out
+}
+
+/// `rfc3339` of `d` written at the end of `out`.
+pub fn push_rfc3339(out: &mut String, d: &Date) {
     use chrono::{Datelike, Timelike};
     // Written digit by digit: chrono's formatter was a tenth of the work of showing a
     // thread. Years outside 0..=9999 and leap seconds are left to chrono.
     let naive = d.naive_utc();
     if !(0..=9999).contains(&naive.year()) || naive.nanosecond() >= 1_000_000_000 {
-        return d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        return out.push_str(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     }
-    let mut out = *b"0000-00-00T00:00:00Z";
+    let mut text = *b"0000-00-00T00:00:00Z";
     let fields = [
         (0..4, naive.year() as u32),
         (5..7, naive.month()),
@@ -50,9 +57,9 @@ pub fn rfc3339(d: &Date) -> String {
         (17..19, naive.second()),
     ];
     for (at, n) in fields {
-        write_digits(&mut out[at], n);
+        write_digits(&mut text[at], n);
     }
-    String::from_utf8(out.to_vec()).expect("digits and separators are ASCII")
+    out.push_str(std::str::from_utf8(&text).expect("digits and separators are ASCII"));
 }
 
 /// The last digits of `n` in decimal, over the whole of `slot`.

@@ -254,6 +254,11 @@ impl Strings {
         fill(self.text(key), args)
     }
 
+    /// `fill` written at the end of `out`.
+    pub fn fill_into(&self, out: &mut String, key: &str, args: &[(&str, &str)]) {
+        fill_by_into(out, self.text(key), |name, out| fill_arg(args, name, out));
+    }
+
     /// The form of `key` for the count `n`, with `{n}` and `args` filled in.
     pub fn count(&self, key: &str, n: u64, args: &[(&str, &str)]) -> String {
         let text = match self.texts.get(key) {
@@ -276,20 +281,25 @@ impl Strings {
 
     /// `2 March 2015`, `2 mars 2015`, `2015年3月2日`.
     pub fn date(&self, d: &Date) -> String {
+        let mut out = String::with_capacity(24);
+        self.push_date(&mut out, d);
+        out
+    }
+
+    /// `date` of `d` written at the end of `out`.
+    fn push_date(&self, out: &mut String, d: &Date) {
         use chrono::Datelike;
         let d = d.naive_utc();
-        let mut out = String::with_capacity(24);
         for piece in &self.date_texts().date {
             match piece {
-                Piece::Day => dates::push_digits(&mut out, d.day(), 1),
+                Piece::Day => dates::push_digits(out, d.day(), 1),
                 Piece::Month => out.push_str(&self.months[d.month() as usize - 1]),
-                Piece::MonthNumber => dates::push_digits(&mut out, d.month(), 1),
-                Piece::Year if d.year() >= 0 => dates::push_digits(&mut out, d.year() as u32, 1),
+                Piece::MonthNumber => dates::push_digits(out, d.month(), 1),
+                Piece::Year if d.year() >= 0 => dates::push_digits(out, d.year() as u32, 1),
                 Piece::Year => out.push_str(&d.year().to_string()),
-                other => other.push_words(&mut out),
+                other => other.push_words(out),
             }
         }
-        out
     }
 
     /// `2 March 2015, 10:15`; the date alone for a date written without a time.
@@ -297,26 +307,36 @@ impl Strings {
         self.date_time_of(d, &self.date(d))
     }
 
-    /// `date_time`, given `date` = `self.date(d)` (a comment shows both).
+    /// `date_time`, given `date` = `self.date(d)` (a comment's view shows both).
     pub fn date_time_of(&self, d: &Date, date: &str) -> String {
+        let mut out = String::with_capacity(date.len() + 16);
+        self.push_date_time_by(&mut out, d, |out| out.push_str(date));
+        out
+    }
+
+    /// `date_time` of `d` written at the end of `out`.
+    pub fn push_date_time(&self, out: &mut String, d: &Date) {
+        self.push_date_time_by(out, d, |out| self.push_date(out, d));
+    }
+
+    /// `date_time` of `d`, its date written by `push_date`.
+    fn push_date_time_by(&self, out: &mut String, d: &Date, push_date: impl Fn(&mut String)) {
         use chrono::Timelike;
         if dates::written_without_time(d) {
-            return date.to_string();
+            return push_date(out);
         }
         let time = d.naive_utc().time();
-        let mut out = String::with_capacity(date.len() + 16);
         for piece in &self.date_texts().date_time {
             match piece {
-                Piece::Date => out.push_str(date),
+                Piece::Date => push_date(out),
                 Piece::Time => {
-                    dates::push_digits(&mut out, time.hour(), 2);
+                    dates::push_digits(out, time.hour(), 2);
                     out.push(':');
-                    dates::push_digits(&mut out, time.minute(), 2);
+                    dates::push_digits(out, time.minute(), 2);
                 }
-                other => other.push_words(&mut out),
+                other => other.push_words(out),
             }
         }
-        out
     }
 
     fn date_texts(&self) -> &DateTexts {
@@ -536,27 +556,36 @@ fn check_placeholders(
 
 /// `text` with each `{name}` of `args` replaced by its value; other braces are kept.
 fn fill(text: &str, args: &[(&str, &str)]) -> String {
-    fill_by(text, |name, out| {
-        match args.iter().find(|(k, _)| *k == name) {
-            Some((_, value)) => {
-                out.push_str(value);
-                true
-            }
-            None => false,
+    fill_by(text, |name, out| fill_arg(args, name, out))
+}
+
+/// Writes the value of `name` in `args` into `out`; `false` if it has none.
+fn fill_arg(args: &[(&str, &str)], name: &str, out: &mut String) -> bool {
+    match args.iter().find(|(k, _)| *k == name) {
+        Some((_, value)) => {
+            out.push_str(value);
+            true
         }
-    })
+        None => false,
+    }
 }
 
 /// `text` with each `{name}` replaced by what `value` writes for it; braces around a
 /// name `value` does not know (it returns `false`, writing nothing) are kept.
-fn fill_by(text: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> String {
+fn fill_by(text: &str, value: impl FnMut(&str, &mut String) -> bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    fill_by_into(&mut out, text, value);
+    out
+}
+
+/// `fill_by` written at the end of `out`.
+fn fill_by_into(out: &mut String, text: &str, mut value: impl FnMut(&str, &mut String) -> bool) {
     let mut rest = text;
     while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match memchr::memchr(b'}', after.as_bytes()) {
-            Some(close) if value(&after[..close], &mut out) => rest = &after[close + 1..],
+            Some(close) if value(&after[..close], out) => rest = &after[close + 1..],
             _ => {
                 out.push('{');
                 rest = after;
@@ -564,7 +593,6 @@ fn fill_by(text: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> Stri
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// `text` cut as `fill_by` fills it: a `{name}` that `value` knows becomes its
