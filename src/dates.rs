@@ -8,6 +8,9 @@ pub type Date = DateTime<Utc>;
 /// Parses a date written in a user file; the error says what was expected.
 pub fn parse(text: &str) -> Result<Date, String> {
     let text = text.trim();
+    if let Some(d) = utc_seconds(text) {
+        return Ok(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
         return Ok(d.with_timezone(&Utc));
     }
@@ -22,6 +25,35 @@ pub fn parse(text: &str) -> Result<Date, String> {
     Err(format!(
         "{text:?} is not a valid date (expected e.g. 2015-03-02 or 2015-03-02T10:15:00Z)"
     ))
+}
+
+/// `2015-03-02T10:15:00Z` exactly, as imports and fetches write every date: read
+/// digit by digit (chrono's RFC 3339 reader was most of the work of reading a
+/// comment's date). Anything else, a leap second included, is left to chrono.
+fn utc_seconds(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b'T'),
+            (13, b':'),
+            (16, b':'),
+            (19, b'Z'),
+        ]
+        .iter()
+        .all(|&(at, c)| b[at] == c);
+    if !shape {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        (b[from..to].iter()).try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?;
+    let time = date.and_hms_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?)?;
+    Some(time.and_utc())
 }
 
 /// Whether `d` shows as a date alone: `parse` reads a date written without a time as
@@ -100,6 +132,25 @@ pub fn push_digits(out: &mut String, n: u32, width: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Dates in the shape read digit by digit, and near it, read as chrono reads
+        /// them.
+        #[test]
+        fn a_utc_date_is_read_as_chrono_reads_it(
+            text in "[0-9]{4}-[01][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]([Zz]|\\+01:00|\\.5Z)?",
+        ) {
+            let by_chrono = DateTime::parse_from_rfc3339(&text).map(|d| d.with_timezone(&Utc)).ok();
+            let shaped = text.len() == 20 && text.as_bytes()[10] == b'T' && text.ends_with('Z');
+            match utc_seconds(&text) {
+                Some(d) => proptest::prop_assert_eq!(Some(d), by_chrono),
+                // Left to chrono: another shape, a date that is none, a leap second.
+                None => proptest::prop_assert!(
+                    !shaped || by_chrono.is_none_or(|d| d.timestamp_subsec_nanos() >= 1_000_000_000)
+                ),
+            }
+        }
+    }
 
     #[test]
     fn rfc3339_is_chrono_s() {
