@@ -575,20 +575,22 @@ fn excerpt_of(body: &str, max: usize) -> String {
             }
         }
     }
+    // The runs between tags copied whole, and the words taken until one does not fit:
+    // a character at a time, and every word split first, this was most of the work.
     let mut joined = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            TAG_BOUNDARY if chars.peek().is_some_and(|n| ",.;:!?".contains(*n)) => {}
-            TAG_BOUNDARY => joined.push(' '),
-            c => joined.push(c),
+    let mut rest = text.as_str();
+    while let Some(at) = memchr::memchr(TAG_BOUNDARY as u8, rest.as_bytes()) {
+        joined.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if !rest.starts_with([',', '.', ';', ':', '!', '?']) {
+            joined.push(' ');
         }
     }
-    let words: Vec<&str> = joined
+    joined.push_str(rest);
+    let words = joined
         .split_whitespace()
         .map(|w| w.trim_matches(|c| c == '*' || c == '_' || c == '#'))
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter(|w| !w.is_empty());
     let mut out = String::new();
     // Characters in `out`, counted as they are added.
     let mut length = 0;
@@ -989,6 +991,41 @@ mod tests {
         // that does not fit where `&x` does.
         let long = format!("{}ab &amp;x zzz", "<p>".repeat(11));
         assert_eq!(excerpt(&long, 5), "ab &x…");
+    }
+
+    /// How `excerpt_of` made its words from the text it took out of the tags: a
+    /// character at a time, every word split first.
+    fn words_by_chars(text: &str) -> Vec<String> {
+        let mut joined = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\u{1}' if chars.peek().is_some_and(|n| ",.;:!?".contains(*n)) => {}
+                '\u{1}' => joined.push(' '),
+                c => joined.push(c),
+            }
+        }
+        (joined.split_whitespace())
+            .map(|w| w.trim_matches(|c| c == '*' || c == '_' || c == '#'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// An excerpt holds the first words as they were made a character at a time.
+        #[test]
+        fn an_excerpt_holds_the_words_made_by_characters(
+            pieces in proptest::collection::vec(0..12usize, 0..60),
+        ) {
+            const PIECES: [&str; 12] = [
+                "word ", "<b>", "</b>", ",", ".", "\u{1}", " ", "\u{a0}", "*x*", "#", "été", "?",
+            ];
+            let body: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            let text = body.replace("<b>", "\u{1}").replace("</b>", "\u{1}");
+            let all = words_by_chars(&text).join(" ");
+            proptest::prop_assert_eq!(excerpt_of(&body, 1 << 20), all);
+        }
     }
 
     proptest::proptest! {
