@@ -3,6 +3,7 @@
 //! highlighted at build time into `hl-` classes (no JavaScript). Root-relative links
 //! get the base path so a site published under a prefix keeps working.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -12,7 +13,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::content::slugify;
-use crate::render::escape::drop_forbidden_owned;
+use crate::render::escape::drop_forbidden;
 /// The one escaper, also reachable here where its callers first found it.
 pub use crate::render::escape::escape_html;
 
@@ -319,6 +320,13 @@ impl Markdown {
     /// sanitiser would add and code blocks without the language class it would remove,
     /// so there is nothing in it for a sanitiser to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
+        let mut html = String::new();
+        let plain = self.push_comment(&mut html, text);
+        (html, plain)
+    }
+
+    /// `render_comment_checked` written at the end of `out`; whether it is plain.
+    pub fn push_comment(&self, out: &mut String, text: &str) -> bool {
         let events = events_of(
             Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES),
             text,
@@ -327,31 +335,39 @@ impl Markdown {
         // entity or an escape writes one (most comments: their text gathered to be
         // looked through was a seventh of their rendering).
         let bytes = text.as_bytes();
-        let events = if memchr::memmem::find(bytes, b"://").is_some()
+        let mut events = if memchr::memmem::find(bytes, b"://").is_some()
             || memchr::memchr2(b'&', b'\\', bytes).is_some()
         {
             link_bare_addresses(events)
         } else {
             events
         };
-        if events
-            .iter()
-            .all(|e| is_plain_markup(e) || is_plain_link(e))
-        {
-            let mut events = events;
+        let plain = (events.iter()).all(|e| is_plain_markup(e) || is_plain_link(e));
+        if plain {
             events.iter_mut().for_each(as_sanitised);
-            return (self.to_html(events, text.len()), true);
         }
-        (self.to_html(events, text.len()), false)
+        self.push_html(out, events, text.len());
+        plain
     }
 
-    fn to_html(&self, mut events: Vec<Event<'_>>, len: usize) -> String {
+    fn to_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
+        let mut html = String::new();
+        self.push_html(&mut html, events, len);
+        html
+    }
+
+    /// The HTML of `events` (of a text `len` bytes long) written at the end of `out`.
+    fn push_html(&self, out: &mut String, mut events: Vec<Event<'_>>, len: usize) {
         if !self.base_path.is_empty() {
             events.iter_mut().for_each(|e| self.prefix_link(e));
         }
-        let mut html = String::with_capacity(len * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        drop_forbidden_owned(html)
+        let start = out.len();
+        out.reserve(len * 3 / 2);
+        pulldown_cmark::html::push_html(out, events.into_iter());
+        if let Cow::Owned(clean) = drop_forbidden(&out[start..]) {
+            out.truncate(start);
+            out.push_str(&clean);
+        }
     }
 
     /// A link or image to an address from the site's root (`/posts/x/`) made to

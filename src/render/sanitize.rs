@@ -127,9 +127,18 @@ fn has_attribute(tag: &str, name: &str) -> bool {
 /// is plain markup that cannot carry anything to remove (most comments are; ammonia's
 /// parse and re-serialise was an eighth of a build).
 pub fn comment_body(markdown: &Markdown, sanitizer: &Sanitizer, text: &str) -> String {
-    match markdown.render_comment_checked(text) {
-        (html, true) => html,
-        (html, false) => sanitizer.clean(&html),
+    let mut html = String::new();
+    push_comment_body(&mut html, markdown, sanitizer, text);
+    html
+}
+
+/// `comment_body` written at the end of `out`: a thread's markup takes its bodies
+/// where they show, without a string of its own for each.
+pub fn push_comment_body(out: &mut String, markdown: &Markdown, sanitizer: &Sanitizer, text: &str) {
+    let start = out.len();
+    if !markdown.push_comment(out, text) {
+        let unchecked = out.split_off(start);
+        out.push_str(&sanitizer.clean(&unchecked));
     }
 }
 

@@ -10,7 +10,7 @@ use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, 
 use crate::render::escape::{escape_html, escape_html_into, prints};
 use crate::render::i18n::Strings;
 use crate::render::markdown::Markdown;
-use crate::render::sanitize::{comment_body, safe_website, Sanitizer};
+use crate::render::sanitize::{comment_body, push_comment_body, safe_website, Sanitizer};
 use crate::threads::{Role, Thread, Tree};
 
 /// The name of a commenter who gave none, in the terminal's messages; pages use the
@@ -58,7 +58,8 @@ pub fn thread_view(
             date: c.date.as_ref().filter(|_| shown),
             depth: tree.depth[i],
             level: current,
-            body: comment_body(markdown, sanitizer, &c.body),
+            text: &c.body,
+            body: with_list.then(|| comment_body(markdown, sanitizer, &c.body)),
             parent: tree.parent[i].map(|p| (comments[p].id.as_str(), display_name(p))),
             past_max_depth: tree.depth[i] > max_depth,
             opens_replies: next > current,
@@ -69,8 +70,14 @@ pub fn thread_view(
             withdrawn: !shown,
             removed: !shown && !c.is_withdrawn(),
         };
-        write_comment(&mut html, &comment, &labels, &mut scratch)
-            .expect("writing to a String cannot fail");
+        write_comment(
+            &mut html,
+            &comment,
+            (markdown, sanitizer),
+            &labels,
+            &mut scratch,
+        )
+        .expect("writing to a String cannot fail");
         if with_list {
             views.push(comment.view(strings));
         }
@@ -110,7 +117,10 @@ struct Shown<'a> {
     date: Option<&'a Date>,
     depth: usize,
     level: usize,
-    body: String,
+    /// The comment as written.
+    text: &'a str,
+    /// Its markup, made for its view (written straight into the thread's otherwise).
+    body: Option<String>,
     /// The id and name of the comment this one answers.
     parent: Option<(&'a str, &'a str)>,
     /// Deeper than `max_depth`, so drawn at a shallower level: it says whom it
@@ -142,7 +152,7 @@ impl Shown<'_> {
             date: self.date.map(|d| DateView::new(d, strings)),
             depth: self.depth,
             level: self.level,
-            body: self.body,
+            body: self.body.unwrap_or_default(),
             parent: self.parent.map(reply_to),
             in_reply_to: self.parent.filter(|_| self.past_max_depth).map(reply_to),
             opens_replies: self.opens_replies,
@@ -209,6 +219,7 @@ impl<'a> Labels<'a> {
 fn write_comment(
     out: &mut String,
     c: &Shown<'_>,
+    (markdown, sanitizer): (&Markdown, &Sanitizer),
     labels: &Labels,
     scratch: &mut Scratch,
 ) -> std::fmt::Result {
@@ -351,6 +362,10 @@ fn write_comment(
             escape_html(parent)
         )?;
     }
+    let push_body = |out: &mut String| match &c.body {
+        Some(body) => out.push_str(body),
+        None => push_comment_body(out, markdown, sanitizer, c.text),
+    };
     match (c.warning, c.withdrawn) {
         (_, true) => write!(
             out,
@@ -361,20 +376,17 @@ fn write_comment(
                 &labels.withdrawn
             }
         )?,
-        (Some(warning), false) if prints(warning) => write!(
-            out,
-            "<details class=\"comment-body content-warning\"><summary>{}</summary>{}</details>\n</article>\n",
-            escape_html(warning),
-            c.body
-        )?,
+        (Some(warning), false) if prints(warning) => {
+            out.push_str("<details class=\"comment-body content-warning\"><summary>");
+            escape_html_into(out, warning);
+            out.push_str("</summary>");
+            push_body(out);
+            out.push_str("</details>\n</article>\n");
+        }
         (_, false) => {
-            for piece in [
-                "<div class=\"comment-body\">",
-                &c.body,
-                "</div>\n</article>\n",
-            ] {
-                out.push_str(piece);
-            }
+            out.push_str("<div class=\"comment-body\">");
+            push_body(out);
+            out.push_str("</div>\n</article>\n");
         }
     }
     if c.opens_replies {
