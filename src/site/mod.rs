@@ -535,8 +535,9 @@ pub(crate) fn document_of(
 /// computed from them.
 pub(crate) fn entry_of(doc: Document, thread: Thread, threaded: bool) -> Entry {
     let tree = Tree::build(&thread);
-    let engagement = metrics::engagement(&thread, &tree);
-    let digest = Digest::of(&thread, &tree, doc.date);
+    let keys = metrics::reader_keys(&thread);
+    let engagement = metrics::engagement_with_keys(&thread, &tree, &keys);
+    let digest = Digest::of_with_keys(&thread, &tree, doc.date, &keys);
     Entry {
         conversation: Conversation { engagement, digest }.held(),
         revision: Revision::fresh(&doc),

@@ -6,7 +6,7 @@
 use std::sync::{Mutex, OnceLock};
 
 use crate::dates::Date;
-use crate::threads::metrics::reader_key;
+use crate::threads::metrics::reader_keys;
 use crate::threads::packed::Packed;
 use crate::threads::{Role, Thread, Tree};
 
@@ -151,14 +151,21 @@ impl Digest {
     /// The digest of `thread`, whose tree is `tree`; `post_date` dates its undated
     /// comments in the comments feed.
     pub fn of(thread: &Thread, tree: &Tree, post_date: Option<Date>) -> Digest {
+        Self::of_with_keys(thread, tree, post_date, &reader_keys(thread))
+    }
+
+    /// `of`, given `keys` = `metrics::reader_keys(thread)`.
+    pub fn of_with_keys(
+        thread: &Thread,
+        tree: &Tree,
+        post_date: Option<Date>,
+        keys: &[Option<String>],
+    ) -> Digest {
         let comments = &thread.comments;
         let mut readers = Vec::new();
         for &c in &tree.order {
             let comment = &comments[c];
-            if !comment.is_reader() {
-                continue;
-            }
-            let Some(key) = reader_key(comment) else {
+            let Some(key) = keys[c].as_deref().filter(|_| comment.is_reader()) else {
                 continue;
             };
             readers.push((c as u32, key, comment.author.as_deref().unwrap_or_default()));

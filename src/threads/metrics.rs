@@ -219,6 +219,11 @@ fn count(n: usize) -> u32 {
 
 /// Computes the figures of `thread`, whose tree is `tree`.
 pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
+    engagement_with_keys(thread, tree, &reader_keys(thread))
+}
+
+/// `engagement`, given `keys` = `reader_keys(thread)` (a thread's digest uses them too).
+pub fn engagement_with_keys(thread: &Thread, tree: &Tree, keys: &[Option<String>]) -> Engagement {
     let comments = &thread.comments;
     let counted = |c: &&Comment| c.role != Role::Mention && c.is_published();
     let reader_comments = comments.iter().filter(|c| c.is_reader()).count();
@@ -252,7 +257,7 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
     Engagement {
         comments: count(comments.iter().filter(counted).count()),
         reader_comments: count(reader_comments),
-        participants: count(participants(comments)),
+        participants: count(participants(comments, keys)),
         author_replies: count(author_replies),
         answered: count(answered),
         deepest: count(tree.depth.iter().copied().max().unwrap_or(0)),
@@ -263,18 +268,26 @@ pub fn engagement(thread: &Thread, tree: &Tree) -> Engagement {
     }
 }
 
-fn participants(comments: &[Comment]) -> usize {
+fn participants(comments: &[Comment], keys: &[Option<String>]) -> usize {
     let mut named = foldhash::HashSet::default();
     let mut unnamed = 0;
-    for c in comments.iter().filter(|c| c.is_reader()) {
-        match reader_key(c) {
+    for (_, key) in (comments.iter().zip(keys)).filter(|(c, _)| c.is_reader()) {
+        match key {
             Some(key) => {
-                named.insert(key);
+                named.insert(key.as_str());
             }
             None => unnamed += 1,
         }
     }
     named.len() + unnamed
+}
+
+/// The `reader_key` of each comment of `thread` that is a reader's, `None` for the
+/// others: made once for a thread's figures and its digest.
+pub fn reader_keys(thread: &Thread) -> Vec<Option<String>> {
+    (thread.comments.iter())
+        .map(|c| c.is_reader().then(|| reader_key(c)).flatten())
+        .collect()
 }
 
 /// How a reader is recognised across comments and posts: display name (case and
