@@ -256,7 +256,7 @@ impl Strings {
 
     /// `fill` written at the end of `out`.
     pub fn fill_into(&self, out: &mut String, key: &str, args: &[(&str, &str)]) {
-        fill_by_into(out, self.text(key), |name, out| fill_arg(args, name, out));
+        fill_into(out, self.text(key), args);
     }
 
     /// The form of `key` for the count `n`, with `{n}` and `args` filled in.
@@ -556,18 +556,22 @@ fn check_placeholders(
 
 /// `text` with each `{name}` of `args` replaced by its value; other braces are kept.
 fn fill(text: &str, args: &[(&str, &str)]) -> String {
-    fill_by(text, |name, out| fill_arg(args, name, out))
+    let mut out = String::with_capacity(text.len() + 16);
+    fill_into(&mut out, text, args);
+    out
 }
 
-/// Writes the value of `name` in `args` into `out`; `false` if it has none.
-fn fill_arg(args: &[(&str, &str)], name: &str, out: &mut String) -> bool {
-    match args.iter().find(|(k, _)| *k == name) {
-        Some((_, value)) => {
-            out.push_str(value);
-            true
+/// `fill` written at the end of `out`.
+fn fill_into(out: &mut String, text: &str, args: &[(&str, &str)]) {
+    fill_by_into(out, text, |name, out| {
+        match args.iter().find(|(k, _)| *k == name) {
+            Some((_, value)) => {
+                out.push_str(value);
+                true
+            }
+            None => false,
         }
-        None => false,
-    }
+    });
 }
 
 /// `text` with each `{name}` replaced by what `value` writes for it; braces around a

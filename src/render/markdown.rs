@@ -261,6 +261,11 @@ fn without_spaces(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
+/// The room the HTML of a markdown text `len` bytes long is first given.
+fn html_len(len: usize) -> usize {
+    len * 3 / 2
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -320,7 +325,7 @@ impl Markdown {
     /// sanitiser would add and code blocks without the language class it would remove,
     /// so there is nothing in it for a sanitiser to remove.
     pub fn render_comment_checked(&self, text: &str) -> (String, bool) {
-        let mut html = String::new();
+        let mut html = String::with_capacity(html_len(text.len()));
         let plain = self.push_comment(&mut html, text);
         (html, plain)
     }
@@ -346,23 +351,23 @@ impl Markdown {
         if plain {
             events.iter_mut().for_each(as_sanitised);
         }
-        self.push_html(out, events, text.len());
+        self.push_html(out, events);
         plain
     }
 
     fn to_html(&self, events: Vec<Event<'_>>, len: usize) -> String {
-        let mut html = String::new();
-        self.push_html(&mut html, events, len);
+        let mut html = String::with_capacity(html_len(len));
+        self.push_html(&mut html, events);
         html
     }
 
-    /// The HTML of `events` (of a text `len` bytes long) written at the end of `out`.
-    fn push_html(&self, out: &mut String, mut events: Vec<Event<'_>>, len: usize) {
+    /// The HTML of `events` written at the end of `out`. Reserved by the caller: a
+    /// thread's markup, reserved for all its comments, is not grown for each one.
+    fn push_html(&self, out: &mut String, mut events: Vec<Event<'_>>) {
         if !self.base_path.is_empty() {
             events.iter_mut().for_each(|e| self.prefix_link(e));
         }
         let start = out.len();
-        out.reserve(len * 3 / 2);
         pulldown_cmark::html::push_html(out, events.into_iter());
         if let Cow::Owned(clean) = drop_forbidden(&out[start..]) {
             out.truncate(start);
