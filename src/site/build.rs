@@ -211,7 +211,8 @@ fn build_into(
     })?;
     let mut site = loaded?;
     let renderer = renderer?;
-    if reading.text_dropped.load(Ordering::Relaxed) {
+    let text_kept = !reading.text_dropped.load(Ordering::Relaxed);
+    if !text_kept {
         (site.posts.par_iter_mut().chain(&mut site.pages)).for_each(|e| e.doc.drop_text());
     }
     let output = options.output_dir();
@@ -335,37 +336,68 @@ fn build_into(
     let rest: Vec<bool> = (outputs.iter().zip(&fresh))
         .map(|(o, &fresh)| fresh && !matches!(o.job, Job::Entry(_)))
         .collect();
-    let shows_comments = (outputs.iter().zip(&rest)).any(|(o, &rest)| {
-        rest && matches!(
+    let quotes = |o: &Output| {
+        matches!(
             o.job,
             Job::Site(SitePage::Engagement | SitePage::CommentsFeed(_))
         )
-    });
+    };
+    let shows_comments = (outputs.iter().zip(&rest)).any(|(o, &rest)| rest && quotes(o));
     let mut quoted = Vec::new();
     let mut outputs = outputs;
     report.step("render", || {
-        // Made once, for the comments to quote and the pages that quote them: the
-        // comments read again do not change them.
-        let totals = shows_comments.then(|| engagement::totals_of(&site));
-        if let Some(totals) = &totals {
-            quoted = read_shown_comments(&mut site, totals)?;
-            touched.extend(quoted.iter().map(|(source, _)| source.clone()));
-        }
-        let mut pass = Pass::keeping(&site, &renderer, &mut related);
-        if let Some(totals) = &totals {
-            pass.totals = SiteTotals::kept(totals);
-        }
+        let sink: &dyn Sink = if in_place { &staged } else { &out };
         // The very files and jobs of the first plan, whose collisions were checked
         // then: what they are made from changed (the conversations), not which they
         // are. Not planned again: a second plan of a big site was the peak of its build.
-        let plan = Plan {
-            outputs: std::mem::take(&mut outputs),
-            lists: pass.lists(),
+        let mut render =
+            |site: &Site, totals: Option<&Totals>, wanted: &(dyn Fn(&Output) -> bool + Sync)| {
+                let mut pass = Pass::keeping(site, &renderer, &mut related);
+                if let Some(totals) = totals {
+                    pass.totals = SiteTotals::kept(totals);
+                }
+                let plan = Plan {
+                    outputs: std::mem::take(&mut outputs),
+                    lists: pass.lists(),
+                };
+                let rendered = render_plan(
+                    &pass,
+                    &plan,
+                    &|i| rest[i] && wanted(&plan.outputs[i]),
+                    false,
+                    sink,
+                );
+                outputs = plan.outputs;
+                rendered.map(drop)
+            };
+        let read_shown = || {
+            // Made once, for the comments to quote and the pages that quote them: the
+            // comments read again do not change them.
+            let totals = shows_comments.then(|| engagement::totals_of(&site));
+            let read = totals.as_ref().map(|t| read_shown_comments(&site, t));
+            (totals, read.transpose())
         };
-        let sink: &dyn Sink = if in_place { &staged } else { &out };
-        let rendered = render_plan(&pass, &plan, &|i| rest[i], false, sink);
-        outputs = plan.outputs;
-        rendered
+        // A small site's pages that quote no comment are written while the quoted
+        // comments' threads are read again (that reading alone kept a core idle). A
+        // big site's are written after: its search index and lists, held beside the
+        // threads, raised its peak.
+        let overlap = text_kept && saved.is_none();
+        let ((totals, read), others) = if overlap {
+            rayon::join(read_shown, || render(&site, None, &|o| !quotes(o)))
+        } else {
+            (read_shown(), Ok(()))
+        };
+        let read = read?;
+        others?;
+        if let Some(read) = read {
+            quoted = keep_shown_comments(&mut site, read);
+            touched.extend(quoted.iter().map(|(source, _)| source.clone()));
+        }
+        match (overlap, &totals) {
+            (true, None) => Ok(()),
+            (true, Some(_)) => render(&site, totals.as_ref(), &quotes),
+            (false, _) => render(&site, totals.as_ref(), &|_| true),
+        }
     })?;
     report.rendered = rendered + rest.iter().filter(|r| **r).count();
     report.reused = reused_entries(&site);
@@ -661,13 +693,15 @@ fn changed_while_building(path: &Path) -> Error {
     )])
 }
 
+/// A thread read again for the comments the site-wide pages quote: its post's index,
+/// the thread with only those comments' text, its tree, and which comments they are.
+type Reread = (usize, Thread, Tree, Vec<usize>);
+
 /// Reads again the threads of the comments the site-wide pages show (`totals`: the
 /// site's; the build keeps only each thread's digest once its post is written),
 /// keeping the text of those comments alone: of a post the comments feed shows, its
 /// newest comments the feed could show (`engagement::feed_candidates`).
-/// Returns the markdown files of the posts and pages it read again, each with the
-/// comments whose text it kept.
-fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf, Vec<usize>)>> {
+fn read_shown_comments(site: &Site, totals: &Totals) -> Result<Vec<Reread>> {
     let shown = engagement::shown_comments(site, totals);
     let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, c) in shown.comments {
@@ -681,7 +715,7 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
     let thread_file = |p: usize| entry_at(p).thread_file().unwrap_or_default();
     // Read in parallel: a few hundred threads, which the build waited for on one core.
     let wanted: Vec<(usize, Vec<usize>)> = wanted.into_iter().collect();
-    let results: Vec<Result<_>> = wanted
+    let read: Vec<Result<Reread>> = wanted
         .into_par_iter()
         .map(|(p, mut comments)| {
             let entry = entry_at(p);
@@ -705,15 +739,21 @@ fn read_shown_comments(site: &mut Site, totals: &Totals) -> Result<Vec<(PathBuf,
             Ok((p, thread, tree, comments))
         })
         .collect();
-    let mut read = Vec::with_capacity(results.len());
-    for result in results {
-        let (p, thread, tree, comments) = result?;
+    // The first problem in the posts' order, whichever thread was read first.
+    read.into_iter().collect()
+}
+
+/// Gives the threads `read_shown_comments` read again to their posts and pages.
+/// Returns the markdown files of those, each with the comments whose text it kept.
+fn keep_shown_comments(site: &mut Site, read: Vec<Reread>) -> Vec<(PathBuf, Vec<usize>)> {
+    let mut kept = Vec::with_capacity(read.len());
+    for (p, thread, tree, comments) in read {
         let entry = site.entry_mut(site.entry_ref(p));
         entry.thread = thread;
         entry.set_tree(tree);
-        read.push((entry.doc.source.to_path_buf(), comments));
+        kept.push((entry.doc.source.to_path_buf(), comments));
     }
-    Ok(read)
+    kept
 }
 
 /// What a build leaves for an incremental update to start from.
