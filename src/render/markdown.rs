@@ -16,6 +16,7 @@ use crate::content::slugify;
 use crate::render::escape::drop_forbidden;
 /// The one escaper, also reachable here where its callers first found it.
 pub use crate::render::escape::escape_html;
+use crate::render::plain_comment;
 
 /// Renders markdown; owns the syntax definitions, loaded on first use because most
 /// comment bodies and many posts have no code.
@@ -332,6 +333,11 @@ impl Markdown {
 
     /// `render_comment_checked` written at the end of `out`; whether it is plain.
     pub fn push_comment(&self, out: &mut String, text: &str) -> bool {
+        plain_comment::push(out, text) || self.push_comment_parsed(out, text)
+    }
+
+    /// `push_comment` by pulldown-cmark, whatever the text.
+    pub(crate) fn push_comment_parsed(&self, out: &mut String, text: &str) -> bool {
         let events = events_of(
             Parser::new_ext(text, options() - Options::ENABLE_HEADING_ATTRIBUTES),
             text,
@@ -687,7 +693,7 @@ fn is_plain_link(event: &Event<'_>) -> bool {
     }
 }
 
-fn is_plain_http_url(url: &str) -> bool {
+pub(crate) fn is_plain_http_url(url: &str) -> bool {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
@@ -699,12 +705,21 @@ fn is_plain_http_url(url: &str) -> bool {
     })
 }
 
+/// The start tag of a link to a plain address (`is_plain_http_url`: nothing in it to
+/// escape) as the sanitiser leaves it in a comment.
+pub(crate) fn push_plain_link_open(out: &mut String, address: &str) {
+    out.push_str("<a href=\"");
+    out.push_str(address);
+    out.push_str("\" rel=\"nofollow ugc noopener\">");
+}
+
 /// A plain comment's event as the sanitiser would leave it: a link's `href` kept and
 /// `rel` added, a code block without the language it names.
 fn as_sanitised(event: &mut Event<'_>) {
     match event {
         Event::Start(Tag::Link { dest_url, .. }) => {
-            let open = format!("<a href=\"{dest_url}\" rel=\"nofollow ugc noopener\">");
+            let mut open = String::new();
+            push_plain_link_open(&mut open, dest_url);
             *event = Event::InlineHtml(open.into());
         }
         Event::End(TagEnd::Link) => *event = Event::InlineHtml("</a>".into()),

@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod i18n;
 pub mod markdown;
+mod plain_comment;
 pub mod sanitize;
 pub mod templates;
 pub mod thread;
