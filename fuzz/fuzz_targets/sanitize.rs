@@ -1,6 +1,7 @@
 //! The comment sanitiser, alone and after the comment markdown renderer: whatever a
 //! reader writes, the HTML that comes out, re-parsed as a browser would, holds no
-//! active content (see `rapport_fuzz::assert_inert`).
+//! active content (see `rapport_fuzz::assert_inert`); a comment written as plain
+//! paragraphs, which skips the markdown parser, comes out as the parser writes it.
 
 #![no_main]
 
@@ -39,6 +40,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let html = t.sanitizer.clean(&markdown.render_comment(text));
     assert_inert(&html, text);
+    // A comment written as plain paragraphs skips the parser, with the same HTML.
+    assert_eq!(
+        markdown.render_comment_checked(text),
+        markdown.render_comment_parsed(text),
+        "{text:?}"
+    );
     // As the build does it: plain markup (and plain links) skip the sanitiser.
     let html = comment_body(markdown, &t.sanitizer, text);
     assert_inert(&html, text);
