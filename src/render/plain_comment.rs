@@ -8,9 +8,9 @@
 //! smart punctuation would); a hyphen between two letters; emphasis (`*a*`) and strong
 //! emphasis (`**a**`) opened after a space and closed before one or a sentence's
 //! punctuation, within a line, not nested; code spans (`` `a()` ``) and links to
-//! `http(s)` addresses (`[a](https://…)`) within a line. Anything else, an address
-//! outside a link, a quote, a list, a `"`, `&` or `<`, leaves the comment to the
-//! parser.
+//! `http(s)` addresses (`[a](https://…)`) within a line; quoted paragraphs (`> a`)
+//! ended by a blank line. Anything else, an address outside a link, a list, a `"`,
+//! `&` or `<`, leaves the comment to the parser.
 
 use crate::render::markdown::{is_plain_http_url, push_plain_link_open};
 
@@ -28,7 +28,29 @@ pub(crate) fn push(out: &mut String, text: &str) -> bool {
 /// `push`'s work; `None` as soon as `text` is not plain.
 fn push_paragraphs(out: &mut String, text: &str) -> Option<()> {
     let mut in_paragraph = false;
+    let mut in_quote = false;
     for line in text.split('\n') {
+        // A quoted line (`> a`); a line after a quote's, unless blank, would continue
+        // its paragraph (a lazy line).
+        let (quoted, line) = match line.strip_prefix('>') {
+            Some(rest) => (true, rest.strip_prefix(' ').unwrap_or(rest)),
+            None => (false, line),
+        };
+        if quoted != in_quote {
+            if !quoted && !line.is_empty() {
+                return None;
+            }
+            if in_paragraph {
+                out.push_str("</p>\n");
+                in_paragraph = false;
+            }
+            out.push_str(if quoted {
+                "<blockquote>\n"
+            } else {
+                "</blockquote>\n"
+            });
+            in_quote = quoted;
+        }
         if line.is_empty() {
             if in_paragraph {
                 out.push_str("</p>\n");
@@ -47,6 +69,9 @@ fn push_paragraphs(out: &mut String, text: &str) -> Option<()> {
     }
     if in_paragraph {
         out.push_str("</p>\n");
+    }
+    if in_quote {
+        out.push_str("</blockquote>\n");
     }
     Some(())
 }
@@ -280,6 +305,7 @@ mod tests {
             "2020 was a year. 1 thing",
             "See [the post](https://example.com/a/1?x=2#y), and [*this* one](http://e.org/).",
             "Time: 10:30 (local)",
+            "> You wrote *this*\n> and that.\n>\n>second\n\nMy reply.\n> Quoted again",
         ] {
             assert!(check_alike(text).is_some(), "{text:?} not taken");
         }
@@ -304,7 +330,6 @@ mod tests {
             "1. item",
             "2) item",
             "# heading",
-            "> quote",
             "    indented code",
             " one space",
             "hard  \nbreak",
@@ -334,6 +359,9 @@ mod tests {
             "[nested](https://example.com/a(b))",
             "[a [b]](https://example.com/)",
             "[https://example.com/](https://example.com/)",
+            "> lazy\ncontinuation",
+            "> > nested",
+            ">  two spaces",
         ] {
             assert!(check_alike(text).is_none(), "{text:?} taken");
         }
@@ -349,6 +377,7 @@ mod tests {
                 8 => "[a-zA-Z0-9]{1,6}",
                 6 => proptest::strategy::Just(" ".to_string()),
                 2 => proptest::strategy::Just("\n".to_string()),
+                1 => "\n>[ >]?",
                 1 => proptest::strategy::Just("\n\n".to_string()),
                 1 => "[*]{1,3}",
                 1 => "`[a-z'*. ]{0,4}`{1,2}",
