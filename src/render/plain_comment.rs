@@ -100,7 +100,7 @@ fn push_line(out: &mut String, line: &str) -> Option<()> {
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
-        if !SPECIAL[usize::from(b)] {
+        if !SPECIAL[usize::from(b)] || (b == 0xEF && !is_noncharacter(&bytes[at..])) {
             at += 1;
             continue;
         }
@@ -178,6 +178,13 @@ fn push_line(out: &mut String, line: &str) -> Option<()> {
     Some(())
 }
 
+/// Whether `bytes` starts with U+FFFE or U+FFFF, which documents refuse
+/// (`allowed_in_documents`); 0xEF starts other characters too (U+FE0F, which makes
+/// an emoji of a heart).
+fn is_noncharacter(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xEF, 0xBF, 0xBE]) || bytes.starts_with(&[0xEF, 0xBF, 0xBF])
+}
+
 /// Writes the code span whose backtick is at `at`, returning where it ends: one
 /// backtick each side, within the line, not starting or ending with a space (which
 /// markdown would trim) and holding nothing to escape.
@@ -226,8 +233,8 @@ fn push_link(out: &mut String, line: &str, at: usize) -> Option<usize> {
 }
 
 /// The bytes `push_line` stops at: those markdown, smart punctuation or HTML give a
-/// meaning to, the C0 controls (dropped or refused), and 0xEF, which starts U+FFFE and
-/// U+FFFF (refused in documents). Letters, digits, spaces, other characters and the
+/// meaning to, the C0 controls (dropped or refused), and 0xEF, which may start U+FFFE
+/// or U+FFFF (`is_noncharacter`). Letters, digits, spaces, other characters and the
 /// punctuation markdown leaves as it is are copied.
 const SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
@@ -302,6 +309,7 @@ mod tests {
             "*Starts* with emphasis, ends with **it**",
             "Call `kitchen()` or `a*b` or `it's...` now.",
             "Ünïcödé ẃörds — and an em dash, 日本語 too.",
+            "Thanks ❤\u{fe0f}！",
             "2020 was a year. 1 thing",
             "See [the post](https://example.com/a/1?x=2#y), and [*this* one](http://e.org/).",
             "Time: 10:30 (local)",
@@ -351,6 +359,8 @@ mod tests {
             "~~gone~~",
             "a | b",
             "C#",
+            "a\u{fffe}b",
+            "a\u{ffff}",
             "![image](https://example.com/a.png)",
             "[local](/posts/a/)",
             "[titled](https://example.com/ \"t\")",
@@ -383,7 +393,7 @@ mod tests {
                 1 => "`[a-z'*. ]{0,4}`{1,2}",
                 1 => "[-'.,!?;:()/%$@^=+#~_|\\[\\]<>&\"\\\\\t\r{}]",
                 1 => "[0-9]{1,2}[.)]",
-                1 => "[é日—\u{a0}\u{85}\u{2028}\u{fffe}\u{ffff}\u{0}\u{7f}\u{1}]",
+                1 => "[é日—\u{a0}\u{85}\u{2028}\u{fe0f}\u{ff01}\u{fffd}\u{fffe}\u{ffff}\u{0}\u{7f}\u{1}]",
                 1 => proptest::strategy::Just("://".to_string()),
                 2 => "\\[[a-z]{1,3}( [*]{1,2}[a-z]{1,3}[*]{1,2})?[a-z' ]{0,3}\\]\\(https?://[a-z./]{1,6}\\)",
                 1 => "!?\\[[a-z *'^`\\[]{0,5}\\]\\((https?://[a-z./()\\[]{0,6}|/x)?\\)",
