@@ -2,10 +2,11 @@
 //! parser: most comments are sentences, and parsing them was a sixth of a build.
 //!
 //! `push` takes only what it is sure of, and writes exactly what pulldown-cmark
-//! writes for it (a property test compares the two): paragraphs of lines that start
-//! and end with neither a space nor a list's marker; words, digits and punctuation that
-//! markdown leaves as they are; an apostrophe between two letters (written `’`, as
-//! smart punctuation would); a hyphen between two letters; emphasis (`*a*`) and strong
+//! writes for it (a property test compares the two): paragraphs of lines (ended by
+//! LF or CR LF) that start with neither a space nor a list's marker and end with at
+//! most one space; words, digits and punctuation that markdown leaves as they are; an
+//! apostrophe between two letters and an ellipsis (written `’` and `…`, as smart
+//! punctuation would); a hyphen between two letters; emphasis (`*a*`) and strong
 //! emphasis (`**a**`) opened after a space and closed before one or a sentence's
 //! punctuation, within a line, not nested; code spans (`` `a()` ``) and links to
 //! `http(s)` addresses (`[a](https://…)`) within a line; quoted paragraphs (`> a`)
@@ -30,6 +31,12 @@ fn push_paragraphs(out: &mut String, text: &str) -> Option<()> {
     let mut in_paragraph = false;
     let mut in_quote = false;
     for line in text.split('\n') {
+        // A line ended by CR LF, as a browser's form sends it.
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // One space at a line's end is dropped; two would break the line.
+        let line = (line.strip_suffix(' '))
+            .filter(|rest| !rest.ends_with(' '))
+            .unwrap_or(line);
         // A quoted line (`> a`); a line after a quote's, unless blank, would continue
         // its paragraph (a lazy line).
         let (quoted, line) = match line.strip_prefix('>') {
@@ -130,11 +137,13 @@ fn push_line(out: &mut String, line: &str) -> Option<()> {
             }
             b'.' => {
                 // `...` is an ellipsis to smart punctuation.
-                if bytes.get(at + 1) == Some(&b'.') {
-                    return None;
+                let run = bytes[at..].iter().take_while(|&&c| c == b'.').count();
+                match run {
+                    1 => out.push('.'),
+                    3 => out.push('…'),
+                    _ => return None,
                 }
-                out.push('.');
-                at += 1;
+                at += run;
             }
             // An address outside a link's is linked (`link_bare_addresses`).
             b':' if bytes[at + 1..].starts_with(b"//") => return None,
@@ -313,6 +322,8 @@ mod tests {
             "2020 was a year. 1 thing",
             "See [the post](https://example.com/a/1?x=2#y), and [*this* one](http://e.org/).",
             "Time: 10:30 (local)",
+            "Well... maybe. \nA space at the end ",
+            "Windows\r\nline ends\r\n\r\nand paragraphs\r\n",
             "> You wrote *this*\n> and that.\n>\n>second\n\nMy reply.\n> Quoted again",
         ] {
             assert!(check_alike(text).is_some(), "{text:?} not taken");
@@ -331,7 +342,8 @@ mod tests {
             "\"quoted\"",
             "'quoted'",
             "dogs' toys",
-            "wait...",
+            "wait..",
+            "wait....",
             "en--dash",
             "- item",
             "* item",
@@ -353,7 +365,8 @@ mod tests {
             "` spaced `",
             "```\nfence\n```",
             "tab\there",
-            "crlf\r\nline",
+            "lone\rcarriage return",
+            "two spaces  \r\nbefore CR LF",
             "setext\n===",
             "x = y",
             "~~gone~~",
@@ -387,6 +400,8 @@ mod tests {
                 8 => "[a-zA-Z0-9]{1,6}",
                 6 => proptest::strategy::Just(" ".to_string()),
                 2 => proptest::strategy::Just("\n".to_string()),
+                1 => proptest::strategy::Just("\r\n".to_string()),
+                1 => "[.]{1,4}",
                 1 => "\n>[ >]?",
                 1 => proptest::strategy::Just("\n\n".to_string()),
                 1 => "[*]{1,3}",
