@@ -390,6 +390,36 @@ mod tests {
         }
     }
 
+    /// Real comments, sent through Staticman's form to a blog's repository (when
+    /// `RAPPORT_REAL_FIXTURES` names their folder): most are plain, and all come out
+    /// as the parser writes them.
+    #[test]
+    fn real_comments_are_written_as_the_parser_writes_them() {
+        let Some(real) = std::env::var_os("RAPPORT_REAL_FIXTURES").filter(|d| !d.is_empty()) else {
+            return;
+        };
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(real)
+            .join("staticman/made-mistakes");
+        let mut files = vec![folder];
+        let (mut taken, mut all) = (0, 0);
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let fields: serde_yaml::Mapping = serde_yaml::from_str(&text).unwrap();
+            let Some(message) = fields.get("message").and_then(|m| m.as_str()) else {
+                continue;
+            };
+            all += 1;
+            taken += usize::from(check_alike(message).is_some());
+        }
+        assert_eq!(all, 79, "the fixtures' comments");
+        assert!(taken * 3 >= all * 2, "{taken} of {all} taken");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
         /// Texts made mostly of what `push` takes, with the characters and shapes at
