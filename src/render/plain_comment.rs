@@ -114,25 +114,14 @@ fn push_line(out: &mut String, line: &str) -> Option<()> {
         out.push_str(&line[copied..at]);
         let before = at.checked_sub(1).map(|i| bytes[i]);
         match b {
-            b'\'' => {
-                // Between two letters: an apostrophe, which smart punctuation curls.
-                let after = bytes.get(at + 1).copied();
-                if !(before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    && after.is_some_and(|c| c.is_ascii_alphanumeric()))
-                {
+            // Between two letters: an apostrophe, which smart punctuation curls, or a
+            // hyphen.
+            b'\'' | b'-' => {
+                let letter = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                if !(letter(before) && letter(bytes.get(at + 1).copied())) {
                     return None;
                 }
-                out.push('’');
-                at += 1;
-            }
-            b'-' => {
-                let after = bytes.get(at + 1).copied();
-                if !(before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    && after.is_some_and(|c| c.is_ascii_alphanumeric()))
-                {
-                    return None;
-                }
-                out.push('-');
+                out.push(if b == b'-' { '-' } else { '’' });
                 at += 1;
             }
             b'.' => {
@@ -245,34 +234,20 @@ fn push_link(out: &mut String, line: &str, at: usize) -> Option<usize> {
 /// meaning to, the C0 controls (dropped or refused), and 0xEF, which may start U+FFFE
 /// or U+FFFF (`is_noncharacter`). Letters, digits, spaces, other characters and the
 /// punctuation markdown leaves as it is are copied.
-const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    let marked = b"\"#&'*+-.:<=>[\\]_`{|}~";
-    let mut i = 0;
-    while i < marked.len() {
-        table[marked[i] as usize] = true;
-        i += 1;
-    }
-    table[0x7F] = true;
-    table[0xEF] = true;
-    table
-};
+const SPECIAL: [bool; 256] = controls_and(b"\"#&'*+-.:<=>[\\]_`{|}~");
 
 /// What a code span may not hold here: what HTML escapes, backslashes, controls
 /// and 0xEF.
-const ESCAPED_IN_CODE: [bool; 256] = {
+const ESCAPED_IN_CODE: [bool; 256] = controls_and(b"\"&<>\\");
+
+/// A table of the bytes `marked`, the C0 controls, DEL and 0xEF.
+const fn controls_and(marked: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
         table[b] = true;
         b += 1;
     }
-    let marked = b"\"&<>\\";
     let mut i = 0;
     while i < marked.len() {
         table[marked[i] as usize] = true;
@@ -281,7 +256,7 @@ const ESCAPED_IN_CODE: [bool; 256] = {
     table[0x7F] = true;
     table[0xEF] = true;
     table
-};
+}
 
 #[cfg(test)]
 mod tests {
