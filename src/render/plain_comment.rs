@@ -84,7 +84,9 @@ fn push_paragraphs(out: &mut String, text: &str) -> Option<()> {
 }
 
 /// A line that starts or ends with a space (an indented code block, a hard break,
-/// trimmed spaces) or starts as a list item or a heading does not stay a paragraph's.
+/// trimmed spaces) or starts an ordered list's item does not stay a paragraph's. The
+/// other markers of a line's start (`-`, `+`, `*` and a space, `#`, `=`, `|`, fences)
+/// are refused where `push_line` meets them.
 fn check_line_ends(line: &str) -> Option<()> {
     let bytes = line.as_bytes();
     if bytes[0] == b' ' || bytes[bytes.len() - 1] == b' ' {
@@ -98,7 +100,7 @@ fn check_line_ends(line: &str) -> Option<()> {
     Some(())
 }
 
-/// Writes one line of a paragraph: its text, emphasis and code spans.
+/// Writes one line of a paragraph: its text, emphasis, code spans and links.
 fn push_line(out: &mut String, line: &str) -> Option<()> {
     let bytes = line.as_bytes();
     // The emphasis open, by the length of its delimiter (1 or 2).
