@@ -17,6 +17,7 @@ use crate::render::escape::drop_forbidden;
 /// The one escaper, also reachable here where its callers first found it.
 pub use crate::render::escape::escape_html;
 use crate::render::plain_comment;
+use crate::render::sanitize::READER_LINK_REL;
 
 /// Renders markdown; owns the syntax definitions, loaded on first use because most
 /// comment bodies and many posts have no code.
@@ -719,7 +720,9 @@ pub(crate) fn is_plain_http_url(url: &str) -> bool {
 pub(crate) fn push_plain_link_open(out: &mut String, address: &str) {
     out.push_str("<a href=\"");
     out.push_str(address);
-    out.push_str("\" rel=\"nofollow ugc noopener\">");
+    out.push_str("\" rel=\"");
+    out.push_str(READER_LINK_REL);
+    out.push_str("\">");
 }
 
 /// A plain comment's event as the sanitiser would leave it: a link's `href` kept and

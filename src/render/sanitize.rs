@@ -22,12 +22,17 @@ const REMOVED_TAGS: &[&str] = &[
     "article", "aside", "nav", "header", "footer", "hgroup", "map", "area", "center", "img",
 ];
 
+/// The `rel` of every link a reader gave (in a comment, as a website or a source):
+/// the sanitiser's, and the markup written without it (a plain comment's links, the
+/// thread's author and source links).
+pub const READER_LINK_REL: &str = "nofollow ugc noopener";
+
 impl Default for Sanitizer {
     fn default() -> Self {
         let mut policy = ammonia::Builder::default();
         policy
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
-            .link_rel(Some("nofollow ugc noopener"))
+            .link_rel(Some(READER_LINK_REL))
             .strip_comments(true)
             .rm_tags(REMOVED_TAGS.iter().copied())
             .attribute_filter(|_, _, value| {

@@ -10,7 +10,9 @@ use crate::render::context::{CommentView, DateView, ReactionsView, ReplyToView, 
 use crate::render::escape::{escape_html, escape_html_into, prints};
 use crate::render::i18n::Strings;
 use crate::render::markdown::Markdown;
-use crate::render::sanitize::{comment_body, push_comment_body, safe_website, Sanitizer};
+use crate::render::sanitize::{
+    comment_body, push_comment_body, safe_website, Sanitizer, READER_LINK_REL,
+};
 use crate::threads::{Role, Thread, Tree};
 
 /// The name of a commenter who gave none, in the terminal's messages; pages use the
@@ -273,7 +275,9 @@ fn write_comment(
                 anchor,
                 "-author\" href=\"",
                 text,
-                "\" rel=\"nofollow ugc noopener\">",
+                "\" rel=\"",
+                READER_LINK_REL,
+                "\">",
                 author,
                 "</a>\n",
             ] {
@@ -346,7 +350,7 @@ fn write_comment(
         match c.source {
             Some(url) => write!(
                 out,
-                " <a class=\"comment-via\" href=\"{}\" rel=\"nofollow ugc noopener\">{via}</a>",
+                " <a class=\"comment-via\" href=\"{}\" rel=\"{READER_LINK_REL}\">{via}</a>",
                 escape_html(url)
             )?,
             None => write!(out, " <span class=\"comment-via\">{via}</span>")?,
